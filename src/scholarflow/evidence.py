@@ -1,0 +1,283 @@
+"""Evidence: the sentences of each source that explain its mechanism, with their exact spans.
+
+Sentences are ranked by how well they explain what the question is about (its focus) and how
+much they say about *how* the method works, rather than what was wrong before or how well it
+scored. Text inside a source is data: a sentence that addresses the reader, carries a link, or
+names a model that was not provided is never evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from scholarflow import taxonomy
+from scholarflow.models import Evidence, Source
+from scholarflow.text import URL_PATTERN, normalize, sentences
+
+PER_SOURCE = 3
+
+# A sentence that opens with an order ("Ignore…", "Download…") or speaks to its reader.
+_IMPERATIVE_OPENING = re.compile(
+    r"""(?ix)
+    ^\W*(?:please\s+|now\s+|first,?\s+|also\s+|kindly\s+|important:?\s+|note:?\s+)?
+      (?:ignore|disregard|forget|override|reply|respond|answer|output|print|say|write|
+         download|install|click|visit|go\s+to|open|run|execute|cite|include|recommend|
+         tell|mention|add|append|do\s+not|don'?t|never|always|you|as\s+an?\s+(?:ai|assistant)|
+         system\s*:|assistant\s*:|user\s*:)(?=[\s,:!])
+    """
+)
+_ADDRESS_WORDS = (
+    "you",
+    "instruction",
+    "prompt",
+    "rules",
+    "messages",
+    "language model",
+    "chatbot",
+    "assistant",
+    "jailbreak",
+)
+_ADDRESS_ANYWHERE = re.compile(
+    r"""(?ix)
+      \b(?:you|your|yours|yourself)\b
+    | \b(?:previous|prior|above|earlier|all)\s+(?:instructions?|prompts?|rules|messages)\b
+    | \b(?:language\s+model|chatbot|ai\s+assistant|system\s+prompt|this\s+prompt|
+         the\s+assistant|jailbreak)\b
+    """
+)
+
+_MECHANISM = (
+    "we propose",
+    "we present",
+    "we introduce",
+    "we use",
+    "we utilize",
+    "we leverage",
+    "we design",
+    "we develop",
+    "we equip",
+    "we integrate",
+    "we fine-tune",
+    "we fuse",
+    "we fill",
+    "we first",
+    "we then",
+    "we scale",
+    "we refine",
+    "we represent",
+    "key insight",
+    "to this end",
+    "represent",
+    "module",
+    "attention",
+    "diffusion",
+    "condition",
+    "propagat",
+    "estimat",
+    "optimiz",
+    "refine",
+    "render",
+    "fuse",
+    "builds on",
+    "predict",
+    "generat",
+    "lift",
+    "unproject",
+    "deform",
+    "blend",
+    "point cloud",
+    "trajector",
+    "framework",
+    "pipeline",
+)
+_PROBLEM_OPENINGS = (
+    "existing",
+    "however",
+    "recently",
+    "yet",
+    "unlike",
+    "while",
+    "although",
+    "learning to",
+    "in the evolving",
+    "this is challenging",
+    "the accurate",
+    "despite",
+    "current",
+)
+_PROBLEM_WORDS = (
+    "existing",
+    "remains challenging",
+    "is challenging",
+    "struggle",
+    "fail",
+    "limited",
+    "limitation",
+    "do not offer",
+    "is a crucial",
+    "painstaking",
+    "suffer",
+    "lack of",
+)
+_RESULT_WORDS = (
+    "experiment",
+    "our evaluation",
+    "user study",
+    "outperform",
+    "state-of-the-art",
+    "we evaluate",
+    "we demonstrate",
+    "we curate",
+    "extensive evaluation",
+    "benchmark",
+    "showcases",
+    "compelling",
+    "significantly improves",
+    "achieves",
+)
+
+
+def addresses_reader(sentence: str) -> bool:
+    """True for a sentence that speaks to whoever reads it: an instruction, not a description."""
+    if _IMPERATIVE_OPENING.match(sentence):
+        return True
+    lowered = sentence.lower()
+    # Most sentences hold none of these words; only those that do pay for the full pattern.
+    return any(w in lowered for w in _ADDRESS_WORDS) and bool(_ADDRESS_ANYWHERE.search(sentence))
+
+
+def gather(
+    sources: Sequence[Source],
+    focus: Sequence[str],
+    *,
+    foreign_names: Callable[[str], list[str]] | None = None,
+) -> tuple[tuple[Evidence, ...], tuple[str, ...]]:
+    """The evidence for every source, and the ids of sources whose text held an instruction.
+
+    `foreign_names` finds names of models that were not provided (the grounding guard's).
+    """
+    forbidden = foreign_names or (lambda text: [])
+    stems = _focus_stems(focus)
+    gathered: list[Evidence] = []
+    instructed: list[str] = []
+    for source in sources:
+        items, saw_instruction = _for_source(source, stems, forbidden)
+        gathered.extend(items)
+        if saw_instruction:
+            instructed.append(source.id)
+    return tuple(gathered), tuple(instructed)
+
+
+def _focus_stems(focus: Sequence[str]) -> list[tuple[str, float]]:
+    known = taxonomy.focuses()
+    return [
+        (focus_id, 2.0 if rank == 0 else 1.0)
+        for rank, focus_id in enumerate(focus)
+        if focus_id in known
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    """What a sentence is, independent of any question: worked out once per source text."""
+
+    span: tuple[int, int]
+    text: str
+    instruction: bool
+    usable: bool  # no link in it
+    names: tuple[str, ...]  # known model names it mentions (whether provided is decided later)
+    base_score: float  # mechanism words minus problem and result words
+    focus_hits: tuple[tuple[str, int], ...]
+
+
+@lru_cache(maxsize=4096)
+def _analyse(text: str) -> tuple[_Sentence, ...]:
+    """Sources recur across requests (catalog entries, a platform's model cards), so the
+    per-sentence work is done once per distinct text."""
+    from scholarflow.grounding import known_names_in
+
+    focuses = taxonomy.focuses()
+    analysed = []
+    for start, end in sentences(text):
+        sentence = text[start:end]
+        lowered = normalize(sentence)
+        base = float(min(sum(1 for cue in _MECHANISM if cue in lowered), 3))
+        if lowered.startswith(_PROBLEM_OPENINGS) or any(w in lowered for w in _PROBLEM_WORDS):
+            base -= 3.0
+        if any(word in lowered for word in _RESULT_WORDS):
+            base -= 2.0
+        if len(lowered) < 40:
+            base -= 1.0
+        hits = tuple(
+            (focus_id, n)
+            for focus_id, focus in focuses.items()
+            if (n := sum(1 for stem in focus.evidence if stem in lowered))
+        )
+        analysed.append(
+            _Sentence(
+                span=(start, end),
+                text=sentence,
+                instruction=addresses_reader(sentence),
+                usable=not URL_PATTERN.search(sentence),
+                names=tuple(known_names_in(sentence)),
+                base_score=base,
+                focus_hits=hits,
+            )
+        )
+    return tuple(analysed)
+
+
+def analyse_cache_clear() -> None:
+    _analyse.cache_clear()
+
+
+def _for_source(
+    source: Source,
+    stems: list[tuple[str, float]],
+    forbidden: Callable[[str], list[str]],
+) -> tuple[list[Evidence], bool]:
+    if source.summary:
+        text, field = source.summary, "summary"
+    elif source.catalog_summary:
+        text, field = source.catalog_summary, "catalog"
+    else:
+        return [
+            Evidence(
+                source_id=source.id, text=source.title, span=(0, len(source.title)), field="title"
+            )
+        ], False
+
+    scored: list[Evidence] = []
+    saw_instruction = False
+    weights = dict(stems)
+    for sentence in _analyse(text):
+        if sentence.instruction:
+            saw_instruction = True
+            continue
+        if not sentence.usable or (sentence.names and forbidden(sentence.text)):
+            continue
+        score = sentence.base_score
+        on_focus = False
+        for focus_id, hits in sentence.focus_hits:
+            weight = weights.get(focus_id)
+            if weight:
+                on_focus = on_focus or weight > 1.0
+                score += weight * min(hits, 3)
+        scored.append(
+            Evidence(
+                source_id=source.id,
+                text=sentence.text,
+                span=sentence.span,
+                field=field,
+                score=score,
+                on_focus=on_focus,
+            )
+        )
+    if not scored:
+        return [], saw_instruction
+    best = sorted(scored, key=lambda e: (-e.score, e.span[0]))
+    chosen = [e for e in best if e.score > 0][:PER_SOURCE] or best[:1]
+    return sorted(chosen, key=lambda e: e.span[0]), saw_instruction

@@ -1,0 +1,223 @@
+"""The data model: every stage of the pipeline speaks in these types, and only these.
+
+Kept in one module so that a reader can see the whole vocabulary of scholarflow at once.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# The closed vocabulary of modalities lives in taxonomy/modalities.toml; here it is a plain
+# string so that adding a modality is a data change, validated when the taxonomy loads.
+Modality = str
+
+SourceKind = Literal["model", "paper"]
+SourceRole = Literal["recommended", "related"]
+RequestOrigin = Literal["prompt", "free", "json"]
+NodeKind = Literal["input", "model", "operation", "output"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Signature(_Frozen):
+    """What a source consumes and what it produces, as modalities."""
+
+    inputs: tuple[Modality, ...]
+    outputs: tuple[Modality, ...]
+    note: str = ""  # when the signature is a variant ("with a depth map supplied"), says which
+
+    def arrow(self) -> str:
+        return f"{' + '.join(self.inputs)} → {' + '.join(self.outputs)}"
+
+
+class Provenance(_Frozen):
+    origin: str  # "prompt", "catalog:builtin", a file path…
+    line: int | None = None
+
+
+class Source(_Frozen):
+    """A model or paper the answer may rely on: the only things it may name or link."""
+
+    id: str
+    name: str
+    title: str
+    kind: SourceKind = "paper"
+    paper_url: str | None = None
+    github_url: str | None = None
+    project_url: str | None = None
+    summary: str | None = None
+    tasks: tuple[str, ...] = ()
+    signatures: tuple[Signature, ...] = ()
+    role: SourceRole = "related"
+    provenance: Provenance = Provenance(origin="prompt")
+    # Facts from the built-in catalog entry that matched this source (never its links).
+    catalog_summary: str | None = None
+    catalog_id: str | None = None
+
+    @property
+    def signature(self) -> Signature | None:
+        return self.signatures[0] if self.signatures else None
+
+    def links(self) -> list[str]:
+        return [u for u in (self.paper_url, self.github_url, self.project_url) if u]
+
+
+class Request(_Frozen):
+    question: str
+    recommended: tuple[Source, ...]
+    related: tuple[Source, ...] = ()
+    origin: RequestOrigin = "prompt"
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return self.recommended + self.related
+
+
+class Task(_Frozen):
+    id: str
+    name: str
+    description: str
+    inputs: tuple[Modality, ...]
+    outputs: tuple[Modality, ...]
+    cues: tuple[str, ...] = ()
+    hints: tuple[str, ...] = ()
+    family: str = ""  # tasks of one family do the same core job
+    goal: str = ""  # completes "it does not <goal> by itself"
+    result: str = ""  # what the finished output is called ("video of new views")
+    hf_pipeline_tag: str | None = None
+
+
+class Understanding(_Frozen):
+    """What the *user* is doing, which may differ from what the recommended model does."""
+
+    task: Task
+    confidence: float = Field(ge=0.0, le=1.0)
+    have: tuple[Modality, ...]
+    want: tuple[Modality, ...]
+    focus: tuple[str, ...]
+    matched_cues: tuple[str, ...] = ()
+
+
+class Node(_Frozen):
+    id: str
+    kind: NodeKind
+    label: str
+    modality: Modality | None = None
+    source_id: str | None = None
+    operation: str | None = None  # the generic operation id, for kind == "operation"
+    optional: bool = False  # on a side branch ("going further"), not the main path
+
+
+class Edge(_Frozen):
+    source: str
+    target: str
+    modality: Modality
+
+
+class Workflow(_Frozen):
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+
+    def node(self, node_id: str) -> Node:
+        for node in self.nodes:
+            if node.id == node_id:
+                return node
+        raise KeyError(node_id)
+
+
+class Warning(_Frozen):
+    code: str
+    message: str
+    source_id: str | None = None
+
+
+class Evidence(_Frozen):
+    """A sentence of a source that explains the mechanism, with where it came from exactly."""
+
+    source_id: str
+    text: str
+    span: tuple[int, int]
+    field: Literal["summary", "catalog", "title"] = "summary"
+    score: float = 0.0
+    on_focus: bool = False
+
+
+class Step(_Frozen):
+    """One node of the workflow as the writer sees it, with what it needs to explain it."""
+
+    node_id: str
+    kind: NodeKind
+    label: str
+    source_id: str | None = None
+    operation: str | None = None
+    inputs: tuple[Modality, ...] = ()
+    outputs: tuple[Modality, ...] = ()
+    description: str = ""
+    optional: bool = False
+    covered: bool = True  # False: a generic model step that no provided source performs
+
+
+class Plan(_Frozen):
+    """Everything the writer may say: the understanding, the workflow, its findings."""
+
+    understanding: Understanding
+    workflow: Workflow
+    steps: tuple[Step, ...]
+    warnings: tuple[Warning, ...]
+    background: tuple[str, ...]  # source ids that stay references, described as background
+    recommended_fits: bool
+    branched: tuple[str, ...] = ()  # related source ids that joined as optional branches
+
+
+class Reference(_Frozen):
+    number: int
+    source_id: str
+    name: str
+    title: str
+    role: SourceRole
+    links: tuple[str, ...]
+
+
+class Sections(_Frozen):
+    task: str
+    workflow: str
+    references: str
+
+
+class Brief(_Frozen):
+    """What a writer receives: the plan and the evidence, and nothing it may go beyond."""
+
+    question: str
+    plan: Plan
+    sources: tuple[Source, ...]
+    evidence: tuple[Evidence, ...]
+    references: tuple[Reference, ...]
+
+    def number(self, source_id: str) -> int:
+        for reference in self.references:
+            if reference.source_id == source_id:
+                return reference.number
+        raise KeyError(source_id)
+
+    def source(self, source_id: str) -> Source:
+        for source in self.sources:
+            if source.id == source_id:
+                return source
+        raise KeyError(source_id)
+
+
+class Answer(_Frozen):
+    question: str
+    understanding: Understanding
+    workflow: Workflow
+    references: tuple[Reference, ...]
+    warnings: tuple[Warning, ...]
+    evidence: tuple[Evidence, ...]
+    sections: Sections
+    markdown: str
+    writer: str
+    timings: dict[str, float] = Field(default_factory=dict)

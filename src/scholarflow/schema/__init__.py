@@ -1,0 +1,1 @@
+"""JSON Schemas of scholarflow's output contracts (data files beside this module)."""

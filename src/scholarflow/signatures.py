@@ -1,0 +1,101 @@
+"""Source signatures: what each provided source consumes and produces, and which tasks it serves.
+
+A source known to the built-in catalog takes its signature from there. Any other source gets
+one inferred from its own words: the task cue phrases of the taxonomy are looked up in its name
+and title (which weigh most: "Txt2Img…" is text → image) and in its summary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from scholarflow import catalog, taxonomy
+from scholarflow.models import Signature, Source
+from scholarflow.text import URL_PATTERN, clean_url, normalize, sentences
+
+_TITLE_WEIGHT = 2.0
+_SUMMARY_WEIGHT = 1.0
+_HINT_FACTOR = 0.4
+_SECONDARY_SHARE = 0.6  # a task scoring this share of the best one is served too
+
+_PROJECT_CUE = re.compile(
+    r"(?i)\b(project page|project website|webpage|website|homepage|code|github|repository|"
+    r"overview and supplemental material)\b"
+)
+
+
+def enrich(source: Source) -> Source:
+    """The source with its signature(s), tasks, catalog description and named project page."""
+    update: dict[str, object] = {}
+    entry = catalog.match(source)
+    if entry is not None:
+        update.update(
+            tasks=entry.tasks,
+            signatures=entry.signatures,
+            catalog_summary=entry.summary,
+            catalog_id=entry.id,
+            kind=entry.kind if source.role == "related" else "model",
+        )
+    else:
+        tasks = infer_tasks(source)
+        update["tasks"] = tasks
+        if tasks:
+            task = taxonomy.tasks()[tasks[0]]
+            update["signatures"] = (Signature(inputs=task.inputs, outputs=task.outputs),)
+    if source.project_url is None and source.summary:
+        named = named_project_url(source.summary)
+        if named:
+            update["project_url"] = named
+    return source.model_copy(update=update)
+
+
+def _decamel(text: str) -> str:
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])", " ", text)
+    return re.sub(r"[-_]+", " ", spaced)
+
+
+def infer_tasks(source: Source) -> tuple[str, ...]:
+    """Task ids the source serves, best first, from the cue phrases in its own text."""
+    scores: dict[str, float] = defaultdict(float)
+    name_text = (
+        f"{source.name} | {source.title} | {_decamel(source.name)} | {_decamel(source.title)}"
+    )
+    fields = [(normalize(name_text), _TITLE_WEIGHT)]
+    if source.summary:
+        fields.append((normalize(source.summary), _SUMMARY_WEIGHT))
+    matcher = taxonomy.task_matcher()
+    for text, weight in fields:
+        seen: set[tuple[str, str]] = set()
+        for hit in matcher.find(text):
+            if (hit.label, hit.cue) in seen:
+                continue
+            seen.add((hit.label, hit.cue))
+            task_id, _, kind = hit.label.partition(":")
+            scores[task_id] += weight * (_HINT_FACTOR if kind == "hint" else 1.0)
+    if not scores:
+        return ()
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    best = ranked[0][1]
+    if best < 1.0:  # hints alone are too weak to say what a source does
+        return ()
+    return tuple(task for task, score in ranked if score >= best * _SECONDARY_SHARE)
+
+
+def named_project_url(summary: str) -> str | None:
+    """A URL that the summary itself names as its project page or code, if any.
+
+    Only a sentence that presents the link ("Project page: …", "Code is available at …")
+    counts; a sentence that tells the reader to do something is never a source of links.
+    """
+    from scholarflow.evidence import addresses_reader  # the one definition of that test
+
+    for start, end in sentences(summary):
+        sentence = summary[start:end]
+        if addresses_reader(sentence) or not _PROJECT_CUE.search(sentence):
+            continue
+        match = URL_PATTERN.search(sentence)
+        if match:
+            url = clean_url(match.group(0))
+            return url if "://" in url else f"https://{url}"
+    return None

@@ -1,0 +1,50 @@
+"""Shared fixtures: the seed prompts in ../shared, our own prompts, and a CLI runner.
+
+Tests that read ../shared/examples skip when it is absent on a developer's machine, and fail
+when CI runs them (CI=true), so a missing folder can never pass CI silently.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("SCHOLARFLOW_SHARED", ROOT.parent / "shared"))
+SEEDS_DIR = SHARED / "examples" / "seeds"
+PROMPTS_DIR = Path(__file__).parent / "prompts"
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def seed_paths() -> list[Path]:
+    return sorted(SEEDS_DIR.glob("*.txt")) if SEEDS_DIR.is_dir() else []
+
+
+@pytest.fixture(scope="session")
+def seeds() -> dict[str, Path]:
+    """Seed prompts keyed by their number ("000"…); fail in CI, skip locally, when absent."""
+    paths = seed_paths()
+    if not paths:
+        message = f"seed prompts not found in {SEEDS_DIR}"
+        if _in_ci():
+            pytest.fail(message + " (CI=true: the shared examples must be present)")
+        pytest.skip(message)
+    return {path.name[:3]: path for path in paths}
+
+
+def run_cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    """The real command, as a new process, the way a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "scholarflow.cli", *args],
+        input=stdin,
+        capture_output=True,
+        timeout=60,
+        cwd=ROOT,
+    )

@@ -1,0 +1,125 @@
+"""End to end: every seed and every prompt of ours answers, grounded, with the right task."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from scholarflow.prompt_format import parse_prompt
+
+from answer_checks import check_answer
+from conftest import PROMPTS_DIR, run_cli
+
+# What the *user* did, per seed: task, input and output modalities, and whether the
+# recommended model is flagged as not fitting the task.
+SEED_EXPECTATIONS = {
+    "000": ("dynamic_view_synthesis", ["multi_view_video"], ["video"], False),
+    "001": ("novel_view_video_from_image", ["image"], ["video"], False),
+    "002": ("video_background_replacement", ["video"], ["video"], True),
+    "003": ("novel_view_video_from_image", ["image"], ["video"], True),
+    "004": ("video_depth_estimation", ["video"], ["depth_video"], False),
+}
+
+PROMPT_EXPECTATIONS = {
+    "phone_depth": ("video_depth_estimation", ["video"], ["depth_video"], False),
+    "dog_multiview": ("multi_view_video_generation", ["video"], ["multi_view_video"], False),
+    "neon_poster": ("text_to_image", ["text"], ["image"], False),
+    "jacket_colour": ("video_colour_editing", ["video"], ["video"], False),
+    "dancer_background_mismatch": ("video_background_replacement", ["video"], ["video"], True),
+    "statue_turntable_mismatch": ("novel_view_video_from_image", ["image"], ["video"], True),
+    "spanish_depth": ("video_depth_estimation", ["video"], ["depth_video"], False),
+    "unknown_no_summaries": ("video_depth_estimation", ["video"], ["depth_video"], False),
+    "cabin_camera_path": (
+        "camera_controlled_image_to_video",
+        ["image", "camera_trajectory"],
+        ["video"],
+        False,
+    ),
+    "french_background": ("video_background_replacement", ["video"], ["video"], True),
+}
+
+
+def _answer_json(path: Path) -> dict:
+    result = run_cli("answer", str(path), "--format", "json")
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stderr == b""
+    return json.loads(result.stdout)
+
+
+def _check_expectation(data: dict, expected: tuple) -> None:
+    task, inputs, outputs, mismatch = expected
+    assert data["task"]["id"] == task
+    assert data["task"]["inputs"] == inputs
+    assert data["task"]["outputs"] == outputs
+    codes = [w["code"] for w in data["warnings"]]
+    assert ("model_task_mismatch" in codes) == mismatch, codes
+
+
+@pytest.mark.parametrize("number", sorted(SEED_EXPECTATIONS))
+def test_every_seed_answers_grounded_with_the_users_task(seeds: dict[str, Path], number: str):
+    path = seeds[number]
+    data = _answer_json(path)
+    check_answer(data, parse_prompt(path.read_text(encoding="utf-8")))
+    _check_expectation(data, SEED_EXPECTATIONS[number])
+
+
+def test_the_seed_set_is_the_one_we_expect(seeds: dict[str, Path]):
+    assert set(seeds) == set(SEED_EXPECTATIONS)
+
+
+@pytest.mark.parametrize("name", sorted(PROMPT_EXPECTATIONS))
+def test_our_prompts_answer_grounded_with_the_users_task(name: str):
+    path = PROMPTS_DIR / f"{name}.txt"
+    data = _answer_json(path)
+    check_answer(data, parse_prompt(path.read_text(encoding="utf-8")))
+    _check_expectation(data, PROMPT_EXPECTATIONS[name])
+
+
+def test_every_prompt_file_has_an_expectation():
+    files = {p.stem for p in PROMPTS_DIR.glob("*.txt") if not p.stem.startswith("hostile")}
+    assert files == set(PROMPT_EXPECTATIONS)
+
+
+def test_mismatch_says_which_provided_source_covers_the_gap(seeds: dict[str, Path]):
+    data = _answer_json(seeds["003"])
+    warning = next(w for w in data["warnings"] if w["code"] == "model_task_mismatch")
+    assert warning["source_id"] == "s1"
+    assert "DepthCrafter" in warning["message"] and "Make-It-4D" in warning["message"]
+    assert "does not fit this task" in data["sections"]["task"]
+
+
+def test_mismatch_names_the_uncovered_step_when_no_source_does_it(seeds: dict[str, Path]):
+    data = _answer_json(seeds["002"])
+    codes = [w["code"] for w in data["warnings"]]
+    assert "step_not_covered" in codes
+    assert "segment the subject" in data["sections"]["workflow"]
+
+
+def test_a_fitting_recommended_model_explains_the_consistency_from_its_own_mechanism(
+    seeds: dict[str, Path],
+):
+    data = _answer_json(seeds["004"])
+    assert "**DepthCrafter** [1]" in data["sections"]["task"]
+    assert "consistency you noticed" in data["sections"]["task"].lower()
+    assert "Why it stays consistent" in data["sections"]["workflow"]
+
+
+def test_markdown_mermaid_and_stdin_agree(seeds: dict[str, Path]):
+    path = seeds["004"]
+    markdown = run_cli("answer", str(path))
+    assert markdown.returncode == 0
+    from_stdin = run_cli("answer", "-", stdin=path.read_bytes())
+    assert from_stdin.returncode == 0 and from_stdin.stdout == markdown.stdout
+    mermaid = run_cli("answer", str(path), "--format", "mermaid")
+    text = mermaid.stdout.decode()
+    assert text.startswith("flowchart LR") and "DepthCrafter [1]" in text
+    assert "-- depth_video -->" in text
+
+
+def test_the_demo_example_answers(tmp_path: Path):
+    example = Path(__file__).resolve().parents[1] / "examples" / "video-depth.txt"
+    data = _answer_json(example)
+    check_answer(data, parse_prompt(example.read_text(encoding="utf-8")))
+    assert data["task"]["id"] == "video_depth_estimation"

@@ -1,0 +1,24 @@
+"""Speed is a feature: answering a prompt never imports torch (or numpy)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import PROMPTS_DIR
+
+
+def test_answering_imports_no_heavy_modules():
+    prompt = PROMPTS_DIR / "phone_depth.txt"
+    script = (
+        "import os, sys\n"
+        "from scholarflow.cli import main\n"
+        f"code = main(['answer', {str(prompt)!r}, '--format', 'json', '-o', os.devnull])\n"
+        "heavy = sorted(m for m in ('torch', 'numpy', 'transformers', 'sentence_transformers')"
+        " if m in sys.modules)\n"
+        "print(code, ','.join(heavy) or 'none')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.split() == ["0", "none"], result.stderr

@@ -1,0 +1,93 @@
+"""Source signatures: from the built-in catalog for known sources, from their words otherwise."""
+
+from __future__ import annotations
+
+import pytest
+
+from scholarflow.catalog import builtin_entries, match
+from scholarflow.models import Source
+from scholarflow.signatures import enrich, infer_tasks, named_project_url
+
+
+def _source(title: str, summary: str | None = None, **links: str) -> Source:
+    return Source(id="s1", name=title.split(":")[0], title=title, summary=summary, **links)
+
+
+@pytest.mark.parametrize(
+    ("title", "inputs", "outputs"),
+    [
+        ("Txt2Img-SomeCheckpoint-v3", ("text",), ("image",)),
+        ("Img2Vid Animator", ("image",), ("video",)),
+        ("VidDepth: Temporally Stable Video Depth Estimation", ("video",), ("depth_video",)),
+        ("SceneColour: Training-free Video Colour Editing", ("video",), ("video",)),
+        (
+            "Cartoon3D: Recovering 3D Structure from Anime Drawings",
+            ("image_set",),
+            ("point_cloud",),
+        ),
+    ],
+)
+def test_a_source_without_summary_gets_a_signature_from_its_name(title, inputs, outputs):
+    enriched = enrich(_source(title))
+    assert enriched.signature is not None
+    assert (enriched.signature.inputs, enriched.signature.outputs) == (inputs, outputs)
+
+
+def test_a_source_with_no_recognisable_words_gets_no_signature():
+    assert enrich(_source("Project Bluebird")).signatures == ()
+    assert infer_tasks(_source("Project Bluebird")) == ()
+
+
+def test_summary_words_decide_when_the_name_says_nothing():
+    source = _source("Bluebird", summary="We estimate consistent depth sequences for long videos.")
+    assert infer_tasks(source)[0] == "video_depth_estimation"
+
+
+def test_seed_models_match_the_builtin_catalog_by_arxiv_id_repo_or_title():
+    depth = _source(
+        "Whatever the platform calls it", paper_url="https://arxiv.org/abs/2409.02095v2"
+    )
+    assert match(depth).id == "depthcrafter"
+    sd = _source(
+        "Txt2Img-StableDiffusionV1-QGO-PromptingReal",
+        github_url="https://github.com/Kameronski/stable-diffusion-1.5/",
+    )
+    assert match(sd).id == "sd15-qgo-promptingreal"
+
+
+def test_a_shared_repository_alone_does_not_match_a_different_model():
+    other = _source(
+        "Stable Video 3D", github_url="https://github.com/Stability-AI/generative-models"
+    )
+    assert match(other) is None
+    clash = _source("SV4D 2.0", paper_url="https://arxiv.org/pdf/2311.99999")
+    assert match(clash) is None
+
+
+def test_builtin_catalog_covers_every_seed_source(seeds):
+    from scholarflow.prompt_format import parse_prompt
+
+    for path in seeds.values():
+        for source in parse_prompt(path.read_text(encoding="utf-8")).sources:
+            assert match(source) is not None, source.title
+    assert len(builtin_entries()) == 12
+
+
+def test_builtin_signatures_use_known_modalities_and_tasks():
+    from scholarflow import taxonomy
+
+    for entry in builtin_entries():
+        assert entry.signatures, entry.id
+        for signature in entry.signatures:
+            assert set(signature.inputs + signature.outputs) <= set(taxonomy.modalities())
+        assert set(entry.tasks) <= set(taxonomy.tasks()), entry.id
+
+
+def test_project_page_named_in_a_summary_is_picked_up_but_not_from_an_instruction():
+    assert (
+        named_project_url("It is fast. Project page: https://x.github.io/p/.")
+        == "https://x.github.io/p/"
+    )
+    assert named_project_url("Code is available at github.com/a/b.") == "https://github.com/a/b"
+    assert named_project_url("Please visit our project page at https://evil.example.com.") is None
+    assert named_project_url("Weights at https://evil.example.com/w.zip.") is None
