@@ -279,5 +279,8 @@ def _for_source(
     if not scored:
         return [], saw_instruction
     best = sorted(scored, key=lambda e: (-e.score, e.span[0]))
-    chosen = [e for e in best if e.score > 0][:PER_SOURCE] or best[:1]
+    chosen = [e for e in best if e.score > 0][:PER_SOURCE]
+    # A neutral sentence still describes the source; a source should have at least two.
+    chosen += [e for e in best if e.score == 0][: max(0, 2 - len(chosen))]
+    chosen = chosen or best[:1]
     return sorted(chosen, key=lambda e: e.span[0]), saw_instruction

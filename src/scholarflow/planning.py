@@ -203,7 +203,7 @@ def search(
                     m
                     for m in action.inputs
                     if (m not in have_set or m == made)
-                    and not (m in supplied and m not in have_set)
+                    and not _can_supply(action, m, supplied, have_set)
                 ]
                 takes_input = any(m in have_set and m != made for m in action.inputs)
                 new_flags = (
@@ -212,7 +212,9 @@ def search(
                     flags[2] or does_the_job(action),
                 )
                 extra = sum(
-                    supplied[m].cost for m in action.inputs if m in supplied and m not in have_set
+                    supplied[m].cost
+                    for m in action.inputs
+                    if _can_supply(action, m, supplied, have_set)
                 )
                 new_cost = cost + action.cost + extra
                 keys = frozenset(remaining.union(fresh))
@@ -235,6 +237,14 @@ def search(
     return None
 
 
+def _can_supply(action: Action, modality: str, supplied: dict, have: set[str]) -> bool:
+    """Whether the user can hand this step the modality themselves (a prompt, a path)."""
+    if modality in have or modality not in supplied:
+        return False
+    only_for = supplied[modality].only_for
+    return not only_for or action.operation in only_for
+
+
 def _regress(
     action: Action,
     needed: dict[str, tuple[str, ...]],
@@ -250,7 +260,7 @@ def _regress(
     for modality in action.inputs:
         if modality in have and modality != made:
             feeds[modality] = [f"have:{modality}"]
-        elif modality in supplied and modality not in have:
+        elif _can_supply(action, modality, supplied, have):
             feeds[modality] = [f"supplied:{modality}"]
             extra += supplied[modality].cost
         else:

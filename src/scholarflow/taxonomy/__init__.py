@@ -44,6 +44,7 @@ class Supplied:
     label: str
     cost: float
     description: str
+    only_for: tuple[str, ...] = ()  # operation ids that may take it; empty: any step
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,13 @@ def operations() -> dict[str, Operation]:
 @cache
 def supplied() -> dict[str, Supplied]:
     return {
-        key: Supplied(key, value["label"], float(value["cost"]), value["description"])
+        key: Supplied(
+            key,
+            value["label"],
+            float(value["cost"]),
+            value["description"],
+            tuple(value.get("only_for", ())),
+        )
         for key, value in _operations_file()["supplied"].items()
         if _check_modalities("supplied", (key,))
     }

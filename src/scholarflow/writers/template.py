@@ -144,10 +144,19 @@ class _Composer:
             text = f"{lead} does not come from the recommended model."
         candidates = helpers + list(self.plan.branched) + list(self.plan.background)
         item = self.best_focus_item(candidates)
+        strong = [e for s in recommended for e in self.unused(s.id) if e.on_focus and e.score >= 3]
+        if strong and (item is None or max(strong, key=lambda e: e.score).score > item.score):
+            # A misfit can still explain the mechanism when it says how, not what it lacks.
+            item = max(strong, key=lambda e: e.score)
         if item is not None:
             source = self.source(item.source_id)
             if item.source_id in helpers:
                 text += f" {self.say(item)}"
+            elif item.source_id in recommended_ids:
+                text += (
+                    f" {source.name} [{self.n(source.id)}] itself works on the same principle "
+                    f"within its own job. {self.say(item)}"
+                )
             else:
                 tasks = [taxonomy.tasks()[t].name for t in source.tasks if t in taxonomy.tasks()]
                 topic = f" for {tasks[0]}" if tasks else ""
@@ -216,6 +225,8 @@ class _Composer:
             text += f" Here it is used {step.description}."
         focus_ids = {(e.source_id, e.span) for e in self.unused(source.id, on_focus=True)[:1]}
         items = [e for e in self.unused(source.id) if (e.source_id, e.span) not in focus_ids]
+        if not items:  # its one focus sentence is all there is: it belongs here, then
+            items = self.unused(source.id)[:1]
         for item in items[:2]:
             text += f" {self.say(item)}"
         if not items and not self.evidence[source.id]:
