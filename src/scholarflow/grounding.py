@@ -16,7 +16,7 @@ answer is acceptable, or falls back to the template writer, is the engine's deci
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -212,8 +212,3 @@ class Guard:
 def sanitize_question(question: str) -> str:
     """The question as echoed back: links in it are not sources, so they are not repeated."""
     return URL_PATTERN.sub("<link removed>", question)
-
-
-def mentions(text: str, names: Iterable[str]) -> list[str]:
-    lowered = text.lower()
-    return [name for name in names if name.lower() in lowered]

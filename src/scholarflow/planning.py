@@ -222,7 +222,7 @@ def search(
                 if seen.get(state, float("inf")) <= new_cost:
                     continue
                 seen[state] = new_cost
-                new_needed, step, _ = _regress(action, needed, have_set, supplied, made)
+                new_needed, step = _regress(action, needed, have_set, supplied, made)
                 entry = (
                     new_cost + remaining_cost(keys),
                     new_cost,
@@ -251,22 +251,20 @@ def _regress(
     have: set[str],
     supplied: dict,
     made: str | None,
-) -> tuple[dict[str, tuple[str, ...]], tuple, float]:
-    """Needed modalities after adding `action`, its step record, and the cost of supplies."""
+) -> tuple[dict[str, tuple[str, ...]], tuple]:
+    """Needed modalities after adding `action`, and its step record (action, consumers, feeds)."""
     produced = [m for m in action.outputs if m in needed]
     new_needed = {m: c for m, c in needed.items() if m not in action.outputs}
     feeds: dict[str, list[str]] = {}
-    extra = 0.0
     for modality in action.inputs:
         if modality in have and modality != made:
             feeds[modality] = [f"have:{modality}"]
         elif _can_supply(action, modality, supplied, have):
             feeds[modality] = [f"supplied:{modality}"]
-            extra += supplied[modality].cost
         else:
             new_needed[modality] = (*new_needed.get(modality, ()), action.key)
     consumers = {m: needed[m] for m in produced}
-    return new_needed, (action, consumers, feeds), extra
+    return new_needed, (action, consumers, feeds)
 
 
 def _forward(path: tuple) -> list[Placed]:
@@ -566,70 +564,80 @@ class _GraphBuilder:
             label = _output_label(self.understanding, modality)
             self._output_node({modality: final.feeds[modality]}, label, optional=False)
 
+    def _lone_model(self, source: Source, *, optional: bool) -> None:
+        """A model node with no edges: a source no path could hold."""
+        node_id = self._new_id()
+        self.nodes.append(
+            Node(
+                id=node_id, kind="model", label=source.name, source_id=source.id, optional=optional
+            )
+        )
+        self.step_info[node_id] = Step(
+            node_id=node_id, kind="model", label=source.name, source_id=source.id, optional=optional
+        )
+
     def add_unreachable(self, recommended: Sequence[Source]) -> None:
-        """No path at all: show the user's input, each recommended model alone, and the goal."""
+        """No path at all: show the user's input and each recommended model alone."""
         for modality in self.understanding.have:
             self._input_node(f"have:{modality}")
         for source in recommended:
-            node_id = self._new_id()
-            self.nodes.append(
-                Node(id=node_id, kind="model", label=source.name, source_id=source.id)
-            )
-            self.step_info[node_id] = Step(
-                node_id=node_id, kind="model", label=source.name, source_id=source.id
-            )
+            self._lone_model(source, optional=False)
+
+    def _branch(
+        self, source: Source, actions: Sequence[Action], wanted: Sequence[str], max_steps: int
+    ) -> Placed | None:
+        """Place `source` on a side branch fed by what the graph holds (format steps allowed
+        in between); the returned final step says which nodes make `wanted`."""
+        available = self._available()
+        own = [a for a in actions if a.source_id == source.id]
+        path = search(
+            list(available),
+            list(wanted),
+            own + operation_actions(_BRIDGE_KINDS),
+            required_source=source.id,
+            max_steps=max_steps,
+        )
+        if path is None:
+            return None
+        *steps, final = path
+        for item in steps:
+            feeds = {
+                m: [
+                    available.get(p.partition(":")[2], p) if p.startswith("have:") else p
+                    for p in producers
+                ]
+                for m, producers in item.feeds.items()
+            }
+            wiring = (item.action.key, repr(sorted(feeds.items())))
+            if item.action.operation and wiring in self.shared_ops:
+                # The same operation on the same input is drawn once and shared.
+                self.node_of[item.action.key] = self.shared_ops[wiring]
+                continue
+            node_id = self._action_node(Placed(item.action, feeds), optional=True)
+            if item.action.operation:
+                self.shared_ops[wiring] = node_id
+        return final
 
     def add_branches(self, related: Sequence[Source], actions: Sequence[Action]) -> list[str]:
         """Related sources whose signature fits what the graph already holds, as options."""
         added: list[str] = []
         want_families = {taxonomy.family(m) for m in self.understanding.want}
         task_family = self.understanding.task.family
-        bridges = operation_actions(_BRIDGE_KINDS)
         for source in related:
             if len(added) >= MAX_BRANCHES or self.has_source(source.id) or not source.signatures:
                 continue
             families = {taxonomy.tasks()[t].family for t in source.tasks if t in taxonomy.tasks()}
             signature = source.signatures[0]
             out_families = {taxonomy.family(m) for m in signature.outputs}
-            if not (out_families & want_families and "control" not in out_families) and (
-                task_family not in families
-            ):
+            relevant = out_families & want_families and "control" not in out_families
+            if not relevant and task_family not in families:
                 continue
-            available = self._available()
-            own = [a for a in actions if a.key == f"{source.id}#0"]
-            path = search(
-                list(available),
-                list(signature.outputs),
-                own + bridges,
-                required_source=source.id,
-                max_steps=3,
-                use_supplied=True,
-            )
-            if path is None:
+            main_only = [a for a in actions if a.key == f"{source.id}#0"]
+            final = self._branch(source, main_only, signature.outputs, max_steps=3)
+            if final is None:
                 continue
-            *steps, final = path
-            for item in steps:
-                rewired = Placed(
-                    item.action,
-                    {
-                        m: [
-                            available.get(p.partition(":")[2], p) if p.startswith("have:") else p
-                            for p in v
-                        ]
-                        for m, v in item.feeds.items()
-                    },
-                )
-                wiring = (item.action.key, repr(sorted(rewired.feeds.items())))
-                if item.action.operation and wiring in self.shared_ops:
-                    # The same operation on the same input is drawn once and shared.
-                    self.node_of[item.action.key] = self.shared_ops[wiring]
-                    continue
-                node_id = self._action_node(rewired, optional=True)
-                if item.action.operation:
-                    self.shared_ops[wiring] = node_id
-            shown = [m for m in final.feeds if taxonomy.family(m) in want_families] or list(
-                final.feeds
-            )
+            shown = [m for m in final.feeds if taxonomy.family(m) in want_families]
+            shown = shown or list(final.feeds)
             label = f"Optional: {taxonomy.label(shown[0])} from {source.name}"
             self._output_node({m: final.feeds[m] for m in shown}, label, optional=True)
             added.append(source.id)
@@ -655,47 +663,15 @@ class _GraphBuilder:
 
     def attach(self, source: Source, actions: Sequence[Action]) -> None:
         """A recommended model no path can hold still appears, on what it can take."""
-        available = self._available()
-        own = [a for a in actions if a.source_id == source.id]
-        bridges = operation_actions(_BRIDGE_KINDS)
-        path = None
+        final = None
         if source.signatures:
-            path = search(
-                list(available),
-                list(source.signatures[0].outputs),
-                own + bridges,
-                required_source=source.id,
-                max_steps=4,
-            )
-        if path is None:
-            node_id = self._new_id()
-            self.nodes.append(
-                Node(
-                    id=node_id, kind="model", label=source.name, source_id=source.id, optional=True
-                )
-            )
-            self.step_info[node_id] = Step(
-                node_id=node_id, kind="model", label=source.name, source_id=source.id, optional=True
-            )
+            final = self._branch(source, actions, source.signatures[0].outputs, max_steps=4)
+        if final is None:
+            self._lone_model(source, optional=True)
             return
-        *steps, final = path
-        for item in steps:
-            rewired = Placed(
-                item.action,
-                {
-                    m: [
-                        available.get(p.partition(":")[2], p) if p.startswith("have:") else p
-                        for p in v
-                    ]
-                    for m, v in item.feeds.items()
-                },
-            )
-            self._action_node(rewired, optional=True)
         modality = next(iter(final.feeds))
-        label = (
-            f"{taxonomy.label(modality)[0].upper()}{taxonomy.label(modality)[1:]} "
-            f"from {source.name} (not what you asked for)"
-        )
+        label = taxonomy.label(modality)
+        label = f"{label[0].upper()}{label[1:]} from {source.name} (not what you asked for)"
         self._output_node({modality: final.feeds[modality]}, label, optional=True)
 
     def has_source(self, source_id: str) -> bool:
