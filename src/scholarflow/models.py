@@ -66,6 +66,43 @@ class Source(_Frozen):
         return [u for u in (self.paper_url, self.github_url, self.project_url) if u]
 
 
+class CatalogEntry(_Frozen):
+    """A model or paper in the catalog. Becomes a `Source` when a request cites it."""
+
+    id: str
+    name: str
+    title: str
+    kind: SourceKind = "paper"
+    paper_url: str | None = None
+    github_url: str | None = None
+    project_url: str | None = None
+    summary: str | None = None
+    tags: tuple[str, ...] = ()
+    tasks: tuple[str, ...] = ()
+    signatures: tuple[Signature, ...] = ()
+    arxiv_id: str | None = None
+    provenance: Provenance = Provenance(origin="catalog:builtin")
+    imported_at: str | None = None  # ISO 8601, UTC
+    builtin: bool = False
+
+    def to_source(self, source_id: str, role: SourceRole) -> Source:
+        return Source(
+            id=source_id,
+            name=self.name,
+            title=self.title,
+            kind="model" if role == "recommended" else self.kind,
+            paper_url=self.paper_url,
+            github_url=self.github_url,
+            project_url=self.project_url,
+            summary=self.summary,
+            tasks=self.tasks,
+            signatures=self.signatures,
+            role=role,
+            provenance=self.provenance,
+            catalog_id=self.id,
+        )
+
+
 class Request(_Frozen):
     question: str
     recommended: tuple[Source, ...]
