@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -102,20 +101,30 @@ def find_seeds(directory: Path) -> list[Path]:
     return sorted(path for path in directory.glob("*.txt") if path.is_file())
 
 
+# The child of a fork inherits its parent's memory high-water mark in ru_maxrss, so the
+# command is started by a small wrapper process, whose own size is a few MB, not by this one.
+_MEASURE = """
+import os, subprocess, sys, time
+start = time.perf_counter()
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+_, status, usage = os.wait4(child.pid, 0)
+sys.stderr.write(child.stderr.read().decode(errors="replace"))
+print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_cold_once(seed: Path) -> tuple[float, int]:
     """Wall seconds and peak RSS (KiB) of one `scholarflow answer` in a new process."""
     command = [str(CLI), "answer", str(seed), "--format", "json"]
-    start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(child.pid, 0)
-    elapsed = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
-    stderr = child.stderr.read().decode(errors="replace").strip() if child.stderr else ""
-    if child.stderr:
-        child.stderr.close()
-    if child.returncode != 0:
-        raise BenchError(f"cold run exited {child.returncode}: {stderr or '(no stderr)'}")
-    return elapsed, usage.ru_maxrss  # ru_maxrss is in KiB on Linux
+    done = subprocess.run(
+        [str(PYTHON), "-c", _MEASURE, *command], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0 or not done.stdout.strip():
+        raise BenchError(f"cold run failed: {done.stderr.strip() or '(no stderr)'}")
+    seconds, peak_kib, code = done.stdout.split()
+    if code != "0":
+        raise BenchError(f"cold run exited {code}: {done.stderr.strip() or '(no stderr)'}")
+    return float(seconds), int(peak_kib)  # ru_maxrss is in KiB on Linux
 
 
 def measure_cold(seed: Path, runs: int) -> ColdResult:

@@ -22,3 +22,20 @@ def test_answering_imports_no_heavy_modules():
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
     )
     assert result.stdout.split() == ["0", "none"], result.stderr
+
+
+def test_asking_runs_the_model_without_torch(tmp_path):
+    # `ask` embeds the question with the NumPy route: numpy yes, torch and friends never.
+    script = (
+        "import os, sys\n"
+        f"os.environ['SCHOLARFLOW_HOME'] = {str(tmp_path)!r}\n"
+        "from scholarflow.cli import main\n"
+        "code = main(['ask', 'How does a video become a depth video?', '-o', os.devnull])\n"
+        "heavy = sorted(m for m in ('torch', 'transformers', 'sentence_transformers')"
+        " if m in sys.modules)\n"
+        "print(code, ','.join(heavy) or 'none', 'numpy' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert result.stdout.split() == ["0", "none", "True"], result.stderr

@@ -12,10 +12,15 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from scholarflow import __version__
 from scholarflow.errors import InputError, ScholarflowError
+
+if TYPE_CHECKING:
+    from scholarflow.catalog.store import SQLiteCatalogStore
+    from scholarflow.models import CatalogEntry
+    from scholarflow.retrieval import Retriever
 
 MAX_PROMPT_BYTES = 1024 * 1024
 FORMATS = ("markdown", "json", "mermaid")
@@ -38,6 +43,14 @@ examples:
   scholarflow answer examples/video-depth.txt
   scholarflow answer prompt.txt --format json > answer.json
   cat prompt.txt | scholarflow answer - --format mermaid
+"""
+
+
+_ASK_EPILOG = """\
+examples:
+  scholarflow ask "How do apps turn a phone video into a depth video that doesn't flicker?"
+  scholarflow ask "..." --format json     # adds "sources": the ranked catalog hits
+  scholarflow prompt "..."                # the prompt built from the catalog
 """
 
 
@@ -87,7 +100,104 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="write to PATH instead of stdout (written whole or not at all)",
     )
+
+    ask = commands.add_parser(
+        "ask",
+        help="answer a plain question from the catalog",
+        description="Find the recommended model and related papers for a question in the "
+        "catalog, then answer it exactly as a prompt is answered. A question the catalog "
+        'cannot serve is said to be so (exit 0; JSON: "served": false).',
+        epilog=_ASK_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ask.add_argument("question", metavar="QUESTION", help="the question, in quotes")
+    ask.add_argument(
+        "-f",
+        "--format",
+        choices=FORMATS,
+        default="markdown",
+        help='markdown (default), json (the answer contract plus ranked "sources"), mermaid',
+    )
+    ask.add_argument("--writer", choices=WRITERS, default="template", help="see 'answer'")
+    ask.add_argument("-o", "--output", metavar="PATH", help="write to PATH instead of stdout")
+    _catalog_option(ask)
+
+    prompt = commands.add_parser(
+        "prompt",
+        help="print the seed-format prompt built from the catalog",
+        description="Build the seed-format prompt for a question from the catalog, ready to "
+        "hand to any language model or to 'scholarflow answer'.",
+    )
+    prompt.add_argument("question", metavar="QUESTION", help="the question, in quotes")
+    prompt.add_argument("-o", "--output", metavar="PATH", help="write to PATH instead of stdout")
+    _catalog_option(prompt)
+
+    catalog = commands.add_parser(
+        "catalog",
+        help="list, show, search, add, import, export or remove catalog entries",
+        description="Manage the catalog of models and papers that 'ask' and 'prompt' draw on. "
+        "It starts with built-in entries for the models and papers of the seed requests.",
+    )
+    actions = catalog.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    actions.required = True
+    listing = actions.add_parser("list", help="every entry, one line each")
+    _catalog_option(listing)
+    listing.add_argument("-f", "--format", choices=("table", "json"), default="table")
+    show = actions.add_parser("show", help="one entry, whole")
+    show.add_argument("entry_id", metavar="ID")
+    show.add_argument("-f", "--format", choices=("table", "json"), default="table")
+    _catalog_option(show)
+    search = actions.add_parser("search", help="hybrid search (full text + embeddings)")
+    search.add_argument("text", metavar="TEXT")
+    search.add_argument("-n", "--limit", type=int, default=10, help="how many hits (10)")
+    search.add_argument("-f", "--format", choices=("table", "json"), default="table")
+    _catalog_option(search)
+    add = actions.add_parser("add", help="add or update one entry")
+    add.add_argument("--title", required=True, help="the paper's or model's full title")
+    add.add_argument("--name", help="short name (default: the part of the title before ':')")
+    add.add_argument("--paper", metavar="URL", help="paper link (arXiv abs or pdf…)")
+    add.add_argument("--github", metavar="URL", help="code repository link")
+    add.add_argument("--project", metavar="URL", help="project page link")
+    add.add_argument("--summary", help="abstract or description")
+    add.add_argument("--tags", help="comma-separated tags")
+    add.add_argument("--tasks", help="comma-separated task ids (default: inferred)")
+    add.add_argument("--kind", choices=("model", "paper"), default="paper")
+    _catalog_option(add)
+    importing = actions.add_parser(
+        "import",
+        help="import JSONL, BibTeX, awesome-list Markdown or seed prompts",
+        description="Import entries in one transaction: a bad line aborts the import, naming "
+        "the line, and leaves the catalog as it was, unless --skip-bad is given. Re-importing "
+        "the same file changes nothing (entries are keyed by arXiv id, else normalised title).",
+    )
+    importing.add_argument("file", metavar="FILE")
+    importing.add_argument(
+        "-f",
+        "--format",
+        choices=("jsonl", "bibtex", "awesome-md", "prompt"),
+        help="default: from the file extension (.jsonl .bib .md .txt)",
+    )
+    importing.add_argument(
+        "--skip-bad", action="store_true", help="import the good lines, report each bad one"
+    )
+    _catalog_option(importing)
+    export = actions.add_parser("export", help="every entry as JSONL (re-importable)")
+    export.add_argument("-f", "--format", choices=("jsonl",), default="jsonl")
+    export.add_argument("-o", "--output", metavar="PATH", help="write to PATH instead of stdout")
+    _catalog_option(export)
+    remove = actions.add_parser("remove", help="remove an entry (built-in ones stay removed)")
+    remove.add_argument("entry_id", metavar="ID")
+    _catalog_option(remove)
     return parser
+
+
+def _catalog_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--catalog",
+        metavar="PATH",
+        help="the catalog database (default: $SCHOLARFLOW_HOME/catalog.db, "
+        "SCHOLARFLOW_HOME defaulting to the user data directory)",
+    )
 
 
 def read_prompt(name: str) -> tuple[str, str]:
@@ -168,12 +278,194 @@ def _run_answer(args: argparse.Namespace) -> int:
     return 0
 
 
+def _open_store(args: argparse.Namespace) -> SQLiteCatalogStore:
+    from scholarflow.catalog.store import SQLiteCatalogStore, default_catalog_path
+
+    path = Path(args.catalog) if args.catalog else default_catalog_path()
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory; --catalog takes a database file")
+    return SQLiteCatalogStore(path)
+
+
+def _retriever(store: SQLiteCatalogStore) -> Retriever:
+    from scholarflow.progress import Progress
+    from scholarflow.retrieval import Retriever
+
+    retriever = Retriever(store)
+    # Embeddings are computed once per entry and cached; a fresh or grown catalog pays here.
+    with Progress(None, "embedding catalog") as bar:
+        retriever.ensure_embeddings(on_progress=bar.advance)
+    return retriever
+
+
+def _question(text: str) -> str:
+    question = " ".join(text.split())
+    if not question:
+        raise InputError("the question is empty")
+    if len(question) > 4000:
+        raise InputError(f"the question is {len(question)} characters; the limit is 4000")
+    return question
+
+
+def _run_ask(args: argparse.Namespace) -> int:
+    from scholarflow.engine import ask
+    from scholarflow.render import render
+    from scholarflow.render.json_format import render_ask_json
+    from scholarflow.retrieval import CatalogCannotServe
+
+    question = _question(args.question)
+    with _open_store(args) as store:
+        try:
+            result, hits = ask(question, _retriever(store), writer=args.writer)
+        except CatalogCannotServe as refusal:
+            if args.format == "json":
+                text = render_ask_json(None, refusal.hits, str(refusal))
+            else:
+                text = f"The catalog cannot answer this: {refusal}.\n"
+            write_output(text, args.output)
+            return 0
+    text = render_ask_json(result, hits) if args.format == "json" else render(result, args.format)
+    write_output(text, args.output)
+    return 0
+
+
+def _run_prompt(args: argparse.Namespace) -> int:
+    from scholarflow.prompt_format import render_prompt
+    from scholarflow.retrieval import CatalogCannotServe, build_request
+
+    question = _question(args.question)
+    with _open_store(args) as store:
+        hits = _retriever(store).search(question)
+        try:
+            request = build_request(question, hits)
+        except CatalogCannotServe as refusal:
+            raise InputError(str(refusal)) from None
+    write_output(render_prompt(request), args.output)
+    return 0
+
+
+def _entry_line(entry: CatalogEntry) -> str:
+    links = " ".join(u for u in (entry.paper_url, entry.github_url) if u)
+    tasks = ",".join(entry.tasks) or "-"
+    return f"{entry.id:<32} {entry.kind:<5} {tasks:<34} {entry.name}  {links}".rstrip()
+
+
+def _entry_json(entry: CatalogEntry) -> dict[str, object]:
+    data = entry.model_dump(mode="json")
+    data["provenance"] = {"origin": entry.provenance.origin, "line": entry.provenance.line}
+    return data
+
+
+def _run_catalog(args: argparse.Namespace) -> int:
+    import json
+
+    from scholarflow.catalog import importers
+
+    with _open_store(args) as store:
+        if args.action == "list":
+            entries = list(store.entries())
+            if args.format == "json":
+                write_output(json.dumps([_entry_json(e) for e in entries], indent=2) + "\n", None)
+            else:
+                write_output("".join(_entry_line(e) + "\n" for e in entries), None)
+            return 0
+        if args.action == "show":
+            entry = store.get(args.entry_id)
+            if entry is None:
+                raise InputError(f"no catalog entry with id {args.entry_id!r} (see 'catalog list')")
+            data = _entry_json(entry)
+            if args.format == "json":
+                write_output(json.dumps(data, indent=2, ensure_ascii=False) + "\n", None)
+            else:
+                lines = [
+                    f"{key:<13} {value}"
+                    for key, value in data.items()
+                    if value not in (None, [], "")
+                ]
+                write_output("\n".join(lines) + "\n", None)
+            return 0
+        if args.action == "search":
+            hits = _retriever(store).search(_question(args.text), limit=max(1, args.limit))
+            if args.format == "json":
+                from scholarflow.render.json_format import hits_to_list
+
+                ids = {hit.entry.id for hit in hits}
+                write_output(json.dumps(hits_to_list(hits, ids), indent=2) + "\n", None)
+            else:
+                rows = [
+                    f"{rank:>2}. {hit.score:.4f}  {hit.entry.id:<32} {hit.entry.name}"
+                    for rank, hit in enumerate(hits, 1)
+                ]
+                write_output("\n".join(rows) + ("\n" if rows else "no matches\n"), None)
+            return 0
+        if args.action == "add":
+            fields: dict[str, object] = {"title": args.title, "kind": args.kind}
+            for key, value in (
+                ("name", args.name),
+                ("paper_url", args.paper),
+                ("github_url", args.github),
+                ("project_url", args.project),
+                ("summary", args.summary),
+            ):
+                if value:
+                    fields[key] = value
+            for key, value in (("tags", args.tags), ("tasks", args.tasks)):
+                if value:
+                    fields[key] = [part.strip() for part in value.split(",") if part.strip()]
+            entry = importers.entry_from_fields(fields, origin="catalog add")
+            report = store.upsert_many([entry])
+            verb = "added" if report.added else "updated" if report.updated else "unchanged"
+            sys.stdout.write(f"{verb}: {report.ids[0]}\n")
+            return 0
+        if args.action == "import":
+            return _run_import(args, store)
+        if args.action == "export":
+            lines = [
+                json.dumps(importers.entry_to_fields(e), ensure_ascii=False)
+                for e in store.entries()
+            ]
+            write_output("".join(line + "\n" for line in lines), args.output)
+            return 0
+        if args.action == "remove":
+            if not store.remove(args.entry_id):
+                raise InputError(f"no catalog entry with id {args.entry_id!r} (see 'catalog list')")
+            sys.stdout.write(f"removed: {args.entry_id}\n")
+            return 0
+    raise AssertionError(f"unhandled catalog action {args.action}")
+
+
+def _run_import(args: argparse.Namespace, store: SQLiteCatalogStore) -> int:
+    from scholarflow.catalog import importers
+    from scholarflow.progress import Progress
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise InputError(f"{args.file}: no such file")
+    with Progress(None, "reading") as bar:
+        parsed = importers.read_entries(path, args.format, on_progress=bar.report)
+    entries, skipped = importers.select_entries(parsed, skip_bad=args.skip_bad)
+    for problem in skipped:
+        sys.stderr.write(f"skipped: {problem}\n")
+    with Progress(len(entries), "importing") as bar:
+        report = store.upsert_many(entries, on_progress=bar.report)
+    sys.stdout.write(
+        f"{path}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged"
+        + (f", {len(skipped)} skipped" if skipped else "")
+        + "\n"
+    )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    commands = {
+        "answer": _run_answer,
+        "ask": _run_ask,
+        "prompt": _run_prompt,
+        "catalog": _run_catalog,
+    }
     try:
-        if args.command == "answer":
-            return _run_answer(args)
-        raise AssertionError(f"unhandled command {args.command}")  # argparse forbids this
+        return commands[args.command](args)
     except ScholarflowError as error:
         sys.stderr.write(f"scholarflow: error: {error}\n")
         return error.exit_code

@@ -11,6 +11,7 @@ with a warning; a template answer that fails the guard is an error (exit 3).
 from __future__ import annotations
 
 from time import perf_counter
+from typing import TYPE_CHECKING
 
 from scholarflow import evidence, planning, signatures
 from scholarflow.errors import GroundingError
@@ -20,6 +21,10 @@ from scholarflow.render.markdown import compose
 from scholarflow.text import URL_PATTERN
 from scholarflow.understanding import understand
 from scholarflow.writers import Writer, get_writer
+
+if TYPE_CHECKING:
+    from scholarflow.models import CatalogHit
+    from scholarflow.retrieval import Retriever
 
 
 def clear_caches() -> None:
@@ -39,6 +44,7 @@ def references_for(sources: tuple[Source, ...]) -> tuple[Reference, ...]:
             title=s.title,
             role=s.role,
             links=tuple(s.links()),
+            catalog_id=s.catalog_id,
         )
         for i, s in enumerate(sources, 1)
     )
@@ -169,3 +175,21 @@ def _grounded(
         ],
         fallback.name,
     )
+
+
+def ask(
+    question: str,
+    retriever: Retriever,
+    *,
+    writer: Writer | str = "template",
+    limit: int = 10,
+) -> tuple[Answer, list[CatalogHit]]:
+    """Answer a free question from the catalog: retrieve, build the request, answer it.
+
+    Raises `retrieval.CatalogCannotServe` when nothing in the catalog is about the question.
+    """
+    from scholarflow.retrieval import build_request
+
+    hits = retriever.search(question, limit=limit)
+    request = build_request(question, hits)
+    return answer(request, writer=writer), hits

@@ -103,6 +103,17 @@ class CatalogEntry(_Frozen):
         )
 
 
+class CatalogHit(_Frozen):
+    """One catalog entry found for a question, with how each ranking placed it."""
+
+    entry: CatalogEntry
+    score: float  # fused: reciprocal-rank fusion plus the task bonus
+    bm25_rank: int | None = None  # 1-based; None when full-text search did not find it
+    dense_rank: int | None = None
+    similarity: float | None = None  # cosine of question and entry embeddings
+    serves_task: bool = False
+
+
 class Request(_Frozen):
     question: str
     recommended: tuple[Source, ...]
@@ -217,6 +228,7 @@ class Reference(_Frozen):
     title: str
     role: SourceRole
     links: tuple[str, ...]
+    catalog_id: str | None = None
 
 
 class Sections(_Frozen):

@@ -34,7 +34,7 @@ def enrich(source: Source) -> Source:
             tasks=entry.tasks,
             signatures=entry.signatures,
             catalog_summary=entry.summary,
-            catalog_id=entry.id,
+            catalog_id=source.catalog_id or entry.id,
             kind=entry.kind if source.role == "related" else "model",
         )
     else:

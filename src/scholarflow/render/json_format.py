@@ -7,9 +7,10 @@ request always gives the same bytes (stage timings stay in the Python API: `Answ
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
-from scholarflow.models import Answer
+from scholarflow.models import Answer, CatalogHit
 
 SCHEMA_VERSION = 1
 
@@ -77,3 +78,44 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
 
 def render_json(answer: Answer) -> str:
     return json.dumps(answer_to_dict(answer), ensure_ascii=False, indent=2) + "\n"
+
+
+def hits_to_list(hits: Sequence[CatalogHit], provided: set[str]) -> list[dict[str, Any]]:
+    """Ranked catalog hits. Links are listed only for entries the answer was given as
+    sources: the grounding policy allows no other link in the output."""
+    return [
+        {
+            "rank": rank,
+            "entry_id": hit.entry.id,
+            "name": hit.entry.name,
+            "title": hit.entry.title,
+            "kind": hit.entry.kind,
+            "score": hit.score,
+            "bm25_rank": hit.bm25_rank,
+            "dense_rank": hit.dense_rank,
+            "similarity": None if hit.similarity is None else round(hit.similarity, 4),
+            "serves_task": hit.serves_task,
+            "used": hit.entry.id in provided,
+            "links": [
+                u
+                for u in (hit.entry.paper_url, hit.entry.github_url, hit.entry.project_url)
+                if u and hit.entry.id in provided
+            ],
+        }
+        for rank, hit in enumerate(hits, 1)
+    ]
+
+
+def render_ask_json(answer: Answer | None, hits: Sequence[CatalogHit], message: str = "") -> str:
+    """`ask --format json`: the answer contract plus "sources", or `served: false`."""
+    if answer is None:
+        data: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
+            "served": False,
+            "message": message,
+            "sources": hits_to_list(hits, set()),
+        }
+    else:
+        used = {ref.catalog_id for ref in answer.references if ref.catalog_id}
+        data = answer_to_dict(answer) | {"served": True, "sources": hits_to_list(hits, used)}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

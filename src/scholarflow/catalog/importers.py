@@ -1,0 +1,1131 @@
+"""Read catalog entries from the files people already have: JSONL, BibTeX, awesome lists, prompts.
+
+Every reader returns one `ParsedLine` per entry it found, in file order: the line where the
+entry starts and either a `CatalogEntry` or an `ImportProblem`. Reading never stops at a bad
+entry, so the caller decides: abort on the first problem (naming file and line) or skip the
+bad ones and report them (`select_entries`). Nothing here touches the store or prints.
+
+Every entry gets the same finishing: a short name, its arXiv id, tasks (given, from the
+built-in entry it matches, or inferred from its words), a signature, and its provenance.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, NamedTuple
+from urllib.parse import urlsplit
+
+from scholarflow import catalog, taxonomy
+from scholarflow.catalog.store import derive_entry_id, entry_key
+from scholarflow.errors import InputError
+from scholarflow.models import CatalogEntry, Provenance, Signature, Source, SourceKind
+from scholarflow.progress import ProgressCallback
+from scholarflow.prompt_format import parse_prompt, short_name
+from scholarflow.signatures import infer_tasks
+
+if TYPE_CHECKING:
+    from bibtexparser.bparser import BibTexParser
+
+FORMAT_EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "jsonl": (".jsonl", ".ndjson"),
+    "bibtex": (".bib",),
+    "awesome-md": (".md", ".markdown"),
+    "prompt": (".txt",),
+}
+_PROGRESS_EVERY = 100
+
+
+# --------------------------------------------------------------------------- public types
+
+
+class CatalogImportError(InputError):
+    """A catalog file that cannot be imported (exit 2); the message names the file and line."""
+
+    def __init__(self, message: str, *, path: str = "", line: int | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.line = line
+
+
+class UnknownFormatError(CatalogImportError):
+    """The import format could not be told from the file name, or is not one we read."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportProblem:
+    """Why the entry starting at `line` of `path` could not be imported."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: line {self.line}: {self.message}"
+
+
+class ParsedLine(NamedTuple):
+    """One entry of a file: where it starts, and what came of it."""
+
+    line: int
+    item: CatalogEntry | ImportProblem
+
+
+def detect_format(path: Path) -> str:
+    """The import format of `path`, from its extension."""
+    suffix = path.suffix.lower()
+    for fmt, extensions in FORMAT_EXTENSIONS.items():
+        if suffix in extensions:
+            return fmt
+    raise UnknownFormatError(
+        f"{path}: cannot tell the import format from the extension {suffix or '(none)'!r}; "
+        f"name one of: {_formats_text()}",
+        path=str(path),
+    )
+
+
+def read_entries(
+    path: Path, fmt: str | None = None, *, on_progress: ProgressCallback | None = None
+) -> list[ParsedLine]:
+    """Every entry of the file, in file order, each an entry or a problem with its line.
+
+    Raises `CatalogImportError` only for what spoils the whole file (missing, not UTF-8,
+    unknown format) and `PromptFormatError` for a prompt file that cannot be parsed at all.
+    """
+    fmt = fmt or detect_format(path)
+    if fmt not in FORMAT_EXTENSIONS:
+        raise UnknownFormatError(
+            f"{path}: unknown import format {fmt!r}; use one of: {_formats_text()}",
+            path=str(path),
+        )
+    text = _read_text(path)
+    drafts = list(_READERS[fmt](text, str(path)))
+    origin = str(path)
+    parsed: list[ParsedLine] = []
+    for done, (line, draft) in enumerate(drafts, 1):
+        if isinstance(draft, str):
+            parsed.append(ParsedLine(line, ImportProblem(origin, line, draft)))
+        else:
+            parsed.append(ParsedLine(line, _finish(draft, origin, line)))
+        if on_progress is not None and (done % _PROGRESS_EVERY == 0 or done == len(drafts)):
+            on_progress(done, len(drafts))
+    return parsed
+
+
+def select_entries(
+    parsed: Sequence[ParsedLine], *, skip_bad: bool = False
+) -> tuple[list[CatalogEntry], list[ImportProblem]]:
+    """The entries to import and the problems passed over.
+
+    Without `skip_bad` the first problem raises `CatalogImportError`, before anything is
+    stored, so a bad file leaves the catalog as it was.
+    """
+    entries: list[CatalogEntry] = []
+    problems: list[ImportProblem] = []
+    for _, item in parsed:
+        if isinstance(item, ImportProblem):
+            if not skip_bad:
+                raise CatalogImportError(str(item), path=item.path, line=item.line)
+            problems.append(item)
+        else:
+            entries.append(item)
+    return entries, problems
+
+
+def _formats_text() -> str:
+    return ", ".join(
+        f"{fmt} ({', '.join(extensions)})" for fmt, extensions in FORMAT_EXTENSIONS.items()
+    )
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CatalogImportError(f"{path}: no such file", path=str(path)) from None
+    except IsADirectoryError:
+        raise CatalogImportError(f"{path}: is a directory, not a file", path=str(path)) from None
+    except OSError as error:
+        raise CatalogImportError(f"{path}: cannot read: {error.strerror}", path=str(path)) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise CatalogImportError(
+            f"{path}: line {line}: not UTF-8 text", path=str(path), line=line
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# --------------------------------------------------------------------------- drafts
+
+
+@dataclass(slots=True)
+class _Draft:
+    """What a reader found for one entry, before the shared finishing in `_finish`."""
+
+    title: str
+    name: str | None = None
+    kind: SourceKind = "paper"
+    paper_url: str | None = None
+    github_url: str | None = None
+    project_url: str | None = None
+    summary: str | None = None
+    tags: tuple[str, ...] = ()
+    tasks: tuple[str, ...] | None = None  # None: infer them
+    arxiv_id: str | None = None  # when known from elsewhere than the paper link (BibTeX eprint)
+    entry_id: str | None = None
+
+
+# A reader yields (line, draft) or (line, problem message).
+_Found = tuple[int, _Draft | str]
+
+
+def _finish(draft: _Draft, origin: str, line: int) -> CatalogEntry:
+    """Name, arXiv id, tasks, signature, provenance and id: the same for every format."""
+    title = " ".join(draft.title.split())
+    name = " ".join((draft.name or short_name(title)).split())
+    summary = " ".join(draft.summary.split()) if draft.summary else None
+    probe = Source(
+        id="probe",
+        name=name,
+        title=title,
+        kind=draft.kind,
+        paper_url=draft.paper_url,
+        github_url=draft.github_url,
+        project_url=draft.project_url,
+        summary=summary,
+    )
+    known = catalog.match(probe)
+    tasks: tuple[str, ...]
+    if draft.tasks is not None:
+        tasks = draft.tasks
+    else:
+        tasks = known.tasks if known is not None else infer_tasks(probe)
+    entry = CatalogEntry(
+        id="pending",
+        name=name,
+        title=title,
+        kind=draft.kind,
+        paper_url=draft.paper_url,
+        github_url=draft.github_url,
+        project_url=draft.project_url,
+        summary=summary,
+        tags=tuple(dict.fromkeys(draft.tags)),
+        tasks=tasks,
+        signatures=known.signatures if known is not None else _task_signature(tasks),
+        arxiv_id=draft.arxiv_id or catalog.arxiv_id(draft.paper_url),
+        provenance=Provenance(origin=origin, line=line),
+    )
+    entry_id = draft.entry_id or derive_entry_id(name, entry_key(entry))
+    return entry.model_copy(update={"id": entry_id})
+
+
+def _task_signature(tasks: tuple[str, ...]) -> tuple[Signature, ...]:
+    if not tasks:
+        return ()
+    task = taxonomy.tasks()[tasks[0]]
+    return (Signature(inputs=task.inputs, outputs=task.outputs),)
+
+
+# --------------------------------------------------------------------------- JSONL
+
+_JSONL_TEXT_FIELDS = ("name", "summary", "id")
+_JSONL_URL_FIELDS = ("paper_url", "github_url", "project_url")
+
+
+def _read_jsonl(text: str, origin: str) -> Iterator[_Found]:
+    # Split on "\n" only: str.splitlines() would also split on U+2028 inside JSON strings.
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield number, f"not valid JSON: {error.msg} (column {error.colno})"
+            continue
+        if not isinstance(value, dict):
+            yield number, f"expected a JSON object, found {_json_type(value)}"
+            continue
+        yield number, _jsonl_draft(value)
+
+
+def _jsonl_draft(value: dict[str, object]) -> _Draft | str:
+    """A draft from one JSON object, or the first thing wrong with it."""
+    title = value.get("title")
+    if title is None or (isinstance(title, str) and not title.strip()):
+        return 'no title: each line needs a non-empty "title"'
+    if not isinstance(title, str):
+        return f'"title" must be a string, found {_json_type(title)}'
+    draft = _Draft(title=title)
+    for key in (*_JSONL_TEXT_FIELDS, *_JSONL_URL_FIELDS, "kind", "tags", "tasks"):
+        problem = _set_jsonl_field(draft, key, value.get(key))
+        if problem:
+            return problem
+    return draft
+
+
+def _set_jsonl_field(draft: _Draft, key: str, raw: object) -> str | None:
+    if raw is None:
+        return None
+    if key in ("tags", "tasks"):
+        if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+            return f'"{key}" must be a list of strings, found {_json_type(raw)}'
+        items = tuple(item.strip() for item in raw if item.strip())
+        if key == "tasks":
+            unknown = [task for task in items if task not in taxonomy.tasks()]
+            if unknown:
+                return f"unknown task id {unknown[0]!r} (see taxonomy/tasks.toml for the ids)"
+            draft.tasks = items
+        else:
+            draft.tags = items
+        return None
+    if not isinstance(raw, str):
+        return f'"{key}" must be a string, found {_json_type(raw)}'
+    text = raw.strip()
+    if key == "kind":
+        if text not in ("model", "paper"):
+            return f'"kind" must be "model" or "paper", found {text!r}'
+        draft.kind = "model" if text == "model" else "paper"
+    elif key in _JSONL_URL_FIELDS:
+        if text and (any(ch.isspace() for ch in text) or "." not in text):
+            return f'"{key}" is not a link: {text[:60]!r}'
+        setattr(draft, key, _with_scheme(text) if text else None)
+    elif key == "id":
+        draft.entry_id = text or None
+    else:
+        setattr(draft, key, text or None)
+    return None
+
+
+def _json_type(value: object) -> str:
+    names = {dict: "an object", list: "a list", str: "a string", bool: "true/false"}
+    if value is None:
+        return "null"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return "a number"
+    return names.get(type(value), type(value).__name__)
+
+
+def _with_scheme(url: str) -> str:
+    return url if re.match(r"(?i)^[a-z][a-z0-9+.-]*://", url) else f"https://{url}"
+
+
+# --------------------------------------------------------------------------- BibTeX
+
+_BIB_ENTRY_START = re.compile(r"(?m)^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(]")
+_BIB_SKIPPED_TYPES = {"comment", "preamble"}
+_ARXIV_NUMBER = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\d])")
+_LATEX_ARGUMENT_COMMANDS = re.compile(
+    r"\\(?:textbf|textit|textsl|textsc|texttt|textrm|textsf|textup|textmd|emph|underline|"
+    r"mathrm|mathbf|mathit|mathsf|mathtt|mathcal|mathbb|boldsymbol|text|mbox|hbox|url|"
+    r"NoCaseChange|MakeUppercase|MakeLowercase)\s*\{([^{}]*)\}"
+)
+_LATEX_HREF = re.compile(r"\\href\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
+_LATEX_SWITCHES = re.compile(r"\\(?:em|bf|it|sc|rm|tt|sf|sl|normalfont|relax)\b\s*")
+_LATEX_URL = re.compile(r"\\url\s*\{([^{}]*)\}")
+_BIB_URL_FIELDS = ("url", "howpublished", "note", "eprint", "doi", "journal", "booktitle")
+
+
+def _read_bibtex(text: str, origin: str) -> Iterator[_Found]:
+    """Each entry is parsed on its own, so one broken entry costs only itself, and its line
+    is exact; @string definitions are read in order, as BibTeX itself does."""
+    from bibtexparser.bparser import BibTexParser  # imported here: only BibTeX imports pay
+
+    parser = BibTexParser(
+        common_strings=True, ignore_nonstandard_types=False, interpolate_strings=False
+    )
+    parser.expect_multiple_parse = True
+    starts = list(_BIB_ENTRY_START.finditer(text))
+    for index, start in enumerate(starts):
+        kind = start.group(1).lower()
+        end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
+        if kind in _BIB_SKIPPED_TYPES:
+            continue
+        line = text.count("\n", 0, start.start()) + 1
+        fields = _parse_bib_chunk(parser, text[start.start() : end])
+        if kind == "string":
+            continue
+        if isinstance(fields, str):
+            yield line, fields
+        else:
+            yield line, _bib_draft(fields)
+
+
+def _parse_bib_chunk(parser: BibTexParser, chunk: str) -> dict[str, str] | str:
+    """The fields of the one entry in `chunk` as text, or why it could not be read."""
+    from bibtexparser.bibdatabase import UndefinedString
+    from pyparsing import ParseException
+
+    database = parser.bib_database
+    before = len(database.entries)
+    try:
+        parser.parse(chunk)
+    except ParseException as error:
+        return f"could not read this BibTeX entry: {error.msg}"
+    except UndefinedString as error:  # raised only when a value is interpolated
+        return f"undefined BibTeX string {error}"
+    added = database.entries[before:]
+    if not added:
+        return "could not read this BibTeX entry (check its braces and the comma after its key)"
+    return {key: _bib_value_text(value) for key, value in added[0].items()}
+
+
+def _bib_value_text(value: object) -> str:
+    """A field value as text; an undefined macro (`month = foo`) stays as its name."""
+    from bibtexparser.bibdatabase import BibDataString, BibDataStringExpression, UndefinedString
+
+    if isinstance(value, str):
+        return value
+    if isinstance(value, BibDataStringExpression):
+        return "".join(_bib_value_text(part) for part in value.expr)
+    if isinstance(value, BibDataString):
+        try:
+            return str(value.get_value())
+        except UndefinedString:
+            return value.name
+    return str(value)
+
+
+def _bib_draft(fields: dict[str, str]) -> _Draft | str:
+    title = latex_to_text(fields.get("title", ""))
+    if not title:
+        return f"BibTeX entry {fields.get('ID', '')!r} has no title"
+    draft = _Draft(title=title)
+    draft.arxiv_id = _bib_arxiv_id(fields)
+    links = [url for key in _BIB_URL_FIELDS for url in _bib_links(key, fields.get(key, ""))]
+    if draft.arxiv_id:
+        links.append(f"https://arxiv.org/abs/{draft.arxiv_id}")
+    doi = fields.get("doi", "").strip()
+    if doi and not doi.lower().startswith("http"):
+        links.append(f"https://doi.org/{doi}")
+    _assign_bib_links(draft, links)
+    abstract = latex_to_text(fields.get("abstract", ""))
+    draft.summary = abstract or None
+    draft.tags = tuple(
+        tag.lower() for tag in (latex_to_text(t) for t in _split_keywords(fields)) if tag
+    )
+    return draft
+
+
+def _bib_arxiv_id(fields: dict[str, str]) -> str | None:
+    """The arXiv id an entry names: its eprint (when the archive is arXiv or unnamed), or an
+    "arXiv preprint arXiv:…" in journal, note or booktitle, as Google Scholar writes it."""
+    archive = fields.get("archiveprefix", fields.get("eprinttype", "arxiv")).lower()
+    eprint = fields.get("eprint", "")
+    if "arxiv" in archive or "arxiv" in eprint.lower():
+        found = _ARXIV_NUMBER.search(eprint)
+        if found:
+            return found.group(1)
+    for key in ("journal", "note", "booktitle", "howpublished", "url"):
+        value = fields.get(key, "")
+        if "arxiv" in value.lower():
+            found = _ARXIV_NUMBER.search(value)
+            if found:
+                return found.group(1)
+    return None
+
+
+def _bib_links(key: str, value: str) -> list[str]:
+    if key in ("eprint", "doi", "journal", "booktitle"):
+        return []  # these name ids, not links; handled by _bib_arxiv_id and the doi rule
+    value = _LATEX_URL.sub(r" \1 ", value)
+    return [match.rstrip(".,;}") for match in re.findall(r"https?://[^\s{}\"<>]+", value)]
+
+
+def _assign_bib_links(draft: _Draft, links: list[str]) -> None:
+    """Sort a BibTeX entry's links into paper, code and project; its first other link is
+    its paper, since a reference's url is where the work itself lives."""
+    others: list[str] = []
+    for url in links:
+        kind = classify_link(url)
+        if kind == "code" and draft.github_url is None:
+            draft.github_url = _repository_link(url)
+        elif kind == "project" and draft.project_url is None:
+            draft.project_url = url
+        elif kind == "paper" and draft.paper_url is None:
+            draft.paper_url = url
+        elif kind == "other":
+            others.append(url)
+    if draft.paper_url is None and others:
+        draft.paper_url = others[0]
+
+
+def _split_keywords(fields: dict[str, str]) -> list[str]:
+    raw = fields.get("keywords", fields.get("keyword", ""))
+    return [part.strip() for part in re.split(r"[,;]", raw) if part.strip()]
+
+
+def latex_to_text(value: str) -> str:
+    """Plain Unicode text from a BibTeX value: accents composed, markup and braces gone."""
+    from bibtexparser.latexenc import latex_to_unicode
+
+    text = _LATEX_HREF.sub(r"\2", value)
+    previous = None
+    while previous != text:  # nested markup: \textbf{\emph{x}}
+        previous = text
+        text = _LATEX_ARGUMENT_COMMANDS.sub(r"\1", text)
+    text = _LATEX_SWITCHES.sub("", text)
+    text = latex_to_unicode(text)
+    text = text.replace("~", " ").replace("$", "")
+    text = re.sub(r"\\([A-Za-z]+)\s*", r"\1", text)  # unknown commands: keep the word
+    text = text.replace("\\", "").replace("{", "").replace("}", "")
+    # {\'\i} is an accent on a dotless i; with the accent composed it is a plain í.
+    text = re.sub("\u0131(?=[\u0300-\u036f])", "i", text)
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+# --------------------------------------------------------------------------- links
+
+LinkKind = Literal["paper", "code", "project", "other"]
+
+_PAPER_HOSTS = (
+    "openreview.net",
+    "aclanthology.org",
+    "aclweb.org",
+    "papers.nips.cc",
+    "proceedings.neurips.cc",
+    "openaccess.thecvf.com",
+    "proceedings.mlr.press",
+    "dl.acm.org",
+    "doi.org",
+    "ieeexplore.ieee.org",
+    "link.springer.com",
+    "ecva.net",
+    "ojs.aaai.org",
+    "ijcai.org",
+    "jmlr.org",
+    "biorxiv.org",
+    "medrxiv.org",
+    "semanticscholar.org",
+    "sciencedirect.com",
+)
+_GITHUB_NON_REPOSITORY_OWNERS = {
+    "about",
+    "apps",
+    "collections",
+    "features",
+    "marketplace",
+    "orgs",
+    "search",
+    "settings",
+    "site",
+    "sponsors",
+    "topics",
+    "trending",
+}
+_GITHUB_REPOSITORY_PAGES = {"stargazers", "network", "watchers", "forks", "fork", "issues", "pulls"}
+
+
+def classify_link(url: str) -> LinkKind:
+    """What a link points at: a paper, a code repository, a project page, or something else."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return "other"
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    path = parts.path
+    segments = [segment for segment in path.split("/") if segment]
+    if host == "github.com":
+        is_repository = len(segments) >= 2 and segments[0] not in _GITHUB_NON_REPOSITORY_OWNERS
+        return "code" if is_repository else "other"
+    if host.endswith(".github.io"):
+        return "project"
+    if host.endswith("arxiv.org"):
+        has_paper = bool(segments) and segments[0] in {"abs", "pdf", "html", "format"}
+        return "paper" if has_paper else "other"
+    if host == "huggingface.co" and segments[:1] == ["papers"]:
+        return "paper"
+    if any(host == known or host.endswith("." + known) for known in _PAPER_HOSTS):
+        return "paper"
+    if path.lower().endswith(".pdf"):
+        return "paper"
+    return "other"
+
+
+def _repository_link(url: str) -> str:
+    """A GitHub link as written, but a badge's /stargazers page becomes the repository."""
+    parts = urlsplit(url)
+    segments = [segment for segment in parts.path.split("/") if segment]
+    if len(segments) >= 3 and segments[2] in _GITHUB_REPOSITORY_PAGES:
+        return f"{parts.scheme}://{parts.netloc}/{segments[0]}/{segments[1]}"
+    return url
+
+
+def _repository_name(url: str) -> str:
+    segments = [segment for segment in urlsplit(url).path.split("/") if segment]
+    return segments[1].removesuffix(".git") if len(segments) >= 2 else ""
+
+
+# --------------------------------------------------------------------------- Markdown inline
+
+
+@dataclass(frozen=True, slots=True)
+class _Link:
+    text: str  # visible text, cleaned; "" for badges, images and bare URLs
+    url: str
+    badge: bool = False
+
+    @property
+    def kind(self) -> LinkKind:
+        return classify_link(self.url)
+
+
+_INLINE_TOKEN = re.compile(
+    r"""
+    (?P<badge>\[\s*!\[[^\]]*\]\([^)]*\)\s*\]\(\s*<?(?P<badge_url>[^)\s>]+)>?[^)]*\))
+    | (?P<image>!\[[^\]]*\]\([^)]*\))
+    | (?P<html_img><img\b[^>]*>)
+    | (?P<html_a><a\b[^>]*?href\s*=\s*["'](?P<a_url>[^"']+)["'][^>]*>(?P<a_text>.*?)</a\s*>)
+    | (?P<link>\[(?P<link_text>(?:[^\[\]]|\[[^\[\]]*\])*)\]
+        \(\s*<?(?P<link_url>[^)\s>]+)>?(?:\s+["'][^"']*["'])?\s*\))
+    | (?P<ref>\[(?P<ref_text>[^\[\]]+)\]\[(?P<ref_id>[^\[\]]*)\])
+    | (?P<auto><(?P<auto_url>https?://[^>\s]+)>)
+    | (?P<bare>https?://[^\s<>()\[\]"'`]+)
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+_REFERENCE_DEFINITION = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s+[\"'(].*)?\s*$")
+
+Segment = str | _Link
+
+
+def _segments(text: str, references: dict[str, str]) -> list[Segment]:
+    """Inline Markdown cut into plain text and links, in order; images vanish."""
+    segments: list[Segment] = []
+    position = 0
+    for match in _INLINE_TOKEN.finditer(text):
+        segments.append(text[position : match.start()])
+        position = match.end()
+        link = _link_from_match(match, references)
+        if link is not None:
+            segments.append(link)
+        elif match.group("ref"):
+            segments.append(match.group("ref_text"))  # an unresolved [text][ref] is text
+        else:
+            segments.append(" ")
+    segments.append(text[position:])
+    return [segment for segment in segments if segment != ""]
+
+
+def _link_from_match(match: re.Match[str], references: dict[str, str]) -> _Link | None:
+    if match.group("badge"):
+        return _Link("", match.group("badge_url"), badge=True)
+    if match.group("html_a"):
+        return _Link(_inline_text(match.group("a_text")), html.unescape(match.group("a_url")))
+    if match.group("link"):
+        return _Link(_inline_text(match.group("link_text")), match.group("link_url"))
+    if match.group("ref"):
+        ref_id = (match.group("ref_id") or match.group("ref_text")).strip().lower()
+        url = references.get(ref_id)
+        return _Link(_inline_text(match.group("ref_text")), url) if url else None
+    if match.group("auto"):
+        return _Link("", match.group("auto_url"))
+    if match.group("bare"):
+        return _Link("", match.group("bare").rstrip(".,;:!?*_~"))
+    return None  # images
+
+
+_EMOJI_SHORTCODE = re.compile(r":[a-z0-9_+-]+:")
+_HTML_TAG = re.compile(r"<[^>]+>")
+_EMPHASIS = re.compile(r"(\*{1,3}|_{2,3}|~~|`+)")
+_EDGE_PUNCTUATION = "-–—:|,;.·•/\\ \t"
+
+
+def _inline_text(text: str) -> str:
+    """Visible text of inline Markdown with no link markup: no emphasis, HTML or emoji."""
+    text = _HTML_TAG.sub(" ", html.unescape(text))
+    text = _EMOJI_SHORTCODE.sub(" ", text)
+    text = _EMPHASIS.sub("", text)
+    text = "".join(ch for ch in text if not _is_emoji(ch))
+    return " ".join(text.split())
+
+
+def _is_emoji(ch: str) -> bool:
+    if ch in "\u200d\ufe0f\ufe0e\u20e3":  # joiners and variation selectors
+        return True
+    # Symbols from U+2100 on are emoji and pictographs; "°", "©" and "®" below that are text.
+    category = unicodedata.category(ch)
+    return (category == "So" and ord(ch) >= 0x2100) or 0x1F3FB <= ord(ch) <= 0x1F3FF
+
+
+def _tidy(text: str) -> str:
+    """Strip the leftovers of removed links: empty brackets, separators at the ends."""
+    previous = None
+    while previous != text:
+        previous = text
+        text = re.sub(r"\[\s*[|,/]?\s*\]|\(\s*[|,/]?\s*\)|【\s*】", " ", text)
+        text = re.sub(r"\s*\|\s*(\|\s*)+", " | ", text)
+        text = " ".join(text.split()).strip(_EDGE_PUNCTUATION)
+    return text
+
+
+# Link texts that say what a link is, not what the work is called: never a title.
+_GENERIC_LINK_TEXTS = frozenset(
+    {
+        "abs",
+        "abstract",
+        "arxiv",
+        "bibtex",
+        "blog",
+        "checkpoint",
+        "checkpoints",
+        "citation",
+        "code",
+        "colab",
+        "data",
+        "dataset",
+        "demo",
+        "doi",
+        "github",
+        "hf",
+        "home",
+        "home page",
+        "homepage",
+        "html",
+        "hugging face",
+        "huggingface",
+        "link",
+        "model",
+        "models",
+        "official",
+        "official code",
+        "openreview",
+        "page",
+        "paper",
+        "pdf",
+        "poster",
+        "project",
+        "project page",
+        "project website",
+        "pytorch",
+        "repo",
+        "repository",
+        "slides",
+        "star",
+        "stars",
+        "supp",
+        "supplementary",
+        "talk",
+        "twitter",
+        "unofficial code",
+        "video",
+        "webpage",
+        "website",
+        "weights",
+        "youtube",
+    }
+)
+_VENUE_WORD = (
+    r"(?:arxiv|cvpr|iccv|eccv|neurips|nips|iclr|icml|siggraph(?:\s+asia)?|aaai|ijcai|wacv|"
+    r"bmvc|3dv|tog|tpami|ijcv|acl|emnlp|naacl|accv|icra|iros|corl|mm|acm\s*mm|tvcg|preprint)"
+)
+_VENUE_TEXT = re.compile(rf"(?i)^\s*{_VENUE_WORD}?\s*'?\s*(?:\d{{2}}|\d{{4}})?\s*$")
+_TRAILING_VENUE = re.compile(
+    rf"(?i)[\s.,;]*(?:\(\s*{_VENUE_WORD}[^()]*\)|\(\s*(?:19|20)\d{{2}}\s*\)|"
+    rf"\b{_VENUE_WORD}\b\s*'?\s*(?:\d{{4}}|\d{{2}}))\s*\.?$"
+)
+_PROJECT_LINK_TEXTS = {"project", "project page", "project website", "website", "homepage", "page"}
+
+
+def _is_generic(text: str) -> bool:
+    words = text.strip("[]()【】 ").lower()
+    words = " ".join(re.sub(r"[^\w\s]", " ", words).split())
+    if not words or words in _GENERIC_LINK_TEXTS:
+        return True
+    if re.fullmatch(r"(?:arxiv )?\d{4} \d{4,5}(?:v\d+)?", words):  # "arXiv:2409.02095"
+        return True
+    return bool(_VENUE_TEXT.match(words)) or words.startswith(("http ", "https "))
+
+
+def _usable_text(link: _Link) -> str:
+    """A link's text when it could be a title, else ""."""
+    if link.badge or _is_generic(link.text):
+        return ""
+    if link.kind == "code" and link.text.strip("/").count("/") == 1 and " " not in link.text:
+        return _repository_name(link.url)  # "owner/repo" as text: the repository is the name
+    return link.text
+
+
+# --------------------------------------------------------------------------- awesome-md
+
+
+@dataclass
+class _Block:
+    """A list item (with its continuation lines) or a table row, with its heading path."""
+
+    line: int
+    text: str
+    tags: tuple[str, ...]
+    indent: int = 0
+    parent: _Block | None = None
+    cells: list[str] | None = None  # table rows only
+    headers: list[str] | None = None
+    absorbed: list[_Link] = field(default_factory=list)  # links of untitled sub-items
+    absorbed_into_parent: bool = False
+
+
+_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_LIST_ITEM = re.compile(r"^([ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+(.*)$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_THEMATIC_BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_TITLE_COLUMNS = ("title", "paper", "name", "model", "method", "work")
+_SUMMARY_COLUMNS = ("description", "summary", "abstract", "highlight", "tl;dr", "tldr", "note")
+_MIN_SUMMARY_WORDS = 6  # shorter leftovers are venues and author lists, not descriptions
+
+
+def _read_awesome_md(text: str, origin: str) -> Iterator[_Found]:
+    lines = text.split("\n")
+    references = _reference_definitions(lines)
+    blocks = _blocks(lines)
+    for block in blocks:
+        if block.cells is None:
+            _absorb_untitled(block, references)
+    for block in blocks:
+        if block.absorbed_into_parent:
+            continue
+        found = (
+            _table_row_draft(block, references)
+            if block.cells is not None
+            else _list_item_draft(block, references)
+        )
+        if found is not None:
+            yield block.line, found
+
+
+def _reference_definitions(lines: list[str]) -> dict[str, str]:
+    definitions: dict[str, str] = {}
+    for line in lines:
+        match = _REFERENCE_DEFINITION.match(line)
+        if match and re.match(r"(?i)https?://", match.group(2)):
+            definitions.setdefault(match.group(1).strip().lower(), match.group(2))
+    return definitions
+
+
+def _blocks(lines: list[str]) -> list[_Block]:
+    """Cut the document into list items and table rows, each tagged with its heading path."""
+    blocks: list[_Block] = []
+    headings: list[tuple[int, str]] = []
+    open_items: list[_Block] = []
+    in_fence = in_comment = previous_blank = False
+    number = 0
+    while number < len(lines):
+        line = lines[number]
+        number += 1
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            open_items.clear()
+            continue
+        if in_fence:
+            continue
+        if in_comment or line.lstrip().startswith("<!--"):
+            in_comment = "-->" not in line
+            continue
+        if not line.strip():
+            previous_blank = True
+            continue
+        heading = _HEADING.match(line)
+        if _THEMATIC_BREAK.match(line):
+            open_items.clear()
+        elif heading:
+            _enter_heading(headings, len(heading.group(1)), heading.group(2))
+            open_items.clear()
+        elif _starts_table(lines, number - 1):
+            open_items.clear()
+            number = _read_table(lines, number - 1, _tags(headings), blocks)
+        elif item := _LIST_ITEM.match(line):
+            indent = len(item.group(1).expandtabs(4))
+            while open_items and open_items[-1].indent >= indent:
+                open_items.pop()
+            parent = open_items[-1] if open_items else None
+            block = _Block(number, item.group(2), _tags(headings), indent, parent)
+            blocks.append(block)
+            open_items.append(block)
+        elif open_items and (not previous_blank or line[:1] in " \t"):
+            open_items[-1].text += " " + line.strip()  # a continuation line of the item
+        else:
+            open_items.clear()  # a paragraph ends the list
+        previous_blank = False
+    return blocks
+
+
+def _enter_heading(headings: list[tuple[int, str]], level: int, text: str) -> None:
+    while headings and headings[-1][0] >= level:
+        headings.pop()
+    tag = _heading_tag(text)
+    if level >= 2 and tag:  # the level-1 heading is the list's own title, not a topic
+        headings.append((level, tag))
+
+
+def _tags(headings: list[tuple[int, str]]) -> tuple[str, ...]:
+    return tuple(tag for _, tag in headings)
+
+
+def _heading_tag(text: str) -> str:
+    """ "## 🎥 Video Depth Estimation:" → "video depth estimation"."""
+    visible = "".join(
+        segment if isinstance(segment, str) else segment.text for segment in _segments(text, {})
+    )
+    visible = _inline_text(visible)
+    visible = re.sub(r"^\s*(?:\d+(?:\.\d+)*|[ivx]+)[.)]?\s+", "", visible, flags=re.I)
+    return visible.strip(_EDGE_PUNCTUATION + "!?").lower()
+
+
+def _starts_table(lines: list[str], index: int) -> bool:
+    return (
+        "|" in lines[index]
+        and index + 1 < len(lines)
+        and bool(_TABLE_SEPARATOR.match(lines[index + 1]))
+        and "-" in lines[index + 1]
+    )
+
+
+def _read_table(lines: list[str], index: int, tags: tuple[str, ...], out: list[_Block]) -> int:
+    """Read a table starting at `index` (its header); returns the index after its last row."""
+    headers = [_inline_text(cell).lower() for cell in _table_cells(lines[index])]
+    row_index = index + 2
+    while row_index < len(lines) and "|" in lines[row_index] and lines[row_index].strip():
+        cells = _table_cells(lines[row_index])
+        out.append(_Block(row_index + 1, " | ".join(cells), tags, cells=cells, headers=headers))
+        row_index += 1
+    return row_index
+
+
+def _table_cells(line: str) -> list[str]:
+    body = line.strip()
+    body = body[1:] if body.startswith("|") else body
+    body = body[:-1] if body.endswith("|") and not body.endswith("\\|") else body
+    return [cell.replace("\\|", "|").strip() for cell in re.split(r"(?<!\\)\|", body)]
+
+
+def _absorb_untitled(block: _Block, references: dict[str, str]) -> None:
+    """A sub-item made only of links ("- [Paper](…) [Code](…)") belongs to the item above."""
+    if block.parent is None or block.parent.cells is not None:
+        return
+    segments = _segments(block.text, references)
+    links = [segment for segment in segments if isinstance(segment, _Link)]
+    if not links or _item_title(block.text, segments):
+        return
+    block.parent.absorbed.extend(links)
+    block.absorbed_into_parent = True
+
+
+def _list_item_draft(block: _Block, references: dict[str, str]) -> _Draft | str | None:
+    segments = _segments(block.text, references)
+    links = [segment for segment in segments if isinstance(segment, _Link)] + block.absorbed
+    draft = _draft_from_links(links, block.tags)
+    if draft is None:
+        return None  # no paper or code link: not an entry, and not a problem
+    title = _item_title(block.text, segments) or _code_name(draft)
+    if not title:
+        return "a paper link but no title (give the item some text or a named link)"
+    draft.title = title
+    draft.summary = _description(segments, title)
+    return draft
+
+
+def _table_row_draft(block: _Block, references: dict[str, str]) -> _Draft | str | None:
+    assert block.cells is not None and block.headers is not None
+    cell_segments = [_segments(cell, references) for cell in block.cells]
+    links = [s for segments in cell_segments for s in segments if isinstance(s, _Link)]
+    draft = _draft_from_links(links, block.tags)
+    if draft is None:
+        return None
+    title_at = _column(block.headers, _TITLE_COLUMNS) or 0
+    title = ""
+    if title_at < len(block.cells):
+        title = _item_title(block.cells[title_at], cell_segments[title_at])
+    title = title or next((_usable_text(link) for link in links if _usable_text(link)), "")
+    title = title or _code_name(draft)
+    if not title:
+        return "a table row with a paper link but no title"
+    draft.title = title
+    summary_at = _column(block.headers, _SUMMARY_COLUMNS)
+    if summary_at is not None and summary_at < len(block.cells):
+        summary = _tidy(_plain(cell_segments[summary_at], keep_link_text=True))
+        draft.summary = summary or None
+    return draft
+
+
+def _column(headers: list[str], names: tuple[str, ...]) -> int | None:
+    """The first column named like `names[0]`, else like `names[1]`, and so on."""
+    for name in names:
+        for index, header in enumerate(headers):
+            if name in header:
+                return index
+    return None
+
+
+def _draft_from_links(links: list[_Link], tags: tuple[str, ...]) -> _Draft | None:
+    """Paper, code and project links of an item; None when it has no paper and no code."""
+    draft = _Draft(title="", tags=tags)
+    for link in links:
+        kind = link.kind
+        if kind == "paper":
+            if draft.paper_url is None:
+                draft.paper_url = link.url  # kept as written: abs or pdf
+            draft.arxiv_id = draft.arxiv_id or catalog.arxiv_id(link.url)
+        elif kind == "code" and draft.github_url is None:
+            draft.github_url = _repository_link(link.url)
+        elif draft.project_url is None and _is_project_link(link, kind):
+            draft.project_url = link.url
+    if draft.paper_url is None and draft.github_url is None:
+        return None
+    return draft
+
+
+def _is_project_link(link: _Link, kind: LinkKind) -> bool:
+    words = " ".join(re.sub(r"[^\w\s]", " ", link.text.lower()).split())
+    return kind == "project" or (kind == "other" and words in _PROJECT_LINK_TEXTS)
+
+
+def _item_title(text: str, segments: list[Segment]) -> str:
+    """An item's title: the named link it opens with, else its bold text, else its own words,
+    else the first named link anywhere in it."""
+    leading = _leading_link(segments)
+    if leading is not None and _usable_text(leading):
+        return _strip_venue(_usable_text(leading))
+    bold = re.search(r"\*\*(.+?)\*\*|__(.+?)__|<b>(.+?)</b>|<strong>(.+?)</strong>", text)
+    if bold:
+        inner = next(group for group in bold.groups() if group)
+        title = _tidy(_plain(_segments(inner, {}), keep_link_text=True))
+        if title and not _is_generic(title):
+            return _strip_venue(title)
+    own_words = _tidy(_before_separator(_plain(segments, keep_link_text=False)))
+    if own_words and not _is_generic(own_words):
+        return _strip_venue(own_words)
+    named = [_usable_text(s) for s in segments if isinstance(s, _Link) and _usable_text(s)]
+    return _strip_venue(named[0]) if named else ""
+
+
+def _leading_link(segments: list[Segment]) -> _Link | None:
+    """The link an item starts with, looking past brackets, emoji and emphasis."""
+    for segment in segments:
+        if isinstance(segment, _Link):
+            if segment.badge:
+                continue
+            return segment
+        if _inline_text(_without_labels(segment)).strip("[]()【】" + _EDGE_PUNCTUATION):
+            return None
+    return None
+
+
+def _plain(segments: list[Segment], *, keep_link_text: bool) -> str:
+    parts = []
+    for segment in segments:
+        if isinstance(segment, str):
+            parts.append(segment)
+        elif keep_link_text and not segment.badge and not _is_generic(segment.text):
+            parts.append(segment.text)
+        else:
+            parts.append(" ")
+    return _inline_text(" ".join(parts))
+
+
+def _before_separator(text: str) -> str:
+    """ "Marigold - diffusion depth" → "Marigold": a dash between spaces ends a title."""
+    return re.split(r"\s+[-–—]\s+", text, maxsplit=1)[0]
+
+
+def _description(segments: list[Segment], title: str) -> str | None:
+    """What an item says after its title ("- [X](…) - what X does"), when it says enough."""
+    text = _plain(segments, keep_link_text=True)
+    at = text.find(title)
+    rest = text[at + len(title) :] if at >= 0 else ""
+    rest = _tidy(re.sub(r"^\s*[-–—:]\s*", "", rest))
+    return rest if len(rest.split()) >= _MIN_SUMMARY_WORDS else None
+
+
+def _strip_venue(title: str) -> str:
+    """ "[CVPR 2024] Marigold: … Estimation. CVPR 2024" → "Marigold: … Estimation"."""
+    stripped = _TRAILING_VENUE.sub("", _tidy(_without_labels(title)))
+    stripped = _TRAILING_AUTHORS.sub("", stripped).strip(_EDGE_PUNCTUATION)
+    return stripped or title
+
+
+_TRAILING_AUTHORS = re.compile(r"[,.]\s+[^,.]*\bet\s+al\b.*$")
+
+
+_BRACKETED = re.compile(r"\[([^\[\]]{0,40})\]|\(([^()]{0,40})\)|【([^【】]{0,40})】")
+
+
+def _without_labels(text: str) -> str:
+    """Text without bracketed labels: "[CVPR 2024]", "(2024/01)", "【Paper】"."""
+
+    def drop_label(match: re.Match[str]) -> str:
+        content = next(group for group in match.groups() if group is not None)
+        is_date = re.fullmatch(r"[\d\s/.\-']+", content) is not None
+        return " " if is_date or _is_generic(content) else match.group(0)
+
+    return _BRACKETED.sub(drop_label, text)
+
+
+def _code_name(draft: _Draft) -> str:
+    return _repository_name(draft.github_url) if draft.github_url else ""
+
+
+# --------------------------------------------------------------------------- prompts
+
+
+def _read_prompt(text: str, origin: str) -> Iterator[_Found]:
+    request = parse_prompt(text, where=origin)
+    found: list[_Found] = []
+    for source in request.sources:
+        draft = _Draft(
+            title=source.title,
+            name=source.name,
+            kind="model" if source.role == "recommended" else "paper",
+            paper_url=source.paper_url,
+            github_url=source.github_url,
+            project_url=source.project_url,
+            summary=source.summary,
+        )
+        found.append((source.provenance.line or 0, draft))
+    yield from sorted(found, key=lambda pair: pair[0])
+
+
+_READERS = {
+    "jsonl": _read_jsonl,
+    "bibtex": _read_bibtex,
+    "awesome-md": _read_awesome_md,
+    "prompt": _read_prompt,
+}
+
+
+# --------------------------------------------------------------------------- single entries
+
+
+def entry_from_fields(fields: dict[str, object], *, origin: str) -> CatalogEntry:
+    """One entry from the fields of a JSONL line (what `catalog add` is given).
+
+    Raises `CatalogImportError` naming the first thing wrong with the fields.
+    """
+    draft = _jsonl_draft(fields)
+    if isinstance(draft, str):
+        raise CatalogImportError(f"{origin}: {draft}", path=origin)
+    return _finish(draft, origin, 1)
+
+
+def entry_to_fields(entry: CatalogEntry) -> dict[str, object]:
+    """The JSONL line for an entry: what `catalog export` writes and `catalog import` reads."""
+    fields: dict[str, object] = {
+        "id": entry.id,
+        "title": entry.title,
+        "name": entry.name,
+        "kind": entry.kind,
+    }
+    for key in ("paper_url", "github_url", "project_url", "summary"):
+        value = getattr(entry, key)
+        if value:
+            fields[key] = value
+    if entry.tags:
+        fields["tags"] = list(entry.tags)
+    if entry.tasks:
+        fields["tasks"] = list(entry.tasks)
+    return fields

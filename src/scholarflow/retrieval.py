@@ -1,0 +1,238 @@
+"""Retrieval: the catalog entries that can answer a free question, best first.
+
+Hybrid, as DESIGN.md asks: full-text BM25 (SQLite FTS5) and dense embeddings
+(all-MiniLM-L6-v2, searched exactly with NumPy) are fused by reciprocal rank (k = 60). The
+search is task-aware: an entry whose tasks serve the task the question describes gets a bonus
+worth one more first-place vote, a neighbour of that task (same family) half of one.
+
+From the ranked hits, `build_request` makes the same `Request` a prompt would give: the best
+model becomes the recommended model, the next relevant entries the related papers. A question
+the catalog cannot serve is said to be so (`CatalogCannotServe`) instead of being stretched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from scholarflow import taxonomy
+from scholarflow.models import CatalogEntry, CatalogHit, Request, Task
+from scholarflow.understanding import understand
+
+if TYPE_CHECKING:
+    from scholarflow.catalog.store import CatalogStore
+
+RRF_K = 60
+CANDIDATES = 50  # how deep each ranking is read before fusing
+TASK_BONUS = 1.0 / (RRF_K + 1)  # one more first place
+FAMILY_BONUS = TASK_BONUS / 2
+MIN_SIMILARITY = 0.30  # below this, the best entry is not about the question
+MIN_SIMILARITY_WITH_WORDS = 0.20  # ...unless full-text search also ranks it first
+RELATED_MAX = 4
+RELATED_SHARE = 0.5  # a related entry scores at least this share of the best one
+TASK_CONFIDENCE = 0.3  # below this, the question's task is too uncertain to steer ranking
+
+
+class CatalogCannotServe(Exception):
+    """The catalog holds nothing that answers this question: an outcome, not a failure.
+
+    The CLI says so on stdout and exits 0; `--format json` gives `"served": false`.
+    """
+
+    def __init__(self, message: str, hits: Sequence[CatalogHit] = ()) -> None:
+        super().__init__(message)
+        self.hits = tuple(hits)
+
+
+@dataclass
+class DenseIndex:
+    """All entry embeddings of one model as one matrix, for exact cosine search."""
+
+    ids: list[str] = field(default_factory=list)
+    matrix: Any = None  # numpy.ndarray (n, dim), rows unit length
+
+
+class Retriever:
+    """Hybrid search over one catalog store. Hold one per process: it keeps the dense index."""
+
+    def __init__(self, store: CatalogStore, embedder: Any = None) -> None:
+        self.store = store
+        self._embedder = embedder
+        self._index: DenseIndex | None = None
+
+    @property
+    def embedder(self) -> Any:
+        if self._embedder is None:
+            from scholarflow.embeddings import get_embedder
+
+            self._embedder = get_embedder()
+        return self._embedder
+
+    def ensure_embeddings(
+        self, *, on_progress: Callable[[int], None] | None = None, batch_size: int = 64
+    ) -> int:
+        """Embed every entry whose text changed since it was last embedded; return how many.
+
+        Embeddings are cached in the store keyed by model and text hash, so this is
+        incremental: an unchanged catalog costs one read of the hashes.
+        """
+        from scholarflow.embeddings import MODEL_ID, embedding_text, text_hash, to_blob
+
+        stored = self.store.get_embeddings(MODEL_ID)
+        stale: list[tuple[str, str, str]] = []
+        for entry in self.store.entries():
+            text = embedding_text(entry.title, entry.summary, entry.tags)
+            digest = text_hash(text)
+            if stored.get(entry.id, ("",))[0] != digest:
+                stale.append((entry.id, digest, text))
+        for start in range(0, len(stale), batch_size):
+            batch = stale[start : start + batch_size]
+            vectors = self.embedder.embed([text for _, _, text in batch])
+            rows = [
+                (entry_id, digest, to_blob(vector), int(vector.shape[0]))
+                for (entry_id, digest, _), vector in zip(batch, vectors, strict=True)
+            ]
+            self.store.put_embeddings(MODEL_ID, rows)
+            if on_progress is not None:
+                on_progress(len(batch))
+        if stale:
+            self._index = None
+        return len(stale)
+
+    def dense_index(self) -> DenseIndex:
+        if self._index is None:
+            import numpy as np
+
+            from scholarflow.embeddings import DIMENSION, MODEL_ID, from_blob
+
+            self.ensure_embeddings()
+            stored = self.store.get_embeddings(MODEL_ID)
+            ids = sorted(stored)
+            matrix = np.empty((len(ids), DIMENSION), dtype=np.float32)
+            for row, entry_id in enumerate(ids):
+                matrix[row] = from_blob(stored[entry_id][1], DIMENSION)
+            self._index = DenseIndex(ids=ids, matrix=matrix)
+        return self._index
+
+    def dense_search(self, question: str, limit: int) -> list[tuple[str, float]]:
+        import numpy as np
+
+        index = self.dense_index()
+        if not index.ids:
+            return []
+        query = self.embedder.embed([question])[0]
+        scores = index.matrix @ query
+        take = min(limit, len(index.ids))
+        top = np.argpartition(-scores, take - 1)[:take]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(index.ids[i], float(scores[i])) for i in top]
+
+    def search(
+        self, question: str, *, limit: int = 10, task: Task | None = None, use_task: bool = True
+    ) -> list[CatalogHit]:
+        """The best entries for `question`, fused from both rankings and the task.
+
+        The task is the one the question describes unless `task` is given; `use_task=False`
+        ranks by the two searches alone.
+        """
+        if not use_task:
+            task = None
+        elif task is None:
+            understood = understand(Request(question=question, recommended=(), origin="free"))
+            if understood.confidence >= TASK_CONFIDENCE:
+                task = understood.task
+        text_ranked = self.store.search_text(question, limit=CANDIDATES)
+        dense_ranked = self.dense_search(question, CANDIDATES)
+        return fuse(self.store, text_ranked, dense_ranked, task, limit)
+
+
+def _task_bonus(entry: CatalogEntry, task: Task | None) -> tuple[float, bool]:
+    if task is None:
+        return 0.0, False
+    if task.id in entry.tasks:
+        return TASK_BONUS, True
+    tasks = taxonomy.tasks()
+    if any(t in tasks and tasks[t].family == task.family for t in entry.tasks):
+        return FAMILY_BONUS, True
+    return 0.0, False
+
+
+def fuse(
+    store: CatalogStore,
+    text_ranked: Sequence[tuple[str, float]],
+    dense_ranked: Sequence[tuple[str, float]],
+    task: Task | None,
+    limit: int,
+) -> list[CatalogHit]:
+    """Reciprocal-rank fusion of both rankings, plus the task bonus."""
+    text_rank = {entry_id: rank for rank, (entry_id, _) in enumerate(text_ranked, 1)}
+    dense_rank = {entry_id: rank for rank, (entry_id, _) in enumerate(dense_ranked, 1)}
+    similarity = dict(dense_ranked)
+    hits = []
+    for entry_id in dict.fromkeys([*text_rank, *dense_rank]):
+        entry = store.get(entry_id)
+        if entry is None:
+            continue
+        score = sum(
+            1.0 / (RRF_K + ranks[entry_id])
+            for ranks in (text_rank, dense_rank)
+            if entry_id in ranks
+        )
+        bonus, serves = _task_bonus(entry, task)
+        hits.append(
+            CatalogHit(
+                entry=entry,
+                score=round(score + bonus, 6),
+                bm25_rank=text_rank.get(entry_id),
+                dense_rank=dense_rank.get(entry_id),
+                similarity=similarity.get(entry_id),
+                serves_task=serves,
+            )
+        )
+    hits.sort(key=lambda h: (-h.score, h.entry.id))
+    return hits[:limit]
+
+
+def relevant(hit: CatalogHit) -> bool:
+    """Whether a hit is about the question at all, judged by meaning, not by rank."""
+    similarity = hit.similarity if hit.similarity is not None else 0.0
+    if similarity >= MIN_SIMILARITY:
+        return True
+    return hit.bm25_rank == 1 and similarity >= MIN_SIMILARITY_WITH_WORDS
+
+
+def build_request(question: str, hits: Sequence[CatalogHit]) -> Request:
+    """The request a prompt would have given: the best model recommended, the next related.
+
+    Raises `CatalogCannotServe` when no hit is relevant enough to answer from.
+    """
+    usable = [hit for hit in hits if relevant(hit)]
+    if not usable:
+        closest = hits[0] if hits else None
+        detail = (
+            f" (closest: {closest.entry.name}, similarity {closest.similarity or 0:.2f})"
+            if closest
+            else " (the catalog is empty)"
+        )
+        raise CatalogCannotServe(
+            "the catalog has no model or paper that answers this question"
+            + detail
+            + "; add sources with 'scholarflow catalog add' or 'scholarflow catalog import'",
+            hits,
+        )
+    # The recommended model: the best-ranked model among the usable hits that serves the
+    # question's task, else the best model, else the best entry of any kind.
+    models = [hit for hit in usable if hit.entry.kind == "model"]
+    serving = [hit for hit in models if hit.serves_task]
+    chosen = (serving or models or usable)[0]
+    related = [
+        hit for hit in usable if hit is not chosen and hit.score >= usable[0].score * RELATED_SHARE
+    ][:RELATED_MAX]
+    recommended = chosen.entry.to_source("s1", "recommended")
+    related_sources = tuple(
+        hit.entry.to_source(f"s{number}", "related") for number, hit in enumerate(related, 2)
+    )
+    return Request(
+        question=question, recommended=(recommended,), related=related_sources, origin="free"
+    )

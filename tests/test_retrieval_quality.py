@@ -1,0 +1,87 @@
+"""Retrieval quality on a question set written for this project (tests/retrieval).
+
+Each question names the catalog entry a person would expect; the built-in catalog must put it
+in the top three for at least 90% of them, and questions the catalog cannot serve must be
+refused rather than stretched.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from scholarflow.catalog.store import SQLiteCatalogStore
+from scholarflow.retrieval import CatalogCannotServe, Retriever, build_request
+
+QUESTIONS = tomllib.loads((Path(__file__).parent / "retrieval" / "questions.toml").read_text())
+
+
+@pytest.fixture(scope="module")
+def retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
+    store = SQLiteCatalogStore(tmp_path_factory.mktemp("catalog") / "catalog.db")
+    retriever = Retriever(store)
+    retriever.ensure_embeddings()
+    return retriever
+
+
+def _ranks(retriever: Retriever) -> list[int | None]:
+    ranks = []
+    for item in QUESTIONS["question"]:
+        ids = [hit.entry.id for hit in retriever.search(item["text"], limit=10)]
+        ranks.append(ids.index(item["expected"]) + 1 if item["expected"] in ids else None)
+    return ranks
+
+
+def test_the_question_set_is_large_enough_and_names_real_entries(retriever: Retriever):
+    assert len(QUESTIONS["question"]) >= 25
+    ids = {entry.id for entry in retriever.store.entries()}
+    assert {item["expected"] for item in QUESTIONS["question"]} <= ids
+
+
+def test_recall_at_3_is_at_least_90_percent(retriever: Retriever, capsys):
+    ranks = _ranks(retriever)
+    recall_at_3 = sum(1 for r in ranks if r is not None and r <= 3) / len(ranks)
+    mrr = sum(1 / r for r in ranks if r is not None) / len(ranks)
+    with capsys.disabled():
+        print(f"\nretrieval: {len(ranks)} questions, recall@3 {recall_at_3:.3f}, MRR {mrr:.3f}")
+    misses = [q["text"] for q, r in zip(QUESTIONS["question"], ranks, strict=True)
+              if r is None or r > 3]  # fmt: skip
+    assert recall_at_3 >= 0.9, misses
+
+
+@pytest.mark.parametrize("item", QUESTIONS["unservable"], ids=lambda item: item["text"][:30])
+def test_a_question_the_catalog_cannot_serve_is_refused(retriever: Retriever, item):
+    with pytest.raises(CatalogCannotServe) as refusal:
+        build_request(item["text"], retriever.search(item["text"]))
+    assert "no model or paper" in str(refusal.value)
+
+
+def test_the_recommended_model_is_a_model_that_serves_the_task(retriever: Retriever):
+    question = "How do apps turn a phone video into a depth video that doesn't flicker?"
+    request = build_request(question, retriever.search(question))
+    assert request.origin == "free"
+    assert request.recommended[0].name == "DepthCrafter"
+    assert request.recommended[0].kind == "model"
+    assert 1 <= len(request.related) <= 4
+
+
+def test_task_awareness_lifts_entries_that_serve_the_task(retriever: Retriever):
+    from scholarflow import taxonomy
+
+    question = "a model for my footage that keeps things stable"
+    plain = [h.entry.id for h in retriever.search(question, use_task=False)]
+    depth = retriever.search(question, task=taxonomy.tasks()["video_depth_estimation"])
+    assert plain[0] != "depthcrafter"
+    assert depth[0].entry.id == "depthcrafter" and depth[0].serves_task
+
+
+def test_embeddings_are_computed_once_and_updated_incrementally(retriever: Retriever):
+    assert retriever.ensure_embeddings() == 0  # nothing changed since the fixture
+    entry = retriever.store.get("toon3d")
+    retriever.store.upsert_many(
+        [entry.model_copy(update={"summary": entry.summary + " Also sketches."})]
+    )
+    assert retriever.ensure_embeddings() == 1
+    assert retriever.ensure_embeddings() == 0
