@@ -39,8 +39,8 @@ class Provenance(_Frozen):
     line: int | None = None
 
 
-class Source(_Frozen):
-    """A model or paper the answer may rely on: the only things it may name or link."""
+class _Described(_Frozen):
+    """What a source and a catalog entry both are: a named model or paper with its links."""
 
     id: str
     name: str
@@ -52,11 +52,6 @@ class Source(_Frozen):
     summary: str | None = None
     tasks: tuple[str, ...] = ()
     signatures: tuple[Signature, ...] = ()
-    role: SourceRole = "related"
-    provenance: Provenance = Provenance(origin="prompt")
-    # Facts from the built-in catalog entry that matched this source (never its links).
-    catalog_summary: str | None = None
-    catalog_id: str | None = None
 
     @property
     def signature(self) -> Signature | None:
@@ -66,20 +61,20 @@ class Source(_Frozen):
         return [u for u in (self.paper_url, self.github_url, self.project_url) if u]
 
 
-class CatalogEntry(_Frozen):
+class Source(_Described):
+    """A model or paper the answer may rely on: the only things it may name or link."""
+
+    role: SourceRole = "related"
+    provenance: Provenance = Provenance(origin="prompt")
+    # Facts from the built-in catalog entry that matched this source (never its links).
+    catalog_summary: str | None = None
+    catalog_id: str | None = None
+
+
+class CatalogEntry(_Described):
     """A model or paper in the catalog. Becomes a `Source` when a request cites it."""
 
-    id: str
-    name: str
-    title: str
-    kind: SourceKind = "paper"
-    paper_url: str | None = None
-    github_url: str | None = None
-    project_url: str | None = None
-    summary: str | None = None
     tags: tuple[str, ...] = ()
-    tasks: tuple[str, ...] = ()
-    signatures: tuple[Signature, ...] = ()
     arxiv_id: str | None = None
     provenance: Provenance = Provenance(origin="catalog:builtin")
     imported_at: str | None = None  # ISO 8601, UTC
