@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 DEMO   ?= examples/video-depth.txt
 TORCH_VERSION := 2.13.0
 
-.PHONY: demo test lint bench clean setup
+.PHONY: demo test lint bench bench-embeddings clean setup
 
 setup: $(STAMP)
 
@@ -26,8 +26,9 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_answer.py
-	$(BIN)/python benchmarks/bench_retrieval.py
+	$(BIN)/python benchmarks/run_all.py
+
+bench-embeddings: $(STAMP)
 	$(BIN)/python benchmarks/bench_embeddings.py
 
 clean:

@@ -185,18 +185,38 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-f", "--format", choices=("jsonl",), default="jsonl")
     export.add_argument("-o", "--output", metavar="PATH", help="write to PATH instead of stdout")
     _catalog_option(export)
+    evaluate = commands.add_parser(
+        "eval",
+        help="quality and speed figures on a labelled set of cases",
+        description="Run every labelled case (the built-in set, or the *.toml cases in "
+        "CASES_DIR) and print the metrics: grounding, task and modality accuracy, workflow "
+        "node and edge F1, mismatch precision and recall, retrieval recall@3 and MRR, "
+        "citation support, latency. The case format and each metric are defined in "
+        "docs/evaluation.md.",
+    )
+    evaluate.add_argument("cases", metavar="CASES_DIR", nargs="?", help="default: built-in set")
+    evaluate.add_argument("--writer", choices=WRITERS, default="template", help="see 'answer'")
+    evaluate.add_argument("--json", metavar="PATH", help="also write the full report as JSON")
+    evaluate.add_argument("--markdown", metavar="PATH", help="also write the table as Markdown")
+    _catalog_option(evaluate, default_note="a fresh catalog of the built-in entries")
+
     remove = actions.add_parser("remove", help="remove an entry (built-in ones stay removed)")
     remove.add_argument("entry_id", metavar="ID")
     _catalog_option(remove)
     return parser
 
 
-def _catalog_option(parser: argparse.ArgumentParser) -> None:
+def _catalog_option(parser: argparse.ArgumentParser, default_note: str = "") -> None:
     parser.add_argument(
         "--catalog",
         metavar="PATH",
-        help="the catalog database (default: $SCHOLARFLOW_HOME/catalog.db, "
-        "SCHOLARFLOW_HOME defaulting to the user data directory)",
+        help="the catalog database (default: "
+        + (
+            default_note
+            or "$SCHOLARFLOW_HOME/catalog.db, SCHOLARFLOW_HOME defaulting to the "
+            "user data directory"
+        )
+        + ")",
     )
 
 
@@ -456,6 +476,35 @@ def _run_import(args: argparse.Namespace, store: SQLiteCatalogStore) -> int:
     return 0
 
 
+def _run_eval(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from scholarflow.catalog.store import SQLiteCatalogStore
+    from scholarflow.evaluation import harness
+    from scholarflow.evaluation.cases import load_cases
+    from scholarflow.progress import Progress
+
+    cases = load_cases(Path(args.cases) if args.cases else None)
+    with tempfile.TemporaryDirectory() as scratch:
+        # A fresh catalog of the built-in entries unless one is named: figures that do not
+        # depend on what a user happened to import.
+        path = Path(args.catalog) if args.catalog else Path(scratch) / "catalog.db"
+        with SQLiteCatalogStore(path) as store:
+            retriever = _retriever(store) if any(c.question for c in cases) else None
+            results = []
+            with Progress(len(cases), "evaluating") as bar:
+                for case in cases:
+                    results.append(harness.run_case(case, retriever, args.writer))
+                    bar.advance()
+    report = harness.summarize(cases, results)
+    sys.stdout.write(f"{len(cases)} cases\n\n" + harness.table(report))
+    if args.json:
+        write_output(harness.report_json(report, results), args.json)
+    if args.markdown:
+        write_output(harness.markdown_table(report), args.markdown)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     commands = {
@@ -463,6 +512,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "ask": _run_ask,
         "prompt": _run_prompt,
         "catalog": _run_catalog,
+        "eval": _run_eval,
     }
     try:
         return commands[args.command](args)

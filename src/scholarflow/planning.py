@@ -351,7 +351,7 @@ def plan(understanding: Understanding, sources: Sequence[Source]) -> Plan:
         if not fits:
             warnings.append(_mismatch_warning(understanding, source, builder, on_path))
         elif on_path and not set(source.signatures[0].inputs) <= set(understanding.have) | set(
-            taxonomy.supplied()
+            taxonomy.freely_supplied()
         ):
             warnings.append(_preceding_step_warning(understanding, source, builder))
 

@@ -171,7 +171,7 @@ def _modality_mentions(question: str) -> list[_Mention]:
 def _add_modality_fit(scores: dict[str, float], mentions: list[_Mention]) -> None:
     have = {m.hit.label for m in mentions if m.role == "have"}
     want = {m.hit.label for m in mentions if m.role == "want"}
-    supplied = set(taxonomy.supplied())
+    supplied = set(taxonomy.freely_supplied())
     for task in taxonomy.tasks().values():
         if task.id not in scores and not (have or want):
             continue
@@ -210,10 +210,13 @@ def _resolve_modalities(
         if target is not None and modality not in target:
             target.append(modality)
 
-    supplied = set(taxonomy.supplied())
+    supplied = set(taxonomy.freely_supplied())
     fitting_have = [m for m in have if m in task.inputs or m in supplied]
-    if not fitting_have:
-        fitting_have = [m for m in task.inputs if m not in supplied] or list(task.inputs)
+    primary = [m for m in task.inputs if m not in supplied] or list(task.inputs)
+    if not any(m in primary for m in fitting_have):
+        # Naming only what anyone can supply (a camera path, a prompt) does not tell what
+        # the user started from; the task does.
+        fitting_have = list(dict.fromkeys(primary + fitting_have))
     fitting_want = [m for m in want if m in task.outputs]
     if not fitting_want:
         fitting_want = list(task.outputs[:1])

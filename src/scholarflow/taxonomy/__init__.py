@@ -138,6 +138,12 @@ def supplied() -> dict[str, Supplied]:
 
 
 @cache
+def freely_supplied() -> frozenset[str]:
+    """Modalities any user can supply to any step (a text prompt, a camera path)."""
+    return frozenset(key for key, value in supplied().items() if not value.only_for)
+
+
+@cache
 def focuses() -> dict[str, Focus]:
     return {
         key: Focus(

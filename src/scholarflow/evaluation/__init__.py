@@ -1,0 +1,1 @@
+"""Evaluation: labelled cases, metrics, and the `scholarflow eval` harness."""
