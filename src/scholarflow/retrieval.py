@@ -221,11 +221,14 @@ def build_request(question: str, hits: Sequence[CatalogHit]) -> Request:
             + "; add sources with 'scholarflow catalog add' or 'scholarflow catalog import'",
             hits,
         )
-    # The recommended model: the best-ranked model among the usable hits that serves the
-    # question's task, else the best model, else the best entry of any kind.
-    models = [hit for hit in usable if hit.entry.kind == "model"]
-    serving = [hit for hit in models if hit.serves_task]
-    chosen = (serving or models or usable)[0]
+    # The recommended source: the best-ranked hit that serves the question's task, a model
+    # if one does (a paper otherwise: its method is the answer); when none serves the task,
+    # the best hit. Never a model that does another job just because it is a model.
+    serving = [hit for hit in usable if hit.serves_task]
+    if serving:
+        chosen = next((hit for hit in serving if hit.entry.kind == "model"), serving[0])
+    else:
+        chosen = usable[0]
     related = [
         hit for hit in usable if hit is not chosen and hit.score >= usable[0].score * RELATED_SHARE
     ][:RELATED_MAX]
