@@ -202,10 +202,10 @@ def _resolve_modalities(
         modality = mention.hit.label
         role = mention.role
         if role is None:  # an unmarked mention is placed by the task it belongs to
-            if modality in task.inputs:
-                role = "have"
-            elif modality in task.outputs:
+            if modality in task.outputs:
                 role = "want"
+            elif modality in task.inputs or modality in taxonomy.freely_supplied():
+                role = "have"  # a prompt or a path the user wrote is something they gave
         target = have if role == "have" else want if role == "want" else None
         if target is not None and modality not in target:
             target.append(modality)
