@@ -185,6 +185,28 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-f", "--format", choices=("jsonl",), default="jsonl")
     export.add_argument("-o", "--output", metavar="PATH", help="write to PATH instead of stdout")
     _catalog_option(export)
+    batch = commands.add_parser(
+        "batch",
+        help="answer a JSONL of prompts or questions into a JSONL of answers",
+        description="Answer every line of IN.jsonl into OUT.jsonl, in order, using all cores. "
+        'Each line is {"prompt": "<seed-format prompt>"}, {"question": "..."} (answered from '
+        'the catalog) or {"question": ..., "recommended": [...], "related": [...]}; an "id" '
+        'is copied to the output. Each output line is {"line", "id", "ok": true, "answer"} or '
+        '{"line", "id", "ok": false, "error", "exit_code"}. Resumable: run the same command '
+        "again after an interruption and it skips the lines already written.",
+    )
+    batch.add_argument("input", metavar="IN.jsonl")
+    batch.add_argument("output", metavar="OUT.jsonl")
+    batch.add_argument(
+        "-w",
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help=f"worker processes (default: the number of cores, {os.cpu_count() or 1})",
+    )
+    batch.add_argument("--writer", choices=WRITERS, default="template", help="see 'answer'")
+    _catalog_option(batch)
+
     evaluate = commands.add_parser(
         "eval",
         help="quality and speed figures on a labelled set of cases",
@@ -476,6 +498,30 @@ def _run_import(args: argparse.Namespace, store: SQLiteCatalogStore) -> int:
     return 0
 
 
+def _run_batch(args: argparse.Namespace) -> int:
+    from scholarflow.batch import run_batch
+    from scholarflow.catalog.store import default_catalog_path
+    from scholarflow.progress import Progress
+
+    if args.workers < 1:
+        raise InputError(f"--workers must be at least 1, not {args.workers}")
+    catalog = Path(args.catalog) if args.catalog else default_catalog_path()
+    with Progress(None, "answering") as bar:
+        report = run_batch(
+            Path(args.input),
+            Path(args.output),
+            workers=args.workers,
+            catalog_path=catalog,
+            writer=args.writer,
+            on_progress=bar.report,
+        )
+    sys.stderr.write(
+        f"{args.output}: {report.answered} answered, {report.failed} failed, "
+        f"{report.skipped} already done, in {report.seconds:.1f} s\n"
+    )
+    return 0
+
+
 def _run_eval(args: argparse.Namespace) -> int:
     import tempfile
 
@@ -513,6 +559,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "prompt": _run_prompt,
         "catalog": _run_catalog,
         "eval": _run_eval,
+        "batch": _run_batch,
     }
     try:
         return commands[args.command](args)
