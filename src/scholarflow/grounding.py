@@ -58,7 +58,7 @@ _TOKEN = re.compile(r"\w[\w.·+-]*")
 
 
 @cache
-def _known_names_index() -> tuple[frozenset[str], re.Pattern[str], tuple[str, ...]]:
+def _known_names_index() -> tuple[frozenset[str], re.Pattern[str], frozenset[str]]:
     """One-word names, matched as whole tokens with their case ("SAM", "Flux", so the words
     "sam" and "flux" never trip the guard); longer names, matched in any case and with any
     spacing or hyphenation; and the lower-cased first words of those, to skip the pattern
@@ -72,20 +72,21 @@ def _known_names_index() -> tuple[frozenset[str], re.Pattern[str], tuple[str, ..
             multiple.append(r"[\s-]*".join(re.escape(w) for w in words))
             firsts.add(words[0].lower())
     pattern = re.compile(rf"(?i)(?<![\w-])(?:{'|'.join(multiple)})(?![\w-])")
-    return frozenset(single), pattern, tuple(sorted(firsts))
+    return frozenset(single), pattern, frozenset(firsts)
 
 
 def known_names_in(text: str) -> list[str]:
     """Every known model or tool name in `text`, provided or not."""
     single, multiple, firsts = _known_names_index()
     found = []
-    for token in _TOKEN.findall(text):
+    tokens = dict.fromkeys(_TOKEN.findall(text))  # each distinct word once, in order
+    for token in tokens:
         for candidate in (token, token.rstrip(".-")):
             if candidate in single:
                 found.append(candidate)
                 break
-    lowered = text.lower()
-    if any(first in lowered for first in firsts):
+    # Only text holding the first word of some longer name pays for that pattern.
+    if not firsts.isdisjoint(token.lower() for token in tokens):
         found.extend(m.group(0) for m in multiple.finditer(text))
     return found
 
@@ -141,8 +142,7 @@ class Guard:
     def foreign_names(self, text: str) -> list[str]:
         found = self.known_foreign_names(text)
         without_links = URL_PATTERN.sub(" ", text)
-        for match in _NAME_LIKE.finditer(without_links):
-            token = match.group(0)
+        for token in dict.fromkeys(_NAME_LIKE.findall(without_links)):  # each name once
             if _TECHNICAL.match(token) or token.lower() in _TECHNICAL_WORDS:
                 continue
             parts = [p for p in re.findall(r"[A-Za-z0-9]+", token)]

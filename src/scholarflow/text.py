@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "—": " - ", "–": "-"})
 _SPACES = re.compile(r"\s+")
@@ -17,6 +18,7 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=8192)
 def squash(text: str) -> str:
     """Letters and digits only, lower-cased: "Stable Diffusion" and "StableDiffusionV1" meet."""
     return "".join(ch for ch in unicodedata.normalize("NFKC", text).lower() if ch.isalnum())
