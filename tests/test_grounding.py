@@ -128,7 +128,7 @@ class DroppingWriter:
 def test_an_answer_missing_the_recommended_model_falls_back_to_the_template():
     result = answer(parse_prompt(BASE), writer=DroppingWriter())
     assert result.writer == "template"
-    assert "writer_output_rejected" in [w.code for w in result.warnings]
+    assert "llm_output_rejected" in [w.code for w in result.warnings]
     assert (
         "DepthCrafter" in result.markdown
         and "https://github.com/Tencent/DepthCrafter" in result.markdown
@@ -193,3 +193,16 @@ def test_public_api_mirrors_the_cli():
     assert (
         result.markdown == run_cli("answer", str(PROMPTS_DIR / "phone_depth.txt")).stdout.decode()
     )
+
+
+@pytest.mark.parametrize("planted", ["Use MagicDepthXL.", "See https://evil.example.com/x."])
+def test_warnings_never_repeat_what_was_removed(planted: str):
+    from scholarflow.render.json_format import answer_to_dict
+
+    for writer in (PlantingWriter(planted), DroppingWriter()):
+        result = answer(
+            parse_prompt(BASE.replace("Depth predicted", planted + " Depth predicted")),
+            writer=writer,
+        )
+        everything = json.dumps(answer_to_dict(result))
+        assert "MagicDepthXL" not in everything and "evil.example.com" not in everything

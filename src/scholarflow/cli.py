@@ -21,10 +21,12 @@ if TYPE_CHECKING:
     from scholarflow.catalog.store import SQLiteCatalogStore
     from scholarflow.models import CatalogEntry
     from scholarflow.retrieval import Retriever
+    from scholarflow.settings import Settings
+    from scholarflow.writers import Writer
 
 MAX_PROMPT_BYTES = 1024 * 1024
 FORMATS = ("markdown", "json", "mermaid")
-WRITERS = ("template",)
+WRITERS = ("template", "llm")
 
 _DESCRIPTION = """\
 scholarflow explains how an AI media result was made: the task you performed, how the
@@ -88,12 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="markdown (default): the three-part answer; json: the JSON contract "
         "(schema_version 1); mermaid: the workflow as a Mermaid flowchart",
     )
-    answer.add_argument(
-        "--writer",
-        choices=WRITERS,
-        default="template",
-        help="who words the answer: template (default, offline and deterministic)",
-    )
+    _writer_options(answer)
     answer.add_argument(
         "-o",
         "--output",
@@ -118,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="markdown",
         help='markdown (default), json (the answer contract plus ranked "sources"), mermaid',
     )
-    ask.add_argument("--writer", choices=WRITERS, default="template", help="see 'answer'")
+    _writer_options(ask)
     ask.add_argument("-o", "--output", metavar="PATH", help="write to PATH instead of stdout")
     _catalog_option(ask)
 
@@ -204,8 +201,33 @@ def build_parser() -> argparse.ArgumentParser:
         default=os.cpu_count() or 1,
         help=f"worker processes (default: the number of cores, {os.cpu_count() or 1})",
     )
-    batch.add_argument("--writer", choices=WRITERS, default="template", help="see 'answer'")
+    batch.add_argument(
+        "--writer",
+        choices=("template",),
+        default="template",
+        help="template only for now: an LLM writer per worker is future work",
+    )
     _catalog_option(batch)
+
+    config = commands.add_parser(
+        "config",
+        help="show every setting, its value and where it came from",
+        description="Settings come from command-line flags, then SCHOLARFLOW_* environment "
+        "variables, then the config file ($SCHOLARFLOW_HOME/config.toml or "
+        "$SCHOLARFLOW_CONFIG), then defaults. There is no default LLM server: --writer llm "
+        "needs SCHOLARFLOW_LLM_BASE_URL and SCHOLARFLOW_LLM_MODEL (or the flags).",
+    )
+    config.add_argument("--config", metavar="PATH", help="a config file other than the default")
+    config.add_argument("-f", "--format", choices=("table", "json"), default="table")
+
+    logs = commands.add_parser(
+        "logs",
+        help="what was sent to the LLM, what came back, what the guard did",
+        description="Every LLM writer call is recorded in $SCHOLARFLOW_HOME/logs.db unless "
+        "SCHOLARFLOW_LOG_LLM=false. Newest first.",
+    )
+    logs.add_argument("-n", "--limit", type=int, default=20, help="how many calls (20)")
+    logs.add_argument("--json", action="store_true", help="full records as JSON")
 
     evaluate = commands.add_parser(
         "eval",
@@ -217,7 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
         "docs/evaluation.md.",
     )
     evaluate.add_argument("cases", metavar="CASES_DIR", nargs="?", help="default: built-in set")
-    evaluate.add_argument("--writer", choices=WRITERS, default="template", help="see 'answer'")
+    _writer_options(evaluate, stream=False)
     evaluate.add_argument("--json", metavar="PATH", help="also write the full report as JSON")
     evaluate.add_argument("--markdown", metavar="PATH", help="also write the table as Markdown")
     _catalog_option(evaluate, default_note="a fresh catalog of the built-in entries")
@@ -226,6 +248,56 @@ def build_parser() -> argparse.ArgumentParser:
     remove.add_argument("entry_id", metavar="ID")
     _catalog_option(remove)
     return parser
+
+
+def _writer_options(parser: argparse.ArgumentParser, *, stream: bool = True) -> None:
+    parser.add_argument(
+        "--writer",
+        choices=WRITERS,
+        default="template",
+        help="who words the answer: template (default, offline and deterministic) or llm "
+        "(any OpenAI-compatible server; see 'scholarflow config')",
+    )
+    parser.add_argument(
+        "--llm-base-url",
+        metavar="URL",
+        help="the server, e.g. http://localhost:11434/v1 (SCHOLARFLOW_LLM_BASE_URL)",
+    )
+    parser.add_argument("--llm-model", metavar="NAME", help="the model (SCHOLARFLOW_LLM_MODEL)")
+    if stream:
+        parser.add_argument(
+            "--stream",
+            action="store_true",
+            help="with --writer llm: show the model's text on stderr as it arrives; stdout "
+            "gets the guarded answer, which may drop sentences or links the model wrote",
+        )
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    from scholarflow.settings import load_settings
+
+    overrides = {
+        "llm_base_url": getattr(args, "llm_base_url", None),
+        "llm_model": getattr(args, "llm_model", None),
+    }
+    config = getattr(args, "config", None)
+    return load_settings(overrides, config_path=Path(config) if config else None)
+
+
+def _writer(args: argparse.Namespace) -> Writer | str:
+    """The writer named by --writer; the LLM writer built from the settings (exit 4 if unset)."""
+    if args.writer != "llm":
+        return args.writer
+    from scholarflow.writers.llm import LLMWriter
+
+    def show(piece: str) -> None:
+        sys.stderr.write(piece)
+        sys.stderr.flush()
+
+    streaming = bool(getattr(args, "stream", False))
+    return LLMWriter.from_settings(
+        _settings(args), stream=streaming, on_delta=show if streaming else None
+    )
 
 
 def _catalog_option(parser: argparse.ArgumentParser, default_note: str = "") -> None:
@@ -315,7 +387,9 @@ def _run_answer(args: argparse.Namespace) -> int:
 
     text, where = read_prompt(args.file)
     request = parse_prompt(text, where=where)
-    result = answer(request, writer=args.writer)
+    result = answer(request, writer=_writer(args))
+    if getattr(args, "stream", False):
+        sys.stderr.write("\n")
     write_output(render(result, args.format), args.output)
     return 0
 
@@ -358,7 +432,7 @@ def _run_ask(args: argparse.Namespace) -> int:
     question = _question(args.question)
     with _open_store(args) as store:
         try:
-            result, hits = ask(question, _retriever(store), writer=args.writer)
+            result, hits = ask(question, _retriever(store), writer=_writer(args))
         except CatalogCannotServe as refusal:
             if args.format == "json":
                 text = render_ask_json(None, refusal.hits, str(refusal))
@@ -522,6 +596,39 @@ def _run_batch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_config(args: argparse.Namespace) -> int:
+    import json
+
+    from scholarflow.settings import config_file_path, describe
+
+    settings = _settings(args)
+    rows = describe(settings)
+    if args.format == "json":
+        data = {row.name: {"value": row.value_shown, "origin": row.origin} for row in rows}
+        write_output(json.dumps(data, indent=2) + "\n", None)
+        return 0
+    width = max(len(row.name) for row in rows)
+    lines = [f"{row.name:<{width}}  {row.value_shown}  ({row.origin})" for row in rows]
+    path = Path(args.config) if args.config else config_file_path(settings.home)
+    lines.append(f"\nconfig file: {path}" + ("" if path.exists() else " (none)"))
+    write_output("\n".join(lines) + "\n", None)
+    return 0
+
+
+def _run_logs(args: argparse.Namespace) -> int:
+    from scholarflow.llm_log import LLMLog, render_logs_json, render_logs_text
+    from scholarflow.settings import log_path
+
+    path = log_path(_settings(args))
+    if not path.exists():
+        write_output("[]\n" if args.json else "no LLM calls logged yet\n", None)
+        return 0
+    with LLMLog(path) as log:
+        calls = log.recent(max(1, args.limit))
+    write_output(render_logs_json(calls) if args.json else render_logs_text(calls), None)
+    return 0
+
+
 def _run_eval(args: argparse.Namespace) -> int:
     import tempfile
 
@@ -537,10 +644,11 @@ def _run_eval(args: argparse.Namespace) -> int:
         path = Path(args.catalog) if args.catalog else Path(scratch) / "catalog.db"
         with SQLiteCatalogStore(path) as store:
             retriever = _retriever(store) if any(c.question for c in cases) else None
+            writer = _writer(args)
             results = []
             with Progress(len(cases), "evaluating") as bar:
                 for case in cases:
-                    results.append(harness.run_case(case, retriever, args.writer))
+                    results.append(harness.run_case(case, retriever, writer))
                     bar.advance()
     report = harness.summarize(cases, results)
     sys.stdout.write(f"{len(cases)} cases\n\n" + harness.table(report))
@@ -560,6 +668,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "catalog": _run_catalog,
         "eval": _run_eval,
         "batch": _run_batch,
+        "config": _run_config,
+        "logs": _run_logs,
     }
     try:
         return commands[args.command](args)

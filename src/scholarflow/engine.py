@@ -10,6 +10,7 @@ with a warning; a template answer that fails the guard is an error (exit 3).
 
 from __future__ import annotations
 
+from collections import Counter
 from time import perf_counter
 from typing import TYPE_CHECKING
 
@@ -75,7 +76,7 @@ def answer(request: Request, *, writer: Writer | str = "template") -> Answer:
     lap("plan")
     guard = Guard(enriched)
     found, instructed = evidence.gather(
-        enriched, understanding.focus, foreign_names=guard.known_foreign_names
+        enriched, understanding.focus, foreign_names=guard.foreign_names
     )
     lap("evidence")
 
@@ -133,8 +134,17 @@ def answer(request: Request, *, writer: Writer | str = "template") -> Answer:
 def _grounded(
     sections: Sections, writer: Writer, brief: Brief, guard: Guard
 ) -> tuple[Sections, list[Warning], str]:
+    """The sections, if grounded; else repaired; else the template's, with a warning.
+
+    Repair, for a writer other than the template: drop every sentence that carries a foreign
+    link, an unprovided name or a citation of no source; restore from the plan (the template's
+    wording) a section that is missing, a references section that lost a link, or a workflow
+    section that no longer names the recommended model. An answer that still fails, or needed
+    more than one part restored, is rejected for the template answer.
+    """
     violations = guard.verify(sections, brief.references)
     if not violations:
+        _tell(writer, "accepted", [])
         return sections, [], writer.name
     if writer.name == "template":
         raise GroundingError(
@@ -142,39 +152,85 @@ def _grounded(
             + "; ".join(map(str, violations[:3])),
             [str(v) for v in violations],
         )
-    repaired = guard.repair(sections, brief.references)
-    if not guard.verify(repaired, brief.references):
-        return (
-            repaired,
-            [
-                Warning(
-                    code="grounding_repaired",
-                    message=f"The {writer.name} writer's answer named or linked something outside "
-                    f"the provided sources; {len(violations)} such item(s) were removed.",
-                )
-            ],
-            writer.name,
+    template = get_writer("template").write(brief)
+    repaired, actions = _repair(sections, template, violations, brief, guard)
+    # An answer that needed more than one part put back from the plan is mostly ours, not
+    # the writer's: showing it as the writer's answer would mislead.
+    restored_parts = sum(1 for action in actions if action.startswith("restored"))
+    if restored_parts <= 1 and not guard.verify(repaired, brief.references):
+        _tell(writer, "repaired", actions)
+        # The message counts what was removed and never repeats it: a removed link or name
+        # must not come back through the warning. `scholarflow logs` holds the details.
+        kinds = Counter(
+            v.kind for v in violations if v.kind in {"foreign_link", "unknown_name", "bad_citation"}
         )
-    fallback = get_writer("template")
-    template_sections = fallback.write(brief)
-    remaining = guard.verify(template_sections, brief.references)
+        removed = [f"{n} {_PLAIN[kind]}{'s' if n > 1 else ''}" for kind, n in sorted(kinds.items())]
+        restored = [a for a in actions if a.startswith("restored")]
+        parts = (["removed " + ", ".join(removed)] if removed else []) + restored
+        message = (
+            f"The {writer.name} writer's answer broke the grounding policy and was repaired: "
+            + "; ".join(parts)
+            + "."
+        )
+        return repaired, [Warning(code="grounding_repaired", message=message)], writer.name
+    remaining = guard.verify(template, brief.references)
     if remaining:
         raise GroundingError(
             "the answer could not be grounded in the provided sources: "
             + "; ".join(map(str, remaining[:3])),
             [str(v) for v in remaining],
         )
+    _tell(writer, "rejected", [*actions, "replaced by the template answer"])
     return (
-        template_sections,
+        template,
         [
             Warning(
-                code="writer_output_rejected",
+                code="llm_output_rejected",
                 message=f"The {writer.name} writer's answer could not be grounded "
-                f"({violations[0]}); the template answer is shown instead.",
+                f"({len(violations)} problem(s), the first: "
+                f"{violations[0].kind.replace('_', ' ')}); the template answer is shown instead.",
             )
         ],
-        fallback.name,
+        "template",
     )
+
+
+def _repair(
+    sections: Sections, template: Sections, violations: list, brief: Brief, guard: Guard
+) -> tuple[Sections, list[str]]:
+    actions = [
+        f"removed {v.kind.replace('_', ' ')}: {v.detail}"
+        for v in violations
+        if v.kind in {"foreign_link", "unknown_name", "bad_citation"}
+    ]
+    repaired = guard.repair(sections, brief.references)
+    restored: dict[str, str] = {}
+    for key in ("task", "workflow", "references"):
+        if not getattr(repaired, key).strip():
+            restored[key] = getattr(template, key)
+            actions.append(f"restored the missing {key} section from the plan")
+    kinds = {v.kind for v in guard.verify(repaired.model_copy(update=restored), brief.references)}
+    if "missing_link" in kinds and "references" not in restored:
+        restored["references"] = template.references
+        actions.append("restored the references and their links from the plan")
+    if "missing_recommended" in kinds and "workflow" not in restored:
+        restored["workflow"] = template.workflow
+        actions.append("restored the workflow naming the recommended model from the plan")
+    return repaired.model_copy(update=restored), actions
+
+
+_PLAIN = {
+    "foreign_link": "link outside the provided sources",
+    "unknown_name": "name of a model that was not provided",
+    "bad_citation": "citation of no provided source",
+}
+
+
+def _tell(writer: Writer, outcome: str, actions: list[str]) -> None:
+    """Let a writer that logs its calls (the LLM writer) record the guard's verdict."""
+    record = getattr(writer, "record", None)
+    if callable(record):
+        record(outcome, actions)
 
 
 def ask(

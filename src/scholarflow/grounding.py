@@ -118,9 +118,12 @@ class Guard:
             for part in (s.name, s.title, s.github_url or "", s.project_url or "")
         )
         self.provided_names = {n for n in _squashed_known_names() if n in provided}
+        # Name-like words are known when a source's own name, title or links carry them, or
+        # our catalog's description of it does. Words found only in a summary are not: a
+        # summary is text from others, and may plant a name ("use MagicDepthXL").
         self.known_tokens: set[str] = set()
         for s in sources:
-            for part in (s.name, s.title, s.summary or "", s.catalog_summary or "", *s.links()):
+            for part in (s.name, s.title, s.catalog_summary or "", *s.links()):
                 self.known_tokens |= _tokens(part)
 
     # --- checks -------------------------------------------------------------------------
