@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from scholarflow.writers import Writer
 
 MAX_PROMPT_BYTES = 1024 * 1024
-FORMATS = ("markdown", "json", "mermaid")
+FORMATS = ("markdown", "json", "mermaid", "workflow")
 WRITERS = ("template", "llm")
 
 _DESCRIPTION = """\
@@ -88,7 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
         choices=FORMATS,
         default="markdown",
         help="markdown (default): the three-part answer; json: the JSON contract "
-        "(schema_version 1); mermaid: the workflow as a Mermaid flowchart",
+        "(schema_version 1); mermaid: the workflow as a Mermaid flowchart; workflow: the "
+        "workflow as a node-editor graph (docs/workflow-format.md)",
     )
     _writer_options(answer)
     answer.add_argument(

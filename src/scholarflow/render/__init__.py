@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from scholarflow.models import Answer
 
-FORMATS = ("markdown", "json", "mermaid")
+FORMATS = ("markdown", "json", "mermaid", "workflow")
 
 
 def render(answer: Answer, fmt: str) -> str:
@@ -26,4 +26,8 @@ def _renderer(fmt: str) -> Callable[[Answer], str]:
         from scholarflow.render.mermaid import render_mermaid
 
         return render_mermaid
+    if fmt == "workflow":
+        from scholarflow.render.workflow import render_workflow
+
+        return render_workflow
     raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
