@@ -230,6 +230,15 @@ def build_parser() -> argparse.ArgumentParser:
     logs.add_argument("-n", "--limit", type=int, default=20, help="how many calls (20)")
     logs.add_argument("--json", action="store_true", help="full records as JSON")
 
+    mcp = commands.add_parser(
+        "mcp",
+        help="run the MCP server over stdio, for AI assistants that call tools",
+        description="An MCP server on stdin/stdout with the tools answer_prompt, ask, "
+        "recommend_models, compose_workflow and search_catalog, each with a JSON schema and "
+        "a structured result. Add it to an assistant as the command 'scholarflow mcp'.",
+    )
+    _catalog_option(mcp)
+
     evaluate = commands.add_parser(
         "eval",
         help="quality and speed figures on a labelled set of cases",
@@ -630,6 +639,13 @@ def _run_logs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_mcp(args: argparse.Namespace) -> int:
+    from scholarflow.mcp_server import run_stdio
+
+    run_stdio(catalog_path=Path(args.catalog) if args.catalog else None)
+    return 0
+
+
 def _run_eval(args: argparse.Namespace) -> int:
     import tempfile
 
@@ -671,6 +687,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "batch": _run_batch,
         "config": _run_config,
         "logs": _run_logs,
+        "mcp": _run_mcp,
     }
     try:
         return commands[args.command](args)
