@@ -230,6 +230,19 @@ def build_parser() -> argparse.ArgumentParser:
     logs.add_argument("-n", "--limit", type=int, default=20, help="how many calls (20)")
     logs.add_argument("--json", action="store_true", help="full records as JSON")
 
+    server = commands.add_parser(
+        "serve",
+        help="the web page, a REST API and an OpenAI-compatible endpoint",
+        description="Serve the web page at /, the REST API (/api/answer, /api/ask, "
+        "/api/catalog/search), an OpenAI-compatible /v1/chat/completions (model "
+        "'scholarflow') and the OpenAPI docs at /docs. With --token (or "
+        "SCHOLARFLOW_SERVER_TOKEN) every route but /health needs 'Authorization: Bearer …'.",
+    )
+    server.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
+    server.add_argument("--port", type=int, default=8321, help="port (8321)")
+    server.add_argument("--token", help="require this bearer token on every route but /health")
+    _catalog_option(server)
+
     mcp = commands.add_parser(
         "mcp",
         help="run the MCP server over stdio, for AI assistants that call tools",
@@ -639,6 +652,18 @@ def _run_logs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_serve(args: argparse.Namespace) -> int:
+    from scholarflow.server.app import serve
+
+    serve(
+        args.host,
+        args.port,
+        catalog_path=Path(args.catalog) if args.catalog else None,
+        token=args.token,
+    )
+    return 0
+
+
 def _run_mcp(args: argparse.Namespace) -> int:
     from scholarflow.mcp_server import run_stdio
 
@@ -688,6 +713,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "config": _run_config,
         "logs": _run_logs,
         "mcp": _run_mcp,
+        "serve": _run_serve,
     }
     try:
         return commands[args.command](args)

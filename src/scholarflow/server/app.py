@@ -1,0 +1,237 @@
+"""The HTTP server: `create_app()` builds the FastAPI app, `serve()` runs it with uvicorn.
+
+One process holds everything that is expensive to load, once: the taxonomy and the engine's
+caches are warmed when the server starts (so the first request is as fast as the next), and
+the catalog and embedding model are opened on the first request that needs them (so a server
+used only for prompts never loads them). See `catalog_access` for how threads share them.
+
+Loopback only: `serve()` refuses any other address, and the app answers only requests whose
+Host header is a loopback name, so a web page cannot reach it through DNS rebinding.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+import socket
+import time
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+from scholarflow import __version__
+from scholarflow.errors import ConfigurationError, InputError
+from scholarflow.server import api, openai_api
+from scholarflow.server.catalog_access import CatalogAccess
+from scholarflow.server.errors import install_error_handlers
+from scholarflow.server.middleware import BearerToken, BodySizeLimit
+
+TOKEN_ENV = "SCHOLARFLOW_SERVER_TOKEN"
+DEFAULT_PORT = 8321
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+# Open without the token: liveness, and the API's description (public in the source anyway;
+# the docs page needs it to load, and its "Authorize" button then sends the token).
+STATIC = Path(__file__).parent / "static"
+# The page itself holds nothing private; its API calls carry the token like any client's.
+PAGE_PATHS = ("/", *(f"/static/{p.name}" for p in sorted(STATIC.glob("*")) if p.is_file()))
+OPEN_PATHS = ("/health", "/docs", "/docs/oauth2-redirect", "/openapi.json", *PAGE_PATHS)
+
+log = logging.getLogger("scholarflow.server")
+
+_DESCRIPTION = """\
+Answers like an AI scientist, from the sources in the request only: the task the user
+performed, how the models chain together (input → model → output), and the papers behind it.
+
+- `POST /api/answer`: a seed-format prompt, or a question with its sources, answered as
+  `scholarflow answer --format json` does (schema_version 1).
+- `POST /api/ask`: a free question answered from the catalog (`scholarflow ask --format json`).
+- `GET /api/catalog/search`: ranked catalog entries.
+- `/v1/chat/completions`, `/v1/models`: OpenAI-compatible, for any chat client.
+
+When the server was started with a token, every route but `/health` (and these docs) needs
+`Authorization: Bearer <token>`.
+"""
+
+# A small prompt answered once at startup: it loads the taxonomy and fills the engine's
+# caches (cue matchers, compiled patterns, lazy imports) before the first real request.
+_WARM_UP_PROMPT = """\
+A user has asked the following question:
+"My phone video became a depth video that does not flicker. How does it stay consistent?"
+
+### Recommended AI Models:
+Model: DepthCrafter: Generating Consistent Long Depth Sequences for Open-world Videos
+Paper: https://arxiv.org/pdf/2409.02095
+GitHub: https://github.com/Tencent/DepthCrafter
+"""
+
+
+def _mount_page(app: FastAPI) -> None:
+    """The web page at / and its files at /static, served from the package (no CDN)."""
+    from fastapi.responses import FileResponse
+    from fastapi.staticfiles import StaticFiles
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        return FileResponse(STATIC / "index.html", media_type="text/html")
+
+
+def create_app(
+    *,
+    catalog_path: Path | None = None,
+    token: str | None = None,
+    allowed_hosts: Iterable[str] = LOOPBACK_HOSTS,
+) -> FastAPI:
+    """The scholarflow API as an ASGI app.
+
+    `catalog_path` defaults to `$SCHOLARFLOW_HOME/catalog.db`; `token` to the environment
+    variable SCHOLARFLOW_SERVER_TOKEN (empty or unset: no token needed). `allowed_hosts` are
+    the Host header values answered (for tests with Starlette's TestClient, pass
+    "testserver" or use base_url="http://127.0.0.1").
+    """
+    from scholarflow.catalog.store import default_catalog_path
+
+    if token is None:
+        token = os.environ.get(TOKEN_ENV, "")
+    token = token.strip() or None
+
+    middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))]
+    if token:
+        middleware.append(Middleware(BearerToken, token=token, open_paths=OPEN_PATHS))
+    middleware.append(Middleware(BodySizeLimit))
+
+    app = FastAPI(
+        title="scholarflow",
+        version=__version__,
+        description=_DESCRIPTION,
+        lifespan=_lifespan,
+        middleware=middleware,
+        redoc_url=None,
+    )
+    app.state.catalog = CatalogAccess(catalog_path or default_catalog_path())
+    install_error_handlers(app)
+    app.include_router(api.router)
+    app.include_router(openai_api.router)
+    _mount_page(app)
+    if token:
+        _document_token(app)
+    return app
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = DEFAULT_PORT,
+    *,
+    catalog_path: Path | None = None,
+    token: str | None = None,
+) -> None:
+    """Run the server until interrupted.
+
+    Raises `InputError` for a non-loopback `host` and `ConfigurationError` when the port
+    cannot be listened on (in use, not allowed), before anything else starts.
+    """
+    import uvicorn
+
+    if not is_loopback(host):
+        raise InputError(
+            f"{host}: the server listens on loopback only (127.0.0.1, ::1, localhost); "
+            "put a reverse proxy in front of it to reach it from elsewhere"
+        )
+    _one_blas_thread_per_request()
+    sock = _listen(host, port)
+    bare = host.strip("[]")
+    hosts = {*LOOPBACK_HOSTS, f"[{bare}]" if ":" in bare else bare}
+    app = create_app(catalog_path=catalog_path, token=token, allowed_hosts=sorted(hosts))
+    config = uvicorn.Config(
+        app, host=bare, port=sock.getsockname()[1], log_level="info", proxy_headers=False
+    )
+    server = uvicorn.Server(config)
+    with sock:
+        server.run(sockets=[sock])
+    if not server.started:
+        raise ConfigurationError("the server stopped while starting; the log above says why")
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """The listening socket, bound here so that a taken port is one clear error.
+
+    The protocol must be named: asyncio sets TCP_NODELAY only on connections whose socket
+    says IPPROTO_TCP, and with the default (0) every response waited for the client's
+    delayed ACK, 40 ms, behind Nagle's algorithm (measured: /health took 44 ms, not 1).
+    """
+    family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+    except OSError as error:
+        sock.close()
+        raise ConfigurationError(
+            f"{host}:{port}: cannot listen: {error.strerror or error}"
+        ) from None
+    return sock
+
+
+def is_loopback(host: str) -> bool:
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def warm_up() -> float:
+    """Answer one small prompt, so that no request pays for first-use loading; seconds."""
+    from scholarflow import taxonomy
+    from scholarflow.engine import answer
+    from scholarflow.prompt_format import parse_prompt
+    from scholarflow.render.json_format import answer_to_dict
+
+    start = time.perf_counter()
+    taxonomy.tasks()
+    answer_to_dict(answer(parse_prompt(_WARM_UP_PROMPT, where="warm-up")))
+    return time.perf_counter() - start
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    seconds = await run_in_threadpool(warm_up)
+    log.info("scholarflow %s ready (warm-up %.0f ms)", __version__, seconds * 1000)
+    yield
+
+
+def _one_blas_thread_per_request() -> None:
+    """Concurrency comes from request threads, so NumPy's BLAS gets one thread each.
+
+    Measured on a busy 2-core machine: embedding a question took 510 ms with OpenBLAS's
+    default thread pool (its threads spin against each other and against the requests) and
+    13 ms with one thread. Only effective before NumPy is imported; an explicit setting wins.
+    """
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
+
+
+def _document_token(app: FastAPI) -> None:
+    """Declare the bearer token in the OpenAPI schema, so /docs offers an Authorize button."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = build()
+        schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
+        schemes["bearerToken"] = {"type": "http", "scheme": "bearer"}
+        schema["security"] = [{"bearerToken": []}]
+        schema["paths"]["/health"]["get"]["security"] = []
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,188 @@
+"""An OpenAI-compatible surface: /v1/models and /v1/chat/completions.
+
+Why: every chat client (Open WebUI, LibreChat, the official SDKs, LangChain, editors) can
+talk to an OpenAI-compatible server, so this makes scholarflow usable from all of them
+without a plugin. The last user message is the request; the answer is the Markdown the CLI
+prints. With `"stream": true` the same Markdown arrives as `chat.completion.chunk` events
+ending with `data: [DONE]`.
+
+The answer is computed before the first byte is sent, even when streaming: it takes a few
+milliseconds, and an error then still gets a proper status code and OpenAI error body instead
+of a stream that breaks off. Token usage is not reported: scholarflow has no tokenizer of
+the client's model, and an invented count would be worse than none.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from pydantic import BaseModel
+
+from scholarflow.server.answering import chat_markdown
+from scholarflow.server.api import Catalog
+from scholarflow.server.errors import ApiError
+from scholarflow.server.schemas import ChatCompletionBody, ChatMessage
+
+MODEL_ID = "scholarflow"
+MODEL_CREATED = 1735689600  # 2025-01-01: fixed, so that the model listing never changes
+CHUNK_CHARS = 64  # about a line of text per event: smooth in a chat window, few events
+
+
+class OpenAIError(BaseModel):
+    message: str
+    type: str
+    param: str | None = None
+    code: str | None = None
+
+
+class OpenAIErrorBody(BaseModel):
+    """Every error of the /v1 routes, in OpenAI's shape, so that SDKs raise their own errors."""
+
+    error: OpenAIError
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": OpenAIErrorBody, "description": description}
+    for status, description in {
+        400: "Bad input: an unreadable prompt, no user message.",
+        401: "Missing or wrong bearer token (when one is set).",
+        404: "A model other than 'scholarflow'.",
+        413: "The body is over 1 MB.",
+        422: "A field is missing or has the wrong type.",
+        500: "The answer could not be grounded in its sources.",
+        503: "The catalog cannot be opened.",
+    }.items()
+}
+
+router = APIRouter(prefix="/v1", tags=["OpenAI-compatible"], responses=_ERRORS)
+
+
+def model_card() -> dict[str, Any]:
+    return {"id": MODEL_ID, "object": "model", "created": MODEL_CREATED, "owned_by": "scholarflow"}
+
+
+@router.get("/models", summary="The one model this server serves")
+async def list_models() -> dict[str, Any]:
+    return {"object": "list", "data": [model_card()]}
+
+
+@router.get("/models/{model_id}", summary="One model")
+async def get_model(model_id: str) -> dict[str, Any]:
+    _check_model(model_id)
+    return model_card()
+
+
+@router.post(
+    "/chat/completions",
+    summary="Answer the last user message",
+    response_description="A `chat.completion`, or with `stream` an SSE stream of "
+    "`chat.completion.chunk` events ending with `data: [DONE]`.",
+)
+def chat_completions(body: ChatCompletionBody, catalog: Catalog) -> Response:
+    """A seed-format prompt is answered from its own sources; any other text is a free
+    question answered from the catalog. The content is the Markdown answer."""
+    _check_model(body.model)
+    text = last_user_text(body.messages)
+    markdown = chat_markdown(text, catalog.retriever)
+    completion_id = f"chatcmpl-{uuid.uuid4().hex}"
+    created = int(time.time())
+    if body.stream:
+        return StreamingResponse(
+            _sse(chunk_events(completion_id, created, markdown)),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+    return JSONResponse(
+        {
+            "id": completion_id,
+            "object": "chat.completion",
+            "created": created,
+            "model": MODEL_ID,
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": markdown, "refusal": None},
+                    "logprobs": None,
+                    "finish_reason": "stop",
+                }
+            ],
+            "usage": None,
+            "system_fingerprint": None,
+        }
+    )
+
+
+def last_user_text(messages: list[ChatMessage]) -> str:
+    """The text of the last message with role "user"; earlier turns are not read."""
+    for message in reversed(messages):
+        if message.role == "user":
+            text = message.text()
+            if not text.strip():
+                raise ApiError(400, "the last user message is empty", param="messages")
+            return text
+    raise ApiError(
+        400,
+        "no user message: the last message with role 'user' is the prompt or question",
+        param="messages",
+    )
+
+
+def split_markdown(text: str, size: int = CHUNK_CHARS) -> list[str]:
+    """Pieces of about `size` characters, cut after whitespace; joined, they are `text`."""
+    pieces: list[str] = []
+    current = ""
+    for word in re.findall(r"\S*\s*", text):
+        if current and len(current) + len(word) > size:
+            pieces.append(current)
+            current = ""
+        current += word
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def chunk_events(completion_id: str, created: int, markdown: str) -> Iterator[dict[str, Any]]:
+    """The role first, then the content in pieces, then an empty delta with finish_reason,
+    as OpenAI sends them."""
+
+    def chunk(delta: dict[str, Any], finish_reason: str | None = None) -> dict[str, Any]:
+        return {
+            "id": completion_id,
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": MODEL_ID,
+            "system_fingerprint": None,
+            "choices": [
+                {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}
+            ],
+        }
+
+    yield chunk({"role": "assistant", "content": ""})
+    for piece in split_markdown(markdown):
+        yield chunk({"content": piece})
+    yield chunk({}, "stop")
+
+
+async def _sse(events: Iterator[dict[str, Any]]) -> AsyncIterator[str]:
+    # An async generator: the pieces are already computed, so there is no reason to hop to
+    # a worker thread for each one, as Starlette does for a sync iterator.
+    for event in events:
+        yield f"data: {json.dumps(event, ensure_ascii=False, separators=(',', ':'))}\n\n"
+    yield "data: [DONE]\n\n"
+
+
+def _check_model(model: str) -> None:
+    if model != MODEL_ID:
+        raise ApiError(
+            404,
+            f"the model {model!r} does not exist: this server serves {MODEL_ID!r}",
+            code="model_not_found",
+            param="model",
+        )
