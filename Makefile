@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 DEMO   ?= examples/video-depth.txt
 TORCH_VERSION := 2.13.0
 
-.PHONY: demo test lint bench bench-embeddings clean setup
+.PHONY: demo test lint bench bench-embeddings clean setup browser
 
 setup: $(STAMP)
 
@@ -17,10 +17,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
+# The web page is tested in Debian's Chromium; the script installs it when missing (idempotent).
+browser:
+	@bash scripts/install-browser.sh
+
 demo: $(STAMP)
 	$(BIN)/scholarflow answer $(DEMO)
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/python -m pytest
