@@ -19,8 +19,7 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +27,9 @@ from types import TracebackType
 from typing import Any, Literal, Self, get_args
 
 from scholarflow.errors import ConfigurationError
+from scholarflow.sqlite_schema import Migration
+from scholarflow.sqlite_schema import apply_migrations as _apply_migrations
+from scholarflow.sqlite_schema import transaction as _transaction
 
 Outcome = Literal["accepted", "repaired", "rejected", "error"]
 OUTCOMES: tuple[str, ...] = get_args(Outcome)
@@ -97,7 +99,6 @@ class LoggedCall(LogRecord):
 
 # --------------------------------------------------------------------------- migrations
 
-Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[Migration] = []
 
 
@@ -135,44 +136,8 @@ def m001_llm_calls(db: sqlite3.Connection) -> None:
 
 
 def apply_migrations(db: sqlite3.Connection) -> list[str]:
-    """Run the migrations not yet recorded, each in the same transaction as its record.
-
-    The common case (all applied) is a read, so opening the log takes no write lock.
-    """
-    if not _pending_migrations(db):
-        return []
-    with _transaction(db):
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
-        )
-        pending = _pending_migrations(db)  # again, under the write lock
-        for step in pending:
-            step(db)
-            db.execute(
-                "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
-                (step.__name__, _now()),
-            )
-    return [step.__name__ for step in pending]
-
-
-def _pending_migrations(db: sqlite3.Connection) -> list[Migration]:
-    exists = db.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_migrations'"
-    ).fetchone()
-    applied = {row[0] for row in db.execute("SELECT name FROM _migrations")} if exists else set()
-    return [step for step in MIGRATIONS if step.__name__ not in applied]
-
-
-@contextmanager
-def _transaction(db: sqlite3.Connection) -> Iterator[None]:
-    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception: all or nothing."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
+    """Run this database's migrations not yet recorded; returns their names."""
+    return _apply_migrations(db, MIGRATIONS)
 
 
 # --------------------------------------------------------------------------- the log

@@ -26,10 +26,8 @@ import re
 import sqlite3
 import tomllib
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -42,6 +40,9 @@ from scholarflow.catalog import arxiv_id, builtin_entries
 from scholarflow.errors import ConfigurationError
 from scholarflow.models import CatalogEntry, Provenance, Signature
 from scholarflow.progress import ProgressCallback
+from scholarflow.sqlite_schema import Migration, utc_now
+from scholarflow.sqlite_schema import apply_migrations as _apply_migrations
+from scholarflow.sqlite_schema import transaction as _transaction
 from scholarflow.text import normalize, squash
 
 # How often (in entries) upsert_many reports progress: often enough for a smooth bar and for a
@@ -139,7 +140,6 @@ def _builtin_version(entries: Sequence[CatalogEntry]) -> str:
 
 # --------------------------------------------------------------------------- migrations
 
-Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[Migration] = []
 
 
@@ -242,48 +242,11 @@ def m003_embeddings(db: sqlite3.Connection) -> None:
 
 
 def apply_migrations(db: sqlite3.Connection) -> list[str]:
-    """Run the migrations not yet recorded; returns their names. Safe against a second process.
-
-    The common case (all applied) is a read, so opening a catalog takes no write lock.
-    """
-    if not _pending_migrations(db):
-        return []
-    with _transaction(db):
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
-        )
-        pending = _pending_migrations(db)  # again, under the write lock
-        for step in pending:
-            step(db)
-            db.execute(
-                "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
-                (step.__name__, _now()),
-            )
-    return [step.__name__ for step in pending]
+    """Run this database's migrations not yet recorded; returns their names."""
+    return _apply_migrations(db, MIGRATIONS)
 
 
-def _pending_migrations(db: sqlite3.Connection) -> list[Migration]:
-    exists = db.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_migrations'"
-    ).fetchone()
-    applied = {row[0] for row in db.execute("SELECT name FROM _migrations")} if exists else set()
-    return [step for step in MIGRATIONS if step.__name__ not in applied]
-
-
-@contextmanager
-def _transaction(db: sqlite3.Connection) -> Iterator[None]:
-    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception: all or nothing."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+_now = utc_now
 
 
 # --------------------------------------------------------------------------- interface
