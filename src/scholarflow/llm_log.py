@@ -27,7 +27,7 @@ from types import TracebackType
 from typing import Any, Literal, Self, get_args
 
 from scholarflow.errors import ConfigurationError
-from scholarflow.sqlite_schema import Migration
+from scholarflow.sqlite_schema import Migrations
 from scholarflow.sqlite_schema import apply_migrations as _apply_migrations
 from scholarflow.sqlite_schema import transaction as _transaction
 
@@ -99,13 +99,9 @@ class LoggedCall(LogRecord):
 
 # --------------------------------------------------------------------------- migrations
 
-MIGRATIONS: list[Migration] = []
-
-
-def migration(function: Migration) -> Migration:
-    """Register a schema step; steps run once each, in the order they are defined."""
-    MIGRATIONS.append(function)
-    return function
+# Schema steps run once each, in the order they are defined.
+MIGRATIONS = Migrations()
+migration = MIGRATIONS.register
 
 
 @migration

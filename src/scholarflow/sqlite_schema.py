@@ -14,6 +14,14 @@ from datetime import UTC, datetime
 Migration = Callable[[sqlite3.Connection], None]
 
 
+class Migrations(list[Migration]):
+    """A database's schema steps, in definition order; `@migrations.register` adds one."""
+
+    def register(self, function: Migration) -> Migration:
+        self.append(function)
+        return function
+
+
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 

@@ -40,7 +40,7 @@ from scholarflow.catalog import arxiv_id, builtin_entries
 from scholarflow.errors import ConfigurationError
 from scholarflow.models import CatalogEntry, Provenance, Signature
 from scholarflow.progress import ProgressCallback
-from scholarflow.sqlite_schema import Migration, utc_now
+from scholarflow.sqlite_schema import Migrations, utc_now
 from scholarflow.sqlite_schema import apply_migrations as _apply_migrations
 from scholarflow.sqlite_schema import transaction as _transaction
 from scholarflow.text import normalize, squash
@@ -140,13 +140,9 @@ def _builtin_version(entries: Sequence[CatalogEntry]) -> str:
 
 # --------------------------------------------------------------------------- migrations
 
-MIGRATIONS: list[Migration] = []
-
-
-def migration(function: Migration) -> Migration:
-    """Register a schema step; steps run once each, in the order they are defined."""
-    MIGRATIONS.append(function)
-    return function
+# Schema steps run once each, in the order they are defined.
+MIGRATIONS = Migrations()
+migration = MIGRATIONS.register
 
 
 @migration
