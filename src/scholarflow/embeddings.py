@@ -77,20 +77,34 @@ _ATTENTION_BLOCK_BYTES = 4 << 20
 # Texts, hashes and blobs: what a cache of embeddings needs.
 
 
-def embedding_text(title: str, summary: str = "", tags: Iterable[str] = ()) -> str:
-    """The text embedded for a catalog entry: title, then summary, then "Tags: a, b, c".
+def embedding_text(
+    title: str,
+    summary: str | None = None,
+    tags: Iterable[str] = (),
+    *,
+    name: str | None = None,
+) -> str:
+    """The text embedded for a catalog entry: name (when the title lacks it), title, summary,
+    then "Tags: a, b, c".
 
-    The title goes first because the model reads at most 256 tokens and drops the rest: the
-    shortest, most specific field must never be the one cut off. Tags come last (a long summary
-    can push them past the limit; the title and summary carry the meaning). Parts are joined by
-    newlines and runs of whitespace are collapsed: the tokenizer treats all whitespace alike, so
-    this changes no vector but keeps `text_hash` stable when an entry is only re-wrapped.
-    Empty parts are left out.
+    Real catalogs are mostly titles and links: every field but the title may be missing (None
+    or empty), and the entry is then embedded from what it has. The title goes first because
+    the model reads at most 256 tokens and drops the rest: the shortest, most specific field
+    must never be the one cut off. Tags come last (a long summary can push them past the limit;
+    the title and summary carry the meaning). Parts are joined by newlines and runs of
+    whitespace are collapsed: the tokenizer treats all whitespace alike, so this changes no
+    vector but keeps `text_hash` stable when an entry is only re-wrapped.
     """
     if isinstance(tags, str):
         raise TypeError("tags must be a sequence of strings, not one string")
-    tag_list = [" ".join(tag.split()) for tag in tags]
-    parts = [" ".join(title.split()), " ".join(summary.split())]
+    tag_list = [" ".join(tag.split()) for tag in tags if tag]
+    title_text = " ".join((title or "").split())
+    name_text = " ".join((name or "").split())
+    parts = [
+        name_text if name_text and name_text.lower() not in title_text.lower() else "",
+        title_text,
+        " ".join((summary or "").split()),
+    ]
     if any(tag_list):
         parts.append("Tags: " + ", ".join(tag for tag in tag_list if tag))
     return "\n".join(part for part in parts if part)

@@ -82,7 +82,7 @@ class Retriever:
         stored = self.store.get_embeddings(MODEL_ID)
         stale: list[tuple[str, str, str]] = []
         for entry in self.store.entries():
-            text = embedding_text(entry.title, entry.summary, entry.tags)
+            text = embedding_text(entry.title, entry.summary, entry.tags, name=entry.name)
             digest = text_hash(text)
             if stored.get(entry.id, ("",))[0] != digest:
                 stale.append((entry.id, digest, text))
