@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -10,9 +11,16 @@ from typing import Any
 import jsonschema
 
 from scholarflow.models import Request
-from scholarflow.text import URL_PATTERN, canonical_url
+from scholarflow.text import canonical_url
 
 MIN_SECTION_CHARS = {"task": 200, "workflow": 400, "references": 60}
+
+# The checker's own link finder, deliberately not the product's (text.link_spans): a bug in
+# one should not hide in the other. Anything with a scheme, "www." or a host with a path.
+URL_PATTERN = re.compile(
+    r"(?i)(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>\"'`\])}]+"
+    r"|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/[^\s<>\"'`\])}]*"
+)
 
 
 @cache

@@ -18,12 +18,14 @@ Requests rejected by validation or authentication consume no reply.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import socket
 import threading
 import time
 import uuid
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -54,6 +56,10 @@ class Reply:
     usage: tuple[int, int] | None = (123, 456)
     chunk_size: int = 12
     headers: dict[str, str] | None = None
+    # The reply's text computed from the request body (a reply that depends on the steps the
+    # request lists); and a server that refuses `response_format` with a 400, as some do.
+    respond: Callable[[dict[str, Any]], str] | None = None
+    rejects_response_format: bool = False
 
 
 @dataclass(frozen=True)
@@ -244,6 +250,11 @@ class _Handler(BaseHTTPRequestHandler):
         return False
 
     def _answer(self, body: dict[str, Any], reply: Reply) -> None:
+        if reply.rejects_response_format and "response_format" in body:
+            self._send_error(400, "response_format is not supported by this server")
+            return
+        if reply.respond is not None:
+            reply = dataclasses.replace(reply, content=reply.respond(body))
         if reply.delay and self.server.stopping.wait(reply.delay):
             self.close_connection = True  # shutting down: drop the hung request
             return

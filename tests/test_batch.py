@@ -26,7 +26,6 @@ from scholarflow.models import Brief, Sections
 from scholarflow.prompt_format import parse_prompt
 from scholarflow.render.json_format import answer_to_dict, render_ask_json
 from scholarflow.retrieval import Retriever
-from scholarflow.writers.template import TemplateWriter
 
 from conftest import PROMPTS_DIR, ROOT
 
@@ -159,14 +158,17 @@ def test_two_workers_write_the_same_bytes_as_one(tmp_path: Path, catalog: Path) 
 def test_an_answer_that_cannot_be_grounded_fails_its_record_with_exit_3(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = TemplateWriter.write
+    from scholarflow import engine
+    from scholarflow.errors import GroundingError
 
-    def write(self: TemplateWriter, brief: Brief) -> Sections:
+    original = engine._final_check
+
+    def final_check(sections: Sections, brief: Brief, screen: object) -> None:
         if "UNGROUNDED" in brief.question:
-            return Sections(task="MagicDepthXL did it.", workflow="Frames in.", references="-")
-        return original(self, brief)
+            raise GroundingError("the answer could not be grounded in the provided sources", [])
+        original(sections, brief, screen)
 
-    monkeypatch.setattr(TemplateWriter, "write", write)
+    monkeypatch.setattr(engine, "_final_check", final_check)
     bad = dict(JSON_REQUEST, id="bad", question="UNGROUNDED: how does the depth stay steady?")
     source = write_jsonl(tmp_path / "in.jsonl", [json.dumps(bad), json.dumps(JSON_REQUEST)])
     report = run_batch(source, tmp_path / "out.jsonl", workers=1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scholarflow.evidence import addresses_reader, gather
+from scholarflow.grounding import Screen
 from scholarflow.models import Source
 
 SUMMARY = (
@@ -17,7 +18,7 @@ SUMMARY = (
 
 def test_spans_are_exact_and_the_mechanism_ranks_first():
     source = Source(id="s1", name="X", title="X", summary=SUMMARY)
-    items, instructed = gather([source], ["consistency"])
+    items, instructed = gather([source], ["consistency"], Screen([source]))
     assert instructed == ("s1",)
     assert items, "some evidence is found"
     for item in items:
@@ -56,8 +57,27 @@ def test_ordinary_abstract_sentences_are_not_instructions(sentence: str):
     assert not addresses_reader(sentence)
 
 
-def test_a_source_without_summary_falls_back_to_catalog_then_title():
+def test_a_source_without_summary_falls_back_to_catalog_and_a_bare_one_has_no_evidence():
+    """A source known only by its title has nothing to quote: the answer says once that it
+    is known only by its title (render/document.py), instead of quoting the title as a fact."""
     catalogued = Source(id="s1", name="A", title="A", catalog_summary="It fuses frames jointly.")
     bare = Source(id="s2", name="B", title="B: Video Depth")
-    items, _ = gather([catalogued, bare], ["consistency"])
-    assert [(e.source_id, e.field) for e in items] == [("s1", "catalog"), ("s2", "title")]
+    items, _ = gather([catalogued, bare], ["consistency"], Screen([catalogued, bare]))
+    assert [(e.source_id, e.field) for e in items] == [("s1", "catalog")]
+
+
+@pytest.mark.parametrize(
+    ("summary", "quoted"),
+    [
+        ("A ConvGRU refines the flow over 25M parameters at 30fps [12].", True),
+        ("We distil MegaDepth-9000 into a small network.", False),
+        ("Our student copies MagicDepthXL on every frame.", False),
+        ("The decoder is a UNet3D over latent frames.", True),
+        ("As documented at evil-cdn.de/docs, the model is fast.", False),
+        ("It was superseded by a newer release and is deprecated.", False),
+    ],
+)
+def test_a_summary_sentence_is_quoted_only_when_it_passes_the_screen(summary, quoted):
+    source = Source(id="s1", name="X", title="X: Depth for Videos", summary=summary)
+    items, _ = gather([source], ["mechanism"], Screen([source]))
+    assert bool(items) is quoted

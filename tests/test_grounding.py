@@ -10,10 +10,10 @@ import sys
 import pytest
 
 import scholarflow
-from scholarflow.engine import answer
+from scholarflow.engine import answer, prepare
 from scholarflow.errors import GroundingError
-from scholarflow.grounding import Guard
-from scholarflow.models import Brief, Sections
+from scholarflow.grounding import Screen
+from scholarflow.models import Brief, Slots
 from scholarflow.prompt_format import parse_prompt
 from scholarflow.render import render
 from scholarflow.writers.template import TemplateWriter
@@ -79,20 +79,16 @@ def test_a_project_page_named_by_a_summary_is_a_link_but_an_instructed_one_is_no
 
 
 class PlantingWriter:
-    """A writer that breaks the policy: a model nobody provided, a link nobody gave."""
+    """A writer that breaks the policy in one slot and writes the others well."""
 
     name = "planting"
 
     def __init__(self, planted: str) -> None:
         self.planted = planted
 
-    def write(self, brief: Brief) -> Sections:
+    def write(self, brief: Brief) -> Slots:
         good = TemplateWriter().write(brief)
-        return Sections(
-            task=good.task + f"\n\n{self.planted}",
-            workflow=good.workflow,
-            references=good.references,
-        )
+        return good.with_texts({"task": good.get("task") + f" {self.planted}"})
 
 
 @pytest.mark.parametrize(
@@ -104,68 +100,71 @@ class PlantingWriter:
         "As shown in [7], this is state of the art.",
     ],
 )
-def test_a_planted_name_link_or_citation_is_removed(planted: str):
+def test_a_slot_with_a_planted_name_link_or_citation_is_replaced(planted: str):
     request = parse_prompt(BASE)
     result = answer(request, writer=PlantingWriter(planted))
     assert planted not in result.markdown
     for fragment in ("MagicDepthXL", "Depth Anything", "evil.example.com", "[7]"):
         assert fragment not in result.markdown
-    assert "grounding_repaired" in [w.code for w in result.warnings]
+    warnings = {w.code: w.message for w in result.warnings}
+    assert "the task paragraph" in warnings["writer_slots_replaced"]
+    assert result.writer == "planting"  # the other slots are the writer's
     assert "DepthCrafter" in result.markdown
 
 
 class DroppingWriter:
-    """A writer that leaves the recommended model out entirely: beyond repair."""
+    """A writer whose every slot is below the floor: the whole answer is the template's."""
 
     name = "dropping"
 
-    def write(self, brief: Brief) -> Sections:
-        return Sections(
-            task="A depth model did it.", workflow="Frames in, depth out.", references="None."
-        )
+    def write(self, brief: Brief) -> Slots:
+        return Slots(texts={key: "N/A" for key in brief.slot_keys()})
 
 
-def test_an_answer_missing_the_recommended_model_falls_back_to_the_template():
+def test_an_answer_whose_slots_mostly_fail_is_the_template_answer():
     result = answer(parse_prompt(BASE), writer=DroppingWriter())
     assert result.writer == "template"
     assert "llm_output_rejected" in [w.code for w in result.warnings]
+    assert result.markdown == answer(parse_prompt(BASE)).markdown
     assert (
         "DepthCrafter" in result.markdown
         and "https://github.com/Tencent/DepthCrafter" in result.markdown
     )
+    assert "N/A" not in result.markdown
 
 
-def test_the_guard_rejects_what_it_should_and_accepts_the_template():
+def test_the_screen_passes_the_template_and_refuses_planted_names():
     request = parse_prompt(BASE)
-    guarded = answer(request)
-    guard = Guard(request.sources)
-    assert guard.verify(guarded.sections, guarded.references) == []
-    bad = Sections(
-        task=guarded.sections.task + " Try SAM 2 or ControlNet.",
-        workflow=guarded.sections.workflow,
-        references=guarded.sections.references,
-    )
-    kinds = {v.kind for v in guard.verify(bad, guarded.references)}
-    assert kinds == {"unknown_name"}
+    prepared = prepare(request)
+    slots = TemplateWriter().write(prepared.brief)
+    for key, text in slots.texts.items():
+        assert prepared.screen.policy_problems(text) == [], key
+    kinds = {p.kind for p in prepared.screen.policy_problems("Try SAM 2 or ControlNet.")}
+    assert kinds == {"foreign_name"}
 
 
 def test_names_carried_by_a_provided_source_are_allowed():
     request = parse_prompt((PROMPTS_DIR / "neon_poster.txt").read_text(encoding="utf-8"))
-    guard = Guard(request.sources)
+    screen = Screen(request.sources)
     assert (
-        guard.foreign_names("A Stable Diffusion 1.5 checkpoint, Txt2Img-StableDiffusionV1.") == []
+        screen.policy_problems("A Stable Diffusion 1.5 checkpoint, Txt2Img-StableDiffusionV1.")
+        == []
     )
-    assert guard.foreign_names("Stable Video Diffusion would animate it.") == [
-        "Stable Video Diffusion"
-    ]
+    assert [
+        p.detail for p in screen.policy_problems("Stable Video Diffusion would animate it.")
+    ] == ["Stable Video Diffusion"]
 
 
-def _ungrounded_template(self, brief: Brief) -> Sections:
-    return Sections(task="MagicDepthXL did it.", workflow="Frames in.", references="None.")
+def _ungrounded_document(parts, slots):
+    from scholarflow.models import Sections
+
+    return Sections(task="See https://evil.example.com now.", workflow="w", references="r")
 
 
-def test_a_template_answer_that_cannot_be_grounded_is_an_error_not_output(monkeypatch):
-    monkeypatch.setattr(TemplateWriter, "write", _ungrounded_template)
+def test_an_assembly_that_breaks_the_policy_is_an_error_not_output(monkeypatch):
+    from scholarflow import engine
+
+    monkeypatch.setattr(engine, "assemble", _ungrounded_document)
     with pytest.raises(GroundingError) as caught:
         answer(parse_prompt(BASE))
     assert caught.value.exit_code == 3
@@ -174,9 +173,9 @@ def test_a_template_answer_that_cannot_be_grounded_is_an_error_not_output(monkey
 def test_the_cli_exits_3_and_prints_nothing_when_an_answer_cannot_be_grounded(tmp_path):
     script = (
         "import sys\n"
+        "from scholarflow import engine\n"
         "from scholarflow.models import Sections\n"
-        "from scholarflow.writers.template import TemplateWriter\n"
-        "TemplateWriter.write = lambda self, brief: Sections(task='MagicDepthXL', "
+        "engine.assemble = lambda parts, slots: Sections(task='See https://evil.example.com', "
         "workflow='w', references='r')\n"
         "from scholarflow.cli import main\n"
         f"sys.exit(main(['answer', {str(PROMPTS_DIR / 'phone_depth.txt')!r}]))\n"

@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -291,8 +291,9 @@ def _writer_options(parser: argparse.ArgumentParser, *, stream: bool = True) -> 
         parser.add_argument(
             "--stream",
             action="store_true",
-            help="with --writer llm: show the model's text on stderr as it arrives; stdout "
-            "gets the guarded answer, which may drop sentences or links the model wrote",
+            help="with --writer llm: print the answer part by part as the model writes it; only "
+            "text that has passed the grounding screen is shown (on stdout for Markdown, else "
+            "on stderr, with the finished answer on stdout)",
         )
 
 
@@ -313,14 +314,7 @@ def _writer(args: argparse.Namespace) -> Writer | str:
         return args.writer
     from scholarflow.writers.llm import LLMWriter
 
-    def show(piece: str) -> None:
-        sys.stderr.write(piece)
-        sys.stderr.flush()
-
-    streaming = bool(getattr(args, "stream", False))
-    return LLMWriter.from_settings(
-        _settings(args), stream=streaming, on_delta=show if streaming else None
-    )
+    return LLMWriter.from_settings(_settings(args), stream=bool(getattr(args, "stream", False)))
 
 
 def _catalog_option(parser: argparse.ArgumentParser, default_note: str = "") -> None:
@@ -410,11 +404,26 @@ def _run_answer(args: argparse.Namespace) -> int:
 
     text, where = read_prompt(args.file)
     request = parse_prompt(text, where=where)
-    result = answer(request, writer=_writer(args))
-    if getattr(args, "stream", False):
-        sys.stderr.write("\n")
-    write_output(render(result, args.format), args.output)
+    streamed = _stream_sink(args)
+    result = answer(request, writer=_writer(args), on_text=streamed)
+    if streamed is None or args.format != "markdown" or args.output:
+        write_output(render(result, args.format), args.output)
     return 0
+
+
+def _stream_sink(args: argparse.Namespace) -> Callable[[str], None] | None:
+    """With --stream, the screened answer as it is decided: on stdout when stdout is where the
+    Markdown answer goes, else on stderr (the finished answer then goes where it was asked)."""
+    if not getattr(args, "stream", False):
+        return None
+    to_stdout = args.format == "markdown" and not args.output
+    target = sys.stdout if to_stdout else sys.stderr
+
+    def emit(piece: str) -> None:
+        target.write(piece)
+        target.flush()
+
+    return emit
 
 
 def _open_store(args: argparse.Namespace) -> SQLiteCatalogStore:

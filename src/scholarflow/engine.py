@@ -1,25 +1,39 @@
-"""The engine: runs the pipeline stages in order and enforces grounding on the way out.
+"""The engine: runs the pipeline stages in order and keeps grounding by construction.
 
     parse → understand → plan → evidence → write → verify → render
 
-Each stage is a plain function in its own module; this one only wires them and times them.
-An answer that breaks the grounding policy is never returned: a writer other than the
-template writer is repaired (offending sentences dropped) or replaced by the template answer
-with a warning; a template answer that fails the guard is an error (exit 3).
+Each stage is a plain function in its own module; this one wires them and times them. Code
+writes every name, link, citation, the diagram and the references (render/document.py); a
+writer only fills prose slots, and each slot the writer returns passes the screen
+(grounding.py) on its own or is replaced by the template writer's text for that slot, with a
+warning that says which. When most of a writer's slots fail, the whole answer is the
+template's. The template's own slots pass the same screen; a sentence of its that cannot be
+grounded is not written, so a valid prompt never ends without an answer.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from time import perf_counter
 from typing import TYPE_CHECKING
 
 from scholarflow import evidence, planning, signatures
 from scholarflow.errors import GroundingError
-from scholarflow.grounding import Guard, sanitize_question
-from scholarflow.models import Answer, Brief, Reference, Request, Sections, Source, Warning
-from scholarflow.render.markdown import compose
-from scholarflow.text import URL_PATTERN
+from scholarflow.grounding import Problem, Screen, sanitize_question
+from scholarflow.models import (
+    Answer,
+    Brief,
+    Reference,
+    Request,
+    Sections,
+    Slots,
+    Source,
+    Warning,
+    slot_kind,
+)
+from scholarflow.render.document import Part, assemble, compose, outline, render_part
+from scholarflow.text import canonical_url, find_urls, has_link, sentences
 from scholarflow.understanding import understand
 from scholarflow.writers import Writer, get_writer
 
@@ -27,13 +41,15 @@ if TYPE_CHECKING:
     from scholarflow.models import CatalogHit
     from scholarflow.retrieval import Retriever
 
+TextSink = Callable[[str], None]
+# A writer's answer is the template's when this share of the slots it wrote fail, or when
+# both the task paragraph and the mechanism fail: what is left would be mostly ours.
+_REJECT_SHARE = 0.5
+
 
 def clear_caches() -> None:
-    """Forget per-source-text work (sentence analysis, token sets); for measurements."""
-    from scholarflow import grounding
-
+    """Forget per-source-text work (sentence analysis); for measurements."""
     evidence.analyse_cache_clear()
-    grounding.tokens_cache_clear()
 
 
 def references_for(sources: tuple[Source, ...]) -> tuple[Reference, ...]:
@@ -51,8 +67,18 @@ def references_for(sources: tuple[Source, ...]) -> tuple[Reference, ...]:
     )
 
 
-def answer(request: Request, *, writer: Writer | str = "template") -> Answer:
-    """Answer a request from its provided sources only."""
+@dataclass
+class Prepared:
+    """Everything before the writer: what the engine, MCP's compose_workflow and tests share."""
+
+    request: Request
+    brief: Brief
+    screen: Screen
+    timings: dict[str, float]
+
+
+def prepare(request: Request) -> Prepared:
+    """Signatures, understanding, plan and screened evidence for a request."""
     timings: dict[str, float] = {}
     clock = perf_counter()
 
@@ -74,24 +100,23 @@ def answer(request: Request, *, writer: Writer | str = "template") -> Answer:
     lap("understand")
     plan = planning.plan(understanding, enriched)
     lap("plan")
-    guard = Guard(enriched)
-    found, instructed = evidence.gather(
-        enriched, understanding.focus, foreign_names=guard.foreign_names
-    )
+    screen = Screen(enriched, question=request.question)
+    found, instructed = evidence.gather(enriched, understanding.focus, screen)
     lap("evidence")
 
+    names = {s.id: s.name for s in enriched}
     extra = [
         Warning(
             code="source_text_ignored",
             source_id=source_id,
             message=(
-                f"The summary of {next(s.name for s in enriched if s.id == source_id)} contains "
-                "a sentence addressed to the reader; it was treated as data and not used."
+                f"The summary of {names[source_id]} contains a sentence addressed to the "
+                "reader; it was treated as data and not used."
             ),
         )
         for source_id in instructed
     ]
-    if URL_PATTERN.search(request.question):
+    if has_link(request.question):
         extra.append(
             Warning(
                 code="question_link_ignored",
@@ -100,137 +125,317 @@ def answer(request: Request, *, writer: Writer | str = "template") -> Answer:
             )
         )
     plan = plan.model_copy(update={"warnings": plan.warnings + tuple(extra)})
-    references = references_for(enriched)
     brief = Brief(
         question=sanitize_question(request.question),
         plan=plan,
         sources=enriched,
         evidence=found,
-        references=references,
+        references=references_for(enriched),
     )
+    screen.set_topic(_topic_text(brief))
+    return Prepared(request=request, brief=brief, screen=screen, timings=timings)
 
+
+def _topic_text(brief: Brief) -> str:
+    """Everything this request is about, as words: what a slot must stay close to."""
+    from scholarflow import taxonomy
+
+    plan = brief.plan
+    task = plan.understanding.task
+    focus = taxonomy.focuses().get(plan.understanding.focus[0])
+    parts = [task.name, task.description, task.result, task.goal]
+    parts += [taxonomy.label(m) for m in (*plan.understanding.have, *plan.understanding.want)]
+    parts += [f"{step.label} {step.description}" for step in plan.steps]
+    parts += [taxonomy.label(m) for step in plan.steps for m in (*step.inputs, *step.outputs)]
+    parts += [f"{s.name} {s.title} {s.catalog_summary or ''}" for s in brief.sources]
+    parts += [item.text for item in brief.evidence]
+    parts += [w.message for w in plan.warnings]
+    if focus is not None:
+        parts += [focus.phrase, focus.heading, " ".join(focus.evidence)]
+    return " ".join(parts)
+
+
+def answer(
+    request: Request, *, writer: Writer | str = "template", on_text: TextSink | None = None
+) -> Answer:
+    """Answer a request from its provided sources only.
+
+    `on_text`, when given, receives the answer's Markdown piece by piece as each part is
+    decided (screened), ending with exactly `Answer.markdown`: streaming never shows text the
+    screen has not passed.
+    """
+    prepared = prepare(request)
+    brief, screen, timings = prepared.brief, prepared.screen, prepared.timings
+    clock = perf_counter()
+    parts = outline(brief)
+    template = _template_slots(brief, screen)
     chosen = get_writer(writer) if isinstance(writer, str) else writer
-    sections = chosen.write(brief)
-    lap("write")
-    sections, warnings, used_writer = _grounded(sections, chosen, brief, guard)
-    lap("verify")
-    markdown = compose(sections)
-    result = Answer(
+    stream = DocumentStream(parts, on_text) if on_text is not None else None
+    if chosen.name == "template":
+        slots, warnings, used = template, [], "template"
+        if stream is not None:
+            stream.finish(slots)
+    else:
+        slots, warnings, used = _writer_slots(chosen, brief, screen, template, stream)
+    timings["write"] = round((perf_counter() - clock) * 1000, 3)
+    clock = perf_counter()
+    sections = assemble(parts, slots)
+    _final_check(sections, brief, screen)
+    timings["verify"] = round((perf_counter() - clock) * 1000, 3)
+    return Answer(
         question=brief.question,
-        understanding=understanding,
-        workflow=plan.workflow,
-        references=references,
-        warnings=plan.warnings + tuple(warnings),
-        evidence=found,
+        understanding=brief.plan.understanding,
+        workflow=brief.plan.workflow,
+        references=brief.references,
+        warnings=brief.plan.warnings + tuple(warnings),
+        evidence=brief.evidence,
         sections=sections,
-        markdown=markdown,
-        writer=used_writer,
+        markdown=compose(sections),
+        writer=used,
         timings=timings,
     )
-    lap("render")
-    return result
 
 
-def _grounded(
-    sections: Sections, writer: Writer, brief: Brief, guard: Guard
-) -> tuple[Sections, list[Warning], str]:
-    """The sections, if grounded; else repaired; else the template's, with a warning.
+# --- slots -----------------------------------------------------------------------------------
 
-    Repair, for a writer other than the template: drop every sentence that carries a foreign
-    link, an unprovided name or a citation of no source; restore from the plan (the template's
-    wording) a section that is missing, a references section that lost a link, or a workflow
-    section that no longer names the recommended model. An answer that still fails, or needed
-    more than one part restored, is rejected for the template answer.
-    """
-    violations = guard.verify(sections, brief.references)
-    if not violations:
-        _tell(writer, "accepted", [])
-        return sections, [], writer.name
-    if writer.name == "template":
-        raise GroundingError(
-            "the answer could not be grounded in the provided sources: "
-            + "; ".join(map(str, violations[:3])),
-            [str(v) for v in violations],
+
+def _template_slots(brief: Brief, screen: Screen) -> Slots:
+    """The template writer's slots, each sentence screened: one it cannot ground is dropped."""
+    from scholarflow.writers.template import TemplateWriter
+
+    written = TemplateWriter().write(brief)
+    kept: dict[str, str] = {}
+    for key, text in written.texts.items():
+        if not text or not _policy_or_words(screen, text):
+            kept[key] = text
+            continue
+        kept[key] = " ".join(
+            text[a:b] for a, b in sentences(text) if not _policy_or_words(screen, text[a:b])
         )
-    template = get_writer("template").write(brief)
-    repaired, actions = _repair(sections, template, violations, brief, guard)
-    # An answer that needed more than one part put back from the plan is mostly ours, not
-    # the writer's: showing it as the writer's answer would mislead.
-    restored_parts = sum(1 for action in actions if action.startswith("restored"))
-    if restored_parts <= 1 and not guard.verify(repaired, brief.references):
-        _tell(writer, "repaired", actions)
-        # The message counts what was removed and never repeats it: a removed link or name
-        # must not come back through the warning. `scholarflow logs` holds the details.
-        kinds = Counter(
-            v.kind for v in violations if v.kind in {"foreign_link", "unknown_name", "bad_citation"}
-        )
-        removed = [f"{n} {_PLAIN[kind]}{'s' if n > 1 else ''}" for kind, n in sorted(kinds.items())]
-        restored = [a for a in actions if a.startswith("restored")]
-        parts = (["removed " + ", ".join(removed)] if removed else []) + restored
-        message = (
-            f"The {writer.name} writer's answer broke the grounding policy and was repaired: "
-            + "; ".join(parts)
-            + "."
-        )
-        return repaired, [Warning(code="grounding_repaired", message=message)], writer.name
-    remaining = guard.verify(template, brief.references)
-    if remaining:
-        raise GroundingError(
-            "the answer could not be grounded in the provided sources: "
-            + "; ".join(map(str, remaining[:3])),
-            [str(v) for v in remaining],
-        )
-    _tell(writer, "rejected", [*actions, "replaced by the template answer"])
-    return (
-        template,
-        [
-            Warning(
-                code="llm_output_rejected",
-                message=f"The {writer.name} writer's answer could not be grounded "
-                f"({len(violations)} problem(s), the first: "
-                f"{violations[0].kind.replace('_', ' ')}); the template answer is shown instead.",
-            )
-        ],
-        "template",
-    )
+    return Slots(texts=kept)
 
 
-def _repair(
-    sections: Sections, template: Sections, violations: list, brief: Brief, guard: Guard
-) -> tuple[Sections, list[str]]:
-    actions = [
-        f"removed {v.kind.replace('_', ' ')}: {v.detail}"
-        for v in violations
-        if v.kind in {"foreign_link", "unknown_name", "bad_citation"}
-    ]
-    repaired = guard.repair(sections, brief.references)
-    restored: dict[str, str] = {}
-    for key in ("task", "workflow", "references"):
-        if not getattr(repaired, key).strip():
-            restored[key] = getattr(template, key)
-            actions.append(f"restored the missing {key} section from the plan")
-    kinds = {v.kind for v in guard.verify(repaired.model_copy(update=restored), brief.references)}
-    if "missing_link" in kinds and "references" not in restored:
-        restored["references"] = template.references
-        actions.append("restored the references and their links from the plan")
-    if "missing_recommended" in kinds and "workflow" not in restored:
-        restored["workflow"] = template.workflow
-        actions.append("restored the workflow naming the recommended model from the plan")
-    return repaired.model_copy(update=restored), actions
+def _policy_or_words(screen: Screen, text: str) -> list[Problem]:
+    return screen.policy_problems(text) + screen.unknown_words(text)
 
 
-_PLAIN = {
-    "foreign_link": "link outside the provided sources",
-    "unknown_name": "name of a model that was not provided",
-    "bad_citation": "citation of no provided source",
+@dataclass
+class _Verdict:
+    accepted: dict[str, str]
+    failed: dict[str, list[Problem]]
+
+
+def _judge(key: str, text: str, verdict: _Verdict, screen: Screen, brief: Brief) -> list[Problem]:
+    others = [t for k, t in verdict.accepted.items() if k != key]
+    return screen.prose_problems(text, slot_kind(key), others=others, question=brief.question)
+
+
+def _writer_slots(
+    writer: Writer,
+    brief: Brief,
+    screen: Screen,
+    template: Slots,
+    stream: DocumentStream | None,
+) -> tuple[Slots, list[Warning], str]:
+    """A writer's slots, each screened; failures replaced by the template's, with a warning."""
+    keys = brief.slot_keys()
+    verdict = _Verdict(accepted={}, failed={})
+    giving_up = False
+
+    def on_slot(key: str, text: str) -> None:
+        nonlocal giving_up
+        if key not in keys or key in verdict.accepted or key in verdict.failed:
+            return
+        if not text.strip():
+            return
+        problems = [] if giving_up else _judge(key, text, verdict, screen, brief)
+        if giving_up or problems:
+            verdict.failed[key] = problems or [Problem("quality", "most other slots failed")]
+            if stream is not None:
+                stream.decide(key, template.get(key))
+                # What has streamed cannot be taken back, so a streamed answer stops trusting
+                # the writer sooner: at a failed task paragraph, or at a second failure.
+                giving_up = "task" in verdict.failed or len(verdict.failed) >= 2
+            return
+        verdict.accepted[key] = text
+        if stream is not None:
+            stream.decide(key, text)
+
+    written = writer.write(brief, on_slot=on_slot) if stream is not None else writer.write(brief)
+    for key in keys:  # slots the writer returned without streaming them, in document order
+        on_slot(key, written.get(key))
+    for key in ("task", "mechanism"):
+        if key not in verdict.accepted and key not in verdict.failed:
+            verdict.failed[key] = [Problem("quality", "the writer left it empty")]
+    _tell(writer, verdict)
+
+    if stream is None and _too_many_failures(verdict):
+        return template, [_rejection(writer, verdict)], "template"
+    texts = {key: verdict.accepted.get(key, template.get(key)) for key in keys}
+    if stream is not None:
+        stream.finish(Slots(texts=texts))
+    warnings = []
+    if verdict.failed:
+        warnings.append(_replacement(writer, verdict, brief))
+    used = writer.name if verdict.accepted else "template"
+    return Slots(texts=texts), warnings, used
+
+
+def _too_many_failures(verdict: _Verdict) -> bool:
+    judged = len(verdict.accepted) + len(verdict.failed)
+    if not judged:
+        return False
+    if "task" in verdict.failed and "mechanism" in verdict.failed:
+        return True
+    return len(verdict.failed) / judged > _REJECT_SHARE and len(verdict.failed) >= 2
+
+
+_PLAIN_PROBLEMS = {
+    "link": "a link",
+    "html": "markup",
+    "citation": "a citation of no provided source",
+    "foreign_name": "a name that was not provided",
+    "unknown_word": "a word that is neither provided nor ordinary",
+    "mixed_script": "a disguised word",
+    "quality": "text below the quality floor",
 }
 
 
-def _tell(writer: Writer, outcome: str, actions: list[str]) -> None:
-    """Let a writer that logs its calls (the LLM writer) record the guard's verdict."""
+def _slot_label(key: str, brief: Brief) -> str:
+    kind, _, ident = key.partition(":")
+    if kind == "step":
+        step = next((s for s in brief.plan.steps if s.node_id == ident), None)
+        return f"the step '{step.label}'" if step else "a step"
+    if kind == "background":
+        return f"the note on {brief.source(ident).name}"
+    return {"task": "the task paragraph", "mechanism": "the mechanism", "caveats": "the caveats"}[
+        kind
+    ]
+
+
+def _reasons(verdict: _Verdict) -> str:
+    kinds = sorted({p.kind for problems in verdict.failed.values() for p in problems})
+    # Kinds, never the offending text: a refused link or name must not come back this way.
+    return ", ".join(_PLAIN_PROBLEMS.get(kind, kind) for kind in kinds)
+
+
+def _replacement(writer: Writer, verdict: _Verdict, brief: Brief) -> Warning:
+    labels = [_slot_label(key, brief) for key in verdict.failed]
+    return Warning(
+        code="writer_slots_replaced",
+        message=(
+            f"The {writer.name} writer's text for {', '.join(labels)} was replaced by the "
+            f"template's ({_reasons(verdict)})."
+        ),
+    )
+
+
+def _rejection(writer: Writer, verdict: _Verdict) -> Warning:
+    judged = len(verdict.accepted) + len(verdict.failed)
+    return Warning(
+        code="llm_output_rejected",
+        message=(
+            f"The {writer.name} writer's answer could not be used: {len(verdict.failed)} of "
+            f"{judged} parts failed the screen ({_reasons(verdict)}); the template answer is "
+            "shown instead."
+        ),
+    )
+
+
+def _tell(writer: Writer, verdict: _Verdict) -> None:
+    """Let a writer that logs its calls (the LLM writer) record the screen's verdict."""
     record = getattr(writer, "record", None)
-    if callable(record):
-        record(outcome, actions)
+    if not callable(record):
+        return
+    actions = [
+        f"replaced {key}: " + "; ".join(sorted({p.kind for p in problems}))
+        for key, problems in verdict.failed.items()
+    ]
+    outcome = (
+        "rejected" if _too_many_failures(verdict) else "repaired" if verdict.failed else "accepted"
+    )
+    record(outcome, actions)
+
+
+# --- the finished document -------------------------------------------------------------------
+
+
+def _final_check(sections: Sections, brief: Brief, screen: Screen) -> None:
+    """Belt and braces over what code assembled: links only in the references, and only the
+    provided ones; citations in range. A failure here is a bug in the assembly, not a writer's
+    fault, so it is an error (exit 3) rather than something to repair."""
+    problems: list[str] = []
+    for name in ("task", "workflow"):
+        problems += [f"link in the {name} section: {u}" for u in find_urls(getattr(sections, name))]
+    for url in find_urls(sections.references):
+        if canonical_url(url) not in screen.allowed_links:
+            problems.append(f"link not provided: {url}")
+    full = "\n".join((sections.task, sections.workflow, sections.references))
+    problems += [f"citation {c}" for c in screen.bad_citations(full)]
+    for source in brief.sources:
+        if source.role == "recommended" and source.name.lower() not in full.lower():
+            problems.append(f"the recommended model {source.name} is not named")
+    if problems:
+        raise GroundingError(
+            "the answer could not be grounded in the provided sources: " + "; ".join(problems[:3]),
+            problems,
+        )
+
+
+class DocumentStream:
+    """Prints the document's parts in order as their slots are decided.
+
+    What it prints, joined, is exactly `compose(assemble(parts, slots))` for the slots decided:
+    a part waits until every slot before it is decided, so text reaches the reader only after
+    the screen.
+    """
+
+    def __init__(self, parts: list[Part], emit: TextSink) -> None:
+        self.parts = parts
+        self.emit = emit
+        self.position = 0
+        self.decided: dict[str, str] = {}
+        self.section: str | None = None
+        self.section_started = False
+        self.finished = False
+
+    def decide(self, key: str, text: str) -> None:
+        self.decided.setdefault(key, text)
+        self._advance()
+
+    def finish(self, slots: Slots) -> None:
+        for part in self.parts:
+            if part.slot is not None:
+                self.decided.setdefault(part.slot, slots.get(part.slot))
+        self._advance()
+        if not self.finished:
+            self.finished = True
+            self.emit("\n")
+
+    def _advance(self) -> None:
+        from scholarflow.render.document import HEADINGS
+
+        slots = Slots(texts=self.decided)
+        while self.position < len(self.parts):
+            part = self.parts[self.position]
+            if part.slot is not None and part.slot not in self.decided:
+                return
+            self.position += 1
+            if part.section != self.section:
+                lead = "" if self.section is None else "\n\n"
+                self.emit(f"{lead}{HEADINGS[part.section]}\n\n")
+                self.section = part.section
+                self.section_started = False
+            rendered = render_part(part, slots)
+            if rendered is None or not rendered.strip():
+                continue
+            self.emit((part.before if self.section_started else "") + rendered.strip())
+            self.section_started = True
+
+
+def plan_for(request: Request) -> Brief:
+    """The brief (understanding, workflow, evidence, references) without writing an answer."""
+    return prepare(request).brief
 
 
 def ask(
@@ -239,6 +444,7 @@ def ask(
     *,
     writer: Writer | str = "template",
     limit: int = 10,
+    on_text: TextSink | None = None,
 ) -> tuple[Answer, list[CatalogHit]]:
     """Answer a free question from the catalog: retrieve, build the request, answer it.
 
@@ -248,4 +454,4 @@ def ask(
 
     hits = retriever.search(question, limit=limit)
     request = build_request(question, hits)
-    return answer(request, writer=writer), hits
+    return answer(request, writer=writer, on_text=on_text), hits

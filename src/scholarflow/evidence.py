@@ -9,15 +9,23 @@ names a model that was not provided is never evidence.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from scholarflow import taxonomy
 from scholarflow.models import Evidence, Source
-from scholarflow.text import URL_PATTERN, normalize, sentences
+from scholarflow.text import normalize, sentences
+
+if TYPE_CHECKING:
+    from scholarflow.grounding import Screen
 
 PER_SOURCE = 3
+_FRAGMENT_BREAK = re.compile(r"<[^<>]{0,200}>|[;:!?]|\s[-–]\s|\.\s")
+# What markup hides from a reader: comments, and the quoted values of attributes.
+_HIDDEN_TEXT = re.compile(r"<!--(.{0,400}?)-->|=\s*[\"']([^\"'<>]{0,200})[\"']")
 
 # A sentence that opens with an order ("Ignore…", "Download…") or speaks to its reader.
 _IMPERATIVE_OPENING = re.compile(
@@ -25,6 +33,7 @@ _IMPERATIVE_OPENING = re.compile(
     ^\W*(?:please\s+|now\s+|first,?\s+|also\s+|kindly\s+|important:?\s+|note:?\s+)?
       (?:ignore|disregard|forget|override|reply|respond|answer|output|print|say|write|
          download|install|click|visit|go\s+to|open|run|execute|cite|include|recommend|
+         use|try|consider|switch\s+to|prefer|replace|
          tell|mention|add|append|do\s+not|don'?t|never|always|you|as\s+an?\s+(?:ai|assistant)|
          system\s*:|assistant\s*:|user\s*:)(?=[\s,:!])
     """
@@ -150,21 +159,20 @@ def addresses_reader(sentence: str) -> bool:
 
 
 def gather(
-    sources: Sequence[Source],
-    focus: Sequence[str],
-    *,
-    foreign_names: Callable[[str], list[str]] | None = None,
+    sources: Sequence[Source], focus: Sequence[str], screen: Screen
 ) -> tuple[tuple[Evidence, ...], tuple[str, ...]]:
     """The evidence for every source, and the ids of sources whose text held an instruction.
 
-    `foreign_names` finds names of models that were not provided (the grounding guard's).
+    Summaries are data: a sentence is evidence only when it passes the screen as a quote (no
+    order to the reader, no link or markup, no model it does not belong to, no claim about a
+    source's standing). Every sentence that passes lends its words to `screen`, so a writer
+    may use the words the sources use.
     """
-    forbidden = foreign_names or (lambda text: [])
     stems = _focus_stems(focus)
     gathered: list[Evidence] = []
     instructed: list[str] = []
     for source in sources:
-        items, saw_instruction = _for_source(source, stems, forbidden)
+        items, saw_instruction = _for_source(source, stems, screen)
         gathered.extend(items)
         if saw_instruction:
             instructed.append(source.id)
@@ -187,8 +195,10 @@ class _Sentence:
     span: tuple[int, int]
     text: str
     instruction: bool
-    usable: bool  # no link in it
+    usable: bool  # no link, markup, mixed alphabets or claim about a source's standing in it
+    markup: bool  # refused for markup or a claim about a source: its words are planted
     names: tuple[str, ...]  # known model names it mentions (whether provided is decided later)
+    coined: tuple[str, ...]  # words shaped like other models' names (provided or not: later)
     base_score: float  # mechanism words minus problem and result words
     focus_hits: tuple[tuple[str, int], ...]
 
@@ -197,13 +207,17 @@ class _Sentence:
 def _analyse(text: str) -> tuple[_Sentence, ...]:
     """Sources recur across requests (catalog entries, a platform's model cards), so the
     per-sentence work is done once per distinct text."""
-    from scholarflow.grounding import known_names_in
+    from scholarflow.grounding import coined_names, known_names_in, normalize_prose, quote_problems
 
     focuses = taxonomy.focuses()
     analysed = []
     for start, end in sentences(text):
         sentence = text[start:end]
-        lowered = normalize(sentence)
+        clean = normalize_prose(sentence)
+        # Invisible characters inside a sentence hide words from every check ("Ig\u200bnore"):
+        # such a sentence is judged by what it says once they are gone, and never quoted.
+        hidden = any(unicodedata.category(ch) == "Cf" for ch in sentence)
+        lowered = normalize(clean)
         base = float(min(sum(1 for cue in _MECHANISM if cue in lowered), 3))
         if lowered.startswith(_PROBLEM_OPENINGS) or any(w in lowered for w in _PROBLEM_WORDS):
             base -= 3.0
@@ -220,9 +234,11 @@ def _analyse(text: str) -> tuple[_Sentence, ...]:
             _Sentence(
                 span=(start, end),
                 text=sentence,
-                instruction=addresses_reader(sentence),
-                usable=not URL_PATTERN.search(sentence),
+                instruction=addresses_reader(clean),
+                usable=not (problems := quote_problems(sentence)) and not hidden,
+                markup=hidden or any(p.kind in {"html", "quality"} for p in problems),
                 names=tuple(known_names_in(sentence)),
+                coined=tuple(coined_names(sentence)),
                 base_score=base,
                 focus_hits=hits,
             )
@@ -235,20 +251,14 @@ def analyse_cache_clear() -> None:
 
 
 def _for_source(
-    source: Source,
-    stems: list[tuple[str, float]],
-    forbidden: Callable[[str], list[str]],
+    source: Source, stems: list[tuple[str, float]], screen: Screen
 ) -> tuple[list[Evidence], bool]:
-    if source.summary:
+    if source.summary and source.summary.strip():
         text, field = source.summary, "summary"
     elif source.catalog_summary:
         text, field = source.catalog_summary, "catalog"
     else:
-        return [
-            Evidence(
-                source_id=source.id, text=source.title, span=(0, len(source.title)), field="title"
-            )
-        ], False
+        return [], False
 
     scored: list[Evidence] = []
     saw_instruction = False
@@ -256,9 +266,23 @@ def _for_source(
     for sentence in _analyse(text):
         if sentence.instruction:
             saw_instruction = True
+            # Taint only the part that gives the order, where the sentence can be split: an
+            # order glued to an ordinary description must not taint the description's words.
+            fragments = [f for f in _FRAGMENT_BREAK.split(sentence.text) if f and f.strip()]
+            ordering = [f for f in fragments if addresses_reader(f)]
+            for fragment in ordering or [sentence.text]:
+                screen.add_taint(fragment)
             continue
-        if not sentence.usable or (sentence.names and forbidden(sentence.text)):
+        if not sentence.usable and sentence.markup:
+            # Markup carries its orders in comments and attributes; the rest of the sentence
+            # may be an ordinary description.
+            for groups in _HIDDEN_TEXT.findall(sentence.text):
+                screen.add_taint(" ".join(groups))
+        if not sentence.usable or not all(
+            screen.name_provided(n) for n in (*sentence.names, *sentence.coined)
+        ):
             continue
+        screen.add_vocabulary(sentence.text)
         score = sentence.base_score
         on_focus = False
         for focus_id, hits in sentence.focus_hits:

@@ -1,217 +1,900 @@
-"""The grounding guard: enforces DESIGN.md's grounding policy on every answer, in code.
+"""The grounding screen: one check for every piece of prose an answer prints.
 
-- A link may appear only if it is a Paper, GitHub or Project field of a provided source, or a
-  URL that a source's summary names as its project page or code (see `signatures.enrich`).
-- Nothing in the question is a source.
-- The answer names only provided models and papers: a known name (catalog/known_names.txt)
-  that no provided source carries is refused, and so is an unknown name-like token
-  ("MagicDepthXL") that appears nowhere in the provided sources.
-- Every recommended model is named and listed in the references with all its links.
-- A citation [n] must point at a provided source.
+DESIGN.md keeps the grounding policy by structure: code writes every name, link, citation, the
+diagram and the references (render/document.py); writers fill prose slots only. This module is
+the one screen those slots pass, whoever wrote them (the template writer, an LLM), and that a
+source's summary sentence passes before anything quotes it.
 
-`verify` reports violations; `repair` drops the sentences that carry them. Whether a repaired
-answer is acceptable, or falls back to the template writer, is the engine's decision.
+The screen works on normalised text (NFKC; invisible, soft-hyphen and bidirectional characters
+removed; HTML entities decoded; dashes unified), so a disguise changes nothing it sees. It
+refuses, in any form:
+
+- link-like text (text.link_spans: any scheme, `//host`, bare domains of any top-level domain,
+  IP addresses, defanged spellings), HTML, Markdown link or image syntax;
+- a citation that is not `[n]` (or `[n, m]`) with every n in 1..number of sources;
+- a known model, tool or company name (catalog/known_names.txt, matched across case, spacing,
+  hyphens and version suffixes) that no provided source carries; a word mixing alphabets
+  (a Cyrillic letter in a Latin word); and, in prose a writer returns, any word that is neither
+  provided (a source's name, title, links, a screened sentence of its summary), nor an ordinary
+  word of the language (wordfreq), nor a technical term the project lists;
+- prose below the quality floor: too short or too long, repeated sentences, a refusal, talk
+  about instructions or prompts, orders to the reader, claims about a source's standing that
+  no source makes, a language other than the question's (or English).
+
+Every scan is linear in the length of its text. Nothing here decides what happens to a slot
+that fails: the engine replaces it (engine.py).
 """
 
 from __future__ import annotations
 
+import html
+import itertools
 import re
-from collections.abc import Sequence
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-from scholarflow.models import Reference, Sections, Source
-from scholarflow.text import URL_PATTERN, canonical_url, clean_url, sentences, squash
+from scholarflow.models import Source
+from scholarflow.text import canonical_url, collapse_spaced, link_spans, sentences, squash
 
-_CITATION = re.compile(r"\[(\d+)\]")
-_NAME_LIKE = re.compile(
-    r"(?<![\w.-])(?:[A-Za-z]*[a-z][A-Z][A-Za-z0-9]*|(?=[A-Za-z0-9]*[A-Za-z])(?=[A-Za-z0-9]*\d)"
-    r"[A-Za-z0-9]{2,})(?![\w-])"
+# Dash-like characters an attacker uses to keep a name from matching ("GPT‑4" with U+2011).
+_DASHES = str.maketrans(
+    {c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63"}
+    | {c: "." for c in "\u3002\uff61\u2024\u2027"}  # ideographic and other full stops
 )
-# Technical words that look like names but are not models: "3D", "4K", "1080p", "30fps".
-_TECHNICAL = re.compile(r"(?i)^(?:\d+(?:d|k|p|fps|px|ms|s|x|gb|mb|bit)|x\d+|v\d+|h\d+)$")
-_TECHNICAL_WORDS = frozenset(
-    w.lower() for w in ("RGBD", "UNet", "NeRFs", "SfM", "LDIs", "GPUs", "MP4", "H264", "A100")
+_WORD = re.compile(r"[^\W_]+")
+_CITATION_OPENERS = "[【〔⟦〖"
+_CITATION_CLOSERS = "]】〕⟧〗"
+_VALID_CITATION = re.compile(r"\d{1,3}(?:\s*,\s*\d{1,3})*")
+# Numbers with the units people write after them: "4K", "1080p", "30fps", "25M", "3.5x", "v2".
+_MEASURE = re.compile(
+    r"(?i)^(?:v?\d+(?:st|nd|rd|th|k|m|b|d|p|fps|px|ms|s|x|gb|mb|tb|bit|hz|mp|h|min)?|x\d+)$"
 )
+_ROMAN = re.compile(r"(?i)[ivxlc]{1,6}")
+_MIN_CHARS = {"task": 60, "step": 8, "mechanism": 60, "caveats": 15, "background": 15}
+_MAX_CHARS = {"task": 2000, "step": 1200, "mechanism": 3000, "caveats": 2000, "background": 1200}
+# Languages whose words the dictionary check can look up (wordfreq); others are not checked
+# for ordinary words, only for names, links and the rest of the policy.
+_DICTIONARY_LANGUAGES = frozenset({"en", "es", "fr", "de", "it", "pt"})
+_ORDINARY_ZIPF = 1.0
+_SCRIPT_LANGUAGES = {"HANGUL": "ko", "HIRAGANA": "ja", "KATAKANA": "ja", "CJK": "zh"}
+_ALPHABETS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "GEORGIAN", "CHEROKEE"})
 
 
 @dataclass(frozen=True)
-class Violation:
-    kind: str  # foreign_link | unknown_name | bad_citation | missing_recommended | missing_link
+class Problem:
+    """One way a piece of prose breaks the policy or falls below the floor."""
+
+    kind: str  # link | html | citation | foreign_name | unknown_word | mixed_script | quality
     detail: str
-    source_id: str | None = None
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.detail}"
 
 
-@cache
-def known_names() -> tuple[str, ...]:
-    text = resources.files("scholarflow.catalog").joinpath("known_names.txt").read_text("utf-8")
-    return tuple(
-        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
-    )
+# --- normalisation ---------------------------------------------------------------------------
 
 
-_TOKEN = re.compile(r"\w[\w.·+-]*")
+def normalize_prose(text: str) -> str:
+    """The form every check sees: entities decoded, NFKC, invisible characters removed.
+
+    Entities are decoded twice (`&amp;#68;` hides `&#68;`, which hides "D"); Unicode format
+    characters (category Cf: soft hyphens, zero-width spaces and joiners, bidirectional
+    overrides) are dropped, so "Zoe\u00adDepth" and "Zoe\u200bDepth" read "ZoeDepth".
+    """
+    if "&" in text:
+        text = html.unescape(html.unescape(text))
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+        text = text.translate(_DASHES)
+    return text
 
 
-@cache
-def _known_names_index() -> tuple[frozenset[str], re.Pattern[str], frozenset[str]]:
-    """One-word names, matched as whole tokens with their case ("SAM", "Flux", so the words
-    "sam" and "flux" never trip the guard); longer names, matched in any case and with any
-    spacing or hyphenation; and the lower-cased first words of those, to skip the pattern
-    for text that holds none of them."""
-    single, multiple, firsts = set(), [], set()
-    for name in sorted(known_names(), key=len, reverse=True):
-        words = name.split()
-        if len(words) == 1:
-            single.add(name)
-        else:
-            multiple.append(r"[\s-]*".join(re.escape(w) for w in words))
-            firsts.add(words[0].lower())
-    pattern = re.compile(rf"(?i)(?<![\w-])(?:{'|'.join(multiple)})(?![\w-])")
-    return frozenset(single), pattern, frozenset(firsts)
-
-
-def known_names_in(text: str) -> list[str]:
-    """Every known model or tool name in `text`, provided or not."""
-    single, multiple, firsts = _known_names_index()
-    found = []
-    tokens = dict.fromkeys(_TOKEN.findall(text))  # each distinct word once, in order
-    for token in tokens:
-        for candidate in (token, token.rstrip(".-")):
-            if candidate in single:
-                found.append(candidate)
-                break
-    # Only text holding the first word of some longer name pays for that pattern.
-    if not firsts.isdisjoint(token.lower() for token in tokens):
-        found.extend(m.group(0) for m in multiple.finditer(text))
-    return found
-
-
-@cache
-def _squashed_known_names() -> tuple[str, ...]:
-    return tuple(squash(name) for name in known_names())
+def _without_html_comments(text: str) -> str:
+    """Text with `<!-- … -->` removed, so "Depth<!-- -->Anything" reads as one word."""
+    if "<!--" not in text:
+        return text
+    pieces, position = [], 0
+    while True:
+        start = text.find("<!--", position)
+        if start < 0:
+            break
+        end = text.find("-->", start + 4)
+        pieces.append(text[position:start])
+        if end < 0:
+            position = len(text)
+            break
+        position = end + 3
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
 @lru_cache(maxsize=4096)
-def _tokens(text: str) -> frozenset[str]:
-    words = re.findall(r"[A-Za-z0-9]+", text) + re.findall(r"[\w.-]+", text)
-    return frozenset(t.lower() for t in words)
+def _script(ch: str) -> str:
+    if not ch.isalpha():
+        return ""
+    name = unicodedata.name(ch, "")
+    first = name.split(" ", 1)[0]
+    if first == "CJK":
+        return "CJK"
+    return first
 
 
-def tokens_cache_clear() -> None:
-    _tokens.cache_clear()
+# --- data ------------------------------------------------------------------------------------
 
 
-class Guard:
-    """The grounding policy for one set of provided sources."""
+@cache
+def _screen_phrases() -> dict[str, tuple[str, ...]]:
+    with resources.files("scholarflow.lexicon").joinpath("screen.toml").open("rb") as handle:
+        data = tomllib.load(handle)
+    return {key: tuple(value) for key, value in data.items()}
 
-    def __init__(self, sources: Sequence[Source]) -> None:
+
+@cache
+def stopwords() -> dict[str, frozenset[str]]:
+    with resources.files("scholarflow.lexicon").joinpath("stopwords.toml").open("rb") as handle:
+        data = tomllib.load(handle)
+    return {language: frozenset(words) for language, words in data.items()}
+
+
+@cache
+def technical_terms() -> frozenset[str]:
+    text = resources.files("scholarflow.lexicon").joinpath("technical_terms.txt").read_text()
+    return frozenset(
+        line.strip().lower() for line in text.splitlines() if line.strip() and line[0] != "#"
+    )
+
+
+@dataclass(frozen=True)
+class KnownName:
+    name: str
+    key: str  # squashed: letters and digits only, lower case
+    word: bool  # also an ordinary word: matched only when capitalised
+    parts: int  # how many words it is written with ("Shap-E": 2)
+
+    def matches_in(self, words: int) -> bool:
+        """Whether written in `words` words it is still this name: "DepthAnything" is "Depth
+        Anything", but "shape" is not "Shap-E" (a short key could be an ordinary word)."""
+        return words >= self.parts or len(self.key) >= 8 or any(c.isdigit() for c in self.key)
+
+
+@cache
+def known_name_entries() -> tuple[KnownName, ...]:
+    text = resources.files("scholarflow.catalog").joinpath("known_names.txt").read_text("utf-8")
+    entries = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        word = line.endswith("~word")
+        name = line.removesuffix("~word").strip()
+        key = squash(name)
+        if len(key) >= 2:
+            entries.append(KnownName(name=name, key=key, word=word, parts=len(_WORD.findall(name))))
+    return tuple(entries)
+
+
+def known_names() -> tuple[str, ...]:
+    return tuple(entry.name for entry in known_name_entries())
+
+
+@cache
+def _known_index() -> tuple[dict[str, KnownName], int]:
+    index: dict[str, KnownName] = {}
+    for entry in known_name_entries():
+        index.setdefault(entry.key, entry)
+    return index, max((len(k) for k in index), default=0)
+
+
+@cache
+def _prefix_lengths() -> tuple[int, ...]:
+    """Lengths of the known keys a version suffix may follow, longest first."""
+    index, _ = _known_index()
+    return tuple(
+        sorted({len(k) for k, e in index.items() if len(k) >= 5 and not e.word}, reverse=True)
+    )
+
+
+# A known name followed by one of these is the same thing in another version or size
+# ("MegaDepth-9000", "StableDiffusionXL", "ZoeDepth v2"), so it is refused as the name is.
+_VERSION_SUFFIX = re.compile(
+    r"^(?:v?\d[\w.]*|xl|xxl|pro|plus|max|lite|turbo|mini|large|base|small|tiny|ultra|hd|dev|"
+    r"schnell|instruct|chat|o|s|es)$"
+)
+
+
+@dataclass(frozen=True)
+class _Token:
+    text: str
+    start: int
+    end: int
+
+
+def _tokens(text: str) -> list[_Token]:
+    """Words of `text`; a spaced-out word ("M i d j o u r n e y") is joined back into one."""
+    raw = [_Token(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
+    tokens: list[_Token] = []
+    run: list[_Token] = []
+
+    def flush() -> None:
+        if len(run) >= 3:
+            tokens.append(_Token("".join(t.text for t in run), run[0].start, run[-1].end))
+        else:
+            tokens.extend(run)
+        run.clear()
+
+    for token in raw:
+        if len(token.text) == 1 and token.text.isalpha():
+            if run and token.start - run[-1].end > 2:
+                flush()
+            run.append(token)
+            continue
+        flush()
+        tokens.append(token)
+    flush()
+    return tokens
+
+
+def known_names_in(text: str) -> list[str]:
+    """Every known model, tool or company name in `text` (provided or not), as listed.
+
+    Windows of up to four words are squashed and looked up, so "Depth Anything", "depth-
+    anything" and "DEPTHANYTHING" all match; a name followed by a version or size suffix
+    matches too. A name that is also an ordinary word ("Runway") matches only when written
+    with a capital letter away from the start of a sentence, or in capitals.
+    """
+    return [entry.name for entry, _, _ in _known_hits(normalize_prose(text))]
+
+
+def _known_hits(
+    text: str, extra: dict[str, KnownName] | None = None
+) -> list[tuple[KnownName, int, int]]:
+    """(name, start, end) of each known name in `text`; the span takes in a version that
+    follows it ("SV4D 3.0"), so that a provided "SV4D 2.0" does not vouch for "SV4D 3.0".
+
+    `extra` adds names to look for (a request's own source names: "DepthCrafter-XL" is not
+    the provided DepthCrafter)."""
+    index, longest = _known_index()
+    lengths = _prefix_lengths()
+    if extra:
+        index = {**extra, **index}
+        longest = max(longest, max(len(k) for k in extra))
+        lengths = tuple(sorted({*lengths, *(len(k) for k in extra if len(k) >= 5)}, reverse=True))
+    text = _without_html_comments(text)
+    tokens = _tokens(text)
+    hits: list[tuple[KnownName, int, int]] = []
+    for i, token in enumerate(tokens):
+        key = ""
+        for j in range(i, min(i + 4, len(tokens))):
+            key += tokens[j].text.lower()
+            if len(key) > longest + 12:
+                break
+            entry = index.get(key)
+            if (
+                entry is not None
+                and entry.matches_in(j - i + 1)
+                and (not entry.word or _capitalised(tokens[i], text))
+            ):
+                hits.append((entry, token.start, _version_end(tokens, j, text)))
+                break
+            hit = _prefix_hit(key, index, lengths)
+            if hit is not None and hit.matches_in(j - i + 1):
+                hits.append((hit, token.start, tokens[j].end))
+                break
+    return hits
+
+
+def _version_end(tokens: list[_Token], last: int, text: str) -> int:
+    end = tokens[last].end
+    for token in tokens[last + 1 : last + 4]:
+        gap = text[end : token.start]
+        if len(gap) > 2 or gap.strip(" .-") or not _VERSION_SUFFIX.match(token.text.lower()):
+            break
+        end = token.end
+    return end
+
+
+def _prefix_hit(
+    key: str, index: dict[str, KnownName], lengths: tuple[int, ...]
+) -> KnownName | None:
+    """A known name that starts `key` and is followed by a version or size suffix."""
+    for length in lengths:
+        if length >= len(key):
+            continue
+        entry = index.get(key[:length])
+        if entry is not None and not entry.word and _VERSION_SUFFIX.match(key[length:]):
+            return entry
+    return None
+
+
+def _capitalised(token: _Token, text: str) -> bool:
+    word = token.text
+    if len(word) > 1 and word.isupper():
+        return True
+    if not word[:1].isupper():
+        return False
+    before = text[: token.start].rstrip(" \t\"'*_(")
+    return bool(before) and before[-1] not in ".!?:\n#-•"
+
+
+# --- language --------------------------------------------------------------------------------
+
+
+def detect_language(text: str) -> str:
+    """The language of a short text: by script for Korean, Japanese and Chinese, by function
+    words for the Latin-script languages in lexicon/stopwords.toml; "en" when unsure.
+
+    Hand-written on purpose: six languages and three scripts, deterministic, no model to load.
+    """
+    scripts: dict[str, int] = {}
+    letters = 0
+    for ch in text:
+        script = _script(ch)
+        if script:
+            letters += 1
+            scripts[script] = scripts.get(script, 0) + 1
+    if letters:
+        for script, language in (("HANGUL", "ko"), ("HIRAGANA", "ja"), ("KATAKANA", "ja")):
+            if scripts.get(script, 0) / letters > 0.1:
+                return language
+        if scripts.get("CJK", 0) / letters > 0.3:
+            return "zh"
+    return _latin_language(text) or "en"
+
+
+def _latin_language(text: str) -> str | None:
+    words = [w.lower() for w in _WORD.findall(text)]
+    if not words:
+        return None
+    best, best_hits = None, 0
+    for language, common in stopwords().items():
+        hits = sum(1 for w in words if w in common)
+        if hits > best_hits:
+            best, best_hits = language, hits
+    return best if best_hits >= 2 else None
+
+
+# --- the screen ------------------------------------------------------------------------------
+
+
+@cache
+def _wordfreq() -> object | None:
+    try:
+        import wordfreq
+    except ImportError:  # the dictionary check then falls back to the vocabulary alone
+        return None
+    return wordfreq
+
+
+@lru_cache(maxsize=65536)
+def _ordinary(word: str, language: str) -> bool:
+    module = _wordfreq()
+    if module is None:
+        return False
+    frequency = module.zipf_frequency  # type: ignore[attr-defined]
+    return bool(frequency(word, language) >= _ORDINARY_ZIPF or frequency(word, "en") >= 2.0)
+
+
+_SUFFIXES = (
+    "less",
+    "ness",
+    "ably",
+    "ibly",
+    "ised",
+    "ized",
+    "ising",
+    "izing",
+    "ings",
+    "ing",
+    "ers",
+    "ed",
+    "er",
+    "es",
+    "ly",
+    "s",
+    "d",
+)
+_PREFIXES = ("re", "un", "non", "multi", "sub", "pre", "post", "over", "under", "inter", "per")
+
+
+def _bases(word: str) -> list[str]:
+    """Words `word` may be built from by one common suffix and/or prefix."""
+    stems = [word[: -len(suffix)] for suffix in _SUFFIXES if word.endswith(suffix)]
+    stems = [stem for stem in stems if len(stem) >= 3] + [word]
+    bases = list(stems)
+    for stem in stems:
+        for prefix in _PREFIXES:
+            if stem.startswith(prefix) and len(stem) - len(prefix) >= 4:
+                bases.append(stem[len(prefix) :])
+    return [b for b in bases if b != word]
+
+
+def _vocabulary_of(text: str) -> set[str]:
+    words = {w.lower() for w in _WORD.findall(normalize_prose(text))}
+    # Third-person forms a restatement makes of an abstract's verbs ("we predict" → "predicts").
+    return words | {w + "s" for w in words} | {w + "es" for w in words}
+
+
+class Screen:
+    """The grounding policy for one request: its sources, its question's language."""
+
+    def __init__(self, sources: Sequence[Source], *, question: str = "") -> None:
         self.sources = tuple(sources)
-        self.allowed_links = {canonical_url(u) for s in sources for u in s.links()}
+        self.count = len(self.sources)
+        self.language = detect_language(question) if question else "en"
+        self.allowed_links = {canonical_url(u) for s in self.sources for u in s.links()}
         provided = " ".join(
-            squash(part)
-            for s in sources
-            for part in (s.name, s.title, s.github_url or "", s.project_url or "")
+            squash(part) for s in self.sources for part in (s.name, s.title, *s.links()) if part
         )
-        self.provided_names = {n for n in _squashed_known_names() if n in provided}
-        # Name-like words are known when a source's own name, title or links carry them, or
-        # our catalog's description of it does. Words found only in a summary are not: a
-        # summary is text from others, and may plant a name ("use MagicDepthXL").
-        self.known_tokens: set[str] = set()
-        for s in sources:
-            for part in (s.name, s.title, s.catalog_summary or "", *s.links()):
-                self.known_tokens |= _tokens(part)
+        self._provided_squash = provided
+        self._own_index = {
+            squash(s.name): KnownName(s.name, squash(s.name), False, len(_WORD.findall(s.name)))
+            for s in self.sources
+            if len(squash(s.name)) >= 4 and len(s.name.split()) <= 4
+        }
+        self.topic: set[str] = set()
+        self.vocabulary: set[str] = set()
+        for source in self.sources:
+            for part in (source.name, source.title, source.catalog_summary or "", *source.links()):
+                self.vocabulary |= _vocabulary_of(part)
+        self.vocabulary |= own_vocabulary()
+        self._tainted_text: list[str] = []
+        self._tainted: set[str] | None = None
+        self._status_words_in_sources = {
+            phrase
+            for phrase in _screen_phrases()["status_claims"]
+            for s in self.sources
+            if phrase in (s.summary or "").lower() or phrase in (s.catalog_summary or "").lower()
+        }
+
+    # --- what is provided, and what was refused --------------------------------------------
+
+    def add_taint(self, text: str) -> None:
+        """Words of a summary sentence that was refused as an order to the reader (or markup,
+        or a claim about a source): a writer that repeats a distinctive one obeyed it.
+
+        Only words found nowhere in what is provided count, and only uncommon ones (a word
+        like "previous" proves nothing), so repeating them can only come from that sentence.
+        """
+        self._tainted_text.append(normalize_prose(text))
+
+    def tainted_words(self) -> set[str]:
+        if self._tainted is None:
+            words = {
+                w.lower()
+                for text in self._tainted_text
+                for w in _WORD.findall(_without_html_comments(text) + " " + text)
+            }
+            self._tainted = {
+                w
+                for w in words - self.vocabulary
+                if len(w) >= 4 and w.isalpha() and not _very_common(w)
+            }
+        return self._tainted
+
+    def name_provided(self, name: str) -> bool:
+        key = squash(name)
+        return bool(key) and key in self._provided_squash
+
+    def add_vocabulary(self, text: str) -> None:
+        """Words of a screened summary sentence become words a writer may use."""
+        self.vocabulary |= _vocabulary_of(text)
+        self._tainted = None
+
+    def _taint_problems(self, text: str) -> list[Problem]:
+        tainted = self.tainted_words() if self._tainted_text else set()
+        if not tainted:
+            return []
+        said = {w.lower() for w in _WORD.findall(collapse_spaced(text))}
+        echoed = sorted(said & tainted)
+        if echoed:
+            return [Problem("quality", "it repeats an instruction planted in a summary")]
+        return []
+
+    def set_topic(self, text: str) -> None:
+        """What this request is about (task, modalities, steps, sources): see `_topic_problems`."""
+        self.topic = {
+            base for w in _WORD.findall(normalize_prose(text).lower()) for base in (w, *_bases(w))
+        }
+
+    def _topic_problems(self, text: str) -> list[Problem]:
+        """A fluent paragraph about something else (a bread recipe, "this step cannot be
+        discussed") is no answer: a slot's content words must touch this request's world
+        (its task, modalities, steps and sources); a long slot must mostly stay in it."""
+        if not self.topic:
+            return []
+        content = [
+            w.lower()
+            for w in _WORD.findall(text)
+            if len(w) >= 4 and w.isalpha() and w.lower() not in _all_stopwords()
+        ]
+        if not content:
+            return [Problem("quality", "it says nothing about this workflow")]
+        technical = technical_terms()
+        inside = sum(
+            1 for w in content if w in technical or any(b in self.topic for b in (w, *_bases(w)))
+        )
+        if inside == 0 or (len(content) >= 10 and inside / len(content) < 0.3):
+            return [Problem("quality", "it is about something other than this workflow")]
+        return []
 
     # --- checks -------------------------------------------------------------------------
 
-    def link_allowed(self, url: str) -> bool:
-        return canonical_url(url) in self.allowed_links
-
-    def foreign_links(self, text: str) -> list[str]:
-        return [
-            u
-            for u in (clean_url(m.group(0)) for m in URL_PATTERN.finditer(text))
-            if not self.link_allowed(u)
+    def policy_problems(self, text: str, *, citations: bool = True) -> list[Problem]:
+        """Links, HTML, Markdown links, bad citations, unprovided known names, mixed scripts."""
+        text = normalize_prose(text)
+        problems = [Problem("link", text[a:b][:80]) for a, b in link_spans(text)]
+        collapsed = collapse_spaced(text)
+        if collapsed != text and not problems:
+            problems = [Problem("link", collapsed[a:b][:80]) for a, b in link_spans(collapsed)]
+        problems += _html_problems(text)
+        if citations:
+            problems += [Problem("citation", c) for c in self.bad_citations(text)]
+        problems += [
+            Problem("foreign_name", entry.name)
+            for entry, start, end in _known_hits(text, self._own_index)
+            if not self.name_provided(text[start:end])
+            and not (text[end - 1 : end] == "s" and self.name_provided(text[start : end - 1]))
         ]
+        problems += _script_problems(text, self.language)
+        return problems
 
-    def known_foreign_names(self, text: str) -> list[str]:
-        """Names of real models or tools in `text` that no provided source carries."""
-        return [n for n in known_names_in(text) if squash(n) not in self.provided_names]
-
-    def foreign_names(self, text: str) -> list[str]:
-        found = self.known_foreign_names(text)
-        without_links = URL_PATTERN.sub(" ", text)
-        for token in dict.fromkeys(_NAME_LIKE.findall(without_links)):  # each name once
-            if _TECHNICAL.match(token) or token.lower() in _TECHNICAL_WORDS:
+    def bad_citations(self, text: str) -> list[str]:
+        """Every bracketed group holding a digit that is not a citation of 1..count, and a
+        bare number in parentheses past the last source ("(7)" among four sources)."""
+        bad = [
+            match.group(0)
+            for match in _PAREN_NUMBER.finditer(text)
+            if not 1 <= int(match.group(1)) <= self.count
+        ]
+        position = 0
+        while True:
+            start = _next_opener(text, position)
+            if start < 0:
+                return bad
+            window = text[start + 1 : start + 26]
+            close = min(
+                (i for i in (window.find(c) for c in _CITATION_CLOSERS) if i >= 0), default=-1
+            )
+            position = start + 1
+            if close < 0:
                 continue
-            parts = [p for p in re.findall(r"[A-Za-z0-9]+", token)]
-            if token.lower() in self.known_tokens or all(
-                p.lower() in self.known_tokens for p in parts
+            content = window[:close].strip()
+            if _ROMAN.fullmatch(content):
+                bad.append(text[start : start + close + 2])  # "[vii]": a citation in disguise
+                continue
+            if not any(ch.isdigit() for ch in content):
+                continue
+            if not _VALID_CITATION.fullmatch(content) or any(
+                part.strip().startswith("0") or not 1 <= int(part) <= self.count
+                for part in content.split(",")
             ):
+                bad.append(text[start : start + close + 2])
+
+    def prose_problems(
+        self, text: str, kind: str, *, others: Iterable[str] = (), question: str = ""
+    ) -> list[Problem]:
+        """Everything wrong with one slot of prose: the policy, unknown words, the floor.
+
+        `kind` is task | step | mechanism | caveats | background; `others` are the texts of
+        the other slots (a sentence repeated across slots is a repeat); `question` is the
+        question (a slot that only copies it is no answer).
+        """
+        normal = normalize_prose(text)
+        problems = self.policy_problems(normal)
+        problems += self.unknown_words(normal)
+        problems += self.floor_problems(normal, kind, others=others, question=question)
+        return problems
+
+    def unknown_words(self, text: str) -> list[Problem]:
+        """Words that are neither provided, nor ordinary in the language, nor technical."""
+        text = _without_html_comments(normalize_prose(text))
+        language = self.language if self.language in _DICTIONARY_LANGUAGES else "en"
+        unknown: list[Problem] = []
+        technical = technical_terms()
+        seen: set[str] = set()
+        for token in _tokens(text):
+            word = token.text.lower()
+            if word in seen or not any("a" <= ch <= "z" for ch in word):
                 continue
-            found.append(token)
-        return found
-
-    def bad_citations(self, text: str, count: int) -> list[str]:
-        return [m.group(0) for m in _CITATION.finditer(text) if not 1 <= int(m.group(1)) <= count]
-
-    def verify(self, sections: Sections, references: Sequence[Reference]) -> list[Violation]:
-        """Every way `sections` breaks the policy; an empty list means grounded."""
-        violations: list[Violation] = []
-        full = "\n".join((sections.task, sections.workflow, sections.references))
-        violations += [Violation("foreign_link", u) for u in self.foreign_links(full)]
-        violations += [Violation("unknown_name", n) for n in self.foreign_names(full)]
-        violations += [
-            Violation("bad_citation", c) for c in self.bad_citations(full, len(references))
-        ]
-        body = (sections.task + sections.workflow).lower()
-        listed = {canonical_url(u) for u in URL_PATTERN.findall(sections.references)}
-        for source in self.sources:
-            if source.role != "recommended":
+            seen.add(word)
+            if _MEASURE.match(word) or word in self.vocabulary or word in technical:
                 continue
-            if source.name.lower() not in body:
-                violations.append(Violation("missing_recommended", source.name, source.id))
-            for link in source.links():
-                if canonical_url(link) not in listed:
-                    violations.append(Violation("missing_link", link, source.id))
-        return violations
+            if not word.isascii() and not word.isalpha():
+                continue
+            if any(ch.isdigit() for ch in word) or not self._known_word(word, language):
+                unknown.append(Problem("unknown_word", token.text))
+        return unknown
 
-    # --- repair -------------------------------------------------------------------------
+    def _known_word(self, word: str, language: str) -> bool:
+        """Ordinary, provided or technical, as written or once a common affix is taken off
+        ("textureless" → "texture", "relights" → "light")."""
+        if _ordinary(word, language):
+            return True
+        technical = technical_terms()
+        for base in _bases(word):
+            if base in self.vocabulary or base in technical or _ordinary(base, language):
+                return True
+        return False
 
-    def _sentence_ok(self, sentence: str, count: int) -> bool:
-        return not (
-            self.foreign_links(sentence)
-            or self.foreign_names(sentence)
-            or self.bad_citations(sentence, count)
+    def floor_problems(
+        self, text: str, kind: str, *, others: Iterable[str] = (), question: str = ""
+    ) -> list[Problem]:
+        """The quality floor: length, repeats, refusals, meta talk, orders, claims, language."""
+        problems: list[Problem] = []
+        stripped = text.strip()
+        letters = sum(1 for ch in stripped if ch.isalpha())
+        if (
+            len(stripped) < _MIN_CHARS.get(kind, 15)
+            or letters < 0.5 * len(stripped)
+            or len(_WORD.findall(stripped)) < 2
+        ):
+            problems.append(Problem("quality", f"the {kind} text is too short or not prose"))
+        if len(stripped) > _MAX_CHARS.get(kind, 2000):
+            problems.append(Problem("quality", f"the {kind} text is too long"))
+        lowered = " ".join(collapse_spaced(stripped).lower().split())
+        problems += _phrase_problems(lowered, self._status_words_in_sources)
+        problems += _repeat_problems(stripped, others)
+        problems += _spam_problems(stripped)
+        problems += self._taint_problems(stripped)
+        if detect_language(stripped) == "en":
+            problems += self._topic_problems(stripped)
+        if _echoes_instructions(lowered):
+            problems.append(Problem("quality", "it copies the writer's instructions"))
+        if question and _copies(lowered, question):
+            problems.append(Problem("quality", "it repeats the question instead of answering"))
+        language = detect_language(stripped)
+        words = [w.lower() for w in _WORD.findall(stripped)]
+        latin = language not in _SCRIPT_LANGUAGES.values()
+        if language not in {self.language, "en"}:
+            problems.append(Problem("quality", f"written in {language}, not {self.language}"))
+        elif latin and len(words) >= 8:
+            common = stopwords().get(language, frozenset())
+            if sum(1 for w in words if w in common) < 0.08 * len(words):
+                problems.append(Problem("quality", "not written as sentences of a language"))
+        return problems
+
+
+@cache
+def own_vocabulary() -> frozenset[str]:
+    """Words of the project's own data (taxonomy, operations, focus, messages): the template
+    writer's words, which need no dictionary to be trusted."""
+    words: set[str] = set()
+    for package, names in (
+        (
+            "scholarflow.taxonomy",
+            ("tasks.toml", "operations.toml", "focus.toml", "modalities.toml"),
+        ),
+        ("scholarflow.lexicon", ("stopwords.toml",)),
+    ):
+        for name in names:
+            try:
+                text = resources.files(package).joinpath(name).read_text("utf-8")
+            except FileNotFoundError:
+                continue
+            words |= {w.lower() for w in _WORD.findall(text)}
+    return frozenset(words)
+
+
+def _next_opener(text: str, position: int) -> int:
+    found = [i for i in (text.find(c, position) for c in _CITATION_OPENERS) if i >= 0]
+    return min(found) if found else -1
+
+
+_PAREN_NUMBER = re.compile(r"[(（](\d{1,3})[)）]")
+_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
+_MARKDOWN_LINK = re.compile(
+    r"\]\s*\(|!\[|^\s*\[[^\]\n]{1,80}\]:\s*\S|\]\s*\[[^\]\n]*[^\d\s,\]]", re.M
+)
+
+
+def _html_problems(text: str) -> list[Problem]:
+    problems = []
+    match = _TAG.search(text)
+    if match:
+        problems.append(Problem("html", text[match.start() : match.start() + 20]))
+    match = _MARKDOWN_LINK.search(text)
+    if match:
+        problems.append(Problem("html", "Markdown link or image: " + match.group(0).strip()))
+    return problems
+
+
+def _script_problems(text: str, language: str) -> list[Problem]:
+    """A word mixing alphabets ("Ѕora": a Cyrillic S) or in an alphabet nobody asked for."""
+    problems = []
+    allowed = {"LATIN"} | {s for s, lang in _SCRIPT_LANGUAGES.items() if lang == language}
+    if language in {"ja", "zh"}:
+        allowed |= {"CJK", "HIRAGANA", "KATAKANA"}
+    if text.isascii():
+        return problems
+    for match in _WORD.finditer(text):
+        word = match.group(0)
+        if word.isascii():
+            continue
+        scripts = {_script(ch) for ch in word} - {""}
+        alphabets = scripts & _ALPHABETS
+        if len(alphabets) > 1 or (scripts - allowed and len(word) > 1):
+            problems.append(Problem("mixed_script", word))
+    return problems
+
+
+def _phrase_problems(lowered: str, allowed_claims: set[str]) -> list[Problem]:
+    phrases = _screen_phrases()
+    problems = []
+    for phrase in phrases["refusal"]:
+        if _contains_phrase(lowered, phrase):
+            problems.append(Problem("quality", f"a refusal ('{phrase}')"))
+            break
+    for phrase in phrases["meta"]:
+        if _contains_phrase(lowered, phrase):
+            problems.append(Problem("quality", f"talks about its instructions ('{phrase}')"))
+            break
+    for phrase in phrases["commands"]:
+        if phrase in lowered:
+            problems.append(Problem("quality", f"tells the reader to act ('{phrase.strip()}')"))
+            break
+    openings = phrases["imperative_openings"]
+    for start, end in sentences(lowered):
+        head = lowered[start:end].lstrip("-*•>#0123456789.) \t")
+        for filler in ("please ", "now ", "first, ", "first ", "also ", "kindly ", "just "):
+            head = head.removeprefix(filler)
+        if any(head.startswith(o + " ") or head.startswith(o + ",") for o in openings):
+            problems.append(Problem("quality", f"gives an order: '{head[:40]}'"))
+            break
+    for phrase in phrases["status_claims"]:
+        if phrase not in allowed_claims and _contains_phrase(lowered, phrase):
+            problems.append(Problem("quality", f"a claim no source makes ('{phrase}')"))
+            break
+    return problems
+
+
+def _contains_phrase(lowered: str, phrase: str) -> bool:
+    start = lowered.find(phrase)
+    while start >= 0:
+        if start == 0 or not lowered[start - 1].isalnum():
+            return True
+        start = lowered.find(phrase, start + 1)
+    return False
+
+
+def _sentence_keys(text: str) -> list[str]:
+    keys = []
+    for start, end in sentences(text):
+        words = _WORD.findall(text[start:end].lower())
+        if len(words) >= 4:
+            keys.append(" ".join(words))
+    return keys
+
+
+def _repeat_problems(text: str, others: Iterable[str]) -> list[Problem]:
+    own = _sentence_keys(text)
+    if len(own) != len(set(own)):
+        return [Problem("quality", "a sentence is repeated")]
+    elsewhere = {key for other in others for key in _sentence_keys(normalize_prose(other))}
+    repeated = [key for key in own if key in elsewhere]
+    if repeated:
+        return [Problem("quality", f"repeats another part: '{repeated[0][:40]}'")]
+    return []
+
+
+def _spam_problems(text: str) -> list[Problem]:
+    """One word said over and over ("the the the the"), or a text that is mostly one word."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    if len(words) < 4:
+        return []
+    run = longest = 1
+    for before, word in itertools.pairwise(words):
+        run = run + 1 if word == before else 1
+        longest = max(longest, run)
+    if longest >= 4:
+        return [Problem("quality", "a word is repeated over and over")]
+    if len(words) >= 20:
+        top = (
+            max(words.count(w) for w in set(words) if w not in _all_stopwords())
+            if set(words) - _all_stopwords()
+            else 0
         )
+        if top > 0.25 * len(words):
+            return [Problem("quality", "one word makes up most of the text")]
+    return []
 
-    def repair(self, sections: Sections, references: Sequence[Reference]) -> Sections:
-        """The sections without every sentence that carries a foreign link, name or citation."""
-        count = len(references)
-        return Sections(
-            task=self._clean(sections.task, count),
-            workflow=self._clean(sections.workflow, count),
-            references=self._clean(sections.references, count),
-        )
 
-    def _clean(self, text: str, count: int) -> str:
-        kept_lines = []
-        for line in text.split("\n"):
-            if self._sentence_ok(line, count):
-                kept_lines.append(line)
-                continue
-            kept = [line[a:b] for a, b in sentences(line) if self._sentence_ok(line[a:b], count)]
-            prefix = re.match(r"^\s*(?:[-*]|\d+\.)\s+", line)
-            rebuilt = " ".join(kept)
-            if rebuilt.strip() and (not prefix or rebuilt.startswith(prefix.group(0))):
-                kept_lines.append(rebuilt)
-        return "\n".join(kept_lines)
+@cache
+def _all_stopwords() -> frozenset[str]:
+    return frozenset(w for words in stopwords().values() for w in words)
+
+
+@lru_cache(maxsize=8192)
+def _very_common(word: str) -> bool:
+    module = _wordfreq()
+    return module is not None and module.zipf_frequency(word, "en") >= 4.5  # type: ignore[attr-defined]
+
+
+@cache
+def _instruction_shingles() -> frozenset[str]:
+    """Five-word runs of the LLM writer's own instructions: a slot that repeats one is
+    echoing its brief, not answering."""
+    from scholarflow.writers import llm
+
+    text = " ".join((llm.SYSTEM_PROMPT, llm._JSON_FORMAT, llm._TAGGED_FORMAT)).lower()
+    words = _WORD.findall(text)
+    return frozenset(" ".join(words[i : i + 5]) for i in range(len(words) - 4))
+
+
+def _echoes_instructions(lowered: str) -> bool:
+    words = _WORD.findall(lowered)
+    shingles = _instruction_shingles()
+    return any(" ".join(words[i : i + 5]) in shingles for i in range(len(words) - 4))
+
+
+def _copies(lowered: str, question: str) -> bool:
+    asked = set(_WORD.findall(question.lower()))
+    said = set(_WORD.findall(lowered))
+    if len(said) < 12 or not asked:
+        return False
+    return len(said & asked) / len(said) > 0.85
+
+
+# --- summaries -------------------------------------------------------------------------------
+
+_INTERNAL_CAPITAL = re.compile(r"[A-Za-z0-9]*[a-z][A-Z][A-Za-z0-9]*(?:-\w+)*|[A-Za-z]+-\d+\w*")
+_CAMEL_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+[A-Za-z]?")
+
+
+def coined_names(sentence: str) -> list[str]:
+    """Words shaped like a coined model name: a compound of ordinary words ("MagicDepthXL",
+    "DepthCrafter") or a word with a number tag ("Depth-9000").
+
+    A summary that names such a thing, other than a provided source, speaks of another model,
+    and is not quoted. Compounds of technical abbreviations ("ConvGRU", "UNet3D") are the
+    parts of a method, not other models, and pass.
+    """
+    found = []
+    technical = technical_terms()
+    for match in _INTERNAL_CAPITAL.finditer(normalize_prose(sentence)):
+        word = match.group(0)
+        if re.fullmatch(r"[A-Za-z]+-\d+\w*", word):
+            found.append(word)
+            continue
+        parts = [p.lower() for p in _CAMEL_PART.findall(word)]
+        if any(p in technical for p in parts):
+            continue
+        worded = [p for p in parts if len(p) >= 3 and p.isalpha() and _common(p)]
+        if len(worded) >= 2:
+            found.append(word)
+    return found
+
+
+@lru_cache(maxsize=8192)
+def _common(word: str) -> bool:
+    if word in own_vocabulary():
+        return True
+    module = _wordfreq()
+    return module is not None and module.zipf_frequency(word, "en") >= 3.0  # type: ignore[attr-defined]
+
+
+def quote_problems(sentence: str) -> list[Problem]:
+    """What keeps a summary's sentence from being quoted, whatever the request: a link or
+    markup, a word mixing alphabets, a claim about a source's standing. (Whether the models it
+    names were provided is decided per request: `Screen.name_provided`.)"""
+    text = normalize_prose(sentence)
+    problems = [Problem("link", text[a:b][:80]) for a, b in link_spans(text)]
+    problems += _html_problems(text)
+    problems += _script_problems(text, detect_language(text))
+    lowered = " ".join(text.lower().split())
+    for phrase in _screen_phrases()["status_claims"]:
+        if _contains_phrase(lowered, phrase):
+            problems.append(Problem("quality", f"a claim about a source's standing ('{phrase}')"))
+            break
+    return problems
 
 
 def sanitize_question(question: str) -> str:
     """The question as echoed back: links in it are not sources, so they are not repeated."""
-    return URL_PATTERN.sub("<link removed>", question)
+    from scholarflow.text import replace_links
+
+    return replace_links(normalize_prose(question), "<link removed>")

@@ -50,9 +50,10 @@ _sleep = time.sleep  # module-level so tests can observe the waits without slowi
 class LLMError(ConfigurationError):
     """The LLM server could not give an answer; the message names it and what to do (exit 4)."""
 
-    def __init__(self, message: str, *, status: int | None = None) -> None:
+    def __init__(self, message: str, *, status: int | None = None, empty: bool = False) -> None:
         super().__init__(message)
         self.status = status
+        self.empty = empty  # the server answered, with no text: a degenerate reply
 
 
 @dataclass(frozen=True)
@@ -157,15 +158,18 @@ class ChatClient:
         max_tokens: int | None = None,
         stream: bool = False,
         on_delta: Callable[[str], None] | None = None,
+        response_format: dict[str, Any] | None = None,
     ) -> ChatResult:
         """Send one chat and return the reply; raise LLMError with a clear line if none came.
 
         With `stream`, `on_delta` receives each non-empty piece of text as it arrives, and the
-        result holds them joined.
+        result holds them joined. `response_format` is sent as given (a JSON schema, say).
         """
         if not messages:
             raise ValueError("messages must not be empty")
         body = self._body(messages, temperature, max_tokens, stream)
+        if response_format is not None:
+            body["response_format"] = response_format
         started = time.perf_counter()
         attempt = 0
         while True:
@@ -389,7 +393,8 @@ class ChatClient:
             )
             raise LLMError(
                 f"the LLM server at {self.base_url} sent an empty reply for model "
-                f"{self.model!r}; {hint}"
+                f"{self.model!r}; {hint}",
+                empty=True,
             )
         return ChatResult(
             text=text,

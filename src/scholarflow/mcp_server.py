@@ -435,33 +435,21 @@ def _question(text: str, *, what: str = "question") -> str:
 
 
 def _compose(request: Request) -> ComposeResult:
-    """The plan of `engine.answer` up to (not including) evidence and writing.
-
-    Mirrors the engine's first stages (signatures, understanding, planning) so the workflow is
-    the one an answer would draw; the warnings are the plan's own (a misfit model, a needed
-    preceding step, an uncovered step), not those found while gathering evidence.
-    """
-    from scholarflow import planning, signatures
-    from scholarflow.engine import references_for
-    from scholarflow.grounding import sanitize_question
+    """The plan of `engine.answer` up to (not including) writing: the engine's own stages
+    (`engine.plan_for`), so the workflow is the one an answer would draw."""
+    from scholarflow.engine import plan_for
     from scholarflow.render.mermaid import workflow_to_mermaid
-    from scholarflow.understanding import understand
 
-    enriched = tuple(signatures.enrich(s) for s in request.sources)
-    request = request.model_copy(
-        update={
-            "recommended": tuple(s for s in enriched if s.role == "recommended"),
-            "related": tuple(s for s in enriched if s.role != "recommended"),
-        }
-    )
-    understanding = understand(request)
-    plan = planning.plan(understanding, enriched)
-    references = references_for(enriched)
+    brief = plan_for(request)
+    enriched = brief.sources
+    plan = brief.plan
+    understanding = plan.understanding
+    references = brief.references
     numbers = {r.source_id: r.number for r in references}
     by_id = {s.id: s for s in enriched}
     workflow = plan.workflow
     return ComposeResult(
-        question=sanitize_question(request.question),
+        question=brief.question,
         task=TaskBrief(
             id=understanding.task.id,
             name=understanding.task.name,

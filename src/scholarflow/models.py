@@ -5,6 +5,7 @@ Kept in one module so that a reader can see the whole vocabulary of scholarflow 
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,7 +21,8 @@ NodeKind = Literal["input", "model", "operation", "output"]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # cached_property keeps derived look-up tables (pydantic ignores such attributes).
+    model_config = ConfigDict(frozen=True, extra="forbid", ignored_types=(cached_property,))
 
 
 class Signature(_Frozen):
@@ -166,10 +168,12 @@ class Workflow(_Frozen):
     edges: tuple[Edge, ...]
 
     def node(self, node_id: str) -> Node:
-        for node in self.nodes:
-            if node.id == node_id:
-                return node
-        raise KeyError(node_id)
+        return self._by_id[node_id]
+
+    @cached_property
+    def _by_id(self) -> dict[str, Node]:
+        # Looked up once per edge by the renderers: a dict keeps that linear in the graph.
+        return {node.id: node for node in self.nodes}
 
 
 class Warning(_Frozen):
@@ -232,6 +236,31 @@ class Sections(_Frozen):
     references: str
 
 
+SLOT_KINDS = ("task", "step", "mechanism", "caveats", "background")
+
+
+class Slots(_Frozen):
+    """The prose of an answer, by place: everything else in it is written by code.
+
+    Keys: "task", "mechanism", "caveats", "step:<node id>" (one per workflow step) and
+    "background:<source id>" (one per source that stays a reference). A writer fills the
+    slots it can; an empty or missing slot prints nothing, or the template's text.
+    """
+
+    texts: dict[str, str] = Field(default_factory=dict)
+
+    def get(self, key: str) -> str:
+        return self.texts.get(key, "")
+
+    def with_texts(self, texts: dict[str, str]) -> Slots:
+        return Slots(texts={**self.texts, **texts})
+
+
+def slot_kind(key: str) -> str:
+    """ "step:n3" → "step"."""
+    return key.split(":", 1)[0]
+
+
 class Brief(_Frozen):
     """What a writer receives: the plan and the evidence, and nothing it may go beyond."""
 
@@ -242,16 +271,32 @@ class Brief(_Frozen):
     references: tuple[Reference, ...]
 
     def number(self, source_id: str) -> int:
-        for reference in self.references:
-            if reference.source_id == source_id:
-                return reference.number
-        raise KeyError(source_id)
+        return self._numbers[source_id]
 
     def source(self, source_id: str) -> Source:
-        for source in self.sources:
-            if source.id == source_id:
-                return source
-        raise KeyError(source_id)
+        return self._sources[source_id]
+
+    @cached_property
+    def _numbers(self) -> dict[str, int]:
+        return {reference.source_id: reference.number for reference in self.references}
+
+    @cached_property
+    def _sources(self) -> dict[str, Source]:
+        return {source.id: source for source in self.sources}
+
+    def slot_keys(self) -> list[str]:
+        """Every prose slot of this answer, in the order the answer shows them."""
+        keys = ["task"]
+        keys += [f"step:{step.node_id}" for step in self.plan.steps if not step.optional]
+        keys.append("mechanism")
+        keys += [
+            f"step:{step.node_id}"
+            for step in self.plan.steps
+            if step.optional and step.kind == "model"
+        ]
+        keys += [f"background:{source_id}" for source_id in self.plan.background]
+        keys.append("caveats")
+        return keys
 
 
 class Answer(_Frozen):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from scholarflow.errors import PromptFormatError
 from scholarflow.models import Provenance, Request, Source, SourceRole
-from scholarflow.text import URL_PATTERN, clean_url
+from scholarflow.text import find_urls
 
 _QUESTION_MARKER = re.compile(
     r"(?i)(?:asked the following question|user'?s? question|^\s*\**question\**\s*:)\s*:?\s*"
@@ -200,10 +200,10 @@ def _url(value: str | None) -> str | None:
     if not _present(value):
         return None
     assert value is not None
-    match = URL_PATTERN.search(value)
-    if not match:
+    urls = find_urls(value)
+    if not urls:
         return None
-    url = clean_url(match.group(0))
+    url = urls[0]
     return url if "://" in url else f"https://{url}"
 
 

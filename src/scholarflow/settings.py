@@ -88,6 +88,11 @@ class _SettingsFields(BaseModel):
     llm_max_retries: int = Field(default=3, ge=0, le=10)
     llm_temperature: float = Field(default=0.2, ge=0, le=2, allow_inf_nan=False)
     llm_max_tokens: int | None = Field(default=None, ge=1)
+    llm_response_format: Literal["auto", "json_schema", "json", "text"] = Field(
+        default="auto",
+        description="how the model returns the answer's slots: auto (JSON schema, else tagged "
+        "text when the server refuses it), json_schema, json (JSON mode) or text (tagged)",
+    )
     log_llm: bool = Field(default=True, description="record every LLM call in <home>/logs.db")
 
     @field_validator("home", mode="before")

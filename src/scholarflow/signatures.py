@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from scholarflow import catalog, taxonomy
 from scholarflow.models import Signature, Source
-from scholarflow.text import URL_PATTERN, clean_url, normalize, sentences
+from scholarflow.text import find_urls, normalize, sentences, squash
 
 _TITLE_WEIGHT = 2.0
 _SUMMARY_WEIGHT = 1.0
@@ -44,7 +44,7 @@ def enrich(source: Source) -> Source:
             task = taxonomy.tasks()[tasks[0]]
             update["signatures"] = (Signature(inputs=task.inputs, outputs=task.outputs),)
     if source.project_url is None and source.summary:
-        named = named_project_url(source.summary)
+        named = named_project_url(source.summary, source)
         if named:
             update["project_url"] = named
     return source.model_copy(update=update)
@@ -82,11 +82,14 @@ def infer_tasks(source: Source) -> tuple[str, ...]:
     return tuple(task for task, score in ranked if score >= best * _SECONDARY_SHARE)
 
 
-def named_project_url(summary: str) -> str | None:
+def named_project_url(summary: str, source: Source | None = None) -> str | None:
     """A URL that the summary itself names as its project page or code, if any.
 
     Only a sentence that presents the link ("Project page: …", "Code is available at …")
-    counts; a sentence that tells the reader to do something is never a source of links.
+    counts; a sentence that tells the reader to do something is never a source of links. And
+    the page must look like the source's own: its address holds the source's name or a
+    distinctive word of its title. A summary is data from others, and a planted "code is
+    available at https://evil.example" must not become a link the answer prints.
     """
     from scholarflow.evidence import addresses_reader  # the one definition of that test
 
@@ -94,8 +97,48 @@ def named_project_url(summary: str) -> str | None:
         sentence = summary[start:end]
         if addresses_reader(sentence) or not _PROJECT_CUE.search(sentence):
             continue
-        match = URL_PATTERN.search(sentence)
-        if match:
-            url = clean_url(match.group(0))
-            return url if "://" in url else f"https://{url}"
+        urls = find_urls(sentence)
+        if len(urls) != 1:
+            continue
+        url = urls[0] if "://" in urls[0] else f"https://{urls[0]}"
+        if not url.lower().startswith(("http://", "https://")):
+            continue
+        if source is None or _looks_like_own_page(url, source):
+            return url
     return None
+
+
+_COMMON_TITLE_WORDS = frozenset(
+    """video videos image images model models learning generation generating consistent
+    scene scenes single from with without via using based towards toward neural diffusion
+    dynamic depth view views camera novel real time high quality long term open world""".split()
+)
+
+
+# Where research code and project pages live: a link there that a summary presents as its own
+# is taken at its word. Anywhere else, the address must carry the source's name or title.
+_PROJECT_HOSTS = (
+    "github.io",
+    "github.com",
+    "gitlab.com",
+    "huggingface.co",
+    "bitbucket.org",
+    "sites.google.com",
+    "arxiv.org",
+    "openreview.net",
+    "readthedocs.io",
+    "pages.dev",
+)
+_ACADEMIC = re.compile(r"\.(?:edu|ac\.[a-z]{2}|edu\.[a-z]{2})$")
+
+
+def _looks_like_own_page(url: str, source: Source) -> bool:
+    host = url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()
+    if host.endswith(_PROJECT_HOSTS) or _ACADEMIC.search(host):
+        return True
+    address = squash(url.split("://", 1)[-1])
+    name = squash(source.name)
+    if len(name) >= 4 and name in address:
+        return True
+    words = [w for w in re.findall(r"[A-Za-z0-9]+", source.title) if len(w) >= 5]
+    return any(w.lower() not in _COMMON_TITLE_WORDS and squash(w) in address for w in words)

@@ -101,22 +101,163 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return cleaned
 
 
-URL_PATTERN = re.compile(
-    r"""(?ix)
-    \b(?:https?://|ftp://|www\.)[^\s<>"'`\])}]+        # scheme or www.
-    | \b(?:[a-z0-9-]+\.)+(?:com|org|net|io|ai|dev|app|xyz|ru|cn|info|biz|co|me|ly|gl|sh|to)
-      (?:/[^\s<>"'`\])}]*)?                             # bare domains with a path
-    """
+# --- Links -------------------------------------------------------------------------------
+#
+# Link-like text is found by one pass over the whitespace-separated runs of a text, each run
+# judged on its own: no regular expression with nested quantifiers runs over the whole text,
+# so the cost is linear in its length whatever it holds (a 20 KB run of "a.a.a." included).
+
+# Schemes that make a run a link even without "//" (mailto:, javascript:, data:…), and the
+# defanged spellings people use to slip a link past a filter.
+_SCHEMES = frozenset(
+    """http https ftp ftps sftp file mailto javascript vbscript data ws wss hxxp hxxps
+    git ssh irc magnet tel sms blob about chrome view-source intent market""".split()
 )
+_SCHEME_HEAD = re.compile(r"([a-z][a-z0-9+.-]{0,20}):")
+_EDGE_PUNCTUATION = "\"'`([{<>)]}*_~.,;:!?|"
+# "evil[.]com", "evil(dot)com", "evil {.} com": put the dot back before judging the host.
+_DEFANGED_DOT = re.compile(r"\s?(?:\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|\{dot\}|<dot>)\s?", re.I)
+_SPOKEN_DOT = re.compile(
+    r"(?<=[a-z0-9])\s+(?:dot|\.)\s+(?=(?:com|net|org|io|ai|dev|app|co|de|ru|cn|xyz|info|me|ly|"
+    r"sh|to|gg|uk|us|click|link|site|online|top|zip)\b)",
+    re.I,
+)
+_RUN = re.compile(r"\S+")
+_IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?$")
+
+
+def _undefang(text: str) -> str:
+    if "dot" in text.lower() or " ." in text or any(c in text for c in "[({<"):
+        text = _DEFANGED_DOT.sub(".", text)
+        text = _SPOKEN_DOT.sub(".", text)
+    return text
+
+
+def _host_like(word: str) -> bool:
+    """Whether `word` (a run without spaces) names a host: labels joined by dots, the last
+    one alphabetic (any top-level domain, not a fixed list), or an IPv4 address."""
+    host = word
+    for stop in "/?#\\":
+        cut = host.find(stop)
+        if cut >= 0:
+            host = host[:cut]
+    host = host.rsplit("@", 1)[-1]
+    if _IPV4.match(host.strip(_EDGE_PUNCTUATION)):
+        return True
+    host = host.split(":", 1)[0].strip(_EDGE_PUNCTUATION)
+    labels = host.split(".")
+    if len(labels) < 2:
+        return False
+    tld = labels[-1]
+    if len(tld) < 2 or not tld.isalpha():
+        return False
+    return all(label and all(c.isalnum() or c == "-" for c in label) for label in labels[:-1])
+
+
+_LINK_MARKS = frozenset(".:/\\@")
+
+
+def _link_like(word: str) -> bool:
+    """Whether one whitespace-free run of text is, or holds, a link of any form."""
+    if _LINK_MARKS.isdisjoint(word):
+        return False  # most words: no dot, colon, slash or at-sign, so no link
+    lowered = word.lower()
+    if "://" in lowered or ":\\\\" in lowered or ":/" in lowered:
+        return True
+    stripped = lowered.lstrip(_EDGE_PUNCTUATION)
+    if stripped.startswith(("//", "\\\\", "www.")) and len(stripped) > 2:
+        return stripped[2:3].isalnum() or stripped.startswith("www.")
+    for match in _SCHEME_HEAD.finditer(stripped[:40]):
+        if match.group(1) in _SCHEMES and match.end() < len(stripped):
+            return True
+    # A Markdown link or image target: "[text](target)".
+    target = lowered.find("](")
+    if target >= 0:
+        return True
+    return any(_host_like(part) for part in re.split(r"[()\[\]<>\"'`]", lowered) if part)
+
+
+def link_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every link-like run of `text`: URLs with any scheme, protocol-relative
+    `//host`, bare domains with any top-level domain, IPv4 addresses, `www.` names, and the
+    defanged forms (`hxxps://`, `evil[.]com`). Linear in the length of the text."""
+    undefanged = _undefang(text)
+    if undefanged != text:
+        # Defanged dots change offsets; report the runs of the original text that hold one.
+        found = []
+        for match in _RUN.finditer(text):
+            if _link_like(_undefang(match.group(0))):
+                found.append((match.start(), match.end()))
+        if found or not _SPOKEN_DOT.search(text):
+            return found
+        return [(0, len(text))]  # "evil dot com" spans words: the whole text is suspect
+    return [(m.start(), m.end()) for m in _RUN.finditer(text) if _link_like(m.group(0))]
+
+
+def collapse_spaced(text: str) -> str:
+    """`text` with spaced-out runs joined: "p w n e d" → "pwned", "h t t p s : / /" → "https://".
+
+    A run is three or more single characters, each followed by one space: how a word or a
+    link is spelt out to slip past a check. Linear in the length of the text.
+    """
+    words = text.split(" ")
+    if len(words) < 3:
+        return text
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            out.append("".join(run) if len(run) >= 3 else " ".join(run))
+            run.clear()
+
+    for word in words:
+        if len(word) == 1:
+            run.append(word)
+        else:
+            flush()
+            out.append(word)
+    flush()
+    return " ".join(out)
+
+
+def has_link(text: str) -> bool:
+    """Whether `text` holds anything link-like (see `link_spans`)."""
+    return bool(link_spans(text))
 
 
 def find_urls(text: str) -> list[str]:
-    """Every link-like string in `text`, with trailing punctuation removed."""
-    return [clean_url(m.group(0)) for m in URL_PATTERN.finditer(text)]
+    """Every link-like string in `text`, without the punctuation around it."""
+    return [clean_url(text[a:b]) for a, b in link_spans(text)]
+
+
+def replace_links(text: str, replacement: str) -> str:
+    """`text` with every link-like run replaced (how a question is echoed back)."""
+    spans = link_spans(text)
+    if not spans:
+        return text
+    pieces, last = [], 0
+    for start, end in spans:
+        pieces.append(text[last:start])
+        pieces.append(replacement)
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def clean_url(url: str) -> str:
-    return url.rstrip(".,;:!?*_~")
+    """A link without the Markdown or sentence punctuation around it."""
+    url = url.strip()
+    if url.startswith("<") and url.endswith(">"):
+        url = url[1:-1]
+    url = url.lstrip("\"'`([{<*_~")
+    while url and url[-1] in ".,;:!?*_~\"'`>":
+        url = url[:-1]
+    # A closing bracket belongs to the link only when the link opened one.
+    for opening, closing in ("()", "[]", "{}"):
+        while url.endswith(closing) and url.count(opening) < url.count(closing):
+            url = url[:-1]
+    return url
 
 
 def canonical_url(url: str) -> str:

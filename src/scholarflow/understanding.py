@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from scholarflow import taxonomy
 from scholarflow.models import Request, Source, Task, Understanding
-from scholarflow.text import URL_PATTERN, CueHit, normalize
+from scholarflow.text import CueHit, normalize, replace_links
 
 _CUE_WEIGHT = 3.0
 _HINT_WEIGHT = 1.0
@@ -103,7 +103,7 @@ _ASK = re.compile(r"(?:^|[.!?¿]\s*|\s)(how|what|why|which|cómo|comment|wie|어
 
 
 def understand(request: Request) -> Understanding:
-    question = normalize(URL_PATTERN.sub(" ", request.question))
+    question = normalize(replace_links(request.question, " "))
     task_scores, matched = _task_scores(question)
     mentions = _modality_mentions(question)
     _add_modality_fit(task_scores, mentions)

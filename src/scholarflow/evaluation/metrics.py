@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from scholarflow.grounding import known_names
 from scholarflow.models import Source
-from scholarflow.text import URL_PATTERN, canonical_url, clean_url, squash
+from scholarflow.text import canonical_url, find_urls, squash
 
 SUPPORT_THRESHOLD = 0.5  # a cited sentence shares at least half its content words with the source
 
@@ -91,7 +91,7 @@ def allowed_links(sources: Sequence[Source]) -> set[str]:
 
 
 def links_in(text: str) -> list[str]:
-    return [clean_url(match.group(0)) for match in URL_PATTERN.finditer(text)]
+    return find_urls(text)
 
 
 def foreign_links(text: str, sources: Sequence[Source]) -> list[str]:

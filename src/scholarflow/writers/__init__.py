@@ -1,7 +1,9 @@
-"""Writers turn a `Brief` (plan + evidence) into the three sections of an answer.
+"""Writers fill the prose slots of an answer from a `Brief` (plan + screened evidence).
 
-A writer words what the plan holds; it never adds a source. Any object with a `name` and a
-`write(brief) -> Sections` method is a writer, so tests and plugins can bring their own.
+A writer words what the plan holds; it never adds a source, a name, a link or a citation of
+its own: code writes those (render/document.py) and the screen checks every slot
+(grounding.py). Any object with a `name` and a `write(brief) -> Slots` method is a writer, so
+tests and plugins can bring their own; one that also accepts `on_slot` can stream.
 """
 
 from __future__ import annotations
@@ -9,13 +11,13 @@ from __future__ import annotations
 from typing import Protocol
 
 from scholarflow.errors import ConfigurationError
-from scholarflow.models import Brief, Sections
+from scholarflow.models import Brief, Slots
 
 
 class Writer(Protocol):
     name: str
 
-    def write(self, brief: Brief) -> Sections: ...
+    def write(self, brief: Brief) -> Slots: ...
 
 
 WRITERS = ("template",)

@@ -1,25 +1,29 @@
 """The template writer: deterministic, offline, and written from the plan and evidence only.
 
-It never varies at random, but it does not fill a form either: each sentence is built from
-what this plan holds (the user's task, the steps and their modalities, the findings) and what
-the sources say (their evidence, restated in the third person and cited).
+It fills the answer's prose slots (render/document.py owns everything else). It never varies at
+random, but it does not fill a form either: each sentence is built from what this plan holds
+(the user's task, the steps and their modalities, the findings) and what the sources say
+(their screened evidence, restated in the third person and cited).
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from scholarflow import taxonomy
-from scholarflow.models import Brief, Evidence, Sections, Source, Step, Warning
-from scholarflow.render.diagram import ascii_diagram
+from scholarflow.grounding import normalize_prose
+from scholarflow.models import Brief, Evidence, Slots, Source, Step, Warning
 from scholarflow.writers.prose import article_for, cite, join_names, restate
+
+_SOURCE_CITATION = re.compile(r"\s*\[\d[\d,\s\u2013-]*\]")
 
 
 class TemplateWriter:
     name = "template"
 
-    def write(self, brief: Brief) -> Sections:
-        return _Composer(brief).sections()
+    def write(self, brief: Brief) -> Slots:
+        return _Composer(brief).slots()
 
 
 def _subject(source: Source) -> str:
@@ -56,14 +60,15 @@ class _Composer:
         return self.brief.source(source_id)
 
     def say(self, item: Evidence) -> str:
-        """An evidence sentence, restated about its source and cited; remembered as used."""
+        """An evidence sentence, restated about its source and cited; remembered as used.
+
+        A summary's own citations ("[12]") point into its paper's bibliography, not ours:
+        they are left out of the restatement.
+        """
         self.used.add((item.source_id, item.span))
         source = self.source(item.source_id)
-        if item.field == "title":
-            return cite(
-                f"{source.name} is known here only by its title, “{item.text}”", self.n(source.id)
-            )
-        return cite(restate(item.text, _subject(source)), self.n(item.source_id))
+        text = _SOURCE_CITATION.sub("", normalize_prose(item.text))
+        return cite(restate(text, _subject(source)), self.n(item.source_id))
 
     def unused(self, source_id: str, *, on_focus: bool | None = None) -> list[Evidence]:
         items = [e for e in self.evidence[source_id] if (e.source_id, e.span) not in self.used]
@@ -91,14 +96,7 @@ class _Composer:
 
     # --- section 1 ----------------------------------------------------------------------
 
-    def task_section(self) -> str:
-        task = self.understanding.task
-        have = _a(_modalities(self.understanding.have))
-        result = task.result or _modalities(self.understanding.want)
-        paragraphs = [
-            f"You are doing **{task.name}**: {task.description}. "
-            f"You start from {have} and want {_a(result)}."
-        ]
+    def task_slot(self) -> str:
         recommended = [s for s in self.brief.sources if s.role == "recommended"]
         lead = self.focus.lead
         if self.plan.recommended_fits and recommended:
@@ -114,14 +112,8 @@ class _Composer:
             item = self.best_focus_item([recommended[0].id])
             if item is not None:
                 line += f" {lead} comes from the way it works. {self.say(item)}"
-            paragraphs.append(line)
-        else:
-            paragraphs.append(self.rest_of_workflow(recommended, lead))
-        for warning in self.warnings("model_task_mismatch"):
-            paragraphs.append(
-                f"> **The recommended model does not fit this task.** {self.cited(warning.message)}"
-            )
-        return "\n\n".join(paragraphs)
+            return line
+        return self.rest_of_workflow(recommended, lead)
 
     def rest_of_workflow(self, recommended: list[Source], lead: str) -> str:
         """For a recommended model that does not fit: where the result really comes from."""
@@ -168,70 +160,29 @@ class _Composer:
 
     # --- section 2 ----------------------------------------------------------------------
 
-    def workflow_section(self) -> str:
-        numbers = {s.id: self.n(s.id) for s in self.brief.sources}
-        preferred = {
-            n.id
-            for n in self.plan.workflow.nodes
-            if n.source_id and self.source(n.source_id).role == "recommended"
-        }
-        parts = ["```text", ascii_diagram(self.plan.workflow, numbers, preferred), "```", ""]
-        bullets: list[str] = []
-        for step in self.plan.steps:
-            if step.optional:
-                continue
-            bullets.append(self.step_bullet(step))
-        parts.extend(bullets)
-
-        focus_text = self.focus_paragraph()
-        if focus_text:
-            parts.extend(["", f"**{self.focus.heading}.** {focus_text}"])
-
-        further = self.further_bullets()
-        if further:
-            parts.extend(["", "**Going further with the provided sources.**", *further])
-
-        caveats = [
-            f"- {self.cited(w.message)}"
-            for w in self.plan.warnings
-            if w.code in {"preceding_step_needed", "step_not_covered"}
-        ]
-        if caveats:
-            parts.extend(["", "**Gaps and caveats.**", *caveats])
-        return "\n".join(parts).strip()
-
-    def step_bullet(self, step: Step) -> str:
+    def step_slot(self, step: Step) -> str:
         if step.kind == "input":
-            text = f"- **Input: {step.label[0].lower() + step.label[1:]}.**"
-            if step.description:
-                text += f" {step.description[0].upper() + step.description[1:]}."
-            return text
+            return (
+                f"{step.description[0].upper() + step.description[1:]}." if step.description else ""
+            )
         if step.kind == "output":
-            modality = step.inputs[0] if step.inputs else None
-            producers = self.producers_of(step.node_id)
-            via = f", from {join_names(producers)}" if producers else ""
-            what = f" ({taxonomy.label(modality)})" if modality else ""
-            return f"- **Output: {step.label[0].lower() + step.label[1:]}**{what}{via}."
-        arrow = f"{_modalities(step.inputs)} → {_modalities(step.outputs)}"
+            return ""
         if step.kind == "operation":
-            text = f"- **{step.label[0].upper() + step.label[1:]}** ({arrow}): {step.description}."
+            text = f"{step.description[0].upper() + step.description[1:]}."
             if not step.covered:
-                text += " None of the provided sources does this step; any model built for it can."
+                text += " Any model built for this step can do it."
             return text
         source = self.source(step.source_id or "")
-        number = self.n(source.id)
-        text = f"- **{source.name} [{number}]** ({arrow})."
-        if step.description:
-            text += f" Here it is used {step.description}."
+        text = f"Here it is used {step.description}." if step.description else ""
+        if step.optional:
+            items = self.unused(source.id)[:1] or self.evidence[source.id][:1]
+            return " ".join([text, *(self.say(e) for e in items)]).strip()
         focus_ids = {(e.source_id, e.span) for e in self.unused(source.id, on_focus=True)[:1]}
         items = [e for e in self.unused(source.id) if (e.source_id, e.span) not in focus_ids]
         if not items:  # its one focus sentence is all there is: it belongs here, then
             items = self.unused(source.id)[:1]
-        for item in items[:2]:
-            text += f" {self.say(item)}"
-        if not items and not self.evidence[source.id]:
-            text += f" No summary was provided, so only its name and title describe it [{number}]."
-        return text
+        said = [self.say(item) for item in items[:2]]
+        return " ".join([text, *said]).strip()
 
     def producers_of(self, node_id: str) -> list[str]:
         workflow = self.plan.workflow
@@ -257,55 +208,38 @@ class _Composer:
             return ""
         return " ".join(sentences)
 
-    def further_bullets(self) -> list[str]:
-        bullets = []
-        for source_id in self.plan.branched:
-            source = self.source(source_id)
-            steps = [s for s in self.plan.steps if s.source_id == source_id]
-            arrow = (
-                f" ({_modalities(steps[0].inputs)} → {_modalities(steps[0].outputs)})"
-                if steps
-                else ""
-            )
-            items = self.unused(source_id)[:1] or self.evidence[source_id][:1]
-            said = " ".join(self.say(e) for e in items)
-            head = f"- **{source.name} [{self.n(source_id)}]**{arrow}"
-            bullets.append(f"{head} can join as an optional branch. {said}".rstrip())
-        for source_id in self.plan.background:
-            source = self.source(source_id)
-            items = self.unused(source_id)[:1] or self.evidence[source_id][:1]
-            said = " ".join(self.say(e) for e in items)
-            role = self.background_role(source)
-            bullets.append(f"- **{source.name} [{self.n(source_id)}]** {role} {said}".rstrip())
-        return bullets
-
-    def background_role(self, source: Source) -> str:
+    def background_slot(self, source_id: str) -> str:
+        """Why a related source stays a reference, then what it says of itself."""
+        source = self.source(source_id)
         tasks = [taxonomy.tasks()[t] for t in source.tasks if t in taxonomy.tasks()]
         if not tasks:
-            return "is background: what it takes and makes could not be told from its text."
-        if tasks[0].family == self.understanding.task.family:
-            return f"is background on the same kind of problem ({tasks[0].name}), not a step here."
-        return f"is background rather than a step: it is about {tasks[0].name}."
+            role = "What it takes and makes could not be told from its text, so it is not a step."
+        elif tasks[0].family == self.understanding.task.family:
+            role = (
+                f"It works on the same kind of problem ({tasks[0].name}) but is not a step of "
+                "this workflow."
+            )
+        else:
+            role = f"It is about {tasks[0].name}, not a step of this workflow."
+        items = self.unused(source_id)[:1] or self.evidence[source_id][:1]
+        return " ".join([role, *(self.say(e) for e in items)])
 
-    # --- section 3 ----------------------------------------------------------------------
-
-    def references_section(self) -> str:
-        lines = []
-        for reference in self.brief.references:
-            source = self.source(reference.source_id)
-            links = []
-            if source.paper_url:
-                links.append(f"paper {source.paper_url}")
-            if source.github_url:
-                links.append(f"code {source.github_url}")
-            if source.project_url:
-                links.append(f"project page {source.project_url}")
-            role = "recommended model" if reference.role == "recommended" else "related paper"
-            where = " · ".join(links) if links else "no link was provided"
-            lines.append(f"{reference.number}. **{source.title}** ({role}): {where}")
-        return "\n".join(lines)
-
-    def sections(self) -> Sections:
-        task = self.task_section()
-        workflow = self.workflow_section()
-        return Sections(task=task, workflow=workflow, references=self.references_section())
+    def slots(self) -> Slots:
+        texts: dict[str, str] = {"task": self.task_slot()}
+        steps = {step.node_id: step for step in self.plan.steps}
+        mechanism_done = False
+        for key in self.brief.slot_keys():
+            kind, _, ident = key.partition(":")
+            if kind == "step":
+                if steps[ident].optional and not mechanism_done:
+                    texts["mechanism"] = self.focus_paragraph()
+                    mechanism_done = True
+                texts[key] = self.step_slot(steps[ident])
+            elif kind == "mechanism":
+                texts[key] = self.focus_paragraph()
+                mechanism_done = True
+            elif kind == "background":
+                texts[key] = self.background_slot(ident)
+            elif kind == "caveats":
+                texts[key] = ""
+        return Slots(texts=texts)

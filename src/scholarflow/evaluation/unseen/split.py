@@ -8,6 +8,7 @@ where its tags are rarer so far (the four main classes weigh more), keeping the 
 halves' sizes within one of each other. Files are moved into place. The result only
 depends on the set of file names and their tags, so re-running it is a no-op.
 """
+
 import random
 import shutil
 import sys
@@ -35,9 +36,11 @@ def main(pools):
     size = Counter()
     plan = {}
     for n in names:
-        def cost(h):
+
+        def cost(h, n=n):
             other = HALVES[1 - HALVES.index(h)]
             return sum(MAIN.get(t, 1) * (count[h][t] - count[other][t]) for t in tags[n])
+
         open_halves = [h for h in HALVES if size[h] < cap]
         best = min(open_halves, key=lambda h: (cost(h), size[h], rng.random()))
         plan[n] = best
