@@ -287,6 +287,12 @@ def _writer_options(parser: argparse.ArgumentParser, *, stream: bool = True) -> 
         help="the server, e.g. http://localhost:11434/v1 (SCHOLARFLOW_LLM_BASE_URL)",
     )
     parser.add_argument("--llm-model", metavar="NAME", help="the model (SCHOLARFLOW_LLM_MODEL)")
+    parser.add_argument(
+        "--llm-deadline",
+        metavar="SECONDS",
+        help="the longest one LLM call may take, retries and waits included "
+        "(SCHOLARFLOW_LLM_DEADLINE, default 120)",
+    )
     if stream:
         parser.add_argument(
             "--stream",
@@ -302,25 +308,48 @@ def _settings(args: argparse.Namespace) -> Settings:
     overrides = {
         "llm_base_url": getattr(args, "llm_base_url", None),
         "llm_model": getattr(args, "llm_model", None),
+        "llm_deadline": getattr(args, "llm_deadline", None),
     }
     config = getattr(args, "config", None)
     return load_settings(overrides, config_path=Path(config) if config else None)
 
 
-def _writer(args: argparse.Namespace) -> Writer | str:
-    """The writer named by --writer; the LLM writer built from the settings (exit 4 if unset)."""
+class _LiveText:
+    """With --stream, the model's text on stderr as it arrives.
+
+    It remembers whether it left a line unfinished, so that what follows (the answer, or an
+    error the server caused mid-reply) starts on a line of its own.
+    """
+
+    def __init__(self) -> None:
+        self.mid_line = False
+
+    def __call__(self, piece: str) -> None:
+        sys.stderr.write(piece)
+        sys.stderr.flush()
+        self.mid_line = not piece.endswith("\n")
+
+    def end_line(self) -> None:
+        if self.mid_line:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+            self.mid_line = False
+
+
+def _live_text(args: argparse.Namespace) -> _LiveText | None:
+    return _LiveText() if args.writer == "llm" and getattr(args, "stream", False) else None
+
+
+def _writer(args: argparse.Namespace, live: _LiveText | None = None) -> Writer | str:
+    """The writer named by --writer; the LLM writer built from the settings (exit 4 if unset).
+
+    `live`, when given, streams the reply and shows it as it arrives.
+    """
     if args.writer != "llm":
         return args.writer
     from scholarflow.writers.llm import LLMWriter
 
-    def show(piece: str) -> None:
-        sys.stderr.write(piece)
-        sys.stderr.flush()
-
-    streaming = bool(getattr(args, "stream", False))
-    return LLMWriter.from_settings(
-        _settings(args), stream=streaming, on_delta=show if streaming else None
-    )
+    return LLMWriter.from_settings(_settings(args), stream=live is not None, on_delta=live)
 
 
 def _catalog_option(parser: argparse.ArgumentParser, default_note: str = "") -> None:
@@ -410,9 +439,12 @@ def _run_answer(args: argparse.Namespace) -> int:
 
     text, where = read_prompt(args.file)
     request = parse_prompt(text, where=where)
-    result = answer(request, writer=_writer(args))
-    if getattr(args, "stream", False):
-        sys.stderr.write("\n")
+    live = _live_text(args)
+    try:
+        result = answer(request, writer=_writer(args, live))
+    finally:
+        if live is not None:
+            live.end_line()
     write_output(render(result, args.format), args.output)
     return 0
 
@@ -453,9 +485,10 @@ def _run_ask(args: argparse.Namespace) -> int:
     from scholarflow.retrieval import CatalogCannotServe
 
     question = _question(args.question)
+    live = _live_text(args)
     with _open_store(args) as store:
         try:
-            result, hits = ask(question, _retriever(store), writer=_writer(args))
+            result, hits = ask(question, _retriever(store), writer=_writer(args, live))
         except CatalogCannotServe as refusal:
             if args.format == "json":
                 text = render_ask_json(None, refusal.hits, str(refusal))
@@ -463,6 +496,9 @@ def _run_ask(args: argparse.Namespace) -> int:
                 text = f"The catalog cannot answer this: {refusal}.\n"
             write_output(text, args.output)
             return 0
+        finally:
+            if live is not None:
+                live.end_line()
     text = render_ask_json(result, hits) if args.format == "json" else render(result, args.format)
     write_output(text, args.output)
     return 0

@@ -46,8 +46,11 @@ class LastCall:
     """What the writer sent and got back, kept for the log once the guard has ruled."""
 
     messages: list[dict[str, str]]
+    request: dict[str, Any] = field(default_factory=dict)
     result: ChatResult | None = None
     error: str = ""
+    attempts: int = 0
+    latency_s: float | None = None
     question: str = ""
     guard_actions: list[str] = field(default_factory=list)
 
@@ -195,6 +198,8 @@ class LLMWriter:
             model,
             api_key=key,
             timeout=settings.llm_timeout,
+            deadline=settings.llm_deadline,
+            max_reply_bytes=settings.llm_max_reply_bytes,
             max_retries=settings.llm_max_retries,
         )
         log = LLMLog(log_path(settings)) if settings.log_llm else None
@@ -211,7 +216,10 @@ class LLMWriter:
 
     def write(self, brief: Brief) -> Sections:
         messages = build_messages(brief)
-        self.last = LastCall(messages=messages, question=brief.question)
+        request = self.client.request_body(
+            messages, stream=self.stream, temperature=self.temperature, max_tokens=self.max_tokens
+        )
+        self.last = LastCall(messages=messages, request=request, question=brief.question)
         try:
             result = self.client.complete(
                 messages,
@@ -222,6 +230,9 @@ class LLMWriter:
             )
         except Exception as error:
             self.last.error = str(error)
+            # How far a failed call got (an LLMError says; anything else got nowhere).
+            self.last.attempts = getattr(error, "attempts", 0)
+            self.last.latency_s = getattr(error, "latency_s", None)
             self.record("error")
             raise
         self.last.result = result
@@ -234,25 +245,20 @@ class LLMWriter:
         from scholarflow.llm_log import LogRecord
 
         result = self.last.result
-        request: dict[str, Any] = {
-            "model": self.model,
-            "messages": self.last.messages,
-            "temperature": self.temperature,
-            "stream": self.stream,
-        }
+        latency_s = result.latency_s if result else self.last.latency_s
         self.log.record(
             LogRecord(
                 writer=self.name,
                 base_url=self.base_url,
                 model=self.model,
                 question=self.last.question,
-                request_json=json.dumps(request, ensure_ascii=False),
+                request_json=json.dumps(self.last.request, ensure_ascii=False),
                 response_text=result.text if result else "",
                 streamed=self.stream,
                 prompt_tokens=result.prompt_tokens if result else None,
                 completion_tokens=result.completion_tokens if result else None,
-                latency_ms=result.latency_s * 1000 if result else None,
-                attempts=result.attempts if result else 0,
+                latency_ms=latency_s * 1000 if latency_s is not None else None,
+                attempts=result.attempts if result else self.last.attempts,
                 outcome=outcome,
                 guard_actions=list(actions or []),
                 error=self.last.error,
