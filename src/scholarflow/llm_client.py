@@ -235,11 +235,18 @@ class ChatClient:
         result holds them joined. The call ends within `deadline` seconds, whatever the server.
         It runs its own event loop, so it cannot be called from a coroutine.
         """
-        if not messages:
-            raise ValueError("messages must not be empty")
         body = self.request_body(
             messages, stream=stream, temperature=temperature, max_tokens=max_tokens
         )
+        return self.send(body, on_delta=on_delta)
+
+    def send(
+        self, body: dict[str, Any], *, on_delta: Callable[[str], None] | None = None
+    ) -> ChatResult:
+        """Send a body made by `request_body` (so a caller can log exactly what was sent);
+        otherwise as `complete`."""
+        if not body.get("messages"):
+            raise ValueError("messages must not be empty")
         return asyncio.run(self._call(body, on_delta))
 
     # -- the call: attempts within one deadline ----------------------------------------------

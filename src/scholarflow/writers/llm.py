@@ -221,13 +221,7 @@ class LLMWriter:
         )
         self.last = LastCall(messages=messages, request=request, question=brief.question)
         try:
-            result = self.client.complete(
-                messages,
-                temperature=self.temperature,
-                max_tokens=self.max_tokens,
-                stream=self.stream,
-                on_delta=self.on_delta,
-            )
+            result = self.client.send(request, on_delta=self.on_delta)
         except Exception as error:
             self.last.error = str(error)
             # How far a failed call got (an LLMError says; anything else got nowhere).
