@@ -324,7 +324,7 @@ class ChatClient:
         if progress.current.answered:
             what = (
                 f"the LLM server at {self.base_url} was still sending its reply at {limit} "
-                f"({progress.current.received} bytes received{tries})"
+                f"({_count_of(progress.current.received, 'byte')} received{tries})"
             )
         else:
             what = f"no reply from the LLM server at {self.base_url} within {limit}{tries}"
@@ -656,6 +656,10 @@ async def _head(response: httpx.Response, limit: int) -> bytes:
         if len(raw) >= limit:
             break
     return bytes(raw)
+
+
+def _count_of(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def _seconds(value: float) -> str:
