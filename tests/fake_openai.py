@@ -13,23 +13,30 @@ vLLM, llama.cpp or OpenAI.
 
 Replies are consumed one per chat request; the last one repeats once the queue is empty.
 Requests rejected by validation or authentication consume no reply.
+
+Hostile servers are scripted the same way, each a field of `Reply`: `trickle` (one byte of the
+body every N seconds), `flood` (that many bytes of text, generated as they are sent),
+`stream_end` (a stream that ends without `[DONE]`, or stops mid-way), `drop` (the socket
+closed instead of the body finished), `invalid_utf8` (a 0xFF byte inside the text on the wire),
+and `status=429` with `headers={"Retry-After": ...}` for Retry-After chains.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import itertools
 import json
 import socket
 import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
 
 __all__ = ["FakeOpenAIServer", "ReceivedRequest", "Reply"]
 
@@ -37,6 +44,11 @@ CHAT_PATH = "/v1/chat/completions"
 MODELS_PATH = "/v1/models"
 ROLES = frozenset({"system", "user", "assistant"})
 _NOT_JSON = object()  # a request body that is missing or not JSON
+_FLOOD_PIECE = 1024  # characters of text per streamed chunk when flooding
+_FLOOD_BLOCK = 64 * 1024  # bytes per write of a flooded JSON body
+_BAD_BYTE_MARK = "\u2063BAD\u2063"  # replaced on the wire by a lone 0xFF byte
+
+StreamEnd = Literal["done", "no_done", "cut"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +59,14 @@ class Reply:
     default); `delay` sleeps before answering (a hang, cut short when the server stops);
     `raw_body` is sent as-is with status 200 (garbage JSON); `usage` None leaves usage out;
     `headers` are extra response headers (e.g. Retry-After on a 429).
+
+    Hostile behaviours: `trickle` sends the body one byte every `trickle` seconds (framing
+    included); `flood` replaces the content with that many bytes of text, produced as they
+    are written so the server itself holds little; `stream_end` is how a stream ends: "done"
+    (finish_reason, usage, `[DONE]`), "no_done" (finish_reason and usage, no `[DONE]`) or
+    "cut" (half the text, then nothing: no finish_reason, no `[DONE]`); `drop` closes the
+    socket instead of ending the HTTP body; `invalid_utf8` puts one 0xFF byte in the middle
+    of the text on the wire.
     """
 
     content: str = ""
@@ -60,6 +80,18 @@ class Reply:
     # request lists); and a server that refuses `response_format` with a 400, as some do.
     respond: Callable[[dict[str, Any]], str] | None = None
     rejects_response_format: bool = False
+    trickle: float = 0.0
+    flood: int = 0
+    stream_end: StreamEnd = "done"
+    drop: bool = False
+    invalid_utf8: bool = False
+
+    def wire_content(self) -> str:
+        """The text as scripted, with the 0xFF marker in its middle when asked for."""
+        if not self.invalid_utf8:
+            return self.content
+        middle = len(self.content) // 2
+        return self.content[:middle] + _BAD_BYTE_MARK + self.content[middle:]
 
 
 @dataclass(frozen=True)
@@ -166,13 +198,23 @@ def stream_chunks(model: str, reply: Reply, *, include_usage: bool) -> list[dict
         return {**base, "choices": [choice]}
 
     size = max(1, reply.chunk_size)
-    pieces = [reply.content[i : i + size] for i in range(0, len(reply.content), size)]
+    content = reply.wire_content()
+    pieces = [content[i : i + size] for i in range(0, len(content), size)]
+    if reply.stream_end == "cut":
+        pieces = pieces[: max(1, len(pieces) // 2)]
     chunks = [chunk({"role": "assistant", "content": ""})]
     chunks += [chunk({"content": piece}) for piece in pieces]
+    if reply.stream_end == "cut":
+        return chunks
     chunks.append(chunk({}, "stop"))
     if include_usage and reply.usage is not None:
         chunks.append({**base, "choices": [], "usage": _usage(reply.usage)})
     return chunks
+
+
+def _wire(payload: str) -> bytes:
+    """UTF-8, except that the invalid-UTF-8 marker becomes a lone 0xFF byte."""
+    return payload.encode().replace(_BAD_BYTE_MARK.encode(), b"\xff")
 
 
 def _usage(usage: tuple[int, int]) -> dict[str, int]:
@@ -263,39 +305,114 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_error(reply.status, message, reply.headers)
         elif reply.raw_body is not None:
             self._send_json(200, reply.raw_body, reply.headers)
+        elif reply.flood:
+            self._send_flood(body, reply)
         elif body.get("stream"):
             include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
-            self._send_stream(stream_chunks(body["model"], reply, include_usage=include_usage))
+            chunks = stream_chunks(body["model"], reply, include_usage=include_usage)
+            events = [f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n" for chunk in chunks]
+            if reply.stream_end == "done":
+                events.append("data: [DONE]\n\n")
+            self._send_stream((_wire(event) for event in events), reply)
         else:
-            payload = json.dumps(completion_object(body["model"], reply)).encode()
-            self._send_json(200, payload, reply.headers)
+            completion = completion_object(body["model"], reply)
+            completion["choices"][0]["message"]["content"] = reply.wire_content()
+            payload = _wire(json.dumps(completion, ensure_ascii=False))
+            self._send_json(200, payload, reply.headers, reply)
 
     def _send_error(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         self._send_json(status, error_body(message, _error_kind(status)), headers)
 
     def _send_json(
-        self, status: int, payload: bytes, headers: dict[str, str] | None = None
+        self,
+        status: int,
+        payload: bytes,
+        headers: dict[str, str] | None = None,
+        reply: Reply | None = None,
+    ) -> None:
+        self._send_json_parts(status, len(payload), [payload], headers, reply or Reply())
+
+    def _send_json_parts(
+        self,
+        status: int,
+        length: int,
+        parts: Iterable[bytes],
+        headers: dict[str, str] | None,
+        reply: Reply,
     ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
+        self.send_header("Content-Length", str(length))
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(payload)
+        sent = 0
+        for part in parts:
+            if reply.drop and sent + len(part) >= length // 2:
+                self._write(part[: length // 2 - sent], reply)
+                self._drop()
+                return
+            self._write(part, reply)
+            sent += len(part)
 
-    def _send_stream(self, chunks: list[dict[str, Any]]) -> None:
+    def _send_stream(self, events: Iterable[bytes], reply: Reply) -> None:
         """SSE over chunked transfer encoding, one HTTP chunk per event, as OpenAI sends it."""
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
         self.send_header("Cache-Control", "no-cache")
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
-        events = [f"data: {json.dumps(chunk)}\n\n".encode() for chunk in chunks]
-        for event in [*events, b"data: [DONE]\n\n"]:
-            self.wfile.write(b"%X\r\n%s\r\n" % (len(event), event))
+        for event in events:
+            if not self._write(b"%X\r\n%s\r\n" % (len(event), event), reply):
+                return
+        if reply.drop:
+            self._drop()
+            return
+        self._write(b"0\r\n\r\n", reply)
+
+    def _send_flood(self, body: dict[str, Any], reply: Reply) -> None:
+        """`reply.flood` bytes of text: one JSON completion, or a stream of 1 KiB chunks.
+
+        The text is produced while it is written, from one block reused for every write, so
+        the server's own memory stays small whatever the flood size; a test can then measure
+        what the client kept.
+        """
+        if body.get("stream"):
+            piece = "x" * _FLOOD_PIECE
+            flooded = Reply(piece, chunk_size=_FLOOD_PIECE, usage=None, stream_end="cut")
+            one = stream_chunks(body["model"], flooded, include_usage=False)[1]
+            event = f"data: {json.dumps(one)}\n\n".encode()
+            events = itertools.repeat(event, max(1, reply.flood // _FLOOD_PIECE))
+            self._send_stream(events, reply)
+            return
+        completion = completion_object(body["model"], Reply("\x00", usage=None))
+        head, tail = json.dumps(completion).encode().split(b"\\u0000")
+        block = b"x" * _FLOOD_BLOCK
+        full, rest = divmod(reply.flood, _FLOOD_BLOCK)
+        parts = itertools.chain([head], itertools.repeat(block, full), [block[:rest], tail])
+        length = len(head) + reply.flood + len(tail)
+        self._send_json_parts(200, length, parts, None, reply)
+
+    def _write(self, data: bytes, reply: Reply) -> bool:
+        """Send bytes, one at a time with pauses when trickling; False once the server stops."""
+        if not reply.trickle:
+            self.wfile.write(data)
             self.wfile.flush()
-        self.wfile.write(b"0\r\n\r\n")
+            return True
+        for index in range(len(data)):
+            self.wfile.write(data[index : index + 1])
+            self.wfile.flush()
+            if self.server.stopping.wait(reply.trickle):
+                self.close_connection = True
+                return False
+        return True
+
+    def _drop(self) -> None:
+        """Close the socket with the HTTP body unfinished, as a crashed server would."""
+        self.wfile.flush()
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
 
 
 class _Server(ThreadingHTTPServer):

@@ -6,10 +6,12 @@ the protocol as OpenAI's own client does, not as our own reading of it.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import time
-from collections.abc import Iterator
+import tracemalloc
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
@@ -39,7 +41,11 @@ def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
 def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """The pauses between attempts, recorded instead of slept."""
     recorded: list[float] = []
-    monkeypatch.setattr(llm_client, "_sleep", recorded.append)
+
+    async def record(seconds: float) -> None:
+        recorded.append(seconds)
+
+    monkeypatch.setattr(llm_client, "_sleep", record)
     return recorded
 
 
@@ -135,7 +141,7 @@ def test_500_then_success_takes_two_attempts(waits: list[float]) -> None:
 
 @pytest.mark.parametrize(("header", "value", "expected"), [
     ("Retry-After", "7", 7.0),
-    ("Retry-After", "3600", llm_client.MAX_WAIT_S),
+    ("Retry-After", "100", llm_client.MAX_WAIT_S),  # within the 120 s deadline
     ("retry-after-ms", "250", 0.25),
 ])  # fmt: skip
 def test_429_honours_retry_after(
@@ -278,13 +284,208 @@ def test_a_stream_cut_short_is_an_error() -> None:
         return httpx.Response(200, text=text, headers={"content-type": "text/event-stream"})
 
     client = ChatClient("http://llm.test/v1", "m", transport=httpx.MockTransport(handler))
-    with client, pytest.raises(LLMError, match="ended before it was complete"):
+    with client, pytest.raises(LLMError, match="stopped before the reply was complete"):
         client.complete(MESSAGES, stream=True)
 
 
 def test_a_base_url_that_is_not_http() -> None:
     with pytest.raises(LLMError, match="not an http"):
         ChatClient("localhost:11434/v1", "m")
+
+
+# -- bounds a bad server cannot move --------------------------------------------------------
+# The deadlines here are about a second; each bound asserted on elapsed time is several times
+# that, so a slow machine cannot fail them, while the behaviour before the deadline existed
+# (minutes, or for ever) always would.
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_trickling_server_is_cut_off_at_the_deadline(stream: bool) -> None:
+    # One byte every 0.2 s never trips the 60 s read timeout: only the deadline ends it.
+    with FakeOpenAIServer(Reply(TEXT, trickle=0.2)) as server:
+        client = ChatClient(server.base_url, "fake-model", deadline=1.0)
+        started = time.perf_counter()
+        with client, pytest.raises(LLMError) as caught:
+            client.complete(MESSAGES, stream=stream)
+        elapsed = time.perf_counter() - started
+    message = str(caught.value)
+    assert "still sending its reply at the 1 s deadline" in message
+    assert "--llm-deadline" in message and "\n" not in message
+    assert caught.value.attempts == 1 and caught.value.latency_s is not None
+    assert elapsed < 5.0
+
+
+def test_the_deadline_covers_a_hang_before_the_reply() -> None:
+    with FakeOpenAIServer(Reply(TEXT, delay=30.0)) as server:
+        client = ChatClient(server.base_url, "fake-model", deadline=0.5, timeout=60.0)
+        with client, pytest.raises(LLMError, match=r"no reply .* within the 0\.5 s deadline"):
+            client.complete(MESSAGES)
+
+
+def test_a_retry_after_longer_than_the_time_left_ends_the_call_at_once(
+    waits: list[float],
+) -> None:
+    with FakeOpenAIServer(Reply(status=429, headers={"Retry-After": "3600"})) as server:
+        with pytest.raises(LLMError) as caught:
+            chat(server)
+        assert len(server.chat_requests) == 1
+    message = str(caught.value)
+    assert "HTTP 429" in message and "asked to wait 3600 s" in message
+    assert "left of the 120 s deadline" in message
+    assert waits == []  # not a second was slept
+    assert caught.value.status == 429
+
+
+def test_a_retry_after_chain_stops_when_the_next_wait_would_pass_the_deadline() -> None:
+    # 0.3 s waits within a 1 s deadline: a few attempts, then a wait that would not fit.
+    chain = Reply(status=429, headers={"retry-after-ms": "300"})
+    with FakeOpenAIServer(chain) as server:
+        client = ChatClient(server.base_url, "fake-model", deadline=1.0, max_retries=10)
+        started = time.perf_counter()
+        with client, pytest.raises(LLMError) as caught:
+            client.complete(MESSAGES)
+        elapsed = time.perf_counter() - started
+        attempts = len(server.chat_requests)
+    assert "asked to wait 0.3 s" in str(caught.value)
+    assert 2 <= attempts <= 4 and caught.value.attempts == attempts
+    assert elapsed < 5.0
+
+
+def test_a_backoff_that_would_pass_the_deadline_is_not_started() -> None:
+    with FakeOpenAIServer(Reply(status=503)) as server:
+        client = ChatClient(
+            server.base_url, "fake-model", deadline=1.0, backoff=0.4, max_retries=10
+        )
+        with client, pytest.raises(LLMError) as caught:
+            client.complete(MESSAGES)
+        attempts = len(server.chat_requests)
+    # Waits of 0.4 and 0.8 s: the second would end past the 1 s deadline.
+    assert attempts == 2
+    message = str(caught.value)
+    assert "HTTP 503" in message and "gave up after 2 attempts" in message
+    assert "waiting 0.8 s more would pass the 1 s deadline" in message
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_flood_stops_at_the_size_cap_and_memory_stays_bounded(stream: bool) -> None:
+    cap = 256 * 1024
+    flood = 10 * 1024 * 1024
+    with FakeOpenAIServer(Reply(TEXT), Reply(flood=flood)) as server:
+        client = ChatClient(server.base_url, "fake-model", max_reply_bytes=cap)
+        # A first, ordinary call imports what the first call imports: not the client's keep.
+        assert client.complete(MESSAGES, stream=stream).text == TEXT
+        tracemalloc.start()
+        try:
+            with client, pytest.raises(LLMError) as caught:
+                client.complete(MESSAGES, stream=stream)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    message = str(caught.value)
+    assert "passed the 256 KiB size limit" in message and "llm_max_reply_bytes" in message
+    received = int(message.split("(")[1].split(" bytes received")[0])
+    assert cap < received <= cap + 128 * 1024  # it stopped reading at the cap
+    # Everything Python allocated meanwhile, the in-process server's threads included: the
+    # cap plus a fixed part (httpx's buffers, the event loop, the server: ~0.5 MiB measured),
+    # far below the 10 MB sent (the client before the cap existed peaked at 11 and 31 MB).
+    assert peak < cap + 1024 * 1024
+
+
+@pytest.mark.parametrize("drop", [False, True])
+def test_a_stream_with_finish_reason_but_no_done_is_complete(drop: bool) -> None:
+    pieces: list[str] = []
+    reply = Reply(TEXT, chunk_size=9, stream_end="no_done", drop=drop, usage=(3, 4))
+    with FakeOpenAIServer(reply) as server:
+        result = chat(server, stream=True, on_delta=pieces.append)
+    assert result.text == TEXT == "".join(pieces)
+    if not drop:  # the usage chunk came after finish_reason, before the clean end
+        assert (result.prompt_tokens, result.completion_tokens) == (3, 4)
+
+
+def test_a_finish_reason_then_silence_is_complete_at_the_deadline() -> None:
+    # The text and finish_reason arrive at once; the trickle is only the tail of the stream.
+    chunks = [
+        {"model": "m", "choices": [{"delta": {"content": TEXT}, "finish_reason": "stop"}]},
+    ]
+    head = "".join(f"data: {json.dumps(c)}\n\n" for c in chunks).encode()
+
+    async def body() -> AsyncIterator[bytes]:
+        yield head
+        await asyncio.sleep(30)  # no [DONE], no end: a server that forgot to close
+        yield b"data: [DONE]\n\n"
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=body(), headers={"content-type": "text/event-stream"})
+
+    transport = httpx.MockTransport(handler)
+    with ChatClient("http://llm.test/v1", "m", transport=transport, deadline=0.5) as client:
+        assert client.complete(MESSAGES, stream=True).text == TEXT
+
+
+@pytest.mark.parametrize(
+    ("drop", "expected"),
+    [(False, "stopped before the reply was complete"), (True, "broke mid-reply")],
+)
+def test_a_stream_that_stops_mid_way_is_an_error_that_says_so(drop: bool, expected: str) -> None:
+    pieces: list[str] = []
+    reply = Reply(TEXT, chunk_size=9, stream_end="cut", drop=drop)
+    with FakeOpenAIServer(reply) as server:
+        with pytest.raises(LLMError) as caught:
+            chat(server, stream=True, on_delta=pieces.append)
+        assert len(server.chat_requests) == 1  # text went out: a retry would repeat it
+    assert expected in str(caught.value)
+    assert pieces and "".join(pieces) != TEXT and TEXT.startswith("".join(pieces))
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_invalid_utf8_is_named_not_replaced(stream: bool) -> None:
+    pieces: list[str] = []
+    with FakeOpenAIServer(Reply(TEXT, chunk_size=200, invalid_utf8=True)) as server:
+        with pytest.raises(LLMError) as caught:
+            chat(server, stream=stream, on_delta=pieces.append)
+        assert len(server.chat_requests) == 1
+    message = str(caught.value)
+    assert "is not valid UTF-8 text (byte 0xff at byte " in message
+    assert "Traceback" not in message and "codec" not in message
+    assert not any("\ufffd" in piece for piece in pieces)
+
+
+def test_invalid_utf8_offset_counts_bytes_across_chunks() -> None:
+    # "é" split between two network chunks is fine; the 0xFF after it is reported where it is.
+    chunk = {"model": "m", "choices": [{"delta": {"content": "café"}, "finish_reason": None}]}
+    event = f"data: {json.dumps(chunk, ensure_ascii=False)}\r\n\r\n".encode()
+    split = event.index("é".encode()) + 1
+    parts = [event[:split], event[split:], b"data: \xff\n\n"]
+
+    async def body() -> AsyncIterator[bytes]:
+        for part in parts:
+            yield part
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=body(), headers={"content-type": "text/event-stream"})
+
+    pieces: list[str] = []
+    client = ChatClient("http://llm.test/v1", "m", transport=httpx.MockTransport(handler))
+    with client, pytest.raises(LLMError, match=rf"byte 0xff at byte {len(event) + 6} "):
+        client.complete(MESSAGES, stream=True, on_delta=pieces.append)
+    assert pieces == ["café"]
+
+
+def test_an_escaped_lone_surrogate_is_refused() -> None:
+    completion = {"choices": [{"message": {"content": "depth \ud800 map"}}]}
+    raw = json.dumps(completion).encode()  # JSON escapes it as \\ud800: valid JSON, not text
+    with FakeOpenAIServer(Reply(raw_body=raw)) as server, pytest.raises(LLMError) as caught:
+        chat(server)
+    assert "holds \\ud800, a lone surrogate" in str(caught.value)
+
+
+def test_sse_events_split_on_cr_lf_and_crlf_only() -> None:
+    events = llm_client._SSEEvents()
+    seen = events.feed("data: a\r")  # the CR may be half of a CRLF: held back
+    seen += events.feed("\n\r\ndata: b\u2028c\rdata: d\n\n: comment\n")
+    seen += events.feed("event: x\ndata: e")
+    seen += events.close()
+    assert seen == ["a", "b\u2028c\nd", "e"]
 
 
 # -- the server validates like a real one ----------------------------------------------------

@@ -64,6 +64,7 @@ def test_defaults_name_no_server_and_no_model():
     assert settings.llm_api_key is None
     assert (settings.llm_timeout, settings.llm_max_retries) == (60.0, 3)
     assert (settings.llm_temperature, settings.llm_max_tokens) == (0.2, None)
+    assert (settings.llm_deadline, settings.llm_max_reply_bytes) == (120.0, 2 * 1024 * 1024)
     assert settings.log_llm is True
     assert set(origins(settings).values()) == {"default"}
     assert shown(settings)["llm_base_url"] == "not set"
@@ -94,8 +95,11 @@ def test_environment_overrides_defaults(home: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("SCHOLARFLOW_LLM_MODEL", "llama3.1")
     monkeypatch.setenv("SCHOLARFLOW_LLM_TIMEOUT", "12.5")
     monkeypatch.setenv("SCHOLARFLOW_LLM_MAX_TOKENS", "800")
+    monkeypatch.setenv("SCHOLARFLOW_LLM_DEADLINE", "30")
+    monkeypatch.setenv("SCHOLARFLOW_LLM_MAX_REPLY_BYTES", "65536")
     monkeypatch.setenv("SCHOLARFLOW_LOG_LLM", "false")
     settings = load_settings()
+    assert (settings.llm_deadline, settings.llm_max_reply_bytes) == (30.0, 65536)
     assert settings.llm_base_url == "http://localhost:11434/v1"
     assert settings.llm_model == "llama3.1"
     assert settings.llm_timeout == 12.5
@@ -182,9 +186,11 @@ def test_precedence_flag_over_env_over_file_over_default(
         "llm_model": "env",
         "llm_api_key": "default",
         "llm_timeout": "config file",
+        "llm_deadline": "default",
         "llm_max_retries": "default",
         "llm_temperature": "default",
         "llm_max_tokens": "default",
+        "llm_max_reply_bytes": "default",
         "log_llm": "default",
     }
     assert [row.name for row in describe(settings)][:3] == ["home", "llm_base_url", "llm_model"]
@@ -255,6 +261,9 @@ def test_bad_env_value_is_one_line_naming_the_variable(home: Path, monkeypatch):
         ("llm_max_retries", 11, "less than or equal to 10"),
         ("llm_temperature", 2.5, "less than or equal to 2"),
         ("llm_max_tokens", 0, "greater than or equal to 1"),
+        ("llm_deadline", "-1", "greater than 0"),
+        ("llm_deadline", "soon", "valid number"),
+        ("llm_max_reply_bytes", 10, "greater than or equal to 1024"),
     ],
 )
 def test_bad_flag_value_names_the_setting(name: str, value: object, expected: str):

@@ -10,9 +10,9 @@ import argparse
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from scholarflow import __version__
 from scholarflow.errors import InputError, ScholarflowError
@@ -287,6 +287,12 @@ def _writer_options(parser: argparse.ArgumentParser, *, stream: bool = True) -> 
         help="the server, e.g. http://localhost:11434/v1 (SCHOLARFLOW_LLM_BASE_URL)",
     )
     parser.add_argument("--llm-model", metavar="NAME", help="the model (SCHOLARFLOW_LLM_MODEL)")
+    parser.add_argument(
+        "--llm-deadline",
+        metavar="SECONDS",
+        help="the longest one LLM call may take, retries and waits included "
+        "(SCHOLARFLOW_LLM_DEADLINE, default 120)",
+    )
     if stream:
         parser.add_argument(
             "--stream",
@@ -303,18 +309,55 @@ def _settings(args: argparse.Namespace) -> Settings:
     overrides = {
         "llm_base_url": getattr(args, "llm_base_url", None),
         "llm_model": getattr(args, "llm_model", None),
+        "llm_deadline": getattr(args, "llm_deadline", None),
     }
     config = getattr(args, "config", None)
     return load_settings(overrides, config_path=Path(config) if config else None)
 
 
-def _writer(args: argparse.Namespace) -> Writer | str:
-    """The writer named by --writer; the LLM writer built from the settings (exit 4 if unset)."""
+class _LiveText:
+    """With --stream, the screened answer as it is decided, part by part.
+
+    Only text that has passed the grounding screen is shown (engine.DocumentStream); the
+    model's raw text goes only to the log. It goes to stdout when stdout is where the Markdown
+    answer goes (the finished answer is then not printed twice), else to stderr. It remembers
+    whether it left a line unfinished, so that an error the server caused mid-reply starts on
+    a line of its own.
+    """
+
+    def __init__(self, target: TextIO) -> None:
+        self.target = target
+        self.mid_line = False
+
+    def __call__(self, piece: str) -> None:
+        self.target.write(piece)
+        self.target.flush()
+        self.mid_line = not piece.endswith("\n")
+
+    def end_line(self) -> None:
+        if self.mid_line:
+            self.target.write("\n")
+            self.target.flush()
+            self.mid_line = False
+
+
+def _live_text(args: argparse.Namespace) -> _LiveText | None:
+    if args.writer != "llm" or not getattr(args, "stream", False):
+        return None
+    to_stdout = args.format == "markdown" and not getattr(args, "output", None)
+    return _LiveText(sys.stdout if to_stdout else sys.stderr)
+
+
+def _writer(args: argparse.Namespace, live: _LiveText | None = None) -> Writer | str:
+    """The writer named by --writer; the LLM writer built from the settings (exit 4 if unset).
+
+    With `live`, the model streams its reply so that each slot is screened as it completes.
+    """
     if args.writer != "llm":
         return args.writer
     from scholarflow.writers.llm import LLMWriter
 
-    return LLMWriter.from_settings(_settings(args), stream=bool(getattr(args, "stream", False)))
+    return LLMWriter.from_settings(_settings(args), stream=live is not None)
 
 
 def _catalog_option(parser: argparse.ArgumentParser, default_note: str = "") -> None:
@@ -404,26 +447,15 @@ def _run_answer(args: argparse.Namespace) -> int:
 
     text, where = read_prompt(args.file)
     request = parse_prompt(text, where=where)
-    streamed = _stream_sink(args)
-    result = answer(request, writer=_writer(args), on_text=streamed)
-    if streamed is None or args.format != "markdown" or args.output:
+    live = _live_text(args)
+    try:
+        result = answer(request, writer=_writer(args, live), on_text=live)
+    finally:
+        if live is not None:
+            live.end_line()
+    if live is None or live.target is not sys.stdout:
         write_output(render(result, args.format), args.output)
     return 0
-
-
-def _stream_sink(args: argparse.Namespace) -> Callable[[str], None] | None:
-    """With --stream, the screened answer as it is decided: on stdout when stdout is where the
-    Markdown answer goes, else on stderr (the finished answer then goes where it was asked)."""
-    if not getattr(args, "stream", False):
-        return None
-    to_stdout = args.format == "markdown" and not args.output
-    target = sys.stdout if to_stdout else sys.stderr
-
-    def emit(piece: str) -> None:
-        target.write(piece)
-        target.flush()
-
-    return emit
 
 
 def _open_store(args: argparse.Namespace) -> SQLiteCatalogStore:
@@ -462,9 +494,12 @@ def _run_ask(args: argparse.Namespace) -> int:
     from scholarflow.retrieval import CatalogCannotServe
 
     question = _question(args.question)
+    live = _live_text(args)
     with _open_store(args) as store:
         try:
-            result, hits = ask(question, _retriever(store), writer=_writer(args))
+            result, hits = ask(
+                question, _retriever(store), writer=_writer(args, live), on_text=live
+            )
         except CatalogCannotServe as refusal:
             if args.format == "json":
                 text = render_ask_json(None, refusal.hits, str(refusal))
@@ -472,6 +507,11 @@ def _run_ask(args: argparse.Namespace) -> int:
                 text = f"The catalog cannot answer this: {refusal}.\n"
             write_output(text, args.output)
             return 0
+        finally:
+            if live is not None:
+                live.end_line()
+    if live is not None and live.target is sys.stdout:
+        return 0  # the Markdown answer has been printed as it was decided
     text = render_ask_json(result, hits) if args.format == "json" else render(result, args.format)
     write_output(text, args.output)
     return 0

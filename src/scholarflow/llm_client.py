@@ -6,30 +6,49 @@ one dependency fewer). What it adds over a bare POST is what a command-line user
 
 - every failure is an `LLMError` (exit 4) with one line that names the server and says what to
   do, never a traceback;
+- bounds a bad server cannot move: one `deadline` for the whole call (connecting, every byte
+  of the reply, every retry and every pause between them), and a cap on the bytes of a reply
+  (`max_reply_bytes`), past which reading stops, so memory stays bounded whatever is sent;
 - bounded retries, with exponential backoff or the server's `Retry-After`, for what is worth
-  retrying: HTTP 429, 5xx, and a connection reset before any text arrived;
-- streaming, with each piece of text handed to `on_delta` as it arrives.
+  retrying: HTTP 429, 5xx, and a connection reset before any text arrived; a retry whose pause
+  would pass the deadline is not started, and the message says so;
+- streaming, with each piece of text handed to `on_delta` as it arrives; a stream that sent a
+  `finish_reason` is complete even without the closing `data: [DONE]`;
+- text that is what the server sent: bytes that are not UTF-8 end the call with a message
+  saying so, never silently replaced by U+FFFD.
 
 What is *not* retried, and why:
 
 - a hang (no byte within `timeout` seconds): the wait the user already sat through would
   double and a stuck or overloaded server rarely recovers within it; the message says to raise
-  the timeout instead, so the time a call can take stays about `timeout`;
+  the timeout instead;
 - connection refused: nothing is listening, so waiting cannot help; the user should start the
   server or fix `--llm-base-url`;
 - other 4xx: the request itself is wrong (key, model name, URL) and would fail again;
-- a reset after streamed text was passed to `on_delta`: a retry would repeat that text.
+- a reset after streamed text was passed to `on_delta`: a retry would repeat that text;
+- a reply over the size cap, or not UTF-8: the same request would most likely get it again.
+
+Why asyncio under a synchronous `complete`: httpx's timeouts are per operation (connecting,
+each read), so a server sending one byte just inside the read timeout can hold a synchronous
+call for as long as it likes. A deadline over everything needs cancellation, which
+`asyncio.timeout` gives exactly, with httpx's AsyncClient, instead of a hand-written watchdog
+thread closing sockets. `complete` runs its own event loop, so call it from synchronous code
+(a thread with no running loop), as every caller does today.
 
 The API key is sent only as the Authorization header; it never appears in a message or repr.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import ssl
+import codecs
 import email.utils
 import json
 import math
-import time
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
@@ -42,18 +61,31 @@ from scholarflow.errors import ConfigurationError
 __all__ = ["ChatClient", "ChatResult", "LLMError"]
 
 API_KEY_SETTING = "SCHOLARFLOW_LLM_API_KEY"
+DEADLINE_HINT = "raise --llm-deadline (SCHOLARFLOW_LLM_DEADLINE)"
+REPLY_CAP_HINT = "set llm_max_tokens so the model stops sooner, or raise llm_max_reply_bytes"
+DEFAULT_DEADLINE_S = 120.0
+# A streamed reply carries ~220 bytes per token (one `data:` event of chunk JSON: OpenAI's
+# documented chunk and the test server's both measure 221-230 bytes for a one-word token), so
+# this is about 9,000 streamed tokens, and far more not streamed.
+DEFAULT_MAX_REPLY_BYTES = 2 * 1024 * 1024
 MAX_WAIT_S = 30.0  # the longest pause between attempts, whatever Retry-After asks for
 _MAX_DETAIL = 200  # characters of a server's error message quoted in ours
-_sleep = time.sleep  # module-level so tests can observe the waits without slowing down
+_ERROR_BODY_BYTES = 16 * 1024  # read of an error reply: enough for its message, no more
+_sleep = asyncio.sleep  # module-level so tests can observe the waits without slowing down
 
 
 class LLMError(ConfigurationError):
-    """The LLM server could not give an answer; the message names it and what to do (exit 4)."""
+    """The LLM server could not give an answer; the message names it and what to do (exit 4).
+
+    `attempts` and `latency_s` say how far the call got (for the log), when a call was made.
+    """
 
     def __init__(self, message: str, *, status: int | None = None, empty: bool = False) -> None:
         super().__init__(message)
         self.status = status
         self.empty = empty  # the server answered, with no text: a degenerate reply
+        self.attempts: int = 0
+        self.latency_s: float | None = None
 
 
 @dataclass(frozen=True)
@@ -85,7 +117,11 @@ class _Transient(Exception):
 
 @dataclass
 class _Collected:
-    """What one attempt gathered: kept outside the parser so a failure can see what was sent."""
+    """What one attempt gathered: kept outside the parser so a failure can see what was sent.
+
+    `answered` is set once a success status arrived; `received` counts the reply's bytes
+    after it, checked against the cap as they arrive.
+    """
 
     pieces: list[str] = field(default_factory=list)
     model: str | None = None
@@ -93,10 +129,24 @@ class _Collected:
     completion_tokens: int | None = None
     finish_reason: str | None = None
     done: bool = False
+    answered: bool = False
+    received: int = 0
+
+
+@dataclass
+class _Progress:
+    """How far a call got; read when the deadline cancels it mid-flight."""
+
+    attempts: int = 0
+    current: _Collected = field(default_factory=_Collected)
 
 
 class ChatClient:
-    """A chat-completions client for one server and one model. Use it as a context manager."""
+    """A chat-completions client for one server and one model.
+
+    Each call opens and closes its own connections, so there is nothing to release between
+    calls; it is still a context manager, so that callers need not know that.
+    """
 
     def __init__(
         self,
@@ -105,32 +155,41 @@ class ChatClient:
         *,
         api_key: str | None = None,
         timeout: float = 60.0,
+        deadline: float = DEFAULT_DEADLINE_S,
+        max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES,
         max_retries: int = 3,
         backoff: float = 0.5,
-        transport: httpx.BaseTransport | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.base_url = _check_base_url(base_url)
         if not model or not model.strip():
             raise LLMError("no LLM model name given: set the model the server should run")
-        if not timeout > 0 or max_retries < 0 or backoff < 0:
+        if not (timeout > 0 and deadline > 0 and max_reply_bytes > 0):
             raise LLMError(
-                f"bad LLM client settings: timeout must be > 0 (got {timeout}), retries and "
-                f"backoff >= 0 (got {max_retries}, {backoff})"
+                f"bad LLM client settings: timeout, deadline and reply size must be > 0 "
+                f"(got {timeout}, {deadline}, {max_reply_bytes})"
+            )
+        if max_retries < 0 or backoff < 0:
+            raise LLMError(
+                f"bad LLM client settings: retries and backoff must be >= 0 "
+                f"(got {max_retries}, {backoff})"
             )
         self.model = model
         self.timeout = float(timeout)
+        self.deadline = float(deadline)
+        self.max_reply_bytes = int(max_reply_bytes)
         self.max_retries = max_retries
         self.backoff = backoff
         self.endpoint = f"{self.base_url}/chat/completions"
-        headers = {"Accept": "application/json, text/event-stream"}
+        # identity: a compressed reply could grow past the size cap inside one decoded chunk.
+        self._headers = {
+            "Accept": "application/json, text/event-stream",
+            "Accept-Encoding": "identity",
+        }
         if api_key:
-            headers["Authorization"] = f"Bearer {api_key}"
+            self._headers["Authorization"] = f"Bearer {api_key}"
         self._has_key = bool(api_key)
-        self._http = httpx.Client(
-            headers=headers,
-            timeout=httpx.Timeout(self.timeout, connect=min(10.0, self.timeout)),
-            transport=transport,
-        )
+        self._transport = transport
 
     def __repr__(self) -> str:
         return f"ChatClient(base_url={self.base_url!r}, model={self.model!r})"
@@ -147,8 +206,22 @@ class ChatClient:
         self.close()
 
     def close(self) -> None:
-        """Close pooled connections (keep-alive sockets to the server)."""
-        self._http.close()
+        """Nothing to close: connections live only as long as one call."""
+
+    def request_body(
+        self, messages: list[dict[str, str]], *, stream: bool = False, **options: Any
+    ) -> dict[str, Any]:
+        """The JSON body of one chat request, exactly as it is sent.
+
+        `options` are chat-completions parameters (temperature, max_tokens, response_format…);
+        one that is None is left out, as the official client leaves out what is not given.
+        """
+        body: dict[str, Any] = {"model": self.model, "messages": messages, "stream": stream}
+        body.update({name: value for name, value in options.items() if value is not None})
+        if stream:
+            # Without this, servers send no token counts when streaming.
+            body["stream_options"] = {"include_usage": True}
+        return body
 
     def complete(
         self,
@@ -158,86 +231,143 @@ class ChatClient:
         max_tokens: int | None = None,
         stream: bool = False,
         on_delta: Callable[[str], None] | None = None,
-        response_format: dict[str, Any] | None = None,
     ) -> ChatResult:
         """Send one chat and return the reply; raise LLMError with a clear line if none came.
 
         With `stream`, `on_delta` receives each non-empty piece of text as it arrives, and the
-        result holds them joined. `response_format` is sent as given (a JSON schema, say).
+        result holds them joined. The call ends within `deadline` seconds, whatever the server.
+        It runs its own event loop, so it cannot be called from a coroutine.
         """
-        if not messages:
+        body = self.request_body(
+            messages, stream=stream, temperature=temperature, max_tokens=max_tokens
+        )
+        return self.send(body, on_delta=on_delta)
+
+    def send(
+        self, body: dict[str, Any], *, on_delta: Callable[[str], None] | None = None
+    ) -> ChatResult:
+        """Send a body made by `request_body` (so a caller can log exactly what was sent);
+        otherwise as `complete`."""
+        if not body.get("messages"):
             raise ValueError("messages must not be empty")
-        body = self._body(messages, temperature, max_tokens, stream)
-        if response_format is not None:
-            body["response_format"] = response_format
-        started = time.perf_counter()
-        attempt = 0
-        while True:
-            attempt += 1
+        return asyncio.run(self._call(body, on_delta))
+
+    # -- the call: attempts within one deadline ----------------------------------------------
+
+    async def _call(
+        self, body: dict[str, Any], on_delta: Callable[[str], None] | None
+    ) -> ChatResult:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        ends = started + self.deadline
+        progress = _Progress()
+        scope = asyncio.timeout_at(ends)
+        try:
             try:
-                collected = self._attempt(body, stream, on_delta)
-            except _Transient as failure:
-                if attempt > self.max_retries:
-                    tries = f"{attempt} attempts" if attempt > 1 else "1 attempt"
-                    raise LLMError(
-                        f"{failure.describe}; gave up after {tries}, try again later",
-                        status=failure.status,
-                    ) from None
-                _sleep(self._wait(attempt, failure.retry_after))
-                continue
-            return self._result(collected, started, attempt)
+                async with scope, self._http() as http:
+                    while True:
+                        progress.attempts += 1
+                        progress.current = _Collected()
+                        try:
+                            await self._attempt(http, body, on_delta, progress.current)
+                        except _Transient as failure:
+                            left = ends - loop.time()
+                            await _sleep(self._pause(failure, progress.attempts, left))
+                            continue
+                        break
+            except TimeoutError:
+                if not scope.expired():
+                    raise
+                if not (progress.current.done or progress.current.finish_reason):
+                    raise self._past_deadline(progress) from None
+                # The reply was complete; only the closing [DONE] or usage was still awaited.
+            return self._result(progress.current, loop.time() - started, progress.attempts)
+        except LLMError as error:
+            error.attempts = progress.attempts
+            error.latency_s = loop.time() - started
+            raise
+
+    def _http(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
+            headers=self._headers,
+            timeout=httpx.Timeout(self.timeout, connect=min(10.0, self.timeout)),
+            transport=self._transport,
+            verify=_tls_context(),
+        )
+
+    def _pause(self, failure: _Transient, attempts: int, left: float) -> float:
+        """Seconds before the next attempt, or LLMError when there should be none."""
+        tries = f"{attempts} attempts" if attempts > 1 else "1 attempt"
+        if attempts > self.max_retries:
+            raise LLMError(
+                f"{failure.describe}; gave up after {tries}, try again later",
+                status=failure.status,
+            )
+        asked = failure.retry_after
+        if asked is not None and asked >= left:
+            raise LLMError(
+                f"{failure.describe} and asked to wait {_seconds(asked)} before trying again, "
+                f"more than the {_seconds(left)} left of the {_seconds(self.deadline)} deadline; "
+                f"try again later or {DEADLINE_HINT}",
+                status=failure.status,
+            )
+        wait = min(asked if asked is not None else self.backoff * 2 ** (attempts - 1), MAX_WAIT_S)
+        if wait >= left:
+            raise LLMError(
+                f"{failure.describe}; gave up after {tries}, as waiting {_seconds(wait)} more "
+                f"would pass the {_seconds(self.deadline)} deadline; try again later or "
+                f"{DEADLINE_HINT}",
+                status=failure.status,
+            )
+        return wait
+
+    def _past_deadline(self, progress: _Progress) -> LLMError:
+        """The deadline passed mid-attempt: say whether anything had arrived."""
+        limit = f"the {_seconds(self.deadline)} deadline"
+        tries = f", attempt {progress.attempts}" if progress.attempts > 1 else ""
+        if progress.current.answered:
+            what = (
+                f"the LLM server at {self.base_url} was still sending its reply at {limit} "
+                f"({_count_of(progress.current.received, 'byte')} received{tries})"
+            )
+        else:
+            what = f"no reply from the LLM server at {self.base_url} within {limit}{tries}"
+        return LLMError(f"{what}; the server is stuck or too slow: {DEADLINE_HINT}")
 
     # -- one attempt -------------------------------------------------------------------------
 
-    def _body(
+    async def _attempt(
         self,
-        messages: list[dict[str, str]],
-        temperature: float,
-        max_tokens: int | None,
-        stream: bool,
-    ) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "model": self.model,
-            "messages": messages,
-            "temperature": temperature,
-            "stream": stream,
-        }
-        if max_tokens is not None:
-            body["max_tokens"] = max_tokens
-        if stream:
-            # Without this, servers send no token counts when streaming.
-            body["stream_options"] = {"include_usage": True}
-        return body
-
-    def _attempt(
-        self, body: dict[str, Any], stream: bool, on_delta: Callable[[str], None] | None
-    ) -> _Collected:
+        http: httpx.AsyncClient,
+        body: dict[str, Any],
+        on_delta: Callable[[str], None] | None,
+        collected: _Collected,
+    ) -> None:
         """One HTTP request; transport failures become LLMError or _Transient."""
-        collected = _Collected()
         try:
-            if stream:
-                with self._http.stream("POST", self.endpoint, json=body) as response:
-                    self._check_status(response)
-                    self._read_stream(response, collected, on_delta)
-            else:
-                response = self._http.post(self.endpoint, json=body)
-                self._check_status(response)
-                self._read_completion(response, collected)
+            async with http.stream("POST", self.endpoint, json=body) as response:
+                await self._check_status(response)
+                collected.answered = True
+                if body.get("stream"):
+                    await self._read_stream(response, collected, on_delta)
+                else:
+                    await self._read_completion(response, collected)
         except httpx.ConnectTimeout:
             reason = f"no connection within {min(10.0, self.timeout):g} s"
             raise self._unreachable(reason, maybe_down=True) from None
         except httpx.TimeoutException:
-            raise self._hung(collected) from None  # not retried: see the module docstring
+            if collected.finish_reason is None:
+                raise self._hung(collected) from None  # not retried: see the module docstring
         except httpx.ConnectError as exc:
             reason = _connect_reason(exc)
             raise self._unreachable(reason, maybe_down=reason == "connection refused") from exc
         except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError) as exc:
-            raise self._broken(exc, collected) from exc
+            if collected.finish_reason is None:
+                raise self._broken(exc, collected) from exc
         except httpx.TransportError as exc:
             raise LLMError(
                 f"the request to the LLM server at {self.base_url} failed: {_one_line(str(exc))}"
             ) from exc
-        return collected
 
     def _hung(self, collected: _Collected) -> LLMError:
         """No byte for `timeout` seconds, before the reply or in the middle of a stream."""
@@ -270,20 +400,14 @@ class ChatClient:
             retry_after=None,
         )
 
-    def _wait(self, attempt: int, retry_after: float | None) -> float:
-        """Seconds before the next attempt: the server's wish if it said, else exponential."""
-        wait = retry_after if retry_after is not None else self.backoff * 2 ** (attempt - 1)
-        return min(wait, MAX_WAIT_S)
-
     # -- status ------------------------------------------------------------------------------
 
-    def _check_status(self, response: httpx.Response) -> None:
+    async def _check_status(self, response: httpx.Response) -> None:
         """Raise for any status but 200-299: _Transient for 429/5xx, LLMError for the rest."""
         if response.is_success:
             return
-        response.read()  # a streamed error body is small; its message is what the user needs
         status = response.status_code
-        detail = _server_message(response)
+        detail = _server_message(await _head(response, _ERROR_BODY_BYTES))
         shown = f"HTTP {status}: {detail}" if detail else f"HTTP {status}"
         if status == 429 or status >= 500:
             raise _Transient(
@@ -311,37 +435,75 @@ class ChatClient:
 
     # -- reading replies ---------------------------------------------------------------------
 
-    def _read_completion(self, response: httpx.Response, collected: _Collected) -> None:
+    def _count(self, chunk: bytes, collected: _Collected) -> None:
+        """Add a chunk to the bytes received; past the cap, stop reading (not retried)."""
+        collected.received += len(chunk)
+        if collected.received > self.max_reply_bytes:
+            raise LLMError(
+                f"the reply from the LLM server at {self.base_url} passed the "
+                f"{_size(self.max_reply_bytes)} size limit and was cut off there "
+                f"({collected.received} bytes received); {REPLY_CAP_HINT}"
+            )
+
+    async def _read_completion(self, response: httpx.Response, collected: _Collected) -> None:
         """A non-streamed `chat.completion`: choices[0].message.content and usage."""
-        payload = self._json(response.content)
+        raw = bytearray()
+        async for chunk in response.aiter_bytes():
+            self._count(chunk, collected)
+            raw += chunk
+        payload = self._json(self._utf8(bytes(raw)))
         choice = _first_choice(payload)
         message = choice.get("message") if choice is not None else None
         content = message.get("content") if isinstance(message, dict) else None
         if not isinstance(message, dict) or not isinstance(content, str | None):
             raise self._not_chat("no choices[0].message.content")
-        collected.pieces.append(content or "")
+        collected.pieces.append(self._text(content or ""))
         collected.finish_reason = choice.get("finish_reason") if choice else None
         _take_meta(payload, collected)
         collected.done = True
 
-    def _read_stream(
+    async def _read_stream(
         self,
         response: httpx.Response,
         collected: _Collected,
         on_delta: Callable[[str], None] | None,
     ) -> None:
-        """SSE chunks until [DONE]; a server that ignored `stream` and sent JSON also works."""
+        """SSE chunks until [DONE] or the end; a server that ignored `stream` and sent JSON
+        also works."""
         if "json" in response.headers.get("content-type", ""):
-            response.read()
-            self._read_completion(response, collected)
+            await self._read_completion(response, collected)
             if on_delta is not None and collected.pieces[0]:
                 on_delta(collected.pieces[0])
             return
-        for data in _sse_data(response.iter_lines()):
+        decoder = codecs.getincrementaldecoder("utf-8")()  # strict: see _utf8
+        events = _SSEEvents()
+        async for chunk in response.aiter_bytes():
+            self._count(chunk, collected)
+            try:
+                text = decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                raise self._not_utf8(error, collected) from None
+            if self._take_events(events.feed(text), collected, on_delta):
+                return
+        try:
+            text = decoder.decode(b"", final=True)
+        except UnicodeDecodeError as error:
+            raise self._not_utf8(error, collected) from None
+        self._take_events([*events.feed(text), *events.close()], collected, on_delta)
+
+    def _take_events(
+        self,
+        events: list[str],
+        collected: _Collected,
+        on_delta: Callable[[str], None] | None,
+    ) -> bool:
+        """Take the data of complete SSE events; True once `[DONE]` arrived."""
+        for data in events:
             if data.strip() == "[DONE]":
                 collected.done = True
-                return
-            self._take_chunk(self._json(data.encode()), collected, on_delta)
+                return True
+            self._take_chunk(self._json(data), collected, on_delta)
+        return False
 
     def _take_chunk(
         self, chunk: Any, collected: _Collected, on_delta: Callable[[str], None] | None
@@ -360,16 +522,50 @@ class ChatClient:
         if choice.get("finish_reason"):
             collected.finish_reason = choice["finish_reason"]
         if isinstance(piece, str) and piece:
-            collected.pieces.append(piece)
+            collected.pieces.append(self._text(piece))
             if on_delta is not None:
                 on_delta(piece)
 
-    def _json(self, raw: bytes) -> Any:
+    def _utf8(self, raw: bytes) -> str:
+        """The reply as text. Strict, because a replacement character would pass a corrupted
+        reply off as text: the protocol is UTF-8, so anything else is the server's fault."""
         try:
-            return json.loads(raw)
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise self._not_utf8(error, None) from None
+
+    def _not_utf8(self, error: UnicodeDecodeError, collected: _Collected | None) -> LLMError:
+        """Name the first bad byte and where it is, counted from the start of the reply."""
+        bad = error.object[error.start : error.start + 1].hex()
+        # An incremental decoder's error holds only what it still had buffered: the bytes
+        # received so far end where that buffer ends.
+        end = collected.received if collected is not None else len(error.object)
+        where = end - len(error.object) + error.start
+        return LLMError(
+            f"the reply from the LLM server at {self.base_url} is not valid UTF-8 text "
+            f"(byte 0x{bad} at byte {where} of the reply), so none of it was used; "
+            "check the server and the model's output"
+        )
+
+    def _text(self, text: str) -> str:
+        """Text decoded from JSON, refused if it holds an escaped lone surrogate (`\\ud800`):
+        that is not text, and would break the answer when it is printed."""
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            code = f"\\u{ord(text[error.start]):04x}"
+            raise LLMError(
+                f"the reply from the LLM server at {self.base_url} holds {code}, a lone "
+                "surrogate that is not text, so none of it was used; check the server and "
+                "the model's output"
+            ) from None
+        return text
+
+    def _json(self, text: str) -> Any:
+        try:
+            return json.loads(text)
         except ValueError:
-            start = _one_line(raw[:60].decode("utf-8", "replace"))
-            raise self._not_chat(f"it starts {start!r}") from None
+            raise self._not_chat(f"it starts {_one_line(text[:60])!r}") from None
 
     def _not_chat(self, detail: str) -> LLMError:
         return LLMError(
@@ -377,14 +573,15 @@ class ChatClient:
             f"({detail}); is --llm-base-url the API root, usually ending in /v1?"
         )
 
-    def _result(self, collected: _Collected, started: float, attempts: int) -> ChatResult:
+    def _result(self, collected: _Collected, latency_s: float, attempts: int) -> ChatResult:
         """Check the reply is complete and has text, then package it."""
+        text = "".join(collected.pieces)
         if not collected.done and collected.finish_reason is None:
             raise LLMError(
-                f"the reply from the LLM server at {self.base_url} ended before it was complete; "
+                f"the stream from the LLM server at {self.base_url} stopped before the reply "
+                f"was complete (no finish_reason and no [DONE], after {len(text)} characters); "
                 "try again"
             )
-        text = "".join(collected.pieces)
         if not text.strip():
             hint = (
                 "raise max_tokens"
@@ -401,9 +598,93 @@ class ChatClient:
             model=collected.model or self.model,
             prompt_tokens=collected.prompt_tokens,
             completion_tokens=collected.completion_tokens,
-            latency_s=time.perf_counter() - started,
+            latency_s=latency_s,
             attempts=attempts,
         )
+
+
+class _SSEEvents:
+    """Server-sent events from text that arrives in arbitrary pieces: the data of each event.
+
+    Hand-written because httpx's line iterator decodes with U+FFFD replacement (and the
+    httpx-sse package reads through it), while a reply must be decoded strictly; what is left
+    is splitting on CR, LF or CRLF (an event stream's only line ends: `str.splitlines` would
+    also split on U+2028 inside a JSON string) and the SSE field rules: comments and fields
+    other than `data` are skipped, and the `data` lines of one event are joined with newlines.
+    The buffer holds at most one unfinished line, which the reply size cap bounds.
+    """
+
+    _LINE_END = re.compile(r"\r\n|\r|\n")
+
+    def __init__(self) -> None:
+        self._buffer = ""
+        self._data: list[str] = []
+
+    def feed(self, text: str) -> list[str]:
+        """The events that `text` completes."""
+        self._buffer += text
+        events: list[str] = []
+        start = 0
+        for match in self._LINE_END.finditer(self._buffer):
+            if match.group() == "\r" and match.end() == len(self._buffer):
+                break  # maybe the first half of a CRLF split between pieces
+            self._line(self._buffer[start : match.start()], events)
+            start = match.end()
+        self._buffer = self._buffer[start:]
+        return events
+
+    def close(self) -> list[str]:
+        """At the end of the stream: an unfinished last event still counts."""
+        events: list[str] = []
+        if self._buffer:
+            self._line(self._buffer, events)
+            self._buffer = ""
+        self._line("", events)
+        return events
+
+    def _line(self, line: str, events: list[str]) -> None:
+        if not line:
+            if self._data:
+                events.append("\n".join(self._data))
+                self._data = []
+            return
+        name, _, value = line.partition(":")
+        if name == "data":
+            self._data.append(value.removeprefix(" "))
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """One TLS context per process: reading the system's certificates takes ~80 ms, and a
+    client is made per call (a batch or a server makes many)."""
+    return ssl.create_default_context()
+
+
+async def _head(response: httpx.Response, limit: int) -> bytes:
+    """At most `limit` bytes of a body: an error reply is read for its message only."""
+    raw = bytearray()
+    async for chunk in response.aiter_bytes():
+        raw += chunk[: limit - len(raw)]
+        if len(raw) >= limit:
+            break
+    return bytes(raw)
+
+
+def _count_of(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def _seconds(value: float) -> str:
+    """120 s, 2.5 s, 0.49 s: no more digits than a reader needs."""
+    return f"{value:.0f} s" if value >= 10 else f"{value:.2g} s"
+
+
+def _size(count: int) -> str:
+    """Bytes as a person would write them: 2 MiB, 256 KiB, 1000 bytes."""
+    for unit, size in (("MiB", 1024 * 1024), ("KiB", 1024)):
+        if count >= size and count % size == 0:
+            return f"{count // size} {unit}"
+    return f"{count} bytes"
 
 
 # -- helpers that need no client -------------------------------------------------------------
@@ -418,23 +699,6 @@ def _check_base_url(base_url: str) -> str:
             "(e.g. http://localhost:11434/v1); check --llm-base-url"
         )
     return url
-
-
-def _sse_data(lines: Iterator[str]) -> Iterator[str]:
-    """The data of each server-sent event: comments, `event:` and other fields are skipped,
-    and the `data:` lines of one event are joined with newlines, as the SSE spec says."""
-    data: list[str] = []
-    for line in lines:
-        if not line:
-            if data:
-                yield "\n".join(data)
-                data = []
-            continue
-        name, _, value = line.partition(":")
-        if name == "data":
-            data.append(value.removeprefix(" "))
-    if data:
-        yield "\n".join(data)
 
 
 def _first_choice(payload: Any) -> dict[str, Any] | None:
@@ -458,13 +722,15 @@ def _int_or_none(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _server_message(response: httpx.Response) -> str:
-    """The server's own words about an error, from whichever envelope it uses."""
+def _server_message(raw: bytes) -> str:
+    """The server's own words about an error, from whichever envelope it uses. Only quoted in
+    our message, so bytes that are not UTF-8 are replaced rather than refused."""
+    text = raw.decode("utf-8", "replace")
     try:
-        payload = response.json()
+        payload = json.loads(text)
     except ValueError:
-        return _one_line(response.text)
-    return _error_detail(payload) or _one_line(response.text)
+        return _one_line(text)
+    return _error_detail(payload) or _one_line(text)
 
 
 def _error_detail(payload: Any) -> str:

@@ -84,7 +84,15 @@ class _SettingsFields(BaseModel):
     )
     llm_model: str | None = Field(default=None, description="the model the server should run")
     llm_api_key: SecretStr | None = Field(default=None, description="sent as a bearer token")
-    llm_timeout: float = Field(default=60.0, gt=0, allow_inf_nan=False, description="seconds")
+    llm_timeout: float = Field(
+        default=60.0, gt=0, allow_inf_nan=False, description="seconds without a byte"
+    )
+    llm_deadline: float = Field(
+        default=120.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="seconds for a whole LLM call: connecting, the reply, retries and waits",
+    )
     llm_max_retries: int = Field(default=3, ge=0, le=10)
     llm_temperature: float = Field(default=0.2, ge=0, le=2, allow_inf_nan=False)
     llm_max_tokens: int | None = Field(default=None, ge=1)
@@ -92,6 +100,11 @@ class _SettingsFields(BaseModel):
         default="auto",
         description="how the model returns the answer's slots: auto (JSON schema, else tagged "
         "text when the server refuses it), json_schema, json (JSON mode) or text (tagged)",
+    )
+    llm_max_reply_bytes: int = Field(
+        default=2 * 1024 * 1024,
+        ge=1024,
+        description="bytes of one reply (streamed ones carry ~220 bytes per token)",
     )
     log_llm: bool = Field(default=True, description="record every LLM call in <home>/logs.db")
 

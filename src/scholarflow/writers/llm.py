@@ -108,8 +108,11 @@ class LastCall:
     """What the writer sent and got back, kept for the log once the screen has ruled."""
 
     messages: list[dict[str, str]]
+    request: dict[str, Any] = field(default_factory=dict)
     result: ChatResult | None = None
     error: str = ""
+    attempts: int = 0
+    latency_s: float | None = None
     question: str = ""
     guard_actions: list[str] = field(default_factory=list)
     mode: str = "json"
@@ -450,6 +453,8 @@ class LLMWriter:
             model,
             api_key=key,
             timeout=settings.llm_timeout,
+            deadline=settings.llm_deadline,
+            max_reply_bytes=settings.llm_max_reply_bytes,
             max_retries=settings.llm_max_retries,
         )
         log = LLMLog(log_path(settings)) if settings.log_llm else None
@@ -491,7 +496,17 @@ class LLMWriter:
         from scholarflow.llm_client import LLMError
 
         messages = build_messages(brief, mode="text" if mode == "text" else "json")
-        self.last = LastCall(messages=messages, question=brief.question, mode=mode)
+        formats = {"json_schema": response_format(), "json": {"type": "json_object"}}
+        request = self.client.request_body(
+            messages,
+            stream=self.stream,
+            temperature=self.temperature,
+            max_tokens=self.max_tokens,
+            response_format=formats.get(mode),
+        )
+        self.last = LastCall(
+            messages=messages, request=request, question=brief.question, mode=mode
+        )
         found: dict[str, str] = {}
 
         def keep(key: str, value: str) -> None:
@@ -500,30 +515,17 @@ class LLMWriter:
                 on_slot(key, value)
 
         reader = SlotReader(brief, keep)
-        extra: dict[str, Any] = {}
-        if mode == "json_schema":
-            extra["response_format"] = response_format()
-        elif mode == "json":
-            extra["response_format"] = {"type": "json_object"}
         try:
-            result = self.client.complete(
-                messages,
-                temperature=self.temperature,
-                max_tokens=self.max_tokens,
-                stream=self.stream,
-                on_delta=reader.feed if self.stream else None,
-                **extra,
-            )
-        except LLMError as error:
+            result = self.client.send(request, on_delta=reader.feed if self.stream else None)
+        except Exception as error:
             self.last.error = str(error)
-            if error.empty:
+            # How far a failed call got (an LLMError says; anything else got nowhere).
+            self.last.attempts = getattr(error, "attempts", 0)
+            self.last.latency_s = getattr(error, "latency_s", None)
+            if isinstance(error, LLMError) and error.empty:
                 # An empty reply is a degenerate answer, not a broken server: the engine
                 # answers with the template's slots and says so.
                 return Slots()
-            self.record("error")
-            raise
-        except Exception as error:
-            self.last.error = str(error)
             self.record("error")
             raise
         self.last.result = result
@@ -539,26 +541,20 @@ class LLMWriter:
         from scholarflow.llm_log import LogRecord
 
         result = self.last.result
-        request: dict[str, Any] = {
-            "model": self.model,
-            "messages": self.last.messages,
-            "temperature": self.temperature,
-            "stream": self.stream,
-            "response_format": self.last.mode,
-        }
+        latency_s = result.latency_s if result else self.last.latency_s
         self.log.record(
             LogRecord(
                 writer=self.name,
                 base_url=self.base_url,
                 model=self.model,
                 question=self.last.question,
-                request_json=json.dumps(request, ensure_ascii=False),
+                request_json=json.dumps(self.last.request, ensure_ascii=False),
                 response_text=result.text if result else "",
                 streamed=self.stream,
                 prompt_tokens=result.prompt_tokens if result else None,
                 completion_tokens=result.completion_tokens if result else None,
-                latency_ms=result.latency_s * 1000 if result else None,
-                attempts=result.attempts if result else 0,
+                latency_ms=latency_s * 1000 if latency_s is not None else None,
+                attempts=result.attempts if result else self.last.attempts,
                 outcome=outcome,
                 guard_actions=list(actions or []),
                 error=self.last.error,
