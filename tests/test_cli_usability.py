@@ -302,12 +302,12 @@ def test_search_help_explains_both_scores_with_the_real_thresholds(tmp_path: Pat
 
 
 def test_list_is_an_aligned_table_fitted_to_the_terminal(home: Path):
-    result = run("catalog", "list", home=home, columns=70)
+    result = run("catalog", "list", home=home, columns=60)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["ID", "KIND", "NAME", "TITLE"]
     assert len(lines) == 1 + len(BUILTIN_IDS)
-    assert all(cell_len(line) <= 70 for line in lines), lines
+    assert all(cell_len(line) <= 60 for line in lines), lines
     assert all(line == line.rstrip() for line in lines)
     # Ids whole, in order; every row's columns start where the header's do.
     assert [line.split()[0] for line in lines[1:]] == BUILTIN_IDS
@@ -316,6 +316,19 @@ def test_list_is_an_aligned_table_fitted_to_the_terminal(home: Path):
         assert all(line[start - 2 : start] == "  " and line[start] != " " for start in starts)
     assert any(line.endswith("…") for line in lines)  # long titles were cut
     assert "Generating Consistent Long Depth Sequences" not in result.stdout
+
+
+def test_a_table_counts_terminal_cells_so_wide_titles_line_up():
+    from scholarflow.render.catalog_text import Column, table
+
+    rows = [("a1", "深度视频", "深度估计视频：一个很长的标题"), ("b22", "Depth", "Depth for video")]
+    text = table((Column("ID"), Column("NAME", flexible=True), Column("TITLE", flexible=True)),
+                 rows, width=30)  # fmt: skip
+    lines = text.splitlines()
+    assert [cell_len(line) for line in lines] == [20, 30, 30]
+    assert lines[1] == "a1   深度视频  深度估计视频：…"
+    assert lines[2].index("Depth for") == cell_len("a1   深度视频  ")  # same cell column
+    assert table((Column("ID"),), [("x" * 50,)], width=10).splitlines()[1] == "x" * 50  # ids whole
 
 
 def test_piped_list_is_not_cut_and_limit_counts_rows(home: Path):

@@ -151,7 +151,8 @@ example:
 
 class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
     """Fills a one-paragraph description to the terminal; keeps the line breaks of text laid
-    out by hand (epilogs with examples and column notes)."""
+    out by hand (epilogs with examples and column notes). Overriding `_fill_text` is how
+    argparse's own Raw* formatters differ from the default one."""
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         if "\n" in text.strip():

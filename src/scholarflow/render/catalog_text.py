@@ -3,11 +3,12 @@
 Pure functions: data and a width in, text out. The CLI picks the width (the terminal's, or
 none when the output is piped) and writes the text.
 
-The table fitting is our own rather than `rich.table`: rich 15 fits a table to a width by
-shrinking every column in proportion, so at 80 columns it cut an entry id (which a person
-copies into `catalog show`), dropped the kind column entirely and cut the title without an
-ellipsis. Here ids are never cut, only the columns marked `flexible` give way, with "…", and
-no line carries trailing spaces, so piped output is plain and diffable.
+The table fitting is our own rather than `rich.table`: tried on the catalog at 80 columns,
+rich 15 (box=None, ids' width pinned) dropped the kind column entirely, cut the names to 9
+cells before touching the titles, cut the titles without an ellipsis, and padded every line
+with trailing spaces. Here ids are never cut, only the columns marked `flexible` give way
+(the widest first), with "…", and no line ends in spaces, so piped output is plain and
+diffable. Widths are counted in terminal cells (`rich.cells`), so CJK titles line up.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from scholarflow.models import CatalogEntry, CatalogHit, Signature, Task
 
 GAP = "  "
 ELLIPSIS = "…"
-MIN_FLEXIBLE = 12  # a cut column keeps at least this many cells: "Refinement …"
+MIN_FLEXIBLE = 8  # a cut column keeps at least this many cells: "Refinem…"
 CARD_WIDTH = 100  # a card's text is wrapped at most this wide, even on a wide terminal
 PIPED_CARD_WIDTH = 80  # and this wide when there is no terminal to fit
 
@@ -37,20 +38,21 @@ class Column:
 def table(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int | None) -> str:
     """Rows under a header, each column as wide as its widest cell, two spaces apart.
 
-    With a `width`, flexible columns are cut (the last one first) until the table fits or
-    each is down to `MIN_FLEXIBLE`; other columns are never cut. `width=None`: never cut.
+    With a `width`, the widest flexible column loses a cell at a time until the table fits
+    or each is down to `MIN_FLEXIBLE`, so a long name and a long title end up sharing the
+    room; other columns are never cut. `width=None`: never cut.
     """
     header = [column.header for column in columns]
     widths = [max(cell_len(cell) for cell in values) for values in zip(header, *rows, strict=True)]
     if width is not None:
         excess = sum(widths) + len(GAP) * (len(widths) - 1) - width
-        for index in reversed(range(len(columns))):
-            if excess <= 0:
+        flexible = [index for index, column in enumerate(columns) if column.flexible]
+        while excess > 0 and flexible:
+            widest = max(flexible, key=lambda index: (widths[index], index))
+            if widths[widest] <= MIN_FLEXIBLE:
                 break
-            if columns[index].flexible and widths[index] > MIN_FLEXIBLE:
-                cut = min(excess, widths[index] - MIN_FLEXIBLE)
-                widths[index] -= cut
-                excess -= cut
+            widths[widest] -= 1
+            excess -= 1
     lines = [_line(columns, header, widths)]
     lines.extend(_line(columns, row, widths) for row in rows)
     return "".join(line + "\n" for line in lines)
