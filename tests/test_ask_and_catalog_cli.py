@@ -100,9 +100,9 @@ def test_catalog_add_show_search_export_import_remove(tmp_path: Path):
     assert shown["arxiv_id"] == "2501.00001" and shown["tags"] == ["depth", "video"]
     assert shown["tasks"][0] == "video_depth_estimation"
     listing = run("catalog", "list", home=home).stdout
-    assert len(listing.splitlines()) == 13 and entry_id in listing
+    assert len(listing.splitlines()) == 1 + 13 and entry_id in listing  # a header, 13 rows
     found = run("catalog", "search", "stable depth from optical flow", home=home).stdout
-    assert entry_id in found.splitlines()[0]
+    assert entry_id in found.splitlines()[1]
 
     exported = run("catalog", "export", "-o", str(tmp_path / "all.jsonl"), home=home)
     assert exported.returncode == 0

@@ -443,3 +443,60 @@ def test_large_catalogs_score_only_informative_words_within_a_budget(tmp_path):
         small.upsert_many(entries[:50])
         # A small catalog is cheap to score whole: every word counts.
         assert len(small.search_text("video")) == 20
+
+
+# --------------------------------------------------------------------------- restore, near ids
+
+
+def test_restore_brings_a_removed_builtin_back_across_reopening(db_path):
+    with SQLiteCatalogStore(db_path) as store:
+        shipped = store.get("toon3d")
+        assert store.remove("toon3d")
+        assert store.removed_builtin_ids() == {"toon3d"}
+        assert store.restore("toon3d").outcome == "restored"
+        assert store.restore("toon3d").outcome == "present"
+    with SQLiteCatalogStore(db_path) as store:  # reseeding must not remove it again
+        assert store.get("toon3d") == shipped
+        assert store.removed_builtin_ids() == frozenset()
+
+
+def test_restore_leaves_a_users_entry_for_the_same_paper_alone(store):
+    assert store.remove("depthcrafter")
+    mine = CatalogEntry(id="", name="My DepthCrafter", title="DepthCrafter, our fork",
+                        paper_url="https://arxiv.org/abs/2409.02095")  # fmt: skip
+    (mine_id,) = store.upsert_many([mine]).ids
+    report = store.restore("depthcrafter")
+    assert (report.outcome, report.holder) == ("held", mine_id)
+    assert store.get("depthcrafter") is None and "depthcrafter" in store.removed_builtin_ids()
+    assert store.restore("not-a-builtin").outcome == "not_builtin"
+
+
+def test_closest_ids_prefers_prefixes_then_close_spellings(store):
+    extra = [CatalogEntry(id="", name=name, title=f"{name}: a paper")
+             for name in ("DepthCrafter v2", "Depth Anything")]  # fmt: skip
+    store.upsert_many(extra)
+    assert store.closest_ids("depthc")[0] == "depthcrafter"  # shortest first
+    assert store.closest_ids("depthc")[1].startswith("depthcrafter-v2-")
+    assert store.closest_ids("dephtcrafter")[0] == "depthcrafter"
+    assert store.closest_ids("DEPTHCRAFTER")[0] == "depthcrafter"  # case is ignored
+    assert store.closest_ids("sourdough-bread") == []
+
+
+def test_closest_ids_in_a_large_catalog_look_only_near_the_typed_start(store, monkeypatch):
+    import scholarflow.catalog.store as store_module
+
+    monkeypatch.setattr(store_module, "_FUZZY_SCAN_IDS", 5)  # as if the catalog were large
+    assert store.closest_ids("dephtcrafter") == ["depthcrafter"]  # same first two letters
+    assert store.closest_ids("xdepthcrafter") == []  # a typo up front goes unanswered
+    monkeypatch.setattr(store_module, "_FUZZY_SCAN_IDS", 10_000)
+    assert store.closest_ids("xdepthcrafter") == ["depthcrafter"]
+
+
+def test_near_misses_ignores_chance_likeness_of_short_words():
+    from scholarflow.text import near_misses
+
+    tasks = ["video_depth_estimation", "video_to_4d", "frame_interpolation"]
+    assert near_misses("video_depht", tasks, limit=1) == ["video_depth_estimation"]
+    assert near_misses("dreaming", tasks) == []  # "frame_in" shares letters by chance only
+    assert near_misses("VIDEO_TO", tasks) == ["video_to_4d"]
+    assert near_misses("", tasks) == [] and near_misses("video", tasks, limit=0) == []

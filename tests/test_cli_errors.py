@@ -79,8 +79,14 @@ def test_unknown_format_is_a_usage_error():
     _assert_clean_failure(run_cli("answer", str(GOOD), "--format", "pdf"), 2, "invalid choice")
 
 
-def test_no_command_is_a_usage_error():
-    _assert_clean_failure(run_cli(), 2, "required")
+def test_no_command_prints_the_help():
+    result = run_cli()
+    assert (result.returncode, result.stderr) == (0, b"")
+    assert result.stdout.startswith(b"usage: scholarflow") and b"COMMAND" in result.stdout
+
+
+def test_an_unknown_command_is_a_usage_error():
+    _assert_clean_failure(run_cli("anwser"), 2, "invalid choice")
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "json", "mermaid"])

@@ -1,15 +1,19 @@
 """The command line. Thin on purpose: read input, call the engine, render, write.
 
 Exit codes: 0 done; 2 bad input; 3 an answer that could not be grounded; 4 configuration or
-backend error. Errors are one line on stderr, never a traceback, and nothing half-written.
+backend error; 1 from `batch` when it wrote every result but some records failed. Errors are
+one line on stderr, never a traceback, and nothing half-written.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
+import secrets
+import shutil
+import stat
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
@@ -52,8 +56,108 @@ _ASK_EPILOG = """\
 examples:
   scholarflow ask "How do apps turn a phone video into a depth video that doesn't flicker?"
   scholarflow ask "..." --format json     # adds "sources": the ranked catalog hits
+  scholarflow ask - < question.txt        # the question from stdin
   scholarflow prompt "..."                # the prompt built from the catalog
 """
+
+_NO_CATALOG_NOTE = (
+    "A --catalog PATH that does not exist is an error (exit 2), never a new empty catalog; "
+    "the default catalog is created with the built-in entries on first use."
+)
+
+_LIST_EPILOG = """\
+Columns fit the terminal: long names and titles are cut with "…" (never the id). When the
+output is piped nothing is cut, unless COLUMNS is set.
+
+examples:
+  scholarflow catalog list
+  scholarflow catalog list -n 5
+  scholarflow catalog list --format json > entries.json
+"""
+
+_SHOW_EPILOG = """\
+An id that is not in the catalog gets the ids it may have meant (same start, close spelling).
+
+examples:
+  scholarflow catalog show depthcrafter
+  scholarflow catalog show depthcrafter --format json
+"""
+
+_SEARCH_EPILOG = """\
+columns:
+  SCORE       the fused ranking score (full text and embeddings by reciprocal rank, plus the
+              task bonus) scaled so that the best hit of this search is 100: it orders the
+              hits, it does not say whether the best one is any good
+  SIMILARITY  how close the entry is in meaning to TEXT: the cosine similarity of their
+              embeddings as a percentage ("-" when the embedding search did not rank it).
+              'ask' answers only from an entry at 30 % or more (20 % when full-text search
+              also ranks it first)
+
+examples:
+  scholarflow catalog search "depth for every frame of a video"
+  scholarflow catalog search "4d from one photo" -n 3 --format json
+"""
+
+_ADD_EPILOG = """\
+An entry with the arXiv id or the title of an existing one updates it (a built-in one is then
+overridden by yours). Task ids are those 'scholarflow tasks' lists.
+
+example:
+  scholarflow catalog add --title "FlowDepth: Stable Video Depth from Optical Flow" \\
+      --paper https://arxiv.org/abs/2501.00001 --github https://github.com/example/flowdepth \\
+      --tags depth,video --tasks video_depth_estimation --kind model
+"""
+
+_IMPORT_EPILOG = """\
+examples:
+  scholarflow catalog import papers.jsonl
+  scholarflow catalog import awesome-video-depth.md --skip-bad
+  scholarflow catalog import refs.bib --catalog team.db
+"""
+
+_EXPORT_EPILOG = """\
+examples:
+  scholarflow catalog export -o catalog.jsonl
+  scholarflow catalog export --catalog team.db > team.jsonl
+"""
+
+_REMOVE_EPILOG = """\
+A removed built-in entry stays removed (a new version of scholarflow does not bring it back)
+until 'scholarflow catalog restore ID'.
+
+example:
+  scholarflow catalog remove toon3d
+"""
+
+_RESTORE_EPILOG = """\
+Only built-in entries can be restored; an entry of your own that you removed can be added or
+imported again. If an entry of yours holds the same paper, it keeps overriding the built-in
+one: remove it first.
+
+example:
+  scholarflow catalog restore toon3d
+"""
+
+_BATCH_EPILOG = """\
+exit codes: 0 every record of this run answered; 1 the run wrote every result, but some
+records of this run failed (the summary line on stderr counts them; each one's error and exit
+code is in OUT.jsonl); 2 bad input (an unusable IN or OUT file, nothing answered); 4
+configuration error.
+
+example:
+  scholarflow batch questions.jsonl answers.jsonl --workers 2
+"""
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Fills a one-paragraph description to the terminal; keeps the line breaks of text laid
+    out by hand (epilogs with examples and column notes). Overriding `_fill_text` is how
+    argparse's own Raw* formatters differ from the default one."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if "\n" in text.strip():
+            return super()._fill_text(text, width, indent)
+        return argparse.HelpFormatter._fill_text(self, text, width, indent)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -68,18 +172,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="scholarflow",
         description=_DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"scholarflow {__version__}")
+    # Not required: a bare `scholarflow` (or `scholarflow catalog`) prints its help; see main.
+    parser.set_defaults(help_parser=parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    commands.required = True
 
     answer = commands.add_parser(
         "answer",
         help="answer a seed-format prompt from a file or stdin",
         description="Answer a seed-format prompt, using only the models and papers it lists.",
         epilog=_ANSWER_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
     answer.add_argument("file", metavar="FILE", help="the prompt file, or - to read stdin")
     answer.add_argument(
@@ -106,9 +211,11 @@ def build_parser() -> argparse.ArgumentParser:
         "catalog, then answer it exactly as a prompt is answered. A question the catalog "
         'cannot serve is said to be so (exit 0; JSON: "served": false).',
         epilog=_ASK_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
-    ask.add_argument("question", metavar="QUESTION", help="the question, in quotes")
+    ask.add_argument(
+        "question", metavar="QUESTION", help="the question, in quotes, or - to read it from stdin"
+    )
     ask.add_argument(
         "-f",
         "--format",
@@ -118,7 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _writer_options(ask)
     ask.add_argument("-o", "--output", metavar="PATH", help="write to PATH instead of stdout")
-    _catalog_option(ask)
+    _catalog_option(ask, must_exist=True)
 
     prompt = commands.add_parser(
         "prompt",
@@ -126,31 +233,85 @@ def build_parser() -> argparse.ArgumentParser:
         description="Build the seed-format prompt for a question from the catalog, ready to "
         "hand to any language model or to 'scholarflow answer'.",
     )
-    prompt.add_argument("question", metavar="QUESTION", help="the question, in quotes")
+    prompt.add_argument(
+        "question", metavar="QUESTION", help="the question, in quotes, or - to read it from stdin"
+    )
     prompt.add_argument("-o", "--output", metavar="PATH", help="write to PATH instead of stdout")
-    _catalog_option(prompt)
+    _catalog_option(prompt, must_exist=True)
 
     catalog = commands.add_parser(
         "catalog",
-        help="list, show, search, add, import, export or remove catalog entries",
+        help="list, show, search, add, import, export, remove or restore catalog entries",
         description="Manage the catalog of models and papers that 'ask' and 'prompt' draw on. "
-        "It starts with built-in entries for the models and papers of the seed requests.",
+        "It starts with built-in entries for the models and papers of the seed requests. "
+        + _NO_CATALOG_NOTE,
+        epilog="Run 'scholarflow catalog ACTION --help' for each action's options.",
     )
+    catalog.set_defaults(help_parser=catalog)
     actions = catalog.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
-    actions.required = True
-    listing = actions.add_parser("list", help="every entry, one line each")
-    _catalog_option(listing)
-    listing.add_argument("-f", "--format", choices=("table", "json"), default="table")
-    show = actions.add_parser("show", help="one entry, whole")
-    show.add_argument("entry_id", metavar="ID")
-    show.add_argument("-f", "--format", choices=("table", "json"), default="table")
-    _catalog_option(show)
-    search = actions.add_parser("search", help="hybrid search (full text + embeddings)")
-    search.add_argument("text", metavar="TEXT")
+    listing = _action(
+        actions,
+        "list",
+        summary="every entry, one row each",
+        description="List the entries in the order they entered the catalog (built-ins first) "
+        "as an aligned table of id, kind, name and title.",
+        epilog=_LIST_EPILOG,
+    )
+    listing.add_argument(
+        "-n", "--limit", type=int, metavar="N", help="show the first N entries (default: all)"
+    )
+    listing.add_argument(
+        "-f",
+        "--format",
+        choices=("table", "json"),
+        default="table",
+        help="table (default) or json (every field of every entry)",
+    )
+    _catalog_option(listing, must_exist=True)
+    show = _action(
+        actions,
+        "show",
+        summary="one entry, whole",
+        description="Show every field of one entry: names, kind, tasks, what it takes and "
+        "makes (signatures), tags, links one per line, where it came from, and its summary.",
+        epilog=_SHOW_EPILOG,
+    )
+    show.add_argument("entry_id", metavar="ID", help="the entry's id, as 'catalog list' shows it")
+    show.add_argument(
+        "-f",
+        "--format",
+        choices=("table", "json"),
+        default="table",
+        help="table (default): labelled fields; json: the entry's fields as JSON",
+    )
+    _catalog_option(show, must_exist=True)
+    search = _action(
+        actions,
+        "search",
+        summary="hybrid search (full text + embeddings)",
+        description="Rank the entries for TEXT the way 'ask' does: SQLite full-text search "
+        "(BM25) and embedding similarity fused by reciprocal rank, with a bonus for entries "
+        "that serve the task TEXT describes.",
+        epilog=_SEARCH_EPILOG,
+    )
+    search.add_argument("text", metavar="TEXT", help="what to look for, in quotes")
     search.add_argument("-n", "--limit", type=int, default=10, help="how many hits (10)")
-    search.add_argument("-f", "--format", choices=("table", "json"), default="table")
-    _catalog_option(search)
-    add = actions.add_parser("add", help="add or update one entry")
+    search.add_argument(
+        "-f",
+        "--format",
+        choices=("table", "json"),
+        default="table",
+        help="table (default) or json (raw scores, ranks of each search, cosine similarity)",
+    )
+    _catalog_option(search, must_exist=True)
+    add = _action(
+        actions,
+        "add",
+        summary="add or update one entry",
+        description="Add one model or paper to the catalog, or update the entry for the same "
+        "paper. Only --title is required.",
+        epilog=_ADD_EPILOG,
+    )
     add.add_argument("--title", required=True, help="the paper's or model's full title")
     add.add_argument("--name", help="short name (default: the part of the title before ':')")
     add.add_argument("--paper", metavar="URL", help="paper link (arXiv abs or pdf…)")
@@ -158,15 +319,21 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--project", metavar="URL", help="project page link")
     add.add_argument("--summary", help="abstract or description")
     add.add_argument("--tags", help="comma-separated tags")
-    add.add_argument("--tasks", help="comma-separated task ids (default: inferred)")
+    add.add_argument(
+        "--tasks",
+        help="comma-separated task ids, as 'scholarflow tasks' lists them (default: inferred "
+        "from the title and summary)",
+    )
     add.add_argument("--kind", choices=("model", "paper"), default="paper")
     _catalog_option(add)
-    importing = actions.add_parser(
+    importing = _action(
+        actions,
         "import",
-        help="import JSONL, BibTeX, awesome-list Markdown or seed prompts",
+        summary="import JSONL, BibTeX, awesome-list Markdown or seed prompts",
         description="Import entries in one transaction: a bad line aborts the import, naming "
         "the line, and leaves the catalog as it was, unless --skip-bad is given. Re-importing "
         "the same file changes nothing (entries are keyed by arXiv id, else normalised title).",
+        epilog=_IMPORT_EPILOG,
     )
     importing.add_argument("file", metavar="FILE")
     importing.add_argument(
@@ -179,10 +346,57 @@ def build_parser() -> argparse.ArgumentParser:
         "--skip-bad", action="store_true", help="import the good lines, report each bad one"
     )
     _catalog_option(importing)
-    export = actions.add_parser("export", help="every entry as JSONL (re-importable)")
+    export = _action(
+        actions,
+        "export",
+        summary="every entry as JSONL (re-importable)",
+        description="Write every entry as one JSON object per line, the format 'catalog "
+        "import' reads: a backup, or a catalog to share.",
+        epilog=_EXPORT_EPILOG,
+    )
     export.add_argument("-f", "--format", choices=("jsonl",), default="jsonl")
-    export.add_argument("-o", "--output", metavar="PATH", help="write to PATH instead of stdout")
-    _catalog_option(export)
+    export.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="write to PATH instead of stdout (written whole or not at all)",
+    )
+    _catalog_option(export, must_exist=True)
+    remove = _action(
+        actions,
+        "remove",
+        summary="remove an entry (built-in ones stay removed)",
+        description="Remove one entry and its cached embedding.",
+        epilog=_REMOVE_EPILOG,
+    )
+    remove.add_argument("entry_id", metavar="ID")
+    _catalog_option(remove)
+    restore = _action(
+        actions,
+        "restore",
+        summary="bring back a removed built-in entry",
+        description="Put a built-in entry that was removed back into the catalog, as this "
+        "version of scholarflow ships it.",
+        epilog=_RESTORE_EPILOG,
+    )
+    restore.add_argument("entry_id", metavar="ID")
+    _catalog_option(restore)
+
+    tasks = commands.add_parser(
+        "tasks",
+        help="the task ids, with what each takes and makes",
+        description="List the tasks scholarflow knows (its task taxonomy): the ids that "
+        "'catalog add --tasks' and the JSONL 'tasks' field accept, each with its name and "
+        "the modalities it goes from and to.",
+    )
+    tasks.add_argument(
+        "-f",
+        "--format",
+        choices=("table", "json"),
+        default="table",
+        help="table (default) or json (with each task's description)",
+    )
+
     batch = commands.add_parser(
         "batch",
         help="answer a JSONL of prompts or questions into a JSONL of answers",
@@ -192,6 +406,8 @@ def build_parser() -> argparse.ArgumentParser:
         'is copied to the output. Each output line is {"line", "id", "ok": true, "answer"} or '
         '{"line", "id", "ok": false, "error", "exit_code"}. Resumable: run the same command '
         "again after an interruption and it skips the lines already written.",
+        epilog=_BATCH_EPILOG,
+        formatter_class=_HelpFormatter,
     )
     batch.add_argument("input", metavar="IN.jsonl")
     batch.add_argument("output", metavar="OUT.jsonl")
@@ -208,7 +424,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="template",
         help="template only for now: an LLM writer per worker is future work",
     )
-    _catalog_option(batch)
+    _catalog_option(batch, must_exist=True)
 
     config = commands.add_parser(
         "config",
@@ -265,12 +481,28 @@ def build_parser() -> argparse.ArgumentParser:
     _writer_options(evaluate, stream=False)
     evaluate.add_argument("--json", metavar="PATH", help="also write the full report as JSON")
     evaluate.add_argument("--markdown", metavar="PATH", help="also write the table as Markdown")
-    _catalog_option(evaluate, default_note="a fresh catalog of the built-in entries")
-
-    remove = actions.add_parser("remove", help="remove an entry (built-in ones stay removed)")
-    remove.add_argument("entry_id", metavar="ID")
-    _catalog_option(remove)
+    _catalog_option(
+        evaluate, default_note="a fresh catalog of the built-in entries", must_exist=True
+    )
     return parser
+
+
+def _action(
+    actions: argparse._SubParsersAction[_Parser],
+    name: str,
+    *,
+    summary: str,
+    description: str,
+    epilog: str,
+) -> _Parser:
+    """A `catalog` action whose --help keeps the epilog's line breaks (examples, columns)."""
+    return actions.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog=epilog,
+        formatter_class=_HelpFormatter,
+    )
 
 
 def _writer_options(parser: argparse.ArgumentParser, *, stream: bool = True) -> None:
@@ -360,11 +592,14 @@ def _writer(args: argparse.Namespace, live: _LiveText | None = None) -> Writer |
     return LLMWriter.from_settings(_settings(args), stream=live is not None)
 
 
-def _catalog_option(parser: argparse.ArgumentParser, default_note: str = "") -> None:
+def _catalog_option(
+    parser: argparse.ArgumentParser, default_note: str = "", *, must_exist: bool = False
+) -> None:
     parser.add_argument(
         "--catalog",
         metavar="PATH",
-        help="the catalog database (default: "
+        help=("an existing catalog database" if must_exist else "the catalog database")
+        + " (default: "
         + (
             default_note
             or "$SCHOLARFLOW_HOME/catalog.db, SCHOLARFLOW_HOME defaulting to the "
@@ -376,6 +611,15 @@ def _catalog_option(parser: argparse.ArgumentParser, default_note: str = "") -> 
 
 def read_prompt(name: str) -> tuple[str, str]:
     """The prompt text and a name for it in messages. Raises InputError on unreadable input."""
+    return read_text(name, expected="a prompt in the seed format")
+
+
+def read_text(name: str, *, expected: str) -> tuple[str, str]:
+    """The text of file `name` (or stdin for "-") and a name for it in messages.
+
+    Raises InputError, naming the input and `expected`, on what cannot be a text a person
+    wrote: missing, empty, binary, not UTF-8, or over `MAX_PROMPT_BYTES`.
+    """
     if name == "-":
         data = sys.stdin.buffer.read(MAX_PROMPT_BYTES + 1)
         where = "<stdin>"
@@ -399,7 +643,7 @@ def read_prompt(name: str) -> tuple[str, str]:
     if len(data) > MAX_PROMPT_BYTES:
         raise InputError(f"{where}: input exceeds {MAX_PROMPT_BYTES // 1024} KB")
     if not data.strip():
-        raise InputError(f"{where}: is empty; expected a prompt in the seed format")
+        raise InputError(f"{where}: is empty; expected {expected}")
     nul = data.find(b"\x00")
     if nul >= 0:
         raise InputError(f"{where}: is not a text file (binary data at byte {nul})")
@@ -413,6 +657,11 @@ def read_prompt(name: str) -> tuple[str, str]:
 
 
 def write_output(text: str, output: str | None) -> None:
+    """Write `text` to stdout, or to the file `output` whole or not at all.
+
+    The file gets the mode a plain `open(output, "w")` would give it: that of the file it
+    replaces, else 0666 less the umask.
+    """
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -429,15 +678,51 @@ def write_output(text: str, output: str | None) -> None:
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise InputError(f"{output}: directory {directory} does not exist")
+    replaced_mode = _mode_to_keep(target, output)
     # Write beside the target, then rename: a reader never sees half an answer.
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
+    handle, temporary = _create_beside(target)
     try:
+        if replaced_mode is not None:
+            os.fchmod(handle, replaced_mode)
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
         os.replace(temporary, target)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
+
+
+def _mode_to_keep(target: Path, output: str) -> int | None:
+    """The permission bits of the file `target` would replace, or None for a new file.
+
+    A file we may not write is refused, as `open()` would refuse it: replacing it by a rename
+    would get round its read-only mode. Set-id bits are not kept, as the kernel clears them
+    when anyone but root writes to a file.
+    """
+    try:
+        current = target.stat()
+    except FileNotFoundError:
+        return None
+    if not os.access(target, os.W_OK):
+        raise InputError(f"{output}: is not writable; not replaced")
+    return stat.S_IMODE(current.st_mode) & 0o777
+
+
+def _create_beside(target: Path) -> tuple[int, Path]:
+    """A new empty file next to `target`, open for writing, and its path.
+
+    Hand-written rather than `tempfile.mkstemp`, which always creates mode 0600: here the
+    file is created with 0666 and the kernel applies the umask (and any default ACL) exactly
+    as it does for `open()`.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        candidate = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(candidate, flags, 0o666), candidate
+        except FileExistsError:
+            continue
+    raise InputError(f"{target}: cannot create a temporary file beside it")
 
 
 def _run_answer(args: argparse.Namespace) -> int:
@@ -458,13 +743,30 @@ def _run_answer(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open_store(args: argparse.Namespace) -> SQLiteCatalogStore:
-    from scholarflow.catalog.store import SQLiteCatalogStore, default_catalog_path
+def _open_store(args: argparse.Namespace, *, create: bool = False) -> SQLiteCatalogStore:
+    """The catalog --catalog names (or the default one).
+
+    A named catalog must exist unless the command writes (`create`): a mistyped path would
+    otherwise become a fresh catalog of the built-in entries and answer from it without a
+    word. The default catalog is created on first use, built-ins and all.
+    """
+    from scholarflow.catalog.store import SQLiteCatalogStore
+
+    return SQLiteCatalogStore(_catalog_path(args, create=create))
+
+
+def _catalog_path(args: argparse.Namespace, *, create: bool = False) -> Path:
+    from scholarflow.catalog.store import default_catalog_path
 
     path = Path(args.catalog) if args.catalog else default_catalog_path()
     if path.is_dir():
         raise InputError(f"{path}: is a directory; --catalog takes a database file")
-    return SQLiteCatalogStore(path)
+    if args.catalog and not create and not path.exists():
+        raise InputError(
+            f"{path}: no such catalog; create one with 'scholarflow catalog import FILE "
+            f"--catalog {path}' or 'scholarflow catalog add --catalog {path} ...'"
+        )
+    return path
 
 
 def _retriever(store: SQLiteCatalogStore) -> Retriever:
@@ -479,6 +781,8 @@ def _retriever(store: SQLiteCatalogStore) -> Retriever:
 
 
 def _question(text: str) -> str:
+    if text == "-":
+        text, _ = read_text("-", expected="a question")
     question = " ".join(text.split())
     if not question:
         raise InputError("the question is empty")
@@ -532,10 +836,10 @@ def _run_prompt(args: argparse.Namespace) -> int:
     return 0
 
 
-def _entry_line(entry: CatalogEntry) -> str:
-    links = " ".join(u for u in (entry.paper_url, entry.github_url) if u)
-    tasks = ",".join(entry.tasks) or "-"
-    return f"{entry.id:<32} {entry.kind:<5} {tasks:<34} {entry.name}  {links}".rstrip()
+def _terminal_width() -> int | None:
+    """The width tables are fitted to: COLUMNS, else the terminal's; None when piped, so that
+    what a script reads is never cut."""
+    return shutil.get_terminal_size(fallback=(0, 0)).columns or None
 
 
 def _entry_json(entry: CatalogEntry) -> dict[str, object]:
@@ -544,33 +848,82 @@ def _entry_json(entry: CatalogEntry) -> dict[str, object]:
     return data
 
 
+def _quoted_choices(names: Sequence[str]) -> str:
+    """'a', 'b' or 'c'."""
+    quoted = [f"'{name}'" for name in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def _no_entry(store: SQLiteCatalogStore, entry_id: str) -> InputError:
+    """The one line for an id the catalog does not hold, with the ids it may have meant."""
+    if entry_id in store.removed_builtin_ids():
+        return InputError(
+            f"no catalog entry '{entry_id}': it is a built-in entry that was removed; "
+            f"bring it back with 'scholarflow catalog restore {entry_id}'"
+        )
+    near = store.closest_ids(entry_id)
+    if near:
+        return InputError(f"no catalog entry '{entry_id}'; did you mean {_quoted_choices(near)}?")
+    return InputError(f"no catalog entry '{entry_id}' (see 'scholarflow catalog list')")
+
+
+def _task_ids(text: str) -> list[str]:
+    """The --tasks ids, each one the taxonomy knows; InputError naming any it does not."""
+    from scholarflow import taxonomy
+    from scholarflow.text import near_misses
+
+    known = list(taxonomy.tasks())
+    ids = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [task_id for task_id in ids if task_id not in known]
+    if not unknown:
+        return ids
+    named = []
+    for task_id in unknown:
+        near = near_misses(task_id, known, limit=1)
+        named.append(f"'{task_id}'" + (f" (did you mean '{near[0]}'?)" if near else ""))
+    noun = "task id" if len(unknown) == 1 else "task ids"
+    raise InputError(
+        f"catalog add: unknown {noun} {', '.join(named)}; 'scholarflow tasks' lists the ids"
+    )
+
+
 def _run_catalog(args: argparse.Namespace) -> int:
     import json
 
     from scholarflow.catalog import importers
 
-    with _open_store(args) as store:
+    if args.action is None:
+        args.help_parser.print_help()
+        return 0
+    writes = args.action in {"add", "import", "remove", "restore"}
+    with _open_store(args, create=writes) as store:
         if args.action == "list":
-            entries = list(store.entries())
+            from scholarflow.render.catalog_text import entries_table
+
+            if args.limit is not None and args.limit < 1:
+                raise InputError(f"--limit must be at least 1, not {args.limit}")
+            entries = list(itertools.islice(store.entries(), args.limit))
             if args.format == "json":
                 write_output(json.dumps([_entry_json(e) for e in entries], indent=2) + "\n", None)
-            else:
-                write_output("".join(_entry_line(e) + "\n" for e in entries), None)
+                return 0
+            write_output(entries_table(entries, _terminal_width()), None)
+            hidden = store.count() - len(entries)
+            if hidden > 0:
+                sys.stderr.write(f"… {hidden} more; -n {len(entries) + hidden} shows all\n")
             return 0
         if args.action == "show":
+            from scholarflow import taxonomy
+            from scholarflow.render.catalog_text import entry_card
+
             entry = store.get(args.entry_id)
             if entry is None:
-                raise InputError(f"no catalog entry with id {args.entry_id!r} (see 'catalog list')")
-            data = _entry_json(entry)
+                raise _no_entry(store, args.entry_id)
             if args.format == "json":
-                write_output(json.dumps(data, indent=2, ensure_ascii=False) + "\n", None)
+                text = json.dumps(_entry_json(entry), indent=2, ensure_ascii=False) + "\n"
             else:
-                lines = [
-                    f"{key:<13} {value}"
-                    for key, value in data.items()
-                    if value not in (None, [], "")
-                ]
-                write_output("\n".join(lines) + "\n", None)
+                names = {task.id: task.name for task in taxonomy.tasks().values()}
+                text = entry_card(entry, names, _terminal_width())
+            write_output(text, None)
             return 0
         if args.action == "search":
             hits = _retriever(store).search(_question(args.text), limit=max(1, args.limit))
@@ -580,11 +933,9 @@ def _run_catalog(args: argparse.Namespace) -> int:
                 ids = {hit.entry.id for hit in hits}
                 write_output(json.dumps(hits_to_list(hits, ids), indent=2) + "\n", None)
             else:
-                rows = [
-                    f"{rank:>2}. {hit.score:.4f}  {hit.entry.id:<32} {hit.entry.name}"
-                    for rank, hit in enumerate(hits, 1)
-                ]
-                write_output("\n".join(rows) + ("\n" if rows else "no matches\n"), None)
+                from scholarflow.render.catalog_text import hits_table
+
+                write_output(hits_table(hits, _terminal_width()), None)
             return 0
         if args.action == "add":
             fields: dict[str, object] = {"title": args.title, "kind": args.kind}
@@ -597,9 +948,10 @@ def _run_catalog(args: argparse.Namespace) -> int:
             ):
                 if value:
                     fields[key] = value
-            for key, value in (("tags", args.tags), ("tasks", args.tasks)):
-                if value:
-                    fields[key] = [part.strip() for part in value.split(",") if part.strip()]
+            if args.tags:
+                fields["tags"] = [part.strip() for part in args.tags.split(",") if part.strip()]
+            if args.tasks:
+                fields["tasks"] = _task_ids(args.tasks)
             entry = importers.entry_from_fields(fields, origin="catalog add")
             report = store.upsert_many([entry])
             verb = "added" if report.added else "updated" if report.updated else "unchanged"
@@ -616,10 +968,36 @@ def _run_catalog(args: argparse.Namespace) -> int:
             return 0
         if args.action == "remove":
             if not store.remove(args.entry_id):
-                raise InputError(f"no catalog entry with id {args.entry_id!r} (see 'catalog list')")
+                raise _no_entry(store, args.entry_id)
             sys.stdout.write(f"removed: {args.entry_id}\n")
             return 0
+        if args.action == "restore":
+            return _restore(store, args.entry_id)
     raise AssertionError(f"unhandled catalog action {args.action}")
+
+
+def _restore(store: SQLiteCatalogStore, entry_id: str) -> int:
+    from scholarflow.catalog.store import builtin_catalog_entries
+    from scholarflow.text import near_misses
+
+    report = store.restore(entry_id)
+    if report.outcome == "restored":
+        sys.stdout.write(f"restored: {entry_id}\n")
+        return 0
+    if report.outcome == "present":
+        sys.stdout.write(f"unchanged: {entry_id} is in the catalog\n")
+        return 0
+    if report.outcome == "held":
+        raise InputError(
+            f"'{entry_id}' not restored: your entry '{report.holder}' holds the same paper "
+            f"and overrides it; remove that entry first"
+        )
+    near = near_misses(entry_id, [entry.id for entry in builtin_catalog_entries()])
+    hint = f"; did you mean {_quoted_choices(near)}?" if near else ""
+    raise InputError(
+        f"no built-in entry '{entry_id}'{hint} (only built-in entries can be restored; "
+        "an entry of your own can be added or imported again)"
+    )
 
 
 def _run_import(args: argparse.Namespace, store: SQLiteCatalogStore) -> int:
@@ -646,12 +1024,11 @@ def _run_import(args: argparse.Namespace, store: SQLiteCatalogStore) -> int:
 
 def _run_batch(args: argparse.Namespace) -> int:
     from scholarflow.batch import run_batch
-    from scholarflow.catalog.store import default_catalog_path
     from scholarflow.progress import Progress
 
     if args.workers < 1:
         raise InputError(f"--workers must be at least 1, not {args.workers}")
-    catalog = Path(args.catalog) if args.catalog else default_catalog_path()
+    catalog = _catalog_path(args)
     with Progress(None, "answering") as bar:
         report = run_batch(
             Path(args.input),
@@ -665,6 +1042,32 @@ def _run_batch(args: argparse.Namespace) -> int:
         f"{args.output}: {report.answered} answered, {report.failed} failed, "
         f"{report.skipped} already done, in {report.seconds:.1f} s\n"
     )
+    # 1, not 2/3/4: those say the command failed as a whole, and here every result was
+    # written; each failed record's own code is in the output. See _BATCH_EPILOG.
+    return 1 if report.failed else 0
+
+
+def _run_tasks(args: argparse.Namespace) -> int:
+    import json
+
+    from scholarflow import taxonomy
+    from scholarflow.render.catalog_text import tasks_table
+
+    tasks = list(taxonomy.tasks().values())
+    if args.format == "json":
+        data = [
+            {
+                "id": task.id,
+                "name": task.name,
+                "description": task.description,
+                "inputs": list(task.inputs),
+                "outputs": list(task.outputs),
+            }
+            for task in tasks
+        ]
+        write_output(json.dumps(data, indent=2, ensure_ascii=False) + "\n", None)
+    else:
+        write_output(tasks_table(tasks, _terminal_width()), None)
     return 0
 
 
@@ -732,7 +1135,7 @@ def _run_eval(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         # A fresh catalog of the built-in entries unless one is named: figures that do not
         # depend on what a user happened to import.
-        path = Path(args.catalog) if args.catalog else Path(scratch) / "catalog.db"
+        path = _catalog_path(args) if args.catalog else Path(scratch) / "catalog.db"
         with SQLiteCatalogStore(path) as store:
             retriever = _retriever(store) if any(c.question for c in cases) else None
             writer = _writer(args)
@@ -752,11 +1155,17 @@ def _run_eval(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command is None:
+        # A bare `scholarflow` asks what the tool does: the help, on stdout, exit 0 (as pip
+        # does; git prints its usage with exit 1). A wrong command is still exit 2.
+        args.help_parser.print_help()
+        return 0
     commands = {
         "answer": _run_answer,
         "ask": _run_ask,
         "prompt": _run_prompt,
         "catalog": _run_catalog,
+        "tasks": _run_tasks,
         "eval": _run_eval,
         "batch": _run_batch,
         "config": _run_config,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import heapq
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
@@ -267,3 +269,46 @@ def canonical_url(url: str) -> str:
     url = re.sub(r"(?i)^www\.", "", url)
     host, _, path = url.partition("/")
     return (host.lower() + ("/" + path if path else "")).rstrip("/")
+
+
+# Two words of the same length share letters by chance ("dreaming", "frame_in" score 0.62),
+# so a candidate cut to the typed length must match more closely than a whole one.
+PREFIX_CUTOFF = 0.8
+
+
+def near_misses(
+    wanted: str, candidates: Iterable[str], limit: int = 3, cutoff: float = 0.6
+) -> list[str]:
+    """The candidates a shortened or mistyped `wanted` most likely meant, best first.
+
+    For "did you mean" lines. Candidates that start with it come first, shortest first
+    ("depthc" is "depthcrafter" before "depthcrafter-v2-3f2a9c"); then close spellings by
+    difflib's ratio, each candidate compared whole and cut to the typed length, so that a typo
+    in a prefix ("video_depht") finds "video_depth_estimation" rather than whatever is
+    closest as a whole word ("video_to_4d"). Case is ignored.
+    """
+    typed = wanted.strip().lower()
+    if not typed or limit <= 0:
+        return []
+    pool = list(dict.fromkeys(candidates))
+    prefixed = sorted((c for c in pool if c.lower().startswith(typed)), key=lambda c: (len(c), c))
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(typed)  # difflib caches what it learns about the second sequence
+    scored: list[tuple[float, str]] = []
+    taken = set(prefixed)
+    for candidate in pool:
+        if candidate in taken:
+            continue
+        lowered = candidate.lower()
+        best = 0.0
+        for form, needed in ((lowered, cutoff), (lowered[: len(typed)], PREFIX_CUTOFF)):
+            matcher.set_seq1(form)
+            # The two quick upper bounds skip most candidates before the costly ratio.
+            if matcher.real_quick_ratio() >= needed and matcher.quick_ratio() >= needed:
+                ratio = matcher.ratio()
+                if ratio >= needed:
+                    best = max(best, ratio)
+        if best:
+            scored.append((best, candidate))
+    close = [c for _, c in heapq.nlargest(limit, scored, key=lambda pair: pair[0])]
+    return (prefixed + close)[:limit]

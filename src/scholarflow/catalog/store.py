@@ -43,7 +43,7 @@ from scholarflow.progress import ProgressCallback
 from scholarflow.sqlite_schema import Migrations, utc_now
 from scholarflow.sqlite_schema import apply_migrations as _apply_migrations
 from scholarflow.sqlite_schema import transaction as _transaction
-from scholarflow.text import normalize, squash
+from scholarflow.text import near_misses, normalize, squash
 
 # How often (in entries) upsert_many reports progress: often enough for a smooth bar and for a
 # caller to notice it is inside the transaction, rarely enough to cost nothing.
@@ -53,9 +53,13 @@ _MAX_QUERY_TERMS = 32  # a pasted paragraph should not become a thousand-term OR
 COMMON_TERM_SHARE = 0.2  # a word in more entries than this share is left out of BM25 ...
 COMMON_TERM_MIN_ENTRIES = 1000  # ... in catalogs at least this large (small ones are fast)
 SCORED_ROWS_BUDGET = 8_000  # about 15 ms of BM25 scoring on this machine
+_FUZZY_SCAN_IDS = 10_000  # up to here a "did you mean" compares every id (~0.2 s)
 _BUSY_TIMEOUT_SECONDS = 10.0  # another process importing: wait for it rather than fail
 
 Outcome = Literal["added", "updated", "unchanged"]
+# What `restore` found: the entry is back, was never gone, is no built-in, or the same paper is
+# held by another entry (the user's own, which overrides the built-in).
+RestoreOutcome = Literal["restored", "present", "not_builtin", "held"]
 
 
 # --------------------------------------------------------------------------- identity
@@ -262,6 +266,14 @@ class UpsertReport:
         return self.added + self.updated + self.unchanged
 
 
+@dataclass(frozen=True, slots=True)
+class RestoreReport:
+    """What `restore` did; `holder` is the id of the entry holding the paper when "held"."""
+
+    outcome: RestoreOutcome
+    holder: str | None = None
+
+
 class CatalogStore(Protocol):
     """What the rest of scholarflow needs from a catalog, whatever holds it (SQLite, Postgres)."""
 
@@ -427,6 +439,59 @@ class SQLiteCatalogStore:
                     "INSERT OR IGNORE INTO removed_builtins (id) VALUES (?)", (entry_id,)
                 )
         return True
+
+    def restore(self, entry_id: str) -> RestoreReport:
+        """Bring back a built-in entry as the package ships it, undoing `remove`.
+
+        Nothing changes unless the outcome is "restored": an entry already present stays as
+        it is (edited or not), and a user's entry for the same paper keeps overriding the
+        built-in ("held"), since two rows for one paper cannot exist.
+        """
+        shipped = {entry.id: entry for entry in builtin_catalog_entries()}.get(entry_id)
+        if shipped is None:
+            return RestoreReport("not_builtin")
+        self._writes += 1
+        with _transaction(self._db):
+            if self._db.execute("SELECT 1 FROM entries WHERE id = ?", (entry_id,)).fetchone():
+                return RestoreReport("present")
+            holder = self._row_for(shipped)
+            if holder is not None:
+                return RestoreReport("held", holder["id"])
+            self._db.execute("DELETE FROM removed_builtins WHERE id = ?", (entry_id,))
+            self._insert(shipped)
+        return RestoreReport("restored")
+
+    def removed_builtin_ids(self) -> frozenset[str]:
+        """The built-in entries the user removed (and `restore` can bring back)."""
+        return frozenset(row[0] for row in self._db.execute("SELECT id FROM removed_builtins"))
+
+    def closest_ids(self, wanted: str, limit: int = 3) -> list[str]:
+        """Ids a shortened or mistyped `wanted` may have meant, for a "did you mean" line.
+
+        Ids that start with it, if any (a range over the index of `id`); else the close
+        spellings of `text.near_misses`. That comparison costs ~20 µs an id, so a catalog of
+        more than `_FUZZY_SCAN_IDS` is searched only among ids that share the first two
+        characters: a typo there goes without a suggestion rather than a wait of seconds.
+        """
+        typed = wanted.strip().lower()
+        if not typed or limit <= 0:
+            return []
+        prefixed = self._ids_from(typed, limit)
+        if prefixed:
+            return prefixed
+        if self.count() <= _FUZZY_SCAN_IDS:
+            pool = [row[0] for row in self._db.execute("SELECT id FROM entries")]
+        else:
+            pool = self._ids_from(typed[:2], None)
+        return near_misses(typed, pool, limit)
+
+    def _ids_from(self, prefix: str, limit: int | None) -> list[str]:
+        """Ids that start with `prefix`, shortest first; the prefix is data, never LIKE syntax."""
+        rows = self._db.execute(
+            "SELECT id FROM entries WHERE id >= ? AND id < ? ORDER BY length(id), id LIMIT ?",
+            (prefix, prefix + "\U0010ffff", -1 if limit is None else limit),
+        )
+        return [row[0] for row in rows]
 
     # -- search
 
