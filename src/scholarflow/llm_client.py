@@ -41,13 +41,13 @@ The API key is sent only as the Authorization header; it never appears in a mess
 from __future__ import annotations
 
 import asyncio
-import functools
-import ssl
 import codecs
 import email.utils
+import functools
 import json
 import math
 import re
+import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
