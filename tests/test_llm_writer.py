@@ -13,23 +13,41 @@ from pathlib import Path
 
 import pytest
 
-from fake_openai import FakeOpenAIServer, Reply, stream_chunks
-from scholarflow.engine import answer
+from fake_openai import FakeOpenAIServer, Reply
+from scholarflow.engine import prepare
 from scholarflow.llm_log import LLMLog
 from scholarflow.prompt_format import parse_prompt
+from scholarflow.writers.template import TemplateWriter
 
 from conftest import PROMPTS_DIR, ROOT
 
 PROMPT = PROMPTS_DIR / "phone_depth.txt"
 
 
-def _good_reply() -> str:
-    """What a capable model would write: the plan's content, in other words."""
-    template = answer(parse_prompt(PROMPT.read_text(encoding="utf-8"))).markdown
-    return template.replace(
-        "You are doing **video depth estimation**",
-        "What you did is **video depth estimation**, in the words of a friendly expert",
+def _good_slots(**changes: str) -> dict:
+    """What a capable model would write: the template's slots, the task in other words."""
+    prepared = prepare(parse_prompt(PROMPT.read_text(encoding="utf-8")))
+    slots = TemplateWriter().write(prepared.brief).texts
+    slots["task"] = (
+        "In the words of a friendly expert: you turned an ordinary clip into a depth video "
+        "that stays steady from one frame to the next, because DepthCrafter [1] estimates "
+        "the depth of many frames together."
     )
+    slots.update(changes)
+    return slots
+
+
+def _reply(slots: dict) -> str:
+    """Slots as the JSON object the writer asks for."""
+    steps = [
+        {"id": k.split(":", 1)[1], "text": v} for k, v in slots.items() if k.startswith("step:")
+    ]
+    data = {key: slots.get(key, "") for key in ("task", "mechanism", "caveats")}
+    return json.dumps({**data, "steps": steps, "background": []})
+
+
+def _good_reply(**changes: str) -> str:
+    return _reply(_good_slots(**changes))
 
 
 def run(server: FakeOpenAIServer, home: Path, *args: str, **env: str):
@@ -65,20 +83,23 @@ def server():
         yield running
 
 
+_REPLACED = {"writer_slots_replaced", "llm_output_rejected"}
+
+
 def test_a_good_answer_is_kept_as_written(server, tmp_path):
     server.enqueue(Reply(content=_good_reply()))
     data = _answer(server, tmp_path)
     assert data["writer"] == "llm"
-    assert "in the words of a friendly expert" in data["markdown"]
-    assert not [
-        w for w in data["warnings"] if w["code"] in {"grounding_repaired", "llm_output_rejected"}
-    ]
+    assert "In the words of a friendly expert" in data["markdown"]
+    assert not [w for w in data["warnings"] if w["code"] in _REPLACED]
     sent = server.chat_requests[-1].body
     assert sent["model"] == "test-model" and sent["messages"][0]["role"] == "system"
+    assert sent["response_format"]["type"] == "json_schema"
     user = sent["messages"][1]["content"]
-    # The request carries the plan, the fenced evidence and the allowed links.
-    assert "WORKFLOW STEPS" in user and '<source n="1">' in user and "</source>" in user
-    assert "https://github.com/Tencent/DepthCrafter" in user.split("ALLOWED LINKS")[1]
+    # The request carries the plan's steps and the fenced evidence, and no link at all:
+    # links are written by code.
+    assert "STEPS" in user and '<source n="1">' in user and "</source>" in user
+    assert "https://" not in user
 
 
 @pytest.mark.parametrize(
@@ -92,14 +113,17 @@ def test_a_good_answer_is_kept_as_written(server, tmp_path):
         ("This is the approach of MagicDepthXL [7].", "MagicDepthXL"),
     ],
 )
-def test_a_foreign_link_or_name_is_removed_and_the_rest_kept(server, tmp_path, planted, gone):
-    reply = _good_reply().replace("### 2. The workflow", f"{planted}\n\n### 2. The workflow")
-    server.enqueue(Reply(content=reply))
+def test_a_slot_with_a_foreign_link_or_name_is_replaced_and_the_rest_kept(
+    server, tmp_path, planted, gone
+):
+    template = _good_slots()
+    server.enqueue(Reply(content=_good_reply(mechanism=f"{template['mechanism']} {planted}")))
     data = _answer(server, tmp_path)
     assert gone not in json.dumps(data)
     assert data["writer"] == "llm"
-    assert "grounding_repaired" in [w["code"] for w in data["warnings"]]
-    assert "in the words of a friendly expert" in data["markdown"]
+    warning = next(w for w in data["warnings"] if w["code"] == "writer_slots_replaced")
+    assert "the mechanism" in warning["message"] and gone not in warning["message"]
+    assert "In the words of a friendly expert" in data["markdown"]
 
 
 def test_a_reply_that_obeys_a_planted_instruction_is_rejected(server, tmp_path):
@@ -109,13 +133,36 @@ def test_a_reply_that_obeys_a_planted_instruction_is_rejected(server, tmp_path):
     assert "llm_output_rejected" in [w["code"] for w in data["warnings"]]
 
 
-def test_a_dropped_section_is_restored_from_the_plan(server, tmp_path):
-    server.enqueue(Reply(content=_good_reply().split("### 3. Papers and tools")[0]))
+def test_a_missing_slot_is_filled_from_the_plan(server, tmp_path):
+    slots = _good_slots()
+    del slots["mechanism"]
+    server.enqueue(Reply(content=_reply(slots)))
     data = _answer(server, tmp_path)
     assert data["writer"] == "llm"
     assert "https://github.com/Tencent/DepthCrafter" in data["sections"]["references"]
-    warning = next(w for w in data["warnings"] if w["code"] == "grounding_repaired")
-    assert "restored the missing references section" in warning["message"]
+    warning = next(w for w in data["warnings"] if w["code"] == "writer_slots_replaced")
+    assert "the mechanism" in warning["message"]
+
+
+def test_a_server_without_json_schema_gets_asked_for_tagged_text(server, tmp_path):
+    slots = _good_slots()
+    tagged = "\n".join(
+        [f"<task>{slots['task']}</task>", f"<mechanism>{slots['mechanism']}</mechanism>"]
+        + [f'<step id="{k[5:]}">{v}</step>' for k, v in slots.items() if k.startswith("step:")]
+    )
+    server.enqueue(Reply(content=tagged, rejects_response_format=True))
+    data = _answer(server, tmp_path)
+    assert data["writer"] == "llm" and "In the words of a friendly expert" in data["markdown"]
+    first, second = server.chat_requests[-2:]
+    assert "response_format" in first.body and "response_format" not in second.body
+    assert "<task>" in second.body["messages"][0]["content"]
+
+
+def test_an_empty_reply_gets_the_template_answer(server, tmp_path):
+    server.enqueue(Reply(content=""))
+    data = _answer(server, tmp_path)
+    assert data["writer"] == "template"
+    assert "llm_output_rejected" in [w["code"] for w in data["warnings"]]
 
 
 def test_a_server_error_is_retried(server, tmp_path):
@@ -129,7 +176,6 @@ def test_a_server_error_is_retried(server, tmp_path):
     [
         (Reply(content="slow", delay=5.0), {"SCHOLARFLOW_LLM_TIMEOUT": "0.5"}, "within"),
         (Reply(raw_body=b"{not json at all"), {}, "not chat-completions JSON"),
-        (Reply(content=""), {}, "empty"),
         (Reply(status=500), {}, "500"),
     ],
 )
@@ -183,13 +229,6 @@ def _logged_error(home: Path, line: str) -> dict:
     return json.loads(call.request_json)
 
 
-def _streamed_text(reply: Reply, upto: int | None = None) -> str:
-    """The text the fake server streams for `reply`, as --stream shows it."""
-    chunks = stream_chunks("test-model", reply, include_usage=False)
-    pieces = [c["choices"][0]["delta"].get("content", "") for c in chunks if c["choices"]]
-    return "".join(pieces[:upto])
-
-
 @pytest.mark.parametrize(
     ("reply", "stream", "message"),
     [
@@ -213,36 +252,43 @@ def test_a_hostile_server_is_one_line_and_exit_4_within_the_deadline(
     _logged_error(tmp_path, line)
 
 
-def test_a_streamed_flood_stops_at_the_cap(server, tmp_path):
-    # 64 KiB cap: the live text shows what arrived before it, then the one error line.
+def test_a_streamed_flood_stops_at_the_cap_before_anything_is_shown(server, tmp_path):
+    # 64 KiB cap, and no slot in the flood: nothing passed the screen, so nothing was shown.
     result, seconds = _hostile(
         server, tmp_path, Reply(flood=TEN_MB), "--stream", SCHOLARFLOW_LLM_MAX_REPLY_BYTES="65536"
     )
-    shown = result.stderr.split("\n")[0]
-    assert shown and set(shown) == {"x"} and len(shown) < 65536
-    assert "passed the 64 KiB size limit" in _the_error_line(result, shown)
+    assert "passed the 64 KiB size limit" in _the_error_line(result)
     assert seconds < 15
 
 
-def test_a_stream_that_stops_mid_way_is_one_error_line_after_the_live_text(server, tmp_path):
-    reply = Reply(content=_good_reply(), stream_end="cut")
+def _finished_with_a_warning(result, warning: str) -> None:
+    """A streamed answer whose server failed after some of it was shown: the answer is
+    finished from the plan (exit 0) and one line on stderr says what happened."""
+    assert result.returncode == 0, result.stderr
+    assert (
+        result.stdout.startswith("### 1. The task") and "### 3. Papers and tools" in result.stdout
+    )
+    assert "https://github.com/Tencent/DepthCrafter" in result.stdout
+    assert result.stderr.count("\n") == 1 and warning in result.stderr, result.stderr
+    assert result.stderr.startswith("scholarflow: warning: ") and "Traceback" not in result.stderr
+
+
+def test_a_stream_that_stops_mid_way_is_finished_from_the_plan(server, tmp_path):
+    reply = Reply(content=_good_reply(), stream_end="cut", chunk_size=40)
     result, seconds = _hostile(server, tmp_path, reply, "--stream")
-    live = _streamed_text(reply)
-    assert live and live != _good_reply()  # half the text was shown, then it stopped
-    assert "stopped before the reply was complete" in _the_error_line(result, live)
+    _finished_with_a_warning(result, "stopped before the reply was complete")
+    assert "In the words of a friendly expert" in result.stdout  # shown before the cut
     assert seconds < 15
-    assert _logged_error(tmp_path, result.stderr.splitlines()[-1])["stream"] is True
+    with LLMLog(tmp_path / "logs.db") as log:
+        (call,) = log.recent(5)
+    assert call.outcome == "error" and json.loads(call.request_json)["stream"] is True
 
 
-def test_invalid_utf8_in_a_stream_is_one_error_line_after_the_valid_text(server, tmp_path):
-    reply = Reply(content=_good_reply(), invalid_utf8=True, chunk_size=400)
+def test_invalid_utf8_in_a_stream_is_finished_from_the_plan(server, tmp_path):
+    reply = Reply(content=_good_reply(), invalid_utf8=True, chunk_size=40)
     result, seconds = _hostile(server, tmp_path, reply, "--stream")
-    error = "\nscholarflow: error: "
-    live, _, _ = result.stderr.rpartition(error)
-    before_bad_byte = _streamed_text(reply).split("\u2063")[0]
-    # What was shown is text the server sent before the bad byte; nothing was replaced.
-    assert before_bad_byte.startswith(live) and "\ufffd" not in result.stderr
-    assert "not valid UTF-8" in _the_error_line(result, live)
+    _finished_with_a_warning(result, "not valid UTF-8")
+    assert "\ufffd" not in result.stdout
     assert seconds < 15
 
 
@@ -251,8 +297,8 @@ def test_a_stream_with_finish_reason_but_no_done_is_an_answer(server, tmp_path):
         server, tmp_path, Reply(content=_good_reply(), stream_end="no_done"), "--stream"
     )
     assert result.returncode == 0, result.stderr
-    assert "in the words of a friendly expert" in result.stdout
-    assert "error" not in result.stderr
+    assert "In the words of a friendly expert" in result.stdout
+    assert result.stderr == ""
 
 
 def test_max_tokens_and_the_deadline_flag_reach_the_server_and_the_log(server, tmp_path):
@@ -297,27 +343,38 @@ def test_no_server_configured_is_exit_4_saying_what_to_set(tmp_path):
     assert "SCHOLARFLOW_LLM_BASE_URL" in result.stderr and result.stderr.count("\n") == 1
 
 
-def test_streaming_shows_the_text_and_ends_with_the_guarded_answer(server, tmp_path):
+def test_streaming_shows_only_screened_text(server, tmp_path):
+    template = _good_slots()
     planted = "Weights: https://evil.example.com/w.zip are faster."
-    server.enqueue(Reply(content=_good_reply().replace("### 2.", f"{planted}\n\n### 2.")))
+    server.enqueue(
+        Reply(content=_good_reply(mechanism=f"{template['mechanism']} {planted}"), chunk_size=5)
+    )
     result = run(server, tmp_path, "answer", str(PROMPT), "--writer", "llm", "--stream")
     assert result.returncode == 0, result.stderr
     assert server.chat_requests[-1].body["stream"] is True
-    assert "evil.example.com" in result.stderr  # the live text is what the model wrote
-    assert "evil.example.com" not in result.stdout  # the printed answer is guarded
+    assert "evil.example.com" not in result.stdout + result.stderr
     assert result.stdout.startswith("### 1. The task")
+    assert "In the words of a friendly expert" in result.stdout
+    # The streamed answer is the finished answer: the same bytes `answer` prints without it.
+    server.enqueue(
+        Reply(content=_good_reply(mechanism=f"{template['mechanism']} {planted}"), chunk_size=5)
+    )
+    whole = run(server, tmp_path, "answer", str(PROMPT), "--writer", "llm")
+    assert result.stdout == whole.stdout
 
 
 def test_every_call_is_logged_and_logging_can_be_switched_off(server, tmp_path):
+    template = _good_slots()
     server.enqueue(
-        Reply(content=_good_reply().replace("### 2.", "See https://evil.example.com.\n\n### 2."))
+        Reply(content=_good_reply(mechanism=template["mechanism"] + " See evil.example.com."))
     )
     _answer(server, tmp_path)
     shown = run(server, tmp_path, "logs", "--json")
     calls = json.loads(shown.stdout)
     assert len(calls) == 1 and calls[0]["outcome"] == "repaired"
     assert calls[0]["model"] == "test-model" and calls[0]["prompt_tokens"] is not None
-    assert any("evil.example.com" in action for action in calls[0]["guard_actions"])
+    assert calls[0]["guard_actions"] == ["replaced mechanism: link"]
+    assert "evil.example.com" in calls[0]["response_text"]  # the raw text is kept in the log
     assert "REPAIRED" in run(server, tmp_path, "logs").stdout
     _answer(server, tmp_path, SCHOLARFLOW_LOG_LLM="false")
     assert len(json.loads(run(server, tmp_path, "logs", "--json").stdout)) == 1

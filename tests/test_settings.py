@@ -191,6 +191,7 @@ def test_precedence_flag_over_env_over_file_over_default(
         "llm_temperature": "default",
         "llm_max_tokens": "default",
         "llm_max_reply_bytes": "default",
+        "llm_response_format": "default",
         "log_llm": "default",
     }
     assert [row.name for row in describe(settings)][:3] == ["home", "llm_base_url", "llm_model"]

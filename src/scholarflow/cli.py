@@ -23,6 +23,7 @@ from scholarflow.errors import InputError, ScholarflowError
 
 if TYPE_CHECKING:
     from scholarflow.catalog.store import SQLiteCatalogStore
+    from scholarflow.models import Answer
     from scholarflow.models import CatalogEntry
     from scholarflow.retrieval import Retriever
     from scholarflow.settings import Settings
@@ -740,7 +741,15 @@ def _run_answer(args: argparse.Namespace) -> int:
             live.end_line()
     if live is None or live.target is not sys.stdout:
         write_output(render(result, args.format), args.output)
+    _stream_warnings(result)
     return 0
+
+
+def _stream_warnings(result: Answer) -> None:
+    """A streamed answer the server broke off is finished from the plan; one line says so."""
+    for warning in result.warnings:
+        if warning.code == "llm_stream_failed":
+            sys.stderr.write(f"scholarflow: warning: {warning.message}\n")
 
 
 def _open_store(args: argparse.Namespace, *, create: bool = False) -> SQLiteCatalogStore:
@@ -814,6 +823,7 @@ def _run_ask(args: argparse.Namespace) -> int:
         finally:
             if live is not None:
                 live.end_line()
+    _stream_warnings(result)
     if live is not None and live.target is sys.stdout:
         return 0  # the Markdown answer has been printed as it was decided
     text = render_ask_json(result, hits) if args.format == "json" else render(result, args.format)

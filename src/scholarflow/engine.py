@@ -19,7 +19,7 @@ from time import perf_counter
 from typing import TYPE_CHECKING
 
 from scholarflow import evidence, planning, signatures
-from scholarflow.errors import GroundingError
+from scholarflow.errors import ConfigurationError, GroundingError
 from scholarflow.grounding import Problem, Screen, sanitize_question
 from scholarflow.models import (
     Answer,
@@ -261,7 +261,22 @@ def _writer_slots(
         if stream is not None:
             stream.decide(key, text)
 
-    written = writer.write(brief, on_slot=on_slot) if stream is not None else writer.write(brief)
+    broken: Warning | None = None
+    if stream is None:
+        written = writer.write(brief)
+    else:
+        try:
+            written = writer.write(brief, on_slot=on_slot)
+        except ConfigurationError as error:
+            if not stream.decided:
+                raise  # nothing was shown yet: the failure is the whole outcome (exit 4)
+            # Part of the answer has been shown: finish it from the plan, and say why.
+            written = Slots()
+            broken = Warning(
+                code="llm_stream_failed",
+                message=f"The {writer.name} writer stopped mid-answer ({error}); the rest of "
+                "the answer is the template's.",
+            )
     for key in keys:  # slots the writer returned without streaming them, in document order
         on_slot(key, written.get(key))
     for key in ("task", "mechanism"):
@@ -274,7 +289,7 @@ def _writer_slots(
     texts = {key: verdict.accepted.get(key, template.get(key)) for key in keys}
     if stream is not None:
         stream.finish(Slots(texts=texts))
-    warnings = []
+    warnings = [broken] if broken is not None else []
     if verdict.failed:
         warnings.append(_replacement(writer, verdict, brief))
     used = writer.name if verdict.accepted else "template"

@@ -116,6 +116,7 @@ class LastCall:
     question: str = ""
     guard_actions: list[str] = field(default_factory=list)
     mode: str = "json"
+    recorded: bool = False  # one log row per call: an error row is not followed by a verdict
 
 
 def build_messages(brief: Brief, *, mode: str = "json") -> list[dict[str, str]]:
@@ -504,9 +505,7 @@ class LLMWriter:
             max_tokens=self.max_tokens,
             response_format=formats.get(mode),
         )
-        self.last = LastCall(
-            messages=messages, request=request, question=brief.question, mode=mode
-        )
+        self.last = LastCall(messages=messages, request=request, question=brief.question, mode=mode)
         found: dict[str, str] = {}
 
         def keep(key: str, value: str) -> None:
@@ -536,10 +535,11 @@ class LLMWriter:
 
     def record(self, outcome: str, actions: list[str] | None = None) -> None:
         """Log the last call with the screen's verdict (accepted, repaired, rejected, error)."""
-        if self.log is None or self.last is None:
+        if self.log is None or self.last is None or self.last.recorded:
             return
         from scholarflow.llm_log import LogRecord
 
+        self.last.recorded = True
         result = self.last.result
         latency_s = result.latency_s if result else self.last.latency_s
         self.log.record(
