@@ -23,8 +23,7 @@ from scholarflow.errors import InputError, ScholarflowError
 
 if TYPE_CHECKING:
     from scholarflow.catalog.store import SQLiteCatalogStore
-    from scholarflow.models import Answer
-    from scholarflow.models import CatalogEntry
+    from scholarflow.models import Answer, CatalogEntry
     from scholarflow.retrieval import Retriever
     from scholarflow.settings import Settings
     from scholarflow.writers import Writer
