@@ -191,6 +191,14 @@ def _known_index() -> tuple[dict[str, KnownName], int]:
 
 
 @cache
+def _key_prefixes() -> frozenset[str]:
+    """Every beginning of a known key: a window of words that is not one cannot grow into a
+    name, so the scan stops there (most words are not the start of any name)."""
+    index, _ = _known_index()
+    return frozenset(key[:n] for key in index for n in range(1, len(key) + 1))
+
+
+@cache
 def _prefix_lengths() -> tuple[int, ...]:
     """Lengths of the known keys a version suffix may follow, longest first."""
     index, _ = _known_index()
@@ -260,10 +268,12 @@ def _known_hits(
     the provided DepthCrafter)."""
     index, longest = _known_index()
     lengths = _prefix_lengths()
+    beginnings = _key_prefixes()
     if extra:
         index = {**extra, **index}
         longest = max(longest, max(len(k) for k in extra))
         lengths = tuple(sorted({*lengths, *(len(k) for k in extra if len(k) >= 5)}, reverse=True))
+        beginnings = beginnings | {k[:n] for k in extra for n in range(1, len(k) + 1)}
     text = _without_html_comments(text)
     tokens = _tokens(text)
     hits: list[tuple[KnownName, int, int]] = []
@@ -273,6 +283,9 @@ def _known_hits(
             key += tokens[j].text.lower()
             if len(key) > longest + 12:
                 break
+            growing = key in beginnings
+            if not growing and not any(key[:n] in index for n in lengths if n < len(key)):
+                break  # neither the start of a name nor a name with a suffix
             entry = index.get(key)
             if (
                 entry is not None
@@ -281,9 +294,11 @@ def _known_hits(
             ):
                 hits.append((entry, token.start, _version_end(tokens, j, text)))
                 break
-            hit = _prefix_hit(key, index, lengths)
+            hit = _prefix_hit(key, index, lengths) if len(key) > 5 else None
             if hit is not None and hit.matches_in(j - i + 1):
                 hits.append((hit, token.start, tokens[j].end))
+                break
+            if not growing:
                 break
     return hits
 
@@ -401,7 +416,8 @@ _SUFFIXES = (
 _PREFIXES = ("re", "un", "non", "multi", "sub", "pre", "post", "over", "under", "inter", "per")
 
 
-def _bases(word: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def _bases(word: str) -> tuple[str, ...]:
     """Words `word` may be built from by one common suffix and/or prefix."""
     stems = [word[: -len(suffix)] for suffix in _SUFFIXES if word.endswith(suffix)]
     stems = [stem for stem in stems if len(stem) >= 3] + [word]
@@ -410,7 +426,7 @@ def _bases(word: str) -> list[str]:
         for prefix in _PREFIXES:
             if stem.startswith(prefix) and len(stem) - len(prefix) >= 4:
                 bases.append(stem[len(prefix) :])
-    return [b for b in bases if b != word]
+    return tuple(b for b in bases if b != word)
 
 
 def _vocabulary_of(text: str) -> set[str]:
@@ -436,7 +452,8 @@ class Screen:
             for s in self.sources
             if len(squash(s.name)) >= 4 and len(s.name.split()) <= 4
         }
-        self.topic: set[str] = set()
+        self._topic_text = ""
+        self._topic: set[str] | None = None
         self.vocabulary: set[str] = set()
         for source in self.sources:
             for part in (source.name, source.title, source.catalog_summary or "", *source.links()):
@@ -496,10 +513,18 @@ class Screen:
         return []
 
     def set_topic(self, text: str) -> None:
-        """What this request is about (task, modalities, steps, sources): see `_topic_problems`."""
-        self.topic = {
-            base for w in _WORD.findall(normalize_prose(text).lower()) for base in (w, *_bases(w))
-        }
+        """What this request is about (task, modalities, steps, sources): see `_topic_problems`.
+
+        Worked out on first use: only a writer's slots are checked against it."""
+        self._topic_text = text
+        self._topic = None
+
+    @property
+    def topic(self) -> set[str]:
+        if self._topic is None:
+            words = set(_WORD.findall(normalize_prose(self._topic_text).lower()))
+            self._topic = {base for w in words for base in (w, *_bases(w))}
+        return self._topic
 
     def _topic_problems(self, text: str) -> list[Problem]:
         """A fluent paragraph about something else (a bread recipe, "this step cannot be
