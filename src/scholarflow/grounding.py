@@ -429,6 +429,21 @@ def _bases(word: str) -> tuple[str, ...]:
     return tuple(b for b in bases if b != word)
 
 
+def _window_keys(texts: Iterable[str], width: int = 6) -> frozenset[str]:
+    """Squashed runs of up to `width` consecutive words of each text, with CamelCase words
+    also split into their parts ("StableDiffusionV1" gives "stable", "stablediffusion"…)."""
+    keys: set[str] = set()
+    for text in texts:
+        for words in (_WORD.findall(text), _CAMEL_PART.findall(text)):
+            lowered = [w.lower() for w in words]
+            for i in range(len(lowered)):
+                key = ""
+                for word in lowered[i : i + width]:
+                    key += word
+                    keys.add(key)
+    return frozenset(keys)
+
+
 def _vocabulary_of(text: str) -> set[str]:
     words = {w.lower() for w in _WORD.findall(normalize_prose(text))}
     # Third-person forms a restatement makes of an abstract's verbs ("we predict" → "predicts").
@@ -443,10 +458,9 @@ class Screen:
         self.count = len(self.sources)
         self.language = detect_language(question) if question else "en"
         self.allowed_links = {canonical_url(u) for s in self.sources for u in s.links()}
-        provided = " ".join(
-            squash(part) for s in self.sources for part in (s.name, s.title, *s.links()) if part
+        self._provided_keys = _window_keys(
+            part for s in self.sources for part in (s.name, s.title, *s.links()) if part
         )
-        self._provided_squash = provided
         self._own_index = {
             squash(s.name): KnownName(s.name, squash(s.name), False, len(_WORD.findall(s.name)))
             for s in self.sources
@@ -494,8 +508,11 @@ class Screen:
         return self._tainted
 
     def name_provided(self, name: str) -> bool:
+        """Whether a provided source's name, title or link says `name`, word for word: a run
+        of its words (or of the parts of a CamelCase word) squashes to the same letters.
+        "SAM" is not provided by "sampling", nor "SV4D 3.0" by "SV4D 2.0"."""
         key = squash(name)
-        return bool(key) and key in self._provided_squash
+        return bool(key) and key in self._provided_keys
 
     def add_vocabulary(self, text: str) -> None:
         """Words of a screened summary sentence become words a writer may use."""
