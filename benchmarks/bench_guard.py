@@ -1,8 +1,12 @@
-"""The grounding guard's cost per answer, as the LLM writer pays it.
+"""The grounding screen's cost per answer (grounding.py), on the five seeds.
 
-For each seed: the guard checking a clean answer (accepted), and checking then repairing an
-answer with a foreign link, an unprovided model name and a citation of no source planted in
-it (repaired). Median over many repetitions, in one warm process.
+Three figures per seed, median over many repetitions in one warm process:
+- template: screening the template writer's slots (what every answer pays);
+- writer, clean: screening a writer's slots that all pass (the template's slots, reworded);
+- writer, planted: screening the same slots with a foreign link, an unprovided model name and a
+  citation of no source planted in the mechanism (one slot then fails and is replaced).
+
+The screen of a writer's slots includes the dictionary check (wordfreq), loaded before timing.
 
     .venv/bin/python benchmarks/bench_guard.py [--seeds DIR] [--repeat N]
 """
@@ -13,71 +17,78 @@ import argparse
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from scholarflow.engine import _grounded, answer
-from scholarflow.grounding import Guard
-from scholarflow.models import Brief, Sections
+from scholarflow.engine import _template_slots, _writer_slots, prepare
+from scholarflow.models import Brief, Slots
 from scholarflow.prompt_format import parse_prompt
-from scholarflow.signatures import enrich
 from scholarflow.writers.template import TemplateWriter
 
-PLANTED = (
-    " Weights are mirrored at https://evil.example.com/w.ckpt. MagicDepthXL does this too [9]."
-)
+PLANTED = " Weights are mirrored at https://evil.example.com/w.ckpt. MagicDepthXL does it [9]."
 
 
 class _Scripted:
-    """Stands in for the LLM writer: returns fixed sections, so only the guard is timed."""
+    """Stands in for the LLM writer: returns fixed slots, so only the screen is timed."""
 
     name = "llm"
 
-    def __init__(self, sections: Sections) -> None:
-        self.sections = sections
+    def __init__(self, slots: Slots) -> None:
+        self.slots = slots
+
+    def write(self, brief: Brief) -> Slots:
+        return self.slots
 
 
-def _case(text: str) -> tuple[Brief, Guard, Sections, Sections]:
-    request = parse_prompt(text)
-    produced = answer(request)
-    sources = tuple(enrich(s) for s in request.sources)
-    captured: dict[str, Brief] = {}
-
-    class Capture(TemplateWriter):
-        def write(self, brief: Brief) -> Sections:
-            captured["brief"] = brief
-            return super().write(brief)
-
-    answer(request, writer=Capture())
-    clean = produced.sections
-    dirty = clean.model_copy(update={"task": clean.task + PLANTED})
-    return captured["brief"], Guard(sources), clean, dirty
-
-
-def _median_ms(sections: Sections, brief: Brief, guard: Guard, repeat: int) -> float:
-    writer = _Scripted(sections)
+def _median_ms(work: Callable[[], object], repeat: int) -> float:
+    work()
     timings = []
     for _ in range(repeat):
         start = time.perf_counter()
-        _grounded(sections, writer, brief, guard)
+        work()
         timings.append((time.perf_counter() - start) * 1000)
     return statistics.median(timings)
 
 
+def measure(text: str, repeat: int) -> tuple[float, float, float]:
+    request = parse_prompt(text)
+    prepared = prepare(request)
+    brief, screen = prepared.brief, prepared.screen
+    template = TemplateWriter().write(brief)
+    clean = template.with_texts({"task": "In other words: " + template.get("task")})
+    planted = clean.with_texts({"mechanism": clean.get("mechanism") + PLANTED})
+
+    def writer_run(slots: Slots) -> Callable[[], object]:
+        return lambda: _writer_slots(_Scripted(slots), brief, screen, template, None)
+
+    return (
+        _median_ms(lambda: _template_slots(brief, screen), repeat),
+        _median_ms(writer_run(clean), repeat),
+        _median_ms(writer_run(planted), repeat),
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
+    root = Path(__file__).resolve().parents[1]
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    root = Path(__file__).resolve().parent.parent
     parser.add_argument("--seeds", type=Path, default=root.parent / "shared/examples/seeds")
-    parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=100)
     args = parser.parse_args(argv)
-    seeds = sorted(args.seeds.glob("*.txt")) or sorted((root / "examples").glob("*.txt"))
-    clean_ms, repair_ms = [], []
+    seeds = sorted(args.seeds.glob("*.txt"))
+    if not seeds:
+        print(f"no seed prompts in {args.seeds}", file=sys.stderr)
+        return 1
+    rows = [("seed", "template (ms)", "writer, clean (ms)", "writer, planted (ms)")]
+    figures = []
     for seed in seeds:
-        brief, guard, clean, dirty = _case(seed.read_text(encoding="utf-8"))
-        clean_ms.append(_median_ms(clean, brief, guard, args.repeat))
-        repair_ms.append(_median_ms(dirty, brief, guard, args.repeat))
-    print(f"{len(seeds)} seeds, median of {args.repeat} runs each")
-    print(f"guard, clean answer (accepted):      {statistics.median(clean_ms):.2f} ms per answer")
-    print(f"guard, planted answer (repaired):    {statistics.median(repair_ms):.2f} ms per answer")
+        figures.append(measure(seed.read_text(encoding="utf-8"), args.repeat))
+        rows.append((seed.name[:3], *(f"{value:.2f}" for value in figures[-1])))
+    rows.append(
+        ("median", *(f"{statistics.median(f[i] for f in figures):.2f}" for i in range(3)))
+    )
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
     return 0
 
 
