@@ -83,9 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     for seed in seeds:
         figures.append(measure(seed.read_text(encoding="utf-8"), args.repeat))
         rows.append((seed.name[:3], *(f"{value:.2f}" for value in figures[-1])))
-    rows.append(
-        ("median", *(f"{statistics.median(f[i] for f in figures):.2f}" for i in range(3)))
-    )
+    rows.append(("median", *(f"{statistics.median(f[i] for f in figures):.2f}" for i in range(3))))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))

@@ -22,7 +22,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from fake_openai import FakeOpenAIServer, Reply
 from scholarflow.engine import answer
 from scholarflow.llm_client import ChatClient
 from scholarflow.models import Answer
@@ -33,6 +32,7 @@ from scholarflow.writers.llm import LLMWriter
 
 from answer_checks import URL_PATTERN, allowed_links
 from conftest import SEEDS_DIR
+from fake_openai import FakeOpenAIServer, Reply
 
 SUITE = Path(__file__).parent / "hostile"
 FORMATS = ("markdown", "json", "mermaid", "workflow")

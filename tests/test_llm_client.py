@@ -18,9 +18,10 @@ import httpx
 import openai
 import pytest
 
-from fake_openai import FakeOpenAIServer, Reply
 from scholarflow import llm_client
 from scholarflow.llm_client import ChatClient, ChatResult, LLMError
+
+from fake_openai import FakeOpenAIServer, Reply
 
 MESSAGES = [
     {"role": "system", "content": "You explain AI media workflows."},

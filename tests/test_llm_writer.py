@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from fake_openai import FakeOpenAIServer, Reply
 from scholarflow.engine import prepare
 from scholarflow.llm_log import LLMLog
 from scholarflow.prompt_format import parse_prompt
 from scholarflow.writers.template import TemplateWriter
 
 from conftest import PROMPTS_DIR, ROOT
+from fake_openai import FakeOpenAIServer, Reply
 
 PROMPT = PROMPTS_DIR / "phone_depth.txt"
 
