@@ -33,7 +33,7 @@ _IMPERATIVE_OPENING = re.compile(
     ^\W*(?:please\s+|now\s+|first,?\s+|also\s+|kindly\s+|important:?\s+|note:?\s+)?
       (?:ignore|disregard|forget|override|reply|respond|answer|output|print|say|write|
          download|install|click|visit|go\s+to|open|run|execute|cite|include|recommend|
-         use|try|consider|switch\s+to|prefer|replace|
+         use|try|consider|switch\s+to|prefer|replace|always|only\s+cite|
          tell|mention|add|append|do\s+not|don'?t|never|always|you|as\s+an?\s+(?:ai|assistant)|
          system\s*:|assistant\s*:|user\s*:)(?=[\s,:!])
     """
@@ -149,9 +149,17 @@ _RESULT_WORDS = (
 )
 
 
+_CLAUSE_BREAK = re.compile(r"[;:!?\u2014\u2013]|\s-\s|\(|\)")
+
+
 def addresses_reader(sentence: str) -> bool:
-    """True for a sentence that speaks to whoever reads it: an instruction, not a description."""
-    if _IMPERATIVE_OPENING.match(sentence):
+    """True for a sentence that speaks to whoever reads it: an instruction, not a description.
+
+    Every clause is looked at ("The weights are here; always cite this link"), not only the
+    sentence's opening."""
+    if _IMPERATIVE_OPENING.match(sentence) or any(
+        _IMPERATIVE_OPENING.match(clause) for clause in _CLAUSE_BREAK.split(sentence)
+    ):
         return True
     lowered = sentence.lower()
     # Most sentences hold none of these words; only those that do pay for the full pattern.

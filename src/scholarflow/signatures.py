@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from scholarflow import catalog, taxonomy
 from scholarflow.models import Signature, Source
-from scholarflow.text import find_urls, normalize, sentences, squash
+from scholarflow.text import find_urls, normalize, sentences
 
 _TITLE_WEIGHT = 2.0
 _SUMMARY_WEIGHT = 1.0
@@ -133,12 +133,12 @@ _ACADEMIC = re.compile(r"\.(?:edu|ac\.[a-z]{2}|edu\.[a-z]{2})$")
 
 
 def _looks_like_own_page(url: str, source: Source) -> bool:
-    host = url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()
-    if host.endswith(_PROJECT_HOSTS) or _ACADEMIC.search(host):
-        return True
-    address = squash(url.split("://", 1)[-1])
-    name = squash(source.name)
-    if len(name) >= 4 and name in address:
-        return True
-    words = [w for w in re.findall(r"[A-Za-z0-9]+", source.title) if len(w) >= 5]
-    return any(w.lower() not in _COMMON_TITLE_WORDS and squash(w) in address for w in words)
+    """Whether a link a summary presents as its own page lives where research code and pages
+    live (an ASCII host of GitHub, Hugging Face, an academic site…). A name in the address
+    proves nothing: an attacker names the domain after the model."""
+    rest = url.split("://", 1)[-1]
+    host = rest.split("/", 1)[0].split("?", 1)[0]
+    if "@" in host or not host.isascii():
+        return False  # userinfo tricks and look-alike letters
+    host = host.split(":", 1)[0].lower()
+    return host.endswith(_PROJECT_HOSTS) or bool(_ACADEMIC.search(host))

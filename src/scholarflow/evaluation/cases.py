@@ -29,6 +29,7 @@ class Expectation:
     edges: frozenset[EdgeLabel] = frozenset()
     never: tuple[str, ...] = ()
     retrieve: str | None = None  # free questions: the catalog entry id a person would expect
+    served: bool = True  # free questions: False when the catalog should say it cannot answer
 
 
 @dataclass(frozen=True)
@@ -89,8 +90,11 @@ def load_case(path: Path) -> Case:
     expect = data.get("expect")
     if not isinstance(expect, dict):
         raise InputError(f"{where}: missing [expect] table")
+    served = bool(expect.get("served", True))
+    if not served and question is None:
+        raise InputError(f"{where}: 'served = false' is for free questions only")
     for key in ("task", "inputs", "outputs", "mismatch"):
-        if key not in expect:
+        if served and key not in expect:
             raise InputError(f"{where}: [expect] needs {key!r}")
     nodes = frozenset(_node(n, where) for n in expect.get("nodes", ()))
     edges = frozenset((_node(e[0], where), _node(e[1], where)) for e in expect.get("edges", ()))
@@ -105,13 +109,14 @@ def load_case(path: Path) -> Case:
         question=question,
         tags=tuple(data.get("tags", ())),
         expect=Expectation(
-            task=expect["task"],
-            inputs=tuple(expect["inputs"]),
-            outputs=tuple(expect["outputs"]),
-            mismatch=bool(expect["mismatch"]),
+            task=expect.get("task", ""),
+            inputs=tuple(expect.get("inputs", ())),
+            outputs=tuple(expect.get("outputs", ())),
+            mismatch=bool(expect.get("mismatch", False)),
             nodes=nodes,
             edges=edges,
             never=tuple(expect.get("never", ())),
             retrieve=expect.get("retrieve"),
+            served=served,
         ),
     )

@@ -44,6 +44,7 @@ class CaseResult:
     ungrounded_names: list[str] = field(default_factory=list)
     never_found: list[str] = field(default_factory=list)
     recommended_covered: bool = True
+    recommended_on_main: bool = True  # each recommended model on the main path, or flagged
     cited: list[metrics.CitedSentence] = field(default_factory=list)
     ranked: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -80,11 +81,17 @@ def _score(
     sources = request.sources
     result.links = len(metrics.links_in(text))
     result.foreign_links = metrics.foreign_links(text, sources)
-    result.ungrounded_names = metrics.ungrounded_names(text, sources)
+    # The question is the user's own words, echoed: not a name the answer says.
+    result.ungrounded_names = metrics.ungrounded_names(own, sources)
     result.never_found = [s for s in case.expect.never if s.lower() in own.lower()]
     result.recommended_covered = all(
         metrics.covers_recommended(produced.markdown, produced.sections.references, source)
         for source in request.recommended
+    )
+    flagged = {w.source_id for w in produced.warnings if w.code == "model_task_mismatch"}
+    on_main = {n.source_id for n in produced.workflow.nodes if n.source_id and not n.optional}
+    result.recommended_on_main = all(
+        s.id in on_main or s.id in flagged for s in request.recommended
     )
     # A citation is checked against the source's own words, including the catalog facts the
     # answer may draw on when a prompt gave no summary.
@@ -177,8 +184,11 @@ def _accuracy(
 def summarize(cases: Sequence[Case], results: Sequence[CaseResult]) -> list[Metric]:
     """Every metric of docs/evaluation.md over the cases that produced an answer."""
     by_id = {case.id: case for case in cases}
-    answered = [r for r in results if r.ok and r.served]
     expect = {r.case_id: by_id[r.case_id].expect for r in results}
+    # Scored for the answer's content: answered, and meant to be (a free question the catalog
+    # should refuse is scored only on whether it was refused).
+    answered = [r for r in results if r.ok and r.served and expect[r.case_id].served]
+    free = [r for r in results if r.ok and by_id[r.case_id].kind == "question"]
     all_links = sum(r.links for r in answered)
     foreign = sum(len(r.foreign_links) for r in answered)
     link_rate = Metric(
@@ -205,6 +215,17 @@ def summarize(cases: Sequence[Case], results: Sequence[CaseResult]) -> list[Metr
     seconds = [r.seconds * 1000 for r in results if r.ok]
     return [
         _accuracy("cases answered without error", results, lambda r: r.ok, "1"),
+        _accuracy(
+            "free questions served or refused rightly",
+            free,
+            lambda r: r.served == expect[r.case_id].served,
+        ),
+        _accuracy(
+            "recommended on the main path unless flagged",
+            answered,
+            lambda r: r.recommended_on_main,
+            "1",
+        ),
         link_rate,
         _rate("ungrounded-name rate", "0", answered, lambda r: bool(r.ungrounded_names)),
         _rate("never-strings found rate", "0", answered, lambda r: bool(r.never_found)),
