@@ -8,7 +8,7 @@ import pytest
 
 from scholarflow import taxonomy
 from scholarflow.models import Plan, Source
-from scholarflow.planning import plan, recommended_fits
+from scholarflow.planning import judge_fit, plan
 from scholarflow.prompt_format import parse_prompt
 from scholarflow.signatures import enrich
 from scholarflow.understanding import understand
@@ -25,14 +25,14 @@ def _plan(text: str) -> tuple[Plan, dict[str, Source]]:
             "related": tuple(s for s in sources if s.role == "related"),
         }
     )
-    return plan(understand(request), sources), {s.id: s for s in sources}
+    return plan(understand(request), sources, request.question), {s.id: s for s in sources}
 
 
 def _all_prompts(seeds: dict[str, Path]) -> list[str]:
     return [p.read_text(encoding="utf-8") for p in [*seeds.values(), *PROMPTS_DIR.glob("*.txt")]]
 
 
-def test_every_edge_matches_the_signatures_it_joins(seeds):
+def test_every_input_is_fed_once_by_a_producer_of_its_modality_and_role(seeds):
     for text in _all_prompts(seeds):
         result, sources = _plan(text)
         workflow = result.workflow
@@ -42,30 +42,77 @@ def test_every_edge_matches_the_signatures_it_joins(seeds):
             assert edge.modality in taxonomy.modalities()
             if producer.kind in {"model", "operation"}:
                 assert edge.modality in steps[producer.id].outputs
-            if consumer.kind in {"model", "operation"}:
-                assert edge.modality in steps[consumer.id].inputs
             if consumer.kind == "model":
-                assert any(
-                    edge.modality in sig.inputs for sig in sources[consumer.source_id].signatures
-                )
-        # Every input of every step is fed, and ids run in topological order.
+                ports = [p for sig in sources[consumer.source_id].signatures for p in sig.ports_in()]
+                ports += [p.model_copy(update={"modality": "image_set"}) for p in ports]
+                assert any(edge.modality in p.modalities for p in ports)
+            if edge.role and producer.kind == "input":
+                assert taxonomy.accepts(edge.role, "")
+        # One producer per input: no step takes two edges of one modality and role.
         for node_id, step in steps.items():
             if step.kind in {"model", "operation"}:
-                fed = {e.modality for e in workflow.edges if e.target == node_id}
-                assert fed == set(step.inputs), (step.label, fed, step.inputs)
+                fed = [(e.modality, e.role) for e in workflow.edges if e.target == node_id]
+                assert len(fed) == len(set(fed)) == len(step.inputs), (step.label, fed)
         order = {n.id: i for i, n in enumerate(workflow.nodes)}
         assert all(order[e.source] < order[e.target] for e in workflow.edges)
 
 
-def test_related_sources_join_only_where_their_signature_fits(seeds):
+def test_a_composite_takes_the_subject_and_its_matte_from_the_users_clip(seeds):
+    result, _ = _plan(seeds["002"].read_text(encoding="utf-8"))
+    workflow = result.workflow
+    composite = next(n for n in workflow.nodes if n.operation == "composite")
+    feeds = {e.role: workflow.node(e.source) for e in workflow.edges if e.target == composite.id}
+    assert feeds["subject"].kind == "input" and feeds["subject"].modality == "video"
+    matte = feeds["matte"]
+    assert matte.operation == "segment_subject"
+    (matte_input,) = [workflow.node(e.source) for e in workflow.edges if e.target == matte.id]
+    assert matte_input is feeds["subject"]  # segmented from the user's clip, not a generated one
+    assert feeds["background"].source_id == "s1"  # the text-to-image model makes the background
+
+
+def test_related_sources_that_need_adapters_stay_background(seeds):
     result, sources = _plan(seeds["004"].read_text(encoding="utf-8"))
-    names = {sources[s].name for s in result.branched}
-    assert names == {
+    assert result.branched == ()
+    assert {sources[s].name for s in result.background} == {
+        "Make-It-4D",
         "Refinement of Monocular Depth Maps",
         "3D reconstruction using Structure for Motion",
     }
-    assert [sources[s].name for s in result.background] == ["Make-It-4D"]
-    assert all(n.optional for n in result.workflow.nodes if n.source_id in result.branched)
+    assert not any(n.optional for n in result.workflow.nodes)
+
+
+def test_branches_have_a_purpose_and_are_at_most_two(seeds):
+    for text in _all_prompts(seeds):
+        result, _ = _plan(text)
+        assert len(result.branched) <= 2
+        for step in result.steps:
+            if step.optional and step.kind == "model":
+                assert step.description in {
+                    "another way to do the central step, from what you have",
+                    "to refine the result of the main path",
+                }
+            # Nothing on a branch is a format adapter.
+            assert not (step.optional and step.kind == "operation")
+
+
+def test_two_recommended_models_are_chained_when_one_feeds_the_other():
+    result, sources = _plan((PROMPTS_DIR / "film_move_onto_photo.txt").read_text())
+    workflow = result.workflow
+    main = [sources[n.source_id].name for n in workflow.nodes if n.source_id and not n.optional]
+    assert main == ["Cinematic Behavior Transfer", "CamCo"]
+    transfer, camco = (n for n in workflow.nodes if n.source_id)
+    path = next(e for e in workflow.edges if e.source == transfer.id and e.target == camco.id)
+    assert (path.modality, path.role) == ("camera_trajectory", "camera_path")
+    assert result.recommended_fits
+    assert not [w for w in result.warnings if w.code == "model_task_mismatch"]
+
+
+def test_a_method_a_summary_says_fails_on_the_users_input_is_not_offered():
+    result, sources = _plan((PROMPTS_DIR / "cartoon_rooms.txt").read_text())
+    assert [sources[s].name for s in result.background] == [
+        "3D reconstruction using Structure for Motion"
+    ]
+    assert result.branched == ()
 
 
 def test_the_recommended_model_is_on_the_main_path_when_it_fits(seeds):
@@ -102,4 +149,4 @@ def test_fit_of_each_seeds_recommended_model(seeds, number, fits):
     request = parse_prompt(seeds[number].read_text(encoding="utf-8"))
     sources = tuple(enrich(s) for s in request.sources)
     request = request.model_copy(update={"recommended": sources[:1], "related": sources[1:]})
-    assert recommended_fits(understand(request), sources[0])[0] is fits
+    assert judge_fit(understand(request), sources[:1])[sources[0].id] is fits

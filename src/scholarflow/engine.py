@@ -98,7 +98,7 @@ def prepare(request: Request) -> Prepared:
     lap("signatures")
     understanding = understand(request)
     lap("understand")
-    plan = planning.plan(understanding, enriched)
+    plan = planning.plan(understanding, enriched, request.question)
     lap("plan")
     screen = Screen(enriched, question=request.question)
     found, instructed = evidence.gather(enriched, understanding.focus, screen)

@@ -5,6 +5,7 @@ Kept in one module so that a reader can see the whole vocabulary of scholarflow 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import Literal
 
@@ -25,12 +26,74 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", ignored_types=(cached_property,))
 
 
+class Port(_Frozen):
+    """One input or output of a step: a modality, and the part it plays.
+
+    The role keeps a step wired the way an engineer would wire it: a composite takes its
+    *subject* from the user's footage and its *background* from a generator, never the other
+    way round (taxonomy/roles.toml says which producers each role accepts). An optional input
+    is fed when something fits it (the user's prompt, say) and left out otherwise.
+    """
+
+    modality: Modality
+    role: str = ""
+    optional: bool = False
+    alternatives: tuple[Modality, ...] = ()  # other modalities the port also takes
+
+    @property
+    def modalities(self) -> tuple[Modality, ...]:
+        return (self.modality, *self.alternatives)
+
+    def spec(self) -> str:
+        """The port as written in the data files: "mask_video|matte_video:matte?"."""
+        text = "|".join(self.modalities)
+        return f"{text}{':' + self.role if self.role else ''}{'?' if self.optional else ''}"
+
+
+def parse_port(spec: str) -> Port:
+    """"video", "video:subject", "text?", "mask_video|matte_video:matte" → a `Port`."""
+    text = spec.strip()
+    optional = text.endswith("?")
+    text = text.removesuffix("?")
+    names, _, role = text.partition(":")
+    modalities = tuple(name.strip() for name in names.split("|") if name.strip())
+    if not modalities:
+        raise ValueError(f"a port needs a modality: {spec!r}")
+    return Port(modality=modalities[0], role=role.strip(), optional=optional,
+                alternatives=modalities[1:])
+
+
 class Signature(_Frozen):
-    """What a source consumes and what it produces, as modalities."""
+    """What a source consumes and what it produces: modalities, and ports with roles."""
 
     inputs: tuple[Modality, ...]
     outputs: tuple[Modality, ...]
     note: str = ""  # when the signature is a variant ("with a depth map supplied"), says which
+    input_ports: tuple[Port, ...] = ()  # the inputs with their roles; empty: plain ports
+    output_ports: tuple[Port, ...] = ()
+
+    @classmethod
+    def of(cls, inputs: Sequence[str], outputs: Sequence[str], note: str = "") -> Signature:
+        """A signature from port specs as the data files write them ("video:subject")."""
+        ins = tuple(parse_port(spec) for spec in inputs)
+        outs = tuple(parse_port(spec) for spec in outputs)
+        return cls(
+            inputs=tuple(p.modality for p in ins),
+            outputs=tuple(p.modality for p in outs),
+            note=note,
+            input_ports=ins,
+            output_ports=outs,
+        )
+
+    def ports_in(self) -> tuple[Port, ...]:
+        return self.input_ports or tuple(Port(modality=m) for m in self.inputs)
+
+    def ports_out(self) -> tuple[Port, ...]:
+        return self.output_ports or tuple(Port(modality=m) for m in self.outputs)
+
+    @property
+    def required_inputs(self) -> tuple[Modality, ...]:
+        return tuple(p.modality for p in self.ports_in() if not p.optional)
 
     def arrow(self) -> str:
         return f"{' + '.join(self.inputs)} → {' + '.join(self.outputs)}"
@@ -134,6 +197,7 @@ class Task(_Frozen):
     goal: str = ""  # completes "it does not <goal> by itself"
     result: str = ""  # what the finished output is called ("video of new views")
     hf_pipeline_tag: str | None = None
+    signature: Signature | None = None  # its ports with roles; inputs holds the required ones
 
 
 class Understanding(_Frozen):
@@ -161,6 +225,7 @@ class Edge(_Frozen):
     source: str
     target: str
     modality: Modality
+    role: str = ""  # the part the data plays for the target ("matte", "background"…)
 
 
 class Workflow(_Frozen):

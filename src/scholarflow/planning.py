@@ -1,25 +1,35 @@
 """Planning: a typed workflow DAG from what the user has to what they want.
 
-The planner searches backwards from the wanted modality (goal regression, cheapest first):
-each step is a provided source (by one of its signatures) or a generic operation from
-taxonomy/operations.toml, and every step it adds produces something a later step consumes, so
-no node hangs loose. The recommended model must be on that path wherever any path can hold it.
+The planner searches backwards from the wanted modalities (goal regression, cheapest first,
+A*). Each step is a provided source (by one of its signatures) or a generic operation
+(taxonomy/operations.toml). Steps have typed ports that carry roles as well as modalities
+(taxonomy/roles.toml): a composite takes its *subject* from the user's clip and its
+*background* from a generator, so a step is wired the way an engineer would wire it. Every
+input of every node is fed from exactly one place; an optional input (a prompt the user typed)
+is fed when something fits it and left out otherwise.
 
-A related source joins the graph only where its signature fits: as an optional branch fed by
-what the main path already made (a few format steps allowed). The rest stay references and
-are described as background.
+The recommended models are chained first: when several are recommended, the planner looks
+for one main path that holds them all, then for the largest group that fits, before judging
+any of them a misfit. Whether the recommended models *fit* is judged separately and strictly:
+with only format and compose steps around them, can they take the user's input to the user's
+goal, and is their job of the same family as the user's task? If not, the plan carries a
+`model_task_mismatch` warning that says what is missing and which provided source covers it.
 
-Whether the recommended model *fits* the user's task is judged separately and strictly: from
-the user's inputs, can the recommended model alone, with only format and compose steps around
-it, produce what the user wants, and is its job of the same family as the user's task? If not,
-the plan carries a `model_task_mismatch` warning that says plainly what it cannot do and which
-provided source covers the gap, or that none does.
+A related source joins the graph only as a branch with a purpose a user would act on (another
+way to do the central step, or a refinement of its result), at most two, fed directly by what
+the user has or what the main path made (never through format adapters on the finished output),
+and never where a provided summary says its method fails on what the user has. Every other
+source stays a reference, described as background.
+
+Work is bounded whatever the request holds: related sources are narrowed to a few per kind of
+step before the search, and only the first few recommended models are tried together.
 """
 
 from __future__ import annotations
 
 import heapq
 import itertools
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -28,6 +38,7 @@ from scholarflow.models import (
     Edge,
     Node,
     Plan,
+    Port,
     Source,
     Step,
     Understanding,
@@ -36,13 +47,20 @@ from scholarflow.models import (
 )
 
 MAX_STEPS = 8
-MAX_BRANCHES = 3
+MAX_BRANCHES = 2
+MAX_CHAINED = 4  # recommended models tried together; the rest are judged one by one
+MAX_RELATED_PER_KIND = 2  # related sources kept per distinct signature
+MAX_RELATED = 16
 RECOMMENDED_COST = 0.5
 RELATED_COST = 2.0
 VARIANT_EXTRA = 0.5  # a source's secondary signature costs a little more than its main one
+PER_FRAME_EXTRA = 0.5
+CONTRADICTED_EXTRA = 10.0
 _FIT_KINDS = frozenset({"format", "compose"})
-_BRIDGE_KINDS = frozenset({"format"})
+_JOB_KINDS = frozenset({"compose", "geometry", "render", "model"})
 OUT = "out"
+HAVE = "have:"
+SUPPLIED = "supplied:"
 
 
 @dataclass(frozen=True)
@@ -50,8 +68,8 @@ class Action:
     """One possible step: a provided source by one signature, or a generic operation."""
 
     key: str
-    inputs: tuple[str, ...]
-    outputs: tuple[str, ...]
+    inputs: tuple[Port, ...]
+    outputs: tuple[Port, ...]
     cost: float
     source_id: str | None = None
     operation: str | None = None
@@ -60,13 +78,37 @@ class Action:
     from_user: bool = False
     to_output: bool = False
 
+    @property
+    def used_key(self) -> str:
+        return self.source_id or self.key
+
 
 @dataclass(frozen=True)
+class _Need:
+    port: Port
+    consumer: str  # an action key, or OUT
+    index: int
+    user_only: bool = False  # the consumer takes only what the user brought
+
+
+@dataclass(frozen=True)
+class Feed:
+    """Where one input of a step comes from."""
+
+    producer: str  # an action key, "have:<modality>" or "supplied:<modality>"
+    modality: str
+    role: str  # the consuming port's role
+
+
+@dataclass
 class Placed:
     """An action in a found plan, with where each of its inputs comes from."""
 
     action: Action
-    feeds: dict[str, list[str]] = field(default_factory=dict)  # input modality -> producers
+    feeds: dict[int, Feed] = field(default_factory=dict)  # input index -> its one producer
+
+
+# --- actions ---------------------------------------------------------------------------------
 
 
 def source_actions(sources: Sequence[Source], recommended_ids: set[str]) -> list[Action]:
@@ -74,17 +116,40 @@ def source_actions(sources: Sequence[Source], recommended_ids: set[str]) -> list
     for source in sources:
         base = RECOMMENDED_COST if source.id in recommended_ids else RELATED_COST
         for index, signature in enumerate(source.signatures):
+            cost = base + (VARIANT_EXTRA if index else 0.0)
+            ins, outs = signature.ports_in(), signature.ports_out()
             actions.append(
-                Action(
-                    key=f"{source.id}#{index}",
-                    inputs=signature.inputs,
-                    outputs=signature.outputs,
-                    cost=base + (VARIANT_EXTRA if index else 0.0),
-                    source_id=source.id,
-                    note=signature.note,
-                )
+                Action(f"{source.id}#{index}", ins, outs, cost, source.id, note=signature.note)
             )
+            if _per_frame(ins, outs):
+                actions.append(
+                    Action(
+                        f"{source.id}#{index}f",
+                        tuple(_as_frames(p) for p in ins),
+                        tuple(_as_frames(p) for p in outs),
+                        cost + PER_FRAME_EXTRA,
+                        source.id,
+                        note="applied to every frame, one at a time",
+                    )
+                )
     return actions
+
+
+def _per_frame(ins: tuple[Port, ...], outs: tuple[Port, ...]) -> bool:
+    """An image-to-image step can be run on every frame of a set, one frame at a time."""
+    required = [p for p in ins if not p.optional]
+    return (
+        len(outs) == 1
+        and outs[0].modality == "image"
+        and bool(required)
+        and all(p.modality == "image" for p in required)
+    )
+
+
+def _as_frames(port: Port) -> Port:
+    if port.modality != "image" or port.optional:
+        return port
+    return port.model_copy(update={"modality": "image_set", "alternatives": ()})
 
 
 def operation_actions(kinds: Iterable[str] | None = None) -> list[Action]:
@@ -92,8 +157,8 @@ def operation_actions(kinds: Iterable[str] | None = None) -> list[Action]:
     return [
         Action(
             key=f"op:{op.id}",
-            inputs=op.inputs,
-            outputs=op.outputs,
+            inputs=op.ports_in,
+            outputs=op.ports_out,
             cost=op.cost,
             operation=op.id,
             kind=op.kind,
@@ -105,257 +170,364 @@ def operation_actions(kinds: Iterable[str] | None = None) -> list[Action]:
     ]
 
 
+def _families(source: Source) -> set[str]:
+    known = taxonomy.tasks()
+    return {known[t].family for t in source.tasks if t in known}
+
+
+# --- the search ------------------------------------------------------------------------------
+
+
 def search(
     have: Sequence[str],
     want: Sequence[str],
     actions: Sequence[Action],
     *,
-    required_source: str | None = None,
-    max_steps: int = MAX_STEPS,
-    use_supplied: bool = True,
+    required: frozenset[str] = frozenset(),
     doing: str | None = None,
     sources: Sequence[Source] = (),
+    max_steps: int = MAX_STEPS,
 ) -> list[Placed] | None:
-    """The cheapest plan, in forward order, or None when no plan exists.
+    """The cheapest plan, in forward order (the last item feeds the outputs), or None.
 
-    Goal regression: start from what is wanted; a step may be added when it produces
-    something still needed; its inputs become needed unless the user has them (or can
-    supply them, like a text prompt). Each source and each operation is used at most once.
-
-    `doing`, a task family, asks that some step actually do the task's job: a source of that
-    family, or an operation that composes, lifts, renders or stands for a model. It keeps a
-    recommended model that does not fit from passing for the whole answer (a colour editor
-    is no background replacer just because both take and make a video).
+    Goal regression: start from what is wanted; a step is added for an open input it can
+    feed; its own inputs become open, unless the user has them (or can supply them: a prompt,
+    a camera path, a background picture where a background goes). Each source and operation
+    is used at most once. A plan must hold every `required` source, take something the user
+    has, and, given `doing` (a task family), have some step that does the task's job.
     """
-    families = {
-        s.id: {taxonomy.tasks()[t].family for t in s.tasks if t in taxonomy.tasks()}
-        for s in sources
-    }
-
-    def does_the_job(action: Action) -> bool:
-        if doing is None:
-            return True
-        if action.source_id and doing in families.get(action.source_id, set()):
-            return True
-        return bool(action.operation) and action.kind not in _BRIDGE_KINDS
-
+    families = {s.id: _families(s) for s in sources}
+    have_set = set(have)
+    supplied = taxonomy.supplied()
     producers: dict[str, list[Action]] = {}
     for action in actions:
-        for modality in action.outputs:
-            producers.setdefault(modality, []).append(action)
-    # A lower bound on what is left to pay (every needed modality needs some producer), so
-    # the search pops plans in order of their least possible total cost (A*).
+        for port in action.outputs:
+            for modality in port.modalities:
+                producers.setdefault(modality, []).append(action)
     cheapest = {m: min(a.cost for a in found) for m, found in producers.items()}
 
-    def remaining_cost(needed_keys: Iterable[str]) -> float:
-        return max((cheapest.get(m, 99.0) for m in needed_keys), default=0.0)
+    def does_job(action: Action) -> bool:
+        if doing is None:
+            return True
+        if action.source_id:
+            return doing in families.get(action.source_id, set())
+        return action.kind in _JOB_KINDS
 
-    have_set = set(have)
-    supplied = taxonomy.supplied() if use_supplied else {}
+    def bound(needs: tuple[_Need, ...]) -> float:
+        # Every open, required input needs some producer: the dearest of them is a lower
+        # bound on what is left to pay (A*).
+        costs = [
+            0.0
+            if any(m in have_set for m in n.port.modalities)
+            else min((cheapest.get(m, 99.0) for m in n.port.modalities), default=99.0)
+            for n in needs
+            if not n.port.optional
+        ]
+        return max(costs, default=0.0)
+
+    start = tuple(_Need(Port(modality=m), OUT, i) for i, m in enumerate(want))
     counter = itertools.count()
-    # needed: modality -> consumers (action keys, or OUT for the final output). The flags
-    # travel with each partial plan: it holds the required source, takes the user's input,
-    # does the task's job.
-    start_needed: dict[str, tuple[str, ...]] = {m: (OUT,) for m in want}
-    start_flags = (required_source is None, False, doing is None)
     frontier: list[tuple] = [
-        (
-            remaining_cost(start_needed),
-            0.0,
-            0,
-            next(counter),
-            start_needed,
-            (),
-            frozenset(),
-            start_flags,
-        )
+        (bound(start), 0.0, next(counter), start, (), (), frozenset(), (False, doing is None))
     ]
-    seen: dict[tuple, float] = {}
+    best: dict[tuple, float] = {}
     while frontier:
-        _, cost, depth, _, needed, path, used, flags = heapq.heappop(frontier)
-        if not needed and path:
-            # A plan must contain the required source and start from what the user has:
-            # making "a video" from scratch is no answer to someone who brought their own.
-            if all(flags):
-                return _forward(path)
+        _, cost, _, needs, path, feeds, used, flags = heapq.heappop(frontier)
+        if not needs:
+            if path and flags[0] and flags[1] and required <= used:
+                return _forward(path, feeds)
             continue
-        if depth >= max_steps:
-            continue
-        candidates = dict.fromkeys(a for m in needed for a in producers.get(m, ()))
-        for action in candidates:
-            produced = [m for m in action.outputs if m in needed]
-            used_key = action.source_id or action.key
-            if used_key in used:
+        need, rest = _next_need(needs)
+        for option_cost, new_needs, step, new_feeds, new_flags in _options(
+            need, rest, have_set, supplied, producers, used, path, does_job, flags
+        ):
+            steps = len(path) + (1 if step else 0)
+            if steps > max_steps:
                 continue
-            if action.to_output and any(needed[m] != (OUT,) for m in produced):
+            new_used = used | {step.used_key} if step else used
+            new_cost = cost + option_cost
+            state = (frozenset(new_needs), new_used, new_flags)
+            if best.get(state, float("inf")) <= new_cost:
                 continue
-            if action.from_user and not set(action.inputs) <= have_set:
-                continue
-            owned = [] if action.from_user else [m for m in action.inputs if m in have_set]
-            # An input the user has is normally taken from them; it may also be made by an
-            # earlier step (one camera's video picked from the footage the user brought).
-            remaining = needed.keys() - action.outputs
-            for made in (None, *owned):
-                # The state is known before the step is built: skip it early when a cheaper
-                # plan already reached it. Plans that still need the same things are
-                # interchangeable for what follows, so only the cheapest is kept.
-                fresh = [
-                    m
-                    for m in action.inputs
-                    if (m not in have_set or m == made)
-                    and not _can_supply(action, m, supplied, have_set)
-                ]
-                takes_input = any(m in have_set and m != made for m in action.inputs)
-                new_flags = (
-                    flags[0] or action.source_id == required_source,
-                    flags[1] or takes_input,
-                    flags[2] or does_the_job(action),
-                )
-                extra = sum(
-                    supplied[m].cost
-                    for m in action.inputs
-                    if _can_supply(action, m, supplied, have_set)
-                )
-                new_cost = cost + action.cost + extra
-                keys = frozenset(remaining.union(fresh))
-                state = (keys, new_flags)
-                if seen.get(state, float("inf")) <= new_cost:
-                    continue
-                seen[state] = new_cost
-                new_needed, step = _regress(action, needed, have_set, supplied, made)
-                entry = (
-                    new_cost + remaining_cost(keys),
+            best[state] = new_cost
+            new_path = (*path, step) if step else path
+            heapq.heappush(
+                frontier,
+                (
+                    new_cost + bound(new_needs),
                     new_cost,
-                    depth + 1,
                     next(counter),
-                    new_needed,
-                    (*path, step),
-                    used | {used_key},
+                    new_needs,
+                    new_path,
+                    (*feeds, *new_feeds),
+                    new_used,
                     new_flags,
-                )
-                heapq.heappush(frontier, entry)
+                ),
+            )
     return None
 
 
-def _can_supply(action: Action, modality: str, supplied: dict, have: set[str]) -> bool:
-    """Whether the user can hand this step the modality themselves (a prompt, a path)."""
-    if modality in have or modality not in supplied:
-        return False
-    only_for = supplied[modality].only_for
-    return not only_for or action.operation in only_for
+def _next_need(needs: tuple[_Need, ...]) -> tuple[_Need, tuple[_Need, ...]]:
+    """The first required open input, else the first optional one."""
+    for index, need in enumerate(needs):
+        if not need.port.optional:
+            return need, needs[:index] + needs[index + 1 :]
+    return needs[0], needs[1:]
 
 
-def _regress(
-    action: Action,
-    needed: dict[str, tuple[str, ...]],
+def _options(
+    need: _Need,
+    rest: tuple[_Need, ...],
     have: set[str],
     supplied: dict,
-    made: str | None,
-) -> tuple[dict[str, tuple[str, ...]], tuple]:
-    """Needed modalities after adding `action`, and its step record (action, consumers, feeds)."""
-    produced = [m for m in action.outputs if m in needed]
-    new_needed = {m: c for m, c in needed.items() if m not in action.outputs}
-    feeds: dict[str, list[str]] = {}
-    for modality in action.inputs:
-        if modality in have and modality != made:
-            feeds[modality] = [f"have:{modality}"]
-        elif _can_supply(action, modality, supplied, have):
-            feeds[modality] = [f"supplied:{modality}"]
-        else:
-            new_needed[modality] = (*new_needed.get(modality, ()), action.key)
-    consumers = {m: needed[m] for m in produced}
-    return new_needed, (action, consumers, feeds)
+    producers: dict[str, list[Action]],
+    used: frozenset[str],
+    path: tuple[Action, ...],
+    does_job: object,
+    flags: tuple[bool, bool],
+) -> Iterable[tuple[float, tuple[_Need, ...], Action | None, tuple, tuple[bool, bool]]]:
+    """Every way to feed `need`: from the user, supplied by them, or by a new step."""
+    port = need.port
+    slot = (need.consumer, need.index)
+    for modality in port.modalities:
+        if modality in have and taxonomy.accepts(port.role, ""):
+            yield 0.0, rest, None, ((slot, Feed(HAVE + modality, modality, port.role)),), (
+                True,
+                flags[1],
+            )
+    if need.user_only:
+        return
+    for modality in port.modalities:
+        offer = supplied.get(modality)
+        if offer is None or modality in have:
+            continue
+        if offer.only_for and port.role not in offer.only_for:
+            continue
+        if not taxonomy.accepts(port.role, offer.role):
+            continue
+        feed = Feed(SUPPLIED + modality, modality, port.role)
+        yield offer.cost, rest, None, ((slot, feed),), flags
+    if port.optional:
+        yield 0.0, rest, None, (), flags  # left out
+    seen: set[str] = set()
+    for modality in port.modalities:
+        for action in producers.get(modality, ()):
+            if action.key in seen or action.used_key in used:
+                continue
+            seen.add(action.key)
+            made = next(
+                (
+                    out
+                    for out in action.outputs
+                    if modality in out.modalities and taxonomy.accepts(port.role, out.role)
+                ),
+                None,
+            )
+            if made is None or (action.to_output and need.consumer != OUT):
+                continue
+            if _round_trip(action, need.consumer):
+                continue
+            fed = [(slot, Feed(action.key, modality, port.role))]
+            remaining = []
+            # A step with several outputs (a camera path and the body motion) may feed
+            # several of the final outputs at once.
+            for other in rest:
+                shared = next(
+                    (
+                        m
+                        for out in action.outputs
+                        for m in out.modalities
+                        if other.consumer == OUT
+                        and m in other.port.modalities
+                        and out is not made
+                        and taxonomy.accepts(other.port.role, out.role)
+                    ),
+                    None,
+                )
+                if shared is not None:
+                    fed.append(((other.consumer, other.index), Feed(action.key, shared, "")))
+                else:
+                    remaining.append(other)
+            opened = tuple(
+                _Need(p, action.key, i, user_only=action.from_user)
+                for i, p in enumerate(action.inputs)
+            )
+            job = flags[1] or bool(does_job(action))  # type: ignore[operator]
+            yield action.cost, (*remaining, *opened), action, tuple(fed), (flags[0], job)
 
 
-def _forward(path: tuple) -> list[Placed]:
-    """Turn a regression path into forward order, wiring each input to its producer."""
-    placed: dict[str, Placed] = {}
-    order = [step[0] for step in reversed(path)]
-    for action, _consumers, feeds in path:
-        placed[action.key] = Placed(action, {m: list(v) for m, v in feeds.items()})
-    # A step's consumers were recorded when it was added: wire producer -> consumer.
-    for action, consumers, _feeds in path:
-        for modality, who in consumers.items():
-            for consumer in who:
-                if consumer == OUT:
-                    continue
-                placed[consumer].feeds.setdefault(modality, []).append(action.key)
-    final_feeds = {m: [a.key] for a, consumers, _ in path for m, c in consumers.items() if OUT in c}
-    result = [placed[action.key] for action in order]
-    result.append(
-        Placed(Action(key=OUT, inputs=tuple(final_feeds), outputs=(), cost=0), final_feeds)
+def _round_trip(action: Action, consumer: str) -> bool:
+    """Frames split only to be encoded again (or the reverse) is no step at all."""
+    if not action.operation or not consumer.startswith("op:"):
+        return False
+    undoes = taxonomy.operations()[action.operation].undoes
+    return bool(undoes) and consumer == f"op:{undoes}"
+
+
+def _forward(path: tuple[Action, ...], feeds: tuple) -> list[Placed]:
+    """The regression path in forward order, each step with its one feed per input."""
+    placed = {action.key: Placed(action) for action in path}
+    final = Placed(Action(OUT, (), (), 0.0))
+    for (consumer, index), feed in feeds:
+        target = final if consumer == OUT else placed[consumer]
+        target.feeds.setdefault(index, feed)
+    return [placed[action.key] for action in reversed(path)] + [final]
+
+
+# --- judging fit -----------------------------------------------------------------------------
+
+
+def _chain_candidates(recommended: Sequence[Source]) -> list[Source]:
+    """Recommended models worth chaining: the first few, one per task (two models of the
+    same task are alternatives, not steps of one another)."""
+    chosen: list[Source] = []
+    tasks: set[str] = set()
+    for source in recommended[:MAX_CHAINED]:
+        first = source.tasks[0] if source.tasks else f"?{source.id}"
+        if first in tasks:
+            continue
+        tasks.add(first)
+        chosen.append(source)
+    return chosen
+
+
+def judge_fit(
+    understanding: Understanding, recommended: Sequence[Source]
+) -> dict[str, bool]:
+    """Whether each recommended model fits the user's task: together with the others (one
+    main path through all of them with only format and compose steps around), else alone."""
+    family = understanding.task.family
+    chain = [s for s in _chain_candidates(recommended) if s.signatures]
+    fits: dict[str, bool] = {s.id: False for s in recommended}
+    fit_ops = operation_actions(_FIT_KINDS)
+    ids = {s.id for s in recommended}
+
+    def path_with(group: Sequence[Source]) -> list[Placed] | None:
+        return search(
+            understanding.have,
+            understanding.want,
+            source_actions(group, ids) + fit_ops,
+            required=frozenset(s.id for s in group),
+            doing=family,
+            sources=group,
+        )
+
+    if len(chain) > 1 and path_with(chain) is not None:
+        for source in chain:
+            fits[source.id] = True
+    for source in recommended:
+        if fits[source.id] or not source.signatures:
+            continue
+        if family not in _families(source) and _families(source):
+            continue
+        fits[source.id] = path_with([source]) is not None
+    return fits
+
+
+# --- contradictions --------------------------------------------------------------------------
+
+_FAILS = re.compile(
+    r"(?i)\b(?:fails?|failing|struggles?|breaks? down|cannot (?:handle|cope)|does not work|"
+    r"do not work|is unsuitable|are unsuitable|not suited|unreliable|falls? apart)\b"
+)
+_CONTENT = re.compile(r"[A-Za-z][A-Za-z-]{3,}")
+_COMMON = frozenset(
+    """that this with from into their these those have which when while where there about
+    over under image images video videos model models method methods based using such more
+    most other than them they then also only even each every very same scene scenes photo
+    photos""".split()
+)
+
+
+def _stems(text: str) -> set[str]:
+    words = {w.lower().strip("-") for w in _CONTENT.findall(text)}
+    return {w[:-1] if w.endswith("s") else w for w in words if w not in _COMMON}
+
+
+def contradicted(source: Source, sources: Sequence[Source], question: str) -> bool:
+    """Whether a provided summary says this source's method fails on what the user has:
+    a sentence with a failure word that names the method ("structure-from-motion fails on
+    cartoons") and shares a word with the question ("my cartoon screenshots")."""
+    from scholarflow.text import sentences
+
+    method = _stems(f"{source.name} {source.title}") - _stems(question)
+    asked = _stems(question)
+    if not method or not asked:
+        return False
+    for other in sources:
+        text = other.summary or ""
+        if not _FAILS.search(text):
+            continue
+        for start, end in sentences(text):
+            sentence = text[start:end]
+            if not _FAILS.search(sentence):
+                continue
+            said = _stems(sentence.replace("-", " ")) | _stems(sentence)
+            if len(method & said) >= min(2, len(method)) and asked & said:
+                return True
+    return False
+
+
+# --- the plan --------------------------------------------------------------------------------
+
+
+def _narrowed(related: Sequence[Source], family: str) -> list[Source]:
+    """A bounded set of related sources for the search: those of the task's family first,
+    at most a few per distinct signature (more of the same kind of step adds no plan)."""
+    ordered = sorted(
+        related, key=lambda s: (family not in _families(s), related.index(s))
     )
-    return result
+    kept: list[Source] = []
+    per_kind: dict[tuple, int] = {}
+    for source in ordered:
+        kind = tuple(sig.arrow() for sig in source.signatures)
+        if per_kind.get(kind, 0) >= MAX_RELATED_PER_KIND:
+            continue
+        per_kind[kind] = per_kind.get(kind, 0) + 1
+        kept.append(source)
+        if len(kept) >= MAX_RELATED:
+            break
+    return kept
 
 
-def recommended_fits(
-    understanding: Understanding, recommended: Source
-) -> tuple[bool, list[Placed] | None]:
-    """Can the recommended model alone, with format and compose steps, do the user's task?"""
-    if not recommended.signatures:
-        return False, None
-    families = {taxonomy.tasks()[t].family for t in recommended.tasks if t in taxonomy.tasks()}
-    if families and understanding.task.family not in families:
-        return False, None
-    actions = source_actions([recommended], {recommended.id}) + operation_actions(_FIT_KINDS)
-    path = search(understanding.have, understanding.want, actions, required_source=recommended.id)
-    return path is not None, path
-
-
-def plan(understanding: Understanding, sources: Sequence[Source]) -> Plan:
-    """The workflow for the user's task, with the recommended model on its main path."""
+def plan(understanding: Understanding, sources: Sequence[Source], question: str = "") -> Plan:
+    """The workflow for the user's task, the recommended models chained on its main path."""
     recommended = [s for s in sources if s.role == "recommended"]
     related = [s for s in sources if s.role != "recommended"]
     by_id = {s.id: s for s in sources}
+    family = understanding.task.family
+    blocked = {s.id for s in sources if contradicted(s, sources, question)}
+    candidates = [*recommended, *_narrowed(related, family)]
     recommended_ids = {s.id for s in recommended}
-    actions = source_actions(sources, recommended_ids) + operation_actions()
+    actions = [
+        a if a.source_id not in blocked else _dearer(a)
+        for a in source_actions(candidates, recommended_ids)
+    ] + operation_actions()
 
-    fitting = {s.id: recommended_fits(understanding, s)[0] for s in recommended}
-    main: list[Placed] | None = None
-    for source in recommended:  # the first recommended model that any path can hold
-        doing = None if fitting[source.id] else understanding.task.family
-        main = search(
-            understanding.have,
-            understanding.want,
-            actions,
-            required_source=source.id,
-            doing=doing,
-            sources=sources,
-        )
-        if main is not None:
-            break
-    if main is None:
-        main = search(
-            understanding.have,
-            understanding.want,
-            actions,
-            doing=understanding.task.family,
-            sources=sources,
-        )
+    fitting = judge_fit(understanding, recommended)
+    main = _main_path(understanding, recommended, candidates, actions)
 
     builder = _GraphBuilder(understanding, by_id)
     if main is not None:
         builder.add_main(main)
     else:
-        builder.add_unreachable(recommended)
+        builder.add_inputs_only()
 
     warnings: list[Warning] = []
-    fits_all = True
     for source in recommended:
-        if not builder.has_source(source.id):
-            builder.attach(source, actions)
-    for source in recommended:
-        fits = fitting[source.id]
-        fits_all = fits_all and fits
         on_path = builder.has_source(source.id)
-        if not fits:
-            warnings.append(_mismatch_warning(understanding, source, builder, on_path))
-        elif on_path and not set(source.signatures[0].inputs) <= set(understanding.have) | set(
-            taxonomy.freely_supplied()
-        ):
+        if not fitting[source.id]:
+            warnings.append(_mismatch_warning(understanding, source, builder, on_path, sources))
+        elif on_path and not set(source.signatures[0].required_inputs) <= set(
+            understanding.have
+        ) | set(taxonomy.freely_supplied()) | builder.made_before(source.id):
             warnings.append(_preceding_step_warning(understanding, source, builder))
 
-    branched = builder.add_branches(related, actions)
+    branched = builder.add_branches(
+        [s for s in [*recommended, *related] if s.id not in blocked],
+        source_actions(sources, recommended_ids),
+        fitting,
+    )
     for step in builder.uncovered_steps():
         warnings.append(
             Warning(
@@ -367,15 +539,59 @@ def plan(understanding: Understanding, sources: Sequence[Source]) -> Plan:
             )
         )
     background = tuple(s.id for s in related if not builder.has_source(s.id))
-    workflow = builder.workflow()
     return Plan(
         understanding=understanding,
-        workflow=workflow,
+        workflow=builder.workflow(),
         steps=builder.steps(),
         warnings=tuple(warnings),
         background=background,
-        recommended_fits=fits_all and bool(recommended),
+        recommended_fits=bool(recommended) and all(fitting.values()),
         branched=tuple(branched),
+    )
+
+
+def _dearer(action: Action) -> Action:
+    return Action(
+        action.key,
+        action.inputs,
+        action.outputs,
+        action.cost + CONTRADICTED_EXTRA,
+        action.source_id,
+        action.operation,
+        action.kind,
+        action.note,
+        action.from_user,
+        action.to_output,
+    )
+
+
+def _main_path(
+    understanding: Understanding,
+    recommended: Sequence[Source],
+    candidates: Sequence[Source],
+    actions: Sequence[Action],
+) -> list[Placed] | None:
+    """The main path: through as many of the recommended models as one path can hold (all of
+    them first, then smaller groups, earlier-listed first), else any path that does the job."""
+    chain = [s for s in _chain_candidates(recommended) if s.signatures]
+    for size in range(len(chain), 0, -1):
+        for group in itertools.combinations(chain, size):
+            found = search(
+                understanding.have,
+                understanding.want,
+                actions,
+                required=frozenset(s.id for s in group),
+                doing=understanding.task.family,
+                sources=candidates,
+            )
+            if found is not None:
+                return found
+    return search(
+        understanding.have,
+        understanding.want,
+        actions,
+        doing=understanding.task.family,
+        sources=candidates,
     )
 
 
@@ -387,7 +603,11 @@ def _names(sources: Iterable[Source]) -> str:
 
 
 def _mismatch_warning(
-    understanding: Understanding, source: Source, builder: _GraphBuilder, on_path: bool
+    understanding: Understanding,
+    source: Source,
+    builder: _GraphBuilder,
+    on_path: bool,
+    sources: Sequence[Source],
 ) -> Warning:
     task = understanding.task
     want = " and ".join(taxonomy.label(m) for m in understanding.want)
@@ -395,7 +615,7 @@ def _mismatch_warning(
         signature = source.signatures[0]
         does = f"it turns {_phrase(signature.inputs)} into {_phrase(signature.outputs)}"
     else:
-        does = "its name, title and catalog entry do not say what it takes and makes"
+        does = "what it takes and makes cannot be told from its name, title and summary"
     helpers = [s for s in builder.sources_on_main() if s.id != source.id]
     gaps = builder.uncovered_steps()
     verb = "covers" if len(helpers) == 1 else "cover"
@@ -408,11 +628,12 @@ def _mismatch_warning(
         )
     elif gaps:
         cover = f"No provided source covers: {', '.join(s.label for s in gaps)}."
+    elif builder.has_main():
+        cover = "The workflow below is built from generic steps."
     else:
-        cover = f"No provided source on its own produces the {want}."
+        cover = f"No provided source produces the {want} from what you have."
     role = "It appears below only for the step it can do. " if on_path else ""
-    built_for = [s for s in builder.sources.values() if task.id in s.tasks]
-    if not built_for:
+    if not any(task.id in s.tasks for s in sources):
         cover += f" None of the provided sources is built for {task.name} itself."
     return Warning(
         code="model_task_mismatch",
@@ -428,7 +649,7 @@ def _mismatch_warning(
 def _preceding_step_warning(
     understanding: Understanding, source: Source, builder: _GraphBuilder
 ) -> Warning:
-    needs = [m for m in source.signatures[0].inputs if m not in understanding.have]
+    needs = [m for m in source.signatures[0].required_inputs if m not in understanding.have]
     before = builder.producers_before(source.id)
     if before:
         how = f"in this workflow {_names(before)} makes it first"
@@ -465,9 +686,9 @@ class _GraphBuilder:
         self.nodes: list[Node] = []
         self.edges: list[Edge] = []
         self.step_info: dict[str, Step] = {}
-        self.node_of: dict[str, str] = {}  # action key or "have:m"/"supplied:m" -> node id
+        self.node_of: dict[str, str] = {}  # action key, "have:m" or "supplied:m" -> node id
         self.main_keys: list[str] = []
-        self.shared_ops: dict[tuple[str, str], str] = {}
+        self.made_by: dict[str, str] = {}  # modality -> the main-path node that made it last
 
     def _new_id(self) -> str:
         return f"n{len(self.nodes) + 1}"
@@ -480,9 +701,9 @@ class _GraphBuilder:
             label = f"Your {taxonomy.label(modality)}"
             description = ""
         else:
-            supplied = taxonomy.supplied()[modality]
-            label = supplied.label[0].upper() + supplied.label[1:]
-            description = supplied.description
+            offer = taxonomy.supplied()[modality]
+            label = offer.label[0].upper() + offer.label[1:]
+            description = offer.description
         node = Node(
             id=self._new_id(), kind="input", label=label, modality=modality, optional=optional
         )
@@ -500,186 +721,176 @@ class _GraphBuilder:
 
     def _action_node(self, placed: Placed, *, optional: bool) -> str:
         action = placed.action
-        # Inputs first, so ids stay in topological order.
-        for modality in action.inputs:
-            for producer in placed.feeds.get(modality, []):
-                if producer.startswith(("have:", "supplied:")):
-                    self._input_node(producer, optional=optional)
+        for feed in placed.feeds.values():  # inputs first, so ids stay in topological order
+            if feed.producer.startswith((HAVE, SUPPLIED)):
+                self._input_node(feed.producer, optional=optional)
         node_id = self._new_id()
         if action.source_id:
             source = self.sources[action.source_id]
             node = Node(
                 id=node_id, kind="model", label=source.name, source_id=source.id, optional=optional
             )
-            description = action.note
-            covered = True
+            description, covered = action.note, True
         else:
             op = taxonomy.operations()[action.operation or ""]
             node = Node(
                 id=node_id, kind="operation", label=op.label, operation=op.id, optional=optional
             )
-            description = op.description
-            covered = op.kind != "model"
+            description, covered = op.description, op.kind != "model"
         self.nodes.append(node)
         self.node_of[action.key] = node_id
-        for modality in action.inputs:
-            for producer in placed.feeds.get(modality, []):
-                self.edges.append(
-                    Edge(source=self.node_of[producer], target=node_id, modality=modality)
+        fed_inputs = []
+        for index in sorted(placed.feeds):
+            feed = placed.feeds[index]
+            self.edges.append(
+                Edge(
+                    source=self.node_of[feed.producer],
+                    target=node_id,
+                    modality=feed.modality,
+                    role=feed.role,
                 )
+            )
+            fed_inputs.append(feed.modality)
+        outputs = tuple(p.modality for p in action.outputs)
         self.step_info[node_id] = Step(
             node_id=node_id,
             kind=node.kind,
             label=node.label,
             source_id=node.source_id,
             operation=node.operation,
-            inputs=action.inputs,
-            outputs=action.outputs,
+            inputs=tuple(fed_inputs),
+            outputs=outputs,
             description=description,
             optional=optional,
             covered=covered,
         )
         return node_id
 
-    def _output_node(self, feeds: dict[str, list[str]], label: str, *, optional: bool) -> None:
-        for modality, producers in feeds.items():
-            node_id = self._new_id()
-            self.nodes.append(
-                Node(id=node_id, kind="output", label=label, modality=modality, optional=optional)
-            )
-            for producer in producers:
-                self.edges.append(
-                    Edge(source=self.node_of[producer], target=node_id, modality=modality)
-                )
-            self.step_info[node_id] = Step(
-                node_id=node_id, kind="output", label=label, inputs=(modality,), optional=optional
-            )
+    def _output_node(self, modality: str, producer: str, label: str, *, optional: bool) -> None:
+        node_id = self._new_id()
+        self.nodes.append(
+            Node(id=node_id, kind="output", label=label, modality=modality, optional=optional)
+        )
+        self.edges.append(Edge(source=self.node_of[producer], target=node_id, modality=modality))
+        self.step_info[node_id] = Step(
+            node_id=node_id, kind="output", label=label, inputs=(modality,), optional=optional
+        )
 
     def add_main(self, placed: list[Placed]) -> None:
         *steps, final = placed
         for item in steps:
             self._action_node(item, optional=False)
             self.main_keys.append(item.action.key)
-        for modality in final.feeds:
-            label = _output_label(self.understanding, modality)
-            self._output_node({modality: final.feeds[modality]}, label, optional=False)
+            for port in item.action.outputs:
+                self.made_by[port.modality] = item.action.key
+        for index in sorted(final.feeds):
+            feed = final.feeds[index]
+            if feed.producer.startswith((HAVE, SUPPLIED)):
+                self._input_node(feed.producer)
+            modality = self.understanding.want[index] if index < len(
+                self.understanding.want
+            ) else feed.modality
+            self._output_node(feed.modality, feed.producer, _output_label(
+                self.understanding, modality
+            ), optional=False)
 
-    def _lone_model(self, source: Source, *, optional: bool) -> None:
-        """A model node with no edges: a source no path could hold."""
-        node_id = self._new_id()
-        self.nodes.append(
-            Node(
-                id=node_id, kind="model", label=source.name, source_id=source.id, optional=optional
-            )
-        )
-        self.step_info[node_id] = Step(
-            node_id=node_id, kind="model", label=source.name, source_id=source.id, optional=optional
-        )
-
-    def add_unreachable(self, recommended: Sequence[Source]) -> None:
-        """No path at all: show the user's input and each recommended model alone."""
+    def add_inputs_only(self) -> None:
+        """No path at all: show what the user has; the warnings say what is missing."""
         for modality in self.understanding.have:
-            self._input_node(f"have:{modality}")
-        for source in recommended:
-            self._lone_model(source, optional=False)
+            self._input_node(HAVE + modality)
 
-    def _branch(
-        self, source: Source, actions: Sequence[Action], wanted: Sequence[str], max_steps: int
-    ) -> Placed | None:
-        """Place `source` on a side branch fed by what the graph holds (format steps allowed
-        in between); the returned final step says which nodes make `wanted`."""
-        available = self._available()
-        own = [a for a in actions if a.source_id == source.id]
-        path = search(
-            list(available),
-            list(wanted),
-            own + operation_actions(_BRIDGE_KINDS),
-            required_source=source.id,
-            max_steps=max_steps,
-        )
-        if path is None:
-            return None
-        *steps, final = path
-        for item in steps:
-            feeds = {
-                m: [
-                    available.get(p.partition(":")[2], p) if p.startswith("have:") else p
-                    for p in producers
-                ]
-                for m, producers in item.feeds.items()
-            }
-            wiring = (item.action.key, repr(sorted(feeds.items())))
-            if item.action.operation and wiring in self.shared_ops:
-                # The same operation on the same input is drawn once and shared.
-                self.node_of[item.action.key] = self.shared_ops[wiring]
-                continue
-            node_id = self._action_node(Placed(item.action, feeds), optional=True)
-            if item.action.operation:
-                self.shared_ops[wiring] = node_id
-        return final
+    def has_main(self) -> bool:
+        return bool(self.main_keys)
 
-    def add_branches(self, related: Sequence[Source], actions: Sequence[Action]) -> list[str]:
-        """Related sources whose signature fits what the graph already holds, as options."""
+    def made_before(self, source_id: str) -> set[str]:
+        keys = self.main_keys[: self._index_of(source_id)]
+        made: set[str] = set()
+        for key in keys:
+            made |= set(self.step_info[self.node_of[key]].outputs)
+        return made
+
+    def add_branches(
+        self, candidates: Sequence[Source], actions: Sequence[Action], fitting: dict[str, bool]
+    ) -> list[str]:
+        """Sources off the main path that a user could act on, as at most two branches:
+        another way to do the central step straight from what the user has, or a refinement
+        of the main path's result (fed directly, never through format adapters)."""
         added: list[str] = []
-        want_families = {taxonomy.family(m) for m in self.understanding.want}
-        task_family = self.understanding.task.family
-        for source in related:
-            if len(added) >= MAX_BRANCHES or self.has_source(source.id) or not source.signatures:
+        family = self.understanding.task.family
+        want = set(self.understanding.want)
+        for source in candidates:
+            if len(added) >= MAX_BRANCHES:
+                break
+            if self.has_source(source.id) or not source.signatures:
                 continue
-            families = {taxonomy.tasks()[t].family for t in source.tasks if t in taxonomy.tasks()}
-            signature = source.signatures[0]
-            out_families = {taxonomy.family(m) for m in signature.outputs}
-            relevant = out_families & want_families and "control" not in out_families
-            if not relevant and task_family not in families:
+            if source.role == "recommended" and not fitting.get(source.id, False):
                 continue
-            main_only = [a for a in actions if a.key == f"{source.id}#0"]
-            final = self._branch(source, main_only, signature.outputs, max_steps=3)
-            if final is None:
+            if family not in _families(source):
                 continue
-            shown = [m for m in final.feeds if taxonomy.family(m) in want_families]
-            shown = shown or list(final.feeds)
-            label = f"Optional: {taxonomy.label(shown[0])} from {source.name}"
-            self._output_node({m: final.feeds[m] for m in shown}, label, optional=True)
-            added.append(source.id)
+            for action in (a for a in actions if a.source_id == source.id):
+                branch = self._direct_branch(action, want)
+                if branch is not None:
+                    self._place_branch(source, action, *branch)
+                    added.append(source.id)
+                    break
         return added
 
-    def _available(self) -> dict[str, str]:
-        """Modality -> the step a branch should take it from.
+    def _direct_branch(
+        self, action: Action, want: set[str]
+    ) -> tuple[dict[int, Feed], str, str] | None:
+        """Feeds for `action` straight from the user's inputs and the main path's results, a
+        wanted modality it makes, and the branch's purpose; None when it needs adapters."""
+        outputs = [p for p in action.outputs if p.modality in want]
+        if not outputs:
+            return None
+        feeds: dict[int, Feed] = {}
+        refines = False
+        for index, port in enumerate(action.inputs):
+            fed = None
+            for modality in port.modalities:
+                key = HAVE + modality
+                if key in self.node_of and taxonomy.accepts(port.role, ""):
+                    fed = Feed(key, modality, port.role)
+                    break
+                producer = self.made_by.get(modality)
+                if producer is not None and modality in want:
+                    # The main path's result itself: the branch refines it.
+                    fed = Feed(producer, modality, port.role)
+                    refines = True
+                    break
+            if fed is None:
+                if port.optional:
+                    continue
+                return None
+            feeds[index] = fed
+        purpose = "refine" if refines else "alternative"
+        return feeds, outputs[0].modality, purpose
 
-        What the user wants is taken from the last step that made it (a branch refines the
-        result); anything else from the earliest (the user's own input where there is one).
-        """
-        available: dict[str, str] = {}
-        for key, node_id in self.node_of.items():
-            node = self.nodes[int(node_id[1:]) - 1]
-            if node.kind == "input" and node.modality and not node.optional:
-                available.setdefault(node.modality, key)
-        for key in self.main_keys:
-            step = self.step_info[self.node_of[key]]
-            for modality in step.outputs:
-                if modality in self.understanding.want or modality not in available:
-                    available[modality] = key
-        return available
-
-    def attach(self, source: Source, actions: Sequence[Action]) -> None:
-        """A recommended model no path can hold still appears, on what it can take."""
-        final = None
-        if source.signatures:
-            final = self._branch(source, actions, source.signatures[0].outputs, max_steps=4)
-        if final is None:
-            self._lone_model(source, optional=True)
-            return
-        modality = next(iter(final.feeds))
-        label = taxonomy.label(modality)
-        label = f"{label[0].upper()}{label[1:]} from {source.name} (not what you asked for)"
-        self._output_node({modality: final.feeds[modality]}, label, optional=True)
+    def _place_branch(
+        self, source: Source, action: Action, feeds: dict[int, Feed], made: str, purpose: str
+    ) -> None:
+        node_id = self._action_node(Placed(action, feeds), optional=True)
+        step = self.step_info[node_id]
+        note = (
+            "another way to do the central step, from what you have"
+            if purpose == "alternative"
+            else "to refine the result of the main path"
+        )
+        self.step_info[node_id] = step.model_copy(update={"description": note})
+        label = taxonomy.label(made)
+        self._output_node(
+            made,
+            action.key,
+            f"{label[0].upper()}{label[1:]} from {source.name} (optional)",
+            optional=True,
+        )
 
     def has_source(self, source_id: str) -> bool:
         return any(node.source_id == source_id for node in self.nodes)
 
     def sources_on_main(self) -> list[Source]:
         ids = [self.step_info[self.node_of[k]].source_id for k in self.main_keys]
-        return [self.sources[i] for i in ids if i]
+        return [self.sources[i] for i in dict.fromkeys(ids) if i]
 
     def producers_before(self, source_id: str) -> list[Source]:
         keys = self.main_keys[: self._index_of(source_id)]

@@ -42,7 +42,8 @@ def enrich(source: Source) -> Source:
         update["tasks"] = tasks
         if tasks:
             task = taxonomy.tasks()[tasks[0]]
-            update["signatures"] = (Signature(inputs=task.inputs, outputs=task.outputs),)
+            if task.signature is not None:
+                update["signatures"] = (task.signature,)
     if source.project_url is None and source.summary:
         named = named_project_url(source.summary, source)
         if named:

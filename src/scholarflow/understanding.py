@@ -1,95 +1,79 @@
-"""Understanding: what the *user* is doing, from their own words.
+"""Understanding: what the *user* is doing, from what they describe.
 
 The user's task can differ from what the recommended model does (someone who replaced a video's
-background may be handed a text-to-image model), so the question leads: task cue phrases and
-the modalities the user says they started from and ended with. The recommended model's own
-tasks only break ties and carry questions whose words the taxonomy does not know.
+background may be handed a text-to-image model), so the question leads. Four signals, from the
+strongest:
+
+1. **What they started from and what they ended with**: the things the question names ("a
+   still from my vlog", "a voice note", "the path I drew", "a depth pass") and whether each was
+   put in or came out, read from the words around it ("I gave it…", "…turned into…", "got
+   back…"). A task whose inputs and outputs match scores high; one that needs something the
+   user never had, or makes something else, scores low.
+2. **The meaning of the question**: the shipped embedding model compares it with example
+   requests of every task (taxonomy/examples.toml, vectors precomputed in task_vectors.npz).
+   The model reads English; other languages lean on the other signals.
+3. **Cue phrases** of the taxonomy, one signal among several and capped.
+4. **The recommended models' tasks**, a small prior that breaks ties.
+
+When nothing fits, the task is "none" with a low confidence: the answer says so instead of
+forcing a label.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any
 
 from scholarflow import taxonomy
 from scholarflow.models import Request, Source, Task, Understanding
 from scholarflow.text import CueHit, normalize, replace_links
 
+# Weights of the signals, tuned on the development half of the unseen cases only.
 _CUE_WEIGHT = 3.0
+_CUE_CAP = 6.0
 _HINT_WEIGHT = 1.0
-_MODALITY_FIT = 1.5
-_MODALITY_CLASH = 1.0
-_PRIOR_PRIMARY = 1.0
-_PRIOR_OTHER = 0.5
+_HINT_CAP = 2.0
+_HAVE_FIT = 1.5
+_WANT_FIT = 2.0
+_WANT_MISSING = 1.5
+_INPUT_MISSING = 1.0
+_SEMANTIC_WEIGHT = 4.0  # per unit of cosine below the best task
+_SEMANTIC_TOP = 2.0  # what the semantically closest task earns
+_PRIOR_PRIMARY = 0.75
+_PRIOR_OTHER = 0.35
+_NONE_BELOW = 1.0  # a best score under this means nothing fits
 
 # Words just before a mention that say whether the user had it or got it.
 _HAVE_MARKERS = (
-    "from",
-    "dropped in",
-    "drop in",
-    "dropped",
-    "uploaded",
-    "upload",
-    "used",
-    "using",
-    "use",
-    "gave it",
-    "gave",
-    "fed",
-    "feed",
-    "input",
-    "started with",
-    "start with",
-    "took",
-    "with my",
-    "of my",
-    "my",
-    "i have",
-    "i had",
-    "based on",
-    "desde",
-    "de una",
-    "de un",
-    "à partir d",
-    "aus einem",
-    "aus",
-    "von",
-    "subí",
-    "j'ai mis",
-    "ich habe",
-)
+    "from", "dropped in", "drop in", "dropped", "uploaded", "upload", "used", "using", "use",
+    "gave it", "gave", "fed", "feed", "fed in", "input", "started with", "start with", "took",
+    "with my", "of my", "my", "i have", "i had", "based on", "put in", "i put", "loaded",
+    "recorded", "filmed", "shot", "typed", "wrote", "drew", "sketched", "clicked", "picked",
+    "desde", "de una", "de un", "à partir d", "aus einem", "aus", "von", "subí", "j'ai mis",
+    "ich habe", "mit meinem", "mit meiner", "con mi", "avec ma", "avec mon",
+)  # fmt: skip
 _WANT_MARKERS = (
-    "into",
-    "created",
-    "create",
-    "made",
-    "make",
-    "makes",
-    "generated",
-    "generating",
-    "generate",
-    "produced",
-    "produce",
-    "producing",
-    "became",
-    "become",
-    "get",
-    "got",
-    "output",
-    "turned into",
-    "result",
-    "giving",
-    "gave me",
-    "en un",
-    "en una",
-    "in ein",
-    "generó",
-    "creó",
-    "a créé",
-    "a généré",
-    "erzeugte",
-    "erstellte",
+    "into", "created", "create", "made", "make", "makes", "generated", "generating",
+    "generate", "produced", "produce", "producing", "became", "become", "get", "got",
+    "got back", "output", "turned into", "result", "giving", "gave me", "came out as",
+    "came back", "spat out", "returned", "converted into", "converted to", "turn into",
+    "en un", "en una", "in ein", "in eine", "generó", "creó", "a créé", "a généré",
+    "erzeugte", "erstellte", "me devolvió", "obtuve", "j'ai obtenu", "m'a donné",
+)  # fmt: skip
+# Verbs of transformation: in a sentence, what comes before the first one went in, what
+# comes after came out ("my selfie and a voice note turned into a talking clip").
+_RESULT_VERBS = re.compile(
+    r"(?<!\w)(?:turned into|turn(?:ed|s)? (?:it |them )?into|became|become|got back|gave me|"
+    r"came out|came back|spat out|made (?:it |me )?(?:a|an)?|created|generated|produced|"
+    r"returned|converted|and got|and it (?:made|gave|generated|created|produced|spat)|"
+    r"se convirti[óo]|me devolvi[óo]|gener[óo]|cre[óo]|obtuve|est devenu|m'a donné|"
+    r"a (?:créé|généré)|j'ai obtenu|wurde zu|entstand|erzeugte|bekam|erhielt|"
+    r"되었|나왔|만들어|생성|になった|できた|出てきた|生成)"
 )
 _MARKER_PATTERN = re.compile(
     "|".join(
@@ -98,26 +82,44 @@ _MARKER_PATTERN = re.compile(
     )
 )
 _MARKER_ROLE = {m: "have" for m in _HAVE_MARKERS} | {m: "want" for m in _WANT_MARKERS}
-_LOOKBACK = 60
+# What anyone can supply (a prompt, a camera path) is one the user gave only when they say they
+# made it ("I typed…", "drew a path…"); "a clip with a slow crane shot" names the clip's camera
+# move, not a path the user supplied.
+_MAKING_MARKERS = frozenset(
+    {"typed", "wrote", "drew", "sketched", "picked", "input", "gave it", "gave", "used",
+     "using", "use", "fed", "entered", "described", "chose", "set"}
+)  # fmt: skip
+_LOOKBACK = 40
 _ASK = re.compile(r"(?:^|[.!?¿]\s*|\s)(how|what|why|which|cómo|comment|wie|어떻게|如何)\b")
+_SENTENCE = re.compile(r"[^.!?。！？]+[.!?。！？]?")
 
 
-def understand(request: Request) -> Understanding:
+@dataclass(frozen=True)
+class _Mention:
+    hit: CueHit
+    role: str | None
+
+
+def understand(request: Request, *, embedder: Any = None) -> Understanding:
+    """The user's task, what they have and want, and what the question asks about."""
     question = normalize(replace_links(request.question, " "))
-    task_scores, matched = _task_scores(question)
     mentions = _modality_mentions(question)
-    _add_modality_fit(task_scores, mentions)
-    _add_recommended_prior(task_scores, request.recommended)
+    scores: dict[str, float] = defaultdict(float)
+    matched = _add_cues(scores, question)
+    _add_modality_fit(scores, mentions)
+    _add_semantics(scores, request.question, embedder)
+    _add_recommended_prior(scores, request.recommended)
 
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], _task_order(item[0])))
     known = taxonomy.tasks()
-    ranked = sorted(task_scores.items(), key=lambda item: (-item[1], _task_order(item[0])))
-    if ranked and ranked[0][1] > 0:
+    if ranked and ranked[0][1] >= _NONE_BELOW:
         task = known[ranked[0][0]]
         best = ranked[0][1]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        confidence = best / (best + max(runner_up, 0.0) + 1.0)
+        margin = best - max(runner_up, 0.0)
+        confidence = (1 - math.exp(-margin / 2.0)) * min(1.0, best / 4.0)
     else:  # nothing to go on: say so with a low confidence rather than guess boldly
-        task = known["image_to_video"]
+        task = _unknown_task(mentions)
         confidence = 0.05
     have, want = _resolve_modalities(task, mentions)
     return Understanding(
@@ -134,56 +136,163 @@ def _task_order(task_id: str) -> int:
     return list(taxonomy.tasks()).index(task_id)
 
 
-def _task_scores(question: str) -> tuple[dict[str, float], list[str]]:
-    scores: dict[str, float] = defaultdict(float)
+def _unknown_task(mentions: list[_Mention]) -> Task:
+    """The task when no known task fits: named as such, from what the user mentioned."""
+    have = tuple(dict.fromkeys(m.hit.label for m in mentions if m.role != "want")) or ("video",)
+    want = tuple(dict.fromkeys(m.hit.label for m in mentions if m.role == "want")) or have[:1]
+    return Task(
+        id="none",
+        name="a task scholarflow does not recognise",
+        description="what you describe matches none of the tasks scholarflow knows",
+        inputs=have,
+        outputs=want,
+        family="",
+        goal="do what you describe",
+        result=taxonomy.label(want[0]),
+    )
+
+
+# --- signal 3: cue phrases -------------------------------------------------------------------
+
+
+def _add_cues(scores: dict[str, float], question: str) -> list[str]:
     matched: list[str] = []
+    cue_scores: dict[str, float] = defaultdict(float)
+    hint_scores: dict[str, float] = defaultdict(float)
     seen: set[tuple[str, str]] = set()
     for hit in taxonomy.task_matcher().find(question):
         if (hit.label, hit.cue) in seen:
             continue
         seen.add((hit.label, hit.cue))
         task_id, _, kind = hit.label.partition(":")
-        scores[task_id] += _HINT_WEIGHT if kind == "hint" else _CUE_WEIGHT
+        if kind == "hint":
+            hint_scores[task_id] += _HINT_WEIGHT
+        else:
+            cue_scores[task_id] += _CUE_WEIGHT
         if hit.cue not in matched:
             matched.append(hit.cue)
-    return scores, matched
+    for task_id, value in cue_scores.items():
+        scores[task_id] += min(value, _CUE_CAP)
+    for task_id, value in hint_scores.items():
+        scores[task_id] += min(value, _HINT_CAP)
+    return matched
 
 
-class _Mention:
-    __slots__ = ("hit", "role")
-
-    def __init__(self, hit: CueHit, role: str | None) -> None:
-        self.hit = hit
-        self.role = role
+# --- signal 1: what went in and what came out ------------------------------------------------
 
 
 def _modality_mentions(question: str) -> list[_Mention]:
+    """Each modality the question names, with whether the user had it or got it."""
     mentions = []
-    for hit in taxonomy.modality_matcher().find(question):
-        window = question[max(0, hit.start - _LOOKBACK) : hit.start]
-        window = re.split(r"[.!?]", window)[-1]  # stay inside the sentence
-        markers = list(_MARKER_PATTERN.finditer(window))
-        role = _MARKER_ROLE[markers[-1].group(0)] if markers else None
-        mentions.append(_Mention(hit, role))
+    for sentence in _SENTENCE.finditer(question):
+        start = sentence.start()
+        text = sentence.group(0)
+        verb = _RESULT_VERBS.search(text)
+        pivot = start + verb.start() if verb else None
+        for hit in taxonomy.modality_matcher().find(text):
+            at = start + hit.start
+            window = question[max(start, at - _LOOKBACK) : at]
+            markers = list(_MARKER_PATTERN.finditer(window))
+            role = _MARKER_ROLE[markers[-1].group(0)] if markers else None
+            if role is None and pivot is not None:
+                role = "have" if at < pivot else "want"
+            if (
+                role == "have"
+                and hit.label in taxonomy.freely_supplied()
+                and not (markers and markers[-1].group(0) in _MAKING_MARKERS)
+            ):
+                role = None
+            shifted = CueHit(hit.label, hit.cue, at, start + hit.end)
+            mentions.append(_Mention(shifted, role))
     return mentions
 
 
 def _add_modality_fit(scores: dict[str, float], mentions: list[_Mention]) -> None:
     have = {m.hit.label for m in mentions if m.role == "have"}
     want = {m.hit.label for m in mentions if m.role == "want"}
+    if not (have or want):
+        return
     supplied = set(taxonomy.freely_supplied())
     for task in taxonomy.tasks().values():
-        if task.id not in scores and not (have or want):
+        signature = task.signature
+        if signature is None:
             continue
-        inputs = set(task.inputs) - supplied
-        if have & set(task.inputs):
-            scores[task.id] += _MODALITY_FIT
-        elif have - supplied and inputs and task.id in scores:
-            scores[task.id] -= _MODALITY_CLASH
-        if want & set(task.outputs):
-            scores[task.id] += _MODALITY_FIT
-        elif want and task.id in scores:
-            scores[task.id] -= _MODALITY_CLASH
+        takes = {m for p in signature.ports_in() for m in p.modalities}
+        makes = {m for p in signature.ports_out() for m in p.modalities}
+        required = {p.modality for p in signature.ports_in() if not p.optional} - supplied
+        score = _HAVE_FIT * min(2, len(have & takes))
+        score += _WANT_FIT * len(want & makes)
+        score -= _WANT_MISSING * len(want - makes - have)
+        if have:
+            score -= _INPUT_MISSING * len(required - have - _same_family(have))
+        scores[task.id] += score
+
+
+def _same_family(modalities: set[str]) -> set[str]:
+    """Modalities that stand in for each other (a video's frames are images)."""
+    stand_in = {"video": {"image_set"}, "image_set": {"video"}}
+    return {alt for m in modalities for alt in stand_in.get(m, set())}
+
+
+# --- signal 2: the meaning of the question ---------------------------------------------------
+
+
+def _add_semantics(scores: dict[str, float], question: str, embedder: Any) -> None:
+    from scholarflow.grounding import detect_language
+
+    if detect_language(question) != "en":
+        return  # the embedding model reads English; other languages lean on the rest
+    similarities = task_similarities(question, embedder)
+    if not similarities:
+        return
+    top = max(similarities.values())
+    for task_id, similarity in similarities.items():
+        value = _SEMANTIC_TOP - _SEMANTIC_WEIGHT * (top - similarity)
+        if value > -1.0:
+            scores[task_id] += max(value, -1.0)
+
+
+@lru_cache(maxsize=256)
+def _cached_similarities(question: str) -> tuple[tuple[str, float], ...]:
+    return tuple(sorted(_similarities(question, _default_embedder()).items()))
+
+
+def task_similarities(question: str, embedder: Any = None) -> dict[str, float]:
+    """Cosine of the question with the nearest example request of each task; {} when the
+    embedding model is not installed (understanding then works without this signal)."""
+    if embedder is None:
+        return dict(_cached_similarities(question))
+    return _similarities(question, embedder)
+
+
+def _similarities(question: str, embedder: Any) -> dict[str, float]:
+    if embedder is None:
+        return {}
+    index = taxonomy.example_vectors(embedder)
+    if index is None:
+        return {}
+    labels, matrix = index
+    vector = embedder.embed([question])[0]
+    sims = matrix @ vector
+    best: dict[str, float] = {}
+    for label, similarity in zip(labels, sims.tolist(), strict=True):
+        if similarity > best.get(label, -1.0):
+            best[label] = similarity
+    return best
+
+
+@cache
+def _default_embedder() -> Any:
+    from scholarflow.embeddings import get_embedder
+    from scholarflow.errors import ConfigurationError
+
+    try:
+        return get_embedder()
+    except ConfigurationError:
+        return None
+
+
+# --- signal 4: the recommended models --------------------------------------------------------
 
 
 def _add_recommended_prior(scores: dict[str, float], recommended: Sequence[Source]) -> None:
@@ -192,32 +301,52 @@ def _add_recommended_prior(scores: dict[str, float], recommended: Sequence[Sourc
             scores[task_id] += _PRIOR_PRIMARY if rank == 0 else _PRIOR_OTHER
 
 
+# --- what the user has and wants -------------------------------------------------------------
+
+
 def _resolve_modalities(
     task: Task, mentions: list[_Mention]
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """What the user has and wants: their own words where they fit the task, else the task's."""
+    signature = task.signature
+    takes = (
+        {m for p in signature.ports_in() for m in p.modalities} if signature else set(task.inputs)
+    )
+    makes = (
+        {m for p in signature.ports_out() for m in p.modalities}
+        if signature
+        else set(task.outputs)
+    )
     have: list[str] = []
     want: list[str] = []
+    marked_have = {m.hit.label for m in mentions if m.role == "have"}
     for mention in mentions:
         modality = mention.hit.label
         role = mention.role
         if role is None:  # an unmarked mention is placed by the task it belongs to
-            if modality in task.outputs:
+            if modality in makes and modality not in takes:
                 role = "want"
-            elif modality in task.inputs or modality in taxonomy.freely_supplied():
-                role = "have"  # a prompt or a path the user wrote is something they gave
+            elif modality in takes or modality in taxonomy.freely_supplied():
+                role = "have"
+        if role == "want" and modality in takes and modality not in makes:
+            # "a video of me talking" after "turned into" is still an input, unless it is
+            # something anyone can supply (a camera path named as part of the result).
+            role = None if modality in taxonomy.freely_supplied() else "have"
         target = have if role == "have" else want if role == "want" else None
         if target is not None and modality not in target:
             target.append(modality)
 
     supplied = set(taxonomy.freely_supplied())
-    fitting_have = [m for m in have if m in task.inputs or m in supplied]
-    primary = [m for m in task.inputs if m not in supplied] or list(task.inputs)
-    if not any(m in primary for m in fitting_have):
-        # Naming only what anyone can supply (a camera path, a prompt) does not tell what
-        # the user started from; the task does.
-        fitting_have = list(dict.fromkeys(primary + fitting_have))
-    fitting_want = [m for m in want if m in task.outputs]
+    # What the user says they put in stays, even when the task does not take it: a reference
+    # clip may feed an earlier step (the camera path copied from it).
+    fitting_have = [m for m in have if m in takes or m in supplied or m in marked_have]
+    required = [m for m in task.inputs if m not in supplied] or list(task.inputs)
+    for modality in required:
+        if modality not in fitting_have:
+            stand_ins = [m for m in have if m in _same_family({modality})]
+            fitting_have.extend(stand_ins or [modality])
+    fitting_have = list(dict.fromkeys(fitting_have))
+    fitting_want = [m for m in want if m in makes]
     if not fitting_want:
         fitting_want = list(task.outputs[:1])
     return tuple(fitting_have), tuple(fitting_want)

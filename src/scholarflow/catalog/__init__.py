@@ -44,11 +44,7 @@ def builtin_entries() -> tuple[Source, ...]:
                 summary=" ".join(value["summary"].split()),
                 tasks=tuple(value.get("tasks", ())),
                 signatures=tuple(
-                    Signature(
-                        inputs=tuple(sig["inputs"]),
-                        outputs=tuple(sig["outputs"]),
-                        note=sig.get("note", ""),
-                    )
+                    Signature.of(sig["inputs"], sig["outputs"], sig.get("note", ""))
                     for sig in value.get("signatures", ())
                 ),
                 provenance=Provenance(origin="catalog:builtin"),

@@ -230,7 +230,7 @@ def _task_signature(tasks: tuple[str, ...]) -> tuple[Signature, ...]:
     if not tasks:
         return ()
     task = taxonomy.tasks()[tasks[0]]
-    return (Signature(inputs=task.inputs, outputs=task.outputs),)
+    return (task.signature,) if task.signature else ()
 
 
 # --------------------------------------------------------------------------- JSONL

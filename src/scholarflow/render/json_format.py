@@ -43,7 +43,7 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
                 for n in answer.workflow.nodes
             ],
             "edges": [
-                {"source": e.source, "target": e.target, "modality": e.modality}
+                {"source": e.source, "target": e.target, "modality": e.modality, "role": e.role}
                 for e in answer.workflow.edges
             ],
         },

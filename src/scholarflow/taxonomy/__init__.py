@@ -11,7 +11,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from scholarflow.models import Task
+from scholarflow.models import Port, Signature, Task, parse_port
 from scholarflow.text import CueMatcher
 
 
@@ -34,6 +34,9 @@ class Operation:
     description: str
     from_user: bool = False  # takes only what the user brought
     to_output: bool = False  # makes only the final result
+    ports_in: tuple[Port, ...] = ()
+    ports_out: tuple[Port, ...] = ()
+    undoes: str = ""  # the format step this one reverses
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,8 @@ class Supplied:
     label: str
     cost: float
     description: str
-    only_for: tuple[str, ...] = ()  # operation ids that may take it; empty: any step
+    only_for: tuple[str, ...] = ()  # roles of the ports that may take it; empty: any port
+    role: str = ""  # the role it plays when supplied ("camera_path")
 
 
 @dataclass(frozen=True)
@@ -78,16 +82,42 @@ def _check_modalities(where: str, names: tuple[str, ...]) -> tuple[str, ...]:
     return names
 
 
+def _ports(where: str, specs: list[str]) -> tuple[Port, ...]:
+    ports = tuple(parse_port(spec) for spec in specs)
+    for port in ports:
+        _check_modalities(where, port.modalities)
+        if port.role and port.role not in roles():
+            raise ValueError(f"{where}: unknown role {port.role!r}")
+    return ports
+
+
+@cache
+def roles() -> dict[str, frozenset[str]]:
+    """Role → the producer roles it accepts (taxonomy/roles.toml)."""
+    return {key: frozenset(value["accepts"]) for key, value in _load("roles.toml").items()}
+
+
+def accepts(port_role: str, producer_role: str) -> bool:
+    """Whether a producer with `producer_role` may feed a port with `port_role`."""
+    if not port_role:
+        return True
+    return producer_role in roles().get(port_role, frozenset({port_role}))
+
+
 @cache
 def tasks() -> dict[str, Task]:
     loaded = {}
     for key, value in _load("tasks.toml").items():
+        where = f"task {key}"
+        signature = Signature.of(value["inputs"], value["outputs"])
+        _ports(where, value["inputs"]), _ports(where, value["outputs"])
         loaded[key] = Task(
             id=key,
             name=value["name"],
             description=value["description"],
-            inputs=_check_modalities(f"task {key}", tuple(value["inputs"])),
-            outputs=_check_modalities(f"task {key}", tuple(value["outputs"])),
+            inputs=signature.required_inputs,
+            outputs=signature.outputs,
+            signature=signature,
             cues=tuple(value.get("cues", ())),
             hints=tuple(value.get("hints", ())),
             family=value["family"],
@@ -111,11 +141,14 @@ def operations() -> dict[str, Operation]:
             label=value["label"],
             kind=value["kind"],
             cost=float(value["cost"]),
-            inputs=_check_modalities(f"operation {key}", tuple(value["inputs"])),
-            outputs=_check_modalities(f"operation {key}", tuple(value["outputs"])),
+            inputs=tuple(p.modality for p in _ports(f"operation {key}", value["inputs"])),
+            outputs=tuple(p.modality for p in _ports(f"operation {key}", value["outputs"])),
             description=value["description"],
             from_user=value.get("from_user", False),
             to_output=value.get("to_output", False),
+            ports_in=_ports(f"operation {key}", value["inputs"]),
+            ports_out=_ports(f"operation {key}", value["outputs"]),
+            undoes=value.get("undoes", ""),
         )
         for key, value in _operations_file().items()
         if key != "supplied"
@@ -131,6 +164,7 @@ def supplied() -> dict[str, Supplied]:
             float(value["cost"]),
             value["description"],
             tuple(value.get("only_for", ())),
+            value.get("role", ""),
         )
         for key, value in _operations_file()["supplied"].items()
         if _check_modalities("supplied", (key,))
@@ -184,3 +218,77 @@ def family(modality: str) -> str:
 
 def label(modality: str) -> str:
     return modalities()[modality].label
+
+
+# --- example requests and their vectors ------------------------------------------------------
+
+VECTORS_FILE = "task_vectors.npz"
+
+
+@cache
+def examples() -> dict[str, tuple[str, ...]]:
+    """Example requests per task (examples.toml): what the understanding stage compares a
+    question's meaning with."""
+    try:
+        data = _load("examples.toml")
+    except FileNotFoundError:
+        return {}
+    known = tasks()
+    for key in data:
+        if key not in known:
+            raise ValueError(f"examples.toml: unknown task {key!r}")
+    return {key: tuple(value.get("examples", ())) for key, value in data.items()}
+
+
+def example_texts() -> list[tuple[str, str]]:
+    """(task id, text) for every text embedded: each task's name and description, then its
+    example requests."""
+    texts: list[tuple[str, str]] = []
+    for task in tasks().values():
+        texts.append((task.id, f"{task.name}: {task.description}"))
+        texts.extend((task.id, text) for text in examples().get(task.id, ()))
+    return texts
+
+
+def examples_hash() -> str:
+    import hashlib
+
+    from scholarflow.embeddings import MODEL_ID
+
+    digest = hashlib.sha256(MODEL_ID.encode())
+    for task_id, text in example_texts():
+        digest.update(f"{task_id}\t{text}\n".encode())
+    return digest.hexdigest()
+
+
+_vector_cache: dict[str, Any] = {}
+
+
+def example_vectors(embedder: Any) -> tuple[list[str], Any] | None:
+    """(task id per row, unit vectors as rows) of `example_texts()`.
+
+    Read from task_vectors.npz, which scripts/embed_taxonomy.py writes; when the texts changed
+    since (its hash differs), they are embedded here once per process instead, and a test
+    (tests/test_taxonomy.py) says the file must be regenerated.
+    """
+    import numpy as np
+
+    digest = examples_hash()
+    if digest in _vector_cache:
+        return _vector_cache[digest]
+    texts = example_texts()
+    labels = [task_id for task_id, _ in texts]
+    matrix = None
+    try:
+        with resources.files(__package__).joinpath(VECTORS_FILE).open("rb") as handle:
+            stored = np.load(handle)
+            if str(stored["hash"]) == digest:
+                matrix = stored["vectors"].astype(np.float32)
+    except (FileNotFoundError, KeyError, ValueError, OSError):
+        matrix = None
+    if matrix is None:
+        if embedder is None:
+            return None
+        matrix = embedder.embed([text for _, text in texts])
+    _vector_cache[digest] = (labels, matrix)
+    return labels, matrix
