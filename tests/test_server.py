@@ -36,7 +36,7 @@ from scholarflow.errors import ConfigurationError, GroundingError, InputError
 from scholarflow.prompt_format import parse_prompt
 from scholarflow.render.json_format import answer_to_dict, render_ask_json
 from scholarflow.retrieval import Retriever
-from scholarflow.server import answering, create_app, serve
+from scholarflow.server import answering, catalog_access, create_app, serve
 from scholarflow.server.app import TOKEN_ENV, is_loopback
 from scholarflow.server.openai_api import split_markdown
 
@@ -285,29 +285,81 @@ def test_catalog_search_ranks_entries_with_their_links(client: TestClient):
     assert missing.status_code == 422 and "q: field required" in missing.json()["detail"]
 
 
+REEF = {
+    "title": "ReefSonar: 3D Maps of Coral Reefs from Multibeam Sonar",
+    "name": "ReefSonar",
+    "summary": "Builds 3D maps of coral reefs from a boat's multibeam sonar sweeps.",
+}
+REEF_QUERY = {"q": "mapping coral reefs with sonar"}
+
+
+def _catalog_copy(catalog_path: Path, copy: Path) -> Path:
+    with closing(sqlite3.connect(catalog_path)) as source, closing(sqlite3.connect(copy)) as to:
+        source.backup(to)
+    return copy
+
+
+def _add_reef(catalog: Path) -> None:
+    with SQLiteCatalogStore(catalog) as store:  # as `scholarflow catalog add` would
+        store.upsert_many([entry_from_fields(REEF, origin="test")])
+
+
+def _reef_hit(server: TestClient) -> dict[str, Any] | None:
+    hits = server.get(SEARCH, params=REEF_QUERY).json()
+    return next((hit for hit in hits if hit["name"] == "ReefSonar"), None)
+
+
 def test_an_entry_added_while_the_server_runs_is_found_by_meaning(
     client: TestClient, catalog_path: Path, tmp_path: Path
 ):
     client.get("/api/catalog/search", params={"q": "depth"})  # the shared catalog is embedded
-    copy = tmp_path / "catalog.db"
-    with closing(sqlite3.connect(catalog_path)) as source, closing(sqlite3.connect(copy)) as to:
-        source.backup(to)
-    query = {"q": "mapping coral reefs with sonar"}
+    copy = _catalog_copy(catalog_path, tmp_path / "catalog.db")
     with TestClient(create_app(catalog_path=copy, token=""), base_url=LOCAL) as server:
-        assert all(hit["name"] != "ReefSonar" for hit in server.get(SEARCH, params=query).json())
-        reef = entry_from_fields(
-            {
-                "title": "ReefSonar: 3D Maps of Coral Reefs from Multibeam Sonar",
-                "name": "ReefSonar",
-                "summary": "Builds 3D maps of coral reefs from a boat's multibeam sonar sweeps.",
-            },
-            origin="test",
-        )
-        with SQLiteCatalogStore(copy) as store:  # as `scholarflow catalog add` would
-            store.upsert_many([reef])
-        hits = server.get(SEARCH, params=query).json()
-    found = next(hit for hit in hits if hit["name"] == "ReefSonar")
-    assert found["dense_rank"] is not None  # the shared index was rebuilt, not only FTS
+        assert _reef_hit(server) is None
+        _add_reef(copy)
+        server.get(SEARCH, params=REEF_QUERY)  # notices the change: rebuilds in the background
+        assert server.app.state.catalog.wait_for_rebuild(60)
+        found = _reef_hit(server)
+    assert found is not None and found["dense_rank"] is not None  # embedded, not only FTS
+
+
+def test_requests_are_answered_from_the_old_index_while_a_new_one_is_built(
+    client: TestClient, catalog_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    client.get("/api/catalog/search", params={"q": "depth"})
+    copy = _catalog_copy(catalog_path, tmp_path / "catalog.db")
+    started, release = threading.Event(), threading.Event()
+    real_build = catalog_access.build_dense_index
+
+    def slow_in_background(store: Any) -> Any:
+        if threading.current_thread().name == catalog_access.REBUILD_THREAD_NAME:
+            started.set()
+            release.wait(60)
+        return real_build(store)
+
+    monkeypatch.setattr(catalog_access, "build_dense_index", slow_in_background)
+    with TestClient(create_app(catalog_path=copy, token=""), base_url=LOCAL) as server:
+        access = server.app.state.catalog
+        assert _reef_hit(server) is None  # the first index, built in the request
+        _add_reef(copy)
+        try:
+            # The change starts a rebuild that cannot finish until `release` is set, yet
+            # every request is answered meanwhile, from the index built before the change.
+            during = _reef_hit(server)
+            assert started.wait(30) and access.rebuilding
+            asked = server.post("/api/ask", json={"question": DEPTH_QUESTION})
+            assert asked.status_code == 200 and asked.json()["served"] is True
+            again = _reef_hit(server)
+            assert access.rebuilding
+        finally:
+            release.set()
+        assert access.wait_for_rebuild(60)
+        after = _reef_hit(server)
+    # Found by its words (full-text search reads the database) but not by its meaning, until
+    # the new index is swapped in.
+    for hit in (during, again):
+        assert hit is None or hit["dense_rank"] is None
+    assert after is not None and after["dense_rank"] is not None
 
 
 # --------------------------------------------------------------------------- /v1, in-process
