@@ -447,6 +447,45 @@ def test_the_token_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch, t
         assert schema["paths"]["/health"]["get"]["security"] == []
 
 
+@pytest.mark.parametrize(
+    "link",
+    [
+        "javascript:alert(document.cookie)",
+        "JavaScript://example.org/%0aalert(1)",
+        "data:text/html,<script>alert(1)</script>.x",
+        "file:///etc/passwd",
+        "vbscript:msgbox(1).x",
+        "ftp://example.org/paper.pdf",
+    ],
+)
+def test_a_source_link_that_is_not_http_is_400_naming_the_field(client: TestClient, link: str):
+    body = {
+        "question": "How does a depth video stay consistent?",
+        "recommended": [{"title": "DepthCrafter", "paper_url": "https://arxiv.org/abs/1"}],
+        "related": [{"title": "Another paper", "github_url": link}],
+    }
+    response = client.post("/api/answer", json=body)
+    assert response.status_code == 400, response.text
+    detail = response.json()["detail"]
+    scheme = link.split(":", 1)[0].lower()
+    assert detail == (
+        f"related[0].github_url: a link must start with http:// or https://, not '{scheme}:'"
+    )
+
+
+def test_a_prompt_with_a_javascript_link_is_400_naming_the_line(client: TestClient):
+    prompt = PROMPTS["phone_depth"].replace(
+        "Paper: https://arxiv.org/pdf/2409.02095", "Paper: javascript:alert(document.cookie)", 1
+    )
+    assert prompt != PROMPTS["phone_depth"]
+    line = prompt.splitlines().index("Paper: javascript:alert(document.cookie)") + 1
+    response = client.post("/api/answer", json={"prompt": prompt})
+    assert response.status_code == 400
+    assert response.json()["detail"] == (
+        f"prompt:{line}: the Paper link must start with http:// or https://, not 'javascript:'"
+    )
+
+
 def test_only_loopback_host_names_are_answered(client: TestClient):
     # A page on another site that rebinds its DNS name to 127.0.0.1 sends its own Host.
     assert client.get("/health", headers={"host": "evil.example"}).status_code == 400
