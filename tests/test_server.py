@@ -37,7 +37,9 @@ from scholarflow.prompt_format import parse_prompt
 from scholarflow.render.json_format import answer_to_dict, render_ask_json
 from scholarflow.retrieval import Retriever
 from scholarflow.server import answering, catalog_access, create_app, serve
+from scholarflow.server import app as server_app
 from scholarflow.server.app import TOKEN_ENV, is_loopback
+from scholarflow.server.limits import ServerLimits
 from scholarflow.server.openai_api import split_markdown
 
 from answer_checks import check_answer
@@ -51,6 +53,9 @@ SEARCH = "/api/catalog/search"
 PROMPTS = {
     path.stem: path.read_text(encoding="utf-8") for path in sorted(PROMPTS_DIR.glob("*.txt"))
 }
+# The first free question embeds the catalog: seconds on a quiet machine, over the default
+# 30 s budget on a busy shared one. The budget has its own tests (test_server_limits.py).
+PATIENT = ServerLimits(request_timeout=600.0)
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -71,7 +76,8 @@ def catalog_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def client(catalog_path: Path) -> Iterator[TestClient]:
     # token="" so that a SCHOLARFLOW_SERVER_TOKEN in the developer's shell changes nothing.
-    with TestClient(create_app(catalog_path=catalog_path, token=""), base_url=LOCAL) as c:
+    app = create_app(catalog_path=catalog_path, token="", limits=PATIENT)
+    with TestClient(app, base_url=LOCAL) as c:
         yield c
 
 
@@ -81,7 +87,7 @@ def live_url(catalog_path: Path) -> Iterator[str]:
     # IPPROTO_TCP named, or asyncio leaves Nagle on and each reply waits 40 ms for an ACK.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.bind(("127.0.0.1", 0))
-    app = create_app(catalog_path=catalog_path, token=TOKEN)
+    app = create_app(catalog_path=catalog_path, token=TOKEN, limits=PATIENT)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -119,6 +125,16 @@ def test_openapi_documents_every_route_and_the_docs_page_loads(client: TestClien
     described = paths["/api/answer"]["post"]["requestBody"]["content"]["application/json"]
     assert "$ref" in described["schema"]
     assert client.get("/docs").status_code == 200
+
+
+def test_docs_without_swagger_ui_files_say_how_to_get_them(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    monkeypatch.setattr(server_app, "SWAGGER_UI", tmp_path / "missing")
+    response = client.get("/docs")
+    assert response.status_code == 503
+    assert "scripts/fetch-swagger-ui.sh" in response.json()["detail"]
+    assert client.get("/openapi.json").status_code == 200
 
 
 # --------------------------------------------------------------------------- /api/answer
@@ -445,6 +461,19 @@ def test_the_token_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch, t
         schema = guarded.get("/openapi.json").json()
         assert schema["components"]["securitySchemes"]["bearerToken"]["scheme"] == "bearer"
         assert schema["paths"]["/health"]["get"]["security"] == []
+
+
+@pytest.mark.parametrize("path", ["/", "/docs", "/static/app.js", "/health", "/v1/models"])
+def test_every_response_carries_the_security_headers(client: TestClient, path: str):
+    response = client.get(path)
+    assert response.status_code == 200
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self';" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert client.post("/api/ask", json={}).headers["x-frame-options"] == "DENY"  # errors too
 
 
 @pytest.mark.parametrize(
