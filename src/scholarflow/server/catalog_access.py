@@ -26,6 +26,14 @@ so after an import of 500 entries the first request embedded for about two minut
 every other request waited on the lock (benchmarks/bench_server_import.py, 4 clients: /api/ask
 p99 112.6 s during the import, 0.39 s before it). Only the very first index is built inside a
 request: before it there is nothing to answer from.
+
+Measured since (same benchmark, run right after main's code, shared 2-core machine): p99
+0.52-0.57 s during the import (max 0.71-0.80 s), against 59.5-74.4 s for main's code. The
+price is freshness under load: the rebuild shares the CPU, and the GIL, with requests, so
+while 4 clients kept both cores busy the new entries were found by meaning 222-268 s after
+the import started, against 63-80 s when every request waited. An idle server rebuilds as
+fast as before. Embedding in a child process would take the GIL out of it (measured: 64
+entries took 7x their time alone beside 4 busy Python threads, 4x beside 4 busy processes).
 """
 
 from __future__ import annotations
