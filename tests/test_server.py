@@ -36,8 +36,10 @@ from scholarflow.errors import ConfigurationError, GroundingError, InputError
 from scholarflow.prompt_format import parse_prompt
 from scholarflow.render.json_format import answer_to_dict, render_ask_json
 from scholarflow.retrieval import Retriever
-from scholarflow.server import answering, create_app, serve
+from scholarflow.server import answering, catalog_access, create_app, serve
+from scholarflow.server import app as server_app
 from scholarflow.server.app import TOKEN_ENV, is_loopback
+from scholarflow.server.limits import ServerLimits
 from scholarflow.server.openai_api import split_markdown
 
 from answer_checks import check_answer
@@ -51,6 +53,9 @@ SEARCH = "/api/catalog/search"
 PROMPTS = {
     path.stem: path.read_text(encoding="utf-8") for path in sorted(PROMPTS_DIR.glob("*.txt"))
 }
+# The first free question embeds the catalog: seconds on a quiet machine, over the default
+# 30 s budget on a busy shared one. The budget has its own tests (test_server_limits.py).
+PATIENT = ServerLimits(request_timeout=600.0)
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -71,7 +76,8 @@ def catalog_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def client(catalog_path: Path) -> Iterator[TestClient]:
     # token="" so that a SCHOLARFLOW_SERVER_TOKEN in the developer's shell changes nothing.
-    with TestClient(create_app(catalog_path=catalog_path, token=""), base_url=LOCAL) as c:
+    app = create_app(catalog_path=catalog_path, token="", limits=PATIENT)
+    with TestClient(app, base_url=LOCAL) as c:
         yield c
 
 
@@ -81,7 +87,7 @@ def live_url(catalog_path: Path) -> Iterator[str]:
     # IPPROTO_TCP named, or asyncio leaves Nagle on and each reply waits 40 ms for an ACK.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.bind(("127.0.0.1", 0))
-    app = create_app(catalog_path=catalog_path, token=TOKEN)
+    app = create_app(catalog_path=catalog_path, token=TOKEN, limits=PATIENT)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -119,6 +125,16 @@ def test_openapi_documents_every_route_and_the_docs_page_loads(client: TestClien
     described = paths["/api/answer"]["post"]["requestBody"]["content"]["application/json"]
     assert "$ref" in described["schema"]
     assert client.get("/docs").status_code == 200
+
+
+def test_docs_without_swagger_ui_files_say_how_to_get_them(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    monkeypatch.setattr(server_app, "SWAGGER_UI", tmp_path / "missing")
+    response = client.get("/docs")
+    assert response.status_code == 503
+    assert "scripts/fetch-swagger-ui.sh" in response.json()["detail"]
+    assert client.get("/openapi.json").status_code == 200
 
 
 # --------------------------------------------------------------------------- /api/answer
@@ -285,29 +301,81 @@ def test_catalog_search_ranks_entries_with_their_links(client: TestClient):
     assert missing.status_code == 422 and "q: field required" in missing.json()["detail"]
 
 
+REEF = {
+    "title": "ReefSonar: 3D Maps of Coral Reefs from Multibeam Sonar",
+    "name": "ReefSonar",
+    "summary": "Builds 3D maps of coral reefs from a boat's multibeam sonar sweeps.",
+}
+REEF_QUERY = {"q": "mapping coral reefs with sonar"}
+
+
+def _catalog_copy(catalog_path: Path, copy: Path) -> Path:
+    with closing(sqlite3.connect(catalog_path)) as source, closing(sqlite3.connect(copy)) as to:
+        source.backup(to)
+    return copy
+
+
+def _add_reef(catalog: Path) -> None:
+    with SQLiteCatalogStore(catalog) as store:  # as `scholarflow catalog add` would
+        store.upsert_many([entry_from_fields(REEF, origin="test")])
+
+
+def _reef_hit(server: TestClient) -> dict[str, Any] | None:
+    hits = server.get(SEARCH, params=REEF_QUERY).json()
+    return next((hit for hit in hits if hit["name"] == "ReefSonar"), None)
+
+
 def test_an_entry_added_while_the_server_runs_is_found_by_meaning(
     client: TestClient, catalog_path: Path, tmp_path: Path
 ):
     client.get("/api/catalog/search", params={"q": "depth"})  # the shared catalog is embedded
-    copy = tmp_path / "catalog.db"
-    with closing(sqlite3.connect(catalog_path)) as source, closing(sqlite3.connect(copy)) as to:
-        source.backup(to)
-    query = {"q": "mapping coral reefs with sonar"}
+    copy = _catalog_copy(catalog_path, tmp_path / "catalog.db")
     with TestClient(create_app(catalog_path=copy, token=""), base_url=LOCAL) as server:
-        assert all(hit["name"] != "ReefSonar" for hit in server.get(SEARCH, params=query).json())
-        reef = entry_from_fields(
-            {
-                "title": "ReefSonar: 3D Maps of Coral Reefs from Multibeam Sonar",
-                "name": "ReefSonar",
-                "summary": "Builds 3D maps of coral reefs from a boat's multibeam sonar sweeps.",
-            },
-            origin="test",
-        )
-        with SQLiteCatalogStore(copy) as store:  # as `scholarflow catalog add` would
-            store.upsert_many([reef])
-        hits = server.get(SEARCH, params=query).json()
-    found = next(hit for hit in hits if hit["name"] == "ReefSonar")
-    assert found["dense_rank"] is not None  # the shared index was rebuilt, not only FTS
+        assert _reef_hit(server) is None
+        _add_reef(copy)
+        server.get(SEARCH, params=REEF_QUERY)  # notices the change: rebuilds in the background
+        assert server.app.state.catalog.wait_for_rebuild(60)
+        found = _reef_hit(server)
+    assert found is not None and found["dense_rank"] is not None  # embedded, not only FTS
+
+
+def test_requests_are_answered_from_the_old_index_while_a_new_one_is_built(
+    client: TestClient, catalog_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    client.get("/api/catalog/search", params={"q": "depth"})
+    copy = _catalog_copy(catalog_path, tmp_path / "catalog.db")
+    started, release = threading.Event(), threading.Event()
+    real_build = catalog_access.build_dense_index
+
+    def slow_in_background(store: Any) -> Any:
+        if threading.current_thread().name == catalog_access.REBUILD_THREAD_NAME:
+            started.set()
+            release.wait(60)
+        return real_build(store)
+
+    monkeypatch.setattr(catalog_access, "build_dense_index", slow_in_background)
+    with TestClient(create_app(catalog_path=copy, token=""), base_url=LOCAL) as server:
+        access = server.app.state.catalog
+        assert _reef_hit(server) is None  # the first index, built in the request
+        _add_reef(copy)
+        try:
+            # The change starts a rebuild that cannot finish until `release` is set, yet
+            # every request is answered meanwhile, from the index built before the change.
+            during = _reef_hit(server)
+            assert started.wait(30) and access.rebuilding
+            asked = server.post("/api/ask", json={"question": DEPTH_QUESTION})
+            assert asked.status_code == 200 and asked.json()["served"] is True
+            again = _reef_hit(server)
+            assert access.rebuilding
+        finally:
+            release.set()
+        assert access.wait_for_rebuild(60)
+        after = _reef_hit(server)
+    # Found by its words (full-text search reads the database) but not by its meaning, until
+    # the new index is swapped in.
+    for hit in (during, again):
+        assert hit is None or hit["dense_rank"] is None
+    assert after is not None and after["dense_rank"] is not None
 
 
 # --------------------------------------------------------------------------- /v1, in-process
@@ -393,6 +461,58 @@ def test_the_token_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch, t
         schema = guarded.get("/openapi.json").json()
         assert schema["components"]["securitySchemes"]["bearerToken"]["scheme"] == "bearer"
         assert schema["paths"]["/health"]["get"]["security"] == []
+
+
+@pytest.mark.parametrize("path", ["/", "/docs", "/static/app.js", "/health", "/v1/models"])
+def test_every_response_carries_the_security_headers(client: TestClient, path: str):
+    response = client.get(path)
+    assert response.status_code == 200
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self';" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert client.post("/api/ask", json={}).headers["x-frame-options"] == "DENY"  # errors too
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "javascript:alert(document.cookie)",
+        "JavaScript://example.org/%0aalert(1)",
+        "data:text/html,<script>alert(1)</script>.x",
+        "file:///etc/passwd",
+        "vbscript:msgbox(1).x",
+        "ftp://example.org/paper.pdf",
+    ],
+)
+def test_a_source_link_that_is_not_http_is_400_naming_the_field(client: TestClient, link: str):
+    body = {
+        "question": "How does a depth video stay consistent?",
+        "recommended": [{"title": "DepthCrafter", "paper_url": "https://arxiv.org/abs/1"}],
+        "related": [{"title": "Another paper", "github_url": link}],
+    }
+    response = client.post("/api/answer", json=body)
+    assert response.status_code == 400, response.text
+    detail = response.json()["detail"]
+    scheme = link.split(":", 1)[0].lower()
+    assert detail == (
+        f"related[0].github_url: a link must start with http:// or https://, not '{scheme}:'"
+    )
+
+
+def test_a_prompt_with_a_javascript_link_is_400_naming_the_line(client: TestClient):
+    prompt = PROMPTS["phone_depth"].replace(
+        "Paper: https://arxiv.org/pdf/2409.02095", "Paper: javascript:alert(document.cookie)", 1
+    )
+    assert prompt != PROMPTS["phone_depth"]
+    line = prompt.splitlines().index("Paper: javascript:alert(document.cookie)") + 1
+    response = client.post("/api/answer", json={"prompt": prompt})
+    assert response.status_code == 400
+    assert response.json()["detail"] == (
+        f"prompt:{line}: the Paper link must start with http:// or https://, not 'javascript:'"
+    )
 
 
 def test_only_loopback_host_names_are_answered(client: TestClient):

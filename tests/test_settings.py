@@ -193,6 +193,10 @@ def test_precedence_flag_over_env_over_file_over_default(
         "llm_max_reply_bytes": "default",
         "llm_response_format": "default",
         "log_llm": "default",
+        "server_header_timeout": "default",
+        "server_body_timeout": "default",
+        "server_max_connections": "default",
+        "server_request_timeout": "default",
     }
     assert [row.name for row in describe(settings)][:3] == ["home", "llm_base_url", "llm_model"]
 

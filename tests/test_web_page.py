@@ -37,6 +37,14 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 PAGE_MARKER = 'name="scholarflow-page"'
+SWAGGER_UI = STATIC / "vendor" / "swagger-ui" / "swagger-ui-bundle.js"
+# Every Content-Security-Policy violation the page causes, kept where the test can read it.
+WATCH_CSP = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
+});
+"""
 TIMEOUT_MS = 20_000
 QUESTION = "How do apps turn a phone video into a depth video that doesn't flicker?"
 
@@ -86,8 +94,12 @@ def _with_page(inner: Any) -> Any:
 
 def _app(catalog_path: Path) -> Any:
     from scholarflow.server.app import create_app
+    from scholarflow.server.limits import ServerLimits
 
-    app = create_app(catalog_path=catalog_path, token="")
+    # The first free question embeds the catalog, which can pass the default 30 s budget on
+    # a busy machine; the budget has its own tests (test_server_limits.py).
+    limits = ServerLimits(request_timeout=600.0)
+    app = create_app(catalog_path=catalog_path, token="", limits=limits)
     return app if _serves_page(app) else _with_page(app)
 
 
@@ -136,6 +148,7 @@ def _open(browser: Any, base_url: str, width: int = 1280, height: int = 900) -> 
     )
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
     context.set_default_timeout(TIMEOUT_MS)
+    context.add_init_script(WATCH_CSP)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -148,7 +161,7 @@ def _open(browser: Any, base_url: str, width: int = 1280, height: int = 900) -> 
             else None
         ),
     )
-    page.goto("/")
+    page.response = page.goto("/")  # type: ignore[attr-defined]
     page.js_errors = errors  # type: ignore[attr-defined]
     return page
 
@@ -373,3 +386,60 @@ def test_narrow_screen_has_no_horizontal_page_scroll(
         page.screenshot(path=str(ARTIFACTS / "web-page-375.png"), full_page=True)
     finally:
         page.context.close()
+
+
+def test_the_page_works_under_its_content_security_policy(
+    page: Any, seeds: dict[str, Path]
+) -> None:
+    headers = page.response.headers
+    assert "script-src 'self'" in headers["content-security-policy"]
+    assert headers["x-frame-options"] == "DENY"
+    assert headers["x-content-type-options"] == "nosniff"
+    _submit(page, _seed_text(seeds))
+    assert page.is_visible("#answer")
+    assert page.locator("#graph svg [data-kind=model]").count() >= 1
+    page.click("#fit-graph")  # sets the graph's size from script: allowed, not inline style
+    with page.expect_download():
+        page.click("#download-json")
+    assert page.evaluate("window.__cspViolations") == []
+    assert not page.js_errors
+
+
+def test_docs_render_offline_from_this_server(browser: Any, base_url: str) -> None:
+    if not SWAGGER_UI.exists():
+        _missing(f"{SWAGGER_UI} not found: run scripts/fetch-swagger-ui.sh (make setup)")
+    context = browser.new_context(base_url=base_url)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.add_init_script(WATCH_CSP)
+    page = context.new_page()
+    requested: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    try:
+        page.goto("/docs")
+        page.wait_for_selector(".swagger-ui .opblock")
+        paths = page.locator(".opblock-summary-path").all_text_contents()
+        assert {"/api/answer", "/api/ask", "/health", "/v1/chat/completions"} <= set(paths)
+        # Try one call from the page: it goes to this server, under the same policy.
+        health = page.locator(
+            ".opblock", has=page.locator(".opblock-summary-path", has_text="/health")
+        )
+        health.locator(".opblock-summary").click()
+        health.locator("button.try-out__btn").click()
+        health.locator("button.execute").click()
+        status = health.locator(".live-responses-table tr.response .response-col_status")
+        status.wait_for()
+        assert status.text_content().strip() == "200"
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "docs-page.png"), full_page=False)
+        origin = base_url.rstrip("/")
+        outside = [
+            url for url in requested if not (url.startswith(origin) or url.startswith("data:"))
+        ]
+        assert outside == [], outside
+        assert page.evaluate("window.__cspViolations") == []
+        assert errors == []
+    finally:
+        context.close()

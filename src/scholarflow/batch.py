@@ -557,10 +557,18 @@ def _text_field(value: dict[str, Any], key: str, where: str) -> str | None:
 
 
 def _url_field(value: dict[str, Any], key: str, where: str) -> str | None:
-    """A link as the catalog's JSONL import accepts it: no spaces, a dot, a scheme added."""
+    """A link as the catalog's JSONL import accepts it: no spaces, a dot, a scheme added;
+    http or https only (`javascript:`, `data:`, `file:`… are bad input naming the field)."""
+    from scholarflow.text import foreign_scheme
+
     text = _text_field(value, key, where)
     if text is None:
         return None
+    scheme = foreign_scheme(text)
+    if scheme is not None:
+        raise InputError(
+            f"{where}.{key}: a link must start with http:// or https://, not '{scheme}:'"
+        )
     if " " in text or "." not in text:
         raise InputError(f'{where}: "{key}" is not a link: {text[:60]!r}')
     return text if _SCHEME.match(text) else f"https://{text}"

@@ -451,11 +451,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="the web page, a REST API and an OpenAI-compatible endpoint",
         description="Serve the web page at /, the REST API (/api/answer, /api/ask, "
         "/api/catalog/search), an OpenAI-compatible /v1/chat/completions (model "
-        "'scholarflow') and the OpenAPI docs at /docs. With --token (or "
-        "SCHOLARFLOW_SERVER_TOKEN) every route but /health needs 'Authorization: Bearer …'.",
+        "'scholarflow') and the OpenAPI docs at /docs (Swagger UI, served from the package). "
+        "With --token (or SCHOLARFLOW_SERVER_TOKEN) every route but /health needs "
+        "'Authorization: Bearer …'. Prints its URL on stderr once it listens. Clients must "
+        "send their headers and body within deadlines, open connections are capped and a "
+        "request not answered within its budget gets a 503: see the server_* settings in "
+        "'scholarflow config'.",
     )
     server.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
-    server.add_argument("--port", type=int, default=8321, help="port (8321)")
+    server.add_argument("--port", type=int, default=8321, help="port (8321; 0: any free one)")
     server.add_argument("--token", help="require this bearer token on every route but /health")
     _catalog_option(server)
 
@@ -1115,12 +1119,14 @@ def _run_logs(args: argparse.Namespace) -> int:
 
 def _run_serve(args: argparse.Namespace) -> int:
     from scholarflow.server.app import serve
+    from scholarflow.server.limits import ServerLimits
 
     serve(
         args.host,
         args.port,
         catalog_path=Path(args.catalog) if args.catalog else None,
         token=args.token,
+        limits=ServerLimits.from_settings(_settings(args)),
     )
     return 0
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from scholarflow.errors import PromptFormatError
 from scholarflow.models import Provenance, Request, Source, SourceRole
-from scholarflow.text import find_urls
+from scholarflow.text import find_urls, foreign_scheme
 
 _QUESTION_MARKER = re.compile(
     r"(?i)(?:asked the following question|user'?s? question|^\s*\**question\**\s*:)\s*:?\s*"
@@ -47,6 +47,9 @@ _FIELD_NAMES = {
     "description": "summary",
 }
 _ABSENT = {"", "none", "null", "n/a", "na", "-", "—", "not available", "unknown"}
+_LINK_LABELS = {"paper": "Paper", "github": "GitHub", "project": "Project"}
+# "Paper: arXiv:2409.02095" names a paper without linking it: read as no link, as before.
+_IDENTIFIER_SCHEMES = {"arxiv", "doi"}
 _QUOTE_PAIRS = {'"': '"', "“": "”", "'": "'", "«": "»", "「": "」"}
 
 
@@ -55,6 +58,7 @@ class _Entry:
     line: int
     fields: dict[str, str] = field(default_factory=dict)
     last_field: str | None = None
+    field_lines: dict[str, int] = field(default_factory=dict)
 
 
 def parse_prompt(text: str, *, where: str = "<prompt>") -> Request:
@@ -171,6 +175,7 @@ def _parse_entries(lines: list[str], start: int, end: int, where: str) -> list[_
             assert current is not None
             current.fields[key] = value
             current.last_field = key
+            current.field_lines[key] = number + 1
         elif current is not None and current.last_field is not None:
             # A wrapped line continues the field above it (summaries are often wrapped).
             joined = f"{current.fields[current.last_field]} {line.strip()}"
@@ -196,10 +201,19 @@ def _present(value: str | None) -> bool:
     return value is not None and value.strip().lower() not in _ABSENT
 
 
-def _url(value: str | None) -> str | None:
+def _url(entry: _Entry, key: str, where: str) -> str | None:
+    """The link in field `key`, if any. One that starts with a scheme other than http(s)
+    (`javascript:`, `data:`, `file:`…) is an error naming its line, not a link to render."""
+    value = entry.fields.get(key)
     if not _present(value):
         return None
     assert value is not None
+    scheme = foreign_scheme(value)
+    if scheme is not None and scheme not in _IDENTIFIER_SCHEMES:
+        raise PromptFormatError(
+            f"{where}:{entry.field_lines.get(key, entry.line)}: the {_LINK_LABELS[key]} link "
+            f"must start with http:// or https://, not '{scheme}:'"
+        )
     urls = find_urls(value)
     if not urls:
         return None
@@ -215,9 +229,9 @@ def _to_source(entry: _Entry, role: SourceRole, number: int, where: str) -> Sour
         name=short_name(title),
         title=title,
         kind="model" if role == "recommended" else "paper",
-        paper_url=_url(entry.fields.get("paper")),
-        github_url=_url(entry.fields.get("github")),
-        project_url=_url(entry.fields.get("project")),
+        paper_url=_url(entry, "paper", where),
+        github_url=_url(entry, "github", where),
+        project_url=_url(entry, "project", where),
         summary=" ".join(summary.split()) if _present(summary) else None,
         role=role,
         provenance=Provenance(origin=where, line=entry.line),

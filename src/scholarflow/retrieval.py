@@ -53,6 +53,24 @@ class DenseIndex:
     matrix: Any = None  # numpy.ndarray (n, dim), rows unit length
 
 
+def load_dense_index(store: CatalogStore) -> DenseIndex:
+    """The embeddings stored in `store` as one matrix; embeds nothing (see `ensure_embeddings`).
+
+    A function of its own so that a server can build a new index while it still answers from
+    the old one (server/catalog_access.py).
+    """
+    import numpy as np
+
+    from scholarflow.embeddings import DIMENSION, MODEL_ID, from_blob
+
+    stored = store.get_embeddings(MODEL_ID)
+    ids = sorted(stored)
+    matrix = np.empty((len(ids), DIMENSION), dtype=np.float32)
+    for row, entry_id in enumerate(ids):
+        matrix[row] = from_blob(stored[entry_id][1], DIMENSION)
+    return DenseIndex(ids=ids, matrix=matrix)
+
+
 class Retriever:
     """Hybrid search over one catalog store. Hold one per process: it keeps the dense index."""
 
@@ -102,17 +120,8 @@ class Retriever:
 
     def dense_index(self) -> DenseIndex:
         if self._index is None:
-            import numpy as np
-
-            from scholarflow.embeddings import DIMENSION, MODEL_ID, from_blob
-
             self.ensure_embeddings()
-            stored = self.store.get_embeddings(MODEL_ID)
-            ids = sorted(stored)
-            matrix = np.empty((len(ids), DIMENSION), dtype=np.float32)
-            for row, entry_id in enumerate(ids):
-                matrix[row] = from_blob(stored[entry_id][1], DIMENSION)
-            self._index = DenseIndex(ids=ids, matrix=matrix)
+            self._index = load_dense_index(self.store)
         return self._index
 
     def dense_search(self, question: str, limit: int) -> list[tuple[str, float]]:

@@ -107,6 +107,22 @@ class _SettingsFields(BaseModel):
         description="bytes of one reply (streamed ones carry ~220 bytes per token)",
     )
     log_llm: bool = Field(default=True, description="record every LLM call in <home>/logs.db")
+    # `scholarflow serve`; the same defaults as server/limits.py's ServerLimits.
+    server_header_timeout: float = Field(
+        default=5.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="seconds a client has to send its headers",
+    )
+    server_body_timeout: float = Field(
+        default=15.0, gt=0, allow_inf_nan=False, description="seconds to send the body after them"
+    )
+    server_max_connections: int = Field(
+        default=128, ge=1, description="open connections at once; more are answered 503"
+    )
+    server_request_timeout: float = Field(
+        default=30.0, gt=0, allow_inf_nan=False, description="seconds to answer before a 503"
+    )
 
     @field_validator("home", mode="before")
     @classmethod

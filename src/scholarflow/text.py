@@ -262,6 +262,27 @@ def clean_url(url: str) -> str:
     return url
 
 
+# A scheme at the start of a link ("javascript:", "data:", "file:"). Not one when digits
+# follow the colon: "example.org:8080/x" is a host and a port.
+_LEADING_SCHEME = re.compile(r"(?i)^\s*([a-z][a-z0-9+.-]*):(?!\d)")
+WEB_SCHEMES = frozenset({"http", "https"})
+
+
+def foreign_scheme(link: str) -> str | None:
+    """The scheme `link` starts with if it is not http or https (lower case), else None.
+
+    Why one function for every way a source arrives (JSON requests, prompts): a link field
+    is rendered as a link, and a `javascript:` or `data:` one would run in a reader's browser,
+    a `file:` one read their disk. None also when there is no scheme at all ("github.com/x"),
+    which callers complete with https://.
+    """
+    match = _LEADING_SCHEME.match(link)
+    if match is None:
+        return None
+    scheme = match.group(1).lower()
+    return None if scheme in WEB_SCHEMES else scheme
+
+
 def canonical_url(url: str) -> str:
     """The form two links are compared in: no scheme, no 'www.', no trailing slash, lower host."""
     url = clean_url(url.strip())

@@ -7,6 +7,11 @@ used only for prompts never loads them). See `catalog_access` for how threads sh
 
 Loopback only: `serve()` refuses any other address, and the app answers only requests whose
 Host header is a loopback name, so a web page cannot reach it through DNS rebinding.
+
+What a client may cost is bounded (`limits.ServerLimits`): the headers and the body must
+arrive within their deadlines, open connections are capped, and a request that gets no
+answer within its budget is answered 503. Every response carries a Content-Security-Policy
+and the other security headers (`middleware.SecurityHeaders`).
 """
 
 from __future__ import annotations
@@ -15,13 +20,15 @@ import ipaddress
 import logging
 import os
 import socket
+import sys
 import time
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+import uvicorn
+from fastapi import FastAPI, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -31,17 +38,25 @@ from scholarflow.errors import ConfigurationError, InputError
 from scholarflow.server import api, openai_api
 from scholarflow.server.catalog_access import CatalogAccess
 from scholarflow.server.errors import install_error_handlers
-from scholarflow.server.middleware import BearerToken, BodySizeLimit
+from scholarflow.server.limits import ServerLimits, guarded_protocol
+from scholarflow.server.middleware import (
+    BearerToken,
+    BodySizeLimit,
+    RequestBudget,
+    SecurityHeaders,
+)
 
 TOKEN_ENV = "SCHOLARFLOW_SERVER_TOKEN"
 DEFAULT_PORT = 8321
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
-# Open without the token: liveness, and the API's description (public in the source anyway;
-# the docs page needs it to load, and its "Authorize" button then sends the token).
 STATIC = Path(__file__).parent / "static"
-# The page itself holds nothing private; its API calls carry the token like any client's.
-PAGE_PATHS = ("/", *(f"/static/{p.name}" for p in sorted(STATIC.glob("*")) if p.is_file()))
-OPEN_PATHS = ("/health", "/docs", "/docs/oauth2-redirect", "/openapi.json", *PAGE_PATHS)
+# Swagger UI's files, fetched by scripts/fetch-swagger-ui.sh (make setup), not committed.
+SWAGGER_UI = STATIC / "vendor" / "swagger-ui"
+# Open without the token: liveness, and the API's description (public in the source anyway;
+# the docs page needs it to load, and its "Authorize" button then sends the token). The page
+# and its files hold nothing private; its API calls carry the token like any client's.
+OPEN_PATHS = ("/health", "/docs", "/openapi.json", "/")
+OPEN_PREFIXES = ("/static/",)
 
 log = logging.getLogger("scholarflow.server")
 
@@ -73,9 +88,12 @@ GitHub: https://github.com/Tencent/DepthCrafter
 
 
 def _mount_page(app: FastAPI) -> None:
-    """The web page at / and its files at /static, served from the package (no CDN)."""
+    """The web page at /, the API docs at /docs, their files at /static: all served from the
+    package, nothing from a CDN."""
     from fastapi.responses import FileResponse
     from fastapi.staticfiles import StaticFiles
+
+    from scholarflow.server.errors import error_response
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
@@ -83,19 +101,37 @@ def _mount_page(app: FastAPI) -> None:
     def page() -> FileResponse:
         return FileResponse(STATIC / "index.html", media_type="text/html")
 
+    # FastAPI's own /docs page loads Swagger UI from a CDN and starts it with an inline
+    # script; this one loads the fetched copy and starts it from static/docs.js, so it works
+    # offline and under the same Content-Security-Policy as the page.
+    @app.get("/docs", include_in_schema=False, response_model=None)
+    def docs() -> Response:
+        if not (SWAGGER_UI / "swagger-ui-bundle.js").is_file():
+            return error_response(
+                "/docs",
+                503,
+                "the API docs page needs Swagger UI's files, which are not installed: run "
+                "'make setup' or scripts/fetch-swagger-ui.sh (the API itself is at "
+                "/openapi.json)",
+            )
+        return FileResponse(STATIC / "docs.html", media_type="text/html")
+
 
 def create_app(
     *,
     catalog_path: Path | None = None,
     token: str | None = None,
     allowed_hosts: Iterable[str] = LOOPBACK_HOSTS,
+    limits: ServerLimits | None = None,
 ) -> FastAPI:
     """The scholarflow API as an ASGI app.
 
     `catalog_path` defaults to `$SCHOLARFLOW_HOME/catalog.db`; `token` to the environment
     variable SCHOLARFLOW_SERVER_TOKEN (empty or unset: no token needed). `allowed_hosts` are
     the Host header values answered (for tests with Starlette's TestClient, pass
-    "testserver" or use base_url="http://127.0.0.1").
+    "testserver" or use base_url="http://127.0.0.1"). Of `limits` (default: the defaults of
+    the settings) the app applies the request budget; the read deadlines and the connection
+    cap belong to the protocol `serve()` runs it with.
     """
     from scholarflow.catalog.store import default_catalog_path
 
@@ -103,9 +139,18 @@ def create_app(
         token = os.environ.get(TOKEN_ENV, "")
     token = token.strip() or None
 
-    middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))]
+    limits = limits or ServerLimits()
+    # Outermost first: every response gets the security headers, the budget counts from
+    # before the token check and the body are read.
+    middleware = [
+        Middleware(SecurityHeaders),
+        Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)),
+        Middleware(RequestBudget, seconds=limits.request_timeout),
+    ]
     if token:
-        middleware.append(Middleware(BearerToken, token=token, open_paths=OPEN_PATHS))
+        middleware.append(
+            Middleware(BearerToken, token=token, open_paths=OPEN_PATHS, open_prefixes=OPEN_PREFIXES)
+        )
     middleware.append(Middleware(BodySizeLimit))
 
     app = FastAPI(
@@ -114,7 +159,9 @@ def create_app(
         description=_DESCRIPTION,
         lifespan=_lifespan,
         middleware=middleware,
+        docs_url=None,  # served by _mount_page, from the package
         redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,  # the token is a bearer token: no OAuth flow
     )
     app.state.catalog = CatalogAccess(catalog_path or default_catalog_path())
     install_error_handlers(app)
@@ -132,32 +179,60 @@ def serve(
     *,
     catalog_path: Path | None = None,
     token: str | None = None,
+    limits: ServerLimits | None = None,
 ) -> None:
-    """Run the server until interrupted.
+    """Run the server until interrupted; once it listens, say where on stderr.
 
-    Raises `InputError` for a non-loopback `host` and `ConfigurationError` when the port
-    cannot be listened on (in use, not allowed), before anything else starts.
+    `limits` default to the settings (`server_*`: flags, environment, config file). Raises
+    `InputError` for a non-loopback `host` and `ConfigurationError` when the port cannot be
+    listened on (in use, not allowed) or a setting is wrong, before anything else starts.
+    Port 0 takes a free port; the line on stderr names it.
     """
-    import uvicorn
-
     if not is_loopback(host):
         raise InputError(
             f"{host}: the server listens on loopback only (127.0.0.1, ::1, localhost); "
             "put a reverse proxy in front of it to reach it from elsewhere"
         )
+    if limits is None:
+        from scholarflow.settings import load_settings
+
+        limits = ServerLimits.from_settings(load_settings())
     _one_blas_thread_per_request()
     sock = _listen(host, port)
     bare = host.strip("[]")
-    hosts = {*LOOPBACK_HOSTS, f"[{bare}]" if ":" in bare else bare}
-    app = create_app(catalog_path=catalog_path, token=token, allowed_hosts=sorted(hosts))
-    config = uvicorn.Config(
-        app, host=bare, port=sock.getsockname()[1], log_level="info", proxy_headers=False
+    shown = f"[{bare}]" if ":" in bare else bare
+    hosts = {*LOOPBACK_HOSTS, shown}
+    app = create_app(
+        catalog_path=catalog_path, token=token, allowed_hosts=sorted(hosts), limits=limits
     )
-    server = uvicorn.Server(config)
+    config = uvicorn.Config(
+        app,
+        host=bare,
+        port=sock.getsockname()[1],
+        log_level="info",
+        proxy_headers=False,
+        http=guarded_protocol(limits),
+    )
+    server = _AnnouncingServer(config, f"http://{shown}:{sock.getsockname()[1]}")
     with sock:
         server.run(sockets=[sock])
     if not server.started:
         raise ConfigurationError("the server stopped while starting; the log above says why")
+
+
+class _AnnouncingServer(uvicorn.Server):
+    """uvicorn's server, saying where it is once it listens (after the warm-up), so that the
+    line is true when it appears: a script may wait for it, a person may click it."""
+
+    def __init__(self, config: uvicorn.Config, url: str) -> None:
+        super().__init__(config)
+        self.url = url
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if self.started:
+            sys.stderr.write(f"scholarflow: serving on {self.url} (Ctrl+C to stop)\n")
+            sys.stderr.flush()
 
 
 def _listen(host: str, port: int) -> socket.socket:
