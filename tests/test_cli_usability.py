@@ -353,7 +353,9 @@ def test_list_json_is_unchanged(home: Path):
         "tasks", "signatures", "tags", "arxiv_id", "provenance", "imported_at", "builtin",
     }  # fmt: skip
     depth = data[BUILTIN_IDS.index("depthcrafter")]
-    assert depth["signatures"] == [{"inputs": ["video"], "outputs": ["depth_video"], "note": ""}]
+    assert depth["signatures"] == [
+        {"inputs": ["video"], "outputs": ["depth_video:depth"], "note": ""}
+    ]
     limited = json.loads(run("catalog", "list", "-n", "2", "--format", "json", home=home).stdout)
     assert limited == data[:2]
 
@@ -385,7 +387,9 @@ def test_show_is_labelled_and_readable(home: Path):
 
 def test_show_json_is_unchanged(home: Path):
     data = json.loads(run("catalog", "show", "depthcrafter", "--format", "json", home=home).stdout)
-    assert data["signatures"] == [{"inputs": ["video"], "outputs": ["depth_video"], "note": ""}]
+    assert data["signatures"] == [
+        {"inputs": ["video"], "outputs": ["depth_video:depth"], "note": ""}
+    ]
     assert data["provenance"] == {"origin": "catalog:builtin", "line": None}
     assert data["builtin"] is True and data["tasks"] == ["video_depth_estimation"]
 

@@ -100,7 +100,7 @@ def test_two_recommended_models_are_chained_when_one_feeds_the_other():
     workflow = result.workflow
     main = [sources[n.source_id].name for n in workflow.nodes if n.source_id and not n.optional]
     assert main == ["Cinematic Behavior Transfer", "CamCo"]
-    transfer, camco = (n for n in workflow.nodes if n.source_id)
+    transfer, camco = (n for n in workflow.nodes if n.source_id and not n.optional)
     path = next(e for e in workflow.edges if e.source == transfer.id and e.target == camco.id)
     assert (path.modality, path.role) == ("camera_trajectory", "camera_path")
     assert result.recommended_fits

@@ -32,7 +32,14 @@ from scholarflow.models import (
     Warning,
     slot_kind,
 )
-from scholarflow.render.document import Part, assemble, compose, outline, render_part
+from scholarflow.render.document import (
+    Part,
+    assemble,
+    compose,
+    headings,
+    outline,
+    render_part,
+)
 from scholarflow.text import canonical_url, find_urls, has_link, sentences
 from scholarflow.understanding import understand
 from scholarflow.writers import Writer, get_writer
@@ -170,7 +177,7 @@ def answer(
     parts = outline(brief)
     template = _template_slots(brief, screen)
     chosen = get_writer(writer) if isinstance(writer, str) else writer
-    stream = DocumentStream(parts, on_text) if on_text is not None else None
+    stream = DocumentStream(parts, on_text, brief.language) if on_text is not None else None
     if chosen.name == "template":
         slots, warnings, used = template, [], "template"
         if stream is not None:
@@ -190,7 +197,7 @@ def answer(
         warnings=brief.plan.warnings + tuple(warnings),
         evidence=brief.evidence,
         sections=sections,
-        markdown=compose(sections),
+        markdown=compose(sections, brief.language),
         writer=used,
         timings=timings,
     )
@@ -405,7 +412,8 @@ class DocumentStream:
     the screen.
     """
 
-    def __init__(self, parts: list[Part], emit: TextSink) -> None:
+    def __init__(self, parts: list[Part], emit: TextSink, language: str = "en") -> None:
+        self.headings = headings(language)
         self.parts = parts
         self.emit = emit
         self.position = 0
@@ -428,8 +436,6 @@ class DocumentStream:
             self.emit("\n")
 
     def _advance(self) -> None:
-        from scholarflow.render.document import HEADINGS
-
         slots = Slots(texts=self.decided)
         while self.position < len(self.parts):
             part = self.parts[self.position]
@@ -438,7 +444,7 @@ class DocumentStream:
             self.position += 1
             if part.section != self.section:
                 lead = "" if self.section is None else "\n\n"
-                self.emit(f"{lead}{HEADINGS[part.section]}\n\n")
+                self.emit(f"{lead}{self.headings[part.section]}\n\n")
                 self.section = part.section
                 self.section_started = False
             rendered = render_part(part, slots)

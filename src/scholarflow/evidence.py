@@ -102,6 +102,36 @@ _MECHANISM = (
     "framework",
     "pipeline",
 )
+# Words that say *how* a method works, beyond naming its parts.
+_HOW = (
+    " by ",
+    "so that",
+    "so every",
+    "so each",
+    "instead of",
+    "together",
+    "jointly",
+    "conditioned on",
+    "attends",
+    "attention",
+    "shared",
+    "overlapping",
+    "each frame",
+    "every frame",
+    "warp",
+    "in one pass",
+    "at once",
+    "memory",
+    "propagat",
+    "which keeps",
+    "which lets",
+    "tied to",
+    "ties",
+)
+_CLAIM = re.compile(
+    r"\b(?:we (?:present|propose|introduce)|is an? (?:novel |new |simple |practical )?"
+    r"(?:method|framework|approach|model|system|pipeline)\b)"
+)
 _PROBLEM_OPENINGS = (
     "existing",
     "however",
@@ -227,6 +257,9 @@ def _analyse(text: str) -> tuple[_Sentence, ...]:
         hidden = any(unicodedata.category(ch) == "Cf" for ch in sentence)
         lowered = normalize(clean)
         base = float(min(sum(1 for cue in _MECHANISM if cue in lowered), 3))
+        base += min(sum(1 for cue in _HOW if cue in lowered), 2)
+        if _CLAIM.search(lowered) and not any(cue in lowered for cue in _HOW):
+            base -= 1.5  # "X is a novel method that can…": what it achieves, not how
         if lowered.startswith(_PROBLEM_OPENINGS) or any(w in lowered for w in _PROBLEM_WORDS):
             base -= 3.0
         if any(word in lowered for word in _RESULT_WORDS):
@@ -261,16 +294,38 @@ def analyse_cache_clear() -> None:
 def _for_source(
     source: Source, stems: list[tuple[str, float]], screen: Screen
 ) -> tuple[list[Evidence], bool]:
+    texts = []
     if source.summary and source.summary.strip():
-        text, field = source.summary, "summary"
-    elif source.catalog_summary:
-        text, field = source.catalog_summary, "catalog"
-    else:
+        texts.append((source.summary, "summary"))
+    if source.catalog_summary:
+        # The built-in description (facts from the model's own repository, in our words)
+        # competes with the request's summary: it often says *how* where an abstract says why.
+        texts.append((source.catalog_summary, "catalog"))
+    if not texts:
         return [], False
+    scored: list[Evidence] = []
+    saw_instruction = False
+    for text, field in texts:
+        found, instructed = _score_text(source, text, field, stems, screen)
+        scored.extend(found)
+        saw_instruction = saw_instruction or instructed
+    if not scored:
+        return [], saw_instruction
+    best = sorted(scored, key=lambda e: (-e.score, e.field != "summary", e.span[0]))
+    chosen = [e for e in best if e.score > 0][:PER_SOURCE]
+    # A neutral sentence still describes the source; a source should have at least two.
+    chosen += [e for e in best if e.score == 0][: max(0, 2 - len(chosen))]
+    chosen = chosen or best[:1]
+    return sorted(chosen, key=lambda e: (e.field != "summary", e.span[0])), saw_instruction
 
+
+def _score_text(
+    source: Source, text: str, field: str, stems: list[tuple[str, float]], screen: Screen
+) -> tuple[list[Evidence], bool]:
     scored: list[Evidence] = []
     saw_instruction = False
     weights = dict(stems)
+    title_words = _content_words(f"{source.name} {source.title}")
     for sentence in _analyse(text):
         if sentence.instruction:
             saw_instruction = True
@@ -292,6 +347,9 @@ def _for_source(
             continue
         screen.add_vocabulary(sentence.text)
         score = sentence.base_score
+        words = _content_words(sentence.text)
+        if words and len(words & title_words) >= 0.5 * len(words):
+            score -= 2.0  # it restates the title: says what, not how
         on_focus = False
         for focus_id, hits in sentence.focus_hits:
             weight = weights.get(focus_id)
@@ -308,11 +366,18 @@ def _for_source(
                 on_focus=on_focus,
             )
         )
-    if not scored:
-        return [], saw_instruction
-    best = sorted(scored, key=lambda e: (-e.score, e.span[0]))
-    chosen = [e for e in best if e.score > 0][:PER_SOURCE]
-    # A neutral sentence still describes the source; a source should have at least two.
-    chosen += [e for e in best if e.score == 0][: max(0, 2 - len(chosen))]
-    chosen = chosen or best[:1]
-    return sorted(chosen, key=lambda e: e.span[0]), saw_instruction
+    return scored, saw_instruction
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z-]{3,}")
+_FUNCTION = frozenset(
+    """that this with from into their these those have which when while where there about
+    over under also such more most other than them they then each every very same uses using
+    used method methods model models approach framework paper work novel""".split()
+)
+
+
+def _content_words(text: str) -> set[str]:
+    words = {w.lower().rstrip("s") for w in _WORD.findall(text)}
+    return {w for w in words if w not in _FUNCTION}
+

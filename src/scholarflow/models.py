@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from functools import cached_property
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_serializer, model_validator
 
 # The closed vocabulary of modalities lives in taxonomy/modalities.toml; here it is a plain
 # string so that adding a modality is a data change, validated when the taxonomy loads.
@@ -84,6 +84,35 @@ class Signature(_Frozen):
             input_ports=ins,
             output_ports=outs,
         )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_specs(cls, data: object) -> object:
+        """Accept the compact form the data files and catalogs store: port specs as strings
+        ("depth_video:depth", "text?")."""
+        if not isinstance(data, dict) or "input_ports" in data or "output_ports" in data:
+            return data
+        ins, outs = tuple(data.get("inputs", ())), tuple(data.get("outputs", ()))
+        if not all(isinstance(x, str) for x in (*ins, *outs)):
+            return data
+        ports_in = tuple(parse_port(x) for x in ins)
+        ports_out = tuple(parse_port(x) for x in outs)
+        return {
+            **data,
+            "inputs": tuple(p.modality for p in ports_in),
+            "outputs": tuple(p.modality for p in ports_out),
+            "input_ports": ports_in,
+            "output_ports": ports_out,
+        }
+
+    @model_serializer
+    def _to_specs(self) -> dict[str, object]:
+        """Stored and shown in the compact form: one spec string per port."""
+        return {
+            "inputs": [p.spec() for p in self.ports_in()],
+            "outputs": [p.spec() for p in self.ports_out()],
+            "note": self.note,
+        }
 
     def ports_in(self) -> tuple[Port, ...]:
         return self.input_ports or tuple(Port(modality=m) for m in self.inputs)
@@ -209,6 +238,7 @@ class Understanding(_Frozen):
     want: tuple[Modality, ...]
     focus: tuple[str, ...]
     matched_cues: tuple[str, ...] = ()
+    language: str = "en"  # the question's: the answer's own words are written in it
 
 
 class Node(_Frozen):
@@ -334,6 +364,10 @@ class Brief(_Frozen):
     sources: tuple[Source, ...]
     evidence: tuple[Evidence, ...]
     references: tuple[Reference, ...]
+
+    @property
+    def language(self) -> str:
+        return self.plan.understanding.language
 
     def number(self, source_id: str) -> int:
         return self._numbers[source_id]

@@ -34,6 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from scholarflow import taxonomy
+from scholarflow.i18n import Messages, messages_for
 from scholarflow.models import (
     Edge,
     Node,
@@ -129,7 +130,7 @@ def source_actions(sources: Sequence[Source], recommended_ids: set[str]) -> list
                         tuple(_as_frames(p) for p in outs),
                         cost + PER_FRAME_EXTRA,
                         source.id,
-                        note="applied to every frame, one at a time",
+                        note=messages_for("en")("per_frame"),
                     )
                 )
     return actions
@@ -528,13 +529,14 @@ def plan(understanding: Understanding, sources: Sequence[Source], question: str 
         source_actions(sources, recommended_ids),
         fitting,
     )
+    text = messages_for(understanding.language)
     for step in builder.uncovered_steps():
+        op = taxonomy.operations()[step.operation or ""]
         warnings.append(
             Warning(
                 code="step_not_covered",
-                message=(
-                    f"No provided source performs the step '{step.label}': "
-                    f"{taxonomy.operations()[step.operation or ''].description}."
+                message=text(
+                    "step_not_covered", label=text.t(op.label), description=text.t(op.description)
                 ),
             )
         )
@@ -595,13 +597,6 @@ def _main_path(
     )
 
 
-def _names(sources: Iterable[Source]) -> str:
-    names = [s.name for s in sources]
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def _mismatch_warning(
     understanding: Understanding,
     source: Source,
@@ -609,39 +604,47 @@ def _mismatch_warning(
     on_path: bool,
     sources: Sequence[Source],
 ) -> Warning:
+    text = messages_for(understanding.language)
     task = understanding.task
-    want = " and ".join(taxonomy.label(m) for m in understanding.want)
+    want = text.join([text.label(m) for m in understanding.want])
     if source.signatures:
         signature = source.signatures[0]
-        does = f"it turns {_phrase(signature.inputs)} into {_phrase(signature.outputs)}"
-    else:
-        does = "what it takes and makes cannot be told from its name, title and summary"
-    helpers = [s for s in builder.sources_on_main() if s.id != source.id]
-    gaps = builder.uncovered_steps()
-    verb = "covers" if len(helpers) == 1 else "cover"
-    if helpers and not gaps:
-        cover = f"In the workflow below, {_names(helpers)} {verb} the rest."
-    elif helpers:
-        cover = (
-            f"In the workflow below, {_names(helpers)} {verb} part of the rest; "
-            f"no provided source covers: {', '.join(s.label for s in gaps)}."
+        does = text(
+            "does_turns",
+            inputs=_phrase(signature.inputs, text),
+            outputs=_phrase(signature.outputs, text),
         )
-    elif gaps:
-        cover = f"No provided source covers: {', '.join(s.label for s in gaps)}."
-    elif builder.has_main():
-        cover = "The workflow below is built from generic steps."
     else:
-        cover = f"No provided source produces the {want} from what you have."
-    role = "It appears below only for the step it can do. " if on_path else ""
+        does = text("does_unknown")
+    helpers = [s for s in builder.sources_on_main() if s.id != source.id]
+    gaps = text.join([text.t(s.label) for s in builder.uncovered_steps()])
+    names = text.join([s.name for s in helpers])
+    many = "many" if len(helpers) > 1 else "one"
+    if helpers and not gaps:
+        cover = text(f"cover_{many}", helpers=names)
+    elif helpers:
+        cover = text(f"cover_part_{many}", helpers=names, gaps=gaps)
+    elif gaps:
+        cover = text("cover_gaps", gaps=gaps)
+    elif builder.has_main():
+        cover = text("cover_generic")
+    else:
+        cover = text("cover_nothing", want=want)
     if not any(task.id in s.tasks for s in sources):
-        cover += f" None of the provided sources is built for {task.name} itself."
+        cover += text("none_built_for", task=text.task_name(task))
     return Warning(
         code="model_task_mismatch",
         source_id=source.id,
-        message=(
-            f"{source.name} does not fit your task on its own: {does}, but you are doing "
-            f"{task.name} (from {_phrase(understanding.have)} to a {want}), so it cannot "
-            f"{task.goal} by itself. {role}{cover}"
+        message=text(
+            "mismatch",
+            name=source.name,
+            does=does,
+            task=text.task_name(task),
+            have=_phrase(understanding.have, text),
+            want=text.with_article(want),
+            goal=text.task_goal(task),
+            role=text("on_path_role") if on_path else "",
+            cover=cover,
         ),
     )
 
@@ -649,32 +652,33 @@ def _mismatch_warning(
 def _preceding_step_warning(
     understanding: Understanding, source: Source, builder: _GraphBuilder
 ) -> Warning:
+    text = messages_for(understanding.language)
     needs = [m for m in source.signatures[0].required_inputs if m not in understanding.have]
     before = builder.producers_before(source.id)
     if before:
-        how = f"in this workflow {_names(before)} makes it first"
+        how = text("preceding_made", makers=text.join([s.name for s in before]))
     else:
         ops = builder.operations_before(source.id)
         how = (
-            f"in this workflow it comes from: {', '.join(ops)}"
+            text("preceding_ops", steps=", ".join(text.t(op) for op in ops))
             if ops
-            else "a preceding step is needed"
+            else text("preceding_unknown")
         )
     return Warning(
         code="preceding_step_needed",
         source_id=source.id,
-        message=(
-            f"{source.name} starts from a {' and '.join(taxonomy.label(m) for m in needs)}, "
-            f"not from your {_phrase(understanding.have, article=False)}; {how}."
+        message=text(
+            "preceding",
+            name=source.name,
+            needs=_phrase(needs, text),
+            have=text.join([text.label(m) for m in understanding.have]),
+            how=how,
         ),
     )
 
 
-def _phrase(modalities: Sequence[str], *, article: bool = True) -> str:
-    labels = [taxonomy.label(m) for m in modalities]
-    if article:
-        labels = [("an " if label[0] in "aeiou" else "a ") + label for label in labels]
-    return " and ".join(labels)
+def _phrase(modalities: Sequence[str], text: Messages) -> str:
+    return text.join([text.with_article(text.label(m)) for m in modalities])
 
 
 class _GraphBuilder:
@@ -682,6 +686,7 @@ class _GraphBuilder:
 
     def __init__(self, understanding: Understanding, sources: dict[str, Source]) -> None:
         self.understanding = understanding
+        self.text = messages_for(understanding.language)
         self.sources = sources
         self.nodes: list[Node] = []
         self.edges: list[Edge] = []
@@ -698,11 +703,11 @@ class _GraphBuilder:
             return self.node_of[key]
         origin, _, modality = key.partition(":")
         if origin == "have":
-            label = f"Your {taxonomy.label(modality)}"
+            label = self.text("your_input", label=self.text.label(modality))
             description = ""
         else:
             offer = taxonomy.supplied()[modality]
-            label = offer.label[0].upper() + offer.label[1:]
+            label = self.text.sentence(self.text.t(offer.label)).rstrip(".")
             description = offer.description
         node = Node(
             id=self._new_id(), kind="input", label=label, modality=modality, optional=optional
@@ -734,7 +739,11 @@ class _GraphBuilder:
         else:
             op = taxonomy.operations()[action.operation or ""]
             node = Node(
-                id=node_id, kind="operation", label=op.label, operation=op.id, optional=optional
+                id=node_id,
+                kind="operation",
+                label=self.text.t(op.label),
+                operation=op.id,
+                optional=optional,
             )
             description, covered = op.description, op.kind != "model"
         self.nodes.append(node)
@@ -790,9 +799,8 @@ class _GraphBuilder:
             modality = self.understanding.want[index] if index < len(
                 self.understanding.want
             ) else feed.modality
-            self._output_node(feed.modality, feed.producer, _output_label(
-                self.understanding, modality
-            ), optional=False)
+            label = _output_label(self.understanding, modality, self.text)
+            self._output_node(feed.modality, feed.producer, label, optional=False)
 
     def add_inputs_only(self) -> None:
         """No path at all: show what the user has; the warnings say what is missing."""
@@ -871,19 +879,10 @@ class _GraphBuilder:
     ) -> None:
         node_id = self._action_node(Placed(action, feeds), optional=True)
         step = self.step_info[node_id]
-        note = (
-            "another way to do the central step, from what you have"
-            if purpose == "alternative"
-            else "to refine the result of the main path"
-        )
+        note = messages_for("en")("branch_alternative" if purpose == "alternative" else "branch_refine")
         self.step_info[node_id] = step.model_copy(update={"description": note})
-        label = taxonomy.label(made)
-        self._output_node(
-            made,
-            action.key,
-            f"{label[0].upper()}{label[1:]} from {source.name} (optional)",
-            optional=True,
-        )
+        label = self.text("branch_output", label=self.text.label(made), name=source.name)
+        self._output_node(made, action.key, self.text.sentence(label).rstrip("."), optional=True)
 
     def has_source(self, source_id: str) -> bool:
         return any(node.source_id == source_id for node in self.nodes)
@@ -921,7 +920,10 @@ class _GraphBuilder:
         return tuple(self.step_info[node.id] for node in self.nodes)
 
 
-def _output_label(understanding: Understanding, modality: str) -> str:
+def _output_label(understanding: Understanding, modality: str, text: Messages) -> str:
     task = understanding.task
-    label = task.result if task.result and modality == task.outputs[0] else taxonomy.label(modality)
+    if task.result and task.outputs and modality == task.outputs[0]:
+        label = text.task_result(task)
+    else:
+        label = text.label(modality)
     return label[0].upper() + label[1:]

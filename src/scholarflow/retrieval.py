@@ -214,9 +214,24 @@ def relevant(hit: CatalogHit) -> bool:
 def build_request(question: str, hits: Sequence[CatalogHit]) -> Request:
     """The request a prompt would have given: the best model recommended, the next related.
 
-    Raises `CatalogCannotServe` when no hit is relevant enough to answer from.
+    Raises `CatalogCannotServe` when no hit is relevant enough to answer from, or when the
+    question's task is clear and no relevant hit serves it: an entry that only shares words
+    with the question ("4K", "depth", "cartoon") does not answer it.
     """
     usable = [hit for hit in hits if relevant(hit)]
+    understood = understand(Request(question=question, recommended=(), origin="free"))
+    if (
+        usable
+        and understood.task.id != "none"
+        and understood.confidence >= TASK_CONFIDENCE
+        and not any(hit.serves_task for hit in usable)
+    ):
+        raise CatalogCannotServe(
+            f"the catalog has no model or paper for {understood.task.name}"
+            f" (closest: {usable[0].entry.name}, which does something else); add sources with "
+            "'scholarflow catalog add' or 'scholarflow catalog import'",
+            hits,
+        )
     if not usable:
         closest = hits[0] if hits else None
         detail = (

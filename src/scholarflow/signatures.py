@@ -1,8 +1,11 @@
 """Source signatures: what each provided source consumes and produces, and which tasks it serves.
 
 A source known to the built-in catalog takes its signature from there. Any other source gets
-one inferred from its own words: the task cue phrases of the taxonomy are looked up in its name
-and title (which weigh most: "Txt2Img…" is text → image) and in its summary.
+one read from its own words, the way a question is read (understanding.py): the task cue
+phrases in its name and title (which weigh most: "Txt2Img…" is text → image) and summary, what
+its summary says it takes and makes ("from a portrait and an audio clip it produces…"), and the
+meaning of its title and summary against the tasks' example requests. Its signature is then its
+task's, with the task's variants (a stereo converter that is handed the depth).
 """
 
 from __future__ import annotations
@@ -16,8 +19,8 @@ from scholarflow.text import find_urls, normalize, sentences
 
 _TITLE_WEIGHT = 2.0
 _SUMMARY_WEIGHT = 1.0
-_HINT_FACTOR = 0.4
 _SECONDARY_SHARE = 0.6  # a task scoring this share of the best one is served too
+_MIN_SCORE = 2.0
 
 _PROJECT_CUE = re.compile(
     r"(?i)\b(project page|project website|webpage|website|homepage|code|github|repository|"
@@ -41,9 +44,7 @@ def enrich(source: Source) -> Source:
         tasks = infer_tasks(source)
         update["tasks"] = tasks
         if tasks:
-            task = taxonomy.tasks()[tasks[0]]
-            if task.signature is not None:
-                update["signatures"] = (task.signature,)
+            update["signatures"] = task_signatures(tasks[0])
     if source.project_url is None and source.summary:
         named = named_project_url(source.summary, source)
         if named:
@@ -57,30 +58,37 @@ def _decamel(text: str) -> str:
 
 
 def infer_tasks(source: Source) -> tuple[str, ...]:
-    """Task ids the source serves, best first, from the cue phrases in its own text."""
-    scores: dict[str, float] = defaultdict(float)
+    """Task ids the source serves, best first, from its own name, title and summary."""
+    from scholarflow.understanding import source_task_scores
+
     name_text = (
         f"{source.name} | {source.title} | {_decamel(source.name)} | {_decamel(source.title)}"
     )
-    fields = [(normalize(name_text), _TITLE_WEIGHT)]
+    scores = defaultdict(float)
+    for task_id, value in source_task_scores(normalize(name_text), _TITLE_WEIGHT).items():
+        scores[task_id] += value
     if source.summary:
-        fields.append((normalize(source.summary), _SUMMARY_WEIGHT))
-    matcher = taxonomy.task_matcher()
-    for text, weight in fields:
-        seen: set[tuple[str, str]] = set()
-        for hit in matcher.find(text):
-            if (hit.label, hit.cue) in seen:
-                continue
-            seen.add((hit.label, hit.cue))
-            task_id, _, kind = hit.label.partition(":")
-            scores[task_id] += weight * (_HINT_FACTOR if kind == "hint" else 1.0)
+        for task_id, value in source_task_scores(
+            normalize(source.summary), _SUMMARY_WEIGHT, meaning=f"{source.title}. {source.summary}"
+        ).items():
+            scores[task_id] += value
+    elif source.title:
+        for task_id, value in source_task_scores("", 0.0, meaning=source.title).items():
+            scores[task_id] += value
     if not scores:
         return ()
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     best = ranked[0][1]
-    if best < 1.0:  # hints alone are too weak to say what a source does
+    if best < _MIN_SCORE:  # too little to say what a source does
         return ()
     return tuple(task for task, score in ranked if score >= best * _SECONDARY_SHARE)
+
+
+def task_signatures(task_id: str) -> tuple[Signature, ...]:
+    """A task's signature and its variants (taxonomy/tasks.toml)."""
+    task = taxonomy.tasks()[task_id]
+    main = (task.signature,) if task.signature else ()
+    return main + taxonomy.variants().get(task_id, ())
 
 
 def named_project_url(summary: str, source: Source | None = None) -> str | None:

@@ -40,13 +40,14 @@ _HINT_WEIGHT = 1.0
 _HINT_CAP = 2.0
 _HAVE_FIT = 1.5
 _WANT_FIT = 2.0
-_WANT_MISSING = 1.5
+_WANT_MISSING = 2.0
 _INPUT_MISSING = 1.0
 _SEMANTIC_WEIGHT = 4.0  # per unit of cosine below the best task
 _SEMANTIC_TOP = 2.0  # what the semantically closest task earns
+_SEMANTIC_FLOOR = 0.3  # below this cosine the closest task is no closer than any
 _PRIOR_PRIMARY = 0.75
 _PRIOR_OTHER = 0.35
-_NONE_BELOW = 1.0  # a best score under this means nothing fits
+_NONE_BELOW = 0.5  # a best score under this means nothing fits (the prior alone is above)
 
 # Words just before a mention that say whether the user had it or got it.
 _HAVE_MARKERS = (
@@ -54,6 +55,7 @@ _HAVE_MARKERS = (
     "gave it", "gave", "fed", "feed", "fed in", "input", "started with", "start with", "took",
     "with my", "of my", "my", "i have", "i had", "based on", "put in", "i put", "loaded",
     "recorded", "filmed", "shot", "typed", "wrote", "drew", "sketched", "clicked", "picked",
+    "plus", "along with",
     "desde", "de una", "de un", "à partir d", "aus einem", "aus", "von", "subí", "j'ai mis",
     "ich habe", "mit meinem", "mit meiner", "con mi", "avec ma", "avec mon",
 )  # fmt: skip
@@ -82,12 +84,18 @@ _MARKER_PATTERN = re.compile(
     )
 )
 _MARKER_ROLE = {m: "have" for m in _HAVE_MARKERS} | {m: "want" for m in _WANT_MARKERS}
+# Markers that say plainly something was handed in: what they mark is kept as an input even
+# when the task itself does not take it (a reference clip for an earlier step).
+_HANDED_IN = frozenset(
+    {"dropped in", "drop in", "dropped", "uploaded", "upload", "gave it", "gave", "fed", "feed",
+     "fed in", "input", "put in", "i put", "loaded", "plus", "subí", "j'ai mis", "along with"}
+)  # fmt: skip
 # What anyone can supply (a prompt, a camera path) is one the user gave only when they say they
 # made it ("I typed…", "drew a path…"); "a clip with a slow crane shot" names the clip's camera
 # move, not a path the user supplied.
 _MAKING_MARKERS = frozenset(
     {"typed", "wrote", "drew", "sketched", "picked", "input", "gave it", "gave", "used",
-     "using", "use", "fed", "entered", "described", "chose", "set"}
+     "using", "use", "fed", "entered", "described", "chose", "set", "my", "with my", "of my"}
 )  # fmt: skip
 _LOOKBACK = 40
 _ASK = re.compile(r"(?:^|[.!?¿]\s*|\s)(how|what|why|which|cómo|comment|wie|어떻게|如何)\b")
@@ -98,6 +106,7 @@ _SENTENCE = re.compile(r"[^.!?。！？]+[.!?。！？]?")
 class _Mention:
     hit: CueHit
     role: str | None
+    handed_in: bool = False  # marked by a plain "I gave it / uploaded / put in"
 
 
 def understand(request: Request, *, embedder: Any = None) -> Understanding:
@@ -122,6 +131,8 @@ def understand(request: Request, *, embedder: Any = None) -> Understanding:
         task = _unknown_task(mentions)
         confidence = 0.05
     have, want = _resolve_modalities(task, mentions)
+    from scholarflow.grounding import detect_language
+
     return Understanding(
         task=task,
         confidence=round(min(max(confidence, 0.05), 0.99), 2),
@@ -129,6 +140,7 @@ def understand(request: Request, *, embedder: Any = None) -> Understanding:
         want=want,
         focus=_focus(question),
         matched_cues=tuple(matched),
+        language=detect_language(request.question),
     )
 
 
@@ -196,14 +208,14 @@ def _modality_mentions(question: str) -> list[_Mention]:
             role = _MARKER_ROLE[markers[-1].group(0)] if markers else None
             if role is None and pivot is not None:
                 role = "have" if at < pivot else "want"
-            if (
-                role == "have"
-                and hit.label in taxonomy.freely_supplied()
-                and not (markers and markers[-1].group(0) in _MAKING_MARKERS)
-            ):
-                role = None
+            if role == "have" and hit.label in taxonomy.freely_supplied():
+                last = markers[-1] if markers else None
+                close = last is not None and len(window) - last.end() <= 16
+                if not (close and last.group(0) in _MAKING_MARKERS):
+                    role = None
             shifted = CueHit(hit.label, hit.cue, at, start + hit.end)
-            mentions.append(_Mention(shifted, role))
+            handed = bool(markers) and markers[-1].group(0) in _HANDED_IN and role == "have"
+            mentions.append(_Mention(shifted, role, handed))
     return mentions
 
 
@@ -222,7 +234,7 @@ def _add_modality_fit(scores: dict[str, float], mentions: list[_Mention]) -> Non
         required = {p.modality for p in signature.ports_in() if not p.optional} - supplied
         score = _HAVE_FIT * min(2, len(have & takes))
         score += _WANT_FIT * len(want & makes)
-        score -= _WANT_MISSING * len(want - makes - have)
+        score -= _WANT_MISSING * len(want - makes)
         if have:
             score -= _INPUT_MISSING * len(required - have - _same_family(have))
         scores[task.id] += score
@@ -246,6 +258,8 @@ def _add_semantics(scores: dict[str, float], question: str, embedder: Any) -> No
     if not similarities:
         return
     top = max(similarities.values())
+    if top < _SEMANTIC_FLOOR:
+        return  # close to no task at all: meaning says nothing here
     for task_id, similarity in similarities.items():
         value = _SEMANTIC_TOP - _SEMANTIC_WEIGHT * (top - similarity)
         if value > -1.0:
@@ -292,6 +306,26 @@ def _default_embedder() -> Any:
         return None
 
 
+# --- the same signals on a source's own words -----------------------------------------------
+
+
+def source_task_scores(
+    normalized: str, weight: float, *, meaning: str = ""
+) -> dict[str, float]:
+    """Task scores from a source's text: cues (times `weight`), what it says it takes and
+    makes, and, given `meaning` (its title and summary), the closest example requests."""
+    scores: dict[str, float] = defaultdict(float)
+    if normalized:
+        cue_scores: dict[str, float] = defaultdict(float)
+        _add_cues(cue_scores, normalized)
+        for task_id, value in cue_scores.items():
+            scores[task_id] += value * weight / _CUE_WEIGHT * 2.0
+        _add_modality_fit(scores, _modality_mentions(normalized))
+    if meaning:
+        _add_semantics(scores, meaning, None)
+    return scores
+
+
 # --- signal 4: the recommended models --------------------------------------------------------
 
 
@@ -319,15 +353,15 @@ def _resolve_modalities(
     )
     have: list[str] = []
     want: list[str] = []
-    marked_have = {m.hit.label for m in mentions if m.role == "have"}
+    marked_have = {m.hit.label for m in mentions if m.handed_in}
     for mention in mentions:
         modality = mention.hit.label
         role = mention.role
         if role is None:  # an unmarked mention is placed by the task it belongs to
             if modality in makes and modality not in takes:
                 role = "want"
-            elif modality in takes or modality in taxonomy.freely_supplied():
-                role = "have"
+            elif modality in takes and modality not in taxonomy.freely_supplied():
+                role = "have"  # a prompt or a path counts only when the user says they gave it
         if role == "want" and modality in takes and modality not in makes:
             # "a video of me talking" after "turned into" is still an input, unless it is
             # something anyone can supply (a camera path named as part of the result).

@@ -7,8 +7,13 @@ belongs to a side branch.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from scholarflow import taxonomy
 from scholarflow.models import Edge, Node, Workflow
+
+if TYPE_CHECKING:
+    from scholarflow.i18n import Messages
 
 ARROW = "──{}──►"
 
@@ -24,14 +29,16 @@ def _main_chain(workflow: Workflow, preferred: set[str]) -> list[Edge]:
     for edge in workflow.edges:
         incoming.setdefault(edge.target, []).append(edge)
 
-    def leads_to_preferred(node_id: str, seen: frozenset[str] = frozenset()) -> bool:
-        if node_id in preferred:
-            return True
-        return any(
-            leads_to_preferred(e.source, seen | {node_id})
-            for e in incoming.get(node_id, [])
-            if e.source not in seen
+    # Node ids run in topological order: one pass finds every node with a preferred node at
+    # or upstream of it (a search per edge would grow with the number of paths).
+    upstream: dict[str, bool] = {}
+    for node in workflow.nodes:
+        upstream[node.id] = node.id in preferred or any(
+            upstream.get(e.source, False) for e in incoming.get(node.id, [])
         )
+
+    def leads_to_preferred(node_id: str) -> bool:
+        return upstream.get(node_id, False)
 
     outputs = [n for n in workflow.nodes if n.kind == "output" and not n.optional]
     if not outputs:
@@ -50,16 +57,22 @@ def _main_chain(workflow: Workflow, preferred: set[str]) -> list[Edge]:
     return list(reversed(chain))
 
 
-def _line(edges: list[Edge], workflow: Workflow, numbers: dict[str, int]) -> str:
+def _line(
+    edges: list[Edge], workflow: Workflow, numbers: dict[str, int], text: Messages | None
+) -> str:
     parts = [_name(workflow.node(edges[0].source), numbers)]
     for edge in edges:
-        parts.append(ARROW.format(taxonomy.label(edge.modality)))
+        label = text.label(edge.modality) if text else taxonomy.label(edge.modality)
+        parts.append(ARROW.format(label))
         parts.append(_name(workflow.node(edge.target), numbers))
     return " ".join(parts)
 
 
 def ascii_diagram(
-    workflow: Workflow, numbers: dict[str, int], preferred: set[str] | None = None
+    workflow: Workflow,
+    numbers: dict[str, int],
+    preferred: set[str] | None = None,
+    text: Messages | None = None,
 ) -> str:
     """The workflow as lines of `a ──modality──► b`; `preferred` nodes lead the main line."""
     if not workflow.edges:
@@ -67,7 +80,7 @@ def ascii_diagram(
     main = _main_chain(workflow, preferred or set())
     drawn = set(map(id, main))
     on_main = {e.source for e in main} | {e.target for e in main}
-    lines = [_line(main, workflow, numbers)] if main else []
+    lines = [_line(main, workflow, numbers, text)] if main else []
     outgoing: dict[str, list[Edge]] = {}
     for edge in workflow.edges:
         outgoing.setdefault(edge.source, []).append(edge)
@@ -84,5 +97,5 @@ def ascii_diagram(
             drawn.add(id(nxt[0]))
         optional = any(workflow.node(e.target).optional for e in chain)
         prefix = "  optional: " if optional else "  also: "
-        lines.append(prefix + _line(chain, workflow, numbers))
+        lines.append(prefix + _line(chain, workflow, numbers, text))
     return "\n".join(lines)

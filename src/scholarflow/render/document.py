@@ -17,17 +17,12 @@ import re
 from dataclasses import dataclass
 
 from scholarflow import taxonomy
+from scholarflow.i18n import Messages, messages_for
 from scholarflow.models import Brief, Sections, Slots, Source, Step, Warning
 from scholarflow.render.diagram import ascii_diagram
 from scholarflow.text import replace_links
-from scholarflow.writers.prose import article_for, join_names
 
 SECTIONS = ("task", "workflow", "references")
-HEADINGS = {
-    "task": "### 1. The task",
-    "workflow": "### 2. The workflow",
-    "references": "### 3. Papers and tools",
-}
 _PARAGRAPH = "\n\n"
 _LINE = "\n"
 
@@ -63,12 +58,9 @@ def plain(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def _labels(modalities: tuple[str, ...] | list[str]) -> str:
-    return join_names([taxonomy.label(m) for m in modalities])
-
-
-def _a(label: str) -> str:
-    return f"{article_for(label)} {label}"
+def headings(language: str = "en") -> dict[str, str]:
+    text = messages_for(language)
+    return {name: text(f"heading_{name}") for name in SECTIONS}
 
 
 class _Outline:
@@ -76,7 +68,14 @@ class _Outline:
         self.brief = brief
         self.plan = brief.plan
         self.understanding = brief.plan.understanding
+        self.text: Messages = messages_for(brief.language)
         self.parts: list[Part] = []
+
+    def labels(self, modalities: tuple[str, ...] | list[str]) -> str:
+        return self.text.join([self.text.label(m) for m in modalities])
+
+    def arrow(self, step: Step) -> str:
+        return f"{self.labels(step.inputs)} → {self.labels(step.outputs)}"
 
     def n(self, source_id: str) -> int:
         return self.brief.number(source_id)
@@ -105,46 +104,43 @@ class _Outline:
 
     def task_section(self) -> None:
         task = self.understanding.task
-        have = _a(_labels(self.understanding.have))
-        result = task.result or _labels(self.understanding.want)
+        text = self.text
+        have = text.with_article(self.labels(self.understanding.have))
+        result = text.task_result(task) or self.labels(self.understanding.want)
         self.add(
             "task",
-            f"You are doing **{task.name}**: {task.description}. "
-            f"You start from {have} and want {_a(result)}.",
+            text(
+                "task_line",
+                task=text.task_name(task),
+                description=text.task_description(task),
+                have=have,
+                result=text.with_article(result),
+            ),
         )
         self.add("task", slot="task", optional=True)
         for warning in self.warnings("model_task_mismatch"):
-            notice = "> **The recommended model does not fit this task.**"
-            self.add("task", f"{notice} {self.cited(warning.message)}")
+            self.add("task", text("mismatch_notice", message=self.cited(warning.message)))
         if self.warnings("question_link_ignored"):
-            self.add(
-                "task",
-                "Your question asks for a link to be cited. A link in a question is not one of "
-                "the provided sources, so it is neither followed nor cited here.",
-            )
+            self.add("task", text("question_link"))
         title_only = [
             s for s in self.brief.sources if not (s.summary or "").strip() and not s.catalog_summary
         ]
         if title_only:
-            names = join_names([self.cite_name(s) for s in title_only])
-            verb = "is" if len(title_only) == 1 else "are"
-            whose = "its title" if len(title_only) == 1 else "their titles"
-            self.add(
-                "task",
-                f"{names} {verb} known here only by {whose}: no summary was provided, so "
-                "nothing more is said about what it does than its name and title tell.",
-            )
+            names = text.join([self.cite_name(s) for s in title_only])
+            key = "title_only_one" if len(title_only) == 1 else "title_only_many"
+            self.add("task", text(key, names=names))
 
     # --- section 2 ----------------------------------------------------------------------
 
     def workflow_section(self) -> None:
+        text = self.text
         numbers = {s.id: self.n(s.id) for s in self.brief.sources}
         preferred = {
             node.id
             for node in self.plan.workflow.nodes
             if node.source_id and self.source(node.source_id).role == "recommended"
         }
-        diagram = ascii_diagram(self.plan.workflow, numbers, preferred)
+        diagram = ascii_diagram(self.plan.workflow, numbers, preferred, text)
         self.add("workflow", "```text\n" + diagram.replace("```", "'''") + "\n```")
         first = True
         for step in self.plan.steps:
@@ -159,17 +155,17 @@ class _Outline:
             )
             first = False
         focus = taxonomy.focuses().get(self.understanding.focus[0], taxonomy.focuses()["mechanism"])
-        self.add("workflow", f"**{focus.heading}.**", slot="mechanism", optional=True, inline=True)
+        heading = f"**{text.focus_heading(focus)}.**"
+        self.add("workflow", heading, slot="mechanism", optional=True, inline=True)
 
         branches = [s for s in self.plan.steps if s.optional and s.kind == "model"]
         if branches or self.plan.background:
-            self.add("workflow", "**Going further with the provided sources.**")
+            self.add("workflow", text("going_further"))
             for step in branches:
                 source = self.source(step.source_id or "")
-                arrow = f"{_labels(step.inputs)} → {_labels(step.outputs)}"
                 self.add(
                     "workflow",
-                    f"- **{self.cite_name(source)}** ({arrow}), an optional branch.",
+                    text("branch_head", name=self.cite_name(source), arrow=self.arrow(step)),
                     slot=f"step:{step.node_id}",
                     before=_LINE,
                     inline=True,
@@ -178,7 +174,7 @@ class _Outline:
                 source = self.source(source_id)
                 self.add(
                     "workflow",
-                    f"- **{self.cite_name(source)}**, background.",
+                    text("background_head", name=self.cite_name(source)),
                     slot=f"background:{source_id}",
                     before=_LINE,
                     inline=True,
@@ -186,28 +182,30 @@ class _Outline:
 
         gaps = self.warnings("preceding_step_needed", "step_not_covered", "source_text_ignored")
         if gaps:
-            self.add("workflow", "**Gaps and caveats.**")
+            self.add("workflow", text("gaps"))
             for warning in gaps:
                 self.add("workflow", f"- {self.cited(warning.message)}", before=_LINE)
             self.add("workflow", slot="caveats", optional=True)
         else:
-            self.add("workflow", "**Caveats.**", slot="caveats", optional=True, inline=True)
+            self.add("workflow", text("caveats"), slot="caveats", optional=True, inline=True)
 
     def step_head(self, step: Step) -> str:
+        text = self.text
+        label = text.op_label(step) if step.kind != "model" else step.label
         if step.kind == "input":
-            return f"- **Input: {step.label[0].lower() + step.label[1:]}.**"
+            return text("step_input", label=label[0].lower() + label[1:])
         if step.kind == "output":
             modality = step.inputs[0] if step.inputs else None
             producers = self.producers_of(step.node_id)
-            via = f", from {join_names(producers)}" if producers else ""
-            what = f" ({taxonomy.label(modality)})" if modality else ""
-            return f"- **Output: {step.label[0].lower() + step.label[1:]}**{what}{via}."
-        arrow = f"{_labels(step.inputs)} → {_labels(step.outputs)}"
+            via = text("step_output_via", producers=text.join(producers)) if producers else ""
+            shown = text.label(modality) if modality else ""
+            head = text("step_output", label=label[0].lower() + label[1:], modality=shown, via=via)
+            return head.replace(" ()", "")
         if step.kind == "operation":
-            gap = "; no provided source does this step" if not step.covered else ""
-            return f"- **{step.label[0].upper() + step.label[1:]}** ({arrow}{gap})."
+            key = "step_operation_gap" if not step.covered else "step_operation"
+            return text(key, label=label[0].upper() + label[1:], arrow=self.arrow(step))
         source = self.source(step.source_id or "")
-        return f"- **{self.cite_name(source)}** ({arrow})."
+        return text("step_model", name=self.cite_name(source), arrow=self.arrow(step))
 
     def producers_of(self, node_id: str) -> list[str]:
         workflow = self.plan.workflow
@@ -218,25 +216,34 @@ class _Outline:
                 if node.source_id:
                     labels.append(self.cite_name(self.source(node.source_id)))
                 else:
-                    labels.append(f"the step '{node.label}'")
+                    labels.append(self.text("the_step", label=self.text.t(node.label)))
         return labels
 
     # --- section 3 ----------------------------------------------------------------------
 
     def references_section(self) -> None:
+        text = self.text
         lines = []
         for reference in self.brief.references:
             source = self.source(reference.source_id)
             links = []
             if source.paper_url:
-                links.append(f"paper {source.paper_url}")
+                links.append(text("link_paper", url=source.paper_url))
             if source.github_url:
-                links.append(f"code {source.github_url}")
+                links.append(text("link_code", url=source.github_url))
             if source.project_url:
-                links.append(f"project page {source.project_url}")
-            role = "recommended model" if reference.role == "recommended" else "related paper"
-            where = " · ".join(links) if links else "no link was provided"
-            lines.append(f"{reference.number}. **{plain(source.title)}** ({role}): {where}")
+                links.append(text("link_project", url=source.project_url))
+            role = text("role_recommended" if reference.role == "recommended" else "role_related")
+            where = " · ".join(links) if links else text("no_link")
+            lines.append(
+                text(
+                    "reference_line",
+                    number=str(reference.number),
+                    title=plain(source.title),
+                    role=role,
+                    where=where,
+                )
+            )
         self.add("references", "\n".join(lines))
 
 
@@ -291,13 +298,12 @@ def assemble(parts: list[Part], slots: Slots) -> Sections:
         if rendered is None or not rendered.strip():
             continue
         pieces = bodies[part.section]
-        pieces.append((part.before if pieces else "") + rendered)
+        pieces.append((part.before if pieces else "") + rendered.strip())
     return Sections(**{name: "".join(pieces).strip() for name, pieces in bodies.items()})
 
 
-def compose(sections: Sections) -> str:
+def compose(sections: Sections, language: str = "en") -> str:
     """The whole answer: the three sections under their headings (`Answer.markdown`)."""
-    return (
-        "\n\n".join(f"{HEADINGS[name]}\n\n{getattr(sections, name).strip()}" for name in SECTIONS)
-        + "\n"
-    )
+    titles = headings(language)
+    body = "\n\n".join(f"{titles[name]}\n\n{getattr(sections, name).strip()}" for name in SECTIONS)
+    return body + "\n"

@@ -97,6 +97,12 @@ def roles() -> dict[str, frozenset[str]]:
     return {key: frozenset(value["accepts"]) for key, value in _load("roles.toml").items()}
 
 
+@cache
+def role_descriptions() -> dict[str, str]:
+    """Role → what data in that role is, for the answer ("the footage whose subject is kept")."""
+    return {key: value.get("description", "") for key, value in _load("roles.toml").items()}
+
+
 def accepts(port_role: str, producer_role: str) -> bool:
     """Whether a producer with `producer_role` may feed a port with `port_role`."""
     if not port_role:
@@ -126,6 +132,19 @@ def tasks() -> dict[str, Task]:
             hf_pipeline_tag=value.get("hf"),
         )
     return loaded
+
+
+@cache
+def variants() -> dict[str, tuple[Signature, ...]]:
+    """Other signatures of a task: the same job with more handed in ("with the depth of the
+    video supplied"), from `variants = [{inputs = […], outputs = […], note = "…"}]`."""
+    found: dict[str, tuple[Signature, ...]] = {}
+    for key, value in _load("tasks.toml").items():
+        listed = value.get("variants", ())
+        found[key] = tuple(
+            Signature.of(item["inputs"], item["outputs"], item.get("note", "")) for item in listed
+        )
+    return found
 
 
 @cache

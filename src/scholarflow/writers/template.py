@@ -2,8 +2,12 @@
 
 It fills the answer's prose slots (render/document.py owns everything else). It never varies at
 random, but it does not fill a form either: each sentence is built from what this plan holds
-(the user's task, the steps and their modalities, the findings) and what the sources say
+(the user's task, the steps, their ports and roles, the findings) and what the sources say
 (their screened evidence, restated in the third person and cited).
+
+The mechanism slot is filled first, from the sentences that say *how* the models doing the job
+work, matched to what the question asks about; the steps then get what each source says of its
+own role, so no sentence is said twice.
 """
 
 from __future__ import annotations
@@ -13,10 +17,12 @@ from collections import defaultdict
 
 from scholarflow import taxonomy
 from scholarflow.grounding import normalize_prose
+from scholarflow.i18n import Messages, messages_for
 from scholarflow.models import Brief, Evidence, Slots, Source, Step, Warning
-from scholarflow.writers.prose import article_for, cite, join_names, restate
+from scholarflow.writers.prose import cite, join_names, restate
 
 _SOURCE_CITATION = re.compile(r"\s*\[\d[\d,\s\u2013-]*\]")
+MECHANISM_SENTENCES = 3
 
 
 class TemplateWriter:
@@ -31,25 +37,19 @@ def _subject(source: Source) -> str:
     return source.name if len(source.name.split()) <= 5 else "This work"
 
 
-def _a(label: str) -> str:
-    return f"{article_for(label)} {label}"
-
-
-def _modalities(modalities: tuple[str, ...] | list[str]) -> str:
-    return join_names([taxonomy.label(m) for m in modalities])
-
-
 class _Composer:
     def __init__(self, brief: Brief) -> None:
         self.brief = brief
         self.plan = brief.plan
         self.understanding = brief.plan.understanding
+        self.text: Messages = messages_for(brief.language)
         self.evidence: dict[str, list[Evidence]] = defaultdict(list)
         for item in brief.evidence:
             self.evidence[item.source_id].append(item)
         self.used: set[tuple[str, tuple[int, int]]] = set()
         focus_id = self.understanding.focus[0]
         self.focus = taxonomy.focuses().get(focus_id, taxonomy.focuses()["mechanism"])
+        self.misfits = {w.source_id for w in self.warnings("model_task_mismatch")}
 
     # --- helpers ------------------------------------------------------------------------
 
@@ -58,6 +58,12 @@ class _Composer:
 
     def source(self, source_id: str) -> Source:
         return self.brief.source(source_id)
+
+    def a(self, label: str) -> str:
+        return self.text.with_article(label)
+
+    def labels(self, modalities: tuple[str, ...] | list[str]) -> str:
+        return self.text.join([self.text.label(m) for m in modalities])
 
     def say(self, item: Evidence) -> str:
         """An evidence sentence, restated about its source and cited; remembered as used.
@@ -70,176 +76,201 @@ class _Composer:
         text = _SOURCE_CITATION.sub("", normalize_prose(item.text))
         return cite(restate(text, _subject(source)), self.n(item.source_id))
 
-    def unused(self, source_id: str, *, on_focus: bool | None = None) -> list[Evidence]:
-        items = [e for e in self.evidence[source_id] if (e.source_id, e.span) not in self.used]
-        if on_focus is not None:
-            items = [e for e in items if e.on_focus == on_focus]
-        return items
-
-    def best_focus_item(self, source_ids: list[str]) -> Evidence | None:
-        candidates = [e for sid in source_ids for e in self.unused(sid) if e.on_focus]
-        return max(candidates, key=lambda e: e.score) if candidates else None
-
-    def main_sources(self) -> list[str]:
-        return [s.source_id for s in self.plan.steps if s.source_id and not s.optional]
+    def unused(self, source_id: str) -> list[Evidence]:
+        return [e for e in self.evidence[source_id] if (e.source_id, e.span) not in self.used]
 
     def warnings(self, code: str) -> list[Warning]:
         return [w for w in self.plan.warnings if w.code == code]
 
-    def cited(self, text: str) -> str:
-        """A warning message with each provided source it names followed by its number."""
-        for source in self.brief.sources:
-            marker = f"{source.name} [{self.n(source.id)}]"
-            if source.name in text and marker not in text:
-                text = text.replace(source.name, marker, 1)
-        return text
+    def main_models(self) -> list[str]:
+        return list(
+            dict.fromkeys(s.source_id for s in self.plan.steps if s.source_id and not s.optional)
+        )
 
-    # --- section 1 ----------------------------------------------------------------------
+    def doing_the_job(self) -> list[str]:
+        """Main-path sources whose task is of the user's family first: they hold the how."""
+        family = self.understanding.task.family
+        known = taxonomy.tasks()
+        ids = [s for s in self.main_models() if s not in self.misfits]
+
+        def of_family(source_id: str) -> bool:
+            tasks = self.source(source_id).tasks
+            return any(t in known and known[t].family == family for t in tasks)
+
+        return sorted(ids, key=lambda s: not of_family(s))
+
+    # --- the mechanism ------------------------------------------------------------------
+
+    def mechanism_slot(self) -> str:
+        """The sentences that say how the result gets the property the question asks about,
+        from the sources that do the job; a source off the path that shows the same idea when
+        none on it does."""
+        chosen: list[Evidence] = []
+        central = self.doing_the_job()
+        for source_id in central:  # each central source's best sentence on the focus
+            on_focus = [e for e in self.unused(source_id) if e.on_focus and e.score > 0]
+            if on_focus and len(chosen) < MECHANISM_SENTENCES:
+                chosen.append(max(on_focus, key=lambda e: e.score))
+        pool = [
+            e
+            for source_id in central
+            for e in self.unused(source_id)
+            if e not in chosen and e.score >= 2
+        ]
+        for item in sorted(pool, key=lambda e: -e.score):
+            if len(chosen) >= MECHANISM_SENTENCES:
+                break
+            same_source = sum(1 for e in chosen if e.source_id == item.source_id)
+            # Two sentences a source at most (its step keeps one), and none that says again
+            # what a chosen one says.
+            if same_source < 2 and not any(_restates(item, e) for e in chosen):
+                chosen.append(item)
+        if chosen:
+            order = {source_id: index for index, source_id in enumerate(central)}
+            chosen.sort(key=lambda e: (order[e.source_id], e.span[0]))
+            return " ".join(self.say(item) for item in chosen)
+        return self.borrowed_mechanism()
+
+    def borrowed_mechanism(self) -> str:
+        """No source on the path says how: one off it that shows the same idea, named."""
+        candidates = [
+            e
+            for source_id in (*self.plan.branched, *self.plan.background, *self.misfits)
+            if source_id
+            for e in self.unused(source_id)
+            if e.on_focus and e.score >= 2
+        ]
+        if not candidates:
+            return ""
+        item = max(candidates, key=lambda e: e.score)
+        source = self.source(item.source_id)
+        tasks = [taxonomy.tasks()[t] for t in source.tasks if t in taxonomy.tasks()]
+        return self.text(
+            "borrowed_mechanism",
+            name=f"{source.name} [{self.n(source.id)}]",
+            task=self.text.task_name(tasks[0]) if tasks else self.text("its_own_job"),
+        ) + f" {self.say(item)}"
+
+    # --- the task -----------------------------------------------------------------------
 
     def task_slot(self) -> str:
         recommended = [s for s in self.brief.sources if s.role == "recommended"]
-        lead = self.focus.lead
         if self.plan.recommended_fits and recommended:
-            names = join_names([f"**{s.name}** [{self.n(s.id)}]" for s in recommended])
-            signature = recommended[0].signature
-            does = (
-                f", turning {_a(_modalities(signature.inputs))} into "
-                f"{_a(_modalities(signature.outputs))}"
-                if signature
-                else ""
-            )
-            line = f"The recommended model, {names}, does the central step{does}."
-            item = self.best_focus_item([recommended[0].id])
-            if item is not None:
-                line += f" {lead} comes from the way it works. {self.say(item)}"
-            return line
-        return self.rest_of_workflow(recommended, lead)
+            return self.fitting_models(recommended)
+        return self.rest_of_workflow(recommended)
 
-    def rest_of_workflow(self, recommended: list[Source], lead: str) -> str:
-        """For a recommended model that does not fit: where the result really comes from."""
+    def fitting_models(self, recommended: list[Source]) -> str:
+        on_path = [s for s in recommended if s.id in self.main_models()]
+        described = []
+        for source in on_path or recommended:
+            step = next((s for s in self.plan.steps if s.source_id == source.id), None)
+            ins = step.inputs if step else (source.signature.inputs if source.signature else ())
+            outs = step.outputs if step else (source.signature.outputs if source.signature else ())
+            described.append(
+                self.text(
+                    "model_turns",
+                    name=f"**{source.name}** [{self.n(source.id)}]",
+                    inputs=self.a(self.labels(ins)),
+                    outputs=self.a(self.labels(outs)),
+                )
+            )
+        if len(described) == 1:
+            return self.text("one_model_central", does=described[0])
+        return self.text("models_chained", does=self.text.join(described))
+
+    def rest_of_workflow(self, recommended: list[Source]) -> str:
+        """For recommended models that do not fit: where the result really comes from."""
         recommended_ids = {s.id for s in recommended}
         parts: list[str] = []
-        helpers: list[str] = []
         for step in self.plan.steps:
             if step.optional or step.kind in {"input", "output"}:
                 continue
             if step.source_id and step.source_id not in recommended_ids:
                 parts.append(f"{self.source(step.source_id).name} [{self.n(step.source_id)}]")
-                helpers.append(step.source_id)
             elif step.operation and not step.covered:
-                parts.append(f"the step '{step.label}' (no provided source performs it)")
+                parts.append(self.text("uncovered_step", label=self.text.op_label(step)))
             elif step.operation and taxonomy.operations()[step.operation].kind != "format":
-                parts.append(f"the step '{step.label}'")
+                parts.append(self.text("the_step", label=self.text.op_label(step)))
+        lead = self.text.focus_lead(self.focus)
         if parts:
-            text = f"{lead} comes from the rest of the workflow: {join_names(parts)}."
-        else:
-            text = f"{lead} does not come from the recommended model."
-        candidates = helpers + list(self.plan.branched) + list(self.plan.background)
-        item = self.best_focus_item(candidates)
-        strong = [e for s in recommended for e in self.unused(s.id) if e.on_focus and e.score >= 3]
-        if strong and (item is None or max(strong, key=lambda e: e.score).score > item.score):
-            # A misfit can still explain the mechanism when it says how, not what it lacks.
-            item = max(strong, key=lambda e: e.score)
-        if item is not None:
-            source = self.source(item.source_id)
-            if item.source_id in helpers:
-                text += f" {self.say(item)}"
-            elif item.source_id in recommended_ids:
-                text += (
-                    f" {source.name} [{self.n(source.id)}] itself works on the same principle "
-                    f"within its own job. {self.say(item)}"
-                )
-            else:
-                tasks = [taxonomy.tasks()[t].name for t in source.tasks if t in taxonomy.tasks()]
-                topic = f" for {tasks[0]}" if tasks else ""
-                text += (
-                    f" Among the provided sources, {source.name} [{self.n(source.id)}] shows "
-                    f"the same idea{topic}. {self.say(item)}"
-                )
-        return text
+            return self.text("from_the_rest", lead=lead, parts=self.text.join(parts))
+        return self.text("not_from_recommended", lead=lead)
 
-    # --- section 2 ----------------------------------------------------------------------
+    # --- the steps ----------------------------------------------------------------------
 
     def step_slot(self, step: Step) -> str:
         if step.kind == "input":
-            return (
-                f"{step.description[0].upper() + step.description[1:]}." if step.description else ""
-            )
+            return self.input_slot(step)
         if step.kind == "output":
             return ""
         if step.kind == "operation":
-            text = f"{step.description[0].upper() + step.description[1:]}."
+            text = self.text.sentence(self.text.op_description(step))
             if not step.covered:
-                text += " Any model built for this step can do it."
+                text += " " + self.text("any_model_can")
             return text
         source = self.source(step.source_id or "")
-        text = f"Here it is used {step.description}." if step.description else ""
+        said: list[str] = []
+        if step.description and not step.optional:
+            said.append(self.text("used_here", how=self.text.note(step.description)))
         if step.optional:
-            items = self.unused(source.id)[:1] or self.evidence[source.id][:1]
-            return " ".join([text, *(self.say(e) for e in items)]).strip()
-        focus_ids = {(e.source_id, e.span) for e in self.unused(source.id, on_focus=True)[:1]}
-        items = [e for e in self.unused(source.id) if (e.source_id, e.span) not in focus_ids]
-        if not items:  # its one focus sentence is all there is: it belongs here, then
-            items = self.unused(source.id)[:1]
-        said = [self.say(item) for item in items[:2]]
-        return " ".join([text, *said]).strip()
+            said.append(self.text.sentence(self.text.branch_purpose(step.description)))
+        items = self.unused(source.id)
+        if items:
+            said.append(self.say(items[0]))
+        return " ".join(said)
 
-    def producers_of(self, node_id: str) -> list[str]:
-        workflow = self.plan.workflow
-        labels = []
-        for edge in workflow.edges:
-            if edge.target == node_id:
-                node = workflow.node(edge.source)
-                if node.source_id:
-                    labels.append(f"{node.label} [{self.n(node.source_id)}]")
-                else:
-                    labels.append(f"the step '{node.label}'")
-        return labels
-
-    def focus_paragraph(self) -> str:
-        sentences: list[str] = []
-        misfits = {w.source_id for w in self.warnings("model_task_mismatch")}
-        for source_id in dict.fromkeys(self.main_sources()):
-            if source_id in misfits:  # what a misfit says about itself explains nothing here
-                continue
-            for item in self.unused(source_id, on_focus=True)[:1]:
-                sentences.append(self.say(item))
-        if not sentences:
+    def input_slot(self, step: Step) -> str:
+        """What the input is used as, from the roles of the steps it feeds."""
+        if step.description:
+            return self.text.sentence(self.text.supplied_description(step))
+        roles = [
+            edge.role
+            for edge in self.plan.workflow.edges
+            if edge.source == step.node_id and edge.role
+        ]
+        described = [self.text.role(role) for role in dict.fromkeys(roles)]
+        described = [d for d in described if d]
+        if not described:
             return ""
-        return " ".join(sentences)
+        return self.text("input_serves", roles=self.text.join(described))
+
+    # --- background ---------------------------------------------------------------------
 
     def background_slot(self, source_id: str) -> str:
         """Why a related source stays a reference, then what it says of itself."""
         source = self.source(source_id)
         tasks = [taxonomy.tasks()[t] for t in source.tasks if t in taxonomy.tasks()]
         if not tasks:
-            role = "What it takes and makes could not be told from its text, so it is not a step."
+            role = self.text("background_unknown")
         elif tasks[0].family == self.understanding.task.family:
-            role = (
-                f"It works on the same kind of problem ({tasks[0].name}) but is not a step of "
-                "this workflow."
-            )
+            role = self.text("background_same_family", task=self.text.task_name(tasks[0]))
         else:
-            role = f"It is about {tasks[0].name}, not a step of this workflow."
-        items = self.unused(source_id)[:1] or self.evidence[source_id][:1]
+            role = self.text("background_other", task=self.text.task_name(tasks[0]))
+        items = self.unused(source_id)[:1]
         return " ".join([role, *(self.say(e) for e in items)])
 
     def slots(self) -> Slots:
-        texts: dict[str, str] = {"task": self.task_slot()}
+        texts: dict[str, str] = {"mechanism": self.mechanism_slot()}
         steps = {step.node_id: step for step in self.plan.steps}
-        mechanism_done = False
         for key in self.brief.slot_keys():
             kind, _, ident = key.partition(":")
             if kind == "step":
-                if steps[ident].optional and not mechanism_done:
-                    texts["mechanism"] = self.focus_paragraph()
-                    mechanism_done = True
                 texts[key] = self.step_slot(steps[ident])
-            elif kind == "mechanism":
-                texts[key] = self.focus_paragraph()
-                mechanism_done = True
             elif kind == "background":
                 texts[key] = self.background_slot(ident)
-            elif kind == "caveats":
-                texts[key] = ""
+        texts["task"] = self.task_slot()
+        texts["caveats"] = ""
         return Slots(texts=texts)
+
+
+_WORD = re.compile(r"[A-Za-z]{4,}")
+
+
+def _restates(one: Evidence, other: Evidence) -> bool:
+    """Whether two sentences say much the same (most content words shared)."""
+    a = {w.lower() for w in _WORD.findall(one.text)}
+    b = {w.lower() for w in _WORD.findall(other.text)}
+    return bool(a and b) and len(a & b) >= 0.6 * min(len(a), len(b))
+
+
+__all__ = ["TemplateWriter", "join_names"]

@@ -1,0 +1,139 @@
+"""The answer's own words in the question's language: a gettext message catalog.
+
+Code and the template writer say a few things in their own words (the task line, the step
+heads, the findings, the taxonomy's names and labels). Their English text is the message id
+(locale/messages.toml for sentences, the taxonomy data files for names); locale/<language>.po
+translates them, read with Babel. Korean, Japanese, Spanish, German and French are provided;
+any other language, or a message a catalog lacks, falls back to English. Quoted source
+sentences are never translated: they are the sources' own words.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from scholarflow.writers.prose import article_for
+
+if TYPE_CHECKING:
+    from scholarflow.models import Step, Task
+    from scholarflow.taxonomy import Focus
+
+LANGUAGES = ("en", "ko", "ja", "es", "de", "fr")
+
+
+@cache
+def english() -> dict[str, str]:
+    """Message key → English text (locale/messages.toml)."""
+    with resources.files("scholarflow.locale").joinpath("messages.toml").open("rb") as handle:
+        return dict(tomllib.load(handle))
+
+
+@cache
+def catalog(language: str) -> dict[str, str]:
+    """English text → translated text for `language`; empty for English or no catalog."""
+    if language == "en" or language not in LANGUAGES:
+        return {}
+    path = resources.files("scholarflow.locale").joinpath(f"{language}.po")
+    if not path.is_file():
+        return {}
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as handle:
+        messages = read_po(handle, locale=language)
+    return {
+        str(message.id): str(message.string)
+        for message in messages
+        if message.id and message.string and not message.fuzzy
+    }
+
+
+class Messages:
+    """What the answer says in its own words, in one language."""
+
+    def __init__(self, language: str = "en") -> None:
+        self.language = language if language in LANGUAGES else "en"
+        self._catalog = catalog(self.language)
+
+    def t(self, text: str) -> str:
+        """`text` (an English message id) in this language."""
+        return self._catalog.get(text, text) if text else text
+
+    def __call__(self, key: str, **fields: str) -> str:
+        return self.t(english()[key]).format(**fields)
+
+    # --- the taxonomy's words -------------------------------------------------------------
+
+    def label(self, modality: str) -> str:
+        from scholarflow import taxonomy
+
+        return self.t(taxonomy.label(modality))
+
+    def task_name(self, task: Task) -> str:
+        return self.t(task.name)
+
+    def task_description(self, task: Task) -> str:
+        return self.t(task.description)
+
+    def task_result(self, task: Task) -> str:
+        return self.t(task.result)
+
+    def task_goal(self, task: Task) -> str:
+        return self.t(task.goal)
+
+    def focus_lead(self, focus: Focus) -> str:
+        return self.t(focus.lead)
+
+    def focus_heading(self, focus: Focus) -> str:
+        return self.t(focus.heading)
+
+    def op_label(self, step: Step) -> str:
+        return self.t(step.label)
+
+    def op_description(self, step: Step) -> str:
+        return self.t(step.description)
+
+    def supplied_description(self, step: Step) -> str:
+        return self.t(step.description)
+
+    def note(self, text: str) -> str:
+        return self.t(text)
+
+    def branch_purpose(self, text: str) -> str:
+        return self.t(text)
+
+    def role(self, role: str) -> str:
+        from scholarflow import taxonomy
+
+        description = taxonomy.role_descriptions().get(role, "")
+        return self.t(description)
+
+    # --- grammar --------------------------------------------------------------------------
+
+    def join(self, items: list[str]) -> str:
+        if len(items) <= 1:
+            return "".join(items)
+        return self("list_separator").join(items[:-1]) + self("and") + items[-1]
+
+    def with_article(self, label: str) -> str:
+        """"a video clip", "an alpha matte video", "point tracks"; other languages: as is."""
+        if self.language != "en" or not label:
+            return label
+        head = label.split(",")[0].split(" of ")[0].split(" and ")[0].split()[-1]
+        if head.endswith("s") and not head.endswith(("ss", "is", "us")):
+            return label
+        return f"{article_for(label)} {label}"
+
+    def sentence(self, text: str) -> str:
+        text = text.strip()
+        if not text:
+            return text
+        text = text[0].upper() + text[1:]
+        return text if text.endswith((".", "!", "?", "。")) else text + "."
+
+
+@cache
+def messages_for(language: str) -> Messages:
+    return Messages(language)
