@@ -169,3 +169,22 @@ def test_writing_to_a_fifo_streams_into_it(tmp_path: Path):
     assert result.returncode == 0
     assert received and received[0].startswith(b"### 1. The task")
     assert fifo.exists() and not fifo.is_file()
+
+
+def test_a_prompt_over_the_source_limit_is_refused_naming_the_limit(tmp_path):
+    from scholarflow.models import MAX_SOURCES
+
+    entries = "\n".join(
+        f"Model: Model{i}: A Depth Paper\nPaper: None\n" for i in range(MAX_SOURCES + 1)
+    )
+    prompt = tmp_path / "many.txt"
+    prompt.write_text(
+        'A user has asked the following question:\n"How does my depth video stay steady?"\n\n'
+        f"### Recommended AI Models:\n{entries}\n",
+        encoding="utf-8",
+    )
+    result = run_cli("answer", str(prompt))
+    assert result.returncode == 2
+    line = result.stderr.decode()
+    assert line.count("\n") == 1 and f"at most {MAX_SOURCES}" in line and "Traceback" not in line
+    assert result.stdout == b""

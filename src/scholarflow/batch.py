@@ -471,11 +471,16 @@ def prompt_request(record: dict[str, Any]) -> Request:
 def json_request(record: dict[str, Any]) -> Request:
     """A `Request` from a JSON record: sources numbered s1… with the recommended ones first,
     as a parsed prompt numbers them, so that [1] is always the recommended model."""
-    from scholarflow.models import Request
+    from scholarflow.models import MAX_SOURCES, Request
 
     question = _question(record)
     recommended = _source_list(record, "recommended", required=True)
     related = _source_list(record, "related", required=False)
+    if len(recommended) + len(related) > MAX_SOURCES:
+        raise InputError(
+            f"the request lists {len(recommended) + len(related)} models and papers; at most "
+            f"{MAX_SOURCES} are read from one request"
+        )
     sources = [
         _source(value, f"{role}[{index}]", role, f"s{number}")
         for number, (role, index, value) in enumerate(

@@ -95,7 +95,7 @@ def prepare(request: Request) -> Prepared:
         timings[stage] = round((now - clock) * 1000, 3)
         clock = now
 
-    enriched = tuple(signatures.enrich(s) for s in request.sources)
+    enriched = signatures.enrich_all(request.sources)
     request = request.model_copy(
         update={
             "recommended": tuple(s for s in enriched if s.role == "recommended"),

@@ -48,7 +48,7 @@ _DASHES = str.maketrans(
 _WORD = re.compile(r"[^\W_]+")
 _CITATION_OPENERS = "[【〔⟦〖"
 _CITATION_CLOSERS = "]】〕⟧〗"
-_VALID_CITATION = re.compile(r"\d{1,3}(?:\s*,\s*\d{1,3})*")
+_VALID_CITATION = re.compile(r"\d{1,5}(?:\s*,\s*\d{1,5})*")
 # Numbers with the units people write after them: "4K", "1080p", "30fps", "25M", "3.5x", "v2".
 _MEASURE = re.compile(
     r"(?i)^(?:v?\d+(?:st|nd|rd|th|k|m|b|d|p|fps|px|ms|s|x|gb|mb|tb|bit|hz|mp|h|min)?|x\d+)$"
@@ -258,22 +258,48 @@ def known_names_in(text: str) -> list[str]:
     return [entry.name for entry, _, _ in _known_hits(normalize_prose(text))]
 
 
+@dataclass(frozen=True)
+class _NameIndex:
+    """The known names to look for, with what the scan needs to stop early."""
+
+    index: dict[str, KnownName]
+    longest: int
+    lengths: tuple[int, ...]
+    beginnings: frozenset[str]
+
+
+@cache
+def _default_names() -> _NameIndex:
+    index, longest = _known_index()
+    return _NameIndex(index, longest, _prefix_lengths(), _key_prefixes())
+
+
+def _names_with(extra: dict[str, KnownName]) -> _NameIndex:
+    """The known names plus a request's own source names ("DepthCrafter-XL" is not the
+    provided DepthCrafter); built once per request."""
+    base = _default_names()
+    if not extra:
+        return base
+    return _NameIndex(
+        {**extra, **base.index},
+        max(base.longest, max(len(k) for k in extra)),
+        tuple(sorted({*base.lengths, *(len(k) for k in extra if len(k) >= 5)}, reverse=True)),
+        base.beginnings | {k[:n] for k in extra for n in range(1, len(k) + 1)},
+    )
+
+
 def _known_hits(
-    text: str, extra: dict[str, KnownName] | None = None
+    text: str, names: _NameIndex | None = None
 ) -> list[tuple[KnownName, int, int]]:
     """(name, start, end) of each known name in `text`; the span takes in a version that
-    follows it ("SV4D 3.0"), so that a provided "SV4D 2.0" does not vouch for "SV4D 3.0".
-
-    `extra` adds names to look for (a request's own source names: "DepthCrafter-XL" is not
-    the provided DepthCrafter)."""
-    index, longest = _known_index()
-    lengths = _prefix_lengths()
-    beginnings = _key_prefixes()
-    if extra:
-        index = {**extra, **index}
-        longest = max(longest, max(len(k) for k in extra))
-        lengths = tuple(sorted({*lengths, *(len(k) for k in extra if len(k) >= 5)}, reverse=True))
-        beginnings = beginnings | {k[:n] for k in extra for n in range(1, len(k) + 1)}
+    follows it ("SV4D 3.0"), so that a provided "SV4D 2.0" does not vouch for "SV4D 3.0"."""
+    names = names or _default_names()
+    index, longest, lengths, beginnings = (
+        names.index,
+        names.longest,
+        names.lengths,
+        names.beginnings,
+    )
     text = _without_html_comments(text)
     tokens = _tokens(text)
     hits: list[tuple[KnownName, int, int]] = []
@@ -461,11 +487,15 @@ class Screen:
         self._provided_keys = _window_keys(
             part for s in self.sources for part in (s.name, s.title, *s.links()) if part
         )
-        self._own_index = {
-            squash(s.name): KnownName(s.name, squash(s.name), False, len(_WORD.findall(s.name)))
-            for s in self.sources
-            if len(squash(s.name)) >= 4 and len(s.name.split()) <= 4
-        }
+        self._names = _names_with(
+            {
+                squash(s.name): KnownName(
+                    s.name, squash(s.name), False, len(_WORD.findall(s.name))
+                )
+                for s in self.sources
+                if len(squash(s.name)) >= 4 and len(s.name.split()) <= 4
+            }
+        )
         self._topic_text = ""
         self._topic: set[str] | None = None
         self.vocabulary: set[str] = set()
@@ -578,7 +608,7 @@ class Screen:
             problems += [Problem("citation", c) for c in self.bad_citations(text)]
         problems += [
             Problem("foreign_name", entry.name)
-            for entry, start, end in _known_hits(text, self._own_index)
+            for entry, start, end in _known_hits(text, self._names)
             if not self.name_provided(text[start:end])
             and not (text[end - 1 : end] == "s" and self.name_provided(text[start : end - 1]))
         ]

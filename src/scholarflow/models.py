@@ -203,6 +203,12 @@ class CatalogHit(_Frozen):
     serves_task: bool = False
 
 
+# At most this many sources (recommended and related together) are read from one request: an
+# answer with more references than a reader can follow helps no one, and every stage's work
+# grows with it. A request over the limit is refused, saying so (exit 2, HTTP 400).
+MAX_SOURCES = 64
+
+
 class Request(_Frozen):
     question: str
     recommended: tuple[Source, ...]

@@ -48,6 +48,7 @@ from scholarflow.models import (
 )
 
 MAX_STEPS = 8
+MAX_EXPANSIONS = 2000  # a search that has found nothing after this many states gives up
 MAX_BRANCHES = 2
 MAX_CHAINED = 4  # recommended models tried together; the rest are judged one by one
 MAX_RELATED_PER_KIND = 2  # related sources kept per distinct signature
@@ -206,6 +207,7 @@ def search(
             for modality in port.modalities:
                 producers.setdefault(modality, []).append(action)
     cheapest = {m: min(a.cost for a in found) for m, found in producers.items()}
+    own_cost = {a.used_key: a.cost for a in reversed(actions)}
 
     def does_job(action: Action) -> bool:
         if doing is None:
@@ -214,9 +216,11 @@ def search(
             return doing in families.get(action.source_id, set())
         return action.kind in _JOB_KINDS
 
-    def bound(needs: tuple[_Need, ...]) -> float:
-        # Every open, required input needs some producer: the dearest of them is a lower
-        # bound on what is left to pay (A*).
+    def bound(needs: tuple[_Need, ...], used: frozenset[str] = frozenset()) -> float:
+        # Every open, required input needs some producer, and every required source not yet
+        # placed will be paid for: the larger of the dearest input and the sum of those sources
+        # is a lower bound on what is left to pay (A*), which keeps searches that must hold a
+        # given source from wandering through every cheaper plan first.
         costs = [
             0.0
             if any(m in have_set for m in n.port.modalities)
@@ -224,15 +228,29 @@ def search(
             for n in needs
             if not n.port.optional
         ]
-        return max(costs, default=0.0)
+        missing = sum(own_cost.get(key, 99.0) for key in required - used)
+        return max(max(costs, default=0.0), missing)
 
     start = tuple(_Need(Port(modality=m), OUT, i) for i, m in enumerate(want))
     counter = itertools.count()
     frontier: list[tuple] = [
-        (bound(start), 0.0, next(counter), start, (), (), frozenset(), (False, doing is None))
+        (
+            bound(start, frozenset()),
+            0.0,
+            next(counter),
+            start,
+            (),
+            (),
+            frozenset(),
+            (False, doing is None),
+        )
     ]
     best: dict[tuple, float] = {}
+    expansions = 0
     while frontier:
+        expansions += 1
+        if expansions > MAX_EXPANSIONS:
+            return None  # bounded work: a plan this hard to find is no plan to show
         _, cost, _, needs, path, feeds, used, flags = heapq.heappop(frontier)
         if not needs:
             if path and flags[0] and flags[1] and required <= used:
@@ -255,7 +273,7 @@ def search(
             heapq.heappush(
                 frontier,
                 (
-                    new_cost + bound(new_needs),
+                    new_cost + bound(new_needs, new_used),
                     new_cost,
                     next(counter),
                     new_needs,
@@ -416,12 +434,18 @@ def judge_fit(
     if len(chain) > 1 and path_with(chain) is not None:
         for source in chain:
             fits[source.id] = True
+    searched = {s.id for s in recommended[:MAX_CHAINED]}
     for source in recommended:
         if fits[source.id] or not source.signatures:
             continue
         if family not in _families(source) and _families(source):
             continue
-        fits[source.id] = path_with([source]) is not None
+        if source.id in searched:
+            fits[source.id] = path_with([source]) is not None
+        else:
+            # Past the first few, a cheap test stands in for a search: bounded work.
+            own = source_actions([source], ids) + fit_ops
+            fits[source.id] = _connectable(source, understanding, own)
     return fits
 
 
@@ -445,28 +469,38 @@ def _stems(text: str) -> set[str]:
     return {w[:-1] if w.endswith("s") else w for w in words if w not in _COMMON}
 
 
-def contradicted(source: Source, sources: Sequence[Source], question: str) -> bool:
-    """Whether a provided summary says this source's method fails on what the user has:
-    a sentence with a failure word that names the method ("structure-from-motion fails on
-    cartoons") and shares a word with the question ("my cartoon screenshots")."""
+_MAX_FAILURE_SENTENCES = 32
+
+
+def failure_statements(sources: Sequence[Source], question: str) -> list[set[str]]:
+    """The words of each summary sentence that says a method fails and shares a word with the
+    question ("structure-from-motion fails on cartoons", asked about cartoon screenshots).
+    Found once per request, a bounded number, so checking every source stays linear."""
     from scholarflow.text import sentences
 
-    method = _stems(f"{source.name} {source.title}") - _stems(question)
     asked = _stems(question)
-    if not method or not asked:
-        return False
-    for other in sources:
-        text = other.summary or ""
-        if not _FAILS.search(text):
+    found: list[set[str]] = []
+    for source in sources:
+        text = source.summary or ""
+        if not asked or not _FAILS.search(text):
             continue
         for start, end in sentences(text):
             sentence = text[start:end]
-            if not _FAILS.search(sentence):
-                continue
-            said = _stems(sentence.replace("-", " ")) | _stems(sentence)
-            if len(method & said) >= min(2, len(method)) and asked & said:
-                return True
-    return False
+            if _FAILS.search(sentence):
+                said = _stems(sentence.replace("-", " ")) | _stems(sentence)
+                if asked & said:
+                    found.append(said)
+        if len(found) >= _MAX_FAILURE_SENTENCES:
+            break
+    return found
+
+
+def contradicted(source: Source, statements: Sequence[set[str]], question: str) -> bool:
+    """Whether one of the failure statements names this source's method."""
+    method = _stems(f"{source.name} {source.title}") - _stems(question)
+    return bool(method) and any(
+        len(method & said) >= min(2, len(method)) for said in statements
+    )
 
 
 # --- the plan --------------------------------------------------------------------------------
@@ -475,9 +509,8 @@ def contradicted(source: Source, sources: Sequence[Source], question: str) -> bo
 def _narrowed(related: Sequence[Source], family: str) -> list[Source]:
     """A bounded set of related sources for the search: those of the task's family first,
     at most a few per distinct signature (more of the same kind of step adds no plan)."""
-    ordered = sorted(
-        related, key=lambda s: (family not in _families(s), related.index(s))
-    )
+    position = {source.id: index for index, source in enumerate(related)}
+    ordered = sorted(related, key=lambda s: (family not in _families(s), position[s.id]))
     kept: list[Source] = []
     per_kind: dict[tuple, int] = {}
     for source in ordered:
@@ -497,7 +530,8 @@ def plan(understanding: Understanding, sources: Sequence[Source], question: str 
     related = [s for s in sources if s.role != "recommended"]
     by_id = {s.id: s for s in sources}
     family = understanding.task.family
-    blocked = {s.id for s in sources if contradicted(s, sources, question)}
+    statements = failure_statements(sources, question)
+    blocked = {s.id for s in sources if statements and contradicted(s, statements, question)}
     candidates = [*recommended, *_narrowed(related, family)]
     recommended_ids = {s.id for s in recommended}
     actions = [
@@ -575,14 +609,24 @@ def _main_path(
 ) -> list[Placed] | None:
     """The main path: through as many of the recommended models as one path can hold (all of
     them first, then smaller groups, earlier-listed first), else any path that does the job."""
-    chain = [s for s in _chain_candidates(recommended) if s.signatures]
+    chain = [
+        s
+        for s in _chain_candidates(recommended)
+        if s.signatures and _connectable(s, understanding, actions)
+    ]
+    chained = {s.id for s in recommended}
     for size in range(len(chain), 0, -1):
         for group in itertools.combinations(chain, size):
+            required = frozenset(s.id for s in group)
+            # The other recommended models stay out of this search (they are alternatives or
+            # misfits): each group is tried on its own, which keeps every search small however
+            # many models were recommended.
+            usable = [a for a in actions if a.source_id not in chained - required]
             found = search(
                 understanding.have,
                 understanding.want,
-                actions,
-                required=frozenset(s.id for s in group),
+                usable,
+                required=required,
                 doing=understanding.task.family,
                 sources=candidates,
             )
@@ -595,6 +639,38 @@ def _main_path(
         doing=understanding.task.family,
         sources=candidates,
     )
+
+
+def _connectable(source: Source, understanding: Understanding, actions: Sequence[Action]) -> bool:
+    """Whether some path could hold `source` at all: its inputs can be made from what the user
+    has and its outputs can lead to what they want (a cheap test before any search)."""
+    forward = _reachable(set(understanding.have) | set(taxonomy.supplied()), actions, True)
+    backward = _reachable(set(understanding.want), actions, False)
+    for signature in source.signatures:
+        ins = {p.modality for p in signature.ports_in() if not p.optional}
+        outs = {m for p in signature.ports_out() for m in p.modalities}
+        if ins <= forward and outs & backward:
+            return True
+    return False
+
+
+def _reachable(start: set[str], actions: Sequence[Action], forward: bool) -> set[str]:
+    """Modalities reachable from `start` through the actions (forward: what can be made;
+    backward: what can lead to `start`)."""
+    reached = set(start)
+    changed = True
+    while changed:
+        changed = False
+        for action in actions:
+            ins = {p.modality for p in action.inputs if not p.optional}
+            outs = {m for p in action.outputs for m in p.modalities}
+            if forward and ins <= reached and not outs <= reached:
+                reached |= outs
+                changed = True
+            elif not forward and outs & reached and not ins <= reached:
+                reached |= ins
+                changed = True
+    return reached
 
 
 def _mismatch_warning(
@@ -879,7 +955,9 @@ class _GraphBuilder:
     ) -> None:
         node_id = self._action_node(Placed(action, feeds), optional=True)
         step = self.step_info[node_id]
-        note = messages_for("en")("branch_alternative" if purpose == "alternative" else "branch_refine")
+        # Kept in English as the step's description (the writer translates it when it says it).
+        key = "branch_alternative" if purpose == "alternative" else "branch_refine"
+        note = messages_for("en")(key)
         self.step_info[node_id] = step.model_copy(update={"description": note})
         label = self.text("branch_output", label=self.text.label(made), name=source.name)
         self._output_node(made, action.key, self.text.sentence(label).rstrip("."), optional=True)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from scholarflow.errors import PromptFormatError
-from scholarflow.models import Provenance, Request, Source, SourceRole
+from scholarflow.models import MAX_SOURCES, Provenance, Request, Source, SourceRole
 from scholarflow.text import find_urls, foreign_scheme
 
 _QUESTION_MARKER = re.compile(
@@ -84,6 +84,11 @@ def parse_prompt(text: str, *, where: str = "<prompt>") -> Request:
         if role == "recommended" and not entries:
             raise PromptFormatError(
                 f"{where}:{start + 1}: the Recommended AI Models section has no 'Model:' entry"
+            )
+        if len(sources) + len(entries) > MAX_SOURCES:
+            raise PromptFormatError(
+                f"{where}:{start + 1}: the prompt lists more than {MAX_SOURCES} models and "
+                f"papers; at most {MAX_SOURCES} are read from one request"
             )
         for entry in entries:
             sources.append(_to_source(entry, role, len(sources) + 1, where))

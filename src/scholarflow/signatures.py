@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 
 from scholarflow import catalog, taxonomy
 from scholarflow.models import Signature, Source
@@ -52,6 +53,21 @@ def enrich(source: Source) -> Source:
     return source.model_copy(update=update)
 
 
+def meaning_text(source: Source) -> str:
+    """What a source's meaning is read from: its title, and its summary when it has one."""
+    return f"{source.title}. {source.summary}" if source.summary else source.title
+
+
+def enrich_all(sources: Sequence[Source]) -> tuple[Source, ...]:
+    """`enrich` for every source, the meaning of the unknown ones worked out in one batch."""
+    from scholarflow.understanding import prime_similarities
+
+    unknown = [s for s in sources if catalog.match(s) is None]
+    if unknown:
+        prime_similarities([meaning_text(s) for s in unknown])
+    return tuple(enrich(s) for s in sources)
+
+
 def _decamel(text: str) -> str:
     spaced = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])", " ", text)
     return re.sub(r"[-_]+", " ", spaced)
@@ -67,14 +83,10 @@ def infer_tasks(source: Source) -> tuple[str, ...]:
     scores = defaultdict(float)
     for task_id, value in source_task_scores(normalize(name_text), _TITLE_WEIGHT).items():
         scores[task_id] += value
-    if source.summary:
-        for task_id, value in source_task_scores(
-            normalize(source.summary), _SUMMARY_WEIGHT, meaning=f"{source.title}. {source.summary}"
-        ).items():
-            scores[task_id] += value
-    elif source.title:
-        for task_id, value in source_task_scores("", 0.0, meaning=source.title).items():
-            scores[task_id] += value
+    summary = normalize(source.summary) if source.summary else ""
+    weight = _SUMMARY_WEIGHT if summary else 0.0
+    for task_id, value in source_task_scores(summary, weight, meaning=meaning_text(source)).items():
+        scores[task_id] += value
     if not scores:
         return ()
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))

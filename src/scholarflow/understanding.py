@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from scholarflow import taxonomy
@@ -266,33 +266,50 @@ def _add_semantics(scores: dict[str, float], question: str, embedder: Any) -> No
             scores[task_id] += max(value, -1.0)
 
 
-@lru_cache(maxsize=256)
-def _cached_similarities(question: str) -> tuple[tuple[str, float], ...]:
-    return tuple(sorted(_similarities(question, _default_embedder()).items()))
+_SIMILARITY_CACHE: OrderedDict[str, dict[str, float]] = OrderedDict()
+_SIMILARITY_CACHE_SIZE = 4096
 
 
 def task_similarities(question: str, embedder: Any = None) -> dict[str, float]:
     """Cosine of the question with the nearest example request of each task; {} when the
     embedding model is not installed (understanding then works without this signal)."""
-    if embedder is None:
-        return dict(_cached_similarities(question))
-    return _similarities(question, embedder)
+    if embedder is not None:
+        return similarities_of([question], embedder)[0]
+    cached = _SIMILARITY_CACHE.get(question)
+    if cached is None:
+        prime_similarities([question])
+        cached = _SIMILARITY_CACHE.get(question, {})
+    return cached
 
 
-def _similarities(question: str, embedder: Any) -> dict[str, float]:
+def prime_similarities(texts: Sequence[str]) -> None:
+    """Work out the similarities of many texts in one batch (the model runs a batch much
+    faster than one text at a time), for the lookups that follow."""
+    todo = list(dict.fromkeys(t for t in texts if t not in _SIMILARITY_CACHE))
+    if not todo:
+        return
+    for text, found in zip(todo, similarities_of(todo, _default_embedder()), strict=True):
+        _SIMILARITY_CACHE[text] = found
+        if len(_SIMILARITY_CACHE) > _SIMILARITY_CACHE_SIZE:
+            _SIMILARITY_CACHE.popitem(last=False)
+
+
+def similarities_of(texts: Sequence[str], embedder: Any) -> list[dict[str, float]]:
     if embedder is None:
-        return {}
+        return [{} for _ in texts]
     index = taxonomy.example_vectors(embedder)
     if index is None:
-        return {}
+        return [{} for _ in texts]
     labels, matrix = index
-    vector = embedder.embed([question])[0]
-    sims = matrix @ vector
-    best: dict[str, float] = {}
-    for label, similarity in zip(labels, sims.tolist(), strict=True):
-        if similarity > best.get(label, -1.0):
-            best[label] = similarity
-    return best
+    vectors = embedder.embed(list(texts))
+    results = []
+    for sims in (vectors @ matrix.T).tolist():
+        best: dict[str, float] = {}
+        for label, similarity in zip(labels, sims, strict=True):
+            if similarity > best.get(label, -1.0):
+                best[label] = similarity
+        results.append(best)
+    return results
 
 
 @cache

@@ -70,6 +70,8 @@ class _Outline:
         self.understanding = brief.plan.understanding
         self.text: Messages = messages_for(brief.language)
         self.parts: list[Part] = []
+        self._names: re.Pattern[str] | None = None
+        self._number_of: dict[str, int] = {}
 
     def labels(self, modalities: tuple[str, ...] | list[str]) -> str:
         return self.text.join([self.text.label(m) for m in modalities])
@@ -87,12 +89,24 @@ class _Outline:
         return f"{plain(source.name)} [{self.n(source.id)}]"
 
     def cited(self, text: str) -> str:
-        """A warning message (code-written) with each source it names followed by its number."""
-        for source in self.brief.sources:
-            marker = f"{source.name} [{self.n(source.id)}]"
-            if source.name in text and marker not in text:
-                text = text.replace(source.name, marker, 1)
-        return text
+        """A warning message (code-written) with each source it names followed by its number:
+        one scan of the message, whatever the number of sources."""
+        if self._names is None:
+            names = sorted({s.name for s in self.brief.sources if s.name}, key=len, reverse=True)
+            self._names = re.compile("|".join(re.escape(n) for n in names)) if names else None
+            self._number_of = {s.name: self.n(s.id) for s in reversed(self.brief.sources)}
+        if self._names is None:
+            return text
+        done: set[str] = set()
+
+        def mark(match: re.Match[str]) -> str:
+            name = match.group(0)
+            if name in done or text[match.end() : match.end() + 2] == " [":
+                return name
+            done.add(name)
+            return f"{name} [{self._number_of[name]}]"
+
+        return self._names.sub(mark, text)
 
     def warnings(self, *codes: str) -> list[Warning]:
         return [w for w in self.plan.warnings if w.code in codes]
