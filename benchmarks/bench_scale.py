@@ -78,8 +78,10 @@ def main() -> int:
         request = _request(recommended, related)
         seconds = _seconds(lambda request=request: answer(request))
         total = recommended + related
-        print(f"  {recommended:>5} + {related:<5}                  {seconds:8.2f} s   "
-              f"{1000 * seconds / total:6.2f} ms")
+        print(
+            f"  {recommended:>5} + {related:<5}                  {seconds:8.2f} s   "
+            f"{1000 * seconds / total:6.2f} ms"
+        )
     print("\nprompt over the limit, parsed and refused")
     for count in (100, 1000, 3000):
         text = _prompt(count)
@@ -95,13 +97,21 @@ def main() -> int:
 
     pathological = "a." * 10_000  # 20 KB
     print("\n20 KB of 'a.a.a.'")
-    print(f"  link scan                          {_seconds(lambda: link_spans(pathological), 5) * 1000:8.2f} ms")
-    print(f"  question echo                      {_seconds(lambda: sanitize_question(pathological), 5) * 1000:8.2f} ms")
+    print(
+        f"  link scan                          {_seconds(lambda: link_spans(pathological), 5) * 1000:8.2f} ms"
+    )
+    print(
+        f"  question echo                      {_seconds(lambda: sanitize_question(pathological), 5) * 1000:8.2f} ms"
+    )
     request = Request(question=pathological, recommended=(_source(1, "recommended"),))
-    print(f"  whole answer to it                 {_seconds(lambda: answer(request)) * 1000:8.2f} ms")
+    print(
+        f"  whole answer to it                 {_seconds(lambda: answer(request)) * 1000:8.2f} ms"
+    )
     prepared = prepare(_request(1, 3))
     screen = prepared.screen
-    print(f"  screened as an LLM slot            {_seconds(lambda: screen.prose_problems(pathological, 'mechanism'), 3) * 1000:8.2f} ms")
+    print(
+        f"  screened as an LLM slot            {_seconds(lambda: screen.prose_problems(pathological, 'mechanism'), 3) * 1000:8.2f} ms"
+    )
     reply = '{"task": "' + pathological + '", "mechanism": "' + pathological + '"}'
 
     def read() -> None:

@@ -132,3 +132,66 @@ def test_the_cli_prints_only_screened_text(reply, stream, tmp_path):
 
 def test_the_seed_prompts_are_where_the_suite_expects_them():
     assert len(seed_paths()) == 5
+
+
+# --- through the OpenAI-compatible endpoint ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def llm_backed_server(tmp_path_factory) -> Iterator[tuple[str, Servers]]:
+    """`scholarflow serve --writer llm` whose LLM is the red team's scripted server."""
+    import re
+    import select
+
+    home = tmp_path_factory.mktemp("home")
+    with Servers() as scripted:
+        environment = {
+            **os.environ,
+            "SCHOLARFLOW_HOME": str(home),
+            "SCHOLARFLOW_LLM_BASE_URL": scripted.base_url("json"),
+            "SCHOLARFLOW_LLM_MODEL": "m",
+        }
+        process = subprocess.Popen(
+            [sys.executable, "-m", "scholarflow.cli", "serve", "--port", "0", "--writer", "llm"],
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            env=environment,
+        )
+        try:
+            url = None
+            assert process.stderr is not None
+            for _ in range(300):
+                ready, _, _ = select.select([process.stderr], [], [], 0.5)
+                line = process.stderr.readline() if ready else ""
+                found = re.search(r"serving on (http://\S+)", line)
+                if found:
+                    url = found.group(1)
+                    break
+            assert url, "the server did not start"
+            yield url, scripted
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["whole", "streamed"])
+@pytest.mark.parametrize("reply", _one_per_class(), ids=lambda r: r["id"])
+def test_the_chat_endpoint_sends_only_screened_text(reply, stream, llm_backed_server):
+    import openai
+
+    url, scripted = llm_backed_server
+    scripted.current = reply
+    client = openai.OpenAI(base_url=f"{url}/v1", api_key="unused", max_retries=0, timeout=120)
+    messages = [{"role": "user", "content": prompt_text(reply["prompt"])}]
+    if stream:
+        pieces = client.chat.completions.create(model="scholarflow", messages=messages, stream=True)
+        text = "".join(chunk.choices[0].delta.content or "" for chunk in pieces if chunk.choices)
+    else:
+        completion = client.chat.completions.create(model="scholarflow", messages=messages)
+        text = completion.choices[0].message.content or ""
+    shown = normal(text)
+    assert text.lstrip().startswith("### 1.")
+    assert [s for s in reply.get("never", []) if normal(s) in shown] == []
+    if reply["expect"] == "kept":  # the LLM's words did reach the answer
+        assert normal(str(reply["slots"]["task"]))[:60] in shown

@@ -43,7 +43,9 @@ def test_every_input_is_fed_once_by_a_producer_of_its_modality_and_role(seeds):
             if producer.kind in {"model", "operation"}:
                 assert edge.modality in steps[producer.id].outputs
             if consumer.kind == "model":
-                ports = [p for sig in sources[consumer.source_id].signatures for p in sig.ports_in()]
+                ports = [
+                    p for sig in sources[consumer.source_id].signatures for p in sig.ports_in()
+                ]
                 ports += [p.model_copy(update={"modality": "image_set"}) for p in ports]
                 assert any(edge.modality in p.modalities for p in ports)
             if edge.role and producer.kind == "input":

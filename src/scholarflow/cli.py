@@ -461,6 +461,7 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
     server.add_argument("--port", type=int, default=8321, help="port (8321; 0: any free one)")
     server.add_argument("--token", help="require this bearer token on every route but /health")
+    _writer_options(server, stream=False)
     _catalog_option(server)
 
     mcp = commands.add_parser(
@@ -1121,12 +1122,15 @@ def _run_serve(args: argparse.Namespace) -> int:
     from scholarflow.server.app import serve
     from scholarflow.server.limits import ServerLimits
 
+    settings = _settings(args)
     serve(
         args.host,
         args.port,
         catalog_path=Path(args.catalog) if args.catalog else None,
         token=args.token,
-        limits=ServerLimits.from_settings(_settings(args)),
+        limits=ServerLimits.from_settings(settings),
+        writer=args.writer,
+        settings=settings,
     )
     return 0
 

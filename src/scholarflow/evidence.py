@@ -380,4 +380,3 @@ _FUNCTION = frozenset(
 def _content_words(text: str) -> set[str]:
     words = {w.lower().rstrip("s") for w in _WORD.findall(text)}
     return {w for w in words if w not in _FUNCTION}
-

@@ -288,9 +288,7 @@ def _names_with(extra: dict[str, KnownName]) -> _NameIndex:
     )
 
 
-def _known_hits(
-    text: str, names: _NameIndex | None = None
-) -> list[tuple[KnownName, int, int]]:
+def _known_hits(text: str, names: _NameIndex | None = None) -> list[tuple[KnownName, int, int]]:
     """(name, start, end) of each known name in `text`; the span takes in a version that
     follows it ("SV4D 3.0"), so that a provided "SV4D 2.0" does not vouch for "SV4D 3.0"."""
     names = names or _default_names()
@@ -489,9 +487,7 @@ class Screen:
         )
         self._names = _names_with(
             {
-                squash(s.name): KnownName(
-                    s.name, squash(s.name), False, len(_WORD.findall(s.name))
-                )
+                squash(s.name): KnownName(s.name, squash(s.name), False, len(_WORD.findall(s.name)))
                 for s in self.sources
                 if len(squash(s.name)) >= 4 and len(s.name.split()) <= 4
             }

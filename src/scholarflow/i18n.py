@@ -118,7 +118,7 @@ class Messages:
         return self("list_separator").join(items[:-1]) + self("and") + items[-1]
 
     def with_article(self, label: str) -> str:
-        """"a video clip", "an alpha matte video", "point tracks"; other languages: as is."""
+        """ "a video clip", "an alpha matte video", "point tracks"; other languages: as is."""
         if self.language != "en" or not label:
             return label
         head = label.split(",")[0].split(" of ")[0].split(" and ")[0].split()[-1]

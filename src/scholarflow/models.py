@@ -51,7 +51,7 @@ class Port(_Frozen):
 
 
 def parse_port(spec: str) -> Port:
-    """"video", "video:subject", "text?", "mask_video|matte_video:matte" → a `Port`."""
+    """ "video", "video:subject", "text?", "mask_video|matte_video:matte" → a `Port`."""
     text = spec.strip()
     optional = text.endswith("?")
     text = text.removesuffix("?")
@@ -59,8 +59,9 @@ def parse_port(spec: str) -> Port:
     modalities = tuple(name.strip() for name in names.split("|") if name.strip())
     if not modalities:
         raise ValueError(f"a port needs a modality: {spec!r}")
-    return Port(modality=modalities[0], role=role.strip(), optional=optional,
-                alternatives=modalities[1:])
+    return Port(
+        modality=modalities[0], role=role.strip(), optional=optional, alternatives=modalities[1:]
+    )
 
 
 class Signature(_Frozen):

@@ -310,9 +310,15 @@ def _options(
     slot = (need.consumer, need.index)
     for modality in port.modalities:
         if modality in have and taxonomy.accepts(port.role, ""):
-            yield 0.0, rest, None, ((slot, Feed(HAVE + modality, modality, port.role)),), (
-                True,
-                flags[1],
+            yield (
+                0.0,
+                rest,
+                None,
+                ((slot, Feed(HAVE + modality, modality, port.role)),),
+                (
+                    True,
+                    flags[1],
+                ),
             )
     if need.user_only:
         return
@@ -410,9 +416,7 @@ def _chain_candidates(recommended: Sequence[Source]) -> list[Source]:
     return chosen
 
 
-def judge_fit(
-    understanding: Understanding, recommended: Sequence[Source]
-) -> dict[str, bool]:
+def judge_fit(understanding: Understanding, recommended: Sequence[Source]) -> dict[str, bool]:
     """Whether each recommended model fits the user's task: together with the others (one
     main path through all of them with only format and compose steps around), else alone."""
     family = understanding.task.family
@@ -498,9 +502,7 @@ def failure_statements(sources: Sequence[Source], question: str) -> list[set[str
 def contradicted(source: Source, statements: Sequence[set[str]], question: str) -> bool:
     """Whether one of the failure statements names this source's method."""
     method = _stems(f"{source.name} {source.title}") - _stems(question)
-    return bool(method) and any(
-        len(method & said) >= min(2, len(method)) for said in statements
-    )
+    return bool(method) and any(len(method & said) >= min(2, len(method)) for said in statements)
 
 
 # --- the plan --------------------------------------------------------------------------------
@@ -872,9 +874,11 @@ class _GraphBuilder:
             feed = final.feeds[index]
             if feed.producer.startswith((HAVE, SUPPLIED)):
                 self._input_node(feed.producer)
-            modality = self.understanding.want[index] if index < len(
-                self.understanding.want
-            ) else feed.modality
+            modality = (
+                self.understanding.want[index]
+                if index < len(self.understanding.want)
+                else feed.modality
+            )
             label = _output_label(self.understanding, modality, self.text)
             self._output_node(feed.modality, feed.producer, label, optional=False)
 

@@ -326,9 +326,7 @@ def _default_embedder() -> Any:
 # --- the same signals on a source's own words -----------------------------------------------
 
 
-def source_task_scores(
-    normalized: str, weight: float, *, meaning: str = ""
-) -> dict[str, float]:
+def source_task_scores(normalized: str, weight: float, *, meaning: str = "") -> dict[str, float]:
     """Task scores from a source's text: cues (times `weight`), what it says it takes and
     makes, and, given `meaning` (its title and summary), the closest example requests."""
     scores: dict[str, float] = defaultdict(float)
@@ -364,9 +362,7 @@ def _resolve_modalities(
         {m for p in signature.ports_in() for m in p.modalities} if signature else set(task.inputs)
     )
     makes = (
-        {m for p in signature.ports_out() for m in p.modalities}
-        if signature
-        else set(task.outputs)
+        {m for p in signature.ports_out() for m in p.modalities} if signature else set(task.outputs)
     )
     have: list[str] = []
     want: list[str] = []

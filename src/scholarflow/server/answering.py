@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scholarflow.batch import free_question, json_request, prompt_request
 from scholarflow.engine import answer, ask
@@ -20,6 +20,9 @@ from scholarflow.render.json_format import SCHEMA_VERSION, answer_to_dict, hits_
 from scholarflow.retrieval import CatalogCannotServe, Retriever
 from scholarflow.server.schemas import AnswerBody
 
+if TYPE_CHECKING:
+    from scholarflow.writers import Writer
+
 # Text that was meant as a seed-format prompt: its parse errors are worth reporting, where a
 # plain question that merely fails to parse as a prompt is answered from the catalog.
 _PROMPT_MARKERS = re.compile(
@@ -27,22 +30,24 @@ _PROMPT_MARKERS = re.compile(
 )
 
 
-def answer_body(body: AnswerBody) -> dict[str, Any]:
+def answer_body(body: AnswerBody, writer: Writer | str = "template") -> dict[str, Any]:
     """The answer contract (`answer --format json`), plus `text` in any other format."""
     record = body.record()
     request = prompt_request(record) if body.prompt is not None else json_request(record)
-    result = answer(request)
+    result = answer(request, writer=writer)
     data = answer_to_dict(result)
     if body.format != "json":
         data["text"] = render(result, body.format)
     return data
 
 
-def ask_catalog(question: str, retriever: Retriever) -> dict[str, Any]:
+def ask_catalog(
+    question: str, retriever: Retriever, writer: Writer | str = "template"
+) -> dict[str, Any]:
     """What `scholarflow ask --format json` prints, as a dict: served or not."""
     question = free_question({"question": question})
     try:
-        result, hits = ask(question, retriever)
+        result, hits = ask(question, retriever, writer=writer)
     except CatalogCannotServe as refusal:
         # Not a failure: the CLI says so and exits 0.
         return {
@@ -61,11 +66,17 @@ def search_catalog(query: str, limit: int, retriever: Retriever) -> list[dict[st
     return hits_to_list(hits, {hit.entry.id for hit in hits})
 
 
-def chat_markdown(text: str, retriever_for_questions: Callable[[], Retriever]) -> str:
+def chat_markdown(
+    text: str,
+    retriever_for_questions: Callable[[], Retriever],
+    writer: Writer | str = "template",
+    on_text: Callable[[str], None] | None = None,
+) -> str:
     """The Markdown answer to one chat message: a prompt from its sources, else a question.
 
     `retriever_for_questions` is called only for a free question, so chat clients that send
-    prompts never open the catalog or load the embedding model.
+    prompts never open the catalog or load the embedding model. `on_text` receives the
+    answer part by part as the screen passes it (engine.answer).
     """
     try:
         request = parse_prompt(text, where="message")
@@ -74,8 +85,11 @@ def chat_markdown(text: str, retriever_for_questions: Callable[[], Retriever]) -
             raise  # meant as a prompt: say what is wrong with it
         question = free_question({"question": text})
         try:
-            result, _ = ask(question, retriever_for_questions())
+            result, _ = ask(question, retriever_for_questions(), writer=writer, on_text=on_text)
         except CatalogCannotServe as refusal:
-            return f"The catalog cannot answer this: {refusal}.\n"
+            refused = f"The catalog cannot answer this: {refusal}.\n"
+            if on_text is not None:
+                on_text(refused)
+            return refused
         return result.markdown
-    return answer(request).markdown
+    return answer(request, writer=writer, on_text=on_text).markdown

@@ -59,11 +59,12 @@ async def health() -> dict[str, str]:
     "; with format markdown or mermaid, also `text`.",
     responses=_ERRORS,
 )
-def post_answer(body: AnswerBody) -> JSONResponse:
+def post_answer(body: AnswerBody, request: Request) -> JSONResponse:
     """What `scholarflow answer --format json` prints, for a seed-format `prompt` or a
     `question` with `recommended` (and optionally `related`) sources. Only the given sources
-    are named or linked; the grounding guard checks every answer before it is sent."""
-    return JSONResponse(answer_body(body))
+    are named or linked: code writes names and links, and the grounding screen checks every
+    sentence of prose before it is sent."""
+    return JSONResponse(answer_body(body, request.app.state.writers.make()))
 
 
 @router.post(
@@ -74,11 +75,12 @@ def post_answer(body: AnswerBody) -> JSONResponse:
     ', or `"served": false` with a message when nothing in the catalog is about the question.',
     responses=_ERRORS,
 )
-def post_ask(body: AskBody, catalog: Catalog) -> JSONResponse:
+def post_ask(body: AskBody, catalog: Catalog, request: Request) -> JSONResponse:
     """The catalog's best model becomes the recommended source, the next relevant entries the
     related ones; then the answer is made exactly as for a prompt. A question the catalog
     cannot serve is a 200 with `"served": false`, not an error."""
-    return JSONResponse(ask_catalog(body.question, catalog.retriever()))
+    writer = request.app.state.writers.make()
+    return JSONResponse(ask_catalog(body.question, catalog.retriever(), writer))
 
 
 @router.get(

@@ -25,7 +25,7 @@ import time
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 from fastapi import FastAPI, Response
@@ -57,6 +57,10 @@ SWAGGER_UI = STATIC / "vendor" / "swagger-ui"
 # and its files hold nothing private; its API calls carry the token like any client's.
 OPEN_PATHS = ("/health", "/docs", "/openapi.json", "/")
 OPEN_PREFIXES = ("/static/",)
+
+if TYPE_CHECKING:
+    from scholarflow.settings import Settings
+    from scholarflow.writers import Writer
 
 log = logging.getLogger("scholarflow.server")
 
@@ -123,6 +127,8 @@ def create_app(
     token: str | None = None,
     allowed_hosts: Iterable[str] = LOOPBACK_HOSTS,
     limits: ServerLimits | None = None,
+    writer: str = "template",
+    settings: Settings | None = None,
 ) -> FastAPI:
     """The scholarflow API as an ASGI app.
 
@@ -131,7 +137,9 @@ def create_app(
     the Host header values answered (for tests with Starlette's TestClient, pass
     "testserver" or use base_url="http://127.0.0.1"). Of `limits` (default: the defaults of
     the settings) the app applies the request budget; the read deadlines and the connection
-    cap belong to the protocol `serve()` runs it with.
+    cap belong to the protocol `serve()` runs it with. `writer` "llm" words every answer
+    with the LLM server the settings name (checked here: exit 4 before serving), "template"
+    (the default) with the offline template writer.
     """
     from scholarflow.catalog.store import default_catalog_path
 
@@ -164,6 +172,7 @@ def create_app(
         swagger_ui_oauth2_redirect_url=None,  # the token is a bearer token: no OAuth flow
     )
     app.state.catalog = CatalogAccess(catalog_path or default_catalog_path())
+    app.state.writers = WriterFactory(writer, settings)
     install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(openai_api.router)
@@ -173,6 +182,27 @@ def create_app(
     return app
 
 
+class WriterFactory:
+    """A fresh writer per request (an LLM writer holds its last call for the log)."""
+
+    def __init__(self, writer: str, settings: Settings | None) -> None:
+        self.kind = writer
+        self.settings = settings
+        if writer == "llm":
+            from scholarflow.settings import load_settings, require_llm
+
+            self.settings = settings or load_settings()
+            require_llm(self.settings)  # a missing URL or model is a startup error (exit 4)
+
+    def make(self, *, stream: bool = False) -> Writer | str:
+        if self.kind != "llm":
+            return self.kind
+        from scholarflow.writers.llm import LLMWriter
+
+        assert self.settings is not None
+        return LLMWriter.from_settings(self.settings, stream=stream)
+
+
 def serve(
     host: str = "127.0.0.1",
     port: int = DEFAULT_PORT,
@@ -180,6 +210,8 @@ def serve(
     catalog_path: Path | None = None,
     token: str | None = None,
     limits: ServerLimits | None = None,
+    writer: str = "template",
+    settings: Settings | None = None,
 ) -> None:
     """Run the server until interrupted; once it listens, say where on stderr.
 
@@ -203,7 +235,12 @@ def serve(
     shown = f"[{bare}]" if ":" in bare else bare
     hosts = {*LOOPBACK_HOSTS, shown}
     app = create_app(
-        catalog_path=catalog_path, token=token, allowed_hosts=sorted(hosts), limits=limits
+        catalog_path=catalog_path,
+        token=token,
+        allowed_hosts=sorted(hosts),
+        limits=limits,
+        writer=writer,
+        settings=settings,
     )
     config = uvicorn.Config(
         app,

@@ -6,22 +6,26 @@ without a plugin. The last user message is the request; the answer is the Markdo
 prints. With `"stream": true` the same Markdown arrives as `chat.completion.chunk` events
 ending with `data: [DONE]`.
 
-The answer is computed before the first byte is sent, even when streaming: it takes a few
-milliseconds, and an error then still gets a proper status code and OpenAI error body instead
-of a stream that breaks off. Token usage is not reported: scholarflow has no tokenizer of
+With the template writer the answer is computed before the first byte is sent, even when
+streaming: it takes a few milliseconds, and an error then still gets a proper status code and
+OpenAI error body instead of a stream that breaks off. With the LLM writer (`serve --writer
+llm`) a streamed answer is sent part by part as the grounding screen passes each part; the first
+part is awaited before the response starts, for the same reason. Token usage is not reported: scholarflow has no tokenizer of
 the client's model, and an invented count would be worse than none.
 """
 
 from __future__ import annotations
 
 import json
+import queue
 import re
+import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel
 
@@ -85,14 +89,17 @@ async def get_model(model_id: str) -> dict[str, Any]:
     response_description="A `chat.completion`, or with `stream` an SSE stream of "
     "`chat.completion.chunk` events ending with `data: [DONE]`.",
 )
-def chat_completions(body: ChatCompletionBody, catalog: Catalog) -> Response:
+def chat_completions(body: ChatCompletionBody, catalog: Catalog, request: Request) -> Response:
     """A seed-format prompt is answered from its own sources; any other text is a free
     question answered from the catalog. The content is the Markdown answer."""
     _check_model(body.model)
     text = last_user_text(body.messages)
-    markdown = chat_markdown(text, catalog.retriever)
     completion_id = f"chatcmpl-{uuid.uuid4().hex}"
     created = int(time.time())
+    writers = request.app.state.writers
+    if body.stream and writers.kind == "llm":
+        return _live_stream(text, catalog, writers.make(stream=True), completion_id, created)
+    markdown = chat_markdown(text, catalog.retriever, writers.make())
     if body.stream:
         return StreamingResponse(
             _sse(chunk_events(completion_id, created, markdown)),
@@ -168,6 +175,65 @@ def chunk_events(completion_id: str, created: int, markdown: str) -> Iterator[di
     for piece in split_markdown(markdown):
         yield chunk({"content": piece})
     yield chunk({}, "stop")
+
+
+_DONE = object()
+
+
+def _live_stream(
+    text: str, catalog: Catalog, writer: object, completion_id: str, created: int
+) -> StreamingResponse:
+    """Stream an answer the LLM writes as it is decided: every piece has passed the grounding
+    screen (engine.DocumentStream); the model's raw text is never sent.
+
+    The answer runs in a thread of its own and hands its pieces over a queue. The first piece
+    is awaited before the response starts, so a server that fails before anything is shown
+    still gets a proper status code and OpenAI error body.
+    """
+    pieces: queue.Queue[object] = queue.Queue()
+
+    def work() -> None:
+        try:
+            chat_markdown(text, catalog.retriever, writer, on_text=pieces.put)  # type: ignore[arg-type]
+        except BaseException as error:  # handed to the request thread, raised there
+            pieces.put(error)
+        finally:
+            pieces.put(_DONE)
+
+    threading.Thread(target=work, name="scholarflow-answer", daemon=True).start()
+    first = pieces.get()
+    if isinstance(first, BaseException):
+        raise first
+    base = {"id": completion_id, "object": "chat.completion.chunk", "created": created}
+
+    def chunk(delta: dict[str, Any], finish_reason: str | None = None) -> str:
+        event = {
+            **base,
+            "model": MODEL_ID,
+            "system_fingerprint": None,
+            "choices": [
+                {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}
+            ],
+        }
+        return f"data: {json.dumps(event, ensure_ascii=False, separators=(',', ':'))}\n\n"
+
+    def events() -> Iterator[str]:
+        yield chunk({"role": "assistant", "content": ""})
+        item = first
+        while item is not _DONE:
+            if isinstance(item, BaseException):
+                break  # a failure after text was sent: the stream ends where it was
+            for piece in split_markdown(str(item)):
+                yield chunk({"content": piece})
+            item = pieces.get()
+        yield chunk({}, "stop")
+        yield "data: [DONE]\n\n"
+
+    return StreamingResponse(
+        events(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
 
 
 async def _sse(events: Iterator[dict[str, Any]]) -> AsyncIterator[str]:

@@ -145,11 +145,14 @@ class _Composer:
         item = max(candidates, key=lambda e: e.score)
         source = self.source(item.source_id)
         tasks = [taxonomy.tasks()[t] for t in source.tasks if t in taxonomy.tasks()]
-        return self.text(
-            "borrowed_mechanism",
-            name=f"{source.name} [{self.n(source.id)}]",
-            task=self.text.task_name(tasks[0]) if tasks else self.text("its_own_job"),
-        ) + f" {self.say(item)}"
+        return (
+            self.text(
+                "borrowed_mechanism",
+                name=f"{source.name} [{self.n(source.id)}]",
+                task=self.text.task_name(tasks[0]) if tasks else self.text("its_own_job"),
+            )
+            + f" {self.say(item)}"
+        )
 
     # --- the task -----------------------------------------------------------------------
 
