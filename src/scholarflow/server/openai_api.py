@@ -10,8 +10,9 @@ With the template writer the answer is computed before the first byte is sent, e
 streaming: it takes a few milliseconds, and an error then still gets a proper status code and
 OpenAI error body instead of a stream that breaks off. With the LLM writer (`serve --writer
 llm`) a streamed answer is sent part by part as the grounding screen passes each part; the first
-part is awaited before the response starts, for the same reason. Token usage is not reported: scholarflow has no tokenizer of
-the client's model, and an invented count would be worse than none.
+part is awaited before the response starts, for the same reason. Token usage is not reported:
+scholarflow has no tokenizer of the client's model, and an invented count would be worse than
+none.
 """
 
 from __future__ import annotations
