@@ -96,22 +96,18 @@ def main() -> int:
         print(f"  {count:>5} sources                      {_seconds(refuse, 3) * 1000:8.2f} ms")
 
     pathological = "a." * 10_000  # 20 KB
-    print("\n20 KB of 'a.a.a.'")
-    print(
-        f"  link scan                          {_seconds(lambda: link_spans(pathological), 5) * 1000:8.2f} ms"
-    )
-    print(
-        f"  question echo                      {_seconds(lambda: sanitize_question(pathological), 5) * 1000:8.2f} ms"
-    )
     request = Request(question=pathological, recommended=(_source(1, "recommended"),))
-    print(
-        f"  whole answer to it                 {_seconds(lambda: answer(request)) * 1000:8.2f} ms"
-    )
     prepared = prepare(_request(1, 3))
     screen = prepared.screen
-    print(
-        f"  screened as an LLM slot            {_seconds(lambda: screen.prose_problems(pathological, 'mechanism'), 3) * 1000:8.2f} ms"
-    )
+    rows = [
+        ("link scan", lambda: link_spans(pathological), 5),
+        ("question echo", lambda: sanitize_question(pathological), 5),
+        ("whole answer to it", lambda: answer(request), 1),
+        ("screened as an LLM slot", lambda: screen.prose_problems(pathological, "mechanism"), 3),
+    ]
+    print("\n20 KB of 'a.a.a.'")
+    for label, work, repeat in rows:
+        print(f"  {label:<34} {_seconds(work, repeat) * 1000:8.2f} ms")
     reply = '{"task": "' + pathological + '", "mechanism": "' + pathological + '"}'
 
     def read() -> None:
@@ -120,7 +116,7 @@ def main() -> int:
             reader.feed(reply[index : index + 7])
         reader.close()
 
-    print(f"  40 KB reply read as a stream       {_seconds(read, 3) * 1000:8.2f} ms")
+    print(f"  {'40 KB reply read as a stream':<34} {_seconds(read, 3) * 1000:8.2f} ms")
     return 0
 
 
