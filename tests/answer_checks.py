@@ -84,10 +84,13 @@ def check_answer(data: dict[str, Any], request: Request) -> None:
     on_paths = paths_from_inputs(data)
     nodes = {n["id"]: n for n in data["workflow"]["nodes"]}
     references = {r["source_id"]: r for r in data["references"]}
+    # A recommended model is on the main path unless the answer says plainly it does not fit.
+    flagged = {w["source_id"] for w in data["warnings"] if w["code"] == "model_task_mismatch"}
     for source in request.recommended:
         assert source.name in data["markdown"], f"{source.name} not named"
         model_nodes = [i for i, n in nodes.items() if n["source_id"] == source.id]
-        assert any(i in on_paths for i in model_nodes), f"{source.name} not on an input→output path"
+        if source.id not in flagged:
+            assert any(i in on_paths for i in model_nodes), f"{source.name} not on a path"
         links = {canonical_url(u) for u in references[source.id]["links"]}
         for url in (source.paper_url, source.github_url, source.project_url):
             if url:

@@ -30,7 +30,7 @@ def _source(title: str, summary: str | None = None, **links: str) -> Source:
 def test_a_source_without_summary_gets_a_signature_from_its_name(title, inputs, outputs):
     enriched = enrich(_source(title))
     assert enriched.signature is not None
-    assert (enriched.signature.inputs, enriched.signature.outputs) == (inputs, outputs)
+    assert (enriched.signature.required_inputs, enriched.signature.outputs) == (inputs, outputs)
 
 
 def test_a_source_with_no_recognisable_words_gets_no_signature():

@@ -728,23 +728,29 @@ class Screen:
 
 
 @cache
-def own_vocabulary() -> frozenset[str]:
-    """Words of the project's own data (taxonomy, operations, focus, messages): the template
-    writer's words, which need no dictionary to be trusted."""
-    words: set[str] = set()
-    for package, names in (
-        (
-            "scholarflow.taxonomy",
-            ("tasks.toml", "operations.toml", "focus.toml", "modalities.toml"),
-        ),
-        ("scholarflow.lexicon", ("stopwords.toml",)),
-    ):
-        for name in names:
-            try:
-                text = resources.files(package).joinpath(name).read_text("utf-8")
-            except FileNotFoundError:
-                continue
-            words |= {w.lower() for w in _WORD.findall(text)}
+def own_vocabulary(language: str = "en") -> frozenset[str]:
+    """Words the project's own code and template writer print (task names and descriptions,
+    modality and step labels, focus phrases, role descriptions, the message catalog in
+    `language`): the template writer's words, which need no dictionary to be trusted.
+
+    Only printed fields: never the cue phrases, hints or example requests, which name things
+    users say (and may name a product) but which the answer never prints itself."""
+    from scholarflow import i18n, taxonomy
+
+    texts: list[str] = list(i18n.english().values())
+    texts += list(i18n.catalog(language).values())
+    for task in taxonomy.tasks().values():
+        texts += [task.name, task.description, task.result, task.goal]
+    texts += [m.label for m in taxonomy.modalities().values()]
+    for op in taxonomy.operations().values():
+        texts += [op.label, op.description]
+    for offer in taxonomy.supplied().values():
+        texts += [offer.label, offer.description]
+    for focus in taxonomy.focuses().values():
+        texts += [focus.lead, focus.heading, focus.phrase]
+    texts += list(taxonomy.role_descriptions().values())
+    words = {w.lower() for text in texts for w in _WORD.findall(text)}
+    words |= {w for common in stopwords().values() for w in common}
     return frozenset(words)
 
 

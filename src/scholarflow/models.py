@@ -234,6 +234,7 @@ class Task(_Frozen):
     result: str = ""  # what the finished output is called ("video of new views")
     hf_pipeline_tag: str | None = None
     signature: Signature | None = None  # its ports with roles; inputs holds the required ones
+    done_by: tuple[str, ...] = ()  # generic operations that do its job themselves
 
 
 class Understanding(_Frozen):

@@ -42,6 +42,7 @@ from scholarflow.models import (
     Port,
     Source,
     Step,
+    Task,
     Understanding,
     Warning,
     Workflow,
@@ -59,7 +60,6 @@ VARIANT_EXTRA = 0.5  # a source's secondary signature costs a little more than i
 PER_FRAME_EXTRA = 0.5
 CONTRADICTED_EXTRA = 10.0
 _FIT_KINDS = frozenset({"format", "compose"})
-_JOB_KINDS = frozenset({"compose", "geometry", "render", "model"})
 OUT = "out"
 HAVE = "have:"
 SUPPLIED = "supplied:"
@@ -186,7 +186,7 @@ def search(
     actions: Sequence[Action],
     *,
     required: frozenset[str] = frozenset(),
-    doing: str | None = None,
+    doing: Task | None = None,
     sources: Sequence[Source] = (),
     max_steps: int = MAX_STEPS,
 ) -> list[Placed] | None:
@@ -196,10 +196,13 @@ def search(
     feed; its own inputs become open, unless the user has them (or can supply them: a prompt,
     a camera path, a background picture where a background goes). Each source and operation
     is used at most once. A plan must hold every `required` source, take something the user
-    has, and, given `doing` (a task family), have some step that does the task's job.
+    has, and, given `doing` (the user's task), have some step that does the task's job: a
+    source of the task's family, or a generic operation the task lists as doing it (a
+    composite replaces a background; nothing generic removes an object from a video).
     """
     families = {s.id: _families(s) for s in sources}
     have_set = set(have)
+    have_roles = user_roles(doing, have)
     supplied = taxonomy.supplied()
     producers: dict[str, list[Action]] = {}
     for action in actions:
@@ -213,8 +216,8 @@ def search(
         if doing is None:
             return True
         if action.source_id:
-            return doing in families.get(action.source_id, set())
-        return action.kind in _JOB_KINDS
+            return doing.family in families.get(action.source_id, set())
+        return action.operation in doing.done_by
 
     def bound(needs: tuple[_Need, ...], used: frozenset[str] = frozenset()) -> float:
         # Every open, required input needs some producer, and every required source not yet
@@ -258,7 +261,7 @@ def search(
             continue
         need, rest = _next_need(needs)
         for option_cost, new_needs, step, new_feeds, new_flags in _options(
-            need, rest, have_set, supplied, producers, used, path, does_job, flags
+            need, rest, have_roles, supplied, producers, used, path, does_job, flags
         ):
             steps = len(path) + (1 if step else 0)
             if steps > max_steps:
@@ -286,6 +289,16 @@ def search(
     return None
 
 
+def user_roles(doing: Task | None, have: Sequence[str]) -> dict[str, str]:
+    """The part each of the user's inputs plays, as their task's ports say: the clip in a
+    background replacement is the subject, so it never stands in for the new background."""
+    ports = doing.signature.input_ports if doing is not None and doing.signature else ()
+    roles: dict[str, str] = {}
+    for modality in have:
+        roles[modality] = next((p.role for p in ports if modality in p.modalities), "")
+    return roles
+
+
 def _next_need(needs: tuple[_Need, ...]) -> tuple[_Need, tuple[_Need, ...]]:
     """The first required open input, else the first optional one."""
     for index, need in enumerate(needs):
@@ -297,7 +310,7 @@ def _next_need(needs: tuple[_Need, ...]) -> tuple[_Need, tuple[_Need, ...]]:
 def _options(
     need: _Need,
     rest: tuple[_Need, ...],
-    have: set[str],
+    have: dict[str, str],
     supplied: dict,
     producers: dict[str, list[Action]],
     used: frozenset[str],
@@ -309,7 +322,7 @@ def _options(
     port = need.port
     slot = (need.consumer, need.index)
     for modality in port.modalities:
-        if modality in have and taxonomy.accepts(port.role, ""):
+        if modality in have and taxonomy.accepts(port.role, have[modality]):
             yield (
                 0.0,
                 rest,
@@ -420,6 +433,7 @@ def judge_fit(understanding: Understanding, recommended: Sequence[Source]) -> di
     """Whether each recommended model fits the user's task: together with the others (one
     main path through all of them with only format and compose steps around), else alone."""
     family = understanding.task.family
+    task = understanding.task
     chain = [s for s in _chain_candidates(recommended) if s.signatures]
     fits: dict[str, bool] = {s.id: False for s in recommended}
     fit_ops = operation_actions(_FIT_KINDS)
@@ -431,7 +445,7 @@ def judge_fit(understanding: Understanding, recommended: Sequence[Source]) -> di
             understanding.want,
             source_actions(group, ids) + fit_ops,
             required=frozenset(s.id for s in group),
-            doing=family,
+            doing=task,
             sources=group,
         )
 
@@ -542,13 +556,15 @@ def plan(understanding: Understanding, sources: Sequence[Source], question: str 
     ] + operation_actions()
 
     fitting = judge_fit(understanding, recommended)
-    main = _main_path(understanding, recommended, candidates, actions)
+    main = _main_path(understanding, recommended, candidates, actions, fitting)
 
     builder = _GraphBuilder(understanding, by_id)
     if main is not None:
         builder.add_main(main)
     else:
         builder.add_inputs_only()
+        for source in recommended:
+            builder.add_what_it_does(source, source_actions([source], recommended_ids))
 
     warnings: list[Warning] = []
     for source in recommended:
@@ -608,13 +624,20 @@ def _main_path(
     recommended: Sequence[Source],
     candidates: Sequence[Source],
     actions: Sequence[Action],
+    fitting: dict[str, bool],
 ) -> list[Placed] | None:
     """The main path: through as many of the recommended models as one path can hold (all of
-    them first, then smaller groups, earlier-listed first), else any path that does the job."""
+    them first, then smaller groups, earlier-listed first), else any path that does the job.
+
+    A recommended model that does not fit joins the path only for a step that changes what
+    flows (a prompt into a background picture, a clip into its depth): one that gives back
+    what it takes (a recolouring, video to video) would only be tacked on."""
     chain = [
         s
         for s in _chain_candidates(recommended)
-        if s.signatures and _connectable(s, understanding, actions)
+        if s.signatures
+        and _connectable(s, understanding, actions)
+        and (fitting.get(s.id, False) or _changes_what_flows(s))
     ]
     chained = {s.id for s in recommended}
     for size in range(len(chain), 0, -1):
@@ -629,7 +652,7 @@ def _main_path(
                 understanding.want,
                 usable,
                 required=required,
-                doing=understanding.task.family,
+                doing=understanding.task,
                 sources=candidates,
             )
             if found is not None:
@@ -638,8 +661,14 @@ def _main_path(
         understanding.have,
         understanding.want,
         actions,
-        doing=understanding.task.family,
+        doing=understanding.task,
         sources=candidates,
+    )
+
+
+def _changes_what_flows(source: Source) -> bool:
+    return any(
+        not set(sig.outputs) <= set(sig.required_inputs) for sig in source.signatures
     )
 
 
@@ -772,6 +801,7 @@ class _GraphBuilder:
         self.node_of: dict[str, str] = {}  # action key, "have:m" or "supplied:m" -> node id
         self.main_keys: list[str] = []
         self.made_by: dict[str, str] = {}  # modality -> the main-path node that made it last
+        self.user_roles = user_roles(understanding.task, understanding.have)
 
     def _new_id(self) -> str:
         return f"n{len(self.nodes) + 1}"
@@ -887,6 +917,30 @@ class _GraphBuilder:
         for modality in self.understanding.have:
             self._input_node(HAVE + modality)
 
+    def add_what_it_does(self, source: Source, actions: Sequence[Action]) -> None:
+        """No path reaches what the user wants: show what a recommended model makes from what
+        they have, if it takes it directly, so the answer still shows the model at work."""
+        for action in actions:
+            feeds: dict[int, Feed] = {}
+            for index, port in enumerate(action.inputs):
+                key = next(
+                    (HAVE + m for m in port.modalities if HAVE + m in self.node_of), None
+                )
+                if key is None:
+                    if port.optional:
+                        continue
+                    break
+                feeds[index] = Feed(key, key.partition(":")[2], port.role)
+            else:
+                self._action_node(Placed(action, feeds), optional=False)
+                for port in action.outputs:
+                    label = self.text("not_asked_for", label=self.text.label(port.modality))
+                    self._output_node(
+                        port.modality, action.key, self.text.sentence(label).rstrip("."),
+                        optional=False,
+                    )
+                return
+
     def has_main(self) -> bool:
         return bool(self.main_keys)
 
@@ -937,7 +991,8 @@ class _GraphBuilder:
             fed = None
             for modality in port.modalities:
                 key = HAVE + modality
-                if key in self.node_of and taxonomy.accepts(port.role, ""):
+                user_role = self.user_roles.get(modality, "")
+                if key in self.node_of and taxonomy.accepts(port.role, user_role):
                     fed = Feed(key, modality, port.role)
                     break
                 producer = self.made_by.get(modality)

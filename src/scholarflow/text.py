@@ -58,10 +58,13 @@ class CueMatcher:
         for key, bounded in self._keys:
             start = text.find(key)
             while start >= 0:
+                before = text[start - 1] if start else ""
+                # Only a Latin letter or digit before a cue joins it to a longer word: after a
+                # Korean, Japanese or Chinese character ("入力したら3Dモデル") a cue starts.
                 if (
                     not bounded
-                    or start == 0
-                    or not (text[start - 1].isalnum() or text[start - 1] == "_")
+                    or not before
+                    or not (before.isascii() and (before.isalnum() or before == "_"))
                 ):
                     found.append((start, start + len(key), key))
                 start = text.find(key, start + 1)

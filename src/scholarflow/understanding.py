@@ -34,14 +34,16 @@ from scholarflow.models import Request, Source, Task, Understanding
 from scholarflow.text import CueHit, normalize, replace_links
 
 # Weights of the signals, tuned on the development half of the unseen cases only.
-_CUE_WEIGHT = 3.0
-_CUE_CAP = 6.0
-_HINT_WEIGHT = 1.0
-_HINT_CAP = 2.0
-_HAVE_FIT = 1.5
-_WANT_FIT = 2.0
-_WANT_MISSING = 2.0
-_INPUT_MISSING = 1.0
+_CUE_WEIGHT = 2.0
+_CUE_CAP = 4.0
+_HINT_WEIGHT = 0.75
+_HINT_CAP = 1.5
+_HAVE_FIT = 2.0
+_WANT_FIT = 2.5
+_WANT_MISSING = 2.5
+_INPUT_MISSING = 1.5
+_NAMED_FIT = 0.75
+_TIE = 2.0  # two tasks of the same inputs and outputs this close: the recommended model decides
 _SEMANTIC_WEIGHT = 4.0  # per unit of cosine below the best task
 _SEMANTIC_TOP = 2.0  # what the semantically closest task earns
 _SEMANTIC_FLOOR = 0.3  # below this cosine the closest task is no closer than any
@@ -55,7 +57,7 @@ _HAVE_MARKERS = (
     "gave it", "gave", "fed", "feed", "fed in", "input", "started with", "start with", "took",
     "with my", "of my", "my", "i have", "i had", "based on", "put in", "i put", "loaded",
     "recorded", "filmed", "shot", "typed", "wrote", "drew", "sketched", "clicked", "picked",
-    "plus", "along with",
+    "plus", "along with", "dazu", "zusätzlich", "además", "junto con", "avec", "et une",
     "desde", "de una", "de un", "à partir d", "aus einem", "aus", "von", "subí", "j'ai mis",
     "ich habe", "mit meinem", "mit meiner", "con mi", "avec ma", "avec mon",
 )  # fmt: skip
@@ -75,7 +77,8 @@ _RESULT_VERBS = re.compile(
     r"returned|converted|and got|and it (?:made|gave|generated|created|produced|spat)|"
     r"se convirti[óo]|me devolvi[óo]|gener[óo]|cre[óo]|obtuve|est devenu|m'a donné|"
     r"a (?:créé|généré)|j'ai obtenu|wurde zu|entstand|erzeugte|bekam|erhielt|"
-    r"되었|나왔|만들어|생성|になった|できた|出てきた|生成)"
+    r"되었|나왔|만들어|생성|になった|できた|出てきた|生成|in the end|at the end|am ende|"
+    r"al final|à la fin|결국|最後に)"
 )
 _MARKER_PATTERN = re.compile(
     "|".join(
@@ -95,7 +98,8 @@ _HANDED_IN = frozenset(
 # move, not a path the user supplied.
 _MAKING_MARKERS = frozenset(
     {"typed", "wrote", "drew", "sketched", "picked", "input", "gave it", "gave", "used",
-     "using", "use", "fed", "entered", "described", "chose", "set", "my", "with my", "of my"}
+     "using", "use", "fed", "entered", "described", "chose", "set", "my", "with my", "of my",
+     "i filmed", "filmed my", "i recorded", "recorded myself", "i shot"}
 )  # fmt: skip
 _LOOKBACK = 40
 _ASK = re.compile(r"(?:^|[.!?¿]\s*|\s)(how|what|why|which|cómo|comment|wie|어떻게|如何)\b")
@@ -120,6 +124,7 @@ def understand(request: Request, *, embedder: Any = None) -> Understanding:
     _add_recommended_prior(scores, request.recommended)
 
     ranked = sorted(scores.items(), key=lambda item: (-item[1], _task_order(item[0])))
+    ranked = _break_twin_ties(ranked, request.recommended)
     known = taxonomy.tasks()
     if ranked and ranked[0][1] >= _NONE_BELOW:
         task = known[ranked[0][0]]
@@ -142,6 +147,22 @@ def understand(request: Request, *, embedder: Any = None) -> Understanding:
         matched_cues=tuple(matched),
         language=detect_language(request.question),
     )
+
+
+def _break_twin_ties(
+    ranked: list[tuple[str, float]], recommended: Sequence[Source]
+) -> list[tuple[str, float]]:
+    """Two tasks that take and make the same things, scored close: what the user describes
+    cannot tell them apart, so the task the recommended model serves is taken."""
+    if len(ranked) < 2 or ranked[0][1] - ranked[1][1] >= _TIE:
+        return ranked
+    known = taxonomy.tasks()
+    first, second = known[ranked[0][0]], known[ranked[1][0]]
+    twins = set(first.inputs) == set(second.inputs) and set(first.outputs) == set(second.outputs)
+    served = {t for s in recommended for t in s.tasks[:1]}
+    if twins and second.id in served and first.id not in served:
+        return [ranked[1], ranked[0], *ranked[2:]]
+    return ranked
 
 
 def _task_order(task_id: str) -> int:
@@ -213,6 +234,8 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 close = last is not None and len(window) - last.end() <= 16
                 if not (close and last.group(0) in _MAKING_MARKERS):
                     role = None
+            if role is None and hit.cue in _MAKING_MARKERS:
+                role = "have"  # the cue is the act of giving it: "typed '…'", "drew a path"
             shifted = CueHit(hit.label, hit.cue, at, start + hit.end)
             handed = bool(markers) and markers[-1].group(0) in _HANDED_IN and role == "have"
             mentions.append(_Mention(shifted, role, handed))
@@ -222,9 +245,11 @@ def _modality_mentions(question: str) -> list[_Mention]:
 def _add_modality_fit(scores: dict[str, float], mentions: list[_Mention]) -> None:
     have = {m.hit.label for m in mentions if m.role == "have"}
     want = {m.hit.label for m in mentions if m.role == "want"}
-    if not (have or want):
+    named = {m.hit.label for m in mentions if m.role is None}
+    if not (have or want or named):
         return
     supplied = set(taxonomy.freely_supplied())
+    family = taxonomy.family
     for task in taxonomy.tasks().values():
         signature = task.signature
         if signature is None:
@@ -234,9 +259,15 @@ def _add_modality_fit(scores: dict[str, float], mentions: list[_Mention]) -> Non
         required = {p.modality for p in signature.ports_in() if not p.optional} - supplied
         score = _HAVE_FIT * min(2, len(have & takes))
         score += _WANT_FIT * len(want & makes)
-        score -= _WANT_MISSING * len(want - makes)
+        # Wanting a kin of what it makes (videos of a subject from new angles are a
+        # multi-view video) is no evidence against a task; wanting something else is.
+        kin = {family(m) for m in makes}
+        score += _WANT_FIT * 0.4 * len({m for m in want - makes if family(m) in kin})
+        score -= _WANT_MISSING * len({m for m in want - makes if family(m) not in kin})
         if have:
             score -= _INPUT_MISSING * len(required - have - _same_family(have))
+        # Things named without saying whether they went in or came out: weak evidence.
+        score += _NAMED_FIT * len(named & (takes | makes))
         scores[task.id] += score
 
 
@@ -367,13 +398,21 @@ def _resolve_modalities(
     have: list[str] = []
     want: list[str] = []
     marked_have = {m.hit.label for m in mentions if m.handed_in}
+    said_have = any(m.role == "have" for m in mentions)
+    said_want = any(m.role == "want" for m in mentions)
     for mention in mentions:
         modality = mention.hit.label
         role = mention.role
-        if role is None:  # an unmarked mention is placed by the task it belongs to
-            if modality in makes and modality not in takes:
+        if role is None:  # an unmarked mention is placed by the task it belongs to, unless
+            # the user already said what went in or came out ("the missing frames" is no
+            # second input of someone who "had just two photos")
+            if modality in makes and modality not in takes and not said_want:
                 role = "want"
-            elif modality in takes and modality not in taxonomy.freely_supplied():
+            elif (
+                modality in takes
+                and modality not in taxonomy.freely_supplied()
+                and not said_have
+            ):
                 role = "have"  # a prompt or a path counts only when the user says they gave it
         if role == "want" and modality in takes and modality not in makes:
             # "a video of me talking" after "turned into" is still an input, unless it is
@@ -387,11 +426,12 @@ def _resolve_modalities(
     # What the user says they put in stays, even when the task does not take it: a reference
     # clip may feed an earlier step (the camera path copied from it).
     fitting_have = [m for m in have if m in takes or m in supplied or m in marked_have]
-    required = [m for m in task.inputs if m not in supplied] or list(task.inputs)
-    for modality in required:
-        if modality not in fitting_have:
-            stand_ins = [m for m in have if m in _same_family({modality})]
-            fitting_have.extend(stand_ins or [modality])
+    primary = [m for m in task.inputs if m not in supplied] or list(task.inputs)
+    if not any(m in takes and m not in supplied for m in fitting_have):
+        # The user named nothing the task starts from: assume its main input (not every
+        # input: someone who clicked an object did not bring a mask video).
+        stand_ins = [m for m in have if m in _same_family({primary[0]})]
+        fitting_have = [*(stand_ins or primary[:1]), *fitting_have]
     fitting_have = list(dict.fromkeys(fitting_have))
     fitting_want = [m for m in want if m in makes]
     if not fitting_want:

@@ -50,8 +50,15 @@ class CaseResult:
     seconds: float = 0.0
 
 
-def workflow_labels(workflow: Workflow) -> tuple[frozenset[NodeLabel], frozenset[EdgeLabel]]:
-    """The main path (optional branches left out) as node labels and edges between them."""
+def workflow_labels(
+    workflow: Workflow, names: dict[str, str] | None = None
+) -> tuple[frozenset[NodeLabel], frozenset[EdgeLabel]]:
+    """The main path (optional branches left out) as node labels and edges between them.
+
+    `names` maps a source id to the name the case's labels use for it: labellers write a
+    source as its title before the colon, the answer may call it by a shorter name ("…
+    via NeRF-based Differentiable Filming" left off); the same source is the same node."""
+    names = names or {}
     labels: dict[str, NodeLabel] = {}
     for node in workflow.nodes:
         if node.optional:
@@ -59,7 +66,7 @@ def workflow_labels(workflow: Workflow) -> tuple[frozenset[NodeLabel], frozenset
         if node.kind in {"input", "output"}:
             labels[node.id] = f"{node.kind}:{node.modality}"
         elif node.kind == "model":
-            labels[node.id] = f"model:{node.label}"
+            labels[node.id] = f"model:{names.get(node.source_id or '', node.label)}"
         else:
             labels[node.id] = f"operation:{node.operation}"
     edges = frozenset(
@@ -77,8 +84,15 @@ def _score(
     result.task = understanding.task.id
     result.inputs, result.outputs = understanding.have, understanding.want
     result.mismatch = any(w.code == "model_task_mismatch" for w in produced.warnings)
-    result.nodes, result.edges = workflow_labels(produced.workflow)
     sources = request.sources
+    expected_names = {n.partition(":")[2] for n in case.expect.nodes if n.startswith("model:")}
+    names = {}
+    for source in sources:
+        for alias in (source.name, source.title.split(":")[0].strip(), source.title.strip()):
+            if alias in expected_names:
+                names[source.id] = alias
+                break
+    result.nodes, result.edges = workflow_labels(produced.workflow, names)
     result.links = len(metrics.links_in(text))
     result.foreign_links = metrics.foreign_links(text, sources)
     # The question is the user's own words, echoed: not a name the answer says.

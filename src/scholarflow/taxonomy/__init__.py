@@ -124,6 +124,7 @@ def tasks() -> dict[str, Task]:
             inputs=signature.required_inputs,
             outputs=signature.outputs,
             signature=signature,
+            done_by=tuple(value.get("done_by", ())),
             cues=tuple(value.get("cues", ())),
             hints=tuple(value.get("hints", ())),
             family=value["family"],
