@@ -132,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     catalog = commands.add_parser(
         "catalog",
-        help="list, show, search, add, import, export or remove catalog entries",
+        help="list, show, search, add, import, reindex, export or remove catalog entries",
         description="Manage the catalog of models and papers that 'ask' and 'prompt' draw on. "
         "It starts with built-in entries for the models and papers of the seed requests.",
     )
@@ -166,7 +166,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="import JSONL, BibTeX, awesome-list Markdown or seed prompts",
         description="Import entries in one transaction: a bad line aborts the import, naming "
         "the line, and leaves the catalog as it was, unless --skip-bad is given. Re-importing "
-        "the same file changes nothing (entries are keyed by arXiv id, else normalised title).",
+        "the same file changes nothing (entries are keyed by arXiv id, else normalised title; "
+        "a paper the file repeats counts once). Built-in entries keep what they say; an import "
+        "may only add links they lack. New and changed entries are embedded before the command "
+        "returns, so the catalog is ready to ask. A file with no entries is an error (exit 2).",
     )
     importing.add_argument("file", metavar="FILE")
     importing.add_argument(
@@ -179,6 +182,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--skip-bad", action="store_true", help="import the good lines, report each bad one"
     )
     _catalog_option(importing)
+    reindex = actions.add_parser(
+        "reindex",
+        help="embed what is stale (--all: every entry) and rebuild the full-text index",
+        description="Compute the embeddings of entries whose text changed or that have none "
+        "(with --all, of every entry), and rebuild the full-text index. Import does this for "
+        "what it stores; reindex is for a catalog copied in, or after an interrupted import.",
+    )
+    reindex.add_argument("--all", action="store_true", help="recompute every embedding")
+    _catalog_option(reindex)
     export = actions.add_parser("export", help="every entry as JSONL (re-importable)")
     export.add_argument("-f", "--format", choices=("jsonl",), default="jsonl")
     export.add_argument("-o", "--output", metavar="PATH", help="write to PATH instead of stdout")
@@ -427,14 +439,12 @@ def _open_store(args: argparse.Namespace) -> SQLiteCatalogStore:
 
 
 def _retriever(store: SQLiteCatalogStore) -> Retriever:
-    from scholarflow.progress import Progress
     from scholarflow.retrieval import Retriever
 
-    retriever = Retriever(store)
-    # Embeddings are computed once per entry and cached; a fresh or grown catalog pays here.
-    with Progress(None, "embedding catalog") as bar:
-        retriever.ensure_embeddings(on_progress=bar.advance)
-    return retriever
+    # `catalog import` embeds what it stores, so this is a read of the stored hashes; it
+    # computes only what an older import, a `catalog add` or a killed import left behind.
+    _embed_stale(store)
+    return Retriever(store)
 
 
 def _question(text: str) -> str:
@@ -558,6 +568,8 @@ def _run_catalog(args: argparse.Namespace) -> int:
             return 0
         if args.action == "import":
             return _run_import(args, store)
+        if args.action == "reindex":
+            return _run_reindex(args, store)
         if args.action == "export":
             lines = [
                 json.dumps(importers.entry_to_fields(e), ensure_ascii=False)
@@ -574,23 +586,54 @@ def _run_catalog(args: argparse.Namespace) -> int:
 
 
 def _run_import(args: argparse.Namespace, store: SQLiteCatalogStore) -> int:
+    """Read, store and embed in one go: the catalog is ready to ask when this returns."""
     from scholarflow.catalog import importers
+    from scholarflow.embeddings import model_path
     from scholarflow.progress import Progress
 
     path = Path(args.file)
     if not path.is_file():
         raise InputError(f"{args.file}: no such file")
     with Progress(None, "reading") as bar:
-        parsed = importers.read_entries(path, args.format, on_progress=bar.report)
-    entries, skipped = importers.select_entries(parsed, skip_bad=args.skip_bad)
-    for problem in skipped:
+        found = importers.read_catalog_file(
+            path, args.format, skip_bad=args.skip_bad, on_progress=bar.report
+        )
+    for problem in found.skipped:
         sys.stderr.write(f"skipped: {problem}\n")
-    with Progress(len(entries), "importing") as bar:
-        report = store.upsert_many(entries, on_progress=bar.report)
+    model_path()  # no model, no import: fail (exit 4) before anything is written
+    with Progress(len(found.entries), "importing") as bar:
+        report = store.upsert_many(found.entries, on_progress=bar.report, keep_builtins=True)
+    embedded = _embed_stale(store)
+    repeats = (
+        f" ({found.duplicates} repeated in the file, counted once)" if found.duplicates else ""
+    )
     sys.stdout.write(
-        f"{path}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged"
-        + (f", {len(skipped)} skipped" if skipped else "")
-        + "\n"
+        f"{path}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+        f"{len(found.skipped)} skipped{repeats}; {embedded} embedded\n"
+    )
+    return 0
+
+
+def _embed_stale(store: SQLiteCatalogStore, *, everything: bool = False) -> int:
+    """Compute the vectors the catalog lacks (all of them with `everything`), with a bar."""
+    from scholarflow.catalog.vectors import compute_vectors, stale_vectors
+    from scholarflow.embeddings import get_embedder
+    from scholarflow.progress import Progress
+
+    pending = stale_vectors(store, everything=everything)
+    if not pending:
+        return 0  # nothing changed: the model is not even loaded
+    with Progress(len(pending), "embedding") as bar:
+        return compute_vectors(store, get_embedder(), pending, on_progress=bar.report)
+
+
+def _run_reindex(args: argparse.Namespace, store: SQLiteCatalogStore) -> int:
+    store.rebuild_text_index()
+    embedded = _embed_stale(store, everything=args.all)
+    sys.stdout.write(
+        f"{store.path}: {store.count()} entries; {embedded} embedded"
+        + (" (all)" if args.all else " (stale only)")
+        + "; full-text index rebuilt\n"
     )
     return 0
 
