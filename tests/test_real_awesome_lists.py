@@ -123,8 +123,9 @@ def imported(
 
 
 def test_a_real_list_imports_its_papers_and_embeds_them(imported: Imported):
-    added, updated, unchanged, skipped, _, embedded = map(int, imported.report().groups("0"))
+    added, updated, unchanged, skipped, repeats, embedded = map(int, imported.report().groups("0"))
     assert added >= MIN_ENTRIES[imported.name]
+    assert repeats >= 1  # both lists give some papers under two headings
     assert (updated, skipped) == (0, 0)
     assert entry_count(imported.db) == BUILTIN_COUNT + added
     # Everything the catalog holds was embedded before the command returned.
@@ -355,3 +356,23 @@ def test_a_file_without_entries_is_one_line_exit_2_and_suggests_format(tmp_path:
     assert wrong.returncode == 2 and "--format" in wrong.stderr
     assert ok(run("catalog", "import", str(bib), "--format", "bibtex", home=tmp_path))
     assert ok(run("catalog", "export", home=tmp_path)).stdout != before
+
+
+def test_importing_a_line_for_a_builtin_changes_none_of_what_it_says(tmp_path: Path):
+    before = json.loads(
+        ok(run("catalog", "show", "depthcrafter", "-f", "json", home=tmp_path)).stdout
+    )
+    listing = tmp_path / "depth.md"
+    listing.write_text(
+        "## Depth\n\n"
+        "- [DepthCrafter](https://arxiv.org/abs/2409.02095) | [project](https://depthcrafter.github.io)"
+        "\n- [DepthCrafter](https://arxiv.org/abs/2409.02095) - listed twice, counted once here.\n"
+    )
+    imported = ok(run("catalog", "import", str(listing), home=tmp_path))
+    assert "0 added, 1 updated, 0 unchanged, 0 skipped (1 repeated in the file" in imported.stdout
+    after = json.loads(
+        ok(run("catalog", "show", "depthcrafter", "-f", "json", home=tmp_path)).stdout
+    )
+    for field in ("kind", "title", "name", "summary", "tags", "tasks", "signatures", "builtin"):
+        assert after[field] == before[field], field
+    assert after["project_url"] == "https://depthcrafter.github.io"  # the one thing it lacked

@@ -7,6 +7,11 @@ bad ones and report them (`select_entries`). Nothing here touches the store or p
 
 Every entry gets the same finishing: a short name, its arXiv id, tasks (given, from the
 built-in entry it matches, or inferred from its words), a signature, and its provenance.
+
+`read_catalog_file` is what an import calls: the entries, one per paper (a paper the file
+repeats is folded into its first mention by `merge_duplicates`), and an error for a file
+that yields none. Real lists are mostly titles and links; every field but the title may be
+missing, and the awesome-list reader is built from what real lists do (see `_blocks`).
 """
 
 from __future__ import annotations
