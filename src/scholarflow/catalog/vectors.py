@@ -6,13 +6,23 @@ before it returns, so the first `ask` after an import embeds nothing; `ask` and 
 still compute whatever is stale (an entry from `catalog add`, an import killed midway), and
 `catalog reindex --all` recomputes every vector.
 
-Why threads, one BLAS thread each: the forward pass is a few large matrix products and
-elementwise passes over big arrays, and NumPy releases the GIL in both, so two threads
-keep two cores busy while sharing one copy of the model (90 MB) and no start-up. Processes
-would each load the model (~0.3 s and 90 MB apiece) and pickle every batch back. BLAS's own
-threads were the third option: they split only the matrix products, and on this machine
-(2 cores) they made the pass slower, not faster. Measured with `benchmarks/bench_import.py`;
-the figures are in its docstring.
+Why threads, one BLAS thread each: the forward pass is a few matrix products and elementwise
+passes over big arrays, and NumPy releases the GIL in both, so two threads can keep two cores
+busy while sharing one copy of the model (90 MB) and starting nothing. Measured with
+`benchmarks/bench_import.py` on the 2-core VM, texts embedded per second from the two real
+awesome lists (median of 5, interleaved; other work was using about one core throughout):
+
+    strategy                    awesome-NeRF   Awesome-Video-Diffusion
+    1 thread, 1 BLAS thread           43.2           65.2
+    1 thread, 2 BLAS threads          17.6           25.6   BLAS splits only the products,
+                                                             and its idle threads spin
+    2 threads, 1 BLAS each            42.9           66.1
+    2 processes                       32.0           48.6   each loads the model, and every
+                                                             batch is pickled back
+
+With the second core free, `catalog import` of Awesome-Video-Diffusion (760 entries) took
+7.8 s on both cores against 10.0 s pinned to one (140% CPU). Threads are never slower than
+one thread here and gain what a free core allows; processes and BLAS threads lose.
 """
 
 from __future__ import annotations
