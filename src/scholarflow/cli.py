@@ -439,12 +439,15 @@ def _open_store(args: argparse.Namespace) -> SQLiteCatalogStore:
 
 
 def _retriever(store: SQLiteCatalogStore) -> Retriever:
+    from scholarflow.progress import Progress
     from scholarflow.retrieval import Retriever
 
+    retriever = Retriever(store)
     # `catalog import` embeds what it stores, so this is a read of the stored hashes; it
     # computes only what an older import, a `catalog add` or a killed import left behind.
-    _embed_stale(store)
-    return Retriever(store)
+    with Progress(None, "embedding") as bar:
+        retriever.ensure_embeddings(on_progress=bar.report)
+    return retriever
 
 
 def _question(text: str) -> str:

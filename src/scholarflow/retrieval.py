@@ -61,6 +61,7 @@ class Retriever:
         self.store = store
         self._embedder = embedder
         self._index: DenseIndex | None = None
+        self._embeddings_checked = False  # ensure_embeddings ran: the index need not rescan
 
     @property
     def embedder(self) -> Any:
@@ -86,6 +87,7 @@ class Retriever:
         from scholarflow.catalog.vectors import compute_vectors, stale_vectors
 
         pending = stale_vectors(self.store, everything=everything)
+        self._embeddings_checked = True
         if not pending:
             return 0
         done = compute_vectors(
@@ -100,7 +102,8 @@ class Retriever:
 
             from scholarflow.embeddings import DIMENSION, MODEL_ID, from_blob
 
-            self.ensure_embeddings()
+            if not self._embeddings_checked:
+                self.ensure_embeddings()
             stored = self.store.get_embeddings(MODEL_ID)
             ids = sorted(stored)
             matrix = np.empty((len(ids), DIMENSION), dtype=np.float32)
