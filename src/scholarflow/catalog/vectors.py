@@ -9,20 +9,22 @@ still compute whatever is stale (an entry from `catalog add`, an import killed m
 Why threads, one BLAS thread each: the forward pass is a few matrix products and elementwise
 passes over big arrays, and NumPy releases the GIL in both, so two threads can keep two cores
 busy while sharing one copy of the model (90 MB) and starting nothing. Measured with
-`benchmarks/bench_import.py` on the 2-core VM, texts embedded per second from the two real
-awesome lists (median of 5, interleaved; other work was using about one core throughout):
+`benchmarks/bench_import.py` on the shared 2-core VM (load average 2.8 from other work),
+texts embedded per second from the two real awesome lists, median of 3 interleaved runs:
 
     strategy                    awesome-NeRF   Awesome-Video-Diffusion
-    1 thread, 1 BLAS thread           43.2           65.2
-    1 thread, 2 BLAS threads          17.6           25.6   BLAS splits only the products,
+    1 thread, 1 BLAS thread           71.2           94.3
+    1 thread, 2 BLAS threads          31.2           92.7   BLAS splits only the products,
                                                              and its idle threads spin
-    2 threads, 1 BLAS each            42.9           66.1
-    2 processes                       32.0           48.6   each loads the model, and every
+    2 threads, 1 BLAS each            94.9          107.0   (chosen)
+    2 processes                       77.3           97.0   each loads the model, and every
                                                              batch is pickled back
 
-With the second core free, `catalog import` of Awesome-Video-Diffusion (760 entries) took
-7.8 s on both cores against 10.0 s pinned to one (140% CPU). Threads are never slower than
-one thread here and gain what a free core allows; processes and BLAS threads lose.
+`catalog import` end to end, one core (taskset) against two: 4.86 s against 2.96 s for
+awesome-NeRF (171 vectors), 9.20 s against 7.04 s for Awesome-Video-Diffusion (760). On a
+run where other work held about one core throughout, two threads tied one thread (42.9 and
+43.2 texts/s) while processes (32.0) and BLAS threads (17.6) lost: threads take what a free
+core allows and cost nothing when there is none.
 """
 
 from __future__ import annotations
