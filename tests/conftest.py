@@ -1,7 +1,8 @@
-"""Shared fixtures: the seed prompts in ../shared, our own prompts, and a CLI runner.
+"""Shared fixtures: the seed prompts and real awesome lists in ../shared, our own prompts,
+and a CLI runner.
 
-Tests that read ../shared/examples skip when it is absent on a developer's machine, and fail
-when CI runs them (CI=true), so a missing folder can never pass CI silently.
+Tests that read ../shared skip when it is absent on a developer's machine, and fail when CI
+runs them (CI=true), so a missing folder can never pass CI silently.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("SCHOLARFLOW_SHARED", ROOT.parent / "shared"))
 SEEDS_DIR = SHARED / "examples" / "seeds"
+AWESOME_DIR = SHARED / "data" / "awesome"
+AWESOME_LISTS = ("awesome-NeRF.README.md", "Awesome-Video-Diffusion.README.md")
 PROMPTS_DIR = Path(__file__).parent / "prompts"
 
 
@@ -37,6 +40,24 @@ def seeds() -> dict[str, Path]:
             pytest.fail(message + " (CI=true: the shared examples must be present)")
         pytest.skip(message)
     return {path.name[:3]: path for path in paths}
+
+
+@pytest.fixture(scope="session")
+def awesome_lists(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Copies of the real awesome lists (never the originals); fail in CI, skip locally,
+    when ../shared/data/awesome is absent."""
+    missing = [name for name in AWESOME_LISTS if not (AWESOME_DIR / name).is_file()]
+    if missing:
+        message = f"real awesome lists not found in {AWESOME_DIR}: {', '.join(missing)}"
+        if _in_ci():
+            pytest.fail(message + " (CI=true: the shared data must be present)")
+        pytest.skip(message)
+    folder = tmp_path_factory.mktemp("awesome")
+    copies = {}
+    for name in AWESOME_LISTS:
+        copies[name] = folder / name
+        copies[name].write_bytes((AWESOME_DIR / name).read_bytes())
+    return copies
 
 
 def run_cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:

@@ -1,8 +1,7 @@
-"""Catalog importers (JSONL, BibTeX, awesome-list Markdown, seed prompts) and the progress bar."""
+"""Catalog importers: JSONL, BibTeX, awesome-list Markdown, seed prompts."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
@@ -14,13 +13,14 @@ from scholarflow.catalog.importers import (
     classify_link,
     detect_format,
     latex_to_text,
+    merge_duplicates,
+    read_catalog_file,
     read_entries,
     select_entries,
 )
 from scholarflow.catalog.store import SQLiteCatalogStore
 from scholarflow.errors import InputError
 from scholarflow.models import CatalogEntry
-from scholarflow.progress import Progress, render_line
 
 FIXTURES = Path(__file__).parent / "fixtures" / "catalog"
 AWESOME = FIXTURES / "awesome-video-depth.md"
@@ -425,53 +425,6 @@ def test_read_entries_reports_progress_to_the_end():
     assert calls[-1] == (len(parsed), len(parsed))
 
 
-class _FakeClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-class _Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-def test_progress_draws_nothing_for_quick_work(monkeypatch):
-    monkeypatch.delenv("SCHOLARFLOW_PROGRESS", raising=False)
-    stream, clock = _Terminal(), _FakeClock()
-    with Progress(10, "importing", stream=stream, clock=clock) as bar:
-        clock.now += 0.5
-        bar.advance(10)
-    assert stream.getvalue() == ""
-
-
-def test_progress_draws_nothing_when_stderr_is_not_a_terminal(monkeypatch):
-    monkeypatch.delenv("SCHOLARFLOW_PROGRESS", raising=False)
-    stream, clock = io.StringIO(), _FakeClock()
-    with Progress(10, "importing", stream=stream, clock=clock) as bar:
-        clock.now += 5
-        bar.advance(10)
-    assert stream.getvalue() == ""
-
-
-def test_progress_draws_slow_work_when_forced_and_ends_the_line(monkeypatch):
-    monkeypatch.setenv("SCHOLARFLOW_PROGRESS", "1")
-    stream, clock = io.StringIO(), _FakeClock()
-    with Progress(100, "importing", stream=stream, clock=clock) as bar:
-        clock.now += 2
-        bar.report(50, 100)
-        assert bar.drew
-    text = stream.getvalue()
-    assert text.endswith("\n")
-    assert "50/100" in text and "25/s" in text and "ETA 0:02" in text
-
-
-def test_progress_line_without_a_total():
-    assert render_line("reading", 30, None, 2.0) == "reading 30 (15/s)"
-
-
 @pytest.mark.parametrize(
     ("item", "title"),
     [
@@ -492,3 +445,212 @@ def test_awesome_md_title_patterns(tmp_path, item, title):
     path = write(tmp_path, "one.md", f"## Papers\n\n{item}\n")
     [entry] = entries_of(path)
     assert entry.title == title
+
+
+# --------------------------------------------------------------------------- layouts of real lists
+
+
+TITLE_THEN_LINKS = """\
+# My Awesome List
+
+[![Awesome](https://awesome.re/badge.svg)](https://awesome.re) [![PRs](https://img.shields.io/badge/PRs-welcome-green.svg)](https://github.com/me/my-list/pulls)
+
+A list of papers. See also [another list](https://github.com/someone/other-list) for more.
+
+## Video Depth
+
+**DepthCrafter: Generating Consistent Long Depth Sequences for Open-world Videos**
+[📄 Paper](https://arxiv.org/abs/2409.02095) | [💻 Code](https://github.com/Tencent/DepthCrafter)
+
+**Flicker-Free Depth for Phone Videos**
+[📄 Paper](https://arxiv.org/abs/2501.00011) | [🌐 Project](https://flickerfree.example.org/)
+Keeps the depth of every surface steady from one frame to the next, without camera poses.
+
+Plain Line Title Without Emphasis
+[Paper](https://openreview.net/forum?id=plainline) [Code](https://github.com/example/plainline)
+
+A Lone Title Line With A Blank Line After It
+
+[[Paper](https://arxiv.org/abs/2502.00022)] [[Code](https://github.com/example/lone)]
+
+### Depth From Headings: One Paper Per Heading
+[Paper](https://arxiv.org/abs/2503.00033) · [Code](https://github.com/example/headings)
+
+Our code is here:
+[code](https://github.com/example/not-an-entry)
+"""
+
+
+def test_title_then_links_layout_gives_one_entry_per_title(tmp_path):
+    path = write(tmp_path, "layout.md", TITLE_THEN_LINKS)
+    by_title = {entry.title: entry for entry in entries_of(path)}
+    assert list(by_title) == [
+        "DepthCrafter: Generating Consistent Long Depth Sequences for Open-world Videos",
+        "Flicker-Free Depth for Phone Videos",
+        "Plain Line Title Without Emphasis",
+        "A Lone Title Line With A Blank Line After It",
+        "Depth From Headings: One Paper Per Heading",
+    ]
+    depthcrafter = by_title[
+        "DepthCrafter: Generating Consistent Long Depth Sequences for Open-world Videos"
+    ]
+    assert depthcrafter.paper_url == "https://arxiv.org/abs/2409.02095"
+    assert depthcrafter.github_url == "https://github.com/Tencent/DepthCrafter"
+    assert depthcrafter.tags == ("video depth",)
+    assert depthcrafter.provenance.line == 9
+    flicker = by_title["Flicker-Free Depth for Phone Videos"]
+    assert flicker.project_url == "https://flickerfree.example.org/"
+    assert flicker.summary is not None and flicker.summary.startswith("Keeps the depth")
+    plain = by_title["Plain Line Title Without Emphasis"]
+    assert plain.paper_url == "https://openreview.net/forum?id=plainline"
+    assert plain.github_url == "https://github.com/example/plainline"
+    lone = by_title["A Lone Title Line With A Blank Line After It"]
+    assert lone.arxiv_id == "2502.00022" and lone.github_url == "https://github.com/example/lone"
+    heading = by_title["Depth From Headings: One Paper Per Heading"]
+    assert heading.github_url == "https://github.com/example/headings"
+    assert heading.tags == ("video depth",)  # its own heading is its title, not a topic
+
+
+def test_a_file_with_only_badges_prose_and_anchors_has_no_entries(tmp_path):
+    path = write(
+        tmp_path,
+        "empty.md",
+        "# Awesome Nothing [![Awesome](https://awesome.re/badge.svg)](https://awesome.re)\n\n"
+        "## Table of Contents\n\n- [Papers](#papers)\n- [Tools](#tools)\n\n"
+        '<p align="center"><img src="https://example.org/teaser.gif" width="240px"/></p>\n\n'
+        "## Papers\n\nComing soon, see [our site](https://example.org).\n",
+    )
+    assert entries_of(path) == []
+    with pytest.raises(CatalogImportError) as caught:
+        read_catalog_file(path)
+    message = str(caught.value)
+    assert "no entries" in message and "awesome-md" in message and "--format" in message
+    assert "\n" not in message
+
+
+def test_items_linking_only_to_their_project_page_are_papers_when_they_read_like_one(tmp_path):
+    path = write(
+        tmp_path,
+        "pages.md",
+        "## Papers\n\n"
+        "<details open>\n<summary>Unconstrained Images</summary>\n\n"
+        "- [NeRF in the Wild: Neural Radiance Fields for Unconstrained Photo Collections]"
+        "(https://nerf-w.github.io/), Martin-Brualla et al., CVPR 2021 | "
+        "[bibtex](./NeRF-and-Beyond.bib#L152-L158)\n"
+        "- [NeRD: Neural Reflectance Decomposition from Image Collections]"
+        "(https://markboss.me/publication/2021-nerd/), Boss et al., Arxiv 2020 | "
+        "[github](https://github.com/cgtuebingen/NeRD) | "
+        "[bibtex](https://github.com/yenchenlin/awesome-NeRF/blob/main/citations/nerd.txt)\n"
+        "- [Sintel](http://sintel.is.tue.mpg.de/) - the classic optical flow benchmark.\n"
+        "</details>\n\n"
+        "## Talks\n"
+        "- [NeRF: Representing Scenes](https://www.youtube.com/watch?v=LCTYRqW), Mildenhall 2020\n"
+        "- [Notebook](https://www.kaggle.com/code/a/nerf), [@a](https://x.com/a), 2022\n",
+    )
+    by_title = {entry.title: entry for entry in entries_of(path)}
+    assert list(by_title) == [
+        "NeRF in the Wild: Neural Radiance Fields for Unconstrained Photo Collections",
+        "NeRD: Neural Reflectance Decomposition from Image Collections",
+    ]
+    wild = by_title["NeRF in the Wild: Neural Radiance Fields for Unconstrained Photo Collections"]
+    assert wild.project_url == "https://nerf-w.github.io/"
+    assert wild.paper_url is None and wild.github_url is None
+    assert wild.summary is None  # "Martin-Brualla et al., CVPR 2021" is a byline
+    assert wild.tags == ("papers", "unconstrained images")  # <summary> groups like a heading
+    nerd = by_title["NeRD: Neural Reflectance Decomposition from Image Collections"]
+    assert nerd.project_url == "https://markboss.me/publication/2021-nerd/"
+    assert nerd.github_url == "https://github.com/cgtuebingen/NeRD"  # not the list's bibtex
+
+
+def test_badges_say_what_their_links_are(tmp_path):
+    path = write(
+        tmp_path,
+        "badges.md",
+        "### Video Generation\n"
+        "+ [Motion Modes: What Could Happen Next?](https://motionmodes.github.io/x/Modes.pdf)"
+        " (Dec., 2024)\n"
+        "  [![arXiv](https://img.shields.io/badge/arXiv-b31b1b.svg)]"
+        "(https://motionmodes.github.io/x/Modes.pdf)\n"
+        "  [![Website](https://img.shields.io/badge/Website-9cf)](http://lab.example.com/modes)\n"
+        "  [![Star](https://img.shields.io/github/stars/ex/modes.svg?style=social&label=Star)]"
+        "(https://github.com/ex/modes)\n",
+    )
+    [entry] = entries_of(path)
+    assert entry.title == "Motion Modes: What Could Happen Next?"  # the date is not the title
+    assert entry.paper_url == "https://motionmodes.github.io/x/Modes.pdf"  # a PDF is the paper
+    assert entry.project_url == "http://lab.example.com/modes"  # a "Website" badge
+    assert entry.github_url == "https://github.com/ex/modes"
+
+
+def test_one_arxiv_id_given_to_two_different_papers_stays_with_the_first(tmp_path):
+    path = write(
+        tmp_path,
+        "slip.md",
+        "## Benchmarks\n"
+        "+ [Impossible Videos](https://arxiv.org/abs/2503.14378) (Mar., 2025)\n"
+        "+ [One-Shot Motion Customization](https://arxiv.org/abs/2402.14780) (Feb., 2024)\n"
+        "## Applications\n"
+        "+ [Paper2Video: Automatic Video Generation](https://arxiv.org/abs/2503.14378)\n"
+        "  [![arXiv](https://img.shields.io/badge/arXiv-b31b1b.svg)]"
+        "(https://arxiv.org/abs/2510.05096)\n"
+        "+ [Code2Video: Educational Videos](https://showlab.github.io/Code2Video/)\n"
+        "  [![Star](https://img.shields.io/github/stars/showlab/Code2Video.svg)]"
+        "(https://github.com/showlab/Code2Video)\n"
+        "  [![arXiv](https://img.shields.io/badge/arXiv-b31b1b.svg)]"
+        "(https://arxiv.org/abs/2503.14378)\n"
+        "+ [Customize-A-Video: One-Shot Motion Customization](https://arxiv.org/abs/2402.14780)\n",
+    )
+    entries = entries_of(path)
+    by_title = {entry.title: entry for entry in entries}
+    assert by_title["Impossible Videos"].arxiv_id == "2503.14378"
+    paper2video = by_title["Paper2Video: Automatic Video Generation"]
+    assert paper2video.arxiv_id == "2510.05096"  # its other arXiv link, nobody else's
+    assert paper2video.paper_url == "https://arxiv.org/abs/2510.05096"
+    code2video = by_title["Code2Video: Educational Videos"]
+    assert code2video.arxiv_id is None and code2video.paper_url is None  # only a taken id
+    assert code2video.github_url == "https://github.com/showlab/Code2Video"
+    # The same paper under a longer title keeps its id: it is a repeat, not a slip.
+    assert by_title["Customize-A-Video: One-Shot Motion Customization"].arxiv_id == "2402.14780"
+
+
+def test_a_paper_repeated_in_one_file_counts_once_with_the_tags_of_both(tmp_path):
+    path = write(
+        tmp_path,
+        "repeats.md",
+        "## Video Generation\n"
+        "- [RIFLEx: A Free Lunch for Length Extrapolation](https://arxiv.org/abs/2502.15894)\n"
+        "- [Untitled Depth Paper](https://example.org/depth.pdf)\n"
+        "## Long Video\n"
+        "- [RIFLEx: A Free Lunch for Length Extrapolation](https://arxiv.org/pdf/2502.15894)"
+        " [code](https://github.com/thu-ml/RIFLEx)\n"
+        "- [Untitled depth paper](https://example.org/depth.pdf)\n",
+    )
+    found = read_catalog_file(path)
+    assert found.duplicates == 2
+    assert [entry.title for entry in found.entries] == [
+        "RIFLEx: A Free Lunch for Length Extrapolation",
+        "Untitled Depth Paper",
+    ]
+    riflex = found.entries[0]
+    assert riflex.paper_url == "https://arxiv.org/abs/2502.15894"  # the first mention's
+    assert riflex.github_url == "https://github.com/thu-ml/RIFLEx"  # filled by the second
+    assert riflex.tags == ("video generation", "long video")
+
+
+def test_merge_duplicates_keeps_papers_with_different_arxiv_ids_apart():
+    def entry(title: str, paper: str | None) -> CatalogEntry:
+        return CatalogEntry(id=title, name=title, title=title, paper_url=paper)
+
+    merged, repeats = merge_duplicates(
+        [
+            entry("Video Depth", "https://arxiv.org/abs/2401.00001"),
+            entry("Video Depth", "https://arxiv.org/abs/2401.00002"),
+            entry("video depth", None),  # no id: the first paper of that title
+            entry("Other", "https://arxiv.org/abs/2401.00001v2"),  # same id: the first paper
+        ]
+    )
+    assert [(e.title, e.arxiv_id) for e in merged] == [
+        ("Video Depth", "2401.00001"),
+        ("Video Depth", "2401.00002"),
+    ]
+    assert repeats == 2

@@ -158,6 +158,37 @@ def test_user_entry_with_a_builtin_key_overrides_it(db_path):
         assert entry.imported_at is not None
 
 
+def test_an_import_never_demotes_a_builtin_and_may_only_add_links_it_lacks(db_path, tmp_path):
+    listing = tmp_path / "list.md"
+    listing.write_text(
+        "## Depth\n\n"
+        "- [DepthCrafter: Generating Consistent Long Depth Sequences for Open-world Videos]"
+        "(https://arxiv.org/abs/2409.02095) [code](https://github.com/someone/fork) "
+        "[project](https://depthcrafter.github.io/) - A depth paper we liked a lot this year.\n",
+        encoding="utf-8",
+    )
+    with SQLiteCatalogStore(db_path) as store:
+        before = store.get("depthcrafter")
+        assert before is not None and before.project_url is None
+        entries, _ = select_entries(read_entries(listing))
+        report = store.upsert_many(entries, keep_builtins=True)
+        assert (report.added, report.updated, report.unchanged) == (0, 1, 0)
+        after = store.get("depthcrafter")
+        assert after is not None
+        assert after.project_url == "https://depthcrafter.github.io/"  # a link it lacked
+        unchanged = after.model_copy(update={"project_url": None, "imported_at": None})
+        assert unchanged == before.model_copy(update={"imported_at": None})
+        assert (after.kind, after.builtin, after.tags) == ("model", True, before.tags)
+        assert (after.tasks, after.signatures) == (before.tasks, before.signatures)
+        assert after.github_url == "https://github.com/Tencent/DepthCrafter"  # not the fork
+        again = store.upsert_many(entries, keep_builtins=True)
+        assert (again.added, again.updated, again.unchanged) == (0, 0, 1)
+        store._db.execute("DELETE FROM meta WHERE key = 'builtin_version'")  # force a reseed
+    with SQLiteCatalogStore(db_path) as reopened:
+        reseeded = reopened.get("depthcrafter")
+        assert reseeded is not None and reseeded.project_url == "https://depthcrafter.github.io/"
+
+
 def test_builtins_refresh_when_the_package_changes_them(db_path):
     with SQLiteCatalogStore(db_path) as first:
         first._db.execute("UPDATE entries SET summary = 'stale' WHERE id = 'camco'")

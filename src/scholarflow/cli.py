@@ -121,6 +121,12 @@ examples:
   scholarflow catalog export --catalog team.db > team.jsonl
 """
 
+_REINDEX_EPILOG = """\
+examples:
+  scholarflow catalog reindex                 # what changed since it was last embedded
+  scholarflow catalog reindex --all --catalog team.db
+"""
+
 _REMOVE_EPILOG = """\
 A removed built-in entry stays removed (a new version of scholarflow does not bring it back)
 until 'scholarflow catalog restore ID'.
@@ -241,7 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     catalog = commands.add_parser(
         "catalog",
-        help="list, show, search, add, import, export, remove or restore catalog entries",
+        help="list, show, search, add, import, reindex, export, remove or restore catalog entries",
         description="Manage the catalog of models and papers that 'ask' and 'prompt' draw on. "
         "It starts with built-in entries for the models and papers of the seed requests. "
         + _NO_CATALOG_NOTE,
@@ -332,7 +338,10 @@ def build_parser() -> argparse.ArgumentParser:
         summary="import JSONL, BibTeX, awesome-list Markdown or seed prompts",
         description="Import entries in one transaction: a bad line aborts the import, naming "
         "the line, and leaves the catalog as it was, unless --skip-bad is given. Re-importing "
-        "the same file changes nothing (entries are keyed by arXiv id, else normalised title).",
+        "the same file changes nothing (entries are keyed by arXiv id, else normalised title; "
+        "a paper the file repeats counts once). Built-in entries keep what they say; an import "
+        "may only add links they lack. New and changed entries are embedded before the command "
+        "returns, so the catalog is ready to ask. A file with no entries is an error (exit 2).",
         epilog=_IMPORT_EPILOG,
     )
     importing.add_argument("file", metavar="FILE")
@@ -346,6 +355,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--skip-bad", action="store_true", help="import the good lines, report each bad one"
     )
     _catalog_option(importing)
+    reindex = _action(
+        actions,
+        "reindex",
+        summary="embed what is stale (--all: every entry) and rebuild the full-text index",
+        description="Compute the embeddings of entries whose text changed or that have none "
+        "(with --all, of every entry), and rebuild the full-text index. Import does this for "
+        "what it stores; reindex is for a catalog copied in, or after an interrupted import.",
+        epilog=_REINDEX_EPILOG,
+    )
+    reindex.add_argument("--all", action="store_true", help="recompute every embedding")
+    _catalog_option(reindex, must_exist=True)
     export = _action(
         actions,
         "export",
@@ -787,9 +807,10 @@ def _retriever(store: SQLiteCatalogStore) -> Retriever:
     from scholarflow.retrieval import Retriever
 
     retriever = Retriever(store)
-    # Embeddings are computed once per entry and cached; a fresh or grown catalog pays here.
-    with Progress(None, "embedding catalog") as bar:
-        retriever.ensure_embeddings(on_progress=bar.advance)
+    # `catalog import` embeds what it stores, so this is a read of the stored hashes; it
+    # computes only what an older import, a `catalog add` or a killed import left behind.
+    with Progress(None, "embedding") as bar:
+        retriever.ensure_embeddings(on_progress=bar.report)
     return retriever
 
 
@@ -973,6 +994,8 @@ def _run_catalog(args: argparse.Namespace) -> int:
             return 0
         if args.action == "import":
             return _run_import(args, store)
+        if args.action == "reindex":
+            return _run_reindex(args, store)
         if args.action == "export":
             lines = [
                 json.dumps(importers.entry_to_fields(e), ensure_ascii=False)
@@ -1015,23 +1038,54 @@ def _restore(store: SQLiteCatalogStore, entry_id: str) -> int:
 
 
 def _run_import(args: argparse.Namespace, store: SQLiteCatalogStore) -> int:
+    """Read, store and embed in one go: the catalog is ready to ask when this returns."""
     from scholarflow.catalog import importers
+    from scholarflow.embeddings import model_path
     from scholarflow.progress import Progress
 
     path = Path(args.file)
     if not path.is_file():
         raise InputError(f"{args.file}: no such file")
     with Progress(None, "reading") as bar:
-        parsed = importers.read_entries(path, args.format, on_progress=bar.report)
-    entries, skipped = importers.select_entries(parsed, skip_bad=args.skip_bad)
-    for problem in skipped:
+        found = importers.read_catalog_file(
+            path, args.format, skip_bad=args.skip_bad, on_progress=bar.report
+        )
+    for problem in found.skipped:
         sys.stderr.write(f"skipped: {problem}\n")
-    with Progress(len(entries), "importing") as bar:
-        report = store.upsert_many(entries, on_progress=bar.report)
+    model_path()  # no model, no import: fail (exit 4) before anything is written
+    with Progress(len(found.entries), "importing") as bar:
+        report = store.upsert_many(found.entries, on_progress=bar.report, keep_builtins=True)
+    embedded = _embed_stale(store)
+    repeats = (
+        f" ({found.duplicates} repeated in the file, counted once)" if found.duplicates else ""
+    )
     sys.stdout.write(
-        f"{path}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged"
-        + (f", {len(skipped)} skipped" if skipped else "")
-        + "\n"
+        f"{path}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+        f"{len(found.skipped)} skipped{repeats}; {embedded} embedded\n"
+    )
+    return 0
+
+
+def _embed_stale(store: SQLiteCatalogStore, *, everything: bool = False) -> int:
+    """Compute the vectors the catalog lacks (all of them with `everything`), with a bar."""
+    from scholarflow.catalog.vectors import compute_vectors, stale_vectors
+    from scholarflow.embeddings import get_embedder
+    from scholarflow.progress import Progress
+
+    pending = stale_vectors(store, everything=everything)
+    if not pending:
+        return 0  # nothing changed: the model is not even loaded
+    with Progress(len(pending), "embedding") as bar:
+        return compute_vectors(store, get_embedder(), pending, on_progress=bar.report)
+
+
+def _run_reindex(args: argparse.Namespace, store: SQLiteCatalogStore) -> int:
+    store.rebuild_text_index()
+    embedded = _embed_stale(store, everything=args.all)
+    sys.stdout.write(
+        f"{store.path}: {store.count()} entries; {embedded} embedded"
+        + (" (all)" if args.all else " (stale only)")
+        + "; full-text index rebuilt\n"
     )
     return 0
 

@@ -173,23 +173,35 @@ def _read_json(folder: Path, name: str, kind: type = dict) -> Any:
     return data
 
 
+_BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
 def _import_runtime() -> None:
     """Fail with an actionable message when a runtime dependency is missing.
 
     BLAS gets one thread unless the user chose otherwise: one query is a few small matrix
-    products, and on a busy machine extra BLAS threads turn 13 ms into half a second.
+    products, and on a busy machine extra BLAS threads turn 13 ms into half a second; a
+    catalog is embedded by one thread per core instead (`catalog.vectors`). The variables
+    work only before NumPy is first imported, so the limit is also set on the loaded BLAS
+    with threadpoolctl: with NumPy imported earlier (a test run, a host application),
+    OpenBLAS's idle threads spinning beside ours made embedding 48 texts take 68 s instead
+    of 7 s on a loaded 2-core machine.
     """
-    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    user_chose = any(os.environ.get(variable) for variable in _BLAS_THREAD_VARIABLES)
+    for variable in _BLAS_THREAD_VARIABLES:
         os.environ.setdefault(variable, "1")
     try:
         import numpy  # noqa: F401
         import safetensors.numpy  # noqa: F401
+        import threadpoolctl
         import tokenizers  # noqa: F401
     except ImportError as exc:
         raise ConfigurationError(
-            f"the NumPy embedder needs numpy, tokenizers and safetensors ({exc.name} is "
-            "missing): reinstall scholarflow with `pip install -e .`"
+            f"the NumPy embedder needs numpy, tokenizers, safetensors and threadpoolctl "
+            f"({exc.name} is missing): reinstall scholarflow with `pip install -e .`"
         ) from exc
+    if not user_chose:
+        threadpoolctl.threadpool_limits(limits=1, user_api="blas")
 
 
 @dataclass(frozen=True)

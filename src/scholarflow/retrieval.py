@@ -12,12 +12,13 @@ the catalog cannot serve is said to be so (`CatalogCannotServe`) instead of bein
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from scholarflow import taxonomy
 from scholarflow.models import CatalogEntry, CatalogHit, Request, Task
+from scholarflow.progress import ProgressCallback
 from scholarflow.understanding import understand
 
 if TYPE_CHECKING:
@@ -78,6 +79,7 @@ class Retriever:
         self.store = store
         self._embedder = embedder
         self._index: DenseIndex | None = None
+        self._embeddings_checked = False  # ensure_embeddings ran: the index need not rescan
 
     @property
     def embedder(self) -> Any:
@@ -88,39 +90,34 @@ class Retriever:
         return self._embedder
 
     def ensure_embeddings(
-        self, *, on_progress: Callable[[int], None] | None = None, batch_size: int = 64
+        self,
+        *,
+        on_progress: ProgressCallback | None = None,
+        everything: bool = False,
+        workers: int | None = None,
     ) -> int:
         """Embed every entry whose text changed since it was last embedded; return how many.
 
         Embeddings are cached in the store keyed by model and text hash, so this is
-        incremental: an unchanged catalog costs one read of the hashes.
+        incremental: an unchanged catalog costs one read of the hashes, and the model is not
+        even loaded. `everything` recomputes every vector (`catalog reindex --all`).
         """
-        from scholarflow.embeddings import MODEL_ID, embedding_text, text_hash, to_blob
+        from scholarflow.catalog.vectors import compute_vectors, stale_vectors
 
-        stored = self.store.get_embeddings(MODEL_ID)
-        stale: list[tuple[str, str, str]] = []
-        for entry in self.store.entries():
-            text = embedding_text(entry.title, entry.summary, entry.tags, name=entry.name)
-            digest = text_hash(text)
-            if stored.get(entry.id, ("",))[0] != digest:
-                stale.append((entry.id, digest, text))
-        for start in range(0, len(stale), batch_size):
-            batch = stale[start : start + batch_size]
-            vectors = self.embedder.embed([text for _, _, text in batch])
-            rows = [
-                (entry_id, digest, to_blob(vector), int(vector.shape[0]))
-                for (entry_id, digest, _), vector in zip(batch, vectors, strict=True)
-            ]
-            self.store.put_embeddings(MODEL_ID, rows)
-            if on_progress is not None:
-                on_progress(len(batch))
-        if stale:
-            self._index = None
-        return len(stale)
+        pending = stale_vectors(self.store, everything=everything)
+        self._embeddings_checked = True
+        if not pending:
+            return 0
+        done = compute_vectors(
+            self.store, self.embedder, pending, workers=workers, on_progress=on_progress
+        )
+        self._index = None
+        return done
 
     def dense_index(self) -> DenseIndex:
         if self._index is None:
-            self.ensure_embeddings()
+            if not self._embeddings_checked:
+                self.ensure_embeddings()
             self._index = load_dense_index(self.store)
         return self._index
 

@@ -7,11 +7,17 @@ bad ones and report them (`select_entries`). Nothing here touches the store or p
 
 Every entry gets the same finishing: a short name, its arXiv id, tasks (given, from the
 built-in entry it matches, or inferred from its words), a signature, and its provenance.
+
+`read_catalog_file` is what an import calls: the entries, one per paper (a paper the file
+repeats is folded into its first mention by `merge_duplicates`), and an error for a file
+that yields none. Real lists are mostly titles and links; every field but the title may be
+missing, and the awesome-list reader is built from what real lists do (see `_blocks`).
 """
 
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import re
 import unicodedata
@@ -22,12 +28,13 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 from urllib.parse import urlsplit
 
 from scholarflow import catalog, taxonomy
-from scholarflow.catalog.store import derive_entry_id, entry_key
+from scholarflow.catalog.store import derive_entry_id, entry_key, title_key
 from scholarflow.errors import InputError
 from scholarflow.models import CatalogEntry, Provenance, Signature, Source, SourceKind
 from scholarflow.progress import ProgressCallback
 from scholarflow.prompt_format import parse_prompt, short_name
 from scholarflow.signatures import infer_tasks
+from scholarflow.text import squash
 
 if TYPE_CHECKING:
     from bibtexparser.bparser import BibTexParser
@@ -137,6 +144,97 @@ def select_entries(
     return entries, problems
 
 
+@dataclass(frozen=True, slots=True)
+class FileEntries:
+    """What a catalog file holds, ready to store: one entry per paper, and what was passed."""
+
+    path: Path
+    format: str
+    entries: list[CatalogEntry]
+    skipped: list[ImportProblem]
+    duplicates: int  # entries that named a paper already given earlier in the file
+
+
+def read_catalog_file(
+    path: Path,
+    fmt: str | None = None,
+    *,
+    skip_bad: bool = False,
+    on_progress: ProgressCallback | None = None,
+) -> FileEntries:
+    """The entries of a catalog file, one per paper, or `CatalogImportError` naming why not.
+
+    A file that yields no entry at all is an error rather than an import of nothing: it is
+    almost always a file in another format, or a list laid out in a way we do not read.
+    """
+    fmt = fmt or detect_format(path)
+    parsed = read_entries(path, fmt, on_progress=on_progress)
+    entries, skipped = select_entries(parsed, skip_bad=skip_bad)
+    unique, duplicates = merge_duplicates(entries)
+    if not unique:
+        found = f"{len(skipped)} bad entries and no good one" if skipped else "no entries"
+        raise CatalogImportError(
+            f"{path}: {found} when read as {fmt} ({_FORMAT_EXPECTS[fmt]}); if the file is in "
+            f"another format, name it with --format ({', '.join(FORMAT_EXTENSIONS)})",
+            path=str(path),
+        )
+    return FileEntries(path, fmt, unique, skipped, duplicates)
+
+
+_FORMAT_EXPECTS = {
+    "jsonl": 'one JSON object with a "title" per line',
+    "bibtex": "@article{…} or other BibTeX entries with a title",
+    "awesome-md": "list items, table rows or title lines with a paper, code or project link",
+    "prompt": "a seed-format prompt with Model: entries",
+}
+
+
+def merge_duplicates(entries: Sequence[CatalogEntry]) -> tuple[list[CatalogEntry], int]:
+    """One entry per paper, in first-seen order, and how many repeats were folded in.
+
+    Lists often give a paper twice (under two topics). Counting each mention would report
+    an update for a paper the file merely repeats, and re-importing would flip its fields
+    between the two mentions. Papers are the same as the store decides it: the same arXiv
+    id, or the same title where either lacks one. The first mention's fields win; a later
+    one fills what it left empty, and adds its tags.
+    """
+    merged: list[CatalogEntry] = []
+    by_arxiv: dict[str, int] = {}
+    by_title: dict[str, list[int]] = {}
+    for entry in entries:
+        arxiv = entry.arxiv_id or catalog.arxiv_id(entry.paper_url)
+        key = title_key(entry.title)
+        index = by_arxiv.get(arxiv) if arxiv else None
+        if index is None:
+            index = next(
+                (i for i in by_title.get(key, []) if not (arxiv and merged[i].arxiv_id)),
+                None,
+            )
+        if index is None:
+            index = len(merged)
+            merged.append(entry.model_copy(update={"arxiv_id": arxiv}))
+            by_title.setdefault(key, []).append(index)
+        else:
+            merged[index] = _fold(merged[index], entry.model_copy(update={"arxiv_id": arxiv}))
+        if merged[index].arxiv_id:
+            by_arxiv.setdefault(merged[index].arxiv_id or "", index)
+    return merged, len(entries) - len(merged)
+
+
+def _fold(first: CatalogEntry, later: CatalogEntry) -> CatalogEntry:
+    """`first` with the fields it lacks taken from `later`, and the tags of both."""
+    update: dict[str, object] = {
+        name: getattr(later, name)
+        for name in ("paper_url", "github_url", "project_url", "summary", "arxiv_id")
+        if not getattr(first, name) and getattr(later, name)
+    }
+    update["tags"] = tuple(dict.fromkeys((*first.tags, *later.tags)))
+    if not first.tasks and later.tasks:
+        update["tasks"] = later.tasks
+        update["signatures"] = later.signatures
+    return first.model_copy(update=update)
+
+
 def _formats_text() -> str:
     return ", ".join(
         f"{fmt} ({', '.join(extensions)})" for fmt, extensions in FORMAT_EXTENSIONS.items()
@@ -180,6 +278,7 @@ class _Draft:
     tasks: tuple[str, ...] | None = None  # None: infer them
     arxiv_id: str | None = None  # when known from elsewhere than the paper link (BibTeX eprint)
     entry_id: str | None = None
+    paper_links: list[str] = field(default_factory=list)  # every paper link, in order
 
 
 # A reader yields (line, draft) or (line, problem message).
@@ -534,6 +633,8 @@ def classify_link(url: str) -> LinkKind:
     if host == "github.com":
         is_repository = len(segments) >= 2 and segments[0] not in _GITHUB_NON_REPOSITORY_OWNERS
         return "code" if is_repository else "other"
+    if path.lower().endswith(".pdf"):
+        return "paper"  # a PDF is the paper, on a project site too
     if host.endswith(".github.io"):
         return "project"
     if host.endswith("arxiv.org"):
@@ -570,15 +671,26 @@ class _Link:
     text: str  # visible text, cleaned; "" for badges, images and bare URLs
     url: str
     badge: bool = False
+    label: str = ""  # a badge's alt text ("arXiv", "Website"): what the link is, never a title
 
     @property
     def kind(self) -> LinkKind:
-        return classify_link(self.url)
+        """What the link points at, from its address; where the address says nothing
+        (an "other" host), from what the list calls it: "[📄 Paper](…)", a "Website" badge."""
+        kind = classify_link(self.url)
+        if kind != "other" or not _is_web_address(self.url):
+            return kind
+        words = _plain_words(self.label or self.text)
+        if words in _PAPER_LINK_TEXTS:
+            return "paper"
+        if words in _PROJECT_LINK_TEXTS:
+            return "project"
+        return kind
 
 
 _INLINE_TOKEN = re.compile(
     r"""
-    (?P<badge>\[\s*!\[[^\]]*\]\([^)]*\)\s*\]\(\s*<?(?P<badge_url>[^)\s>]+)>?[^)]*\))
+    (?P<badge>\[\s*!\[(?P<badge_alt>[^\]]*)\]\([^)]*\)\s*\]\(\s*<?(?P<badge_url>[^)\s>]+)>?[^)]*\))
     | (?P<image>!\[[^\]]*\]\([^)]*\))
     | (?P<html_img><img\b[^>]*>)
     | (?P<html_a><a\b[^>]*?href\s*=\s*["'](?P<a_url>[^"']+)["'][^>]*>(?P<a_text>.*?)</a\s*>)
@@ -615,7 +727,8 @@ def _segments(text: str, references: dict[str, str]) -> list[Segment]:
 
 def _link_from_match(match: re.Match[str], references: dict[str, str]) -> _Link | None:
     if match.group("badge"):
-        return _Link("", match.group("badge_url"), badge=True)
+        label = _inline_text(match.group("badge_alt"))
+        return _Link("", match.group("badge_url"), badge=True, label=label)
     if match.group("html_a"):
         return _Link(_inline_text(match.group("a_text")), html.unescape(match.group("a_url")))
     if match.group("link"):
@@ -726,11 +839,34 @@ _VENUE_WORD = (
     r"bmvc|3dv|tog|tpami|ijcv|acl|emnlp|naacl|accv|icra|iros|corl|mm|acm\s*mm|tvcg|preprint)"
 )
 _VENUE_TEXT = re.compile(rf"(?i)^\s*{_VENUE_WORD}?\s*'?\s*(?:\d{{2}}|\d{{4}})?\s*$")
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _TRAILING_VENUE = re.compile(
     rf"(?i)[\s.,;]*(?:\(\s*{_VENUE_WORD}[^()]*\)|\(\s*(?:19|20)\d{{2}}\s*\)|"
+    rf"\(\s*{_MONTH},?\s*(?:19|20)\d{{2}}[^()]*\)|"  # "(Apr., 2025 | CVPR 2025)"
     rf"\b{_VENUE_WORD}\b\s*'?\s*(?:\d{{4}}|\d{{2}}))\s*\.?$"
 )
-_PROJECT_LINK_TEXTS = {"project", "project page", "project website", "website", "homepage", "page"}
+_PROJECT_LINK_TEXTS = {
+    "project",
+    "project page",
+    "project website",
+    "website",
+    "homepage",
+    "home page",
+    "page",
+    "webpage",
+}
+_PAPER_LINK_TEXTS = {"paper", "pdf", "arxiv", "arxiv paper", "paper pdf", "preprint"}
+_CITATION_LINK_TEXTS = {"bibtex", "bibtext", "bib", "citation", "citations", "cite", "cite this"}
+_CODE_LINK_TEXTS = {"code", "github", "star", "stars", "github stars", "repo", "repository"}
+
+
+def _plain_words(text: str) -> str:
+    """ "📄 Paper" → "paper"; "Project-Page" → "project page"."""
+    return " ".join(re.sub(r"[^\w\s]|_", " ", _inline_text(text).lower()).split())
+
+
+def _is_web_address(url: str) -> bool:
+    return re.match(r"(?i)https?://[^/\s]+\.[^/\s]+", url) is not None
 
 
 def _is_generic(text: str) -> bool:
@@ -754,18 +890,29 @@ def _usable_text(link: _Link) -> str:
 
 # --------------------------------------------------------------------------- awesome-md
 
+BlockKind = Literal["item", "row", "paragraph"]
+
 
 @dataclass
 class _Block:
-    """A list item (with its continuation lines) or a table row, with its heading path."""
+    """A list item (with its continuation lines), a table row, or a paragraph, with its
+    heading path. A paragraph is kept only for the title-then-links layout:
+
+        **A Paper Title**                     ### A Paper Title
+        [📄 Paper](…) | [💻 Code](…)          [Paper](…) [Code](…)
+    """
 
     line: int
     text: str
     tags: tuple[str, ...]
+    kind: BlockKind = "item"
     indent: int = 0
     parent: _Block | None = None
     cells: list[str] | None = None  # table rows only
     headers: list[str] | None = None
+    lines: list[str] = field(default_factory=list)  # paragraphs only: each line as written
+    given_title: str | None = None  # paragraphs: a heading or a lone line just above it
+    title_is_heading: bool = False
     absorbed: list[_Link] = field(default_factory=list)  # links of untitled sub-items
     absorbed_into_parent: bool = False
 
@@ -775,9 +922,43 @@ _LIST_ITEM = re.compile(r"^([ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+(.*)$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _THEMATIC_BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# `<details><summary>Faster Inference</summary>` groups items like a heading does.
+_SUMMARY_LINE = re.compile(r"(?i)^\s*(?:<details[^>]*>\s*)?<summary[^>]*>(.*?)</summary>\s*$")
+_DETAILS_END = re.compile(r"(?i)^\s*</details>\s*$")
+_SUMMARY_LEVEL = 7  # below every Markdown heading
+_CONTENTS_HEADINGS = frozenset({"contents", "table of contents", "toc", "index", "outline"})
 _TITLE_COLUMNS = ("title", "paper", "name", "model", "method", "work")
 _SUMMARY_COLUMNS = ("description", "summary", "abstract", "highlight", "tl;dr", "tldr", "note")
 _MIN_SUMMARY_WORDS = 6  # shorter leftovers are venues and author lists, not descriptions
+_MAX_TITLE_WORDS = 30  # a longer line above a link is prose, not a title
+# Where a named link without a paper or code link is still the work's own page: not a video,
+# a post, a notebook or a profile.
+_NOT_A_WORK_PAGE = (
+    "youtube.com",
+    "youtu.be",
+    "vimeo.com",
+    "bilibili.com",
+    "twitter.com",
+    "x.com",
+    "linkedin.com",
+    "facebook.com",
+    "instagram.com",
+    "reddit.com",
+    "medium.com",
+    "zhihu.com",
+    "weixin.qq.com",
+    "kaggle.com",
+    "colab.research.google.com",
+    "wikipedia.org",
+    "discord.gg",
+    "discord.com",
+    "t.me",
+    "img.shields.io",
+)
+# A model's page on a hub is its own page, as a repository is its code.
+_MODEL_HUBS = ("huggingface.co", "modelscope.cn", "civitai.com", "replicate.com")
+# What makes an item a paper when its only link is a web page: authors or a date.
+_PAPER_SIGNAL = re.compile(r"(?i)\bet\s*al\b|(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
 def _read_awesome_md(text: str, origin: str) -> Iterator[_Found]:
@@ -785,18 +966,22 @@ def _read_awesome_md(text: str, origin: str) -> Iterator[_Found]:
     references = _reference_definitions(lines)
     blocks = _blocks(lines)
     for block in blocks:
-        if block.cells is None:
+        if block.kind == "item":
             _absorb_untitled(block, references)
+    found: list[_Found] = []
     for block in blocks:
         if block.absorbed_into_parent:
             continue
-        found = (
-            _table_row_draft(block, references)
-            if block.cells is not None
-            else _list_item_draft(block, references)
-        )
-        if found is not None:
-            yield block.line, found
+        if block.kind == "row":
+            draft = _table_row_draft(block, references)
+        elif block.kind == "paragraph":
+            draft = _paragraph_draft(block, references)
+        else:
+            draft = _list_item_draft(block, references)
+        if draft is not None:
+            found.append((block.line, draft))
+    _settle_arxiv_claims([draft for _, draft in found if isinstance(draft, _Draft)])
+    yield from found
 
 
 def _reference_definitions(lines: list[str]) -> dict[str, str]:
@@ -808,11 +993,48 @@ def _reference_definitions(lines: list[str]) -> dict[str, str]:
     return definitions
 
 
+class _Outline:
+    """The document's structure while it is read: the heading path and the open list items
+    and paragraph, so that `_blocks` reads as one pass over the lines."""
+
+    def __init__(self, blocks: list[_Block]) -> None:
+        self.blocks = blocks
+        self.headings: list[tuple[int, str]] = []
+        self.open_items: list[_Block] = []
+        self.paragraph: list[tuple[int, str]] = []
+        # A heading or a lone short line that a following paragraph of links may belong to.
+        self.pending_title: tuple[str, bool] | None = None  # (text, is_heading)
+
+    def tags(self) -> tuple[str, ...]:
+        return tuple(tag for _, tag in self.headings)
+
+    def end_paragraph(self) -> None:
+        """Close the open paragraph: a block if it can hold an entry, else maybe a title."""
+        if not self.paragraph:
+            return
+        lines = [text for _, text in self.paragraph]
+        start = self.paragraph[0][0]
+        self.paragraph = []
+        pending, self.pending_title = self.pending_title, None
+        given, is_heading = pending if pending and _is_links_line(lines[0]) else (None, False)
+        if given is None and len(lines) == 1 and _is_title_line(lines[0]):
+            self.pending_title = (lines[0], False)
+            return
+        block = _Block(start, " ".join(lines), self.tags(), "paragraph", lines=lines)
+        block.given_title, block.title_is_heading = given, is_heading
+        self.blocks.append(block)
+
+    def end_structure(self) -> None:
+        self.end_paragraph()
+        self.open_items.clear()
+        self.pending_title = None
+
+
 def _blocks(lines: list[str]) -> list[_Block]:
-    """Cut the document into list items and table rows, each tagged with its heading path."""
+    """Cut the document into list items, table rows and paragraphs, each tagged with its
+    heading path (and `<summary>` group)."""
     blocks: list[_Block] = []
-    headings: list[tuple[int, str]] = []
-    open_items: list[_Block] = []
+    outline = _Outline(blocks)
     in_fence = in_comment = previous_blank = False
     number = 0
     while number < len(lines):
@@ -820,7 +1042,7 @@ def _blocks(lines: list[str]) -> list[_Block]:
         number += 1
         if _FENCE.match(line):
             in_fence = not in_fence
-            open_items.clear()
+            outline.end_structure()
             continue
         if in_fence:
             continue
@@ -828,30 +1050,47 @@ def _blocks(lines: list[str]) -> list[_Block]:
             in_comment = "-->" not in line
             continue
         if not line.strip():
+            outline.end_paragraph()
             previous_blank = True
             continue
         heading = _HEADING.match(line)
+        summary = _SUMMARY_LINE.match(line)
         if _THEMATIC_BREAK.match(line):
-            open_items.clear()
+            outline.end_structure()
         elif heading:
-            _enter_heading(headings, len(heading.group(1)), heading.group(2))
-            open_items.clear()
+            outline.end_structure()
+            level = len(heading.group(1))
+            _enter_heading(outline.headings, level, heading.group(2))
+            if level >= 2:  # the level-1 heading names the list itself
+                outline.pending_title = (heading.group(2), True)
+        elif summary:
+            outline.end_structure()
+            _enter_heading(outline.headings, _SUMMARY_LEVEL, summary.group(1))
+        elif _DETAILS_END.match(line):
+            outline.end_structure()
+            while outline.headings and outline.headings[-1][0] >= _SUMMARY_LEVEL:
+                outline.headings.pop()
         elif _starts_table(lines, number - 1):
-            open_items.clear()
-            number = _read_table(lines, number - 1, _tags(headings), blocks)
+            outline.end_structure()
+            number = _read_table(lines, number - 1, outline.tags(), blocks)
         elif item := _LIST_ITEM.match(line):
+            outline.end_paragraph()
+            outline.pending_title = None
             indent = len(item.group(1).expandtabs(4))
+            open_items = outline.open_items
             while open_items and open_items[-1].indent >= indent:
                 open_items.pop()
             parent = open_items[-1] if open_items else None
-            block = _Block(number, item.group(2), _tags(headings), indent, parent)
+            block = _Block(number, item.group(2), outline.tags(), "item", indent, parent)
             blocks.append(block)
             open_items.append(block)
-        elif open_items and (not previous_blank or line[:1] in " \t"):
-            open_items[-1].text += " " + line.strip()  # a continuation line of the item
+        elif outline.open_items and (not previous_blank or line[:1] in " \t"):
+            outline.open_items[-1].text += " " + line.strip()  # a continuation line of the item
         else:
-            open_items.clear()  # a paragraph ends the list
+            outline.open_items.clear()  # a paragraph ends the list
+            outline.paragraph.append((number, line.strip()))
         previous_blank = False
+    outline.end_paragraph()
     return blocks
 
 
@@ -859,12 +1098,9 @@ def _enter_heading(headings: list[tuple[int, str]], level: int, text: str) -> No
     while headings and headings[-1][0] >= level:
         headings.pop()
     tag = _heading_tag(text)
-    if level >= 2 and tag:  # the level-1 heading is the list's own title, not a topic
+    # The level-1 heading is the list's own title, and a table of contents is no topic.
+    if level >= 2 and tag and tag not in _CONTENTS_HEADINGS:
         headings.append((level, tag))
-
-
-def _tags(headings: list[tuple[int, str]]) -> tuple[str, ...]:
-    return tuple(tag for _, tag in headings)
 
 
 def _heading_tag(text: str) -> str:
@@ -892,7 +1128,9 @@ def _read_table(lines: list[str], index: int, tags: tuple[str, ...], out: list[_
     row_index = index + 2
     while row_index < len(lines) and "|" in lines[row_index] and lines[row_index].strip():
         cells = _table_cells(lines[row_index])
-        out.append(_Block(row_index + 1, " | ".join(cells), tags, cells=cells, headers=headers))
+        out.append(
+            _Block(row_index + 1, " | ".join(cells), tags, "row", cells=cells, headers=headers)
+        )
         row_index += 1
     return row_index
 
@@ -906,7 +1144,7 @@ def _table_cells(line: str) -> list[str]:
 
 def _absorb_untitled(block: _Block, references: dict[str, str]) -> None:
     """A sub-item made only of links ("- [Paper](…) [Code](…)") belongs to the item above."""
-    if block.parent is None or block.parent.cells is not None:
+    if block.parent is None or block.parent.kind != "item":
         return
     segments = _segments(block.text, references)
     links = [segment for segment in segments if isinstance(segment, _Link)]
@@ -919,9 +1157,9 @@ def _absorb_untitled(block: _Block, references: dict[str, str]) -> None:
 def _list_item_draft(block: _Block, references: dict[str, str]) -> _Draft | str | None:
     segments = _segments(block.text, references)
     links = [segment for segment in segments if isinstance(segment, _Link)] + block.absorbed
-    draft = _draft_from_links(links, block.tags)
+    draft = _draft_from_links(links, block.tags, page=_work_page(block.text, segments))
     if draft is None:
-        return None  # no paper or code link: not an entry, and not a problem
+        return None  # no paper, code or project link: not an entry, and not a problem
     title = _item_title(block.text, segments) or _code_name(draft)
     if not title:
         return "a paper link but no title (give the item some text or a named link)"
@@ -930,14 +1168,77 @@ def _list_item_draft(block: _Block, references: dict[str, str]) -> _Draft | str 
     return draft
 
 
+def _paragraph_draft(block: _Block, references: dict[str, str]) -> _Draft | str | None:
+    """The title-then-links layout: a title line (or the heading or lone line above), then
+    lines made only of links; any prose after the links is the summary."""
+    lines = block.lines
+    if block.given_title is not None:
+        title_line, rest = block.given_title, lines
+    elif len(lines) >= 2 and _is_title_line(lines[0]) and _is_links_line(lines[1]):
+        title_line, rest = lines[0], lines[1:]
+    else:
+        return None  # prose, badges or a caption: not an entry
+    link_lines = list(itertools.takewhile(_is_links_line, rest))
+    title_segments = _segments(title_line, references)
+    links = [s for s in title_segments if isinstance(s, _Link)]
+    for line in link_lines:
+        links += [s for s in _segments(line, references) if isinstance(s, _Link)]
+    tags = block.tags
+    if block.title_is_heading and tags and tags[-1] == _heading_tag(title_line):
+        tags = tags[:-1]  # a heading that titles one paper is not a topic
+    draft = _draft_from_links(links, tags)
+    if draft is None:
+        return None
+    title = _item_title(title_line, title_segments) or _code_name(draft)
+    if not title:
+        return "a paper link but no title (give the line above the links some text)"
+    draft.title = title
+    prose = _tidy(
+        _plain(_segments(" ".join(rest[len(link_lines) :]), references), keep_link_text=True)
+    )
+    draft.summary = prose if len(prose.split()) >= _MIN_SUMMARY_WORDS else None
+    return draft
+
+
+def _is_links_line(line: str) -> bool:
+    """A line made only of links, badges and the separators and labels between them, with
+    at least one link that is not a decoration (a "PRs welcome" or licence badge)."""
+    segments = _segments(line, {})
+    if not any(isinstance(segment, _Link) and _names_a_work(segment) for segment in segments):
+        return False
+    leftover = _plain(segments, keep_link_text=False)
+    leftover = _tidy(re.sub(r"[\[\]()【】|·•,;/]", " ", leftover))
+    return not leftover or _is_generic(leftover)
+
+
+def _names_a_work(link: _Link) -> bool:
+    """A plain link, or a badge that says it leads to the paper, code or page."""
+    if not link.badge:
+        return True
+    words = _plain_words(link.label)
+    return words in _PAPER_LINK_TEXTS or words in _PROJECT_LINK_TEXTS or words in _CODE_LINK_TEXTS
+
+
+def _is_title_line(line: str) -> bool:
+    """A line that can be a paper's title: some words, not a sentence leading into a list."""
+    if _is_links_line(line):
+        return False
+    text = _inline_text(_plain(_segments(line, {}), keep_link_text=True))
+    words = text.split()
+    return 0 < len(words) <= _MAX_TITLE_WORDS and not text.endswith(":")
+
+
 def _table_row_draft(block: _Block, references: dict[str, str]) -> _Draft | str | None:
     assert block.cells is not None and block.headers is not None
     cell_segments = [_segments(cell, references) for cell in block.cells]
     links = [s for segments in cell_segments for s in segments if isinstance(s, _Link)]
-    draft = _draft_from_links(links, block.tags)
+    title_at = _column(block.headers, _TITLE_COLUMNS) or 0
+    page = None
+    if title_at < len(block.cells):
+        page = _work_page(block.text, cell_segments[title_at])
+    draft = _draft_from_links(links, block.tags, page=page)
     if draft is None:
         return None
-    title_at = _column(block.headers, _TITLE_COLUMNS) or 0
     title = ""
     if title_at < len(block.cells):
         title = _item_title(block.cells[title_at], cell_segments[title_at])
@@ -962,27 +1263,108 @@ def _column(headers: list[str], names: tuple[str, ...]) -> int | None:
     return None
 
 
-def _draft_from_links(links: list[_Link], tags: tuple[str, ...]) -> _Draft | None:
-    """Paper, code and project links of an item; None when it has no paper and no code."""
+def _work_page(text: str, segments: list[Segment]) -> _Link | None:
+    """The page an item's title links to, when the item reads like a paper (authors or a
+    date beside it) and the page is the work's own (not a video, a post or a profile).
+
+    Many lists link a paper's title to its project page only ("[NeRF in the Wild](…),
+    Martin-Brualla et al., CVPR 2021"); without this rule such items would be dropped.
+    """
+    link = _leading_link(segments)
+    if link is None or link.kind in ("paper", "code") or not _usable_text(link):
+        return None
+    if not _is_web_address(link.url):
+        return None
+    host = (urlsplit(link.url).hostname or "").lower().removeprefix("www.")
+    if any(host == blocked or host.endswith("." + blocked) for blocked in _NOT_A_WORK_PAGE):
+        return None
+    if link.kind == "project" or any(host.endswith(hub) for hub in _MODEL_HUBS):
+        return link
+    around = _plain(segments, keep_link_text=False)
+    return link if _PAPER_SIGNAL.search(around) else None
+
+
+def _draft_from_links(
+    links: list[_Link], tags: tuple[str, ...], *, page: _Link | None = None
+) -> _Draft | None:
+    """Paper, code and project links of an item; None when it has none of paper, code and
+    `page` (the title's link to the work's own page)."""
     draft = _Draft(title="", tags=tags)
     for link in links:
+        if _plain_words(link.label or link.text) in _CITATION_LINK_TEXTS:
+            continue  # "[bibtex](…/awesome-NeRF/blob/main/citations/x.txt)": the list's file
         kind = link.kind
         if kind == "paper":
+            draft.paper_links.append(link.url)
             if draft.paper_url is None:
                 draft.paper_url = link.url  # kept as written: abs or pdf
             draft.arxiv_id = draft.arxiv_id or catalog.arxiv_id(link.url)
         elif kind == "code" and draft.github_url is None:
             draft.github_url = _repository_link(link.url)
-        elif draft.project_url is None and _is_project_link(link, kind):
+        elif kind == "project" and draft.project_url is None:
             draft.project_url = link.url
-    if draft.paper_url is None and draft.github_url is None:
+    if draft.paper_url is None and draft.github_url is None and page is None:
         return None
+    if draft.project_url is None and page is not None:
+        draft.project_url = page.url  # the title's own page ("[NoPe-NeRF](lab page), …")
     return draft
 
 
-def _is_project_link(link: _Link, kind: LinkKind) -> bool:
-    words = " ".join(re.sub(r"[^\w\s]", " ", link.text.lower()).split())
-    return kind == "project" or (kind == "other" and words in _PROJECT_LINK_TEXTS)
+def _settle_arxiv_claims(drafts: list[_Draft]) -> None:
+    """Give each arXiv id to one paper of the file: an item's arXiv link that another,
+    differently titled item also gives is a copy-paste slip of the list.
+
+    Items with one arXiv id claim it first (the first such item in file order wins); an
+    item with several then takes the first one nobody else claimed ("[Paper2Video](…/
+    2503.14378) … [arXiv](…/2510.05096)" where 2503.14378 is another item's). An item left
+    with no arXiv id of its own keeps its other links.
+    """
+    owners: dict[str, _Draft] = {}
+
+    def ids_of(draft: _Draft) -> list[str]:
+        found = (catalog.arxiv_id(url) for url in draft.paper_links)
+        return list(dict.fromkeys(arxiv for arxiv in found if arxiv))
+
+    def free(arxiv: str, draft: _Draft) -> bool:
+        owner = owners.get(arxiv)
+        return owner is None or owner is draft or _same_paper(owner, draft)
+
+    for several in (False, True):
+        for draft in drafts:
+            candidates = ids_of(draft)
+            if not candidates or (len(candidates) > 1) != several:
+                continue
+            chosen = next((arxiv for arxiv in candidates if free(arxiv, draft)), None)
+            if chosen is not None:
+                owners.setdefault(chosen, draft)
+            if chosen != draft.arxiv_id:
+                _use_arxiv(draft, chosen)
+
+
+def _use_arxiv(draft: _Draft, arxiv: str | None) -> None:
+    """Make `arxiv` the draft's paper (None: its first paper link that is not on arXiv)."""
+    draft.arxiv_id = arxiv
+    draft.paper_url = next(
+        (url for url in draft.paper_links if catalog.arxiv_id(url) == arxiv),
+        None,
+    )
+    if arxiv is None:
+        draft.paper_links = [url for url in draft.paper_links if not catalog.arxiv_id(url)]
+        draft.paper_url = draft.paper_links[0] if draft.paper_links else None
+
+
+_MIN_TITLE_OVERLAP = 20  # letters: a title inside another names the same paper above this
+
+
+def _same_paper(first: _Draft, second: _Draft) -> bool:
+    """Whether two items of one file name the same paper: the same title, one title within
+    the other, or the same short name ("DepthCrafter", "DepthCrafter: Generating …")."""
+    first_title, second_title = squash(first.title), squash(second.title)
+    shorter, longer = sorted((first_title, second_title), key=len)
+    if shorter == longer or (len(shorter) >= _MIN_TITLE_OVERLAP and shorter in longer):
+        return True  # "One-Shot Motion …" and "Customize-A-Video: One-Shot Motion …"
+    first_name, second_name = squash(short_name(first.title)), squash(short_name(second.title))
+    return bool(first_name) and first_name == second_name
 
 
 def _item_title(text: str, segments: list[Segment]) -> str:
@@ -1039,13 +1421,30 @@ def _description(segments: list[Segment], title: str) -> str | None:
     at = text.find(title)
     rest = text[at + len(title) :] if at >= 0 else ""
     rest = _tidy(re.sub(r"^\s*[-–—:]\s*", "", rest))
-    return rest if len(rest.split()) >= _MIN_SUMMARY_WORDS else None
+    if len(_TRAILING_VENUE.sub("", rest).split()) < _MIN_SUMMARY_WORDS or _is_byline(rest):
+        return None
+    return rest
+
+
+def _is_byline(text: str) -> bool:
+    """ "Mildenhall et al., ECCV 2020" or "A. Smith, B. Jones and C. Lee, CVPR 2024": who
+    wrote it and where, not what it does (and not worth embedding as a description)."""
+    if re.search(r"(?i)\bet\s*al\b", text):
+        return True
+    names = re.sub(r"\([^()]*\)", " ", _TRAILING_VENUE.sub("", text))  # "(*: equal …)"
+    words = re.findall(r"[^\W\d_][\w'-]*", names)
+    capitalised = [word for word in words if word[0].isupper()]
+    names_only = {"and", "&"} >= {word for word in words if not word[0].isupper()}
+    return "," in text and bool(capitalised) and names_only
 
 
 def _strip_venue(title: str) -> str:
     """ "[CVPR 2024] Marigold: … Estimation. CVPR 2024" → "Marigold: … Estimation"."""
     stripped = _TRAILING_VENUE.sub("", _tidy(_without_labels(title)))
     stripped = _TRAILING_AUTHORS.sub("", stripped).strip(_EDGE_PUNCTUATION)
+    stripped = re.sub(r"\s+([:;,.!?])", r"\1", stripped)  # "Ha-NeRF :laughing:: …" → "Ha-NeRF: …"
+    if stripped.endswith("]") and "[" not in stripped:  # "+ Title](url)": a "[" was forgotten
+        stripped = stripped[:-1].strip(_EDGE_PUNCTUATION)
     return stripped or title
 
 

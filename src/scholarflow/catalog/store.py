@@ -286,7 +286,11 @@ class CatalogStore(Protocol):
     def find_by_key(self, key: str) -> CatalogEntry | None: ...
 
     def upsert_many(
-        self, entries: Iterable[CatalogEntry], *, on_progress: ProgressCallback | None = None
+        self,
+        entries: Iterable[CatalogEntry],
+        *,
+        on_progress: ProgressCallback | None = None,
+        keep_builtins: bool = False,
     ) -> UpsertReport: ...
 
     def remove(self, entry_id: str) -> bool: ...
@@ -294,6 +298,8 @@ class CatalogStore(Protocol):
     def search_text(self, query: str, limit: int = 20) -> list[tuple[str, float]]: ...
 
     def get_embeddings(self, model: str) -> dict[str, tuple[str, bytes]]: ...
+
+    def embedding_hashes(self, model: str) -> dict[str, str]: ...
 
     def put_embeddings(self, model: str, rows: Sequence[tuple[str, str, bytes, int]]) -> None: ...
 
@@ -397,14 +403,23 @@ class SQLiteCatalogStore:
     # -- writing
 
     def upsert_many(
-        self, entries: Iterable[CatalogEntry], *, on_progress: ProgressCallback | None = None
+        self,
+        entries: Iterable[CatalogEntry],
+        *,
+        on_progress: ProgressCallback | None = None,
+        keep_builtins: bool = False,
     ) -> UpsertReport:
         """Add or update entries by key, in ONE transaction: an import lands whole or not at all.
 
         A given field replaces the stored one; a field the entry leaves empty keeps the stored
         value, so importing the same paper from a BibTeX file and an awesome list combines
-        them. An entry that changes nothing counts as unchanged and keeps its `imported_at`.
-        A user's entry with a built-in's key overrides it (the row is no longer built-in).
+        them. An entry that changes nothing counts as unchanged and keeps its `imported_at`,
+        and a call that changes nothing writes nothing.
+
+        A user's entry with a built-in's key overrides it (the row is no longer built-in), as
+        `catalog add` wants. With `keep_builtins` (what imports use) a built-in keeps its kind,
+        tags, tasks, signatures, texts and status: a list that mentions DepthCrafter says less
+        about it than the built-in entry does. The import may only add links it lacks.
         """
         batch = list(entries)
         outcomes: dict[Outcome, int] = {"added": 0, "updated": 0, "unchanged": 0}
@@ -413,7 +428,7 @@ class SQLiteCatalogStore:
         self._writes += 1
         with _transaction(self._db):
             for done, entry in enumerate(batch, 1):
-                outcome, entry_id = self._upsert_one(entry, now)
+                outcome, entry_id = self._upsert_one(entry, now, keep_builtins=keep_builtins)
                 outcomes[outcome] += 1
                 ids.append(entry_id)
                 if on_progress is not None and (done % _PROGRESS_EVERY == 0 or done == len(batch)):
@@ -581,6 +596,14 @@ class SQLiteCatalogStore:
         )
         return {row["entry_id"]: (row["text_hash"], bytes(row["vector"])) for row in rows}
 
+    def embedding_hashes(self, model: str) -> dict[str, str]:
+        """entry id -> hash of the embedded text for one model: what tells a stale vector,
+        without reading the vectors themselves."""
+        rows = self._db.execute(
+            "SELECT entry_id, text_hash FROM embeddings WHERE model = ?", (model,)
+        )
+        return {row["entry_id"]: row["text_hash"] for row in rows}
+
     def put_embeddings(self, model: str, rows: Sequence[tuple[str, str, bytes, int]]) -> None:
         """Store (entry id, text hash, float32 bytes, dim) rows for `model`, replacing old ones.
 
@@ -607,9 +630,22 @@ class SQLiteCatalogStore:
                 else:
                     raise ValueError(f"no catalog entry {entry_id!r} to attach an embedding to")
 
+    def rebuild_text_index(self) -> None:
+        """Rebuild the full-text index from the entries, then merge its segments.
+
+        The triggers keep the index in step with every write, so this is for `catalog
+        reindex`: a file copied in from elsewhere, or an index grown out of many small imports.
+        """
+        self._writes += 1
+        with _transaction(self._db):
+            self._db.execute("INSERT INTO entries_fts(entries_fts) VALUES ('rebuild')")
+            self._db.execute("INSERT INTO entries_fts(entries_fts) VALUES ('optimize')")
+
     # -- internals
 
-    def _upsert_one(self, entry: CatalogEntry, now: str) -> tuple[Outcome, str]:
+    def _upsert_one(
+        self, entry: CatalogEntry, now: str, *, keep_builtins: bool = False
+    ) -> tuple[Outcome, str]:
         if not entry.title.strip():
             raise ValueError(f"catalog entry {entry.id or entry.name!r} has no title")
         incoming = _with_arxiv_id(entry)
@@ -620,7 +656,10 @@ class SQLiteCatalogStore:
             self._insert(incoming.model_copy(update={"id": entry_id, "imported_at": imported_at}))
             return "added", entry_id
         current = _row_to_entry(row)
-        merged = _merge(current, incoming)
+        if keep_builtins and current.builtin:
+            merged = _with_missing_links(current, incoming)
+        else:
+            merged = _merge(current, incoming)
         if _content(merged) == _content(current):
             return "unchanged", current.id
         self._update(merged.model_copy(update={"imported_at": now}))
@@ -685,8 +724,10 @@ class SQLiteCatalogStore:
     def _seed_one(self, entry: CatalogEntry) -> None:
         row = self._db.execute("SELECT * FROM entries WHERE id = ?", (entry.id,)).fetchone()
         if row is not None:
-            if row["builtin"] and _content(_row_to_entry(row)) != _content(entry):
-                self._update(entry)
+            # A newer package refreshes its built-in, keeping the links an import added.
+            refreshed = _with_missing_links(entry, _row_to_entry(row))
+            if row["builtin"] and _content(_row_to_entry(row)) != _content(refreshed):
+                self._update(refreshed)
             return
         if self._row_for(entry) is None:  # a user entry for the same paper wins
             self._insert(entry)
@@ -768,6 +809,19 @@ def _merge(current: CatalogEntry, incoming: CatalogEntry) -> CatalogEntry:
     update["provenance"] = incoming.provenance
     update["builtin"] = incoming.builtin
     return current.model_copy(update=update)
+
+
+_LINK_FIELDS = ("paper_url", "github_url", "project_url")
+
+
+def _with_missing_links(current: CatalogEntry, incoming: CatalogEntry) -> CatalogEntry:
+    """`current` with the links it lacks taken from `incoming`; nothing else changes."""
+    update = {
+        field: getattr(incoming, field)
+        for field in _LINK_FIELDS
+        if getattr(incoming, field) and not getattr(current, field)
+    }
+    return current.model_copy(update=update) if update else current
 
 
 def _content(entry: CatalogEntry) -> dict[str, object]:
