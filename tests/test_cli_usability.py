@@ -272,7 +272,7 @@ def _catalog_actions() -> dict[str, str]:
 
 def test_the_catalog_actions_are_all_tested_here():
     assert set(_catalog_actions()) == {
-        "list", "show", "search", "add", "import", "export", "remove", "restore"
+        "list", "show", "search", "add", "import", "reindex", "export", "remove", "restore"
     }  # fmt: skip
 
 

@@ -238,7 +238,7 @@ def test_ask_prompt_and_search_work_and_embed_nothing(imported: Imported):
     prompt = ok(run("prompt", question, home=imported.home))
     assert "### Recommended AI Models:" in prompt.stdout
     found = ok(run("catalog", "search", question, home=imported.home))
-    assert found.stdout.startswith(" 1. ")
+    assert found.stdout.splitlines()[1].split()[0] == "1"  # a header row, then hit number 1
     assert embedding_rows(imported.db) == rows  # asking embedded no catalog entry
     assert file_signature(imported.db) == signature
 
@@ -252,7 +252,7 @@ def test_entries_with_only_a_title_and_a_link_are_listed_shown_and_exported(impo
     listing = ok(run("catalog", "list", home=imported.home)).stdout
     assert bare["id"] in listing
     shown = ok(run("catalog", "show", bare["id"], home=imported.home)).stdout
-    assert bare["title"] in shown
+    assert bare["title"] in " ".join(shown.split())  # `show` wraps long fields
     as_json = json.loads(
         ok(run("catalog", "show", bare["id"], "-f", "json", home=imported.home)).stdout
     )

@@ -135,7 +135,11 @@ def test_recommended_model_node_carries_its_reference(answered):
         for n in result.workflow.nodes
         if n.kind == "model" and n.source_id == recommended.source_id
     ]
-    assert model_ids, "the recommended model sits in every workflow of these prompts"
+    flagged = {w.source_id for w in result.warnings if w.code == "model_task_mismatch"}
+    if recommended.source_id in flagged:
+        # A model that cannot do any step of the task is named in the notice, not wired in.
+        return
+    assert model_ids, "an unflagged recommended model sits in the workflow"
     nodes = _nodes(doc)
     for node_id in model_ids:
         source = nodes[node_id]["source"]

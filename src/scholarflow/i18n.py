@@ -50,6 +50,59 @@ def catalog(language: str) -> dict[str, str]:
     }
 
 
+def message_ids() -> dict[str, str]:
+    """Every English text the answer may say in its own words → where it comes from.
+
+    The .po files translate exactly these (scripts/messages.py writes the template and keeps
+    the catalogs in step; a test checks every language covers every id, fields intact).
+    """
+    from scholarflow import taxonomy
+
+    found: dict[str, str] = {}
+
+    def add(text: str, where: str) -> None:
+        if text:
+            found.setdefault(text, where)
+
+    for key, text in english().items():
+        add(text, f"locale/messages.toml:{key}")
+    for key, task in taxonomy.tasks().items():
+        for field in ("name", "description", "result", "goal"):
+            add(getattr(task, field), f"taxonomy/tasks.toml:{key}.{field}")
+    for key in taxonomy.modalities():
+        add(taxonomy.label(key), f"taxonomy/modalities.toml:{key}.label")
+    for key, focus in taxonomy.focuses().items():
+        add(focus.heading, f"taxonomy/focus.toml:{key}.heading")
+        add(focus.lead, f"taxonomy/focus.toml:{key}.lead")
+    for key, operation in taxonomy.operations().items():
+        add(operation.label, f"taxonomy/operations.toml:{key}.label")
+        add(operation.description, f"taxonomy/operations.toml:{key}.description")
+    for key, offer in taxonomy.supplied().items():
+        add(offer.label, f"taxonomy/operations.toml:supplied.{key}.label")
+        add(offer.description, f"taxonomy/operations.toml:supplied.{key}.description")
+    for key, description in taxonomy.role_descriptions().items():
+        add(description, f"taxonomy/roles.toml:{key}.description")
+    return found
+
+
+def _fields(text: str) -> set[str]:
+    from string import Formatter
+
+    return {name for _, name, _, _ in Formatter().parse(text) if name}
+
+
+def problems(language: str) -> list[str]:
+    """What `language`'s catalog lacks or breaks: untranslated ids, changed {fields}."""
+    translated = catalog(language)
+    found = []
+    for text, where in message_ids().items():
+        if text not in translated:
+            found.append(f"untranslated ({where}): {text!r}")
+        elif _fields(translated[text]) != _fields(text):
+            found.append(f"fields differ ({where}): {translated[text]!r}")
+    return found
+
+
 class Messages:
     """What the answer says in its own words, in one language."""
 
