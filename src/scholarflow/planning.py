@@ -667,9 +667,7 @@ def _main_path(
 
 
 def _changes_what_flows(source: Source) -> bool:
-    return any(
-        not set(sig.outputs) <= set(sig.required_inputs) for sig in source.signatures
-    )
+    return any(not set(sig.outputs) <= set(sig.required_inputs) for sig in source.signatures)
 
 
 def _connectable(source: Source, understanding: Understanding, actions: Sequence[Action]) -> bool:
@@ -923,9 +921,7 @@ class _GraphBuilder:
         for action in actions:
             feeds: dict[int, Feed] = {}
             for index, port in enumerate(action.inputs):
-                key = next(
-                    (HAVE + m for m in port.modalities if HAVE + m in self.node_of), None
-                )
+                key = next((HAVE + m for m in port.modalities if HAVE + m in self.node_of), None)
                 if key is None:
                     if port.optional:
                         continue
@@ -936,7 +932,9 @@ class _GraphBuilder:
                 for port in action.outputs:
                     label = self.text("not_asked_for", label=self.text.label(port.modality))
                     self._output_node(
-                        port.modality, action.key, self.text.sentence(label).rstrip("."),
+                        port.modality,
+                        action.key,
+                        self.text.sentence(label).rstrip("."),
                         optional=False,
                     )
                 return

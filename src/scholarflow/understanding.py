@@ -408,11 +408,7 @@ def _resolve_modalities(
             # second input of someone who "had just two photos")
             if modality in makes and modality not in takes and not said_want:
                 role = "want"
-            elif (
-                modality in takes
-                and modality not in taxonomy.freely_supplied()
-                and not said_have
-            ):
+            elif modality in takes and modality not in taxonomy.freely_supplied() and not said_have:
                 role = "have"  # a prompt or a path counts only when the user says they gave it
         if role == "want" and modality in takes and modality not in makes:
             # "a video of me talking" after "turned into" is still an input, unless it is
