@@ -10,6 +10,7 @@ from typing import Any
 
 import jsonschema
 
+from scholarflow.i18n import messages_for
 from scholarflow.models import Request
 from scholarflow.text import canonical_url
 
@@ -73,7 +74,9 @@ def check_answer(data: dict[str, Any], request: Request) -> None:
     jsonschema.validate(data, schema())
     for name, minimum in MIN_SECTION_CHARS.items():
         assert len(data["sections"][name]) >= minimum, f"section {name} is too thin"
-    assert "### 1. The task" in data["markdown"] and "### 3. Papers and tools" in data["markdown"]
+    titles = messages_for(data.get("language", "en"))
+    assert titles("heading_task") in data["markdown"]
+    assert titles("heading_references") in data["markdown"]
 
     allowed = allowed_links(request)
     serialized = json.dumps(data, ensure_ascii=False)

@@ -24,7 +24,7 @@ SEED_EXPECTATIONS = {
 
 PROMPT_EXPECTATIONS = {
     "phone_depth": ("video_depth_estimation", ["video"], ["depth_video"], False),
-    "dog_multiview": ("multi_view_video_generation", ["video"], ["multi_view_video"], False),
+    "dog_multiview": ("video_to_4d", ["video"], ["multi_view_video"], False),
     "neon_poster": ("text_to_image", ["text"], ["image"], False),
     "jacket_colour": ("video_colour_editing", ["video"], ["video"], False),
     "dancer_background_mismatch": ("video_background_replacement", ["video"], ["video"], True),

@@ -75,17 +75,20 @@ def _decamel(text: str) -> str:
 
 def infer_tasks(source: Source) -> tuple[str, ...]:
     """Task ids the source serves, best first, from its own name, title and summary."""
-    from scholarflow.understanding import source_task_scores
+    from scholarflow.understanding import cue_scores, source_task_scores
 
     name_text = (
         f"{source.name} | {source.title} | {_decamel(source.name)} | {_decamel(source.title)}"
     )
-    scores = defaultdict(float)
+    scores: dict[str, float] = defaultdict(float)
     for task_id, value in source_task_scores(normalize(name_text), _TITLE_WEIGHT).items():
         scores[task_id] += value
     summary = normalize(source.summary) if source.summary else ""
-    weight = _SUMMARY_WEIGHT if summary else 0.0
-    for task_id, value in source_task_scores(summary, weight, meaning=meaning_text(source)).items():
+    if summary:
+        for task_id, value in source_task_scores(summary, _SUMMARY_WEIGHT).items():
+            scores[task_id] += value
+    words = set(cue_scores(f"{normalize(name_text)} | {summary}"))  # tasks its words name
+    for task_id, value in source_task_scores("", 0.0, meaning=meaning_text(source)).items():
         scores[task_id] += value
     if not scores:
         return ()
@@ -93,7 +96,14 @@ def infer_tasks(source: Source) -> tuple[str, ...]:
     best = ranked[0][1]
     if best < _MIN_SCORE:  # too little to say what a source does
         return ()
-    return tuple(task for task, score in ranked if score >= best * _SECONDARY_SHARE)
+    # Meaning ranks the tasks, but it gives every task some closeness: a task beyond the
+    # first is served only when the source's words also point at it ("Segment Anything"
+    # serves segmentation, not every video task a title-only source is vaguely near).
+    return tuple(
+        task
+        for index, (task, score) in enumerate(ranked)
+        if score >= best * _SECONDARY_SHARE and (index == 0 or task in words)
+    )
 
 
 def task_signatures(task_id: str) -> tuple[Signature, ...]:

@@ -6,7 +6,7 @@ import difflib
 import heapq
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -34,14 +34,39 @@ class CueHit:
     end: int
 
 
+def _ends_word(text: str, end: int) -> bool:
+    """Whether a Latin word ends at `end`, allowing a plural "s" or "es"."""
+    for ending in ("", "s", "es"):
+        if text.startswith(ending, end):
+            after = text[end + len(ending) : end + len(ending) + 1]
+            if not (after.isascii() and (after.isalnum() or after == "_")):
+                return True
+    return False
+
+
 class CueMatcher:
     """Finds cue phrases of many labels in one pass.
 
     A cue matches at the start of a word (so "rotat" finds "rotating") except for cues in
-    scripts written without spaces, which match anywhere. At one place the longest cue wins.
+    scripts written without spaces, which match anywhere. At one place the longest cue wins,
+    among the cues of one group: by default all cues are one group ("a still from my video"
+    names a picture, not a video); `group` makes each its own, so that one phrase can be
+    evidence for several labels ("without a green screen" speaks for matting and for a
+    background replacement alike) while a label's shorter cue inside its longer one still
+    counts once.
     """
 
-    def __init__(self, cues: Mapping[str, Iterable[str]]) -> None:
+    def __init__(
+        self,
+        cues: Mapping[str, Iterable[str]],
+        group: Callable[[str], str] | None = None,
+        *,
+        whole_words: bool = False,
+    ) -> None:
+        self._group = group
+        # Names of things end where a word ends ("pic" is not in "picked"), give or take a
+        # plural ending; phrases of tasks may match the start of a word ("rotat" → rotating).
+        self._whole_words = whole_words
         self._labels: dict[str, list[str]] = {}
         for label, phrases in cues.items():
             for phrase in phrases:
@@ -65,18 +90,21 @@ class CueMatcher:
                     not bounded
                     or not before
                     or not (before.isascii() and (before.isalnum() or before == "_"))
-                ):
+                ) and (not (bounded and self._whole_words) or _ends_word(text, start + len(key))):
                     found.append((start, start + len(key), key))
                 start = text.find(key, start + 1)
-        # Leftmost, then longest, never overlapping: what one regex alternation would find.
+        # Leftmost, then longest, never overlapping within a group: what one regex
+        # alternation per group would find.
         found.sort(key=lambda hit: (hit[0], -hit[1]))
-        position = 0
+        position: dict[str, int] = {}
         for start, end, key in found:
-            if start < position:
-                continue
-            position = end
-            for label in self._labels[key]:
-                yield CueHit(label, key, start, end)
+            labels = self._labels[key]
+            groups = [self._group(label) if self._group else "" for label in labels]
+            free = [start >= position.get(group, 0) for group in groups]
+            for label, group, ok in zip(labels, groups, free, strict=True):
+                if ok:
+                    position[group] = end
+                    yield CueHit(label, key, start, end)
 
 
 _ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "vs.", "fig.", "eq.", "cf.", "approx.")

@@ -42,8 +42,9 @@ _HAVE_FIT = 2.0
 _WANT_FIT = 2.5
 _WANT_MISSING = 2.5
 _INPUT_MISSING = 1.5
+_HAVE_UNUSED = 1.0
 _NAMED_FIT = 0.75
-_TIE = 2.0  # two tasks of the same inputs and outputs this close: the recommended model decides
+_TIE = 1.0  # two tasks of the same inputs and outputs this close: the recommended model decides
 _SEMANTIC_WEIGHT = 4.0  # per unit of cosine below the best task
 _SEMANTIC_TOP = 2.0  # what the semantically closest task earns
 _SEMANTIC_FLOOR = 0.3  # below this cosine the closest task is no closer than any
@@ -53,7 +54,7 @@ _NONE_BELOW = 0.5  # a best score under this means nothing fits (the prior alone
 
 # Words just before a mention that say whether the user had it or got it.
 _HAVE_MARKERS = (
-    "from", "dropped in", "drop in", "dropped", "uploaded", "upload", "used", "using", "use",
+    "i've got", "i have got", "we've got", "ive got", "from", "dropped in", "drop in", "dropped", "uploaded", "upload", "used", "using", "use",
     "gave it", "gave", "fed", "feed", "fed in", "input", "started with", "start with", "took",
     "with my", "of my", "my", "i have", "i had", "based on", "put in", "i put", "loaded",
     "recorded", "filmed", "shot", "typed", "wrote", "drew", "sketched", "clicked", "picked",
@@ -102,6 +103,8 @@ _MAKING_MARKERS = frozenset(
      "i filmed", "filmed my", "i recorded", "recorded myself", "i shot"}
 )  # fmt: skip
 _LOOKBACK = 40
+# A preposition of place between a marker and a mention makes the mention a place.
+_PLACE = re.compile(r"(?<!\w)(?:in|on|at|across|throughout|within|dans|sur|im|auf)(?!\w)")
 _ASK = re.compile(r"(?:^|[.!?¿]\s*|\s)(how|what|why|which|cómo|comment|wie|어떻게|如何)\b")
 _SENTENCE = re.compile(r"[^.!?。！？]+[.!?。！？]?")
 
@@ -214,6 +217,22 @@ def _add_cues(scores: dict[str, float], question: str) -> list[str]:
 # --- signal 1: what went in and what came out ------------------------------------------------
 
 
+def _names_a_place(gap: str) -> bool:
+    """Whether the words between a marker and a mention make the mention a place: a
+    preposition of place after some other word ("clicked it in", not "put in"), followed by
+    at most two words ("in one frame", "on the last frames")."""
+    places = list(_PLACE.finditer(gap))
+    if not places:
+        return False
+    last = places[-1]
+    return bool(gap[: last.start()].strip()) and len(gap[last.end() :].split()) <= 2
+
+
+def _modifies(gap: str) -> bool:
+    """Whether a thing's name directly before another's is a modifier of it."""
+    return gap in ("", " ", "-")
+
+
 def _modality_mentions(question: str) -> list[_Mention]:
     """Each modality the question names, with whether the user had it or got it."""
     mentions = []
@@ -222,11 +241,21 @@ def _modality_mentions(question: str) -> list[_Mention]:
         text = sentence.group(0)
         verb = _RESULT_VERBS.search(text)
         pivot = start + verb.start() if verb else None
-        for hit in taxonomy.modality_matcher().find(text):
+        hits = list(taxonomy.modality_matcher().find(text))
+        for index, hit in enumerate(hits):
+            following = hits[index + 1] if index + 1 < len(hits) else None
+            if (
+                following is not None
+                and " " not in hit.cue
+                and _modifies(text[hit.end : following.start])
+            ):
+                continue  # "single-image depth": the image names a kind of depth
             at = start + hit.start
             window = question[max(start, at - _LOOKBACK) : at]
             markers = list(_MARKER_PATTERN.finditer(window))
             role = _MARKER_ROLE[markers[-1].group(0)] if markers else None
+            if markers and _names_a_place(window[markers[-1].end() :]):
+                role = None  # "clicked it in one frame": where it happened, not what went in
             if role is None and pivot is not None:
                 role = "have" if at < pivot else "want"
             if role == "have" and hit.label in taxonomy.freely_supplied():
@@ -234,8 +263,8 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 close = last is not None and len(window) - last.end() <= 16
                 if not (close and last.group(0) in _MAKING_MARKERS):
                     role = None
-            if role is None and hit.cue in _MAKING_MARKERS:
-                role = "have"  # the cue is the act of giving it: "typed '…'", "drew a path"
+            if hit.cue.split()[0] in _MAKING_MARKERS:
+                role = "have"  # the cue is the act of giving it: "typed '…'", "described in"
             shifted = CueHit(hit.label, hit.cue, at, start + hit.end)
             handed = bool(markers) and markers[-1].group(0) in _HANDED_IN and role == "have"
             mentions.append(_Mention(shifted, role, handed))
@@ -249,23 +278,31 @@ def _add_modality_fit(scores: dict[str, float], mentions: list[_Mention]) -> Non
     if not (have or want or named):
         return
     supplied = set(taxonomy.freely_supplied())
-    family = taxonomy.family
+    known = taxonomy.modalities()
+    stand_ins = _same_family(have)
     for task in taxonomy.tasks().values():
         signature = task.signature
         if signature is None:
             continue
-        takes = {m for p in signature.ports_in() for m in p.modalities}
+        needs = {m for p in signature.ports_in() if not p.optional for m in p.modalities}
+        extras = {m for p in signature.ports_in() if p.optional for m in p.modalities} - needs
+        takes = needs | extras
         makes = {m for p in signature.ports_out() for m in p.modalities}
         required = {p.modality for p in signature.ports_in() if not p.optional} - supplied
-        score = _HAVE_FIT * min(2, len(have & takes))
+        # What the user brought counts fully where the task needs it, half where the task
+        # merely can take it (a background picture), and against it where the task has no
+        # use for it at all: a task that ignores half of what went in is not what happened.
+        score = _HAVE_FIT * min(2, len(have & needs))
+        score += _HAVE_FIT * 0.5 * min(1, len((have - needs) & extras))
+        score -= _HAVE_UNUSED * len(have - takes - supplied - _same_family(takes))
         score += _WANT_FIT * len(want & makes)
-        # Wanting a kin of what it makes (videos of a subject from new angles are a
-        # multi-view video) is no evidence against a task; wanting something else is.
-        kin = {family(m) for m in makes}
-        score += _WANT_FIT * 0.4 * len({m for m in want - makes if family(m) in kin})
-        score -= _WANT_MISSING * len({m for m in want - makes if family(m) not in kin})
+        # Wanting what the task's result holds (videos of new angles are the views of a
+        # multi-view video) is no evidence against it; wanting anything else is.
+        holds = {inner for m in makes for inner in known[m].includes}
+        score += _WANT_FIT * 0.4 * len((want - makes) & holds)
+        score -= _WANT_MISSING * len(want - makes - holds)
         if have:
-            score -= _INPUT_MISSING * len(required - have - _same_family(have))
+            score -= _INPUT_MISSING * len(required - have - stand_ins)
         # Things named without saying whether they went in or came out: weak evidence.
         score += _NAMED_FIT * len(named & (takes | makes))
         scores[task.id] += score
@@ -357,6 +394,13 @@ def _default_embedder() -> Any:
 # --- the same signals on a source's own words -----------------------------------------------
 
 
+def cue_scores(normalized: str) -> dict[str, float]:
+    """The tasks whose own phrases the text uses, with the cue signal's scores."""
+    scores: dict[str, float] = defaultdict(float)
+    _add_cues(scores, normalized)
+    return scores
+
+
 def source_task_scores(normalized: str, weight: float, *, meaning: str = "") -> dict[str, float]:
     """Task scores from a source's text: cues (times `weight`), what it says it takes and
     makes, and, given `meaning` (its title and summary), the closest example requests."""
@@ -410,7 +454,8 @@ def _resolve_modalities(
                 role = "want"
             elif modality in takes and modality not in taxonomy.freely_supplied() and not said_have:
                 role = "have"  # a prompt or a path counts only when the user says they gave it
-        if role == "want" and modality in takes and modality not in makes:
+        held = any(modality in taxonomy.modalities()[m].includes for m in makes)
+        if role == "want" and modality in takes and modality not in makes and not held:
             # "a video of me talking" after "turned into" is still an input, unless it is
             # something anyone can supply (a camera path named as part of the result).
             role = None if modality in taxonomy.freely_supplied() else "have"
@@ -429,10 +474,35 @@ def _resolve_modalities(
         stand_ins = [m for m in have if m in _same_family({primary[0]})]
         fitting_have = [*(stand_ins or primary[:1]), *fitting_have]
     fitting_have = list(dict.fromkeys(fitting_have))
-    fitting_want = [m for m in want if m in makes]
+    # "VR180 stereo clips" are one thing: a clip inside a stereo video is not a second input.
+    known = taxonomy.modalities()
+    fitting_have = [
+        m for m in fitting_have if not any(m in known[other].includes for other in fitting_have)
+    ]
+    fitting_want = _outputs_wanted(task, want)
     if not fitting_want:
         fitting_want = list(task.outputs[:1])
     return tuple(fitting_have), tuple(fitting_want)
+
+
+def _outputs_wanted(task: Task, want: list[str]) -> list[str]:
+    """What the task makes that the user asked for, one per output: what they named first,
+    or what holds it ("videos from new angles" are the views of a multi-view video)."""
+    ports = task.signature.ports_out() if task.signature else ()
+    known = taxonomy.modalities()
+    chosen: dict[int, str] = {}
+    for modality in want:
+        for index, port in enumerate(ports):
+            if index in chosen:
+                continue
+            if modality in port.modalities:
+                chosen[index] = modality
+                break
+            holder = next((m for m in port.modalities if modality in known[m].includes), None)
+            if holder is not None:
+                chosen[index] = holder
+                break
+    return list(dict.fromkeys(chosen[i] for i in sorted(chosen)))
 
 
 def _focus(question: str) -> tuple[str, ...]:

@@ -21,6 +21,7 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "question": answer.question,
+        "language": understanding.language,  # of the answer's own words (quotes stay as written)
         "task": {
             "id": task.id,
             "name": task.name,

@@ -21,6 +21,7 @@ class ModalityInfo:
     label: str
     family: str
     cues: tuple[str, ...]
+    includes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,13 @@ def _load(name: str) -> dict[str, Any]:
 @cache
 def modalities() -> dict[str, ModalityInfo]:
     return {
-        key: ModalityInfo(key, value["label"], value["family"], tuple(value.get("cues", ())))
+        key: ModalityInfo(
+            key,
+            value["label"],
+            value["family"],
+            tuple(value.get("cues", ())),
+            tuple(value.get("includes", ())),
+        )
         for key, value in _load("modalities.toml").items()
     }
 
@@ -219,12 +226,13 @@ def task_matcher() -> CueMatcher:
     for task in tasks().values():
         cues[task.id] = list(task.cues)
         cues[f"{task.id}:hint"] = list(task.hints)
-    return CueMatcher(cues)
+    # One phrase may speak for several tasks; within a task its longest cue counts.
+    return CueMatcher(cues, group=lambda label: label.partition(":")[0])
 
 
 @cache
 def modality_matcher() -> CueMatcher:
-    return CueMatcher({key: info.cues for key, info in modalities().items()})
+    return CueMatcher({key: info.cues for key, info in modalities().items()}, whole_words=True)
 
 
 @cache
