@@ -54,7 +54,8 @@ _NONE_BELOW = 0.5  # a best score under this means nothing fits (the prior alone
 
 # Words just before a mention that say whether the user had it or got it.
 _HAVE_MARKERS = (
-    "i've got", "i have got", "we've got", "ive got", "from", "dropped in", "drop in", "dropped", "uploaded", "upload", "used", "using", "use",
+    "i've got", "i have got", "we've got", "ive got",
+    "from", "dropped in", "drop in", "dropped", "uploaded", "upload", "used", "using", "use",
     "gave it", "gave", "fed", "feed", "fed in", "input", "started with", "start with", "took",
     "with my", "of my", "my", "i have", "i had", "based on", "put in", "i put", "loaded",
     "recorded", "filmed", "shot", "typed", "wrote", "drew", "sketched", "clicked", "picked",
