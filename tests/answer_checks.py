@@ -69,11 +69,19 @@ def paths_from_inputs(data: dict[str, Any]) -> set[str]:
     return from_inputs & to_outputs
 
 
+def _size(text: str) -> int:
+    """Characters, a Chinese, Japanese or Korean one counting as two: such a script says in
+    one character what English says in two or three."""
+    return len(text) + sum(
+        1 for ch in text if "\u3040" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af"
+    )
+
+
 def check_answer(data: dict[str, Any], request: Request) -> None:
     """Everything the issue asks of every answer, on the JSON contract."""
     jsonschema.validate(data, schema())
     for name, minimum in MIN_SECTION_CHARS.items():
-        assert len(data["sections"][name]) >= minimum, f"section {name} is too thin"
+        assert _size(data["sections"][name]) >= minimum, f"section {name} is too thin"
     titles = messages_for(data.get("language", "en"))
     assert titles("heading_task") in data["markdown"]
     assert titles("heading_references") in data["markdown"]

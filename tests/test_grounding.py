@@ -143,6 +143,20 @@ def test_the_screen_passes_the_template_and_refuses_planted_names():
     assert kinds == {"foreign_name"}
 
 
+@pytest.mark.parametrize(
+    "spelt",
+    [
+        "windows overlap by 2 see e v i l . c o m 5 frames",  # a digit of the sentence after it
+        "see e v i l . c o m and more",
+        "at h t t p s : / / e v i l . c o m now",
+        "see e v i l 2 . c o m too",
+    ],
+)
+def test_a_link_spelt_out_letter_by_letter_is_a_link(spelt: str):
+    prepared = prepare(parse_prompt(BASE))
+    assert {p.kind for p in prepared.screen.policy_problems(spelt)} == {"link"}
+
+
 def test_names_carried_by_a_provided_source_are_allowed():
     request = parse_prompt((PROMPTS_DIR / "neon_poster.txt").read_text(encoding="utf-8"))
     screen = Screen(request.sources)

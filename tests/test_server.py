@@ -670,3 +670,17 @@ def test_200_answers_from_8_concurrent_clients(
             f"\n/api/answer, 200 requests, 8 clients: p50 {p50:.1f} ms, p95 {p95:.1f} ms, "
             f"{len(results) / wall:.0f} answers/s"
         )
+
+
+def test_a_request_over_the_source_limit_is_400_naming_the_limit(client: TestClient):
+    """Bounded work: the server refuses what the CLI refuses, before any of it is planned."""
+    from scholarflow.models import MAX_SOURCES
+
+    many = [{"title": f"Model {i}: A Method"} for i in range(MAX_SOURCES)]
+    body = {"question": "How is this done?", "recommended": [{"title": "X: Y"}], "related": many}
+    response = client.post("/api/answer", json=body)
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert f"at most {MAX_SOURCES}" in detail and "\n" not in detail
+    body["related"] = many[:-1]  # exactly the limit is answered
+    assert client.post("/api/answer", json=body).status_code == 200

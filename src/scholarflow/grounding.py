@@ -119,8 +119,10 @@ def _script(ch: str) -> str:
         return ""
     name = unicodedata.name(ch, "")
     first = name.split(" ", 1)[0]
-    if first == "CJK":
+    if first in ("CJK", "IDEOGRAPHIC"):  # 々, the iteration mark, is written with kanji
         return "CJK"
+    if first == "KATAKANA-HIRAGANA":  # ー, the long-vowel mark, belongs to both kana
+        return ""
     return first
 
 
@@ -498,7 +500,7 @@ class Screen:
         for source in self.sources:
             for part in (source.name, source.title, source.catalog_summary or "", *source.links()):
                 self.vocabulary |= _vocabulary_of(part)
-        self.vocabulary |= own_vocabulary()
+        self.vocabulary |= own_vocabulary(self.language)
         self._tainted_text: list[str] = []
         self._tainted: set[str] | None = None
         self._status_words_in_sources = {
@@ -596,9 +598,9 @@ class Screen:
         """Links, HTML, Markdown links, bad citations, unprovided known names, mixed scripts."""
         text = normalize_prose(text)
         problems = [Problem("link", text[a:b][:80]) for a, b in link_spans(text)]
-        collapsed = collapse_spaced(text)
-        if collapsed != text and not problems:
-            problems = [Problem("link", collapsed[a:b][:80]) for a, b in link_spans(collapsed)]
+        for collapsed in (collapse_spaced(text), collapse_spaced(text, split_digits=True)):
+            if collapsed != text and not problems:
+                problems = [Problem("link", collapsed[a:b][:80]) for a, b in link_spans(collapsed)]
         problems += _html_problems(text)
         if citations:
             problems += [Problem("citation", c) for c in self.bad_citations(text)]

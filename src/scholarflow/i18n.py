@@ -184,7 +184,15 @@ class Messages:
         if not text:
             return text
         text = text[0].upper() + text[1:]
-        return text if text.endswith((".", "!", "?", "。")) else text + "."
+        stop = "。" if self.language == "ja" else "."
+        return text if text.endswith((".", "!", "?", "。")) else text + stop
+
+    def inline(self, label: str) -> str:
+        """A label inside a sentence: "Your video clip" → "your video clip". German keeps
+        its capitals (every noun has one); Korean and Japanese have none."""
+        if not label or self.language == "de":
+            return label
+        return label[0].lower() + label[1:]
 
 
 @cache

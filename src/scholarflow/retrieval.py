@@ -12,12 +12,13 @@ the catalog cannot serve is said to be so (`CatalogCannotServe`) instead of bein
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from scholarflow import taxonomy
-from scholarflow.models import CatalogEntry, CatalogHit, Request, Task
+from scholarflow.models import CatalogEntry, CatalogHit, Request, Task, Understanding
 from scholarflow.progress import ProgressCallback
 from scholarflow.understanding import understand
 
@@ -33,6 +34,9 @@ MIN_SIMILARITY_WITH_WORDS = 0.20  # ...unless full-text search also ranks it fir
 RELATED_MAX = 4
 RELATED_SHARE = 0.5  # a related entry scores at least this share of the best one
 TASK_CONFIDENCE = 0.3  # below this, the question's task is too uncertain to steer ranking
+# A question in another language is searched by its task's English words when its task is at
+# least this clear (without the meaning signal, which reads English, confidence runs lower).
+PROXY_CONFIDENCE = 0.1
 
 
 class CatalogCannotServe(Exception):
@@ -142,15 +146,46 @@ class Retriever:
         The task is the one the question describes unless `task` is given; `use_task=False`
         ranks by the two searches alone.
         """
+        understood = understand(Request(question=question, recommended=(), origin="free"))
         if not use_task:
             task = None
-        elif task is None:
-            understood = understand(Request(question=question, recommended=(), origin="free"))
-            if understood.confidence >= TASK_CONFIDENCE:
-                task = understood.task
+        elif task is None and understood.confidence >= TASK_CONFIDENCE:
+            task = understood.task
         text_ranked = self.store.search_text(question, limit=CANDIDATES)
-        dense_ranked = self.dense_search(question, CANDIDATES)
+        meaning = question
+        proxy = english_proxy(understood)
+        if proxy:
+            # The embedding model reads English only: a question in another language is
+            # searched by the meaning of the task it was understood to describe, written in
+            # the taxonomy's English, and by its own words (a model it names, say).
+            meaning = proxy
+            text_ranked = _interleave(text_ranked, self.store.search_text(proxy, CANDIDATES))
+            if task is None and use_task:
+                task = understood.task
+        dense_ranked = self.dense_search(meaning, CANDIDATES)
         return fuse(self.store, text_ranked, dense_ranked, task, limit)
+
+
+def english_proxy(understood: Understanding) -> str:
+    """For a question not in English whose task was understood, the task's English name and
+    description; otherwise ""."""
+    if understood.language == "en" or understood.task.id == "none":
+        return ""
+    if understood.confidence < PROXY_CONFIDENCE:
+        return ""
+    return f"{understood.task.name}: {understood.task.description}"
+
+
+def _interleave(
+    first: Sequence[tuple[str, float]], second: Sequence[tuple[str, float]]
+) -> list[tuple[str, float]]:
+    """Two rankings as one, alternating, each entry at its better place."""
+    merged: dict[str, float] = {}
+    for pair in itertools.zip_longest(first, second):
+        for item in pair:
+            if item is not None and item[0] not in merged:
+                merged[item[0]] = item[1]
+    return list(merged.items())
 
 
 def _task_bonus(entry: CatalogEntry, task: Task | None) -> tuple[float, bool]:
@@ -217,10 +252,11 @@ def build_request(question: str, hits: Sequence[CatalogHit]) -> Request:
     """
     usable = [hit for hit in hits if relevant(hit)]
     understood = understand(Request(question=question, recommended=(), origin="free"))
+    clear = understood.confidence >= TASK_CONFIDENCE or bool(english_proxy(understood))
     if (
         usable
         and understood.task.id != "none"
-        and understood.confidence >= TASK_CONFIDENCE
+        and clear
         and not any(hit.serves_task for hit in usable)
     ):
         raise CatalogCannotServe(

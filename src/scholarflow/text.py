@@ -227,11 +227,16 @@ def link_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _RUN.finditer(text) if _link_like(m.group(0))]
 
 
-def collapse_spaced(text: str) -> str:
+_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+
+
+def collapse_spaced(text: str, *, split_digits: bool = False) -> str:
     """`text` with spaced-out runs joined: "p w n e d" → "pwned", "h t t p s : / /" → "https://".
 
     A run is three or more single characters, each followed by one space: how a word or a
-    link is spelt out to slip past a check. Linear in the length of the text.
+    link is spelt out to slip past a check. Linear in the length of the text. A run may end
+    in a digit of the sentence around it ("e v i l . c o m 5 frames"): with `split_digits`,
+    a run is also cut where letters meet digits, so "evil.com" is seen either way.
     """
     words = text.split(" ")
     if len(words) < 3:
@@ -241,7 +246,12 @@ def collapse_spaced(text: str) -> str:
 
     def flush() -> None:
         if run:
-            out.append("".join(run) if len(run) >= 3 else " ".join(run))
+            if len(run) < 3:
+                out.append(" ".join(run))
+            elif split_digits:
+                out.append(_LETTER_DIGIT.sub(" ", "".join(run)))
+            else:
+                out.append("".join(run))
             run.clear()
 
     for word in words:

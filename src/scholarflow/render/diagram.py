@@ -77,6 +77,10 @@ def ascii_diagram(
     """The workflow as lines of `a ──modality──► b`; `preferred` nodes lead the main line."""
     if not workflow.edges:
         return "\n".join(_name(n, numbers) for n in workflow.nodes)
+    if text is None:
+        from scholarflow.i18n import messages_for
+
+        text = messages_for("en")
     main = _main_chain(workflow, preferred or set())
     drawn = set(map(id, main))
     on_main = {e.source for e in main} | {e.target for e in main}
@@ -96,6 +100,6 @@ def ascii_diagram(
             chain.append(nxt[0])
             drawn.add(id(nxt[0]))
         optional = any(workflow.node(e.target).optional for e in chain)
-        prefix = "  optional: " if optional else "  also: "
+        prefix = f"  {text('diagram_optional') if optional else text('diagram_also')}: "
         lines.append(prefix + _line(chain, workflow, numbers, text))
     return "\n".join(lines)

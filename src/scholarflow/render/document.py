@@ -169,7 +169,7 @@ class _Outline:
             )
             first = False
         focus = taxonomy.focuses().get(self.understanding.focus[0], taxonomy.focuses()["mechanism"])
-        heading = f"**{text.focus_heading(focus)}.**"
+        heading = text("focus_heading_line", heading=text.focus_heading(focus))
         self.add("workflow", heading, slot="mechanism", optional=True, inline=True)
 
         branches = [s for s in self.plan.steps if s.optional and s.kind == "model"]
@@ -207,13 +207,13 @@ class _Outline:
         text = self.text
         label = text.op_label(step) if step.kind != "model" else step.label
         if step.kind == "input":
-            return text("step_input", label=label[0].lower() + label[1:])
+            return text("step_input", label=text.inline(label))
         if step.kind == "output":
             modality = step.inputs[0] if step.inputs else None
             producers = self.producers_of(step.node_id)
             via = text("step_output_via", producers=text.join(producers)) if producers else ""
             shown = text.label(modality) if modality else ""
-            head = text("step_output", label=label[0].lower() + label[1:], modality=shown, via=via)
+            head = text("step_output", label=text.inline(label), modality=shown, via=via)
             return head.replace(" ()", "")
         if step.kind == "operation":
             key = "step_operation_gap" if not step.covered else "step_operation"
