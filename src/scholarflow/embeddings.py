@@ -296,23 +296,30 @@ class _TensorReader:
     """Named tensors of a safetensors file, with or without a `bert.` prefix on the names."""
 
     def __init__(self, path: Path) -> None:
-        from safetensors.numpy import load_file
+        from safetensors import safe_open
 
+        # One tensor at a time from the memory-mapped file, not the whole file at once
+        # (`load_file`): the peak memory of a cold answer is then the weights as kept.
         try:
-            self._tensors = load_file(str(path))
+            self._file = safe_open(str(path), framework="numpy")
+            names = set(self._file.keys())
         except Exception as exc:  # safetensors raises its own error types for a bad file
             raise ConfigurationError(f"cannot read embedding weights {path}: {exc}") from exc
+        self._names = names
         self._path = path
         anchor = "embeddings.word_embeddings.weight"
-        found = [name for name in self._tensors if name.endswith(anchor)]
+        found = [name for name in names if name.endswith(anchor)]
         self._prefix = found[0][: -len(anchor)] if found else ""
 
     def get(self, name: str) -> NDArray[np.float32]:
         import numpy as np
 
-        tensor = self._tensors.get(self._prefix + name)
-        if tensor is None:
+        if self._prefix + name not in self._names:
             raise ConfigurationError(f"embedding weights {self._path} lack tensor {name!r}")
+        try:
+            tensor = self._file.get_tensor(self._prefix + name)
+        except Exception as exc:  # a truncated file fails here, not at open
+            raise ConfigurationError(f"cannot read embedding weights {self._path}: {exc}") from exc
         return np.ascontiguousarray(tensor, dtype=np.float32)
 
     def linear(self, name: str) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
@@ -348,9 +355,34 @@ class _TensorReader:
             out_norm_b=self.get(f"{base}.output.LayerNorm.bias"),
         )
 
+    def mapped(self, name: str) -> NDArray[np.float32]:
+        """A float32 tensor left in the file, read-only: a page of it is read (and counted in
+        the process's memory) only when a row on it is used. For the 47 MB word-embedding
+        table, of which an answer touches a few hundred rows, this keeps a cold answer's peak
+        memory ~45 MB lower. The layout is safetensors' documented one: an 8-byte
+        little-endian header length, a JSON header of dtype, shape and data_offsets, the data.
+        Any other dtype is read in full by `get`."""
+        import json
+
+        import numpy as np
+
+        try:
+            with self._path.open("rb") as handle:
+                length = int.from_bytes(handle.read(8), "little")
+                entry = json.loads(handle.read(length)).get(self._prefix + name, {})
+            if entry.get("dtype") != "F32":
+                return self.get(name)
+            begin, end = entry["data_offsets"]
+            shape = tuple(entry["shape"])
+            if end - begin != 4 * math.prod(shape):
+                raise ValueError("data_offsets do not match the shape")
+            return np.memmap(self._path, np.float32, "r", offset=8 + length + begin, shape=shape)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ConfigurationError(f"cannot read embedding weights {self._path}: {exc}") from exc
+
     def weights(self, config: _Config) -> _Weights:
         return _Weights(
-            word=self.get("embeddings.word_embeddings.weight"),
+            word=self.mapped("embeddings.word_embeddings.weight"),
             position=self.get("embeddings.position_embeddings.weight"),
             token_type=self.get("embeddings.token_type_embeddings.weight"),
             norm_g=self.get("embeddings.LayerNorm.weight"),

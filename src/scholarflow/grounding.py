@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
+from scholarflow import english_words
 from scholarflow.models import Source
 from scholarflow.text import canonical_url, collapse_spaced, link_spans, sentences, squash
 
@@ -413,11 +414,14 @@ def _wordfreq() -> object | None:
 
 @lru_cache(maxsize=65536)
 def _ordinary(word: str, language: str) -> bool:
+    if english_words.at_least(word, 2.0 if language != "en" else _ORDINARY_ZIPF):
+        return True
+    if language == "en":
+        return False
     module = _wordfreq()
     if module is None:
         return False
-    frequency = module.zipf_frequency  # type: ignore[attr-defined]
-    return bool(frequency(word, language) >= _ORDINARY_ZIPF or frequency(word, "en") >= 2.0)
+    return bool(module.zipf_frequency(word, language) >= _ORDINARY_ZIPF)  # type: ignore[attr-defined]
 
 
 _SUFFIXES = (
@@ -886,8 +890,7 @@ def _all_stopwords() -> frozenset[str]:
 
 @lru_cache(maxsize=8192)
 def _very_common(word: str) -> bool:
-    module = _wordfreq()
-    return module is not None and module.zipf_frequency(word, "en") >= 4.5  # type: ignore[attr-defined]
+    return english_words.at_least(word, 4.5)
 
 
 @cache
@@ -949,8 +952,7 @@ def coined_names(sentence: str) -> list[str]:
 def _common(word: str) -> bool:
     if word in own_vocabulary():
         return True
-    module = _wordfreq()
-    return module is not None and module.zipf_frequency(word, "en") >= 3.0  # type: ignore[attr-defined]
+    return english_words.at_least(word, 3.0)
 
 
 def quote_problems(sentence: str) -> list[Problem]:
