@@ -40,6 +40,10 @@ _IMPERATIVE_OPENING = re.compile(
 )
 _ADDRESS_WORDS = (
     "you",
+    "answer",
+    "reply",
+    "writer",
+    "reader",
     "instruction",
     "prompt",
     "rules",
@@ -55,6 +59,10 @@ _ADDRESS_ANYWHERE = re.compile(
     | \b(?:previous|prior|above|earlier|all)\s+(?:instructions?|prompts?|rules|messages)\b
     | \b(?:language\s+model|chatbot|ai\s+assistant|system\s+prompt|this\s+prompt|
          the\s+assistant|jailbreak)\b
+    # the answer being written, told what it must do ("the answer must recommend …")
+    | \b(?:the|this|your|any|every)\s+(?:answer|reply|writer|reader)s?\s+
+         (?:must|should|shall|has\s+to|have\s+to|needs?\s+to|is\s+to|ought\s+to)\b
+    | \bnote\s+(?:for|to)\s+(?:the\s+)?(?:writer|reader|model|assistant|answer)\b
     """
 )
 

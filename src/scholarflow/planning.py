@@ -31,7 +31,7 @@ import heapq
 import itertools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from scholarflow import taxonomy
 from scholarflow.i18n import Messages, messages_for
@@ -154,8 +154,27 @@ def _as_frames(port: Port) -> Port:
     return port.model_copy(update={"modality": "image_set", "alternatives": ()})
 
 
-def operation_actions(kinds: Iterable[str] | None = None) -> list[Action]:
-    allowed = set(kinds) if kinds is not None else None
+def operation_actions(
+    kinds: Iterable[str] | None = None, *, for_task: Task | None = None
+) -> list[Action]:
+    """The generic operations as steps. Given the user's task, a compose step takes a new
+    background only when the task lists it as doing its job (background replacement): a new
+    background changes what the picture shows, which no other task asked for, so it is never
+    a way to fit an unrelated model in (an upscale wired through a composite with a generated
+    picture). Cutting the subject out onto a plain ground, to prepare it for a model that
+    wants one, stays open to every task."""
+    actions = _operation_actions(set(kinds) if kinds is not None else None)
+    if for_task is None:
+        return actions
+    return [
+        action
+        if action.kind != "compose" or action.operation in for_task.done_by
+        else replace(action, inputs=tuple(p for p in action.inputs if p.role != "background"))
+        for action in actions
+    ]
+
+
+def _operation_actions(allowed: set[str] | None) -> list[Action]:
     return [
         Action(
             key=f"op:{op.id}",
@@ -436,7 +455,7 @@ def judge_fit(understanding: Understanding, recommended: Sequence[Source]) -> di
     task = understanding.task
     chain = [s for s in _chain_candidates(recommended) if s.signatures]
     fits: dict[str, bool] = {s.id: False for s in recommended}
-    fit_ops = operation_actions(_FIT_KINDS)
+    fit_ops = operation_actions(_FIT_KINDS, for_task=understanding.task)
     ids = {s.id for s in recommended}
 
     def path_with(group: Sequence[Source]) -> list[Placed] | None:
@@ -553,7 +572,7 @@ def plan(understanding: Understanding, sources: Sequence[Source], question: str 
     actions = [
         a if a.source_id not in blocked else _dearer(a)
         for a in source_actions(candidates, recommended_ids)
-    ] + operation_actions()
+    ] + operation_actions(for_task=understanding.task)
 
     fitting = judge_fit(understanding, recommended)
     main = _main_path(understanding, recommended, candidates, actions, fitting)
@@ -691,14 +710,20 @@ def _reachable(start: set[str], actions: Sequence[Action], forward: bool) -> set
     while changed:
         changed = False
         for action in actions:
-            ins = {p.modality for p in action.inputs if not p.optional}
             outs = {m for p in action.outputs for m in p.modalities}
-            if forward and ins <= reached and not outs <= reached:
-                reached |= outs
-                changed = True
-            elif not forward and outs & reached and not ins <= reached:
-                reached |= ins
-                changed = True
+            if forward:
+                # what can be made: a step runs once its required inputs are there
+                ins = {p.modality for p in action.inputs if not p.optional}
+                if ins <= reached and not outs <= reached:
+                    reached |= outs
+                    changed = True
+            elif outs & reached:
+                # what can lead to the result: an optional input (the mask an inpainter
+                # takes when it is given one) leads there as much as a required one
+                ins = {m for p in action.inputs for m in p.modalities}
+                if not ins <= reached:
+                    reached |= ins
+                    changed = True
     return reached
 
 

@@ -46,7 +46,10 @@ def enrich(source: Source) -> Source:
         update["tasks"] = tasks
         if tasks:
             update["signatures"] = task_signatures(tasks[0])
-    if source.project_url is None and source.summary:
+    # A summary fills in a link only for a source that came with no page of its own: where the
+    # request gave a code or project link, that is the source's page, and a second one "named"
+    # in the summary (text from others) is at best redundant and at worst planted.
+    if source.project_url is None and source.github_url is None and source.summary:
         named = named_project_url(source.summary, source)
         if named:
             update["project_url"] = named

@@ -93,7 +93,9 @@ def load_case(path: Path) -> Case:
     served = bool(expect.get("served", True))
     if not served and question is None:
         raise InputError(f"{where}: 'served = false' is for free questions only")
-    for key in ("task", "inputs", "outputs", "mismatch"):
+    # A free question has no recommended model to flag, so its `mismatch` defaults to false.
+    required = ("task", "inputs", "outputs") + (("mismatch",) if question is None else ())
+    for key in required:
         if served and key not in expect:
             raise InputError(f"{where}: [expect] needs {key!r}")
     nodes = frozenset(_node(n, where) for n in expect.get("nodes", ()))

@@ -59,14 +59,17 @@ def split_once(cases, ids):
     for cid in ids:
         tags = cases[cid][1]
 
-        def cost(h):
+        def cost(h, tags=tags):
             other = HALVES[1 - HALVES.index(h)]
             return sum(abs((counts[h][t] + 1) - counts[other][t]) for t in tags)
 
-        open_halves = [h for h in HALVES if len(members[h]) < cap + (len(ids) % 2 if h == "heldout" else 0)]
+        open_halves = [
+            h for h in HALVES if len(members[h]) < cap + (len(ids) % 2 if h == "heldout" else 0)
+        ]
         best = min(open_halves, key=lambda h: (cost(h), len(members[h]), HALVES.index(h)))
         members[best].append(cid)
         counts[best].update(tags)
+
     # then swap pairs across the halves while a swap lowers the imbalance
     # (sum over tags of the squared difference between the halves' counts)
     def imbalance():
@@ -78,15 +81,19 @@ def split_once(cases, ids):
         for a in list(members["dev"]):
             for b in list(members["heldout"]):
                 before = imbalance()
-                counts["dev"].subtract(cases[a][1]); counts["dev"].update(cases[b][1])
-                counts["heldout"].subtract(cases[b][1]); counts["heldout"].update(cases[a][1])
+                counts["dev"].subtract(cases[a][1])
+                counts["dev"].update(cases[b][1])
+                counts["heldout"].subtract(cases[b][1])
+                counts["heldout"].update(cases[a][1])
                 if imbalance() < before:
                     members["dev"][members["dev"].index(a)] = b
                     members["heldout"][members["heldout"].index(b)] = a
                     improved = True
                     break
-                counts["dev"].subtract(cases[b][1]); counts["dev"].update(cases[a][1])
-                counts["heldout"].subtract(cases[a][1]); counts["heldout"].update(cases[b][1])
+                counts["dev"].subtract(cases[b][1])
+                counts["dev"].update(cases[a][1])
+                counts["heldout"].subtract(cases[a][1])
+                counts["heldout"].update(cases[b][1])
             if improved:
                 break
     for h in HALVES:
