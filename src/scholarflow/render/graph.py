@@ -1,11 +1,13 @@
-"""Workflow JSON: the answer's workflow as a typed node graph that a node editor can load.
+"""`--format graph`: the answer's workflow as scholarflow's own typed graph, for other tools.
 
-The idea is the one node editors such as ComfyUI use for their saved workflows: numbered nodes
-with ordered, typed input and output slots, and links kept once, in a flat list, as
-`[link_id, from_node, from_slot, to_node, to_slot, type]`. The words and the fields are our
-own (docs/workflow-format.md). Slots are typed with modality ids from
-taxonomy/modalities.toml, so an editor can colour them and refuse a connection whose types
-differ; `check_document` applies that same rule to any document, ours or one an editor wrote.
+Numbered nodes with ordered, typed input and output slots, and links kept once, in a flat
+list, as `[link_id, from_node, from_slot, to_node, to_slot, type]`: the shape of a node
+editor's saved workflow, with scholarflow's own words and fields (docs/workflow-format.md),
+and slots typed with modality ids from taxonomy/modalities.toml, so a tool can colour them
+and refuse a connection whose types differ; `check_document` applies that same rule to any
+document, ours or one a tool wrote. (It was called `--format workflow`, a name still
+accepted; the file ComfyUI itself opens is `--format comfyui`, render/comfyui.py, built on
+this graph.)
 
 The document is built from the answer alone: the only links it holds are the references'
 links, so it stays inside the grounding policy like every other format.
@@ -246,8 +248,8 @@ def workflow_document(answer: Answer) -> dict[str, Any]:
     return document
 
 
-def render_workflow(answer: Answer) -> str:
-    """`--format workflow`: the document as JSON; the same answer always gives the same bytes."""
+def render_graph(answer: Answer) -> str:
+    """`--format graph`: the document as JSON; the same answer always gives the same bytes."""
     return json.dumps(workflow_document(answer), indent=2, ensure_ascii=False) + "\n"
 
 
