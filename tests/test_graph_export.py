@@ -1,4 +1,4 @@
-"""The workflow export: a node-editor graph that is sound, complete, grounded and stable."""
+"""`--format graph`: the typed workflow graph, sound, complete, grounded and stable."""
 
 from __future__ import annotations
 
@@ -329,15 +329,13 @@ def test_ids_that_are_not_numbered_get_the_next_free_number():
     assert doc["links"] == [[1, 2, 0, 3, 0, "video"]]
 
 
-def test_the_cli_writes_the_workflow_format() -> None:
+def test_the_cli_writes_the_graph_format() -> None:
     import subprocess
     import sys
 
-    from scholarflow.render.graph import check_document
-
     prompt = Path(__file__).parent / "prompts" / "phone_depth.txt"
     done = subprocess.run(
-        [sys.executable, "-m", "scholarflow.cli", "answer", str(prompt), "--format", "workflow"],
+        [sys.executable, "-m", "scholarflow.cli", "answer", str(prompt), "--format", "graph"],
         capture_output=True,
         text=True,
         timeout=60,

@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from scholarflow import taxonomy
-from scholarflow.models import Answer, Reference
-from scholarflow.render.graph import WorkflowDocumentError, workflow_document
+from scholarflow.models import Answer
+from scholarflow.render.graph import WorkflowDocumentError, depths, numeric_ids, workflow_document
 
 FORMAT = "scholarflow-comfyui"  # extra.scholarflow.format: which tool wrote the file
 FORMAT_VERSION = 1
@@ -168,13 +168,15 @@ def _needs(graph_node: dict[str, Any]) -> str:
     kind = graph_node["type"]
     ins = _slot_labels(graph_node["inputs"])
     outs = _slot_labels(graph_node["outputs"])
-    if kind == "model":
-        source = graph_node["source"] or {}
+    if kind == "model" and graph_node["source"]:
+        source = graph_node["source"]
         return (
-            f"a ComfyUI node that runs {source.get('name', graph_node['title'])} "
-            f"(reference [{source.get('number', '?')}]; install a custom node for it, or wrap "
-            f"its code from the links), taking {ins} and giving {outs}"
+            f"a ComfyUI node that runs {source['name']} (reference [{source['number']}]; "
+            f"install a custom node for it, or wrap its code from the links), taking {ins} and "
+            f"giving {outs}"
         )
+    if kind == "model":
+        return f"a node that does this model step, taking {ins} and giving {outs}"
     if kind == "operation":
         operation = taxonomy.operations().get(graph_node["operation"] or "")
         what = operation.description if operation else graph_node["title"]
@@ -184,7 +186,7 @@ def _needs(graph_node: dict[str, Any]) -> str:
     return f"a node that saves or previews the {ins}: ComfyUI has no built-in saver for it"
 
 
-def _node(graph_node: dict[str, Any], references: dict[int, Reference]) -> dict[str, Any]:
+def _node(graph_node: dict[str, Any]) -> dict[str, Any]:
     """One step as a ComfyUI node: a built-in loader or saver where ComfyUI has one for the
     step's modality, else a placeholder that keeps the graph's typed slots."""
     kind = graph_node["type"]
@@ -210,19 +212,19 @@ def _node(graph_node: dict[str, Any], references: dict[int, Reference]) -> dict[
             outputs = [
                 {
                     "name": name,
-                    "type": kind_,
-                    "links": ours["links"] if kind_ == ours["type"] else [],
+                    "type": slot_type,
+                    "links": ours["links"] if slot_type == ours["type"] else [],
                 }
-                for name, kind_ in builtin.outputs
+                for name, slot_type in builtin.outputs
             ]
         else:
             inputs = [
                 {
                     "name": name,
-                    "type": kind_,
-                    "link": ours["link"] if kind_ == ours["type"] else None,
+                    "type": slot_type,
+                    "link": ours["link"] if slot_type == ours["type"] else None,
                 }
-                for name, kind_ in builtin.inputs
+                for name, slot_type in builtin.inputs
             ]
         node |= {"type": builtin.type, "title": title}
         properties: dict[str, Any] = {"Node name for S&R": builtin.type}
@@ -234,10 +236,10 @@ def _node(graph_node: dict[str, Any], references: dict[int, Reference]) -> dict[
         node |= {"type": node_type, "title": title}
         properties = {"Node name for S&R": node_type, "needs": _needs(graph_node)}
         if kind == "model" and source:
-            reference = references.get(source["number"])
+            # The graph's source is the answer's reference: its name, number and every link.
             properties["model"] = source["name"]
             properties["reference"] = source["number"]
-            properties["links"] = list(reference.links) if reference else list(source["links"])
+            properties["links"] = list(source["links"])
         if kind == "operation":
             properties["operation"] = graph_node["operation"]
         node |= {"color": PLACEHOLDER_COLOR, "bgcolor": PLACEHOLDER_BGCOLOR}
@@ -268,24 +270,6 @@ def _branches(graph: dict[str, Any]) -> list[list[int]]:
     for node_id in optional:
         branches.setdefault(root(node_id), []).append(node_id)
     return list(branches.values())
-
-
-def _columns(graph: dict[str, Any]) -> dict[int, int]:
-    """Each node's column: the longest path reaching it, so every wire runs left to right."""
-    column = {node["id"]: 0 for node in graph["nodes"]}
-    incoming = {node["id"]: 0 for node in graph["nodes"]}
-    for link in graph["links"]:
-        incoming[link[3]] += 1
-    ready = [node["id"] for node in graph["nodes"] if incoming[node["id"]] == 0]
-    while ready:
-        current = ready.pop(0)
-        for link in graph["links"]:
-            if link[1] == current:
-                column[link[3]] = max(column[link[3]], column[current] + 1)
-                incoming[link[3]] -= 1
-                if incoming[link[3]] == 0:
-                    ready.append(link[3])
-    return column
 
 
 def _note_text(answer: Answer, placeholders: list[dict[str, Any]]) -> str:
@@ -331,21 +315,9 @@ def _layout(boxes: list[_Box], bands: int) -> list[list[int]]:
     return spans
 
 
-def comfyui_document(answer: Answer) -> dict[str, Any]:
-    """The answer's workflow as a ComfyUI workflow (schema 0.4), validated.
-
-    Raises `ComfyUIDocumentError` rather than return a file ComfyUI would load wrongly, and
-    `WorkflowDocumentError` (from the typed graph) for a workflow whose links contradict
-    their nodes."""
-    graph = workflow_document(answer)
-    references = {reference.number: reference for reference in answer.references}
-    nodes = [_node(graph_node, references) for graph_node in graph["nodes"]]
-    optional = {g["id"]: g["optional"] for g in graph["nodes"]}
-    branches = _branches(graph)
-    band_of = {node_id: i + 1 for i, branch in enumerate(branches) for node_id in branch}
-    columns = _columns(graph)
-
-    placeholders = [
+def _placeholders(nodes: list[dict[str, Any]], graph: dict[str, Any]) -> list[dict[str, Any]]:
+    """`extra.scholarflow.placeholders`: what a user must install, one entry a placeholder."""
+    return [
         {
             "node": node["id"],
             "type": node["type"],
@@ -355,15 +327,17 @@ def comfyui_document(answer: Answer) -> dict[str, Any]:
             "model": node["properties"].get("model"),
             "reference": node["properties"].get("reference"),
             "links": node["properties"].get("links", []),
-            "optional": optional[node["id"]],
+            "optional": graph_node["optional"],
         }
         for node, graph_node in zip(nodes, graph["nodes"], strict=True)
         if node["type"].startswith(PLACEHOLDER_PREFIX)
     ]
-    note_id = max((node["id"] for node in nodes), default=0) + 1
-    text = _note_text(answer, placeholders)
-    note = {
-        "id": note_id,
+
+
+def _note(node_id: int, text: str) -> dict[str, Any]:
+    """ComfyUI's Note node: its text is its one widget's value, as ComfyUI saves notes."""
+    return {
+        "id": node_id,
         "type": NOTE_TYPE,
         "title": "Sources",
         "inputs": [],
@@ -374,39 +348,24 @@ def comfyui_document(answer: Answer) -> dict[str, Any]:
         "bgcolor": NOTE_BGCOLOR,
     }
 
-    boxes = []
-    for node, graph_node in zip(nodes, graph["nodes"], strict=True):
-        builtin = BUILTINS.get(node["type"])
-        if builtin is not None:
-            width, height = builtin.size
-        else:
-            width = _width(node["title"], node["inputs"], node["outputs"])
-            rows = max(len(node["inputs"]), len(node["outputs"]), 1)
-            height = max(MIN_HEIGHT, rows * SLOT_HEIGHT + 16)
-        band = band_of.get(node["id"], 0)
-        boxes.append(_Box(node, columns[graph_node["id"]], band, width, height))
-    spans = _layout(boxes, len(branches) + 1)
-    # The note goes under everything, at the left edge, and widens no column.
-    longest = max(len(line) for line in text.splitlines())
-    note_box = _Box(note, -1, -1, max(MAX_WIDTH, min(NOTE_MAX_WIDTH, 7 * longest + 20)), 0)
-    note_box.height = 17 * (text.count("\n") + 1) + 40
-    note_box.x, note_box.y = 0, spans[-1][1] + BAND_GAP + TITLE_HEIGHT
-    boxes.append(note_box)
 
-    # Execution order, as litegraph computes it: by column, then by id; the note runs never.
-    ranked = sorted((box.node["id"] for box in boxes), key=lambda i: (columns.get(i, 1 << 30), i))
-    order = {node_id: index for index, node_id in enumerate(ranked)}
-    laid_out = []
-    for box in boxes:
-        placed = box.node | {
-            "pos": [box.x, box.y],
-            "size": [box.width, box.height],
-            "flags": {},
-            "order": order[box.node["id"]],
-            "mode": 0,
-        }
-        laid_out.append({key: placed[key] for key in _NODE_KEYS if key in placed})
+def _box(node: dict[str, Any], column: int, band: int) -> _Box:
+    """A step's box: a built-in node at ComfyUI's usual size, a placeholder as large as its
+    title and slots need."""
+    builtin = BUILTINS.get(node["type"])
+    if builtin is not None:
+        width, height = builtin.size
+    else:
+        width = _width(node["title"], node["inputs"], node["outputs"])
+        rows = max(len(node["inputs"]), len(node["outputs"]), 1)
+        height = max(MIN_HEIGHT, rows * SLOT_HEIGHT + 16)
+    return _Box(node, column, band, width, height)
 
+
+def _groups(
+    boxes: list[_Box], branches: list[list[int]], spans: list[list[int]]
+) -> list[dict[str, Any]]:
+    """One group per optional branch, framing its band from its first to its last node."""
     groups = []
     for index, branch in enumerate(branches, 1):
         inside = [box for box in boxes if box.node["id"] in branch]
@@ -424,26 +383,75 @@ def comfyui_document(answer: Answer) -> dict[str, Any]:
                 "flags": {},
             }
         )
+    return groups
 
-    used = sorted({link[5] for link in graph["links"]})
+
+def _laid_out(boxes: list[_Box], columns: dict[int, int]) -> list[dict[str, Any]]:
+    """The nodes with their place, size and execution order (by column, then id, as
+    litegraph orders them), each with its fields in ComfyUI's order."""
+    ranked = sorted((box.node["id"] for box in boxes), key=lambda i: (columns.get(i, 1 << 30), i))
+    order = {node_id: index for index, node_id in enumerate(ranked)}
+    nodes = []
+    for box in boxes:
+        placed = box.node | {
+            "pos": [box.x, box.y],
+            "size": [box.width, box.height],
+            "flags": {},
+            "order": order[box.node["id"]],
+            "mode": 0,
+        }
+        nodes.append({key: placed[key] for key in _NODE_KEYS if key in placed})
+    return nodes
+
+
+def comfyui_document(answer: Answer) -> dict[str, Any]:
+    """The answer's workflow as a ComfyUI workflow (schema 0.4), validated.
+
+    Raises `ComfyUIDocumentError` rather than return a file ComfyUI would load wrongly, and
+    `WorkflowDocumentError` (from the typed graph) for a workflow whose links contradict
+    their nodes."""
+    graph = workflow_document(answer)
+    nodes = [_node(graph_node) for graph_node in graph["nodes"]]
+    branches = _branches(graph)
+    band_of = {node_id: i + 1 for i, branch in enumerate(branches) for node_id in branch}
+    # Each node's column: the longest path reaching it, so every wire runs left to right.
+    ids = numeric_ids(answer.workflow)
+    columns = {ids[node_id]: depth for node_id, depth in depths(answer.workflow).items()}
+    boxes = [_box(node, columns[node["id"]], band_of.get(node["id"], 0)) for node in nodes]
+    spans = _layout(boxes, len(branches) + 1)
+
+    placeholders = _placeholders(nodes, graph)
+    note_id = max((node["id"] for node in nodes), default=0) + 1
+    text = _note_text(answer, placeholders)
+    # The note goes under everything, at the left edge, and widens no column.
+    longest = max(len(line) for line in text.splitlines())
+    note = _Box(_note(note_id, text), -1, -1, max(MAX_WIDTH, min(NOTE_MAX_WIDTH, 7 * longest)), 0)
+    note.height = 17 * (text.count("\n") + 1) + 40
+    note.x, note.y = 0, spans[-1][1] + BAND_GAP + TITLE_HEIGHT
+
     task = answer.understanding.task
     document: dict[str, Any] = {
         "last_node_id": note_id,
         "last_link_id": max((link[0] for link in graph["links"]), default=0),
-        "nodes": laid_out,
+        "nodes": _laid_out([*boxes, note], columns),
         "links": [
             [link_id, origin, origin_slot, target, target_slot, comfy_type(modality)]
             for link_id, origin, origin_slot, target, target_slot, modality in graph["links"]
         ],
-        "groups": groups,
+        "groups": _groups(boxes, branches, spans),
         "config": {},
         "extra": {
+            # Where ComfyUI puts its view on opening: the graph's top-left corner in sight.
+            "ds": {"scale": 0.8, "offset": [40, 60]},
             "scholarflow": {
                 "format": FORMAT,
                 "version": FORMAT_VERSION,
                 "question": answer.question,
                 "task": {"id": task.id, "name": task.name},
-                "types": {comfy_type(modality): modality for modality in used},
+                "types": {
+                    comfy_type(modality): modality
+                    for modality in sorted({link[5] for link in graph["links"]})
+                },
                 "placeholders": placeholders,
                 "sources": [
                     {
@@ -455,11 +463,11 @@ def comfyui_document(answer: Answer) -> dict[str, Any]:
                     }
                     for r in answer.references
                 ],
-            }
+            },
         },
         "version": SCHEMA_VERSION,
     }
-    # Builtin loader links were re-slotted: refresh the link rows from the nodes' slots.
+    # A built-in node may hold the step's slot at another index than the graph's.
     _relink(document)
     validate_comfyui(document)
     return document

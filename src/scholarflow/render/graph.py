@@ -69,7 +69,7 @@ def _modality_label(modality: str) -> str:
     return info.label if info else modality
 
 
-def _numeric_ids(workflow: Workflow) -> dict[str, int]:
+def numeric_ids(workflow: Workflow) -> dict[str, int]:
     """`n7` becomes 7, so an id in the document is the id in every other format; any other
     id (or a clash) takes the next free number, in node order, which keeps it stable."""
     numbers: dict[str, int] = {}
@@ -127,7 +127,7 @@ def _sheets(workflow: Workflow) -> dict[str, _Sheet]:
     return sheets
 
 
-def _depths(workflow: Workflow) -> dict[str, int]:
+def depths(workflow: Workflow) -> dict[str, int]:
     """Longest path from any starting node, so every link runs strictly left to right.
 
     Nodes on a cycle (the planner makes none) are put one column past the rest."""
@@ -154,11 +154,11 @@ def _depths(workflow: Workflow) -> dict[str, int]:
 
 
 def _positions(workflow: Workflow) -> dict[str, list[int]]:
-    depths = _depths(workflow)
+    by_node = depths(workflow)
     rows: dict[int, int] = {}
     positions: dict[str, list[int]] = {}
     for node in workflow.nodes:
-        depth = depths[node.id]
+        depth = by_node[node.id]
         row = rows.get(depth, 0)
         rows[depth] = row + 1
         positions[node.id] = [COLUMN_WIDTH * depth, ROW_HEIGHT * row]
@@ -193,7 +193,7 @@ def workflow_document(answer: Answer) -> dict[str, Any]:
     Raises `WorkflowDocumentError` rather than return a document that `check_document`
     would refuse: an editor should never be handed a graph it cannot load."""
     workflow = answer.workflow
-    ids = _numeric_ids(workflow)
+    ids = numeric_ids(workflow)
     sheets = _sheets(workflow)
     links: list[list[Any]] = []
     filled: dict[str, list[bool]] = {n: [False] * len(s.inputs) for n, s in sheets.items()}
