@@ -23,6 +23,12 @@ $(STAMP): pyproject.toml
 swagger-ui:
 	@sh scripts/fetch-swagger-ui.sh
 
+# litegraph, the graph library of ComfyUI's editor, for the test that opens every ComfyUI
+# file in it (tests only; pinned, hash-checked, idempotent).
+.PHONY: litegraph
+litegraph:
+	@sh scripts/fetch-litegraph.sh
+
 # The web page is tested in Debian's Chromium; the script installs it when missing (idempotent).
 browser:
 	@bash scripts/install-browser.sh
@@ -30,7 +36,7 @@ browser:
 demo: $(STAMP)
 	$(BIN)/scholarflow answer $(DEMO)
 
-test: setup browser
+test: setup browser litegraph
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/python -m pytest

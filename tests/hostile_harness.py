@@ -35,7 +35,7 @@ from conftest import SEEDS_DIR
 from fake_openai import FakeOpenAIServer, Reply
 
 SUITE = Path(__file__).parent / "hostile"
-FORMATS = ("markdown", "json", "mermaid", "workflow")
+FORMATS = ("markdown", "json", "mermaid", "graph", "comfyui")
 _STEP_LINE = re.compile(r"^- id (\S+):", re.M)
 
 

@@ -29,7 +29,9 @@ if TYPE_CHECKING:
     from scholarflow.writers import Writer
 
 MAX_PROMPT_BYTES = 1024 * 1024
-FORMATS = ("markdown", "json", "mermaid", "workflow")
+# As render.FORMATS (kept here so that --help imports no renderer), plus "workflow", the old
+# name of "graph", still accepted.
+FORMATS = ("markdown", "json", "mermaid", "graph", "comfyui", "workflow")
 WRITERS = ("template", "llm")
 
 _DESCRIPTION = """\
@@ -49,6 +51,7 @@ examples:
   scholarflow answer examples/video-depth.txt
   scholarflow answer prompt.txt --format json > answer.json
   cat prompt.txt | scholarflow answer - --format mermaid
+  scholarflow answer prompt.txt --format comfyui -o workflow.json   # open it in ComfyUI
 """
 
 
@@ -199,8 +202,10 @@ def build_parser() -> argparse.ArgumentParser:
         choices=FORMATS,
         default="markdown",
         help="markdown (default): the three-part answer; json: the JSON contract "
-        "(schema_version 1); mermaid: the workflow as a Mermaid flowchart; workflow: the "
-        "workflow as a node-editor graph (docs/workflow-format.md)",
+        "(schema_version 1); mermaid: the workflow as a Mermaid flowchart; comfyui: the "
+        "workflow as a file ComfyUI opens, with placeholders for the steps no installed node "
+        "does; graph: the workflow as scholarflow's typed graph, for other tools (workflow is "
+        "its old name); both in docs/workflow-format.md",
     )
     _writer_options(answer)
     answer.add_argument(
@@ -227,7 +232,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=FORMATS,
         default="markdown",
-        help='markdown (default), json (the answer contract plus ranked "sources"), mermaid',
+        help='markdown (default), json (the answer contract plus ranked "sources"), mermaid, '
+        "comfyui, graph: as for 'answer'",
     )
     _writer_options(ask)
     ask.add_argument("-o", "--output", metavar="PATH", help="write to PATH instead of stdout")

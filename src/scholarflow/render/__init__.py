@@ -6,11 +6,23 @@ from collections.abc import Callable
 
 from scholarflow.models import Answer
 
-FORMATS = ("markdown", "json", "mermaid", "workflow")
+FORMATS = ("markdown", "json", "mermaid", "graph", "comfyui")
+# Older names still accepted, so a script or page written for them keeps working:
+# "workflow" was the typed graph's name before the ComfyUI file existed.
+ALIASES = {"workflow": "graph"}
+ACCEPTED = (*FORMATS, *ALIASES)
+
+
+def canonical(fmt: str) -> str:
+    """The format a name stands for ("workflow" → "graph"); an unknown name is an error."""
+    name = ALIASES.get(fmt, fmt)
+    if name not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    return name
 
 
 def render(answer: Answer, fmt: str) -> str:
-    return _renderer(fmt)(answer)
+    return _renderer(canonical(fmt))(answer)
 
 
 def _renderer(fmt: str) -> Callable[[Answer], str]:
@@ -26,8 +38,12 @@ def _renderer(fmt: str) -> Callable[[Answer], str]:
         from scholarflow.render.mermaid import render_mermaid
 
         return render_mermaid
-    if fmt == "workflow":
-        from scholarflow.render.workflow import render_workflow
+    if fmt == "graph":
+        from scholarflow.render.graph import render_graph
 
-        return render_workflow
+        return render_graph
+    if fmt == "comfyui":
+        from scholarflow.render.comfyui import render_comfyui
+
+        return render_comfyui
     raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")

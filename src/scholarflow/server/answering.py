@@ -42,9 +42,10 @@ def answer_body(body: AnswerBody, writer: Writer | str = "template") -> dict[str
 
 
 def ask_catalog(
-    question: str, retriever: Retriever, writer: Writer | str = "template"
+    question: str, retriever: Retriever, writer: Writer | str = "template", fmt: str = "json"
 ) -> dict[str, Any]:
-    """What `scholarflow ask --format json` prints, as a dict: served or not."""
+    """What `scholarflow ask --format json` prints, as a dict: served or not; a served answer
+    also has `text` in any other format `fmt`."""
     question = free_question({"question": question})
     try:
         result, hits = ask(question, retriever, writer=writer)
@@ -57,7 +58,10 @@ def ask_catalog(
             "sources": hits_to_list(refusal.hits, set()),
         }
     used = {ref.catalog_id for ref in result.references if ref.catalog_id}
-    return answer_to_dict(result) | {"served": True, "sources": hits_to_list(hits, used)}
+    data = answer_to_dict(result) | {"served": True, "sources": hits_to_list(hits, used)}
+    if fmt != "json":
+        data["text"] = render(result, fmt)
+    return data
 
 
 def search_catalog(query: str, limit: int, retriever: Retriever) -> list[dict[str, Any]]:

@@ -56,7 +56,7 @@ async def health() -> dict[str, str]:
     tags=["answers"],
     summary="Answer a prompt, or a question with its sources",
     response_description="The answer contract, schema_version 1 (schema/answer-v1.schema.json)"
-    "; with format markdown or mermaid, also `text`.",
+    "; with any format but json, also `text` (with comfyui: a workflow file ComfyUI opens).",
     responses=_ERRORS,
 )
 def post_answer(body: AnswerBody, request: Request) -> JSONResponse:
@@ -80,7 +80,7 @@ def post_ask(body: AskBody, catalog: Catalog, request: Request) -> JSONResponse:
     related ones; then the answer is made exactly as for a prompt. A question the catalog
     cannot serve is a 200 with `"served": false`, not an error."""
     writer = request.app.state.writers.make()
-    return JSONResponse(ask_catalog(body.question, catalog.retriever(), writer))
+    return JSONResponse(ask_catalog(body.question, catalog.retriever(), writer, body.format))
 
 
 @router.get(

@@ -14,7 +14,21 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from scholarflow.render import FORMATS
+from scholarflow.render import ACCEPTED, FORMATS
+
+_FORMAT_DESCRIPTION = (
+    "'json': the answer contract only. Any other format of `scholarflow answer --format`: "
+    "the contract plus `text`, the answer rendered in that format, byte for byte what the "
+    "command prints ('markdown', 'mermaid'; 'comfyui': a workflow file ComfyUI opens; "
+    "'graph', or its old name 'workflow': scholarflow's typed graph)."
+)
+
+
+def _known_format(value: str) -> str:
+    # Read from the renderers, so a format added there is served here without a change.
+    if value not in ACCEPTED:
+        raise ValueError(f"unknown format {value!r}: choose one of {', '.join(FORMATS)}")
+    return value
 
 
 class SourceIn(BaseModel):
@@ -68,19 +82,14 @@ class AnswerBody(BaseModel):
     )
     format: str = Field(
         "json",
-        description="'json': the answer contract only. Any other format of `scholarflow "
-        "answer --format` ('markdown', 'mermaid'…): the contract plus `text`, the answer "
-        "rendered in that format.",
-        json_schema_extra={"enum": list(FORMATS)},
+        description=_FORMAT_DESCRIPTION,
+        json_schema_extra={"enum": list(ACCEPTED)},
     )
 
     @field_validator("format")
     @classmethod
     def _known_format(cls, value: str) -> str:
-        # Read from the renderers, so a format added there is served here without a change.
-        if value not in FORMATS:
-            raise ValueError(f"unknown format {value!r}: choose one of {', '.join(FORMATS)}")
-        return value
+        return _known_format(value)
 
     @model_validator(mode="after")
     def _one_kind_of_request(self) -> AnswerBody:
@@ -115,6 +124,17 @@ class AskBody(BaseModel):
         description="A plain question (at most 4000 characters), e.g. 'How do apps turn a "
         "phone video into a depth video that doesn't flicker?'",
     )
+    format: str = Field(
+        "json",
+        description=_FORMAT_DESCRIPTION.replace("answer --format", "ask --format")
+        + " Only a served answer has `text`.",
+        json_schema_extra={"enum": list(ACCEPTED)},
+    )
+
+    @field_validator("format")
+    @classmethod
+    def _known_format(cls, value: str) -> str:
+        return _known_format(value)
 
 
 # --------------------------------------------------------------------------- OpenAI

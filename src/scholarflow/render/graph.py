@@ -1,11 +1,13 @@
-"""Workflow JSON: the answer's workflow as a typed node graph that a node editor can load.
+"""`--format graph`: the answer's workflow as scholarflow's own typed graph, for other tools.
 
-The idea is the one node editors such as ComfyUI use for their saved workflows: numbered nodes
-with ordered, typed input and output slots, and links kept once, in a flat list, as
-`[link_id, from_node, from_slot, to_node, to_slot, type]`. The words and the fields are our
-own (docs/workflow-format.md). Slots are typed with modality ids from
-taxonomy/modalities.toml, so an editor can colour them and refuse a connection whose types
-differ; `check_document` applies that same rule to any document, ours or one an editor wrote.
+Numbered nodes with ordered, typed input and output slots, and links kept once, in a flat
+list, as `[link_id, from_node, from_slot, to_node, to_slot, type]`: the shape of a node
+editor's saved workflow, with scholarflow's own words and fields (docs/workflow-format.md),
+and slots typed with modality ids from taxonomy/modalities.toml, so a tool can colour them
+and refuse a connection whose types differ; `check_document` applies that same rule to any
+document, ours or one a tool wrote. (It was called `--format workflow`, a name still
+accepted; the file ComfyUI itself opens is `--format comfyui`, render/comfyui.py, built on
+this graph.)
 
 The document is built from the answer alone: the only links it holds are the references'
 links, so it stays inside the grounding policy like every other format.
@@ -67,7 +69,7 @@ def _modality_label(modality: str) -> str:
     return info.label if info else modality
 
 
-def _numeric_ids(workflow: Workflow) -> dict[str, int]:
+def numeric_ids(workflow: Workflow) -> dict[str, int]:
     """`n7` becomes 7, so an id in the document is the id in every other format; any other
     id (or a clash) takes the next free number, in node order, which keeps it stable."""
     numbers: dict[str, int] = {}
@@ -125,7 +127,7 @@ def _sheets(workflow: Workflow) -> dict[str, _Sheet]:
     return sheets
 
 
-def _depths(workflow: Workflow) -> dict[str, int]:
+def depths(workflow: Workflow) -> dict[str, int]:
     """Longest path from any starting node, so every link runs strictly left to right.
 
     Nodes on a cycle (the planner makes none) are put one column past the rest."""
@@ -152,11 +154,11 @@ def _depths(workflow: Workflow) -> dict[str, int]:
 
 
 def _positions(workflow: Workflow) -> dict[str, list[int]]:
-    depths = _depths(workflow)
+    by_node = depths(workflow)
     rows: dict[int, int] = {}
     positions: dict[str, list[int]] = {}
     for node in workflow.nodes:
-        depth = depths[node.id]
+        depth = by_node[node.id]
         row = rows.get(depth, 0)
         rows[depth] = row + 1
         positions[node.id] = [COLUMN_WIDTH * depth, ROW_HEIGHT * row]
@@ -191,7 +193,7 @@ def workflow_document(answer: Answer) -> dict[str, Any]:
     Raises `WorkflowDocumentError` rather than return a document that `check_document`
     would refuse: an editor should never be handed a graph it cannot load."""
     workflow = answer.workflow
-    ids = _numeric_ids(workflow)
+    ids = numeric_ids(workflow)
     sheets = _sheets(workflow)
     links: list[list[Any]] = []
     filled: dict[str, list[bool]] = {n: [False] * len(s.inputs) for n, s in sheets.items()}
@@ -246,8 +248,8 @@ def workflow_document(answer: Answer) -> dict[str, Any]:
     return document
 
 
-def render_workflow(answer: Answer) -> str:
-    """`--format workflow`: the document as JSON; the same answer always gives the same bytes."""
+def render_graph(answer: Answer) -> str:
+    """`--format graph`: the document as JSON; the same answer always gives the same bytes."""
     return json.dumps(workflow_document(answer), indent=2, ensure_ascii=False) + "\n"
 
 

@@ -1,4 +1,4 @@
-"""The workflow export: a node-editor graph that is sound, complete, grounded and stable."""
+"""`--format graph`: the typed workflow graph, sound, complete, grounded and stable."""
 
 from __future__ import annotations
 
@@ -16,13 +16,13 @@ from scholarflow import taxonomy
 from scholarflow.engine import answer
 from scholarflow.models import Answer, Edge, Node, Workflow
 from scholarflow.prompt_format import parse_prompt
-from scholarflow.render.workflow import (
+from scholarflow.render.graph import (
     COLUMN_WIDTH,
     FORMAT,
     ROW_HEIGHT,
     WorkflowDocumentError,
     check_document,
-    render_workflow,
+    render_graph,
     validate_document,
     workflow_document,
 )
@@ -181,17 +181,17 @@ def test_types_are_the_modalities_used(answered):
 
 def test_output_is_json_and_stable(answered):
     result, doc = answered
-    text = render_workflow(result)
+    text = render_graph(result)
     assert text.endswith("}\n")
     assert json.loads(text) == doc
-    assert render_workflow(result) == text
+    assert render_graph(result) == text
 
 
 @pytest.mark.parametrize("path", PROMPTS[:3], ids=lambda path: path.stem)
 def test_a_fresh_answer_gives_the_same_bytes(path: Path):
     text = path.read_text(encoding="utf-8")
-    first = render_workflow(answer(parse_prompt(text)))
-    second = render_workflow(answer(parse_prompt(text)))
+    first = render_graph(answer(parse_prompt(text)))
+    second = render_graph(answer(parse_prompt(text)))
     assert first == second
 
 
@@ -329,15 +329,13 @@ def test_ids_that_are_not_numbered_get_the_next_free_number():
     assert doc["links"] == [[1, 2, 0, 3, 0, "video"]]
 
 
-def test_the_cli_writes_the_workflow_format() -> None:
+def test_the_cli_writes_the_graph_format() -> None:
     import subprocess
     import sys
 
-    from scholarflow.render.workflow import check_document
-
     prompt = Path(__file__).parent / "prompts" / "phone_depth.txt"
     done = subprocess.run(
-        [sys.executable, "-m", "scholarflow.cli", "answer", str(prompt), "--format", "workflow"],
+        [sys.executable, "-m", "scholarflow.cli", "answer", str(prompt), "--format", "graph"],
         capture_output=True,
         text=True,
         timeout=60,
