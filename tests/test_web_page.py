@@ -439,6 +439,7 @@ def test_narrow_screen_lays_the_graph_out_top_to_bottom(
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "web-page-375.png"), full_page=True)
         page.locator("#part-workflow").screenshot(path=str(ARTIFACTS / "graph-375.png"))
+        page.locator(".answer-head").screenshot(path=str(ARTIFACTS / "toolbar-375.png"))
         assert not page.js_errors
     finally:
         page.context.close()
@@ -699,6 +700,8 @@ def test_a_free_question_shows_the_catalog_hits_and_why(page: Any) -> None:
     # The reference number in the table is the answer's own.
     ref = re.search(r"\[(\d+)\]", recommended.text_content())
     assert ref and page.locator(f"#ref-{ref.group(1)}").count() == 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#part-hits").screenshot(path=str(ARTIFACTS / "hits-1280.png"))
     # A prompt brings its own sources: no catalog table.
     assert not page.js_errors
 

@@ -1419,18 +1419,29 @@
   // ------------------------------------------------------------------ catalog hits
 
   /* For a free question: the catalog entries the search found, which ones the answer uses
-   * and why (from the hit's own fields: its rank by words and by meaning, whether it serves
-   * the task). */
-  function hitReason(hit, ref, taskName) {
+   * and why. The rules are the catalog's (retrieval.build_request): the recommended model is
+   * the best-ranked entry that serves the question's task, a model if one does; the related
+   * ones are the next entries scoring at least half the best, four at most. The ranks by
+   * words and by meaning are the hit's own. */
+  var RELATED_MAX = 4;
+  var RELATED_SHARE = 0.5;
+
+  function hitReason(hit, ref, context) {
     var why = [];
+    var serves = hit.serves_task ? "it serves " + context.task : "";
     if (ref && ref.role === "recommended") {
-      why.push("the best-ranked model" + (hit.serves_task ? " that serves " + taskName : ""));
+      why.push(hit.serves_task
+        ? "the best-ranked " + (hit.kind || "entry") + " that serves " + context.task
+        : "the best-ranked entry (none serves " + context.task + ")");
     } else if (ref) {
-      why.push(hit.serves_task ? "relevant to " + taskName : "relevant to the question");
-    } else if (hit.serves_task === false) {
-      why.push("not used: it does not serve " + taskName);
+      why.push("among the next best-ranked entries" + (serves ? "; " + serves : ""));
+    } else if (typeof hit.score === "number" && hit.score < context.best * RELATED_SHARE) {
+      why.push("not used: it scores under half of the best entry");
+    } else if (context.related >= RELATED_MAX) {
+      why.push("not used: the answer takes " + RELATED_MAX + " related entries at most, " +
+        "ranked higher");
     } else {
-      why.push("not used: ranked below the entries the answer uses");
+      why.push("not used: not close enough to the question");
     }
     var signals = [];
     if (hit.bm25_rank) signals.push("#" + hit.bm25_rank + " by words");
@@ -1456,7 +1467,15 @@
       byName[r.title] = r;
     });
     var taskName = (state.answer && state.answer.task && state.answer.task.name) || "the task";
-    taskName = taskName.charAt(0).toLowerCase() + taskName.slice(1);
+    var context = {
+      task: taskName.charAt(0).toLowerCase() + taskName.slice(1),
+      best: Math.max.apply(null, hits.map(function (h) {
+        return typeof h.score === "number" ? h.score : 0;
+      })),
+      related: hits.filter(function (h) {
+        return h.used;
+      }).length - 1,
+    };
     hits.forEach(function (hit) {
       var ref = hit.used ? byName[hit.name] || byName[hit.title] || null : null;
       var tr = document.createElement("tr");
@@ -1466,7 +1485,7 @@
         hit.name || hit.title,
         hit.used ? (ref && ref.role === "recommended" ? "recommended model" : "related") +
           (ref ? " [" + ref.number + "]" : "") : "—",
-        hitReason(hit, ref, taskName),
+        hitReason(hit, ref, context),
       ];
       cells.forEach(function (text, k) {
         var cell = document.createElement(k === 1 ? "th" : "td");
