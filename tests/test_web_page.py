@@ -440,9 +440,28 @@ def test_narrow_screen_lays_the_graph_out_top_to_bottom(
         page.screenshot(path=str(ARTIFACTS / "web-page-375.png"), full_page=True)
         page.locator("#part-workflow").screenshot(path=str(ARTIFACTS / "graph-375.png"))
         page.locator(".answer-head").screenshot(path=str(ARTIFACTS / "toolbar-375.png"))
+        # Steps side by side (two inputs, a branch) narrow their boxes to fit the phone.
+        for number in sorted(seeds):
+            _submit(page, _seed_text(seeds, number))
+            geometry = page.evaluate(GRAPH_GEOMETRY)
+            assert geometry["direction"] == "TB", number
+            assert geometry["natural"] <= geometry["room"], (number, geometry["natural"])
+            assert min(geometry["fonts"]) >= 12, number
+            assert _no_overlap(geometry["nodes"]), number
+        page.locator("#part-workflow").screenshot(path=str(ARTIFACTS / "graph-375-branches.png"))
         assert not page.js_errors
     finally:
         page.context.close()
+
+
+def test_a_narrower_window_lays_the_graph_out_again(page: Any, seeds: dict[str, Path]) -> None:
+    _submit(page, _seed_text(seeds, "004"))
+    assert page.get_attribute("#graph svg", "data-direction") == "LR"
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.wait_for_function("() => document.querySelector('#graph svg').dataset.direction === 'TB'")
+    geometry = page.evaluate(GRAPH_GEOMETRY)
+    assert geometry["natural"] <= geometry["room"]
+    assert not page.js_errors
 
 
 def test_pan_and_zoom_with_the_keyboard_and_buttons(page: Any, seeds: dict[str, Path]) -> None:

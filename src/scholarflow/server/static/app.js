@@ -406,7 +406,7 @@
     (workflow.nodes || []).forEach(function (n) {
       var ref = n.source_id ? refs[n.source_id] : null;
       var label = n.label + (ref ? " [" + ref.number + "]" : "");
-      var lines = wrapText(label, nodeW - 28, 4, labelFont);
+      var lines = wrapText(label, nodeW - 28, nodeW < 160 ? 7 : 4, labelFont);
       var sub = n.kind === "model" && ref ? ref.role : modalityLabel(n.modality);
       // kind line, then the label lines, then the modality or role, then the bottom margin
       var h = 40 + (lines.length - 1) * LINE_H + (sub ? LINE_H : 0) + 12;
@@ -432,10 +432,10 @@
       var g = new window.dagre.graphlib.Graph({ multigraph: true });
       g.setGraph({
         rankdir: direction,
-        nodesep: direction === "LR" ? 22 : 28,
+        nodesep: direction === "LR" ? 22 : 20,
         ranksep: direction === "LR" ? 26 : 14,
         edgesep: 14,
-        marginx: 12,
+        marginx: direction === "LR" ? 12 : 6,
         marginy: 12,
       });
       nodes.forEach(function (n) {
@@ -443,6 +443,9 @@
       });
       flow.edges.forEach(function (e, k) {
         var size = edgeLabelSize(e);
+        // Top to bottom, a label takes height between the ranks but no width: it is drawn
+        // over its edge, and steps side by side stay close enough to fit a phone.
+        if (direction === "TB") size.width = Math.min(size.width, 24);
         g.setEdge(e.source, e.target, { width: size.width, height: size.height, labelpos: "c" },
           "e" + k);
       });
@@ -511,13 +514,26 @@
   /* The direction for a box `room` px wide: left to right if that fits at 100 %, else top to
    * bottom if that fits, else whichever is narrower (the rest is panned). */
   function chooseLayout(workflow, refs, room) {
-    var tbWidth = Math.max(180, Math.min(300, room - 24));
-    if (room < NARROW) return computeLayout(workflow, refs, "TB", tbWidth);
+    if (room < NARROW) return narrowTopToBottom(workflow, refs, room, Math.min(300, room - 24));
     var lr = computeLayout(workflow, refs, "LR", 176);
     if (lr.width <= room) return lr;
-    var tb = computeLayout(workflow, refs, "TB", 232);
+    var tb = narrowTopToBottom(workflow, refs, room, 232);
     if (tb.width <= room || tb.width < lr.width) return tb;
     return lr;
+  }
+
+  /* Top to bottom with nodes `nodeW` wide, narrowed (to 110 px at least: the labels wrap on
+   * more lines) until steps side by side fit the box. */
+  var MIN_NODE_W = 110;
+
+  function narrowTopToBottom(workflow, refs, room, nodeW) {
+    nodeW = Math.max(MIN_NODE_W, nodeW);
+    var placed = computeLayout(workflow, refs, "TB", nodeW);
+    for (var k = 0; k < 5 && placed.width > room && nodeW > MIN_NODE_W; k += 1) {
+      nodeW = Math.max(MIN_NODE_W, Math.floor((nodeW * room) / placed.width) - 4);
+      placed = computeLayout(workflow, refs, "TB", nodeW);
+    }
+    return placed;
   }
 
   function pathThrough(points) {
