@@ -69,3 +69,35 @@ def test_health_says_whether_a_token_is_needed(tmp_path: Path, client: TestClien
         assert health["token"] is True
         assert "secret" not in json.dumps(health)
         assert guarded.post("/api/answer/stream", json={"prompt": PROMPT}).status_code == 401
+
+
+def test_with_the_llm_writer_only_screened_text_streams_part_by_part(tmp_path: Path) -> None:
+    from scholarflow.settings import Settings
+    from test_llm_writer import _good_reply, _good_slots
+
+    from conftest import PROMPTS_DIR
+    from fake_openai import FakeOpenAIServer, Reply
+
+    prompt = (PROMPTS_DIR / "phone_depth.txt").read_text(encoding="utf-8")
+    planted = "Weights: https://evil.example.com/w.zip are faster."
+    with FakeOpenAIServer(model="test-model") as llm:
+        reply = _good_reply(mechanism=f"{_good_slots()['mechanism']} {planted}")
+        llm.enqueue(Reply(content=reply, chunk_size=5))
+        settings = Settings(
+            home=tmp_path, llm_base_url=llm.base_url, llm_model="test-model", log_llm=False
+        )
+        app = create_app(
+            catalog_path=tmp_path / "catalog.db", token="", writer="llm", settings=settings
+        )
+        with TestClient(app, base_url="http://127.0.0.1") as test_client:
+            streamed = test_client.post("/api/answer/stream", json={"prompt": prompt})
+        assert llm.chat_requests[-1].body["stream"] is True
+    assert streamed.status_code == 200
+    events = _events(streamed.text)
+    texts = [e["text"] for e in events if e["type"] == "text"]
+    final = events[-1]["answer"]
+    assert final["writer"] == "llm"
+    assert len(texts) > 3, "the answer came part by part"
+    assert "".join(texts) == final["markdown"]
+    assert "In the words of a friendly expert" in final["markdown"]
+    assert "evil.example.com" not in streamed.text
