@@ -1369,14 +1369,11 @@
     section.classList.toggle("not-served", !served);
     $("question").textContent = data.question || $("prompt").value.trim();
     $("parts").hidden = !served;
-    $("copy-md").disabled = !served;
-    $("download-json").disabled = !served;
-    $("download-workflow").disabled = !served;
-    $("download-comfyui").hidden = !state.comfyui;
-    $("download-comfyui").disabled = !served;
+    // An answer the catalog could not give keeps only its permalink.
     $("toolbar").hidden = false;
     ["copy-md", "download-json", "download-workflow", "download-comfyui"].forEach(function (id) {
-      $(id).hidden = id === "download-comfyui" ? !state.comfyui || !served : !served;
+      $(id).disabled = !served;
+      $(id).hidden = !served || (id === "download-comfyui" && !state.comfyui);
     });
     if (state.entryId) {
       $("permalink").href = "#a=" + state.entryId;
