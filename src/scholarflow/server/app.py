@@ -71,6 +71,8 @@ performed, how the models chain together (input → model → output), and the p
 - `POST /api/answer`: a seed-format prompt, or a question with its sources, answered as
   `scholarflow answer --format json` does (schema_version 1).
 - `POST /api/ask`: a free question answered from the catalog (`scholarflow ask --format json`).
+- `POST /api/answer/stream`, `POST /api/ask/stream`: the same answers as newline-delimited
+  JSON, each part sent once it has passed the grounding screen.
 - `GET /api/catalog/search`: ranked catalog entries.
 - `/v1/chat/completions`, `/v1/models`: OpenAI-compatible, for any chat client.
 
@@ -172,6 +174,7 @@ def create_app(
         swagger_ui_oauth2_redirect_url=None,  # the token is a bearer token: no OAuth flow
     )
     app.state.catalog = CatalogAccess(catalog_path or default_catalog_path())
+    app.state.token_required = bool(token)  # /health says so, for the web page
     app.state.writers = WriterFactory(writer, settings)
     install_error_handlers(app)
     app.include_router(api.router)

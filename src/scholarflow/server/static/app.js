@@ -224,11 +224,7 @@
 
   // ------------------------------------------------------------------ graph layout
 
-  var NODE_W = 164;
-  var GAP_X = 108;
-  var GAP_Y = 30;
-  var PAD = 20;
-  var LINE_H = 17;
+  var LINE_H = 18;
   var KIND_LABEL = { input: "Input", model: "Model", operation: "Step", output: "Output" };
 
   function modalityLabel(modality) {
@@ -390,52 +386,179 @@
     return t;
   }
 
-  function drawWorkflow(answer) {
+  /* The graph is laid out by dagre (static/vendor/dagre, fetched by `make setup`), or, when
+   * it is missing, by layoutWorkflow's columns above. Left to right when it fits the box at
+   * full size, else top to bottom (always below 600 px): the text is drawn at its CSS size
+   * (14 and 12 px) and never shrunk to fit; what does not fit is panned, and zooming out is
+   * the reader's choice ("Whole graph", −, Ctrl+wheel). */
+  var NARROW = 600;
+  var LABEL_FONT_PX = 14;
+  var SMALL_FONT_PX = 12;
+
+  function fontFamily() {
+    return getComputedStyle(document.body).fontFamily;
+  }
+
+  // Box contents and sizes for nodes of width `nodeW`: as tall as their lines, no taller.
+  function nodeBoxes(workflow, refs, nodeW) {
+    var labelFont = "600 " + LABEL_FONT_PX + "px " + fontFamily();
+    var boxes = {};
+    (workflow.nodes || []).forEach(function (n) {
+      var ref = n.source_id ? refs[n.source_id] : null;
+      var label = n.label + (ref ? " [" + ref.number + "]" : "");
+      var lines = wrapText(label, nodeW - 28, nodeW < 160 ? 7 : 4, labelFont);
+      var sub = n.kind === "model" && ref ? ref.role : modalityLabel(n.modality);
+      // kind line, then the label lines, then the modality or role, then the bottom margin
+      var h = 40 + (lines.length - 1) * LINE_H + (sub ? LINE_H : 0) + 12;
+      boxes[n.id] = { lines: lines, sub: sub, w: nodeW, h: h, ref: ref };
+    });
+    return boxes;
+  }
+
+  function edgeLabelSize(e) {
+    var text = modalityLabel(e.modality);
+    if (!text) return { width: 0, height: 0 };
+    var font = SMALL_FONT_PX + "px " + fontFamily();
+    return { width: Math.ceil(textWidth(text, font)) + 10, height: 18 };
+  }
+
+  /* Node centres, edge points and label positions, in pixels at 100 %. */
+  function computeLayout(workflow, refs, direction, nodeW) {
+    var boxes = nodeBoxes(workflow, refs, nodeW);
+    var flow = layoutWorkflow(workflow); // the edges kept (no self-loops, known ends)
+    var nodes = workflow.nodes || [];
+    var placed = { boxes: boxes, edges: [], width: 0, height: 0, direction: direction };
+    if (window.dagre && window.dagre.graphlib) {
+      var g = new window.dagre.graphlib.Graph({ multigraph: true });
+      g.setGraph({
+        rankdir: direction,
+        nodesep: direction === "LR" ? 22 : 20,
+        ranksep: direction === "LR" ? 26 : 14,
+        edgesep: 14,
+        marginx: direction === "LR" ? 12 : 6,
+        marginy: 12,
+      });
+      nodes.forEach(function (n) {
+        g.setNode(n.id, { width: boxes[n.id].w, height: boxes[n.id].h });
+      });
+      flow.edges.forEach(function (e, k) {
+        var size = edgeLabelSize(e);
+        // Top to bottom, a label takes height between the ranks but no width: it is drawn
+        // over its edge, and steps side by side stay close enough to fit a phone.
+        if (direction === "TB") size.width = Math.min(size.width, 24);
+        g.setEdge(e.source, e.target, { width: size.width, height: size.height, labelpos: "c" },
+          "e" + k);
+      });
+      window.dagre.layout(g);
+      nodes.forEach(function (n) {
+        var p = g.node(n.id);
+        boxes[n.id].x = p.x - boxes[n.id].w / 2;
+        boxes[n.id].y = p.y - boxes[n.id].h / 2;
+      });
+      flow.edges.forEach(function (e, k) {
+        var d = g.edge(e.source, e.target, "e" + k);
+        placed.edges.push({ edge: e, points: d.points, label: { x: d.x, y: d.y } });
+      });
+      placed.width = g.graph().width;
+      placed.height = g.graph().height;
+      placed.engine = "dagre";
+      return placed;
+    }
+    // No dagre: one column (or row) per depth.
+    var along = 0;
+    var lanes = [];
+    var spanOf = function (b) {
+      return direction === "LR" ? b.h : b.w;
+    };
+    var lengthOf = function (b) {
+      return direction === "LR" ? b.w : b.h;
+    };
+    flow.columns.forEach(function (column, d) {
+      var longest = 0;
+      var across = 12;
+      column.forEach(function (n) {
+        var b = boxes[n.id];
+        if (direction === "LR") {
+          b.x = 12 + along;
+          b.y = across;
+        } else {
+          b.x = across;
+          b.y = 12 + along;
+        }
+        across += spanOf(b) + 24;
+        longest = Math.max(longest, lengthOf(b));
+      });
+      lanes[d] = across;
+      along += longest + (direction === "LR" ? 90 : 52);
+    });
+    flow.edges.forEach(function (e) {
+      var a = boxes[e.source];
+      var b = boxes[e.target];
+      var p1 = direction === "LR" ? { x: a.x + a.w, y: a.y + a.h / 2 } : { x: a.x + a.w / 2, y: a.y + a.h };
+      var p2 = direction === "LR" ? { x: b.x, y: b.y + b.h / 2 } : { x: b.x + b.w / 2, y: b.y };
+      placed.edges.push({
+        edge: e,
+        points: [p1, p2],
+        label: { x: (p1.x + p2.x) / 2, y: (p1.y + p2.y) / 2 },
+      });
+    });
+    nodes.forEach(function (n) {
+      var b = boxes[n.id];
+      placed.width = Math.max(placed.width, b.x + b.w + 12);
+      placed.height = Math.max(placed.height, b.y + b.h + 12);
+    });
+    placed.engine = "columns";
+    return placed;
+  }
+
+  /* The direction for a box `room` px wide: left to right if that fits at 100 %, else top to
+   * bottom if that fits, else whichever is narrower (the rest is panned). */
+  function chooseLayout(workflow, refs, room) {
+    if (room < NARROW) return narrowTopToBottom(workflow, refs, room, Math.min(300, room - 24));
+    var lr = computeLayout(workflow, refs, "LR", 176);
+    if (lr.width <= room) return lr;
+    var tb = narrowTopToBottom(workflow, refs, room, 232);
+    if (tb.width <= room || tb.width < lr.width) return tb;
+    return lr;
+  }
+
+  /* Top to bottom with nodes `nodeW` wide, narrowed (to 110 px at least: the labels wrap on
+   * more lines) until steps side by side fit the box. */
+  var MIN_NODE_W = 110;
+
+  function narrowTopToBottom(workflow, refs, room, nodeW) {
+    nodeW = Math.max(MIN_NODE_W, nodeW);
+    var placed = computeLayout(workflow, refs, "TB", nodeW);
+    for (var k = 0; k < 5 && placed.width > room && nodeW > MIN_NODE_W; k += 1) {
+      nodeW = Math.max(MIN_NODE_W, Math.floor((nodeW * room) / placed.width) - 4);
+      placed = computeLayout(workflow, refs, "TB", nodeW);
+    }
+    return placed;
+  }
+
+  function pathThrough(points) {
+    var d = "M" + points[0].x + "," + points[0].y;
+    if (points.length === 2) return d + " L" + points[1].x + "," + points[1].y;
+    for (var i = 1; i < points.length - 1; i += 1) {
+      var next = points[i + 1];
+      var mid =
+        i === points.length - 2 ? next : { x: (points[i].x + next.x) / 2, y: (points[i].y + next.y) / 2 };
+      d += " Q" + points[i].x + "," + points[i].y + " " + mid.x + "," + mid.y;
+    }
+    return d;
+  }
+
+  function drawWorkflow(answer, room) {
     var workflow = answer.workflow || { nodes: [], edges: [] };
     var refs = {};
     (answer.references || []).forEach(function (r) {
       refs[r.source_id] = r;
     });
-    var layout = layoutWorkflow(workflow);
     var nodes = workflow.nodes || [];
-
-    // Box sizes: each node's lines decide its height; a row is as tall as its tallest box.
-    var labelFont = "600 13px " + getComputedStyle(document.body).fontFamily;
-    var boxes = {};
-    nodes.forEach(function (n) {
-      var ref = n.source_id ? refs[n.source_id] : null;
-      var label = n.label + (ref ? " [" + ref.number + "]" : "");
-      var lines = wrapText(label, NODE_W - 28, 5, labelFont);
-      var sub = n.kind === "model" && ref ? ref.role : modalityLabel(n.modality);
-      var height = 30 + lines.length * LINE_H + (sub ? 16 : 0) + 8;
-      boxes[n.id] = { lines: lines, sub: sub, h: Math.max(62, height), ref: ref };
-    });
-    var rowHeights = [];
-    layout.columns.forEach(function (column) {
-      column.forEach(function (n, r) {
-        rowHeights[r] = Math.max(rowHeights[r] || 0, boxes[n.id].h);
-      });
-    });
-    var rowY = [];
-    var y = PAD;
-    rowHeights.forEach(function (h, r) {
-      rowY[r] = y;
-      y += h + GAP_Y;
-    });
-    var width = PAD * 2 + layout.columns.length * NODE_W + Math.max(0, layout.columns.length - 1) * GAP_X;
-    var height = Math.max(y - GAP_Y + PAD, 80);
-    var pos = {};
-    nodes.forEach(function (n) {
-      var d = layout.depth[n.id];
-      var r = layout.row[n.id];
-      var box = boxes[n.id];
-      pos[n.id] = {
-        x: PAD + d * (NODE_W + GAP_X),
-        y: rowY[r] + (rowHeights[r] - box.h) / 2,
-        w: NODE_W,
-        h: box.h,
-      };
-    });
+    var placed = chooseLayout(workflow, refs, room || 900);
+    var boxes = placed.boxes;
+    var width = Math.ceil(placed.width);
+    var height = Math.ceil(placed.height);
 
     var svg = svgEl("svg", {
       xmlns: SVG_NS,
@@ -444,6 +567,10 @@
       width: width,
       height: height,
       viewBox: "0 0 " + width + " " + height,
+      "data-direction": placed.direction,
+      "data-layout": placed.engine,
+      "data-natural-width": width,
+      "data-natural-height": height,
       "aria-label": summarise(answer, refs),
     });
     var defs = svgEl("defs", {}, svg);
@@ -459,33 +586,15 @@
     svgEl("path", { d: "M0,0 L10,5 L0,10 z", class: "arrow-head" }, marker);
 
     var edgeLayer = svgEl("g", { class: "edges" }, svg);
-    var labelLayer = svgEl("g", { class: "edge-labels" }, svg);
     var nodeLayer = svgEl("g", { class: "nodes" }, svg);
-
-    // Several edges leaving (or entering) one side are spread over its height.
-    var outs = {};
-    var ins = {};
-    layout.edges.forEach(function (e) {
-      (outs[e.source] = outs[e.source] || []).push(e);
-      (ins[e.target] = ins[e.target] || []).push(e);
-    });
-    function port(list, e, p) {
-      var k = list.indexOf(e);
-      return p.y + (p.h * (k + 1)) / (list.length + 1);
-    }
+    var labelLayer = svgEl("g", { class: "edge-labels" }, svg);
     var nodeOf = {};
     nodes.forEach(function (n) {
       nodeOf[n.id] = n;
     });
 
-    layout.edges.forEach(function (e) {
-      var a = pos[e.source];
-      var b = pos[e.target];
-      var x1 = a.x + a.w;
-      var y1 = port(outs[e.source], e, a);
-      var x2 = b.x - 2;
-      var y2 = port(ins[e.target], e, b);
-      var dx = Math.max(40, (x2 - x1) / 2);
+    placed.edges.forEach(function (item) {
+      var e = item.edge;
       var optional = nodeOf[e.source].optional || nodeOf[e.target].optional;
       var g = svgEl("g", {
         class: "edge" + (optional ? " optional" : ""),
@@ -495,29 +604,22 @@
       var title = svgEl("title", {}, g);
       title.textContent =
         nodeOf[e.source].label + " → " + nodeOf[e.target].label + ": " + modalityLabel(e.modality);
-      svgEl("path", {
-        d: "M" + x1 + "," + y1 + " C" + (x1 + dx) + "," + y1 + " " + (x2 - dx) + "," + y2 +
-          " " + x2 + "," + y2,
-        "marker-end": "url(#sf-arrow)",
-      }, g);
+      svgEl("path", { d: pathThrough(item.points), "marker-end": "url(#sf-arrow)" }, g);
       if (e.modality) {
-        // The label sits in the gap just after the source, where the curve is still level.
-        var lx = x1 + GAP_X / 2;
-        var ly = x2 - x1 > GAP_X + 4 ? y1 : (y1 + y2) / 2;
-        svgText(labelLayer, lx, ly - 6, modalityLabel(e.modality), "edge-label" +
-          (optional ? " optional" : ""));
+        var t = svgText(labelLayer, item.label.x, item.label.y + 4, modalityLabel(e.modality),
+          "edge-label" + (optional ? " optional" : ""));
+        t.setAttribute("text-anchor", "middle");
       }
     });
 
     nodes.forEach(function (n) {
-      var p = pos[n.id];
       var box = boxes[n.id];
       var kind = KIND_LABEL[n.kind] ? n.kind : "operation";
       var attrs = {
         class: "node node-" + kind + (n.optional ? " optional" : ""),
         "data-kind": n.kind,
         "data-id": n.id,
-        transform: "translate(" + p.x + "," + p.y + ")",
+        transform: "translate(" + box.x + "," + box.y + ")",
       };
       var g;
       if (box.ref) {
@@ -536,15 +638,15 @@
       }
       if (n.optional) titleText += ", optional branch";
       title.textContent = titleText;
-      svgEl("rect", { class: "box", width: p.w, height: p.h, rx: 10, ry: 10 }, g);
-      svgEl("rect", { class: "band", width: 6, height: p.h - 16, x: 0, y: 8, rx: 3 }, g);
+      svgEl("rect", { class: "box", width: box.w, height: box.h, rx: 10, ry: 10 }, g);
+      svgEl("rect", { class: "band", width: 6, height: box.h - 16, x: 0, y: 8, rx: 3 }, g);
       svgText(g, 16, 20, (KIND_LABEL[kind] || "Step").toUpperCase() +
         (n.optional ? " · OPTIONAL" : ""), "node-kind");
       box.lines.forEach(function (line, k) {
         svgText(g, 16, 40 + k * LINE_H, line, "node-label");
       });
       if (box.sub) {
-        svgText(g, 16, 40 + box.lines.length * LINE_H + 2, box.sub, "node-sub");
+        svgText(g, 16, 40 + box.lines.length * LINE_H, box.sub, "node-sub");
       }
     });
     return svg;
@@ -570,12 +672,229 @@
     return text;
   }
 
+  // ------------------------------------------------------------------ pan and zoom
+
+  /* The graph's view is its SVG viewBox: `s` is the zoom (1 = the text at its CSS size), tx
+   * and ty the top-left corner shown, in graph pixels. The element is as wide as its box and
+   * as tall as the graph at the zoom (at most at 100 %), so there is no empty band. */
+  var MIN_ZOOM = 0.25;
+  var MAX_ZOOM = 3;
+  var view = null;
+
+  function graphSvg() {
+    return $("graph").querySelector("svg");
+  }
+
+  function startView(svg) {
+    view = {
+      s: 1,
+      tx: 0,
+      ty: 0,
+      W: Number(svg.getAttribute("data-natural-width")),
+      H: Number(svg.getAttribute("data-natural-height")),
+    };
+    applyView();
+  }
+
+  function fitZoom() {
+    var room = $("graph").clientWidth || view.W;
+    return Math.max(MIN_ZOOM, Math.min(1, room / view.W));
+  }
+
+  function applyView() {
+    var svg = graphSvg();
+    if (!svg || !view) return;
+    var graph = $("graph");
+    var room = graph.clientWidth || view.W;
+    var w = room;
+    var h = Math.max(60, Math.round(view.H * Math.min(view.s, 1)));
+    var vw = w / view.s;
+    var vh = h / view.s;
+    // Centred when the view is larger than the graph, else kept on the graph.
+    view.tx = vw >= view.W ? (view.W - vw) / 2 : Math.min(Math.max(view.tx, 0), view.W - vw);
+    view.ty = vh >= view.H ? (view.H - vh) / 2 : Math.min(Math.max(view.ty, 0), view.H - vh);
+    svg.setAttribute("width", String(w));
+    svg.setAttribute("height", String(h));
+    svg.setAttribute("viewBox", [view.tx, view.ty, vw, vh].map(round2).join(" "));
+    var pans = vw < view.W - 0.5 || vh < view.H - 0.5;
+    graph.classList.toggle("can-pan", pans);
+    graph.parentNode.classList.toggle("can-scroll", pans);
+    var whole = Math.abs(view.s - fitZoom()) < 0.001;
+    var fitButton = $("fit-graph");
+    fitButton.setAttribute("aria-pressed", whole && fitZoom() < 1 ? "true" : "false");
+    fitButton.disabled = fitZoom() >= 1 && view.s === 1;
+    $("zoom-in").disabled = view.s >= MAX_ZOOM - 0.001;
+    $("zoom-out").disabled = view.s <= MIN_ZOOM + 0.001;
+    $("zoom-level").textContent = Math.round(view.s * 100) + " %";
+  }
+
+  function round2(x) {
+    return Math.round(x * 100) / 100;
+  }
+
+  // Zoom by `factor` about the point (px, py) of the element (its centre by default).
+  function zoomBy(factor, px, py) {
+    if (!view) return;
+    var svg = graphSvg();
+    var w = svg.clientWidth || $("graph").clientWidth;
+    var h = svg.clientHeight || view.H;
+    if (px === undefined) {
+      px = w / 2;
+      py = h / 2;
+    }
+    var gx = view.tx + px / view.s;
+    var gy = view.ty + py / view.s;
+    view.s = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, view.s * factor));
+    view.tx = gx - px / view.s;
+    view.ty = gy - py / view.s;
+    applyView();
+  }
+
+  function panBy(dx, dy) {
+    if (!view) return false;
+    var before = view.tx + "," + view.ty;
+    view.tx += dx / view.s;
+    view.ty += dy / view.s;
+    applyView();
+    return before !== view.tx + "," + view.ty;
+  }
+
+  function setZoom(s) {
+    if (!view) return;
+    view.s = s;
+    view.tx = 0;
+    view.ty = 0;
+    applyView();
+  }
+
+  function wirePanZoom() {
+    var graph = $("graph");
+    $("zoom-in").addEventListener("click", function () {
+      zoomBy(1.25);
+    });
+    $("zoom-out").addEventListener("click", function () {
+      zoomBy(0.8);
+    });
+    $("fit-graph").addEventListener("click", function () {
+      setZoom(this.getAttribute("aria-pressed") === "true" ? 1 : fitZoom());
+    });
+    graph.addEventListener("keydown", function (event) {
+      if (event.target !== graph || event.ctrlKey || event.metaKey || event.altKey) return;
+      var step = 60;
+      var handled = true;
+      switch (event.key) {
+        case "ArrowLeft":
+          handled = panBy(-step, 0);
+          break;
+        case "ArrowRight":
+          handled = panBy(step, 0);
+          break;
+        case "ArrowUp":
+          handled = panBy(0, -step);
+          break;
+        case "ArrowDown":
+          handled = panBy(0, step);
+          break;
+        case "+":
+        case "=":
+          zoomBy(1.25);
+          break;
+        case "-":
+        case "_":
+          zoomBy(0.8);
+          break;
+        case "0":
+          setZoom(1);
+          break;
+        default:
+          handled = false;
+      }
+      if (handled) event.preventDefault();
+    });
+    // Ctrl/⌘ + wheel zooms about the pointer; a sideways wheel pans a graph wider than its box.
+    graph.addEventListener("wheel", function (event) {
+      if (!view) return;
+      var rect = graph.getBoundingClientRect();
+      if (event.ctrlKey || event.metaKey) {
+        event.preventDefault();
+        zoomBy(event.deltaY < 0 ? 1.1 : 1 / 1.1, event.clientX - rect.left, event.clientY - rect.top);
+      } else if (Math.abs(event.deltaX) > Math.abs(event.deltaY) || event.shiftKey) {
+        if (panBy(event.deltaX || event.deltaY, 0)) event.preventDefault();
+      }
+    }, { passive: false });
+    // Dragging pans; a drag of a few pixels is not a click on the node under it.
+    var drag = null;
+    graph.addEventListener("pointerdown", function (event) {
+      if (!view || event.button !== 0 || !graph.classList.contains("can-pan")) return;
+      drag = { x: event.clientX, y: event.clientY, moved: false, id: event.pointerId };
+    });
+    graph.addEventListener("pointermove", function (event) {
+      if (!drag || event.pointerId !== drag.id) return;
+      var dx = event.clientX - drag.x;
+      var dy = event.clientY - drag.y;
+      if (!drag.moved && Math.abs(dx) + Math.abs(dy) < 5) return;
+      if (!drag.moved) {
+        drag.moved = true;
+        graph.setPointerCapture(event.pointerId);
+        graph.classList.add("is-panning");
+      }
+      panBy(-dx, -dy);
+      drag.x = event.clientX;
+      drag.y = event.clientY;
+    });
+    var endDrag = function (event) {
+      if (!drag || event.pointerId !== drag.id) return;
+      if (drag.moved) {
+        graph.classList.remove("is-panning");
+        // The click that ends a drag does not follow the node's link.
+        var swallow = function (e) {
+          e.preventDefault();
+          e.stopPropagation();
+        };
+        graph.addEventListener("click", swallow, { capture: true, once: true });
+        setTimeout(function () {
+          graph.removeEventListener("click", swallow, { capture: true });
+        }, 0);
+      }
+      drag = null;
+    };
+    graph.addEventListener("pointerup", endDrag);
+    graph.addEventListener("pointercancel", endDrag);
+  }
+
+  // A new box width may want the other direction: the graph is laid out again.
+  function redrawForWidth() {
+    if (!state.answer || !graphSvg()) return;
+    var room = $("graph").clientWidth;
+    if (room === state.drawnFor) {
+      applyView();
+      return;
+    }
+    drawGraph(state.answer);
+  }
+
+  function drawGraph(data) {
+    var graph = $("graph");
+    graph.textContent = "";
+    var room = graph.clientWidth;
+    graph.appendChild(drawWorkflow(data, room));
+    state.drawnFor = room;
+    startView(graphSvg());
+  }
+
   // ------------------------------------------------------------------ page state
 
   var $ = function (id) {
     return document.getElementById(id);
   };
-  var state = { answer: null, request: null, busy: false, fit: null };
+  var state = {
+    answer: null,
+    request: null,
+    busy: false,
+    drawnFor: 0,
+    entryId: null,
+    comfyui: true, // false once the server said it cannot export ComfyUI workflows
+  };
 
   function setStatus(text, busy) {
     var status = $("status");
@@ -619,35 +938,329 @@
     return (status ? "HTTP " + status + ": " : "") + (detail || fallback || "unknown error");
   }
 
+  // ------------------------------------------------------------------ the token
+
+  /* A server started with --token needs it on every API call; /health says whether it does.
+   * The token is kept for this tab only (sessionStorage), never in the history. */
+  var TOKEN_KEY = "scholarflow.token";
+
+  function storedToken() {
+    try {
+      return window.sessionStorage.getItem(TOKEN_KEY) || "";
+    } catch (err) {
+      return "";
+    }
+  }
+
+  function currentToken() {
+    var field = $("token");
+    return (field && field.value.trim()) || "";
+  }
+
+  function keepToken() {
+    try {
+      if (currentToken()) window.sessionStorage.setItem(TOKEN_KEY, currentToken());
+      else window.sessionStorage.removeItem(TOKEN_KEY);
+    } catch (err) {
+      // refused storage: the field still holds it for this page
+    }
+  }
+
+  function showTokenField(focus) {
+    $("token-row").hidden = false;
+    if (focus) $("token").focus();
+  }
+
+  function headersFor(accept) {
+    var headers = { "Content-Type": "application/json", Accept: accept };
+    var token = currentToken();
+    if (token) headers.Authorization = "Bearer " + token;
+    return headers;
+  }
+
+  function checkServer() {
+    fetch("health", { headers: { Accept: "application/json" } })
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .then(function (data) {
+        if (data && data.token) showTokenField(false);
+      })
+      .catch(function () {
+        // the first request will say what is wrong
+      });
+  }
+
+  function failure(response, text) {
+    var data = null;
+    try {
+      data = text ? JSON.parse(text) : null;
+    } catch (err) {
+      data = null;
+    }
+    var fallback = text && text.length < 300 ? text.trim() : response.statusText;
+    var error = new Error(errorMessage(response.status, data, fallback));
+    error.status = response.status;
+    if (response.status === 401) {
+      showTokenField(true);
+      error.message = currentToken()
+        ? "The server refused this token (HTTP 401): check it and submit again."
+        : "This server needs its token (HTTP 401): enter it in the token field and submit again.";
+    }
+    return error;
+  }
+
+  function unreachable(err) {
+    return new Error("could not reach the server (" + (err && err.message) + ")");
+  }
+
   function postJson(url, body) {
     return fetch(url, {
       method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      headers: headersFor("application/json"),
       body: JSON.stringify(body),
-    }).then(
-      function (response) {
-        return response.text().then(function (text) {
-          var data = null;
-          try {
-            data = text ? JSON.parse(text) : null;
-          } catch (err) {
-            data = null;
-          }
-          if (!response.ok) {
-            var fallback = text && text.length < 300 ? text.trim() : response.statusText;
-            throw new Error(errorMessage(response.status, data, fallback));
-          }
-          if (data === null || typeof data !== "object") {
-            throw new Error("the server's reply is not JSON");
-          }
-          return data;
-        });
-      },
-      function (err) {
-        throw new Error("could not reach the server (" + (err && err.message) + ")");
-      }
-    );
+    }).then(function (response) {
+      return response.text().then(function (text) {
+        if (!response.ok) throw failure(response, text);
+        var data = null;
+        try {
+          data = text ? JSON.parse(text) : null;
+        } catch (err) {
+          data = null;
+        }
+        if (data === null || typeof data !== "object") {
+          throw new Error("the server's reply is not JSON");
+        }
+        return data;
+      });
+    }, function (err) {
+      throw unreachable(err);
+    });
   }
+
+  /* The answer as newline-delimited JSON from `url`/stream: `onText(piece)` for each part
+   * that passed the server's grounding screen, resolving to the final answer. A server
+   * without the stream route (404, 405) is asked the plain way. */
+  function postStream(url, body, onText) {
+    return fetch(url + "/stream", {
+      method: "POST",
+      headers: headersFor("application/x-ndjson"),
+      body: JSON.stringify(body),
+    }).then(function (response) {
+      if (response.status === 404 || response.status === 405) return postJson(url, body);
+      if (!response.ok) {
+        return response.text().then(function (text) {
+          throw failure(response, text);
+        });
+      }
+      if (!response.body || !window.TextDecoder) {
+        return response.text().then(function (text) {
+          return readEvents(text.split("\n"), onText) || Promise.reject(
+            new Error("the stream ended before the answer")
+          );
+        });
+      }
+      var reader = response.body.getReader();
+      var decoder = new TextDecoder();
+      var buffer = "";
+      var result = null;
+      var pump = function () {
+        return reader.read().then(function (chunk) {
+          if (chunk.done) {
+            buffer += decoder.decode();
+            result = readEvents(buffer.split("\n"), onText) || result;
+            if (!result) throw new Error("the stream ended before the answer");
+            return result;
+          }
+          buffer += decoder.decode(chunk.value, { stream: true });
+          var lines = buffer.split("\n");
+          buffer = lines.pop();
+          result = readEvents(lines, onText) || result;
+          return pump();
+        });
+      };
+      return pump();
+    }, function (err) {
+      throw unreachable(err);
+    });
+  }
+
+  function readEvents(lines, onText) {
+    var result = null;
+    lines.forEach(function (line) {
+      if (!line.trim()) return;
+      var event = JSON.parse(line);
+      if (event.type === "text") onText(String(event.text || ""));
+      else if (event.type === "answer") result = event.answer;
+      else if (event.type === "error") throw new Error(event.detail || "the answer failed");
+    });
+    return result;
+  }
+
+  // ------------------------------------------------------------------ history
+
+  /* Past answers live in this browser (localStorage), newest first, at most HISTORY_MAX. A
+   * permalink is "#a=<id>": it restores the answer from this browser's history, offline;
+   * the server keeps nothing. When storage is full the oldest answers make room; when the
+   * browser refuses storage the history lasts as long as the page. */
+  var HISTORY_KEY = "scholarflow.history.v1";
+  var HISTORY_MAX = 50;
+  var memoryHistory = null; // used when the browser refuses storage
+  var historyNote = "";
+
+  function readHistory() {
+    if (memoryHistory) return memoryHistory;
+    try {
+      var raw = window.localStorage.getItem(HISTORY_KEY);
+      var list = raw ? JSON.parse(raw) : [];
+      return Array.isArray(list) ? list.filter(function (e) {
+        return e && typeof e.id === "string" && e.answer && typeof e.answer === "object";
+      }) : [];
+    } catch (err) {
+      if (err instanceof SyntaxError) return []; // a damaged entry: start again
+      memoryHistory = [];
+      historyNote = "This browser refuses to store data here: past answers are kept only " +
+        "until the page is closed, and their links work only in it.";
+      return memoryHistory;
+    }
+  }
+
+  function writeHistory(list) {
+    list = list.slice(0, HISTORY_MAX);
+    if (memoryHistory) {
+      memoryHistory = list;
+      return list;
+    }
+    for (;;) {
+      try {
+        window.localStorage.setItem(HISTORY_KEY, JSON.stringify(list));
+        return list;
+      } catch (err) {
+        if (list.length > 1) {
+          list = list.slice(0, -1); // full: the oldest answer makes room
+          historyNote = "The browser's storage is full: the oldest answers were removed.";
+          continue;
+        }
+        memoryHistory = list;
+        historyNote = "This browser would not store this answer: it is kept only until the " +
+          "page is closed.";
+        return list;
+      }
+    }
+  }
+
+  function newId() {
+    var bytes = new Uint8Array(6);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  }
+
+  function remember(input, request, data) {
+    var entry = {
+      id: newId(),
+      saved: new Date().toISOString(),
+      input: input,
+      kind: request.kind,
+      answer: data,
+    };
+    writeHistory([entry].concat(readHistory()));
+    renderHistory();
+    return entry;
+  }
+
+  function findEntry(id) {
+    var list = readHistory();
+    for (var i = 0; i < list.length; i += 1) {
+      if (list[i].id === id) return list[i];
+    }
+    return null;
+  }
+
+  function entryTitle(entry) {
+    var a = entry.answer || {};
+    var text = String(a.question || entry.input || "").replace(/\s+/g, " ").trim();
+    return text.length > 110 ? text.slice(0, 107) + "…" : text || "(no question)";
+  }
+
+  function whenText(iso) {
+    var date = new Date(iso);
+    if (isNaN(date.getTime())) return "";
+    return date.toLocaleString(undefined, {
+      year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit",
+    });
+  }
+
+  function renderHistory() {
+    var list = readHistory();
+    var listEl = $("history-list");
+    listEl.textContent = "";
+    list.forEach(function (entry) {
+      var li = document.createElement("li");
+      li.className = "history-item" + (entry.id === state.entryId ? " is-current" : "");
+      li.setAttribute("data-id", entry.id);
+      var a = document.createElement("a");
+      a.href = "#a=" + entry.id;
+      a.className = "history-link";
+      a.textContent = entryTitle(entry);
+      if (entry.id === state.entryId) a.setAttribute("aria-current", "page");
+      var meta = document.createElement("span");
+      meta.className = "history-meta";
+      var task = entry.answer && entry.answer.task && entry.answer.task.name;
+      var served = !(entry.answer && entry.answer.served === false);
+      meta.textContent = [whenText(entry.saved), served ? task : "not answered"]
+        .filter(Boolean).join(" · ");
+      li.appendChild(a);
+      li.appendChild(meta);
+      listEl.appendChild(li);
+    });
+    $("history").hidden = false;
+    $("history-empty").hidden = list.length > 0;
+    $("clear-history").hidden = list.length === 0;
+    $("history-count").textContent = list.length
+      ? "(" + list.length + " of at most " + HISTORY_MAX + ", kept in this browser)"
+      : "";
+    $("history-note").textContent = historyNote;
+    $("history-note").hidden = !historyNote;
+  }
+
+  function permalinkId() {
+    var m = /^#a=([0-9a-f]{6,32})$/.exec(window.location.hash);
+    return m ? m[1] : null;
+  }
+
+  // Shows the answer the URL's fragment names, if this browser has it.
+  function restoreFromUrl() {
+    var id = permalinkId();
+    if (!id || id === state.entryId || state.busy) return;
+    var entry = findEntry(id);
+    clearError();
+    if (!entry) {
+      state.entryId = null;
+      showError("This link names an answer that is not in this browser's history (answers " +
+        "are kept in the browser that asked, and at most " + HISTORY_MAX + " of them).");
+      setStatus("Nothing restored.");
+      renderHistory();
+      return;
+    }
+    $("prompt").value = entry.input || "";
+    state.request = requestFor(entry.input || "");
+    state.entryId = entry.id;
+    show(entry.answer);
+    renderHistory();
+    setStatus("Restored the answer of " + whenText(entry.saved) + " from this browser's history.");
+  }
+
+  function setPermalink(entry) {
+    var hash = "#a=" + entry.id;
+    if (window.location.hash !== hash) window.history.pushState(null, "", hash);
+    var link = $("permalink");
+    link.href = hash;
+    link.hidden = false;
+  }
+
+  // ------------------------------------------------------------------ asking
 
   function submit() {
     if (state.busy) return;
@@ -658,6 +1271,7 @@
       $("prompt").focus();
       return;
     }
+    keepToken();
     var request = requestFor(text);
     state.busy = true;
     $("submit").disabled = true;
@@ -668,12 +1282,20 @@
       request.kind === "prompt" ? "Answering the prompt…" : "Searching the catalog and answering…",
       true
     );
-    postJson(request.url, request.body)
+    var live = "";
+    postStream(request.url, request.body, function (piece) {
+      live += piece;
+      showPartial(live, text);
+    })
       .then(function (data) {
         var ms = performance.now() - started;
         var seconds = ms < 1000 ? Math.round(ms) + " ms" : (ms / 1000).toFixed(1) + " s";
         state.request = request;
+        var entry = remember(text, request, data);
+        state.entryId = entry.id;
+        setPermalink(entry);
         show(data);
+        renderHistory();
         if (data.served === false) {
           setStatus("The catalog cannot answer this question (" + seconds + ").");
         } else {
@@ -696,7 +1318,46 @@
         $("submit").disabled = false;
         $("answer").removeAttribute("aria-busy");
         document.body.classList.remove("is-busy");
+        $("answer").classList.remove("is-streaming");
       });
+  }
+
+  var PART_HEADING = /^#{2,3}\s+([1-3])[.)]\s.*$/gm;
+
+  /* The answer so far, as the server streams it: each part goes to its section as soon as it
+   * has arrived (it has passed the screen); the graph and references follow with the rest. */
+  function showPartial(markdown, input) {
+    var section = $("answer");
+    if (!section.classList.contains("is-streaming")) {
+      section.classList.add("is-streaming");
+      section.hidden = false;
+      section.classList.remove("not-served");
+      $("notice").hidden = true;
+      $("parts").hidden = false;
+      $("toolbar").hidden = true;
+      $("part-hits").hidden = true;
+      renderWarnings([]);
+      $("question").textContent = input.trim();
+      $("graph").textContent = "";
+      $("references").textContent = "";
+      ["task-md", "workflow-md", "references-md"].forEach(function (id) {
+        $(id).textContent = "";
+      });
+    }
+    var parts = { 1: "", 2: "", 3: "" };
+    var marks = [];
+    var m;
+    PART_HEADING.lastIndex = 0;
+    while ((m = PART_HEADING.exec(markdown))) {
+      marks.push({ part: m[1], start: m.index, body: m.index + m[0].length });
+    }
+    marks.forEach(function (mark, k) {
+      var end = k + 1 < marks.length ? marks[k + 1].start : markdown.length;
+      parts[mark.part] = markdown.slice(mark.body, end);
+    });
+    $("task-md").innerHTML = renderMarkdown(parts[1]);
+    $("workflow-md").innerHTML = renderMarkdown(parts[2]);
+    $("references-md").innerHTML = renderMarkdown(parts[3]);
   }
 
   function show(data) {
@@ -704,15 +1365,25 @@
     var served = data.served !== false;
     state.answer = served ? data : null;
     section.hidden = false;
+    section.classList.remove("is-streaming");
     section.classList.toggle("not-served", !served);
     $("question").textContent = data.question || $("prompt").value.trim();
     $("parts").hidden = !served;
-    $("copy-md").disabled = !served;
-    $("download-json").disabled = !served;
-    $("download-workflow").disabled = !served;
-    $("toolbar").hidden = !served;
+    // An answer the catalog could not give keeps only its permalink.
+    $("toolbar").hidden = false;
+    ["copy-md", "download-json", "download-workflow", "download-comfyui"].forEach(function (id) {
+      $(id).disabled = !served;
+      $(id).hidden = !served || (id === "download-comfyui" && !state.comfyui);
+    });
+    if (state.entryId) {
+      $("permalink").href = "#a=" + state.entryId;
+      $("permalink").hidden = false;
+    } else {
+      $("permalink").hidden = true;
+    }
 
     var notice = $("notice");
+    renderHits(served ? data.sources : null, data.references || []);
     if (!served) {
       notice.hidden = false;
       notice.textContent = "";
@@ -740,11 +1411,7 @@
     $("workflow-md").innerHTML = renderMarkdown(sections.workflow);
     foldDiagrams($("workflow-md"));
     $("references-md").innerHTML = renderMarkdown(sections.references);
-    var graph = $("graph");
-    graph.textContent = "";
-    graph.appendChild(drawWorkflow(data));
-    state.fit = null; // a new graph: fit it only if it nearly fits already
-    applyFit();
+    drawGraph(data);
     renderReferences(data.references || []);
   }
 
@@ -762,27 +1429,92 @@
     });
   }
 
-  /* A graph wider than its box is shrunk to fit when it stays legible (to 55 % at least);
-   * else it scrolls sideways at its natural size. The "Fit to width" button toggles this. */
-  function applyFit() {
-    var graph = $("graph");
-    var svg = graph.querySelector("svg");
-    var button = $("fit-graph");
-    if (!svg) return;
-    svg.style.width = "";
-    svg.style.height = "";
-    var natural = Number(svg.getAttribute("width"));
-    var room = graph.clientWidth;
-    var overflow = room > 0 && natural > room + 1;
-    var fit = overflow && (state.fit === null ? room / natural >= 0.55 : state.fit);
-    if (fit) {
-      svg.style.width = "100%";
-      svg.style.height = "auto";
+  // ------------------------------------------------------------------ catalog hits
+
+  /* For a free question: the catalog entries the search found, which ones the answer uses
+   * and why. The rules are the catalog's (retrieval.build_request): the recommended model is
+   * the best-ranked entry that serves the question's task, a model if one does; the related
+   * ones are the next entries scoring at least half the best, four at most. The ranks by
+   * words and by meaning are the hit's own. */
+  var RELATED_MAX = 4;
+  var RELATED_SHARE = 0.5;
+
+  function hitReason(hit, ref, context) {
+    var why = [];
+    var serves = hit.serves_task ? "it serves " + context.task : "";
+    if (ref && ref.role === "recommended") {
+      why.push(hit.serves_task
+        ? "the best-ranked " + (hit.kind || "entry") + " that serves " + context.task
+        : "the best-ranked entry (none serves " + context.task + ")");
+    } else if (ref) {
+      why.push("among the next best-ranked entries" + (serves ? "; " + serves : ""));
+    } else if (typeof hit.score === "number" && hit.score < context.best * RELATED_SHARE) {
+      why.push("not used: it scores under half of the best entry");
+    } else if (context.related >= RELATED_MAX) {
+      why.push("not used: the answer takes " + RELATED_MAX + " related entries at most, " +
+        "ranked higher");
+    } else {
+      why.push("not used: not close enough to the question");
     }
-    graph.classList.toggle("is-fitted", fit);
-    graph.parentNode.classList.toggle("can-scroll", overflow && !fit);
-    button.hidden = !overflow;
-    button.setAttribute("aria-pressed", fit ? "true" : "false");
+    var signals = [];
+    if (hit.bm25_rank) signals.push("#" + hit.bm25_rank + " by words");
+    if (hit.dense_rank) {
+      signals.push("#" + hit.dense_rank + " by meaning" +
+        (typeof hit.similarity === "number" ? " (similarity " + hit.similarity.toFixed(2) + ")" : ""));
+    }
+    if (signals.length) why.push(signals.join(", "));
+    return why.join("; ");
+  }
+
+  function renderHits(hits, refs) {
+    var part = $("part-hits");
+    var body = $("hits-body");
+    body.textContent = "";
+    if (!Array.isArray(hits) || !hits.length) {
+      part.hidden = true;
+      return;
+    }
+    var byName = {};
+    refs.forEach(function (r) {
+      byName[r.name] = r;
+      byName[r.title] = r;
+    });
+    var taskName = (state.answer && state.answer.task && state.answer.task.name) || "the task";
+    var context = {
+      task: taskName.charAt(0).toLowerCase() + taskName.slice(1),
+      best: Math.max.apply(null, hits.map(function (h) {
+        return typeof h.score === "number" ? h.score : 0;
+      })),
+      related: hits.filter(function (h) {
+        return h.used;
+      }).length - 1,
+    };
+    hits.forEach(function (hit) {
+      var ref = hit.used ? byName[hit.name] || byName[hit.title] || null : null;
+      var tr = document.createElement("tr");
+      tr.className = "hit" + (hit.used ? " is-used" : "");
+      var cells = [
+        String(hit.rank),
+        hit.name || hit.title,
+        hit.used ? (ref && ref.role === "recommended" ? "recommended model" : "related") +
+          (ref ? " [" + ref.number + "]" : "") : "—",
+        hitReason(hit, ref, context),
+      ];
+      cells.forEach(function (text, k) {
+        var cell = document.createElement(k === 1 ? "th" : "td");
+        if (k === 1) cell.setAttribute("scope", "row");
+        cell.textContent = text;
+        if (k === 1 && hit.title && hit.title !== hit.name) cell.title = hit.title;
+        tr.appendChild(cell);
+      });
+      body.appendChild(tr);
+    });
+    var used = hits.filter(function (h) {
+      return h.used;
+    }).length;
+    $("hits-summary").textContent = "The catalog search found " + hits.length + " entries; " +
+      "the answer uses " + used + " of them as its sources.";
+    part.hidden = false;
   }
 
   function renderWarnings(warnings) {
@@ -988,6 +1720,68 @@
       });
   }
 
+  /* The answer's workflow as a ComfyUI workflow file, made by the server:
+   * POST api/answer {prompt, format: "comfyui"} for a prompt, {question, recommended,
+   * related, format: "comfyui"} (the answer's own sources) for a free question; the reply is
+   * the ComfyUI JSON itself (or a JSON object holding it under "comfyui" or "text"). A server
+   * that does not know the format (400, 404, 422) hides the button for this page. */
+  function comfyuiRequest() {
+    if (state.request && state.request.kind === "prompt") {
+      return { prompt: state.request.body.prompt, format: "comfyui" };
+    }
+    var answer = state.answer;
+    var source = function (r) {
+      var s = { title: r.title || r.name, name: r.name };
+      (r.links || []).forEach(function (url) {
+        var kind = linkKind(url);
+        var key = kind === "paper" ? "paper_url" : kind === "code" ? "github_url" : "project_url";
+        if (!s[key]) s[key] = url;
+      });
+      return s;
+    };
+    var refs = answer.references || [];
+    return {
+      question: answer.question,
+      recommended: refs.filter(function (r) {
+        return r.role === "recommended";
+      }).map(source),
+      related: refs.filter(function (r) {
+        return r.role !== "recommended";
+      }).map(source),
+      format: "comfyui",
+    };
+  }
+
+  function onDownloadComfyui() {
+    if (!state.answer) return;
+    var button = $("download-comfyui");
+    var name = slug() + "-comfyui.json";
+    button.disabled = true;
+    setStatus("Preparing the ComfyUI workflow…", true);
+    postJson("api/answer", comfyuiRequest())
+      .then(function (data) {
+        var doc = data;
+        if (data && typeof data.comfyui === "object" && data.comfyui) doc = data.comfyui;
+        else if (data && typeof data.text === "string") doc = JSON.parse(data.text);
+        download(name, doc);
+        setStatus("Downloaded " + name + " (a ComfyUI workflow).");
+      })
+      .catch(function (err) {
+        if (err.status === 400 || err.status === 404 || err.status === 422) {
+          state.comfyui = false;
+          button.hidden = true;
+          $("download-workflow").focus();
+          setStatus("This server cannot export ComfyUI workflows; the button is gone.");
+        } else {
+          showError("Could not make the ComfyUI workflow: " + err.message);
+          setStatus("");
+        }
+      })
+      .then(function () {
+        button.disabled = false;
+      });
+  }
+
   // ------------------------------------------------------------------ wiring
 
   function init() {
@@ -1004,15 +1798,47 @@
     $("copy-md").addEventListener("click", onCopy);
     $("download-json").addEventListener("click", onDownloadJson);
     $("download-workflow").addEventListener("click", onDownloadWorkflow);
-    $("fit-graph").addEventListener("click", function () {
-      state.fit = this.getAttribute("aria-pressed") !== "true";
-      applyFit();
-    });
+    $("download-comfyui").addEventListener("click", onDownloadComfyui);
+    wirePanZoom();
     var resizing = null;
     window.addEventListener("resize", function () {
       clearTimeout(resizing);
-      resizing = setTimeout(applyFit, 100);
+      resizing = setTimeout(redrawForWidth, 100);
     });
+    // In-page links (a node to its reference, the skip link) scroll without touching the
+    // URL's fragment, which holds the permalink.
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("a[href^='#']");
+      if (!link || event.defaultPrevented) return;
+      var href = link.getAttribute("href");
+      if (/^#a=/.test(href)) return; // a permalink: the hashchange restores it
+      var target = document.getElementById(href.slice(1));
+      if (!target) return;
+      event.preventDefault();
+      target.scrollIntoView({ block: "start" });
+      if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+      target.focus({ preventScroll: true });
+    });
+    $("clear-history").addEventListener("click", function () {
+      writeHistory([]);
+      try {
+        window.localStorage.removeItem(HISTORY_KEY);
+      } catch (err) {
+        // refused storage: the page's own list is cleared above
+      }
+      historyNote = "";
+      renderHistory();
+      setStatus("The history of past answers is cleared.");
+    });
+    $("token").value = storedToken();
+    $("token").addEventListener("change", keepToken);
+    window.addEventListener("hashchange", restoreFromUrl);
+    window.addEventListener("storage", function (event) {
+      if (event.key === HISTORY_KEY) renderHistory(); // another tab answered
+    });
+    renderHistory();
+    checkServer();
+    restoreFromUrl();
     if (navigator.platform && /Mac/.test(navigator.platform)) {
       var kbd = document.querySelector("#prompt-hint kbd");
       if (kbd) kbd.textContent = "⌘";
@@ -1023,6 +1849,7 @@
     renderMarkdown: renderMarkdown,
     layoutWorkflow: layoutWorkflow,
     requestFor: requestFor,
+    history: readHistory,
   };
 
   if (document.readyState === "loading") {
