@@ -33,6 +33,7 @@ from hostile_harness import (
     reply_body,
     run,
 )
+from serve_process import ServeProcess
 
 pytestmark = pytest.mark.usefixtures("seeds")  # the replies answer the seed prompts too
 
@@ -140,39 +141,19 @@ def test_the_seed_prompts_are_where_the_suite_expects_them():
 @pytest.fixture(scope="module")
 def llm_backed_server(tmp_path_factory) -> Iterator[tuple[str, Servers]]:
     """`scholarflow serve --writer llm` whose LLM is the red team's scripted server."""
-    import re
-    import select
-
-    home = tmp_path_factory.mktemp("home")
     with Servers() as scripted:
-        environment = {
-            **os.environ,
-            "SCHOLARFLOW_HOME": str(home),
-            "SCHOLARFLOW_LLM_BASE_URL": scripted.base_url("json"),
-            "SCHOLARFLOW_LLM_MODEL": "m",
-        }
-        process = subprocess.Popen(
-            [sys.executable, "-m", "scholarflow.cli", "serve", "--port", "0", "--writer", "llm"],
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-            env=environment,
+        served = ServeProcess(
+            tmp_path_factory.mktemp("home"),
+            args=["--writer", "llm"],
+            env={
+                "SCHOLARFLOW_LLM_BASE_URL": scripted.base_url("json"),
+                "SCHOLARFLOW_LLM_MODEL": "m",
+            },
         )
         try:
-            url = None
-            assert process.stderr is not None
-            for _ in range(300):
-                ready, _, _ = select.select([process.stderr], [], [], 0.5)
-                line = process.stderr.readline() if ready else ""
-                found = re.search(r"serving on (http://\S+)", line)
-                if found:
-                    url = found.group(1)
-                    break
-            assert url, "the server did not start"
-            yield url, scripted
+            yield served.wait_for_url(150), scripted
         finally:
-            process.terminate()
-            process.wait(timeout=30)
+            served.stop()
 
 
 @pytest.mark.parametrize("stream", [False, True], ids=["whole", "streamed"])

@@ -10,12 +10,8 @@ a busy machine makes them slower, not red.
 
 from __future__ import annotations
 
-import os
-import re
 import select
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -30,14 +26,14 @@ from scholarflow.server import answering, create_app
 from scholarflow.server.limits import ServerLimits, guarded_protocol
 from scholarflow.settings import Settings
 
-from conftest import PROMPTS_DIR, ROOT
+from conftest import PROMPTS_DIR
+from serve_process import SERVING, ServeProcess
 
 HEADER_TIMEOUT = 1.0
 BODY_TIMEOUT = 1.0
 MAX_CONNECTIONS = 25
 # Generous: a deadline of one second, checked from a test on a shared two-core machine.
 CLOSED_WITHIN = 10.0
-SERVING = re.compile(r"^scholarflow: serving on (http://127\.0\.0\.1:\d+) \(Ctrl\+C to stop\)$")
 
 
 def test_server_limits_default_to_the_settings_defaults():
@@ -47,55 +43,17 @@ def test_server_limits_default_to_the_settings_defaults():
 # --------------------------------------------------------------------------- a real serve
 
 
-class ServeProcess:
-    """`scholarflow serve --port 0` with its stderr read in a thread (never a full pipe)."""
-
-    def __init__(self, home: Path) -> None:
-        env = {
-            **os.environ,
-            "SCHOLARFLOW_HOME": str(home),
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeProcess]:
+    process = ServeProcess(
+        tmp_path_factory.mktemp("home"),
+        env={
             "SCHOLARFLOW_SERVER_TOKEN": "",
             "SCHOLARFLOW_SERVER_HEADER_TIMEOUT": str(HEADER_TIMEOUT),
             "SCHOLARFLOW_SERVER_BODY_TIMEOUT": str(BODY_TIMEOUT),
             "SCHOLARFLOW_SERVER_MAX_CONNECTIONS": str(MAX_CONNECTIONS),
-        }
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "scholarflow.cli", "serve", "--port", "0"],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-            env=env,
-        )
-        self.lines: list[str] = []
-        self.url: str | None = None
-        self._found = threading.Event()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.process.stderr is not None
-        for line in self.process.stderr:
-            self.lines.append(line.rstrip("\n"))
-            match = SERVING.match(line.rstrip("\n"))
-            if match and self.url is None:
-                self.url = match.group(1)
-                self._found.set()
-        self._found.set()
-
-    def wait_for_url(self, timeout: float) -> str:
-        self._found.wait(timeout)
-        assert self.url, "serve printed no URL:\n" + "\n".join(self.lines)
-        return self.url
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeProcess]:
-    process = ServeProcess(tmp_path_factory.mktemp("home"))
+        },
+    )
     try:
         process.wait_for_url(60)
         yield process

@@ -845,7 +845,7 @@ def test_a_server_with_a_token_gets_a_token_field(
         thread.join(timeout=10)
 
 
-def test_comfyui_button_calls_the_answer_route_and_hides_when_unsupported(
+def test_comfyui_button_downloads_the_servers_comfyui_file_and_hides_when_unsupported(
     browser: Any, base_url: str, seeds: dict[str, Path]
 ) -> None:
     text = _seed_text(seeds)
@@ -858,34 +858,34 @@ def test_comfyui_button_calls_the_answer_route_and_hides_when_unsupported(
             "request",
             lambda r: sent.append(r.post_data_json) if r.url.endswith("/api/answer") else None,
         )
-        page.click("#download-comfyui")
-        # This server does not know the format yet (422): the button goes away.
-        page.wait_for_selector("#download-comfyui", state="hidden")
+        with page.expect_download() as info:
+            page.click("#download-comfyui")
         assert sent == [{"prompt": text, "format": "comfyui"}]
-        assert "cannot export ComfyUI" in page.text_content("#status")
-        _submit(page, text)
-        assert page.is_hidden("#download-comfyui"), "stays hidden for this page"
+        assert info.value.suggested_filename.endswith("-comfyui.json")
+        workflow = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
+        # ComfyUI's own file: what `answer --format comfyui` writes, not the answer JSON
+        assert {"nodes", "links", "version", "extra"} <= set(workflow)
+        assert any(node["type"] == "Note" for node in workflow["nodes"])
+        assert not page.js_errors
     finally:
         page.context.close()
 
-    # A server that can: the reply is the ComfyUI workflow file, downloaded as it is.
-    workflow = {"last_node_id": 2, "nodes": [{"id": 1, "type": "LoadImage"}], "links": []}
+    # A server without the format (an older one answers 422): the button goes away.
     page = _open(browser, base_url)
     try:
         _submit(page, text)
 
-        def comfyui(route: Any) -> None:
-            body = route.request.post_data_json
-            if body.get("format") != "comfyui":
+        def refuse(route: Any) -> None:
+            if route.request.post_data_json.get("format") != "comfyui":
                 route.continue_()
                 return
-            route.fulfill(status=200, content_type="application/json", body=json.dumps(workflow))
+            route.fulfill(status=422, content_type="application/json", body='{"detail": "x"}')
 
-        page.route("**/api/answer", comfyui)
-        with page.expect_download() as info:
-            page.click("#download-comfyui")
-        assert info.value.suggested_filename.endswith("-comfyui.json")
-        assert json.loads(Path(info.value.path()).read_text(encoding="utf-8")) == workflow
-        assert not page.js_errors
+        page.route("**/api/answer", refuse)
+        page.click("#download-comfyui")
+        page.wait_for_selector("#download-comfyui", state="hidden")
+        assert "cannot export ComfyUI" in page.text_content("#status")
+        _submit(page, text)
+        assert page.is_hidden("#download-comfyui"), "stays hidden for this page"
     finally:
         page.context.close()

@@ -1,0 +1,64 @@
+"""`scholarflow serve --port 0` in a child process, for tests that need the real server.
+
+Its stderr is read in a thread: the URL line is found however the child's output is buffered
+(a `select` on the pipe misses lines Python has already read into its buffer, which made a
+fixture wait out its whole timeout under load), and the pipe never fills up.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+SERVING = re.compile(r"^scholarflow: serving on (http://127\.0\.0\.1:\d+) \(Ctrl\+C to stop\)$")
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class ServeProcess:
+    """`scholarflow serve --port 0 [args]` with SCHOLARFLOW_HOME at `home` and `env` added."""
+
+    def __init__(
+        self, home: Path, args: Sequence[str] = (), env: Mapping[str, str] | None = None
+    ) -> None:
+        environment = {**os.environ, "SCHOLARFLOW_HOME": str(home), **(env or {})}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "scholarflow.cli", "serve", "--port", "0", *args],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            env=environment,
+        )
+        self.lines: list[str] = []
+        self.url: str | None = None
+        self._found = threading.Event()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.lines.append(line.rstrip("\n"))
+            match = SERVING.match(line.rstrip("\n"))
+            if match and self.url is None:
+                self.url = match.group(1)
+                self._found.set()
+        self._found.set()  # the child ended: whoever waits learns it now, not at the timeout
+
+    def wait_for_url(self, timeout: float) -> str:
+        self._found.wait(timeout)
+        assert self.url, "serve printed no URL:\n" + "\n".join(self.lines)
+        return self.url
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
