@@ -23,6 +23,7 @@ from scholarflow.errors import InputError, ScholarflowError
 
 if TYPE_CHECKING:
     from scholarflow.catalog.store import SQLiteCatalogStore
+    from scholarflow.llm_log import LLMLog
     from scholarflow.models import Answer, CatalogEntry
     from scholarflow.retrieval import Retriever
     from scholarflow.settings import Settings
@@ -53,9 +54,20 @@ examples:
 
 
 _ASK_EPILOG = """\
+Every question is a turn of a conversation kept in $SCHOLARFLOW_HOME/logs.db: without -c or
+--cid it starts a new one. A follow-up is read with the questions before it: what it names
+(a video instead of a photo, a dynamic scene, a focus such as speed) overrides, what it
+leaves unsaid is inherited; a question that names its own task stands on its own.
+
+exit codes: 0 done (also when the catalog cannot serve the question), 2 bad input (an empty
+question, -c with no conversation yet, an unknown --cid), 4 configuration error
+
 examples:
   scholarflow ask "How do apps turn a phone video into a depth video that doesn't flicker?"
-  scholarflow ask "..." --format json     # adds "sources": the ranked catalog hits
+  scholarflow ask -c "and for a single photo?"      # continues the latest conversation
+  scholarflow ask --cid 3f9a0c1d "and in real time?" # continues that one
+  scholarflow logs --conversations                  # the conversations and their ids
+  scholarflow ask "..." --format json     # adds "sources" and "conversation_id"
   scholarflow ask - < question.txt        # the question from stdin
   scholarflow prompt "..."                # the prompt built from the catalog
 """
@@ -232,6 +244,21 @@ def build_parser() -> argparse.ArgumentParser:
     _writer_options(ask)
     ask.add_argument("-o", "--output", metavar="PATH", help="write to PATH instead of stdout")
     _catalog_option(ask, must_exist=True)
+    following = ask.add_mutually_exclusive_group()
+    following.add_argument(
+        "-c",
+        "--continue",
+        dest="continue_latest",
+        action="store_true",
+        help="a follow-up to the latest conversation (as 'llm -c' does)",
+    )
+    following.add_argument(
+        "--cid",
+        "--conversation",
+        dest="conversation",
+        metavar="ID",
+        help="a follow-up to the conversation ID ('scholarflow logs --conversations' lists them)",
+    )
 
     prompt = commands.add_parser(
         "prompt",
@@ -461,10 +488,15 @@ def build_parser() -> argparse.ArgumentParser:
         "logs",
         help="what was sent to the LLM, what came back, what the guard did",
         description="Every LLM writer call is recorded in $SCHOLARFLOW_HOME/logs.db unless "
-        "SCHOLARFLOW_LOG_LLM=false. Newest first.",
+        "SCHOLARFLOW_LOG_LLM=false, and every 'ask' as a turn of a conversation. Newest first.",
     )
     logs.add_argument("-n", "--limit", type=int, default=20, help="how many calls (20)")
     logs.add_argument("--json", action="store_true", help="full records as JSON")
+    logs.add_argument(
+        "--conversations",
+        action="store_true",
+        help="the 'ask' conversations instead: id (for 'ask --cid'), turns, first question",
+    )
 
     server = commands.add_parser(
         "serve",
@@ -827,33 +859,91 @@ def _question(text: str) -> str:
 
 def _run_ask(args: argparse.Namespace) -> int:
     from scholarflow.engine import ask
+    from scholarflow.llm_log import LLMLog
     from scholarflow.render import render
     from scholarflow.render.json_format import render_ask_json
     from scholarflow.retrieval import CatalogCannotServe
+    from scholarflow.settings import log_path
 
     question = _question(args.question)
-    live = _live_text(args)
-    with _open_store(args) as store:
-        try:
-            result, hits = ask(
-                question, _retriever(store), writer=_writer(args, live), on_text=live
-            )
-        except CatalogCannotServe as refusal:
-            if args.format == "json":
-                text = render_ask_json(None, refusal.hits, str(refusal))
-            else:
-                text = f"The catalog cannot answer this: {refusal}.\n"
-            write_output(text, args.output)
-            return 0
-        finally:
-            if live is not None:
-                live.end_line()
+    path = log_path(_settings(args))
+    following = args.continue_latest or args.conversation is not None
+    if following and not path.exists():
+        raise InputError(_no_conversation(args, path))  # never create a log to find it empty
+    with LLMLog(path) as log:
+        conversation, earlier = _conversation(args, log, path)
+        live = _live_text(args)
+        with _open_store(args) as store:
+            try:
+                result, hits = ask(
+                    question,
+                    _retriever(store),
+                    writer=_writer(args, live),
+                    on_text=live,
+                    earlier=earlier,
+                )
+            except CatalogCannotServe as refusal:
+                if args.format == "json":
+                    text = _with_conversation(
+                        render_ask_json(None, refusal.hits, str(refusal)), conversation
+                    )
+                else:
+                    text = f"The catalog cannot answer this: {refusal}.\n"
+                log.add_turn(conversation, question)
+                write_output(text, args.output)
+                return 0
+            finally:
+                if live is not None:
+                    live.end_line()
+        log.add_turn(
+            conversation, question, task_id=result.understanding.task.id, answer=result.markdown
+        )
     _stream_warnings(result)
     if live is not None and live.target is sys.stdout:
         return 0  # the Markdown answer has been printed as it was decided
-    text = render_ask_json(result, hits) if args.format == "json" else render(result, args.format)
+    if args.format == "json":
+        text = _with_conversation(render_ask_json(result, hits), conversation)
+    else:
+        text = render(result, args.format)
     write_output(text, args.output)
     return 0
+
+
+def _conversation(args: argparse.Namespace, log: LLMLog, path: Path) -> tuple[str, list[str]]:
+    """The conversation this `ask` belongs to and the questions asked in it before.
+
+    Without -c or --cid a new conversation starts, as `llm` starts one per prompt.
+    """
+    if args.conversation is not None:
+        if not log.has_conversation(args.conversation):
+            raise InputError(_no_conversation(args, path))
+        conversation = args.conversation
+    elif args.continue_latest:
+        latest = log.latest_conversation()
+        if latest is None:
+            raise InputError(_no_conversation(args, path))
+        conversation = latest
+    else:
+        return log.start_conversation(), []
+    return conversation, [turn.question for turn in log.turns(conversation)]
+
+
+def _no_conversation(args: argparse.Namespace, path: Path) -> str:
+    if args.conversation is not None:
+        return (
+            f"no conversation {args.conversation!r} in {path}; "
+            "'scholarflow logs --conversations' lists them"
+        )
+    return f"no conversation to continue in {path}: ask a question without -c first"
+
+
+def _with_conversation(text: str, conversation: str) -> str:
+    """The ask JSON with the conversation id added (a new field; none is renamed)."""
+    import json
+
+    data = json.loads(text)
+    data["conversation_id"] = conversation
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def _run_prompt(args: argparse.Namespace) -> int:
@@ -1159,14 +1249,30 @@ def _run_config(args: argparse.Namespace) -> int:
 
 
 def _run_logs(args: argparse.Namespace) -> int:
-    from scholarflow.llm_log import LLMLog, render_logs_json, render_logs_text
+    from scholarflow.llm_log import (
+        NO_CALLS_TEXT,
+        NO_CONVERSATIONS_TEXT,
+        LLMLog,
+        render_conversations_json,
+        render_conversations_text,
+        render_logs_json,
+        render_logs_text,
+    )
     from scholarflow.settings import log_path
 
     path = log_path(_settings(args))
     if not path.exists():
-        write_output("[]\n" if args.json else "no LLM calls logged yet\n", None)
+        empty = NO_CONVERSATIONS_TEXT if args.conversations else NO_CALLS_TEXT
+        write_output("[]\n" if args.json else empty, None)
         return 0
     with LLMLog(path) as log:
+        if args.conversations:
+            items = log.conversations(max(1, args.limit))
+            text = (
+                render_conversations_json(items) if args.json else render_conversations_text(items)
+            )
+            write_output(text, None)
+            return 0
         calls = log.recent(max(1, args.limit))
     write_output(render_logs_json(calls) if args.json else render_logs_text(calls), None)
     return 0
