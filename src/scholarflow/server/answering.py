@@ -8,10 +8,10 @@ pure Python (a few ms per answer), called from FastAPI's worker threads.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from scholarflow.batch import free_question, json_request, prompt_request
+from scholarflow.batch import MAX_QUESTION_CHARS, free_question, json_request, prompt_request
 from scholarflow.engine import answer, ask
 from scholarflow.errors import PromptFormatError
 from scholarflow.prompt_format import parse_prompt
@@ -71,12 +71,15 @@ def chat_markdown(
     retriever_for_questions: Callable[[], Retriever],
     writer: Writer | str = "template",
     on_text: Callable[[str], None] | None = None,
+    earlier: Sequence[str] = (),
 ) -> str:
     """The Markdown answer to one chat message: a prompt from its sources, else a question.
 
     `retriever_for_questions` is called only for a free question, so chat clients that send
     prompts never open the catalog or load the embedding model. `on_text` receives the
-    answer part by part as the screen passes it (engine.answer).
+    answer part by part as the screen passes it (engine.answer). `earlier`: the questions of
+    the conversation's earlier turns (`earlier_questions`); a free question is read as their
+    follow-up (followup.py), a prompt stands on its own sources.
     """
     try:
         request = parse_prompt(text, where="message")
@@ -85,7 +88,13 @@ def chat_markdown(
             raise  # meant as a prompt: say what is wrong with it
         question = free_question({"question": text})
         try:
-            result, _ = ask(question, retriever_for_questions(), writer=writer, on_text=on_text)
+            result, _ = ask(
+                question,
+                retriever_for_questions(),
+                writer=writer,
+                on_text=on_text,
+                earlier=earlier,
+            )
         except CatalogCannotServe as refusal:
             refused = f"The catalog cannot answer this: {refusal}.\n"
             if on_text is not None:
@@ -93,3 +102,20 @@ def chat_markdown(
             return refused
         return result.markdown
     return answer(request, writer=writer, on_text=on_text).markdown
+
+
+def earlier_questions(texts: Sequence[str]) -> list[str]:
+    """The question of each earlier user message: a prompt's quoted question, else the text
+    with its whitespace folded. Messages that are neither (empty, a broken prompt) are left
+    out: a conversation is not refused for what it said before."""
+    questions = []
+    for text in texts:
+        try:
+            questions.append(parse_prompt(text, where="message").question)
+            continue
+        except PromptFormatError:
+            pass
+        folded = " ".join(text.split())[:MAX_QUESTION_CHARS]
+        if folded and not _PROMPT_MARKERS.search(text):
+            questions.append(folded)
+    return questions
