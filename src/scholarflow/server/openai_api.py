@@ -35,7 +35,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel
 
-from scholarflow.server.answering import chat_markdown, earlier_questions
+from scholarflow.chat import chat_markdown, earlier_questions
 from scholarflow.server.api import Catalog
 from scholarflow.server.errors import ApiError
 from scholarflow.server.schemas import ChatCompletionBody, ChatMessage
