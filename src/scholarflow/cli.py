@@ -23,7 +23,6 @@ from scholarflow.errors import InputError, ScholarflowError
 
 if TYPE_CHECKING:
     from scholarflow.catalog.store import SQLiteCatalogStore
-    from scholarflow.llm_log import LLMLog
     from scholarflow.models import Answer, CatalogEntry
     from scholarflow.retrieval import Retriever
     from scholarflow.settings import Settings
@@ -859,45 +858,36 @@ def _question(text: str) -> str:
 
 def _run_ask(args: argparse.Namespace) -> int:
     from scholarflow.engine import ask
-    from scholarflow.llm_log import LLMLog
     from scholarflow.render import render
     from scholarflow.render.json_format import render_ask_json
     from scholarflow.retrieval import CatalogCannotServe
-    from scholarflow.settings import log_path
 
     question = _question(args.question)
-    path = log_path(_settings(args))
-    following = args.continue_latest or args.conversation is not None
-    if following and not path.exists():
-        raise InputError(_no_conversation(args, path))  # never create a log to find it empty
-    with LLMLog(path) as log:
-        conversation, earlier = _conversation(args, log, path)
-        live = _live_text(args)
-        with _open_store(args) as store:
-            try:
-                result, hits = ask(
-                    question,
-                    _retriever(store),
-                    writer=_writer(args, live),
-                    on_text=live,
-                    earlier=earlier,
-                )
-            except CatalogCannotServe as refusal:
-                if args.format == "json":
-                    text = _with_conversation(
-                        render_ask_json(None, refusal.hits, str(refusal)), conversation
-                    )
-                else:
-                    text = f"The catalog cannot answer this: {refusal}.\n"
-                log.add_turn(conversation, question)
-                write_output(text, args.output)
-                return 0
-            finally:
-                if live is not None:
-                    live.end_line()
-        log.add_turn(
-            conversation, question, task_id=result.understanding.task.id, answer=result.markdown
-        )
+    _catalog_path(args)  # a mistyped --catalog is refused before anything is read or written
+    conversation, earlier = _earlier_turns(args)
+    live = _live_text(args)
+    with _open_store(args) as store:
+        try:
+            result, hits = ask(
+                question,
+                _retriever(store),
+                writer=_writer(args, live),
+                on_text=live,
+                earlier=earlier,
+            )
+        except CatalogCannotServe as refusal:
+            conversation = _record_turn(args, conversation, question)
+            if args.format == "json":
+                text = render_ask_json(None, refusal.hits, str(refusal))
+                text = _with_conversation(text, conversation)
+            else:
+                text = f"The catalog cannot answer this: {refusal}.\n"
+            write_output(text, args.output)
+            return 0
+        finally:
+            if live is not None:
+                live.end_line()
+    conversation = _record_turn(args, conversation, question, result)
     _stream_warnings(result)
     if live is not None and live.target is sys.stdout:
         return 0  # the Markdown answer has been printed as it was decided
@@ -909,23 +899,49 @@ def _run_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def _conversation(args: argparse.Namespace, log: LLMLog, path: Path) -> tuple[str, list[str]]:
-    """The conversation this `ask` belongs to and the questions asked in it before.
+def _earlier_turns(args: argparse.Namespace) -> tuple[str | None, list[str]]:
+    """The conversation -c or --cid continues (None: a new one) and the questions asked in it
+    before. Only reads: a missing log or conversation is bad input, and nothing is created."""
+    from scholarflow.llm_log import LLMLog
+    from scholarflow.settings import log_path
 
-    Without -c or --cid a new conversation starts, as `llm` starts one per prompt.
-    """
-    if args.conversation is not None:
-        if not log.has_conversation(args.conversation):
+    if not args.continue_latest and args.conversation is None:
+        return None, []
+    path = log_path(_settings(args))
+    if not path.exists():
+        raise InputError(_no_conversation(args, path))
+    with LLMLog(path) as log:
+        if args.conversation is not None:
+            conversation = args.conversation if log.has_conversation(args.conversation) else None
+        else:
+            conversation = log.latest_conversation()
+        if conversation is None:
             raise InputError(_no_conversation(args, path))
-        conversation = args.conversation
-    elif args.continue_latest:
-        latest = log.latest_conversation()
-        if latest is None:
-            raise InputError(_no_conversation(args, path))
-        conversation = latest
-    else:
-        return log.start_conversation(), []
-    return conversation, [turn.question for turn in log.turns(conversation)]
+        return conversation, [turn.question for turn in log.turns(conversation)]
+
+
+def _record_turn(
+    args: argparse.Namespace,
+    conversation: str | None,
+    question: str,
+    result: Answer | None = None,
+) -> str:
+    """Store the question (and its answer) as a turn, in a new conversation unless one is
+    continued; returns the conversation id. Written after the answer, so a failed `ask`
+    leaves no turn behind. Without -c, a new conversation starts, as `llm` starts one."""
+    from scholarflow.llm_log import LLMLog
+    from scholarflow.settings import log_path
+
+    with LLMLog(log_path(_settings(args))) as log:
+        if conversation is None:
+            conversation = log.start_conversation()
+        log.add_turn(
+            conversation,
+            question,
+            task_id=result.understanding.task.id if result is not None else None,
+            answer=result.markdown if result is not None else None,
+        )
+    return conversation
 
 
 def _no_conversation(args: argparse.Namespace, path: Path) -> str:
