@@ -59,16 +59,17 @@ Every question is a turn of a conversation kept in $SCHOLARFLOW_HOME/logs.db: wi
 leaves unsaid is inherited; a question that names its own task stands on its own.
 
 exit codes: 0 done (also when the catalog cannot serve the question), 2 bad input (an empty
-question, -c with no conversation yet, an unknown --cid), 4 configuration error
+question, -c with no conversation yet, an unknown --cid), 3 answer could not be grounded, 4
+configuration error
 
 examples:
   scholarflow ask "How do apps turn a phone video into a depth video that doesn't flicker?"
-  scholarflow ask -c "and for a single photo?"      # continues the latest conversation
-  scholarflow ask --cid 3f9a0c1d "and in real time?" # continues that one
-  scholarflow logs --conversations                  # the conversations and their ids
-  scholarflow ask "..." --format json     # adds "sources" and "conversation_id"
-  scholarflow ask - < question.txt        # the question from stdin
-  scholarflow prompt "..."                # the prompt built from the catalog
+  scholarflow ask -c "and for a single photo?"         # continues the latest conversation
+  scholarflow ask --cid 3f9a0c1d "and in real time?"   # continues that one
+  scholarflow logs --conversations                     # the conversations and their ids
+  scholarflow ask "..." --format json                  # adds "sources" and "conversation_id"
+  scholarflow ask - < question.txt                     # the question from stdin
+  scholarflow prompt "..."                             # the prompt built from the catalog
 """
 
 _NO_CATALOG_NOTE = (
