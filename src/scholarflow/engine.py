@@ -13,7 +13,7 @@ grounded is not written, so a valid prompt never ends without an answer.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from time import perf_counter
 from typing import TYPE_CHECKING
@@ -466,13 +466,28 @@ def ask(
     writer: Writer | str = "template",
     limit: int = 10,
     on_text: TextSink | None = None,
+    earlier: Sequence[str] = (),
 ) -> tuple[Answer, list[CatalogHit]]:
     """Answer a free question from the catalog: retrieve, build the request, answer it.
 
+    `earlier`: the questions asked before this one in the same conversation, oldest first.
+    A follow-up is read and searched in their context (followup.follow_up); a question that
+    stands on its own is answered exactly as without them.
+
     Raises `retrieval.CatalogCannotServe` when nothing in the catalog is about the question.
     """
+    from scholarflow.followup import follow_up
     from scholarflow.retrieval import build_request
 
-    hits = retriever.search(question, limit=limit)
-    request = build_request(question, hits)
+    turn = follow_up(question, earlier)
+    task = None
+    if turn.leans:
+        # The task the follow-up was understood to ask about steers the search even when it
+        # is less certain than a first question's must be: the conversation makes it so.
+        understood = understand(
+            Request(question=question, recommended=(), origin="free", earlier=turn.earlier)
+        )
+        task = understood.task if understood.task.id != "none" else None
+    hits = retriever.search(turn.search_text, limit=limit, task=task)
+    request = build_request(question, hits, earlier=turn.earlier)
     return answer(request, writer=writer, on_text=on_text), hits

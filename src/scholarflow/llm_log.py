@@ -1,4 +1,5 @@
-"""Every LLM interaction, recorded in one SQLite file (`<home>/logs.db`).
+"""Every LLM interaction, and every `ask` conversation, recorded in one SQLite file
+(`<home>/logs.db`).
 
 Why a log: an LLM writer is the one part of scholarflow that is not deterministic. When an
 answer comes out repaired or replaced, the user (or a maintainer reading a bug report) needs to
@@ -9,6 +10,10 @@ Why SQLite, like the catalog: one file, no service, safe against a killed proces
 is one transaction) and against several processes writing at once (WAL, busy timeout). The
 schema evolves through ordered migrations recorded in `_migrations`, exactly as the catalog's.
 
+Why conversations live here too: `scholarflow ask -c` continues the latest conversation and
+`--cid ID` a named one, as `llm -c` does, so the questions asked before must outlive the
+process. They are one more table of the same log (migration m002), not a second file.
+
 What is never stored: the API key. It travels in a header, not in the body, and any body field
 whose name marks it as a credential is replaced by "[hidden]" before it is written.
 """
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -40,6 +46,7 @@ _RESPONSE_CHARS = 500
 _SECRET_KEY = re.compile(r"(?i)^(api[_-]?key|authorization|x-api-key|bearer|secret|password)$")
 _HIDDEN = "[hidden]"
 NO_CALLS_TEXT = "no LLM calls logged yet\n"
+NO_CONVERSATIONS_TEXT = "no conversations logged yet\n"
 
 
 def _now() -> str:
@@ -97,6 +104,28 @@ class LoggedCall(LogRecord):
     id: int
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Turn:
+    """One question of a conversation, with the task its answer identified and the answer
+    as printed (None when the catalog could not serve it)."""
+
+    id: int
+    conversation_id: str
+    at: str
+    question: str
+    task_id: str | None = None
+    answer: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConversationSummary:
+    id: str
+    started_at: str
+    turns: int
+    first_question: str | None = None
+    last_question: str | None = None
+
+
 # --------------------------------------------------------------------------- migrations
 
 # Schema steps run once each, in the order they are defined.
@@ -129,6 +158,31 @@ def m001_llm_calls(db: sqlite3.Connection) -> None:
         )
         """
     )
+
+
+@migration
+def m002_conversations(db: sqlite3.Connection) -> None:
+    db.execute(
+        """
+        CREATE TABLE conversations (
+            id TEXT PRIMARY KEY,
+            started_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE turns (
+            id INTEGER PRIMARY KEY,
+            conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+            at TEXT NOT NULL,
+            question TEXT NOT NULL,
+            task_id TEXT,
+            answer TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX turns_by_conversation ON turns (conversation_id, id)")
 
 
 def apply_migrations(db: sqlite3.Connection) -> list[str]:
@@ -204,6 +258,91 @@ class LLMLog:
         """How many calls the log holds."""
         with self._lock:
             return int(self._db.execute("SELECT COUNT(*) FROM llm_calls").fetchone()[0])
+
+    # ----------------------------------------------------------------- conversations
+
+    def start_conversation(self) -> str:
+        """A new, empty conversation; returns its id (8 hex digits, short enough to type)."""
+        with self._lock, _transaction(self._db):
+            while True:
+                conversation_id = secrets.token_hex(4)
+                taken = self._db.execute(
+                    "SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)
+                ).fetchone()
+                if not taken:
+                    break
+            self._db.execute(
+                "INSERT INTO conversations (id, started_at) VALUES (?, ?)",
+                (conversation_id, _now()),
+            )
+        return conversation_id
+
+    def add_turn(
+        self,
+        conversation_id: str,
+        question: str,
+        *,
+        task_id: str | None = None,
+        answer: str | None = None,
+    ) -> int:
+        """Record one question of a conversation (and what was answered) in one transaction."""
+        with self._lock, _transaction(self._db):
+            cursor = self._db.execute(
+                "INSERT INTO turns (conversation_id, at, question, task_id, answer) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (conversation_id, _now(), question, task_id, answer),
+            )
+        if cursor.lastrowid is None:
+            raise RuntimeError("SQLite returned no id for the new turn")
+        return cursor.lastrowid
+
+    def latest_conversation(self) -> str | None:
+        """The conversation with the newest turn (or, with none yet, the newest started)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT c.id FROM conversations c LEFT JOIN turns t ON t.conversation_id = c.id "
+                "GROUP BY c.id ORDER BY MAX(t.id) IS NULL, MAX(t.id) DESC, c.rowid DESC LIMIT 1"
+            ).fetchone()
+        return None if row is None else str(row[0])
+
+    def has_conversation(self, conversation_id: str) -> bool:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)
+            ).fetchone()
+        return row is not None
+
+    def turns(self, conversation_id: str) -> list[Turn]:
+        """A conversation's turns, oldest first ([] for an unknown id)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, conversation_id, at, question, task_id, answer FROM turns "
+                "WHERE conversation_id = ? ORDER BY id",
+                (conversation_id,),
+            ).fetchall()
+        return [Turn(**dict(row)) for row in rows]
+
+    def conversations(self, limit: int = 20) -> list[ConversationSummary]:
+        """The latest `limit` conversations, newest first, each with its turn count and
+        first and last questions."""
+        if limit <= 0:
+            return []
+        with self._lock:
+            rows = self._db.execute(
+                """
+                SELECT c.id, c.started_at, COUNT(t.id) AS turns,
+                       (SELECT question FROM turns WHERE conversation_id = c.id
+                        ORDER BY id LIMIT 1) AS first_question,
+                       (SELECT question FROM turns WHERE conversation_id = c.id
+                        ORDER BY id DESC LIMIT 1) AS last_question
+                FROM conversations c LEFT JOIN turns t ON t.conversation_id = c.id
+                GROUP BY c.id
+                ORDER BY MAX(t.id) IS NULL, MAX(t.id) DESC, c.rowid DESC
+                LIMIT ?
+                """,
+                (limit,),
+            ).fetchall()
+        return [ConversationSummary(**dict(row)) for row in rows]
 
     def close(self) -> None:
         """Release the file. Safe to call twice."""
@@ -442,3 +581,19 @@ def _trim(text: str, limit: int) -> str:
     if len(flat) <= limit:
         return flat
     return f"{flat[:limit].rstrip()}… [+{len(flat) - limit} chars]"
+
+
+def render_conversations_text(items: Sequence[ConversationSummary]) -> str:
+    """One line per conversation: its id (for `ask --cid`), turns, when, first question."""
+    if not items:
+        return NO_CONVERSATIONS_TEXT
+    lines = []
+    for item in items:
+        noun = "turn" if item.turns == 1 else "turns"
+        question = _trim(item.first_question or "(no question yet)", 70)
+        lines.append(f"{item.id}  {item.turns:>3} {noun:<5}  {item.started_at}  {question}")
+    return "\n".join(lines) + "\n"
+
+
+def render_conversations_json(items: Sequence[ConversationSummary]) -> str:
+    return json.dumps([asdict(item) for item in items], indent=2, ensure_ascii=False) + "\n"

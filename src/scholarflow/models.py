@@ -215,6 +215,9 @@ class Request(_Frozen):
     recommended: tuple[Source, ...]
     related: tuple[Source, ...] = ()
     origin: RequestOrigin = "prompt"
+    # The questions asked before this one in the same conversation, oldest first: a follow-up
+    # ("and for a dynamic scene?") is understood in their context (understanding._follow).
+    earlier: tuple[str, ...] = ()
 
     @property
     def sources(self) -> tuple[Source, ...]:

@@ -243,15 +243,22 @@ def relevant(hit: CatalogHit) -> bool:
     return hit.bm25_rank == 1 and similarity >= MIN_SIMILARITY_WITH_WORDS
 
 
-def build_request(question: str, hits: Sequence[CatalogHit]) -> Request:
+def build_request(
+    question: str, hits: Sequence[CatalogHit], *, earlier: Sequence[str] = ()
+) -> Request:
     """The request a prompt would have given: the best model recommended, the next related.
+
+    `earlier`: the conversation's earlier questions a follow-up leans on (followup.py).
 
     Raises `CatalogCannotServe` when no hit is relevant enough to answer from, or when the
     question's task is clear and no relevant hit serves it: an entry that only shares words
     with the question ("4K", "depth", "cartoon") does not answer it.
     """
     usable = [hit for hit in hits if relevant(hit)]
-    understood = understand(Request(question=question, recommended=(), origin="free"))
+    earlier = tuple(earlier)
+    understood = understand(
+        Request(question=question, recommended=(), origin="free", earlier=earlier)
+    )
     clear = understood.confidence >= TASK_CONFIDENCE or bool(english_proxy(understood))
     if (
         usable
@@ -294,5 +301,9 @@ def build_request(question: str, hits: Sequence[CatalogHit]) -> Request:
         hit.entry.to_source(f"s{number}", "related") for number, hit in enumerate(related, 2)
     )
     return Request(
-        question=question, recommended=(recommended,), related=related_sources, origin="free"
+        question=question,
+        recommended=(recommended,),
+        related=related_sources,
+        origin="free",
+        earlier=earlier,
     )

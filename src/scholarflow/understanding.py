@@ -25,7 +25,7 @@ import math
 import re
 from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -118,18 +118,82 @@ class _Mention:
 
 
 def understand(request: Request, *, embedder: Any = None) -> Understanding:
-    """The user's task, what they have and want, and what the question asks about."""
-    question = normalize(replace_links(request.question, " "))
-    mentions = _modality_mentions(question)
+    """The user's task, what they have and want, and what the question asks about.
+
+    A request with `earlier` questions (a conversation) is a follow-up: each earlier question
+    is read in the context of the ones before it, and this one in the context of them all
+    (`_follow`). A request without them is read on its own, exactly as before conversations.
+    """
+    context: tuple[_Reading, Understanding] | None = None
+    for earlier in request.earlier[-MAX_EARLIER:]:
+        reading = _read(earlier, embedder)
+        if context is not None:
+            reading = _follow(context, reading)
+        context = (reading, _decide(reading, ()))
+    reading = _read(request.question, embedder)
+    if context is not None:
+        reading = _follow(context, reading)
+    return _decide(reading, request.recommended)
+
+
+# --- one question's signals, and the decision ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What one question says, signal by signal, before a task is chosen.
+
+    Kept apart from the decision so that a follow-up can be read together with the question
+    before it (`_follow`): its own signals where it says something, the earlier turn's where
+    it does not.
+    """
+
+    question: str  # as asked
+    normalized: str
+    mentions: tuple[_Mention, ...]
+    cues: dict[str, float]
+    matched: tuple[str, ...]
+    fit: dict[str, float]
+    semantics: dict[str, float]
+    focus: tuple[str, ...]  # () when the question names no focus
+    inherited: dict[str, float] = field(default_factory=dict)  # an earlier turn's task
+
+
+def _read(question: str, embedder: Any) -> _Reading:
+    normalized = normalize(replace_links(question, " "))
+    mentions = tuple(_modality_mentions(normalized))
+    cues: dict[str, float] = defaultdict(float)
+    matched = _add_cues(cues, normalized)
+    fit: dict[str, float] = defaultdict(float)
+    _add_modality_fit(fit, list(mentions))
+    semantics: dict[str, float] = defaultdict(float)
+    _add_semantics(semantics, question, embedder)
+    return _Reading(
+        question=question,
+        normalized=normalized,
+        mentions=mentions,
+        cues=dict(cues),
+        matched=tuple(matched),
+        fit=dict(fit),
+        semantics=dict(semantics),
+        focus=_named_focus(normalized),
+    )
+
+
+def _decide(reading: _Reading, recommended: Sequence[Source]) -> Understanding:
+    """The task the signals point to, with its confidence, inputs, outputs and focus."""
     scores: dict[str, float] = defaultdict(float)
-    matched = _add_cues(scores, question)
-    _add_modality_fit(scores, mentions)
-    _add_semantics(scores, request.question, embedder)
-    _add_recommended_prior(scores, request.recommended)
+    # Summed signal by signal in a fixed order, so a question scores the same to the bit
+    # whether or not it was read as part of a conversation.
+    for signal in (reading.cues, reading.fit, reading.semantics, reading.inherited):
+        for task_id, value in signal.items():
+            scores[task_id] += value
+    _add_recommended_prior(scores, recommended)
 
     ranked = sorted(scores.items(), key=lambda item: (-item[1], _task_order(item[0])))
-    ranked = _break_twin_ties(ranked, request.recommended)
+    ranked = _break_twin_ties(ranked, recommended)
     known = taxonomy.tasks()
+    mentions = list(reading.mentions)
     if ranked and ranked[0][1] >= _NONE_BELOW:
         task = known[ranked[0][0]]
         best = ranked[0][1]
@@ -147,10 +211,177 @@ def understand(request: Request, *, embedder: Any = None) -> Understanding:
         confidence=round(min(max(confidence, 0.05), 0.99), 2),
         have=have,
         want=want,
-        focus=_focus(question),
-        matched_cues=tuple(matched),
-        language=detect_language(request.question),
+        focus=reading.focus or ("mechanism",),
+        matched_cues=reading.matched,
+        language=detect_language(reading.question),
     )
+
+
+# --- a follow-up, read with the turn before it -----------------------------------------------
+
+# How many earlier questions a follow-up is read against (the oldest are dropped first).
+MAX_EARLIER = 8
+# A follow-up that names its own task this clearly stands alone (retrieval's threshold).
+_STANDS_ALONE = 0.3
+# What an earlier turn's task is worth to a follow-up that leans on it fully: the task
+# itself, and (less) the other tasks of its family, which do the same core job.
+_INHERIT_TASK = 3.0
+_INHERIT_FAMILY = 2.0
+# The meaning of what a follow-up adds, once its things and focus are taken out, counts as
+# a change of task only from this cosine up: short remainders ("how does it stay") are
+# close to something by chance.
+_CHANGE_FLOOR = 0.4
+
+
+def lean(follow_up: str, *, embedder: Any = None) -> float:
+    """How much a question leans on the turn before it: 0 when it names its own task
+    clearly (a new question), up to 0.83 for one that names none ("and for a dynamic scene?").
+
+    Why from its own confidence, not from words like "and" or "instead": what makes a
+    follow-up is what it leaves unsaid, in any wording and any language.
+    """
+    alone = _decide(_read(follow_up, embedder), ())
+    return _lean_of(alone)
+
+
+def _lean_of(alone: Understanding) -> float:
+    return round(max(0.0, 1.0 - alone.confidence / _STANDS_ALONE), 3)
+
+
+def _follow(context: tuple[_Reading, Understanding], current: _Reading) -> _Reading:
+    """A follow-up read together with the turn before it.
+
+    What the follow-up says overrides: the things it names take the place of the earlier
+    turn's things of the same kind (a video for the photo), or of its inputs or result when it
+    says which it means; a focus it names replaces the earlier focus; a task it names by its
+    phrases, or by the meaning of words that are neither things nor a focus ("a dynamic
+    scene"), counts in full. What it leaves unsaid is inherited: the earlier things, the
+    earlier focus, and the earlier task (its family less), as a prior.
+
+    The result is a blend of two readings, the follow-up alone and the follow-up as the
+    continuation of the earlier turn, weighted by how much it leans (`lean`): a question
+    that names its own task clearly is read on its own, so a new subject is never dragged
+    back to the old one.
+    """
+    previous, decided = context
+    weight = _lean_of(_decide(current, ()))  # what its words say, not the models given
+    if weight == 0.0:
+        return current
+    inherited_things, mentions = _merge_mentions(previous.mentions, current.mentions)
+    changed_things = len(inherited_things) < len(previous.mentions) or bool(current.mentions)
+    fit = _fit(mentions, inherited_things if changed_things else ())
+    semantics = _change_semantics(current)
+    # The earlier task itself is inherited only by a follow-up that changes nothing about
+    # what goes in, what comes out or what is done ("and what about speed?"); one that does
+    # keeps the earlier subject (the task's family) and lets the change decide within it.
+    same_task = _INHERIT_FAMILY if changed_things or semantics else _INHERIT_TASK
+    inherited: dict[str, float] = defaultdict(float)
+    if decided.task.id != "none":
+        for task in taxonomy.tasks().values():
+            if task.id == decided.task.id:
+                inherited[task.id] += same_task
+            elif decided.task.family and task.family == decided.task.family:
+                inherited[task.id] += _INHERIT_FAMILY
+
+    def blend(alone: dict[str, float], along: dict[str, float]) -> dict[str, float]:
+        keys = dict.fromkeys([*alone, *along])
+        return {k: (1 - weight) * alone.get(k, 0.0) + weight * along.get(k, 0.0) for k in keys}
+
+    continues = weight >= 0.5  # it leans more than it stands: it continues the earlier turn
+    return _Reading(
+        question=current.question,
+        normalized=current.normalized,
+        mentions=mentions if continues else current.mentions,
+        cues=current.cues,
+        matched=current.matched,
+        fit=blend(current.fit, fit),
+        semantics=blend(current.semantics, semantics),
+        focus=current.focus or (decided.focus if continues else ()),
+        inherited=blend(current.inherited, inherited),
+    )
+
+
+def _merge_mentions(
+    previous: Sequence[_Mention], current: Sequence[_Mention]
+) -> tuple[tuple[_Mention, ...], tuple[_Mention, ...]]:
+    """The earlier turn's things, with what the follow-up names in their place: the things
+    inherited, and all of them.
+
+    A thing the follow-up says went in (or came out) replaces every earlier thing that went
+    in (came out) of its family, and when it says what came out, every earlier result: a
+    person wants one result. A thing it names without saying which takes the place, and the
+    role, of the earlier thing of its family ("and for a single photo?" after a video).
+    Inherited things are no longer "handed in": they were said a turn ago.
+    """
+    family = taxonomy.family
+    kept = [replace(m, handed_in=False) for m in previous]
+    added: list[_Mention] = []
+    for mention in current:
+        kind = family(mention.hit.label)
+        if mention.role is not None:
+            kept = [
+                m
+                for m in kept
+                if not (
+                    m.role == mention.role
+                    and (mention.role == "want" or family(m.hit.label) == kind)
+                )
+            ]
+            added.append(mention)
+            continue
+        same = [m for m in kept if family(m.hit.label) == kind]
+        if same:
+            kept = [m for m in kept if m not in same]
+            added.append(replace(mention, role=same[0].role))
+        else:
+            added.append(mention)
+    return tuple(kept), (*kept, *added)
+
+
+def _fit(mentions: Sequence[_Mention], loose: Sequence[_Mention]) -> dict[str, float]:
+    """The modality fit of `mentions`, where each thing in `loose` may be any thing of its
+    family: a result asked for a turn ago, before the follow-up changed what goes in, is
+    still a depth result, but a depth map for a photo where it was a depth video for a clip.
+    Each task takes the reading that fits it best."""
+    fit: dict[str, float] = defaultdict(float)
+    _add_modality_fit(fit, list(mentions))
+    family = taxonomy.family
+    for thing in loose:
+        if thing.role != "want":
+            continue
+        kin = [m for m in taxonomy.modalities() if family(m) == family(thing.hit.label)]
+        for other in kin:
+            if other == thing.hit.label:
+                continue
+            hit = CueHit(other, thing.hit.cue, thing.hit.start, thing.hit.end)
+            variant: dict[str, float] = defaultdict(float)
+            _add_modality_fit(variant, [replace(m, hit=hit) if m is thing else m for m in mentions])
+            for task_id, value in variant.items():
+                fit[task_id] = max(fit.get(task_id, value), value)
+    return dict(fit)
+
+
+def _change_semantics(current: _Reading) -> dict[str, float]:
+    """The meaning signal of what a follow-up adds beyond things and a focus, if it is clear.
+
+    The spans the cue readers account for (things, focus words) are cut out first: "how
+    does it stay consistent?" is a change of focus, read by the focus cues, and its words
+    must not also vote for whichever task's examples talk of consistency.
+    """
+    text = current.normalized
+    spans = [(m.hit.start, m.hit.end) for m in current.mentions]
+    spans += [(hit.start, hit.end) for hit in taxonomy.focus_matcher().find(text)]
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + " " + text[end:]
+    remainder = " ".join(text.split())
+    if not remainder:
+        return {}
+    similarities = task_similarities(remainder)
+    if not similarities or max(similarities.values()) < _CHANGE_FLOOR:
+        return {}
+    semantics: dict[str, float] = defaultdict(float)
+    _add_semantics(semantics, remainder, None)
+    return dict(semantics)
 
 
 def _break_twin_ties(
@@ -506,8 +737,9 @@ def _outputs_wanted(task: Task, want: list[str]) -> list[str]:
     return list(dict.fromkeys(chosen[i] for i in sorted(chosen)))
 
 
-def _focus(question: str) -> tuple[str, ...]:
-    """The question's focuses, strongest first; words in the asking clause count double."""
+def _named_focus(question: str) -> tuple[str, ...]:
+    """The question's focuses, strongest first, () when it names none; words in the asking
+    clause count double."""
     ask = None
     for ask in _ASK.finditer(question):  # noqa: B007 - the last asking word is the one we want
         pass
@@ -518,4 +750,4 @@ def _focus(question: str) -> tuple[str, ...]:
         scores[hit.label] += 2.0 if hit.start >= ask_start else 1.0
         first_seen.setdefault(hit.label, hit.start)
     ranked = sorted(scores, key=lambda f: (-scores[f], first_seen[f]))
-    return tuple(ranked) or ("mechanism",)
+    return tuple(ranked)

@@ -1,20 +1,18 @@
 """What the routes compute, with no HTTP in it: the same calls the CLI and `batch` make.
 
 Kept apart from the routes so that the JSON API and the OpenAI endpoint cannot drift: both
-answer a prompt and a free question through these functions. Everything here is CPU-bound
-pure Python (a few ms per answer), called from FastAPI's worker threads.
+answer a prompt and a free question through these functions (and scholarflow.chat, which the
+`llm` plugin shares). Everything here is CPU-bound pure Python (a few ms per answer), called
+from FastAPI's worker threads.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from scholarflow.batch import free_question, json_request, prompt_request
+from scholarflow.chat import chat_markdown, earlier_questions
 from scholarflow.engine import answer, ask
-from scholarflow.errors import PromptFormatError
-from scholarflow.prompt_format import parse_prompt
 from scholarflow.render import render
 from scholarflow.render.json_format import SCHEMA_VERSION, answer_to_dict, hits_to_list
 from scholarflow.retrieval import CatalogCannotServe, Retriever
@@ -23,11 +21,7 @@ from scholarflow.server.schemas import AnswerBody
 if TYPE_CHECKING:
     from scholarflow.writers import Writer
 
-# Text that was meant as a seed-format prompt: its parse errors are worth reporting, where a
-# plain question that merely fails to parse as a prompt is answered from the catalog.
-_PROMPT_MARKERS = re.compile(
-    r"(?im)asked the following question|^\s*#{0,6}\s*\**\s*recommended\b.*:|^\s*\**model\**\s*:"
-)
+__all__ = ["answer_body", "ask_catalog", "chat_markdown", "earlier_questions", "search_catalog"]
 
 
 def answer_body(
@@ -78,32 +72,3 @@ def search_catalog(query: str, limit: int, retriever: Retriever) -> list[dict[st
     """`catalog search --format json`: every hit is a catalog entry, so its links are shown."""
     hits = retriever.search(free_question({"question": query}), limit=limit)
     return hits_to_list(hits, {hit.entry.id for hit in hits})
-
-
-def chat_markdown(
-    text: str,
-    retriever_for_questions: Callable[[], Retriever],
-    writer: Writer | str = "template",
-    on_text: Callable[[str], None] | None = None,
-) -> str:
-    """The Markdown answer to one chat message: a prompt from its sources, else a question.
-
-    `retriever_for_questions` is called only for a free question, so chat clients that send
-    prompts never open the catalog or load the embedding model. `on_text` receives the
-    answer part by part as the screen passes it (engine.answer).
-    """
-    try:
-        request = parse_prompt(text, where="message")
-    except PromptFormatError:
-        if _PROMPT_MARKERS.search(text):
-            raise  # meant as a prompt: say what is wrong with it
-        question = free_question({"question": text})
-        try:
-            result, _ = ask(question, retriever_for_questions(), writer=writer, on_text=on_text)
-        except CatalogCannotServe as refusal:
-            refused = f"The catalog cannot answer this: {refusal}.\n"
-            if on_text is not None:
-                on_text(refused)
-            return refused
-        return result.markdown
-    return answer(request, writer=writer, on_text=on_text).markdown

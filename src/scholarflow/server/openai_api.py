@@ -6,13 +6,18 @@ without a plugin. The last user message is the request; the answer is the Markdo
 prints. With `"stream": true` the same Markdown arrives as `chat.completion.chunk` events
 ending with `data: [DONE]`.
 
+A chat is a conversation: a free question is read as a follow-up of the earlier user
+messages (followup.py, the same function `ask -c` calls). The server keeps no state: the
+client sends the conversation, as OpenAI's API has it.
+
 With the template writer the answer is computed before the first byte is sent, even when
 streaming: it takes a few milliseconds, and an error then still gets a proper status code and
 OpenAI error body instead of a stream that breaks off. With the LLM writer (`serve --writer
 llm`) a streamed answer is sent part by part as the grounding screen passes each part; the first
-part is awaited before the response starts, for the same reason. Token usage is not reported:
-scholarflow has no tokenizer of the client's model, and an invented count would be worse than
-none.
+part is awaited before the response starts, for the same reason.
+
+`usage` counts tokens with the embedding model's WordPiece tokenizer (tokens.py): a documented
+tokenizer, approximate for any other model's.
 """
 
 from __future__ import annotations
@@ -23,17 +28,18 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel
 
-from scholarflow.server.answering import chat_markdown
+from scholarflow.chat import chat_markdown, earlier_questions
 from scholarflow.server.api import Catalog
 from scholarflow.server.errors import ApiError
 from scholarflow.server.schemas import ChatCompletionBody, ChatMessage
+from scholarflow.tokens import usage
 
 MODEL_ID = "scholarflow"
 MODEL_CREATED = 1735689600  # 2025-01-01: fixed, so that the model listing never changes
@@ -95,15 +101,27 @@ def chat_completions(body: ChatCompletionBody, catalog: Catalog, request: Reques
     question answered from the catalog. The content is the Markdown answer."""
     _check_model(body.model)
     text = last_user_text(body.messages)
+    earlier = earlier_questions(earlier_user_texts(body.messages))
+    sent = [message.text() for message in body.messages]
     completion_id = f"chatcmpl-{uuid.uuid4().hex}"
     created = int(time.time())
     writers = request.app.state.writers
+    with_usage = bool(body.stream_options and body.stream_options.include_usage)
     if body.stream and writers.kind == "llm":
-        return _live_stream(text, catalog, writers.make(stream=True), completion_id, created)
-    markdown = chat_markdown(text, catalog.retriever, writers.make())
+        return _live_stream(
+            text,
+            catalog,
+            writers.make(stream=True),
+            completion_id,
+            created,
+            earlier=earlier,
+            usage_of=(lambda answer: usage(sent, answer)) if with_usage else None,
+        )
+    markdown = chat_markdown(text, catalog.retriever, writers.make(), earlier=earlier)
+    counted = usage(sent, markdown)
     if body.stream:
         return StreamingResponse(
-            _sse(chunk_events(completion_id, created, markdown)),
+            _sse(chunk_events(completion_id, created, markdown, counted if with_usage else None)),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
@@ -121,14 +139,20 @@ def chat_completions(body: ChatCompletionBody, catalog: Catalog, request: Reques
                     "finish_reason": "stop",
                 }
             ],
-            "usage": None,
+            "usage": counted,
             "system_fingerprint": None,
         }
     )
 
 
+def earlier_user_texts(messages: list[ChatMessage]) -> list[str]:
+    """The texts of the user messages before the last one, oldest first."""
+    users = [message.text() for message in messages if message.role == "user"]
+    return users[:-1]
+
+
 def last_user_text(messages: list[ChatMessage]) -> str:
-    """The text of the last message with role "user"; earlier turns are not read."""
+    """The text of the last message with role "user": the request."""
     for message in reversed(messages):
         if message.role == "user":
             text = message.text()
@@ -156,9 +180,12 @@ def split_markdown(text: str, size: int = CHUNK_CHARS) -> list[str]:
     return pieces
 
 
-def chunk_events(completion_id: str, created: int, markdown: str) -> Iterator[dict[str, Any]]:
+def chunk_events(
+    completion_id: str, created: int, markdown: str, counted: dict[str, Any] | None = None
+) -> Iterator[dict[str, Any]]:
     """The role first, then the content in pieces, then an empty delta with finish_reason,
-    as OpenAI sends them."""
+    as OpenAI sends them; with `counted` (stream_options.include_usage) a last chunk with no
+    choices and the usage."""
 
     def chunk(delta: dict[str, Any], finish_reason: str | None = None) -> dict[str, Any]:
         return {
@@ -176,13 +203,22 @@ def chunk_events(completion_id: str, created: int, markdown: str) -> Iterator[di
     for piece in split_markdown(markdown):
         yield chunk({"content": piece})
     yield chunk({}, "stop")
+    if counted is not None:
+        yield {**chunk({}), "choices": [], "usage": counted}
 
 
 _DONE = object()
 
 
 def _live_stream(
-    text: str, catalog: Catalog, writer: object, completion_id: str, created: int
+    text: str,
+    catalog: Catalog,
+    writer: object,
+    completion_id: str,
+    created: int,
+    *,
+    earlier: list[str],
+    usage_of: Callable[[str], dict[str, Any] | None] | None = None,
 ) -> StreamingResponse:
     """Stream an answer the LLM writes as it is decided: every piece has passed the grounding
     screen (engine.DocumentStream); the model's raw text is never sent.
@@ -195,7 +231,13 @@ def _live_stream(
 
     def work() -> None:
         try:
-            chat_markdown(text, catalog.retriever, writer, on_text=pieces.put)  # type: ignore[arg-type]
+            chat_markdown(
+                text,
+                catalog.retriever,
+                writer,  # type: ignore[arg-type]
+                on_text=pieces.put,
+                earlier=earlier,
+            )
         except BaseException as error:  # handed to the request thread, raised there
             pieces.put(error)
         finally:
@@ -221,13 +263,20 @@ def _live_stream(
     def events() -> Iterator[str]:
         yield chunk({"role": "assistant", "content": ""})
         item = first
+        sent: list[str] = []
         while item is not _DONE:
             if isinstance(item, BaseException):
                 break  # a failure after text was sent: the stream ends where it was
+            sent.append(str(item))
             for piece in split_markdown(str(item)):
                 yield chunk({"content": piece})
             item = pieces.get()
         yield chunk({}, "stop")
+        counted = usage_of("".join(sent)) if usage_of is not None else None
+        if counted is not None:
+            event = {**base, "model": MODEL_ID, "system_fingerprint": None, "choices": []}
+            event["usage"] = counted
+            yield f"data: {json.dumps(event, ensure_ascii=False, separators=(',', ':'))}\n\n"
         yield "data: [DONE]\n\n"
 
     return StreamingResponse(

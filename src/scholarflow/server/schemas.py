@@ -163,6 +163,12 @@ class ChatMessage(BaseModel):
         return self.content or ""
 
 
+class StreamOptions(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    include_usage: bool = Field(False, description="Send a last chunk with `usage`.")
+
+
 class ChatCompletionBody(BaseModel):
     """OpenAI's chat-completions request. Sampling options (temperature, max_tokens…) are
     accepted and ignored: the answer is deterministic."""
@@ -174,6 +180,11 @@ class ChatCompletionBody(BaseModel):
         min_length=1,
         description="The conversation. The last user message is the request: a seed-format "
         "prompt is answered from its sources, anything else as a free question from the "
-        "catalog. Earlier messages are not read.",
+        "catalog. A free question is read as a follow-up of the earlier user messages (their "
+        "questions): what it names overrides, what it leaves unsaid is inherited. Assistant "
+        "messages are not read: an earlier answer follows from its question.",
     )
     stream: bool = Field(False, description="Send the answer as server-sent events.")
+    stream_options: StreamOptions | None = Field(
+        None, description="With `include_usage`, a last chunk carries `usage`, as OpenAI's does."
+    )
