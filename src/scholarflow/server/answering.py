@@ -8,6 +8,7 @@ from FastAPI's worker threads.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from scholarflow.batch import free_question, json_request, prompt_request
