@@ -77,3 +77,22 @@ def test_the_recommended_model_only_breaks_ties():
 def test_links_in_the_question_do_not_steer_the_task():
     question = "How did my clip become a depth video? See https://example.com/text-to-image-tool"
     assert _understand(question).task.id == "video_depth_estimation"
+
+
+@pytest.mark.parametrize(
+    ("question", "task", "brought"),
+    [
+        # the audio of a lip sync or a talking head is brought even when only hinted at
+        ("We re-recorded the narration and now the presenter's mouth matches the new words.",
+         "lip_sync", {"video", "audio"}),
+        ("My grandma's old photo now talks with her own voice from a message. How?",
+         "talking_head_generation", {"image", "audio"}),
+        # an optional input is not assumed: a click is no mask video
+        ("I clicked the bin in my clip and it vanished from every frame. How?",
+         "video_inpainting", {"video"}),
+    ],
+)  # fmt: skip
+def test_what_the_task_cannot_start_without_is_brought(question, task, brought):
+    understood = _understand(question)
+    assert understood.task.id == task
+    assert set(understood.have) == brought

@@ -674,7 +674,7 @@ def _main_path(
                 doing=understanding.task,
                 sources=candidates,
             )
-            if found is not None:
+            if found is not None and _job_works_on_users_input(found, understanding, candidates):
                 return found
     return search(
         understanding.have,
@@ -683,6 +683,41 @@ def _main_path(
         doing=understanding.task,
         sources=candidates,
     )
+
+
+def _job_works_on_users_input(
+    path: Sequence[Placed], understanding: Understanding, sources: Sequence[Source]
+) -> bool:
+    """Whether a step that does the user's job is fed, directly or through earlier steps, from
+    something the user brought. A path that holds a recommended model only by letting its
+    output stand in for the user's footage (a generated picture upscaled in place of the
+    clip, the clip itself merely pasted on top) answers another question."""
+    if not understanding.have:
+        return True  # nothing was brought: the job starts from what is supplied
+    families = {s.id: _families(s) for s in sources}
+    task = understanding.task
+    by_key = {placed.action.key: placed for placed in path}
+
+    def from_user(placed: Placed, seen: frozenset[str] = frozenset()) -> bool:
+        for feed in placed.feeds.values():
+            if feed.producer.startswith(HAVE):
+                return True
+            upstream = by_key.get(feed.producer)
+            if (
+                upstream is not None
+                and feed.producer not in seen
+                and from_user(upstream, seen | {feed.producer})
+            ):
+                return True
+        return False
+
+    jobs = [
+        placed
+        for placed in path
+        if (placed.action.source_id and task.family in families.get(placed.action.source_id, ()))
+        or (placed.action.operation and placed.action.operation in task.done_by)
+    ]
+    return not jobs or any(from_user(placed) for placed in jobs)
 
 
 def _changes_what_flows(source: Source) -> bool:

@@ -534,7 +534,10 @@ def _add_modality_fit(scores: dict[str, float], mentions: list[_Mention]) -> Non
         score += _WANT_FIT * 0.4 * len((want - makes) & holds)
         score -= _WANT_MISSING * len(want - makes - holds)
         if have:
-            score -= _INPUT_MISSING * len(required - have - stand_ins)
+            # a thing named without a role (her voice) is half missing where the task needs
+            # it: it may well be what went in, or only talked about ("a picture model")
+            missing = required - have - stand_ins
+            score -= _INPUT_MISSING * (len(missing - named) + 0.5 * len(missing & named))
         # Things named without saying whether they went in or came out: weak evidence.
         score += _NAMED_FIT * len(named & (takes | makes))
         scores[task.id] += score
@@ -700,9 +703,19 @@ def _resolve_modalities(
     # clip may feed an earlier step (the camera path copied from it).
     fitting_have = [m for m in have if m in takes or m in supplied or m in marked_have]
     primary = [m for m in task.inputs if m not in supplied] or list(task.inputs)
-    if not any(m in takes and m not in supplied for m in fitting_have):
-        # The user named nothing the task starts from: assume its main input (not every
-        # input: someone who clicked an object did not bring a mask video).
+    required = [p.modality for p in (signature.ports_in() if signature else ()) if not p.optional]
+    # What the task cannot start without is brought, named or not ("re-recorded the voice"
+    # for a lip sync is the audio): each required input the user named nothing of (nor
+    # anything that stands in for it) is assumed. An optional one is not (someone who
+    # clicked an object did not bring a mask video), nor what anyone can supply.
+    for modality in required or primary[:1]:
+        if modality in supplied or modality in fitting_have:
+            continue
+        stand_ins = [m for m in have if m in _same_family({modality})]
+        if not any(m in fitting_have for m in stand_ins):
+            fitting_have = [*(stand_ins or [modality]), *fitting_have]
+    if not any(m in takes for m in fitting_have):
+        # All it needs can be supplied (a prompt): the main input is still what goes in.
         stand_ins = [m for m in have if m in _same_family({primary[0]})]
         fitting_have = [*(stand_ins or primary[:1]), *fitting_have]
     fitting_have = list(dict.fromkeys(fitting_have))
