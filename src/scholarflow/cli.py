@@ -521,6 +521,14 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
     server.add_argument("--port", type=int, default=8321, help="port (8321; 0: any free one)")
     server.add_argument("--token", help="require this bearer token on every route but /health")
+    server.add_argument(
+        "-w",
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes sharing the port, one per core at most (1); each loads its "
+        "own engine and catalog index, and the server_* limits apply to each",
+    )
     _writer_options(server, stream=False)
     _catalog_option(server)
 
@@ -1324,13 +1332,15 @@ def _run_logs(args: argparse.Namespace) -> int:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
-    from scholarflow.server.app import serve
+    from scholarflow.server.app import check_workers, serve
     from scholarflow.server.limits import ServerLimits
 
     settings = _settings(args)
+    check_workers(args.workers, "--workers")
     serve(
         args.host,
         args.port,
+        workers=args.workers,
         catalog_path=Path(args.catalog) if args.catalog else None,
         token=args.token,
         limits=ServerLimits.from_settings(settings),
