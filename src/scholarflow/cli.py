@@ -165,8 +165,9 @@ records of this run failed (the summary line on stderr counts them; each one's e
 code is in OUT.jsonl); 2 bad input (an unusable IN or OUT file, nothing answered); 4
 configuration error.
 
-example:
+examples:
   scholarflow batch questions.jsonl answers.jsonl --workers 2
+  scholarflow batch questions.jsonl answers.jsonl --dask tcp://scheduler:8786
 """
 
 
@@ -470,8 +471,14 @@ def build_parser() -> argparse.ArgumentParser:
         "-w",
         "--workers",
         type=int,
-        default=os.cpu_count() or 1,
         help=f"worker processes (default: the number of cores, {os.cpu_count() or 1})",
+    )
+    batch.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="answer on this Dask cluster instead (e.g. tcp://scheduler:8786; needs "
+        "'pip install scholarflow[dask]'): same output, same resuming; free questions need "
+        "the catalog at the same path on every worker",
     )
     batch.add_argument(
         "--writer",
@@ -1237,17 +1244,21 @@ def _run_batch(args: argparse.Namespace) -> int:
     from scholarflow.batch import run_batch
     from scholarflow.progress import Progress
 
-    if args.workers < 1:
-        raise InputError(f"--workers must be at least 1, not {args.workers}")
+    if args.workers is not None and args.dask is not None:
+        raise InputError("--workers and --dask: the cluster's workers answer; give one of them")
+    workers = (os.cpu_count() or 1) if args.workers is None else args.workers
+    if workers < 1:
+        raise InputError(f"--workers must be at least 1, not {workers}")
     catalog = _catalog_path(args)
     with Progress(None, "answering") as bar:
         report = run_batch(
             Path(args.input),
             Path(args.output),
-            workers=args.workers,
+            workers=workers,
             catalog_path=catalog,
             writer=args.writer,
             on_progress=bar.report,
+            dask_address=args.dask,
         )
     sys.stderr.write(
         f"{args.output}: {report.answered} answered, {report.failed} failed, "
