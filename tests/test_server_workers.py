@@ -210,3 +210,31 @@ def test_a_worker_count_that_makes_no_sense_is_bad_input(count: str):
     assert len(lines) == 1, lines
     assert lines[0].startswith(f"scholarflow: error: --workers {count}: must be between 1 and ")
     assert "Traceback" not in result.stderr.decode()
+
+
+def _build_in_a_process(path: str, start: Any) -> tuple[int, int]:
+    """In a spawned process: wait for the other, then build the index as a worker does."""
+    from scholarflow.catalog.store import SQLiteCatalogStore
+    from scholarflow.server.catalog_access import build_dense_index
+
+    with SQLiteCatalogStore(path) as store:
+        start.wait(timeout=60)
+        index, embedded = build_dense_index(store)
+        return embedded, len(index.ids)
+
+
+def test_of_two_processes_opening_a_new_catalog_only_one_embeds_it(tmp_path: Path):
+    import multiprocessing
+
+    from scholarflow.catalog.store import SQLiteCatalogStore
+
+    path = tmp_path / "catalog.db"
+    SQLiteCatalogStore(path).close()  # the built-ins, not embedded yet
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager:
+        start = manager.Barrier(2)
+        with context.Pool(2) as pool:
+            results = pool.starmap(_build_in_a_process, [(str(path), start)] * 2, chunksize=1)
+    embedded = sorted(count for count, _ in results)
+    assert embedded[0] == 0 and embedded[1] > 0, results  # the second found nothing stale
+    assert {size for _, size in results} == {embedded[1]}  # and reads the same index
