@@ -117,10 +117,11 @@ def load(
             raise SystemExit(f"{path}: bad reply {response.status_code}: {response.text[:200]}")
         return elapsed
 
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     with ThreadPoolExecutor(max_workers=clients) as pool:
         latencies = sorted(pool.map(send, bodies))
     wall = time.perf_counter() - start
+    client_cpu = time.process_time() - start_cpu  # the load generator's own share of the cores
     cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else latencies * 99
     return {
         "requests": len(bodies),
@@ -129,6 +130,7 @@ def load(
         "p95_ms": round(cuts[94] * 1000, 1),
         "max_ms": round(latencies[-1] * 1000, 1),
         "per_s": round(len(bodies) / wall, 1),
+        "client_cpu_ms_per_request": round(client_cpu / len(bodies) * 1000, 2),
     }
 
 
@@ -160,9 +162,21 @@ def main(argv: list[str] | None = None) -> int:
             if args.ask:
                 questions = [{"question": QUESTIONS[n % len(QUESTIONS)]} for n in range(args.ask)]
                 load(url, 1, questions[:1], "/api/ask", lambda d: True)  # embeds the catalog
+                # A refusal ("served": false) is an answer too; how many were served is
+                # reported, since a refusal costs less than an answer.
+                served: list[bool] = []
+                used = cpu_seconds(process.pid)
                 report["ask"] = load(
-                    url, args.clients, questions, "/api/ask", lambda d: d["served"]
+                    url,
+                    args.clients,
+                    questions,
+                    "/api/ask",
+                    lambda d: served.append(d["served"]) is None and "sources" in d,
                 )
+                used = cpu_seconds(process.pid) - used
+                report["ask"]["served"] = sum(served)
+                report["ask"]["server_cpu_ms_per_answer"] = round(used / args.ask * 1000, 2)
+                report["ask"]["answers_per_core_s"] = round(args.ask / used, 1)
         finally:
             process.terminate()
             process.wait(timeout=10)
@@ -176,9 +190,11 @@ def main(argv: list[str] | None = None) -> int:
             f"{figures['clients']} clients: "
             f"p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, "
             f"max {figures['max_ms']} ms, {figures['per_s']} per s"
+            + (f" ({figures['served']} served)" if "served" in figures else "")
             + (
                 f"; server CPU {figures['server_cpu_ms_per_answer']} ms per answer "
-                f"({figures['answers_per_core_s']} answers per core-second)"
+                f"({figures['answers_per_core_s']} answers per core-second); client CPU "
+                f"{figures['client_cpu_ms_per_request']} ms per request"
                 if "answers_per_core_s" in figures
                 else ""
             )
