@@ -162,8 +162,10 @@ example:
 _BATCH_EPILOG = """\
 exit codes: 0 every record of this run answered; 1 the run wrote every result, but some
 records of this run failed (the summary line on stderr counts them; each one's error and exit
-code is in OUT.jsonl); 2 bad input (an unusable IN or OUT file, nothing answered); 4
-configuration error.
+code is in OUT.jsonl); 2 bad input (an unusable IN or OUT file, a malformed --dask address,
+nothing answered); 4 configuration error (with --dask: a scheduler that cannot be reached or
+has no workers, nothing answered; or a cluster that lost records for good, the results before
+them kept: run again to resume).
 
 examples:
   scholarflow batch questions.jsonl answers.jsonl --workers 2
