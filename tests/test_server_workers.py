@@ -11,11 +11,7 @@ machine is a shared two-core one.
 from __future__ import annotations
 
 import os
-import re
 import signal
-import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -29,11 +25,11 @@ from scholarflow.engine import answer
 from scholarflow.prompt_format import parse_prompt
 from scholarflow.render.json_format import answer_to_dict
 
-from conftest import PROMPTS_DIR, ROOT, run_cli
+from conftest import PROMPTS_DIR, run_cli
+from serve_process import ServeProcess
 
 psutil = pytest.importorskip("psutil")
 
-SERVING = re.compile(r"^scholarflow: serving on (http://127\.0\.0\.1:\d+) \(Ctrl\+C to stop\)$")
 TOKEN = "workers-test-token"
 PROMPTS = {
     path.stem: path.read_text(encoding="utf-8") for path in sorted(PROMPTS_DIR.glob("*.txt"))
@@ -44,42 +40,15 @@ QUESTIONS = (
 )
 
 
-class WorkersProcess:
+class WorkersProcess(ServeProcess):
     """`scholarflow serve --workers 2 --port 0` in its own session (a process group of its
-    own, as a terminal gives it), its stderr read in a thread."""
+    own, as a terminal gives it), with its worker processes at hand."""
 
-    def __init__(self, home: Path, *extra: str) -> None:
-        env = {**os.environ, "SCHOLARFLOW_HOME": str(home), "SCHOLARFLOW_SERVER_TOKEN": TOKEN}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "scholarflow.cli", "serve", "--port", "0", *extra],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-            env=env,
-            start_new_session=True,
+    def __init__(self, home: Path) -> None:
+        super().__init__(
+            home, ["--workers", "2"], {"SCHOLARFLOW_SERVER_TOKEN": TOKEN}, new_session=True
         )
-        self.lines: list[str] = []
-        self.url: str | None = None
         self.worker_pids: list[int] = []
-        self._found = threading.Event()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.process.stderr is not None
-        for line in self.process.stderr:
-            self.lines.append(line.rstrip("\n"))
-            match = SERVING.match(line.rstrip("\n"))
-            if match and self.url is None:
-                self.url = match.group(1)
-                self._found.set()
-        self._found.set()
-
-    def wait_for_url(self, timeout: float = 120) -> str:
-        self._found.wait(timeout)
-        assert self.url, "serve printed no URL:\n" + "\n".join(self.lines)
-        return self.url
 
     def workers(self) -> list[Any]:
         """The worker processes (uvicorn's spawned children; not multiprocessing's helper)."""
@@ -101,9 +70,9 @@ class WorkersProcess:
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[WorkersProcess]:
-    process = WorkersProcess(tmp_path, "--workers", "2")
+    process = WorkersProcess(tmp_path)
     try:
-        process.wait_for_url()
+        process.wait_for_url(120)
         process.workers()
         yield process
     finally:
@@ -127,7 +96,7 @@ def _alive(pid: int) -> bool:
 
 
 def test_two_workers_answer_200_requests_from_8_clients_correctly(served: WorkersProcess):
-    url = served.wait_for_url()
+    url = served.wait_for_url(120)
     workers = served.workers()
     assert len(workers) == 2, served.lines
     expected = {name: answer_to_dict(answer(parse_prompt(text))) for name, text in PROMPTS.items()}
@@ -192,7 +161,7 @@ def test_ctrl_c_stops_every_process_with_exit_0(served: WorkersProcess):
 
 
 def test_a_killed_supervisor_leaves_no_worker_behind(served: WorkersProcess):
-    url = served.wait_for_url()
+    url = served.wait_for_url(120)
     pids = [worker.pid for worker in served.workers()]
     assert len(pids) == 2
     os.kill(served.process.pid, signal.SIGKILL)  # no chance to stop its workers itself
