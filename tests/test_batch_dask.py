@@ -214,3 +214,18 @@ def test_the_cli_refuses_a_bad_address_and_workers_with_dask(work: dict[str, Pat
     assert both.returncode == 2
     assert "--workers and --dask" in both.stderr.decode()
     assert not out.exists()
+
+
+def test_a_scheduler_without_workers_is_a_configuration_error(
+    work: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from scholarflow import dask_batch
+
+    monkeypatch.setattr(dask_batch, "WORKERS_SECONDS", 1.0)
+    out = tmp_path / "dask.jsonl"
+    with (
+        distributed.LocalCluster(n_workers=0, dashboard_address=None) as empty,
+        pytest.raises(ConfigurationError, match="has no workers"),
+    ):
+        run_batch(work["in"], out, dask_address=empty.scheduler_address)
+    assert not out.exists()
