@@ -20,10 +20,16 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 class ServeProcess:
-    """`scholarflow serve --port 0 [args]` with SCHOLARFLOW_HOME at `home` and `env` added."""
+    """`scholarflow serve --port 0 [args]` with SCHOLARFLOW_HOME at `home` and `env` added;
+    `new_session`: in a process group of its own, as a terminal starts it (Ctrl+C tests)."""
 
     def __init__(
-        self, home: Path, args: Sequence[str] = (), env: Mapping[str, str] | None = None
+        self,
+        home: Path,
+        args: Sequence[str] = (),
+        env: Mapping[str, str] | None = None,
+        *,
+        new_session: bool = False,
     ) -> None:
         environment = {**os.environ, "SCHOLARFLOW_HOME": str(home), **(env or {})}
         self.process = subprocess.Popen(
@@ -34,6 +40,7 @@ class ServeProcess:
             text=True,
             cwd=ROOT,
             env=environment,
+            start_new_session=new_session,
         )
         self.lines: list[str] = []
         self.url: str | None = None

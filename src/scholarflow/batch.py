@@ -107,12 +107,16 @@ def run_batch(
     catalog_path: Path | None = None,
     writer: str = "template",
     on_progress: ProgressCallback | None = None,
+    dask_address: str | None = None,
 ) -> BatchReport:
     """Answer every record of `in_path` into `out_path`, resuming where a killed run stopped.
 
+    With `dask_address` the records are answered on that Dask cluster (`dask_batch`) and
+    `workers` is not used; the output is the same.
+
     Raises `InputError` (naming the path) when a file itself is unusable, and
-    `ConfigurationError` for an unknown writer; a problem with one record is written to the
-    output as that record's result instead.
+    `ConfigurationError` for an unknown writer or an unusable Dask cluster; a problem with
+    one record is written to the output as that record's result instead.
     """
     started = time.perf_counter()
     in_path, out_path = Path(in_path), Path(out_path)
@@ -127,19 +131,31 @@ def run_batch(
         catalog_path = default_catalog_path()
     total = len(records)
     outcomes = {True: 0, False: 0}
-    with _open_output(out_path) as out:
-        skipped, keep = _resume_point(out_path, in_path, records)
-        out.truncate(keep)  # drop what a kill left half-written; a no-op otherwise
-        if on_progress is not None:
-            on_progress(skipped, total)
-        pending = _pending(in_path, records[skipped:])
-        results = _answer_all(pending, total - skipped, workers, Path(catalog_path), writer)
-        with closing(results):  # stops the pool at once if writing fails or is interrupted
-            for done, (ok, line) in enumerate(results, skipped + 1):
-                _write_line(out, line, out_path)
-                outcomes[ok] += 1
-                if on_progress is not None:
-                    on_progress(done, total)
+    # Connected before OUT is opened: an unreachable cluster leaves no file behind.
+    cluster = _connect_dask(dask_address) if dask_address is not None else None
+    try:
+        with _open_output(out_path) as out:
+            skipped, keep = _resume_point(out_path, in_path, records)
+            out.truncate(keep)  # drop what a kill left half-written; a no-op otherwise
+            if on_progress is not None:
+                on_progress(skipped, total)
+            pending = _pending(in_path, records[skipped:])
+            count, catalog = total - skipped, Path(catalog_path)
+            if cluster is not None:
+                from scholarflow.dask_batch import answer_on_dask
+
+                results = answer_on_dask(pending, count, cluster, catalog, writer)
+            else:
+                results = _answer_all(pending, count, workers, catalog, writer)
+            with closing(results):  # stops the pool at once if writing fails or is interrupted
+                for done, (ok, line) in enumerate(results, skipped + 1):
+                    _write_line(out, line, out_path)
+                    outcomes[ok] += 1
+                    if on_progress is not None:
+                        on_progress(done, total)
+    finally:
+        if cluster is not None:
+            cluster.close()  # also cancels the chunks still queued (an interrupted run)
     return BatchReport(
         total=total,
         skipped=skipped,
@@ -147,6 +163,12 @@ def run_batch(
         failed=outcomes[False],
         seconds=time.perf_counter() - started,
     )
+
+
+def _connect_dask(address: str) -> Any:
+    from scholarflow.dask_batch import connect
+
+    return connect(address)
 
 
 def _check_writer(writer: str) -> None:

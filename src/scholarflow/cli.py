@@ -162,11 +162,14 @@ example:
 _BATCH_EPILOG = """\
 exit codes: 0 every record of this run answered; 1 the run wrote every result, but some
 records of this run failed (the summary line on stderr counts them; each one's error and exit
-code is in OUT.jsonl); 2 bad input (an unusable IN or OUT file, nothing answered); 4
-configuration error.
+code is in OUT.jsonl); 2 bad input (an unusable IN or OUT file, a malformed --dask address,
+nothing answered); 4 configuration error (with --dask: a scheduler that cannot be reached or
+has no workers, nothing answered; or a cluster that lost records for good, the results before
+them kept: run again to resume).
 
-example:
+examples:
   scholarflow batch questions.jsonl answers.jsonl --workers 2
+  scholarflow batch questions.jsonl answers.jsonl --dask tcp://scheduler:8786
 """
 
 
@@ -470,8 +473,14 @@ def build_parser() -> argparse.ArgumentParser:
         "-w",
         "--workers",
         type=int,
-        default=os.cpu_count() or 1,
         help=f"worker processes (default: the number of cores, {os.cpu_count() or 1})",
+    )
+    batch.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="answer on this Dask cluster instead (e.g. tcp://scheduler:8786; needs "
+        "'pip install scholarflow[dask]'): same output, same resuming; free questions need "
+        "the catalog at the same path on every worker",
     )
     batch.add_argument(
         "--writer",
@@ -521,6 +530,14 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
     server.add_argument("--port", type=int, default=8321, help="port (8321; 0: any free one)")
     server.add_argument("--token", help="require this bearer token on every route but /health")
+    server.add_argument(
+        "-w",
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes sharing the port, one per core at most (1); each loads its "
+        "own engine and catalog index, and the server_* limits apply to each",
+    )
     _writer_options(server, stream=False)
     _catalog_option(server)
 
@@ -1229,17 +1246,21 @@ def _run_batch(args: argparse.Namespace) -> int:
     from scholarflow.batch import run_batch
     from scholarflow.progress import Progress
 
-    if args.workers < 1:
-        raise InputError(f"--workers must be at least 1, not {args.workers}")
+    if args.workers is not None and args.dask is not None:
+        raise InputError("--workers and --dask: the cluster's workers answer; give one of them")
+    workers = (os.cpu_count() or 1) if args.workers is None else args.workers
+    if workers < 1:
+        raise InputError(f"--workers must be at least 1, not {workers}")
     catalog = _catalog_path(args)
     with Progress(None, "answering") as bar:
         report = run_batch(
             Path(args.input),
             Path(args.output),
-            workers=args.workers,
+            workers=workers,
             catalog_path=catalog,
             writer=args.writer,
             on_progress=bar.report,
+            dask_address=args.dask,
         )
     sys.stderr.write(
         f"{args.output}: {report.answered} answered, {report.failed} failed, "
@@ -1324,13 +1345,15 @@ def _run_logs(args: argparse.Namespace) -> int:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
-    from scholarflow.server.app import serve
+    from scholarflow.server.app import check_workers, serve
     from scholarflow.server.limits import ServerLimits
 
     settings = _settings(args)
+    check_workers(args.workers, "--workers")
     serve(
         args.host,
         args.port,
+        workers=args.workers,
         catalog_path=Path(args.catalog) if args.catalog else None,
         token=args.token,
         limits=ServerLimits.from_settings(settings),

@@ -5,6 +5,9 @@ caches are warmed when the server starts (so the first request is as fast as the
 the catalog and embedding model are opened on the first request that needs them (so a server
 used only for prompts never loads them). See `catalog_access` for how threads share them.
 
+`serve(workers=N)` runs N such processes on one listening socket (see `_Workers`): answering
+is CPU-bound Python, so one process uses one core whatever its threads do.
+
 Loopback only: `serve()` refuses any other address, and the app answers only requests whose
 Host header is a loopback name, so a web page cannot reach it through DNS rebinding.
 
@@ -19,11 +22,14 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import signal
 import socket
 import sys
+import threading
 import time
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,13 +38,14 @@ from fastapi import FastAPI, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
+from uvicorn.supervisors import Multiprocess
 
 from scholarflow import __version__
 from scholarflow.errors import ConfigurationError, InputError
 from scholarflow.server import api, openai_api
 from scholarflow.server.catalog_access import CatalogAccess
 from scholarflow.server.errors import install_error_handlers
-from scholarflow.server.limits import ServerLimits, guarded_protocol
+from scholarflow.server.limits import GuardedH11Protocol, ServerLimits, guarded_protocol
 from scholarflow.server.middleware import (
     BearerToken,
     BodySizeLimit,
@@ -215,49 +222,193 @@ def serve(
     limits: ServerLimits | None = None,
     writer: str = "template",
     settings: Settings | None = None,
+    workers: int = 1,
 ) -> None:
     """Run the server until interrupted; once it listens, say where on stderr.
 
     `limits` default to the settings (`server_*`: flags, environment, config file). Raises
-    `InputError` for a non-loopback `host` and `ConfigurationError` when the port cannot be
-    listened on (in use, not allowed) or a setting is wrong, before anything else starts.
-    Port 0 takes a free port; the line on stderr names it.
+    `InputError` for a non-loopback `host` or a `workers` count outside 1..usable cores, and
+    `ConfigurationError` when the port cannot be listened on (in use, not allowed) or a
+    setting is wrong, before anything else starts. Port 0 takes a free port; the line on
+    stderr names it. With `workers` > 1 the line appears once every worker is ready.
     """
     if not is_loopback(host):
         raise InputError(
             f"{host}: the server listens on loopback only (127.0.0.1, ::1, localhost); "
             "put a reverse proxy in front of it to reach it from elsewhere"
         )
+    check_workers(workers)
     if limits is None:
         from scholarflow.settings import load_settings
 
         limits = ServerLimits.from_settings(load_settings())
     _one_blas_thread_per_request()
+    if token is None:  # resolved here, so that every worker gets the same one
+        token = os.environ.get(TOKEN_ENV, "")
     sock = _listen(host, port)
     bare = host.strip("[]")
     shown = f"[{bare}]" if ":" in bare else bare
-    hosts = {*LOOPBACK_HOSTS, shown}
-    app = create_app(
+    url = f"http://{shown}:{sock.getsockname()[1]}"
+    factory = AppFactory(
         catalog_path=catalog_path,
         token=token,
-        allowed_hosts=sorted(hosts),
+        allowed_hosts=tuple(sorted({*LOOPBACK_HOSTS, shown})),
         limits=limits,
         writer=writer,
         settings=settings,
     )
+    if workers > 1:
+        factory.check()  # a wrong setting is one error here, not one traceback per worker
+        _serve_workers(factory, workers, sock, bare, url)
+        return
     config = uvicorn.Config(
-        app,
+        factory(),
         host=bare,
         port=sock.getsockname()[1],
         log_level="info",
         proxy_headers=False,
         http=guarded_protocol(limits),
     )
-    server = _AnnouncingServer(config, f"http://{shown}:{sock.getsockname()[1]}")
+    server = _AnnouncingServer(config, url)
     with sock:
         server.run(sockets=[sock])
     if not server.started:
         raise ConfigurationError("the server stopped while starting; the log above says why")
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, where the OS tells)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def check_workers(workers: int, name: str = "workers") -> None:
+    """1 to the number of usable cores. More processes than cores cannot answer faster (an
+    answer is CPU-bound) and each one holds its own engine and dense index in memory."""
+    cores = usable_cores()
+    if not 1 <= workers <= cores:
+        raise InputError(
+            f"{name} {workers}: must be between 1 and {cores}, the cores this machine offers; "
+            "each worker is a process with its own copy of the engine and catalog index"
+        )
+
+
+@dataclass(frozen=True)
+class AppFactory:
+    """Everything `create_app` needs, as data, so that it can be pickled to each worker
+    process (uvicorn starts them with `spawn`) and the app built there: an app object holds
+    threads, locks and connections, which cannot cross a process boundary."""
+
+    catalog_path: Path | None
+    token: str
+    allowed_hosts: tuple[str, ...]
+    limits: ServerLimits
+    writer: str
+    settings: Settings | None
+
+    def __call__(self) -> FastAPI:
+        return create_app(
+            catalog_path=self.catalog_path,
+            token=self.token,
+            allowed_hosts=self.allowed_hosts,
+            limits=self.limits,
+            writer=self.writer,
+            settings=self.settings,
+        )
+
+    def check(self) -> None:
+        """Build the app once, here, for its startup checks (the LLM writer's settings)."""
+        self()
+
+
+class _WorkerConfig(uvicorn.Config):
+    """uvicorn's config for one worker process. `guarded_protocol` makes a class at run time,
+    which pickle cannot send to a spawned process, so the limits travel as data and the
+    class is made again in the worker; the worker also stops if the supervisor dies."""
+
+    def __init__(self, app: AppFactory, **kwargs: Any) -> None:
+        super().__init__(app, factory=True, http=GuardedH11Protocol, **kwargs)
+        self.limits = app.limits
+
+    def load(self) -> None:
+        super().load()
+        self.http_protocol_class = guarded_protocol(self.limits)
+        _stop_with_parent()
+
+
+def _serve_workers(
+    factory: AppFactory, workers: int, sock: socket.socket, host: str, url: str
+) -> None:
+    config = _WorkerConfig(
+        factory,
+        host=host,
+        port=sock.getsockname()[1],
+        workers=workers,
+        log_level="info",
+        proxy_headers=False,
+    )
+    supervisor = _Workers(config, [sock], url)
+    with sock:
+        supervisor.run()
+    if not supervisor.started:
+        raise ConfigurationError("the server stopped while starting; the log above says why")
+
+
+class _Workers(Multiprocess):
+    """uvicorn's own supervisor (one listening socket shared by `workers` processes, each
+    health-checked and replaced if it dies; SIGINT or SIGTERM stops them all, gracefully,
+    and waits for them), plus the line saying where the server is, printed once, when every
+    worker has warmed up and listens. A worker that dies while starting stops the server:
+    its replacement would fail the same way."""
+
+    STARTUP_SECONDS = 120.0  # the warm-up takes ~1 s; a busy machine may take many times that
+
+    def __init__(self, config: uvicorn.Config, sockets: list[socket.socket], url: str) -> None:
+        super().__init__(config, sockets)
+        self.url = url
+        self.started = False
+
+    def init_processes(self) -> None:
+        super().init_processes()
+        waiting = list(self.processes)
+        deadline = time.monotonic() + self.STARTUP_SECONDS
+        while waiting and not self.should_exit.is_set():
+            self.handle_signals()  # Ctrl+C while starting stops the start
+            if any(not process.process.is_alive() for process in waiting):
+                log.error("a worker process exited while starting")
+                self.should_exit.set()
+                return
+            if time.monotonic() > deadline:
+                log.error("the workers did not start within %.0f s", self.STARTUP_SECONDS)
+                self.should_exit.set()
+                return
+            waiting = [process for process in waiting if not process.is_ready(timeout=1)]
+            if waiting:
+                time.sleep(0.1)
+        if not waiting:
+            self.started = True
+            log.info("%d worker processes ready", len(self.processes))
+            # The same line as one process prints: a script waiting for it needs no change.
+            sys.stderr.write(f"scholarflow: serving on {self.url} (Ctrl+C to stop)\n")
+            sys.stderr.flush()
+
+
+def _stop_with_parent() -> None:
+    """In a worker: shut down gracefully (SIGTERM to itself) when the supervisor is gone.
+
+    The supervisor stops its workers on SIGINT and SIGTERM, but a SIGKILL (or a crash)
+    gives it no chance; without this its workers would go on serving the port as orphans."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        log.warning("the supervising process is gone; this worker stops")
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="scholarflow-parent-watch", daemon=True).start()
 
 
 class _AnnouncingServer(uvicorn.Server):

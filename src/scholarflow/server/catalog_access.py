@@ -41,6 +41,8 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -71,8 +73,36 @@ def build_dense_index(store: CatalogStore) -> tuple[DenseIndex, int]:
     Returns the index and how many entries were embedded. Module-level so that a test can
     make a rebuild slow and watch requests being answered meanwhile.
     """
-    embedded = Retriever(store).ensure_embeddings()
+    with _one_process_embeds(store):
+        embedded = Retriever(store).ensure_embeddings()
     return load_dense_index(store), embedded
+
+
+@contextmanager
+def _one_process_embeds(store: CatalogStore) -> Iterator[None]:
+    """Across processes, one embeds at a time (`serve --workers N`: every worker sees the same
+    change to the catalog file). The others wait, then find nothing stale and only read the
+    vectors: N workers embedding the same 500 new entries would take N times the CPU the
+    requests need. An advisory lock on a file beside the catalog, not on the catalog itself:
+    SQLite's own locks are POSIX record locks, which flock() must not be mixed with on NFS."""
+    path = getattr(store, "path", None)
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; workers may embed the same entries
+        fcntl = None  # type: ignore[assignment]
+    if fcntl is None or path is None or str(path) == ":memory:":
+        yield
+        return
+    try:
+        fd = os.open(f"{path}.embedding-lock", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:  # a read-only folder: nothing to coordinate through, embed anyway
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 class CatalogAccess:
