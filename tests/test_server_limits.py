@@ -22,6 +22,7 @@ import httpx
 import pytest
 import uvicorn
 
+from scholarflow import chat
 from scholarflow.server import answering, create_app
 from scholarflow.server.limits import ServerLimits, guarded_protocol
 from scholarflow.settings import Settings
@@ -201,7 +202,9 @@ def slow_answers(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
         release.wait(30)
         return real_answer(*args, **kwargs)
 
+    # Both places the server answers from: the REST routes and the chat endpoint's turn.
     monkeypatch.setattr(answering, "answer", slow)
+    monkeypatch.setattr(chat, "answer", slow)
     yield release
     release.set()
 
