@@ -96,3 +96,19 @@ def test_what_the_task_cannot_start_without_is_brought(question, task, brought):
     understood = _understand(question)
     assert understood.task.id == task
     assert set(understood.have) == brought
+
+
+def test_a_german_compound_is_the_thing_its_last_part_names():
+    understood = _understand(
+        "Aus meinem Handyvideo wurde ein Tiefenvideo, das nicht flackert. Wie geht das?"
+    )
+    assert "video" in understood.have
+
+
+def test_a_result_verb_between_a_marker_and_a_thing_says_the_thing_came_out():
+    understood = _understand(
+        "i put a photo of my dad and his voice memo in and now its a video of him talking"
+    )
+    assert understood.task.id == "talking_head_generation"
+    assert set(understood.have) == {"image", "audio"}
+    assert understood.want == ("video",)

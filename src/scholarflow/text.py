@@ -77,10 +77,15 @@ class CueMatcher:
         # cues is far faster than one regex alternation of them on question-sized text.
         self._keys = [(key, key[0].isascii() and key[0].isalnum()) for key in self._labels]
 
-    def find(self, normalized_text: str) -> Iterator[CueHit]:
+    def find(self, normalized_text: str, *, compound_heads: bool = False) -> Iterator[CueHit]:
+        """The cues in `normalized_text`. With `compound_heads` (German text), a one-word cue
+        of four letters or more also matches as the last part of a longer word: a German
+        compound is the kind of thing its last part names ("Handyvideo" is a video,
+        "Strandfoto" a photo)."""
         text = normalized_text
         found: list[tuple[int, int, str]] = []
         for key, bounded in self._keys:
+            head = compound_heads and bounded and len(key) >= 4 and " " not in key
             start = text.find(key)
             while start >= 0:
                 before = text[start - 1] if start else ""
@@ -90,6 +95,7 @@ class CueMatcher:
                     not bounded
                     or not before
                     or not (before.isascii() and (before.isalnum() or before == "_"))
+                    or (head and before.isalpha())
                 ) and (not (bounded and self._whole_words) or _ends_word(text, start + len(key))):
                     found.append((start, start + len(key), key))
                 start = text.find(key, start + 1)

@@ -76,6 +76,7 @@ _WANT_MARKERS = (
 _RESULT_VERBS = re.compile(
     r"(?<!\w)(?:turned into|turn(?:ed|s)? (?:it |them )?into|became|become|got back|gave me|"
     r"came out|came back|spat out|made (?:it |me )?(?:a|an)?|created|generated|produced|"
+    r"and now|now it'?s|now it is|"
     r"returned|converted|and got|and it (?:made|gave|generated|created|produced|spat)|"
     r"se convirti[óo]|me devolvi[óo]|gener[óo]|cre[óo]|obtuve|est devenu|m'a donné|"
     r"a (?:créé|généré)|j'ai obtenu|wurde zu|entstand|erzeugte|bekam|erhielt|"
@@ -467,13 +468,16 @@ def _modifies(gap: str) -> bool:
 
 def _modality_mentions(question: str) -> list[_Mention]:
     """Each modality the question names, with whether the user had it or got it."""
+    from scholarflow.grounding import detect_language
+
     mentions = []
+    compounds = detect_language(question) == "de"
     for sentence in _SENTENCE.finditer(question):
         start = sentence.start()
         text = sentence.group(0)
-        verb = _RESULT_VERBS.search(text)
-        pivot = start + verb.start() if verb else None
-        hits = list(taxonomy.modality_matcher().find(text))
+        verbs = [start + v.start() for v in _RESULT_VERBS.finditer(text)]
+        pivot = verbs[0] if verbs else None
+        hits = list(taxonomy.modality_matcher().find(text, compound_heads=compounds))
         for index, hit in enumerate(hits):
             following = hits[index + 1] if index + 1 < len(hits) else None
             if (
@@ -488,6 +492,12 @@ def _modality_mentions(question: str) -> list[_Mention]:
             role = _MARKER_ROLE[markers[-1].group(0)] if markers else None
             if markers and _names_a_place(window[markers[-1].end() :]):
                 role = None  # "clicked it in one frame": where it happened, not what went in
+            if role is not None and markers:
+                # "I put both in and now it's a video": a result verb between the marker and
+                # the thing says the thing came out, whatever marked the words before it
+                marked = max(start, at - _LOOKBACK) + markers[-1].end()
+                if any(marked <= v < at for v in verbs):
+                    role = "want"
             if role is None and pivot is not None:
                 role = "have" if at < pivot else "want"
             if role == "have" and hit.label in taxonomy.freely_supplied():
