@@ -289,8 +289,12 @@ def build_request(
     # if one does (a paper otherwise: its method is the answer); when none serves the task,
     # the best hit. Never a model that does another job just because it is a model.
     serving = [hit for hit in usable if hit.serves_task]
-    if serving:
-        chosen = next((hit for hit in serving if hit.entry.kind == "model"), serving[0])
+    # One that does the very task first: a model of the same family does the same core job
+    # in another form (video-to-4D for a one-photo question), and would need adapters.
+    exact = [hit for hit in serving if understood.task.id in hit.entry.tasks]
+    if exact or serving:
+        pool = exact or serving
+        chosen = next((hit for hit in pool if hit.entry.kind == "model"), pool[0])
     else:
         chosen = usable[0]
     related = [
