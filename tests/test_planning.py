@@ -154,32 +154,24 @@ def test_fit_of_each_seeds_recommended_model(seeds, number, fits):
     assert judge_fit(understand(request), sources[:1])[sources[0].id] is fits
 
 
-_UPSCALE_WITH_A_TEXT_TO_IMAGE_MODEL = """
-You are an AI scientist.
-
-A user has asked the following question:
-"My 480p street clip came back as a sharp 4K video with no flicker. The listed model is a
-text-to-image checkpoint, so how did it upscale my video?"
-
-### Recommended AI Models:
-Model: Txt2Img-PhotoReal-v2
-Paper: None
-GitHub: https://github.com/example-user/photoreal-v2
-
-### Related Papers:
-Model: Upscale-A-Video: Temporal-Consistent Diffusion Model for Real-World Video Super-Resolution
-Paper: https://arxiv.org/abs/2312.06640
-Summary: Upscales low-quality real-world videos with a text-guided latent diffusion model.
-
-Answer:
-"""
-
-
 def test_a_misfit_is_not_wired_in_by_letting_its_output_stand_in_for_the_users_clip():
-    result, sources = _plan(_UPSCALE_WITH_A_TEXT_TO_IMAGE_MODEL)
+    result, sources = _plan((PROMPTS_DIR / "upscale_text_to_image_mismatch.txt").read_text())
     assert [w.code for w in result.warnings if w.source_id == "s1"] == ["model_task_mismatch"]
     main = [n for n in result.workflow.nodes if not n.optional]
     # the upscaler takes the user's clip; no composite pastes it over a generated picture
     assert [n.kind for n in main] == ["input", "model", "output"]
     assert sources[main[1].source_id].name == "Upscale-A-Video"
     assert not [n for n in result.workflow.nodes if n.operation == "composite"]
+
+
+def test_the_step_doing_the_job_converts_the_users_own_clip_not_a_rendering_of_it():
+    result, sources = _plan((PROMPTS_DIR / "stereo_parade_motion_mismatch.txt").read_text())
+    converter = next(
+        n
+        for n in result.workflow.nodes
+        if n.source_id and sources[n.source_id].name == "StereoCrafter"
+    )
+    feeding = {e.source for e in result.workflow.edges if e.target == converter.id}
+    users_clip = next(n.id for n in result.workflow.nodes if n.kind == "input")
+    assert users_clip in feeding
+    assert not [n for n in result.workflow.nodes if n.operation == "render_dynamic_points"]

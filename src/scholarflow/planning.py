@@ -697,6 +697,7 @@ def _job_works_on_users_input(
     families = {s.id: _families(s) for s in sources}
     task = understanding.task
     by_key = {placed.action.key: placed for placed in path}
+    have = set(understanding.have) | taxonomy.stand_ins(set(understanding.have))
 
     def from_user(placed: Placed, seen: frozenset[str] = frozenset()) -> bool:
         for feed in placed.feeds.values():
@@ -711,13 +712,36 @@ def _job_works_on_users_input(
                 return True
         return False
 
+    def plainly_from_user(feed: Feed, seen: frozenset[str] = frozenset()) -> bool:
+        # the user's own material, passed on through format steps only (frames in and out
+        # of a clip), not through something that makes new content from it
+        if feed.producer.startswith(HAVE):
+            return True
+        upstream = by_key.get(feed.producer)
+        if upstream is None or upstream.action.kind not in _PASSING or feed.producer in seen:
+            return False
+        # through a composite, the user's thing is what is followed (the subject, not the
+        # matte a model cut for it)
+        inner = [f for f in upstream.feeds.values() if f.modality in have]
+        return bool(inner) and all(plainly_from_user(f, seen | {feed.producer}) for f in inner)
+
     jobs = [
         placed
         for placed in path
         if (placed.action.source_id and task.family in families.get(placed.action.source_id, ()))
         or (placed.action.operation and placed.action.operation in task.done_by)
     ]
-    return not jobs or any(from_user(placed) for placed in jobs)
+    # The step doing the job works on the user's thing itself where it takes that kind of
+    # thing: the clip to convert is the user's clip, not a rendering made from it.
+    return not jobs or any(
+        from_user(placed)
+        and all(plainly_from_user(feed) for feed in placed.feeds.values() if feed.modality in have)
+        for placed in jobs
+    )
+
+
+# Steps that pass the user's material on without making new content from it.
+_PASSING = frozenset({"format", "compose"})
 
 
 def _changes_what_flows(source: Source) -> bool:

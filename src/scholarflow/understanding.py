@@ -521,7 +521,7 @@ def _add_modality_fit(scores: dict[str, float], mentions: list[_Mention]) -> Non
         return
     supplied = set(taxonomy.freely_supplied())
     known = taxonomy.modalities()
-    stand_ins = _same_family(have)
+    stand_ins = taxonomy.stand_ins(have)
     for task in taxonomy.tasks().values():
         signature = task.signature
         if signature is None:
@@ -536,7 +536,7 @@ def _add_modality_fit(scores: dict[str, float], mentions: list[_Mention]) -> Non
         # use for it at all: a task that ignores half of what went in is not what happened.
         score = _HAVE_FIT * min(2, len(have & needs))
         score += _HAVE_FIT * 0.5 * min(1, len((have - needs) & extras))
-        score -= _HAVE_UNUSED * len(have - takes - supplied - _same_family(takes))
+        score -= _HAVE_UNUSED * len(have - takes - supplied - taxonomy.stand_ins(takes))
         score += _WANT_FIT * len(want & makes)
         # Wanting what the task's result holds (videos of new angles are the views of a
         # multi-view video) is no evidence against it; wanting anything else is.
@@ -551,12 +551,6 @@ def _add_modality_fit(scores: dict[str, float], mentions: list[_Mention]) -> Non
         # Things named without saying whether they went in or came out: weak evidence.
         score += _NAMED_FIT * len(named & (takes | makes))
         scores[task.id] += score
-
-
-def _same_family(modalities: set[str]) -> set[str]:
-    """Modalities that stand in for each other (a video's frames are images)."""
-    stand_in = {"video": {"image_set"}, "image_set": {"video"}}
-    return {alt for m in modalities for alt in stand_in.get(m, set())}
 
 
 # --- signal 2: the meaning of the question ---------------------------------------------------
@@ -721,12 +715,12 @@ def _resolve_modalities(
     for modality in required or primary[:1]:
         if modality in supplied or modality in fitting_have:
             continue
-        stand_ins = [m for m in have if m in _same_family({modality})]
+        stand_ins = [m for m in have if m in taxonomy.stand_ins({modality})]
         if not any(m in fitting_have for m in stand_ins):
             fitting_have = [*(stand_ins or [modality]), *fitting_have]
     if not any(m in takes for m in fitting_have):
         # All it needs can be supplied (a prompt): the main input is still what goes in.
-        stand_ins = [m for m in have if m in _same_family({primary[0]})]
+        stand_ins = [m for m in have if m in taxonomy.stand_ins({primary[0]})]
         fitting_have = [*(stand_ins or primary[:1]), *fitting_have]
     fitting_have = list(dict.fromkeys(fitting_have))
     # "VR180 stereo clips" are one thing: a clip inside a stereo video is not a second input.

@@ -204,6 +204,13 @@ def freely_supplied() -> frozenset[str]:
     return frozenset(key for key, value in supplied().items() if not value.only_for)
 
 
+def stand_ins(modalities: set[str]) -> set[str]:
+    """Modalities that stand in for each other: a clip's frames are the clip, and frames
+    encoded back are a clip."""
+    stand_in = {"video": {"image_set"}, "image_set": {"video"}}
+    return {alt for m in modalities for alt in stand_in.get(m, set())}
+
+
 @cache
 def focuses() -> dict[str, Focus]:
     return {
