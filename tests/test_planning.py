@@ -175,3 +175,21 @@ def test_the_step_doing_the_job_converts_the_users_own_clip_not_a_rendering_of_i
     users_clip = next(n.id for n in result.workflow.nodes if n.kind == "input")
     assert users_clip in feeding
     assert not [n for n in result.workflow.nodes if n.operation == "render_dynamic_points"]
+
+
+def test_two_recommended_models_that_each_do_the_job_are_side_by_side_on_the_main_path():
+    text = (PROMPTS_DIR / "cabin_camera_path.txt").read_text(encoding="utf-8")
+    second = (
+        "Model: CameraCtrl: Enabling Camera Control for Text-to-Video Generation\n"
+        "Paper: https://arxiv.org/abs/2404.02101\n"
+        "Summary: Animates a single image into a video along a camera path given by the "
+        "user: the camera poses are encoded per frame and injected into the temporal layers "
+        "of an image-to-video diffusion model.\n\n"
+    )
+    marker = "### Recommended AI Models:\n"
+    result, sources = _plan(text.replace(marker, marker + second, 1))
+    main = {
+        sources[n.source_id].name for n in result.workflow.nodes if n.source_id and not n.optional
+    }
+    assert {"CameraCtrl", "CamCo"} <= main
+    assert not [w for w in result.warnings if w.code == "model_task_mismatch"]

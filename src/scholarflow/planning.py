@@ -1094,14 +1094,25 @@ class _GraphBuilder:
     def _place_branch(
         self, source: Source, action: Action, feeds: dict[int, Feed], made: str, purpose: str
     ) -> None:
-        node_id = self._action_node(Placed(action, feeds), optional=True)
-        step = self.step_info[node_id]
-        # Kept in English as the step's description (the writer translates it when it says it).
-        key = "branch_alternative" if purpose == "alternative" else "branch_refine"
-        note = messages_for("en")(key)
-        self.step_info[node_id] = step.model_copy(update={"description": note})
-        label = self.text("branch_output", label=self.text.label(made), name=source.name)
-        self._output_node(made, action.key, self.text.sentence(label).rstrip("."), optional=True)
+        # A recommended model that does the central step another way is a main path of its
+        # own, side by side with the first: the user was shown both, and both fit.
+        optional = not (source.role == "recommended" and purpose == "alternative")
+        node_id = self._action_node(Placed(action, feeds), optional=optional)
+        if optional:
+            step = self.step_info[node_id]
+            # Kept in English as the step's description (the writer translates it when it
+            # says it).
+            key = "branch_alternative" if purpose == "alternative" else "branch_refine"
+            note = messages_for("en")(key)
+            self.step_info[node_id] = step.model_copy(update={"description": note})
+        label = self.text(
+            "branch_output" if optional else "branch_output_main",
+            label=self.text.label(made),
+            name=source.name,
+        )
+        self._output_node(
+            made, action.key, self.text.sentence(label).rstrip("."), optional=optional
+        )
 
     def has_source(self, source_id: str) -> bool:
         return any(node.source_id == source_id for node in self.nodes)

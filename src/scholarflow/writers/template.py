@@ -179,7 +179,29 @@ class _Composer:
             )
         if len(described) == 1:
             return self.text("one_model_central", does=described[0])
-        return self.text("models_chained", does=self.text.join(described))
+        key = "models_chained" if self.feed_one_another(on_path) else "models_side_by_side"
+        return self.text(key, does=self.text.join(described))
+
+    def feed_one_another(self, sources: list[Source]) -> bool:
+        """Whether one of these models' results flows into another's step (a chain), rather
+        than each doing the central step on its own (alternatives side by side)."""
+        workflow = self.plan.workflow
+        nodes = {n.id: n for n in workflow.nodes}
+        ids = {s.id for s in sources}
+        after: dict[str, list[str]] = {}
+        for edge in workflow.edges:
+            after.setdefault(edge.source, []).append(edge.target)
+        for start in (n.id for n in workflow.nodes if n.source_id in ids):
+            seen, todo = {start}, list(after.get(start, ()))
+            while todo:
+                node_id = todo.pop()
+                if node_id in seen:
+                    continue
+                seen.add(node_id)
+                if nodes[node_id].source_id in ids:
+                    return True
+                todo.extend(after.get(node_id, ()))
+        return False
 
     def rest_of_workflow(self, recommended: list[Source]) -> str:
         """For recommended models that do not fit: where the result really comes from."""
