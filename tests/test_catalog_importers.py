@@ -18,7 +18,7 @@ from scholarflow.catalog.importers import (
     read_entries,
     select_entries,
 )
-from scholarflow.catalog.store import SQLiteCatalogStore
+from scholarflow.catalog.store import CatalogStore, open_catalog
 from scholarflow.errors import InputError
 from scholarflow.models import CatalogEntry
 
@@ -31,8 +31,9 @@ PROMPT = FIXTURES / "seed-prompt.txt"
 
 
 @pytest.fixture
-def store(tmp_path: Path):
-    with SQLiteCatalogStore(tmp_path / "catalog.db") as opened:
+def store(catalog_location: Path | str):
+    """A fresh catalog in each store (conftest.CATALOG_BACKENDS)."""
+    with open_catalog(catalog_location) as opened:
         yield opened
 
 
@@ -41,7 +42,7 @@ def entries_of(path: Path) -> list[CatalogEntry]:
     return entries
 
 
-def imported(store: SQLiteCatalogStore, path: Path) -> dict[str, CatalogEntry]:
+def imported(store: CatalogStore, path: Path) -> dict[str, CatalogEntry]:
     """Import `path`, then read back (export) what came from it, keyed by title."""
     entries, _ = select_entries(read_entries(path), skip_bad=True)
     store.upsert_many(entries)

@@ -1,4 +1,9 @@
-"""The SQLite catalog store: built-ins, upserts by key, search, embeddings, migrations, crashes."""
+"""The catalog stores: built-ins, upserts by key, search, embeddings, migrations, crashes.
+
+Every test that takes `catalog_location` (or `store`) runs against each store in
+conftest.CATALOG_BACKENDS: SQLite, PostgreSQL without pgvector, PostgreSQL with pgvector.
+The few that check one engine's own mechanics (WAL mode, a file that is no database) say so.
+"""
 
 from __future__ import annotations
 
@@ -18,13 +23,17 @@ from scholarflow.catalog import builtin_entries
 from scholarflow.catalog.importers import read_entries, select_entries
 from scholarflow.catalog.store import (
     MIGRATIONS,
+    CatalogStore,
     SQLiteCatalogStore,
     UpsertReport,
     default_catalog_path,
     derive_entry_id,
     entry_key,
+    open_catalog,
 )
 from scholarflow.models import CatalogEntry, Provenance
+
+from conftest import raw_sql
 
 FIXTURES = Path(__file__).parent / "fixtures" / "catalog"
 BUILTIN_COUNT = 12
@@ -36,17 +45,17 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(db_path: Path):
-    with SQLiteCatalogStore(db_path) as opened:
+def store(catalog_location: Path | str):
+    with open_catalog(catalog_location) as opened:
         yield opened
 
 
-def snapshot(store: SQLiteCatalogStore) -> list[dict[str, object]]:
+def snapshot(store: CatalogStore) -> list[dict[str, object]]:
     """Every row as plain data, in listing order: what "unchanged" is checked against."""
     return [entry.model_dump() for entry in store.entries()]
 
 
-def import_fixture(store: SQLiteCatalogStore, name: str) -> UpsertReport:
+def import_fixture(store: CatalogStore, name: str) -> UpsertReport:
     entries, _ = select_entries(read_entries(FIXTURES / name), skip_bad=True)
     return store.upsert_many(entries)
 
@@ -73,10 +82,11 @@ def test_default_path_lives_under_scholarflow_home(monkeypatch, tmp_path):
         assert opened.count() == BUILTIN_COUNT
 
 
-def test_open_uses_wal_and_foreign_keys(store, db_path):
-    assert db_path.is_file()  # parent directories were created
-    assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert store._db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+def test_open_uses_wal_and_foreign_keys(db_path):  # SQLite's own mechanics
+    with SQLiteCatalogStore(db_path) as store:
+        assert db_path.is_file()  # parent directories were created
+        assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store._db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
 def test_a_file_that_is_not_a_database_is_a_configuration_error(tmp_path):
@@ -91,18 +101,17 @@ def test_a_file_that_is_not_a_database_is_a_configuration_error(tmp_path):
 # --------------------------------------------------------------------------- migrations
 
 
-def _migration_rows(path: Path) -> list[tuple[str, str]]:
-    with sqlite3.connect(path) as db:
-        return db.execute("SELECT name, applied_at FROM _migrations ORDER BY rowid").fetchall()
+def _migration_rows(location: Path | str) -> list[tuple[object, ...]]:
+    with open_catalog(location) as store:
+        return raw_sql(store, "SELECT name, applied_at FROM _migrations ORDER BY name")
 
 
-def test_migrations_apply_once(db_path):
-    SQLiteCatalogStore(db_path).close()
-    first = _migration_rows(db_path)
+def test_migrations_apply_once(catalog_location):
+    first = _migration_rows(catalog_location)
+    # Both engines name their steps alike, so a catalog's history reads the same in either.
     assert [name for name, _ in first] == [step.__name__ for step in MIGRATIONS]
-    SQLiteCatalogStore(db_path).close()
-    SQLiteCatalogStore(db_path).close()
-    assert _migration_rows(db_path) == first
+    assert _migration_rows(catalog_location) == first
+    assert _migration_rows(catalog_location) == first
 
 
 # --------------------------------------------------------------------------- built-ins
@@ -121,34 +130,34 @@ def test_builtins_are_present_on_first_use(store):
     assert store.find_by_key("arxiv:2409.02095") == depthcrafter
 
 
-def test_removed_builtin_stays_removed_after_reopening(db_path):
-    with SQLiteCatalogStore(db_path) as first:
+def test_removed_builtin_stays_removed_after_reopening(catalog_location):
+    with open_catalog(catalog_location) as first:
         assert first.remove("depthcrafter") is True
         assert first.remove("depthcrafter") is False
         assert first.count() == BUILTIN_COUNT - 1
-    with SQLiteCatalogStore(db_path) as again:
+    with open_catalog(catalog_location) as again:
         assert again.get("depthcrafter") is None
         assert again.count() == BUILTIN_COUNT - 1
         # Even a new package version of the built-ins (a reseed) does not bring it back.
-        again._db.execute("DELETE FROM meta WHERE key = 'builtin_version'")
-    with SQLiteCatalogStore(db_path) as reseeded:
+        raw_sql(again, "DELETE FROM meta WHERE key = 'builtin_version'")
+    with open_catalog(catalog_location) as reseeded:
         assert reseeded.get("depthcrafter") is None
         assert reseeded.count() == BUILTIN_COUNT - 1
 
 
-def test_user_entry_with_a_builtin_key_overrides_it(db_path):
+def test_user_entry_with_a_builtin_key_overrides_it(catalog_location):
     mine = paper(
         "DepthCrafter (my annotated copy)",
         "https://arxiv.org/abs/2409.02095",
         summary="My own notes on how the depth stays consistent.",
     )
-    with SQLiteCatalogStore(db_path) as first:
+    with open_catalog(catalog_location) as first:
         report = first.upsert_many([mine])
         assert (report.added, report.updated, report.unchanged) == (0, 1, 0)
         assert report.ids == ("depthcrafter",)  # updated in place: the id stays
         assert first.count() == BUILTIN_COUNT
-        first._db.execute("DELETE FROM meta WHERE key = 'builtin_version'")  # force a reseed
-    with SQLiteCatalogStore(db_path) as again:
+        raw_sql(first, "DELETE FROM meta WHERE key = 'builtin_version'")  # force a reseed
+    with open_catalog(catalog_location) as again:
         entry = again.get("depthcrafter")
         assert entry is not None
         assert entry.builtin is False
@@ -158,7 +167,9 @@ def test_user_entry_with_a_builtin_key_overrides_it(db_path):
         assert entry.imported_at is not None
 
 
-def test_an_import_never_demotes_a_builtin_and_may_only_add_links_it_lacks(db_path, tmp_path):
+def test_an_import_never_demotes_a_builtin_and_may_only_add_links_it_lacks(
+    catalog_location, tmp_path
+):
     listing = tmp_path / "list.md"
     listing.write_text(
         "## Depth\n\n"
@@ -167,7 +178,7 @@ def test_an_import_never_demotes_a_builtin_and_may_only_add_links_it_lacks(db_pa
         "[project](https://depthcrafter.github.io/) - A depth paper we liked a lot this year.\n",
         encoding="utf-8",
     )
-    with SQLiteCatalogStore(db_path) as store:
+    with open_catalog(catalog_location) as store:
         before = store.get("depthcrafter")
         assert before is not None and before.project_url is None
         entries, _ = select_entries(read_entries(listing))
@@ -183,17 +194,17 @@ def test_an_import_never_demotes_a_builtin_and_may_only_add_links_it_lacks(db_pa
         assert after.github_url == "https://github.com/Tencent/DepthCrafter"  # not the fork
         again = store.upsert_many(entries, keep_builtins=True)
         assert (again.added, again.updated, again.unchanged) == (0, 0, 1)
-        store._db.execute("DELETE FROM meta WHERE key = 'builtin_version'")  # force a reseed
-    with SQLiteCatalogStore(db_path) as reopened:
+        raw_sql(store, "DELETE FROM meta WHERE key = 'builtin_version'")  # force a reseed
+    with open_catalog(catalog_location) as reopened:
         reseeded = reopened.get("depthcrafter")
         assert reseeded is not None and reseeded.project_url == "https://depthcrafter.github.io/"
 
 
-def test_builtins_refresh_when_the_package_changes_them(db_path):
-    with SQLiteCatalogStore(db_path) as first:
-        first._db.execute("UPDATE entries SET summary = 'stale' WHERE id = 'camco'")
-        first._db.execute("DELETE FROM meta WHERE key = 'builtin_version'")
-    with SQLiteCatalogStore(db_path) as again:
+def test_builtins_refresh_when_the_package_changes_them(catalog_location):
+    with open_catalog(catalog_location) as first:
+        raw_sql(first, "UPDATE entries SET summary = 'stale' WHERE id = 'camco'")
+        raw_sql(first, "DELETE FROM meta WHERE key = 'builtin_version'")
+    with open_catalog(catalog_location) as again:
         camco = again.get("camco")
         assert camco is not None and camco.summary != "stale"
         assert again.search_text("stale") == []  # the FTS index followed the update
@@ -375,9 +386,9 @@ _IMPORT_AND_SIGNAL = """
 import sys
 from pathlib import Path
 from scholarflow.catalog.importers import read_entries, select_entries
-from scholarflow.catalog.store import SQLiteCatalogStore
+from scholarflow.catalog.store import open_catalog
 
-store_path, source, mark_at = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+location, source, mark_at = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
 entries, _ = select_entries(read_entries(source))
 marked = False
 
@@ -387,7 +398,7 @@ def report(done, total):
         marked = True
         print("INSIDE-TRANSACTION", flush=True)
 
-with SQLiteCatalogStore(store_path) as store:
+with open_catalog(location) as store:
     store.upsert_many(entries, on_progress=report)
 print("COMMITTED", flush=True)
 """
@@ -413,8 +424,8 @@ def _first_line(stream, timeout: float) -> str:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
-def test_sigkill_during_import_leaves_the_catalog_exactly_as_before(db_path, tmp_path):
-    with SQLiteCatalogStore(db_path) as before_store:
+def test_sigkill_during_import_leaves_the_catalog_exactly_as_before(catalog_location, tmp_path):
+    with open_catalog(catalog_location) as before_store:
         import_fixture(before_store, "entries.jsonl")
         count_before = before_store.count()
         rows_before = snapshot(before_store)
@@ -424,7 +435,7 @@ def test_sigkill_during_import_leaves_the_catalog_exactly_as_before(db_path, tmp
     src = str(Path(__file__).resolve().parents[1] / "src")
     python_path = os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")]))
     child = subprocess.Popen(
-        [sys.executable, "-c", _IMPORT_AND_SIGNAL, str(db_path), str(source), "10000"],
+        [sys.executable, "-c", _IMPORT_AND_SIGNAL, str(catalog_location), str(source), "10000"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -432,7 +443,9 @@ def test_sigkill_during_import_leaves_the_catalog_exactly_as_before(db_path, tmp
     )
     try:
         marker = _first_line(child.stdout, timeout=120)
-        wal_bytes = Path(f"{db_path}-wal").stat().st_size
+        if isinstance(catalog_location, Path):
+            # Uncommitted pages had reached the disk when the process died.
+            assert Path(f"{catalog_location}-wal").stat().st_size > 0
         os.kill(child.pid, signal.SIGKILL)
         _, stderr = child.communicate(timeout=30)
     finally:
@@ -441,19 +454,18 @@ def test_sigkill_during_import_leaves_the_catalog_exactly_as_before(db_path, tmp
             child.wait()
     assert marker.strip() == "INSIDE-TRANSACTION", stderr
     assert child.returncode == -signal.SIGKILL
-    assert wal_bytes > 0  # uncommitted pages had reached the disk when the process died
 
-    with sqlite3.connect(db_path) as raw:
-        assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        raw.execute("INSERT INTO entries_fts(entries_fts) VALUES ('integrity-check')")
-    with SQLiteCatalogStore(db_path) as after:
+    if isinstance(catalog_location, Path):
+        with sqlite3.connect(catalog_location) as raw:
+            assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            raw.execute("INSERT INTO entries_fts(entries_fts) VALUES ('integrity-check')")
+    with open_catalog(catalog_location) as after:
         assert after.count() == count_before
         assert snapshot(after) == rows_before
         assert after.upsert_many([paper("Life Goes On", "https://arxiv.org/abs/2407.00001")]).added
 
 
-def test_large_catalogs_score_only_informative_words_within_a_budget(tmp_path):
-    from scholarflow.catalog import store as store_module
+def test_large_catalogs_score_only_informative_words_within_a_budget(catalog_location):
     from scholarflow.models import CatalogEntry
 
     entries = [
@@ -465,28 +477,28 @@ def test_large_catalogs_score_only_informative_words_within_a_budget(tmp_path):
         )
         for n in range(1200)
     ]
-    with store_module.SQLiteCatalogStore(tmp_path / "big.db") as big:
-        big.upsert_many(entries)
+    with open_catalog(catalog_location) as store:
+        store.upsert_many(entries)
         # "video" is in every entry: scoring it would touch all rows and add nothing.
-        assert [entry_id for entry_id, _ in big.search_text("video zebra")] == ["e7"]
-        assert big.search_text("video") == []
-    with store_module.SQLiteCatalogStore(tmp_path / "small.db") as small:
-        small.upsert_many(entries[:50])
+        assert [entry_id for entry_id, _ in store.search_text("video zebra")] == ["e7"]
+        assert store.search_text("video") == []
+        for entry in entries[50:]:
+            store.remove(entry.id)
         # A small catalog is cheap to score whole: every word counts.
-        assert len(small.search_text("video")) == 20
+        assert len(store.search_text("video")) == 20
 
 
 # --------------------------------------------------------------------------- restore, near ids
 
 
-def test_restore_brings_a_removed_builtin_back_across_reopening(db_path):
-    with SQLiteCatalogStore(db_path) as store:
+def test_restore_brings_a_removed_builtin_back_across_reopening(catalog_location):
+    with open_catalog(catalog_location) as store:
         shipped = store.get("toon3d")
         assert store.remove("toon3d")
         assert store.removed_builtin_ids() == {"toon3d"}
         assert store.restore("toon3d").outcome == "restored"
         assert store.restore("toon3d").outcome == "present"
-    with SQLiteCatalogStore(db_path) as store:  # reseeding must not remove it again
+    with open_catalog(catalog_location) as store:  # reseeding must not remove it again
         assert store.get("toon3d") == shipped
         assert store.removed_builtin_ids() == frozenset()
 

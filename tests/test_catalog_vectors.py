@@ -17,10 +17,12 @@ import pytest
 
 from scholarflow.catalog import vectors
 from scholarflow.catalog.importers import read_catalog_file
-from scholarflow.catalog.store import SQLiteCatalogStore
+from scholarflow.catalog.store import CatalogStore, open_catalog
 from scholarflow.catalog.vectors import compute_vectors, embedding_workers, stale_vectors
 from scholarflow.embeddings import MODEL_ID, get_embedder
 from scholarflow.retrieval import Retriever
+
+from conftest import raw_sql
 
 FIXTURES = Path(__file__).parent / "fixtures" / "catalog"
 AWESOME = FIXTURES / "awesome-video-depth.md"
@@ -48,47 +50,46 @@ class CountingEmbedder:
         return self.inner.embed(texts)
 
 
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "home" / "catalog.db"
-
-
-def file_signature(db_path: Path) -> tuple[tuple[int, int] | None, ...]:
-    """What the server watches to decide whether to rebuild its index (size and mtime)."""
+def change_signature(store: CatalogStore) -> object:
+    """What a server watches to decide whether to rebuild its index: the file's size and
+    mtime for SQLite, the catalog's version for PostgreSQL."""
+    if not isinstance(store.path, Path):
+        return store.version()
     signature = []
     for suffix in ("", "-wal"):
-        path = Path(f"{db_path}{suffix}")
+        path = Path(f"{store.path}{suffix}")
         stat = path.stat() if path.exists() else None
         signature.append((stat.st_mtime_ns, stat.st_size) if stat else None)
     return tuple(signature)
 
 
-def stored_vectors(store: SQLiteCatalogStore) -> dict[str, tuple[str, bytes]]:
+def stored_vectors(store: CatalogStore) -> dict[str, tuple[str, bytes]]:
     return store.get_embeddings(MODEL_ID)
 
 
-def import_like_the_cli(store: SQLiteCatalogStore, path: Path, embedder: Any) -> tuple[Any, int]:
+def import_like_the_cli(store: CatalogStore, path: Path, embedder: Any) -> tuple[Any, int]:
     found = read_catalog_file(path)
     report = store.upsert_many(found.entries, keep_builtins=True)
     return report, compute_vectors(store, embedder, stale_vectors(store))
 
 
-def test_every_entry_is_stale_until_embedded_then_only_changed_text_is(db_path):
-    with SQLiteCatalogStore(db_path) as store:
+def test_every_entry_is_stale_until_embedded_then_only_changed_text_is(catalog_location):
+    with open_catalog(catalog_location) as store:
         assert len(stale_vectors(store)) == BUILTIN_COUNT
         embedder = CountingEmbedder()
         assert compute_vectors(store, embedder, stale_vectors(store)) == BUILTIN_COUNT
         assert embedder.texts == BUILTIN_COUNT
         assert stale_vectors(store) == []
         assert len(stale_vectors(store, everything=True)) == BUILTIN_COUNT
-        store._db.execute("UPDATE entries SET summary = 'A new summary.' WHERE id = 'camco'")
+        raw_sql(store, "UPDATE entries SET summary = 'A new summary.' WHERE id = 'camco'")
         assert [pending.entry_id for pending in stale_vectors(store)] == ["camco"]
 
 
-def test_two_threads_store_exactly_the_vectors_one_thread_does(tmp_path):
+def test_two_threads_store_exactly_the_vectors_one_thread_does(catalog_location):
     results = []
-    for workers in (1, 2):
-        with SQLiteCatalogStore(tmp_path / f"w{workers}" / "catalog.db") as store:
+    with open_catalog(catalog_location) as store:
+        for workers in (1, 2):
+            raw_sql(store, "DELETE FROM embeddings")
             embedder = CountingEmbedder()
             pending = stale_vectors(store, everything=True)
             progress: list[tuple[int, int]] = []
@@ -113,9 +114,9 @@ def test_embedding_uses_every_core_this_process_may_run_on():
     assert embedding_workers() == len(os.sched_getaffinity(0))
 
 
-def test_an_interrupted_embedding_keeps_what_it_finished(db_path, monkeypatch):
+def test_an_interrupted_embedding_keeps_what_it_finished(catalog_location, monkeypatch):
     monkeypatch.setattr(vectors, "CHUNK_SIZE", 8)
-    with SQLiteCatalogStore(db_path) as store:
+    with open_catalog(catalog_location) as store:
         store.upsert_many(read_catalog_file(AWESOME).entries, keep_builtins=True)
         pending = stale_vectors(store)
         assert len(pending) > 2 * vectors.CHUNK_SIZE
@@ -128,22 +129,22 @@ def test_an_interrupted_embedding_keeps_what_it_finished(db_path, monkeypatch):
         assert resumed.texts == len(left) and stale_vectors(store) == []
 
 
-def test_reimporting_a_file_is_a_true_no_op(db_path):
-    with SQLiteCatalogStore(db_path) as store:
+def test_reimporting_a_file_is_a_true_no_op(catalog_location):
+    with open_catalog(catalog_location) as store:
         first, embedded = import_like_the_cli(store, AWESOME, CountingEmbedder())
         assert first.added > 0 and embedded == BUILTIN_COUNT + first.added
         rows = stored_vectors(store)
-        signature = file_signature(db_path)
+        signature = change_signature(store)
         embedder = CountingEmbedder()
         again, embedded_again = import_like_the_cli(store, AWESOME, embedder)
         assert (again.added, again.updated) == (0, 0)
         assert embedded_again == 0 and embedder.calls == 0
         assert stored_vectors(store) == rows
-        assert file_signature(db_path) == signature  # nothing written: no index rebuild
+        assert change_signature(store) == signature  # nothing written: no index rebuild
 
 
-def test_after_an_import_asking_embeds_only_the_question(db_path):
-    with SQLiteCatalogStore(db_path) as store:
+def test_after_an_import_asking_embeds_only_the_question(catalog_location):
+    with open_catalog(catalog_location) as store:
         import_like_the_cli(store, AWESOME, CountingEmbedder())
         embedder = CountingEmbedder()
         retriever = Retriever(store, embedder)

@@ -272,7 +272,8 @@ def _catalog_actions() -> dict[str, str]:
 
 def test_the_catalog_actions_are_all_tested_here():
     assert set(_catalog_actions()) == {
-        "list", "show", "search", "add", "import", "reindex", "export", "remove", "restore"
+        "list", "show", "search", "add", "import", "reindex", "export", "remove", "restore",
+        "copy",
     }  # fmt: skip
 
 
@@ -501,6 +502,36 @@ def test_a_removed_builtin_can_be_restored(tmp_path: Path):
     # It stays restored when the store reseeds (a new package version of the built-ins).
     with SQLiteCatalogStore(tmp_path / "catalog.db") as store:
         assert "toon3d" not in store.removed_builtin_ids()
+
+
+def test_copy_verifies_and_never_overwrites_a_catalog_unasked(tmp_path: Path):
+    """Between two files here; SQLite ⇄ PostgreSQL is in test_catalog_postgres.py."""
+    source, target = tmp_path / "source.db", tmp_path / "target.db"
+    added = run("catalog", "add", "--catalog", str(source), "--title", "Copy me", home=tmp_path)
+    assert added.returncode == 0, added.stderr
+    assert (
+        run("catalog", "remove", "toon3d", "--catalog", str(source), home=tmp_path).returncode == 0
+    )
+    copied = run("catalog", "copy", str(source), str(target), home=tmp_path)
+    assert copied.returncode == 0, copied.stderr
+    assert "12 entries, 1 removed built-ins, 0 embeddings copied" in copied.stdout
+    assert re.search(r"content hash [0-9a-f]{16} match", copied.stdout)
+    listing = ["catalog", "export", "--catalog"]
+    assert (
+        run(*listing, str(target), home=tmp_path).stdout
+        == run(*listing, str(source), home=tmp_path).stdout
+    )
+
+    run("catalog", "add", "--catalog", str(target), "--title", "Mine only", home=tmp_path)
+    before = run(*listing, str(target), home=tmp_path).stdout
+    refused = run("catalog", "copy", str(source), str(target), home=tmp_path)
+    assert_one_line_error(refused, 2, "holds 3 entries or removals of its own", "--replace")
+    assert run(*listing, str(target), home=tmp_path).stdout == before
+    missing = run("catalog", "copy", str(tmp_path / "nope.db"), str(target), home=tmp_path)
+    assert_one_line_error(missing, 2, "nope.db: no such catalog")
+    assert not (tmp_path / "nope.db").exists()
+    same = run("catalog", "copy", str(source), str(source), home=tmp_path)
+    assert_one_line_error(same, 2, "the same catalog")
 
 
 def test_restore_refuses_what_is_not_a_builtin(tmp_path: Path):

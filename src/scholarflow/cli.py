@@ -22,7 +22,7 @@ from scholarflow import __version__
 from scholarflow.errors import InputError, ScholarflowError
 
 if TYPE_CHECKING:
-    from scholarflow.catalog.store import SQLiteCatalogStore
+    from scholarflow.catalog.store import CatalogStore
     from scholarflow.models import Answer, CatalogEntry
     from scholarflow.retrieval import Retriever
     from scholarflow.settings import Settings
@@ -77,7 +77,9 @@ examples:
 
 _NO_CATALOG_NOTE = (
     "A --catalog PATH that does not exist is an error (exit 2), never a new empty catalog; "
-    "the default catalog is created with the built-in entries on first use."
+    "the default catalog is created with the built-in entries on first use. A "
+    "postgresql://user@host/db URL names a catalog on a server that many scholarflow "
+    "servers can share (the database must exist; its tables are created on first use)."
 )
 
 _LIST_EPILOG = """\
@@ -142,6 +144,12 @@ examples:
   scholarflow catalog reindex --all --catalog team.db
 """
 
+_COPY_EPILOG = """\
+examples:
+  scholarflow catalog copy catalog.db postgresql://scholarflow@db.internal/catalog
+  scholarflow catalog copy postgresql://scholarflow@db.internal/catalog laptop.db
+"""
+
 _REMOVE_EPILOG = """\
 A removed built-in entry stays removed (a new version of scholarflow does not bring it back)
 until 'scholarflow catalog restore ID'.
@@ -199,6 +207,9 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=_HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"scholarflow {__version__}")
+    # Also accepted before the command (`scholarflow --catalog URL catalog import …`); a
+    # --catalog after the command wins. Its own dest: a subcommand's default would erase it.
+    parser.add_argument("--catalog", dest="global_catalog", metavar="PATH|URL", help=_CATALOG_HELP)
     # Not required: a bare `scholarflow` (or `scholarflow catalog`) prints its help; see main.
     parser.set_defaults(help_parser=parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -285,7 +296,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     catalog = commands.add_parser(
         "catalog",
-        help="list, show, search, add, import, reindex, export, remove or restore catalog entries",
+        help="list, show, search, add, import, reindex, export, remove, restore or copy "
+        "catalog entries",
         description="Manage the catalog of models and papers that 'ask' and 'prompt' draw on. "
         "It starts with built-in entries for the models and papers of the seed requests. "
         + _NO_CATALOG_NOTE,
@@ -439,6 +451,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     restore.add_argument("entry_id", metavar="ID")
     _catalog_option(restore)
+    copying = _action(
+        actions,
+        "copy",
+        summary="copy a whole catalog between a file and a PostgreSQL database",
+        description="Copy every entry (ids, order, dates), removed built-in and stored "
+        "embedding from SOURCE to TARGET, each a catalog file or a postgresql:// URL, in one "
+        "transaction; then compare both by count and content hash. A TARGET that holds entries "
+        "of its own is refused (exit 2) unless --replace is given. A mismatch after the copy is "
+        "exit 4.",
+        epilog=_COPY_EPILOG,
+    )
+    copying.add_argument("source", metavar="SOURCE", help="an existing catalog file, or a URL")
+    copying.add_argument("target", metavar="TARGET", help="a catalog file (created), or a URL")
+    copying.add_argument(
+        "--replace", action="store_true", help="replace what TARGET holds of its own"
+    )
 
     tasks = commands.add_parser(
         "tasks",
@@ -694,14 +722,20 @@ def _writer(args: argparse.Namespace, live: _LiveText | None = None) -> Writer |
     return LLMWriter.from_settings(_settings(args), stream=live is not None)
 
 
+_CATALOG_HELP = (
+    "the catalog: a SQLite file, or a postgresql://user@host/db URL for a catalog that many "
+    "servers share (default: $SCHOLARFLOW_HOME/catalog.db)"
+)
+
+
 def _catalog_option(
     parser: argparse.ArgumentParser, default_note: str = "", *, must_exist: bool = False
 ) -> None:
     parser.add_argument(
         "--catalog",
-        metavar="PATH",
+        metavar="PATH|URL",
         help=("an existing catalog database" if must_exist else "the catalog database")
-        + " (default: "
+        + " file or postgresql:// URL (default: "
         + (
             default_note
             or "$SCHOLARFLOW_HOME/catalog.db, SCHOLARFLOW_HOME defaulting to the "
@@ -853,21 +887,30 @@ def _stream_warnings(result: Answer) -> None:
             sys.stderr.write(f"scholarflow: warning: {warning.message}\n")
 
 
-def _open_store(args: argparse.Namespace, *, create: bool = False) -> SQLiteCatalogStore:
+def _open_store(args: argparse.Namespace, *, create: bool = False) -> CatalogStore:
     """The catalog --catalog names (or the default one).
 
     A named catalog must exist unless the command writes (`create`): a mistyped path would
     otherwise become a fresh catalog of the built-in entries and answer from it without a
-    word. The default catalog is created on first use, built-ins and all.
+    word. The default catalog is created on first use, built-ins and all. A
+    `postgresql://` URL names a database on a server, which must exist (scholarflow never
+    creates databases); its tables are created on first use.
     """
-    from scholarflow.catalog.store import SQLiteCatalogStore
+    from scholarflow.catalog.store import is_catalog_url, open_catalog
 
-    return SQLiteCatalogStore(_catalog_path(args, create=create))
+    if is_catalog_url(args.catalog):
+        return open_catalog(args.catalog)
+    return open_catalog(_catalog_path(args, create=create))
 
 
 def _catalog_path(args: argparse.Namespace, *, create: bool = False) -> Path:
-    from scholarflow.catalog.store import default_catalog_path
+    from scholarflow.catalog.store import default_catalog_path, is_catalog_url
 
+    if is_catalog_url(args.catalog):
+        raise InputError(
+            f"{args.command}: --catalog takes a catalog file here, not a postgresql:// URL "
+            "(copy it to a file with 'scholarflow catalog copy URL FILE')"
+        )
     path = Path(args.catalog) if args.catalog else default_catalog_path()
     if path.is_dir():
         raise InputError(f"{path}: is a directory; --catalog takes a database file")
@@ -879,7 +922,7 @@ def _catalog_path(args: argparse.Namespace, *, create: bool = False) -> Path:
     return path
 
 
-def _retriever(store: SQLiteCatalogStore) -> Retriever:
+def _retriever(store: CatalogStore) -> Retriever:
     from scholarflow.progress import Progress
     from scholarflow.retrieval import Retriever
 
@@ -1041,7 +1084,7 @@ def _quoted_choices(names: Sequence[str]) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
-def _no_entry(store: SQLiteCatalogStore, entry_id: str) -> InputError:
+def _no_entry(store: CatalogStore, entry_id: str) -> InputError:
     """The one line for an id the catalog does not hold, with the ids it may have meant."""
     if entry_id in store.removed_builtin_ids():
         return InputError(
@@ -1082,6 +1125,8 @@ def _run_catalog(args: argparse.Namespace) -> int:
     if args.action is None:
         args.help_parser.print_help()
         return 0
+    if args.action == "copy":
+        return _run_copy(args)
     writes = args.action in {"add", "import", "remove", "restore"}
     with _open_store(args, create=writes) as store:
         if args.action == "list":
@@ -1165,7 +1210,31 @@ def _run_catalog(args: argparse.Namespace) -> int:
     raise AssertionError(f"unhandled catalog action {args.action}")
 
 
-def _restore(store: SQLiteCatalogStore, entry_id: str) -> int:
+def _run_copy(args: argparse.Namespace) -> int:
+    """Copy SOURCE into TARGET and say what was verified."""
+    from scholarflow.catalog.copy import copy_catalog
+    from scholarflow.catalog.store import is_catalog_url, open_catalog
+
+    if not is_catalog_url(args.source):
+        source_path = Path(args.source)
+        if not source_path.is_file():
+            raise InputError(f"{args.source}: no such catalog")
+    if not is_catalog_url(args.target) and Path(args.target).is_dir():
+        raise InputError(f"{args.target}: is a directory; TARGET is a catalog file or a URL")
+    if args.source.strip() == args.target.strip():
+        raise InputError("SOURCE and TARGET are the same catalog")
+    with open_catalog(args.source) as source, open_catalog(args.target) as target:
+        report = copy_catalog(source, target, replace=args.replace)
+    copied = report.target
+    sys.stdout.write(
+        f"{target.path}: {copied.entries} entries, {copied.removed_builtins} removed built-ins, "
+        f"{copied.vectors} embeddings copied from {source.path}; verified: counts and content "
+        f"hash {copied.sha256[:16]} match\n"
+    )
+    return 0
+
+
+def _restore(store: CatalogStore, entry_id: str) -> int:
     from scholarflow.catalog.store import builtin_catalog_entries
     from scholarflow.text import near_misses
 
@@ -1189,7 +1258,7 @@ def _restore(store: SQLiteCatalogStore, entry_id: str) -> int:
     )
 
 
-def _run_import(args: argparse.Namespace, store: SQLiteCatalogStore) -> int:
+def _run_import(args: argparse.Namespace, store: CatalogStore) -> int:
     """Read, store and embed in one go: the catalog is ready to ask when this returns."""
     from scholarflow.catalog import importers
     from scholarflow.embeddings import model_path
@@ -1218,7 +1287,7 @@ def _run_import(args: argparse.Namespace, store: SQLiteCatalogStore) -> int:
     return 0
 
 
-def _embed_stale(store: SQLiteCatalogStore, *, everything: bool = False) -> int:
+def _embed_stale(store: CatalogStore, *, everything: bool = False) -> int:
     """Compute the vectors the catalog lacks (all of them with `everything`), with a bar."""
     from scholarflow.catalog.vectors import compute_vectors, stale_vectors
     from scholarflow.embeddings import get_embedder
@@ -1231,7 +1300,7 @@ def _embed_stale(store: SQLiteCatalogStore, *, everything: bool = False) -> int:
         return compute_vectors(store, get_embedder(), pending, on_progress=bar.report)
 
 
-def _run_reindex(args: argparse.Namespace, store: SQLiteCatalogStore) -> int:
+def _run_reindex(args: argparse.Namespace, store: CatalogStore) -> int:
     store.rebuild_text_index()
     embedded = _embed_stale(store, everything=args.all)
     sys.stdout.write(
@@ -1354,7 +1423,7 @@ def _run_serve(args: argparse.Namespace) -> int:
         args.host,
         args.port,
         workers=args.workers,
-        catalog_path=Path(args.catalog) if args.catalog else None,
+        catalog_path=_catalog_location(args),
         token=args.token,
         limits=ServerLimits.from_settings(settings),
         writer=args.writer,
@@ -1363,10 +1432,19 @@ def _run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _catalog_location(args: argparse.Namespace) -> Path | str | None:
+    """--catalog as a server takes it: a URL as given, a file as a path, or None."""
+    from scholarflow.catalog.store import is_catalog_url
+
+    if not args.catalog:
+        return None
+    return args.catalog.strip() if is_catalog_url(args.catalog) else Path(args.catalog)
+
+
 def _run_mcp(args: argparse.Namespace) -> int:
     from scholarflow.mcp_server import run_stdio
 
-    run_stdio(catalog_path=Path(args.catalog) if args.catalog else None)
+    run_stdio(catalog_path=_catalog_location(args))
     return 0
 
 
@@ -1402,6 +1480,8 @@ def _run_eval(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "catalog", None) is None and args.global_catalog:
+        args.catalog = args.global_catalog
     if args.command is None:
         # A bare `scholarflow` asks what the tool does: the help, on stdout, exit 0 (as pip
         # does; git prints its usage with exit 1). A wrong command is still exit 2.

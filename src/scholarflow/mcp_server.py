@@ -261,8 +261,13 @@ class _Worker:
     A stdio server has one client, so serialising its calls costs nothing that matters.
     """
 
-    def __init__(self, catalog_path: Path | None) -> None:
-        self._catalog_path = None if catalog_path is None else Path(catalog_path)
+    def __init__(self, catalog_path: Path | str | None) -> None:
+        from scholarflow.catalog.store import is_catalog_url
+
+        self._catalog_url = str(catalog_path).strip() if is_catalog_url(catalog_path) else None
+        self._catalog_path = (
+            None if catalog_path is None or self._catalog_url else Path(catalog_path)
+        )
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scholarflow-mcp")
         self._store: SQLiteCatalogStore | None = None
         self._retriever: Retriever | None = None
@@ -273,6 +278,12 @@ class _Worker:
 
     def retriever(self) -> Retriever:
         """The retriever over the catalog, opened on first use. Worker thread only."""
+        if self._retriever is None and self._catalog_url is not None:
+            from scholarflow.catalog.store import open_catalog
+            from scholarflow.retrieval import Retriever
+
+            self._store = open_catalog(self._catalog_url)  # type: ignore[assignment]
+            self._retriever = Retriever(self._store)  # type: ignore[arg-type]
         if self._retriever is None:
             from scholarflow.catalog.store import SQLiteCatalogStore, default_catalog_path
             from scholarflow.retrieval import Retriever
@@ -654,7 +665,7 @@ def build_server(*, catalog_path: Path | None = None) -> MCPServer:
     return _build(_Worker(catalog_path))
 
 
-def run_stdio(*, catalog_path: Path | None = None) -> None:
+def run_stdio(*, catalog_path: Path | str | None = None) -> None:
     """Serve over stdin/stdout until the client closes stdin; what `scholarflow mcp` runs."""
     # stderr only: stdout carries the protocol. Configured before the SDK's own basicConfig,
     # which then leaves it alone.

@@ -118,6 +118,11 @@ class Retriever:
         self._index = None
         return done
 
+    def refresh_vectors(self) -> None:
+        """Before a search the database answers (pgvector): embed what is stale, once."""
+        if not self._embeddings_checked:
+            self.ensure_embeddings()
+
     def dense_index(self) -> DenseIndex:
         if self._index is None:
             if not self._embeddings_checked:
@@ -128,6 +133,13 @@ class Retriever:
     def dense_search(self, question: str, limit: int) -> list[tuple[str, float]]:
         import numpy as np
 
+        if getattr(self.store, "vector_index", None) == "pgvector":
+            # The database holds an HNSW index of the vectors: ask it, load nothing.
+            from scholarflow.embeddings import MODEL_ID
+
+            self.refresh_vectors()
+            query = self.embedder.embed([question])[0]
+            return self.store.nearest(MODEL_ID, query, limit)  # type: ignore[attr-defined]
         index = self.dense_index()
         if not index.ids:
             return []

@@ -303,6 +303,26 @@ class CatalogStore(Protocol):
 
     def put_embeddings(self, model: str, rows: Sequence[tuple[str, str, bytes, int]]) -> None: ...
 
+    # What `catalog` commands and `catalog copy` use besides.
+    path: str | Path
+
+    def restore(self, entry_id: str) -> RestoreReport: ...
+
+    def removed_builtin_ids(self) -> frozenset[str]: ...
+
+    def closest_ids(self, wanted: str, limit: int = 3) -> list[str]: ...
+
+    def rebuild_text_index(self) -> None: ...
+
+    def embedding_models(self) -> list[str]: ...
+
+    def replace_contents(
+        self,
+        entries: Iterable[CatalogEntry],
+        removed_builtins: Iterable[str],
+        vectors: dict[str, Sequence[tuple[str, str, bytes, int]]],
+    ) -> None: ...
+
     def close(self) -> None: ...
 
     def __enter__(self) -> Self: ...
@@ -313,6 +333,26 @@ class CatalogStore(Protocol):
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None: ...
+
+
+def is_catalog_url(location: object) -> bool:
+    """Whether a --catalog value names a PostgreSQL server (postgresql://…) and not a file."""
+    return isinstance(location, str) and location.strip().lower().startswith(
+        ("postgresql://", "postgres://")
+    )
+
+
+def open_catalog(location: str | Path | None = None) -> CatalogStore:
+    """The store for a --catalog value: a `postgresql://` URL opens `PostgresCatalogStore`,
+    anything else is a SQLite file (None: the default one).
+
+    psycopg is imported only here, so a user who never names a server never loads it.
+    """
+    if is_catalog_url(location):
+        from scholarflow.catalog.postgres import PostgresCatalogStore
+
+        return PostgresCatalogStore(str(location).strip())
+    return SQLiteCatalogStore(location)
 
 
 # --------------------------------------------------------------------------- SQLite
@@ -326,6 +366,8 @@ class SQLiteCatalogStore:
     """
 
     def __init__(self, path: str | Path | None = None) -> None:
+        if is_catalog_url(path):  # never a file named "postgresql:/…" in the working directory
+            raise ConfigurationError(f"{path}: a server URL, not a file; open it with open_catalog")
         self.path: str | Path = default_catalog_path() if path is None else path
         self._db = _connect(self.path)
         self._writes = 0  # own commits; other connections' show in PRAGMA data_version
@@ -629,6 +671,42 @@ class SQLiteCatalogStore:
                     )
                 else:
                     raise ValueError(f"no catalog entry {entry_id!r} to attach an embedding to")
+
+    def embedding_models(self) -> list[str]:
+        """The models that have vectors stored, for `catalog copy`."""
+        rows = self._db.execute("SELECT DISTINCT model FROM embeddings ORDER BY model")
+        return [row[0] for row in rows]
+
+    def replace_contents(
+        self,
+        entries: Iterable[CatalogEntry],
+        removed_builtins: Iterable[str],
+        vectors: dict[str, Sequence[tuple[str, str, bytes, int]]],
+    ) -> None:
+        """Make this catalog hold exactly these entries (ids, order, dates kept), removed
+        built-ins and vectors, in one transaction: what `catalog copy` writes."""
+        self._writes += 1
+        with _transaction(self._db):
+            self._db.execute("DELETE FROM embeddings")
+            self._db.execute("DELETE FROM entries")
+            self._db.execute("DELETE FROM removed_builtins")
+            for entry in entries:
+                self._insert(entry)
+            self._db.executemany(
+                "INSERT INTO removed_builtins (id) VALUES (?)",
+                [(entry_id,) for entry_id in removed_builtins],
+            )
+            for model, rows in vectors.items():
+                self._db.executemany(
+                    "INSERT INTO embeddings (entry_id, model, text_hash, dim, vector) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [(entry_id, model, digest, dim, blob) for entry_id, digest, blob, dim in rows],
+                )
+            self._db.execute(
+                "INSERT INTO meta (key, value) VALUES ('builtin_version', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (_builtin_version(builtin_catalog_entries()),),
+            )
 
     def rebuild_text_index(self) -> None:
         """Rebuild the full-text index from the entries, then merge its segments.

@@ -132,7 +132,7 @@ def _mount_page(app: FastAPI) -> None:
 
 def create_app(
     *,
-    catalog_path: Path | None = None,
+    catalog_path: Path | str | None = None,
     token: str | None = None,
     allowed_hosts: Iterable[str] = LOOPBACK_HOSTS,
     limits: ServerLimits | None = None,
@@ -141,8 +141,9 @@ def create_app(
 ) -> FastAPI:
     """The scholarflow API as an ASGI app.
 
-    `catalog_path` defaults to `$SCHOLARFLOW_HOME/catalog.db`; `token` to the environment
-    variable SCHOLARFLOW_SERVER_TOKEN (empty or unset: no token needed). `allowed_hosts` are
+    `catalog_path` (a file, or a postgresql:// URL that many servers share) defaults to
+    `$SCHOLARFLOW_HOME/catalog.db`; `token` to the environment variable
+    SCHOLARFLOW_SERVER_TOKEN (empty or unset: no token needed). `allowed_hosts` are
     the Host header values answered (for tests with Starlette's TestClient, pass
     "testserver" or use base_url="http://127.0.0.1"). Of `limits` (default: the defaults of
     the settings) the app applies the request budget; the read deadlines and the connection
@@ -217,7 +218,7 @@ def serve(
     host: str = "127.0.0.1",
     port: int = DEFAULT_PORT,
     *,
-    catalog_path: Path | None = None,
+    catalog_path: Path | str | None = None,
     token: str | None = None,
     limits: ServerLimits | None = None,
     writer: str = "template",
@@ -301,7 +302,7 @@ class AppFactory:
     process (uvicorn starts them with `spawn`) and the app built there: an app object holds
     threads, locks and connections, which cannot cross a process boundary."""
 
-    catalog_path: Path | None
+    catalog_path: Path | str | None
     token: str
     allowed_hosts: tuple[str, ...]
     limits: ServerLimits

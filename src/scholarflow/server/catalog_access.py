@@ -34,6 +34,13 @@ while 4 clients kept both cores busy the new entries were found by meaning 222-2
 the import started, against 63-80 s when every request waited. An idle server rebuilds as
 fast as before. Embedding in a child process would take the GIL out of it (measured: 64
 entries took 7x their time alone beside 4 busy Python threads, 4x beside 4 busy processes).
+
+A PostgreSQL catalog (`--catalog postgresql://…`, shared by many servers) changes the two
+engine-bound parts only: every thread borrows from one store's connection pool instead of
+opening its own connection, and "the catalog changed" is the store's `version()` (a counter
+every write bumps, whichever server or command made it) instead of the file's stat. With
+pgvector the database searches the vectors itself and the index held here stays empty; the
+background pass then only embeds what is stale.
 """
 
 from __future__ import annotations
@@ -71,10 +78,13 @@ def build_dense_index(store: CatalogStore) -> tuple[DenseIndex, int]:
     """Embed what is stale in `store`, then read every embedding into an index.
 
     Returns the index and how many entries were embedded. Module-level so that a test can
-    make a rebuild slow and watch requests being answered meanwhile.
+    make a rebuild slow and watch requests being answered meanwhile. A store that searches
+    its vectors itself (pgvector) gets an empty index: there is nothing to hold here.
     """
     with _one_process_embeds(store):
         embedded = Retriever(store).ensure_embeddings()
+    if getattr(store, "vector_index", None) == "pgvector":
+        return DenseIndex(), embedded
     return load_dense_index(store), embedded
 
 
@@ -90,7 +100,11 @@ def _one_process_embeds(store: CatalogStore) -> Iterator[None]:
         import fcntl
     except ImportError:  # Windows: no advisory locks; workers may embed the same entries
         fcntl = None  # type: ignore[assignment]
-    if fcntl is None or path is None or str(path) == ":memory:":
+    from scholarflow.catalog.store import is_catalog_url
+
+    # A PostgreSQL catalog's servers run on many hosts: no file is shared to lock (each may
+    # embed a new entry once; the vectors are upserted, so the result is the same).
+    if fcntl is None or path is None or str(path) == ":memory:" or is_catalog_url(path):
         yield
         return
     try:
@@ -108,8 +122,13 @@ def _one_process_embeds(store: CatalogStore) -> Iterator[None]:
 class CatalogAccess:
     """Hands each thread its own `Retriever` over one catalog file, all sharing one index."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
+    def __init__(self, path: Path | str) -> None:
+        from scholarflow.catalog.store import is_catalog_url
+
+        self.url = str(path).strip() if is_catalog_url(path) else None
+        self.path = Path(path) if self.url is None else Path()
+        self._shared: CatalogStore | None = None  # the PostgreSQL store every thread uses
+        self._opening = threading.Lock()
         self._local = threading.local()
         self._lock = threading.Lock()  # the first build, and starting the rebuild thread
         self._built: _Built | None = None
@@ -118,6 +137,9 @@ class CatalogAccess:
     def retriever(self) -> Retriever:
         """This thread's retriever, opened on its first use."""
         retriever: Retriever | None = getattr(self._local, "retriever", None)
+        if retriever is None and self.url is not None:
+            retriever = _SharedIndexRetriever(self._shared_store(), self)
+            self._local.retriever = retriever
         if retriever is None:
             from scholarflow.catalog.store import SQLiteCatalogStore
 
@@ -126,6 +148,15 @@ class CatalogAccess:
             retriever = _SharedIndexRetriever(SQLiteCatalogStore(self.path), self)
             self._local.retriever = retriever
         return retriever
+
+    def _shared_store(self) -> CatalogStore:
+        """The one PostgreSQL store (its pool is thread-safe), opened on first use."""
+        with self._opening:  # not self._lock: the first build holds that while it asks
+            if self._shared is None:
+                from scholarflow.catalog.store import open_catalog
+
+                self._shared = open_catalog(self.url)
+            return self._shared
 
     def dense_index(self, retriever: Retriever) -> DenseIndex:
         """The shared index; a catalog that changed since it was built starts a rebuild in the
@@ -169,10 +200,19 @@ class CatalogAccess:
     def _rebuild(self) -> None:
         """Build until an index matches the file; runs in its own thread, on its own
         connection (an SQLite connection belongs to the thread that opened it)."""
+        from contextlib import nullcontext
+
         from scholarflow.catalog.store import SQLiteCatalogStore
 
         try:
-            with SQLiteCatalogStore(self.path) as store:
+            # A SQLite connection belongs to its thread: this one opens its own. The
+            # PostgreSQL store is shared, and stays open for the requests.
+            opened = (
+                nullcontext(self._shared_store())
+                if self.url is not None
+                else SQLiteCatalogStore(self.path)
+            )
+            with opened as store:
                 while True:
                     # Taken before the build: a write during it (ours included) shows as a
                     # change, so the loop goes round once more rather than missing one.
@@ -193,6 +233,8 @@ class CatalogAccess:
                 self._rebuilder = None
 
     def _file_signature(self) -> FileSignature:
+        if self.url is not None:
+            return ((self._shared_store().version(), 0),)  # type: ignore[attr-defined]
         return tuple(_stat(Path(f"{self.path}{suffix}")) for suffix in ("", "-wal"))
 
 
@@ -205,6 +247,10 @@ class _SharedIndexRetriever(Retriever):
 
     def dense_index(self) -> DenseIndex:
         return self._access.dense_index(self)
+
+    def refresh_vectors(self) -> None:
+        # The shared check: a changed catalog starts the background pass that embeds it.
+        self._access.dense_index(self)
 
 
 def _stat(path: Path) -> tuple[int, int] | None:
