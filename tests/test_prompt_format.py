@@ -137,3 +137,15 @@ def test_rendered_prompt_parses_back_to_the_same_request(seeds: dict[str, Path])
 )
 def test_short_names(title: str, name: str):
     assert short_name(title) == name
+
+
+def test_tex_accents_in_a_summary_are_read_as_the_letters_they_stand_for():
+    from scholarflow.prompt_format import parse_prompt
+
+    text = (
+        'A user has asked the following question:\n"How does it control the camera?"\n\n'
+        "### Recommended AI Models:\nModel: CamCo: Camera Control\n"
+        "Summary: Poses enter as Pl\\\"ucker coordinates; caf{\\'e} stays {braced} as written.\n"
+    )
+    summary = parse_prompt(text).recommended[0].summary
+    assert summary == "Poses enter as Plücker coordinates; café stays {braced} as written."

@@ -554,6 +554,7 @@ def _source(value: Any, where: str, role: SourceRole, source_id: str) -> Source:
     JSONL import ignores them, so catalog exports can be pasted in as sources."""
     from scholarflow.models import Provenance, Source
     from scholarflow.prompt_format import short_name
+    from scholarflow.text import decode_tex_accents
 
     if not isinstance(value, dict):
         raise InputError(f'{where}: expected an object with a "title", found {_json_type(value)}')
@@ -561,13 +562,14 @@ def _source(value: Any, where: str, role: SourceRole, source_id: str) -> Source:
     title = fields["title"]
     if title is None:
         raise InputError(f'{where}: no title: each source needs a non-empty "title"')
+    title = decode_tex_accents(title)
     links = {key: _url_field(value, key, where) for key in _SOURCE_URL_FIELDS}
     return Source(
         id=source_id,
         name=fields["name"] or short_name(title),
         title=title,
         kind="model" if role == "recommended" else "paper",
-        summary=fields["summary"],
+        summary=decode_tex_accents(fields["summary"]) if fields["summary"] else None,
         role=role,
         provenance=Provenance(origin="json"),
         **links,

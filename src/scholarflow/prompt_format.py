@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from scholarflow.errors import PromptFormatError
 from scholarflow.models import MAX_SOURCES, Provenance, Request, Source, SourceRole
-from scholarflow.text import find_urls, foreign_scheme
+from scholarflow.text import decode_tex_accents, find_urls, foreign_scheme
 
 _QUESTION_MARKER = re.compile(
     r"(?i)(?:asked the following question|user'?s? question|^\s*\**question\**\s*:)\s*:?\s*"
@@ -227,7 +227,7 @@ def _url(entry: _Entry, key: str, where: str) -> str | None:
 
 
 def _to_source(entry: _Entry, role: SourceRole, number: int, where: str) -> Source:
-    title = " ".join(entry.fields["title"].split())
+    title = decode_tex_accents(" ".join(entry.fields["title"].split()))
     summary = entry.fields.get("summary")
     return Source(
         id=f"s{number}",
@@ -237,7 +237,7 @@ def _to_source(entry: _Entry, role: SourceRole, number: int, where: str) -> Sour
         paper_url=_url(entry, "paper", where),
         github_url=_url(entry, "github", where),
         project_url=_url(entry, "project", where),
-        summary=" ".join(summary.split()) if _present(summary) else None,
+        summary=decode_tex_accents(" ".join(summary.split())) if _present(summary) else None,
         role=role,
         provenance=Provenance(origin=where, line=entry.line),
     )

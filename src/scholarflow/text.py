@@ -380,3 +380,19 @@ def near_misses(
             scored.append((best, candidate))
     close = [c for _, c in heapq.nlargest(limit, scored, key=lambda pair: pair[0])]
     return (prefixed + close)[:limit]
+
+
+# A TeX accent as BibTeX exports leave it in abstracts: Pl\"ucker, {\'e}, \^{o}, \c{c}.
+_TEX_ACCENT = re.compile(r"\{?\\(?:[\"'`^~=.]|[cuvHk](?=\{))\{?[A-Za-z]\}?\}?")
+
+
+def decode_tex_accents(text: str) -> str:
+    """Accented letters written in TeX ("Pl\\"ucker") as the letters themselves ("Plücker").
+
+    Only the accent escapes are touched, one match at a time, with bibtexparser's table (a
+    whole-text conversion would also drop every brace of ordinary text)."""
+    if "\\" not in text:
+        return text
+    from bibtexparser.latexenc import latex_to_unicode
+
+    return _TEX_ACCENT.sub(lambda m: latex_to_unicode(m.group(0)), text)
