@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -26,9 +24,9 @@ from scholarflow.catalog.store import SQLiteCatalogStore, open_catalog
 from scholarflow.models import CatalogEntry
 
 from conftest import ROOT, raw_sql, run_cli
+from serve_process import ServeProcess
 
 BUILTIN_COUNT = 12
-SERVING = re.compile(r"^scholarflow: serving on (http://127\.0\.0\.1:\d+) \(Ctrl\+C to stop\)$")
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -276,44 +274,6 @@ def test_two_processes_importing_overlapping_files_lose_and_double_nothing(
 # --------------------------------------------------------------------------- two servers
 
 
-class _Serve:
-    """A real `scholarflow serve --port 0 --catalog URL`, its stderr read in a thread."""
-
-    def __init__(self, url: str, home: Path) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "scholarflow.cli", "serve", "--port", "0", "--catalog", url],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            text=True, cwd=ROOT, env=_env(SCHOLARFLOW_HOME=str(home), SCHOLARFLOW_SERVER_TOKEN=""),
-        )  # fmt: skip
-        self.lines: list[str] = []
-        self.base: str | None = None
-        self._found = threading.Event()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.process.stderr is not None
-        for line in self.process.stderr:
-            self.lines.append(line.rstrip("\n"))
-            match = SERVING.match(line.rstrip("\n"))
-            if match and self.base is None:
-                self.base = match.group(1)
-                self._found.set()
-        self._found.set()
-
-    def wait(self, timeout: float) -> str:
-        self._found.wait(timeout)
-        assert self.base, "serve printed no URL:\n" + "\n".join(self.lines)
-        return self.base
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-
 def _found_ids(client: httpx.Client, base: str, words: str) -> list[str]:
     response = client.get(f"{base}/api/catalog/search", params={"q": words, "limit": 5})
     assert response.status_code == 200, response.text
@@ -325,9 +285,17 @@ def test_two_servers_on_one_catalog_see_each_others_new_entries_within_a_second(
     kind, pg_server, tmp_path
 ):
     url = pg_server(kind).new_database()
-    servers = [_Serve(url, tmp_path / f"home{n}") for n in (1, 2)]
+    python_path = _env()["PYTHONPATH"]
+    servers = [
+        ServeProcess(
+            tmp_path / f"home{n}",
+            args=["--catalog", url],
+            env={"PYTHONPATH": python_path, "SCHOLARFLOW_SERVER_TOKEN": ""},
+        )
+        for n in (1, 2)
+    ]
     try:
-        bases = [server.wait(90) for server in servers]
+        bases = [server.wait_for_url(90) for server in servers]
         with httpx.Client(timeout=60) as client:
             for base in bases:  # the first search embeds the built-ins: not what is timed
                 assert "depthcrafter" in _found_ids(client, base, "consistent video depth")
