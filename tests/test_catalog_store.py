@@ -526,12 +526,12 @@ def test_closest_ids_prefers_prefixes_then_close_spellings(store):
 
 
 def test_closest_ids_in_a_large_catalog_look_only_near_the_typed_start(store, monkeypatch):
-    import scholarflow.catalog.store as store_module
+    import scholarflow.catalog.base as base_module
 
-    monkeypatch.setattr(store_module, "_FUZZY_SCAN_IDS", 5)  # as if the catalog were large
+    monkeypatch.setattr(base_module, "_FUZZY_SCAN_IDS", 5)  # as if the catalog were large
     assert store.closest_ids("dephtcrafter") == ["depthcrafter"]  # same first two letters
     assert store.closest_ids("xdepthcrafter") == []  # a typo up front goes unanswered
-    monkeypatch.setattr(store_module, "_FUZZY_SCAN_IDS", 10_000)
+    monkeypatch.setattr(base_module, "_FUZZY_SCAN_IDS", 10_000)
     assert store.closest_ids("xdepthcrafter") == ["depthcrafter"]
 
 

@@ -235,12 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _writer_options(answer)
     _color_option(answer)
-    answer.add_argument(
-        "-o",
-        "--output",
-        metavar="PATH",
-        help="write to PATH instead of stdout (written whole or not at all)",
-    )
+    _output_option(answer, help=_OUTPUT_WHOLE_HELP)
 
     ask = commands.add_parser(
         "ask",
@@ -264,7 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _writer_options(ask)
     _color_option(ask)
-    ask.add_argument("-o", "--output", metavar="PATH", help="write to PATH instead of stdout")
+    _output_option(ask)
     _catalog_option(ask, must_exist=True)
     following = ask.add_mutually_exclusive_group()
     following.add_argument(
@@ -291,7 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
     prompt.add_argument(
         "question", metavar="QUESTION", help="the question, in quotes, or - to read it from stdin"
     )
-    prompt.add_argument("-o", "--output", metavar="PATH", help="write to PATH instead of stdout")
+    _output_option(prompt)
     _catalog_option(prompt, must_exist=True)
 
     catalog = commands.add_parser(
@@ -316,13 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument(
         "-n", "--limit", type=int, metavar="N", help="show the first N entries (default: all)"
     )
-    listing.add_argument(
-        "-f",
-        "--format",
-        choices=("table", "json"),
-        default="table",
-        help="table (default) or json (every field of every entry)",
-    )
+    _table_or_json_option(listing, "table (default) or json (every field of every entry)")
     _catalog_option(listing, must_exist=True)
     show = _action(
         actions,
@@ -333,12 +322,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_SHOW_EPILOG,
     )
     show.add_argument("entry_id", metavar="ID", help="the entry's id, as 'catalog list' shows it")
-    show.add_argument(
-        "-f",
-        "--format",
-        choices=("table", "json"),
-        default="table",
-        help="table (default): labelled fields; json: the entry's fields as JSON",
+    _table_or_json_option(
+        show, "table (default): labelled fields; json: the entry's fields as JSON"
     )
     _catalog_option(show, must_exist=True)
     search = _action(
@@ -352,12 +337,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     search.add_argument("text", metavar="TEXT", help="what to look for, in quotes")
     search.add_argument("-n", "--limit", type=int, default=10, help="how many hits (10)")
-    search.add_argument(
-        "-f",
-        "--format",
-        choices=("table", "json"),
-        default="table",
-        help="table (default) or json (raw scores, ranks of each search, cosine similarity)",
+    _table_or_json_option(
+        search, "table (default) or json (raw scores, ranks of each search, cosine similarity)"
     )
     _catalog_option(search, must_exist=True)
     add = _action(
@@ -425,12 +406,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_EXPORT_EPILOG,
     )
     export.add_argument("-f", "--format", choices=("jsonl",), default="jsonl")
-    export.add_argument(
-        "-o",
-        "--output",
-        metavar="PATH",
-        help="write to PATH instead of stdout (written whole or not at all)",
-    )
+    _output_option(export, help=_OUTPUT_WHOLE_HELP)
     _catalog_option(export, must_exist=True)
     remove = _action(
         actions,
@@ -475,13 +451,7 @@ def build_parser() -> argparse.ArgumentParser:
         "'catalog add --tasks' and the JSONL 'tasks' field accept, each with its name and "
         "the modalities it goes from and to.",
     )
-    tasks.add_argument(
-        "-f",
-        "--format",
-        choices=("table", "json"),
-        default="table",
-        help="table (default) or json (with each task's description)",
-    )
+    _table_or_json_option(tasks, "table (default) or json (with each task's description)")
 
     batch = commands.add_parser(
         "batch",
@@ -527,7 +497,7 @@ def build_parser() -> argparse.ArgumentParser:
         "needs SCHOLARFLOW_LLM_BASE_URL and SCHOLARFLOW_LLM_MODEL (or the flags).",
     )
     config.add_argument("--config", metavar="PATH", help="a config file other than the default")
-    config.add_argument("-f", "--format", choices=("table", "json"), default="table")
+    _table_or_json_option(config)
 
     logs = commands.add_parser(
         "logs",
@@ -613,6 +583,21 @@ def _action(
         epilog=epilog,
         formatter_class=_HelpFormatter,
     )
+
+
+def _table_or_json_option(parser: argparse.ArgumentParser, help: str | None = None) -> None:
+    """-f/--format for the commands that print a listing: an aligned table for a person
+    (the default) or JSON for a program, the same choice everywhere."""
+    parser.add_argument("-f", "--format", choices=("table", "json"), default="table", help=help)
+
+
+_OUTPUT_WHOLE_HELP = "write to PATH instead of stdout (written whole or not at all)"
+
+
+def _output_option(
+    parser: argparse.ArgumentParser, help: str = "write to PATH instead of stdout"
+) -> None:
+    parser.add_argument("-o", "--output", metavar="PATH", help=help)
 
 
 def _writer_options(parser: argparse.ArgumentParser, *, stream: bool = True) -> None:

@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 from urllib.parse import urlsplit
 
 from scholarflow import catalog, taxonomy
@@ -290,16 +290,18 @@ def _finish(draft: _Draft, origin: str, line: int) -> CatalogEntry:
     title = " ".join(draft.title.split())
     name = " ".join((draft.name or short_name(title)).split())
     summary = " ".join(draft.summary.split()) if draft.summary else None
-    probe = Source(
-        id="probe",
-        name=name,
-        title=title,
-        kind=draft.kind,
-        paper_url=draft.paper_url,
-        github_url=draft.github_url,
-        project_url=draft.project_url,
-        summary=summary,
-    )
+    # What the entry says about the paper. The built-in match and the task inference read
+    # the same fields the entry stores, so they cannot judge a different paper than it holds.
+    described: dict[str, Any] = {
+        "name": name,
+        "title": title,
+        "kind": draft.kind,
+        "paper_url": draft.paper_url,
+        "github_url": draft.github_url,
+        "project_url": draft.project_url,
+        "summary": summary,
+    }
+    probe = Source(id="probe", **described)
     known = catalog.match(probe)
     tasks: tuple[str, ...]
     if draft.tasks is not None:
@@ -308,13 +310,7 @@ def _finish(draft: _Draft, origin: str, line: int) -> CatalogEntry:
         tasks = known.tasks if known is not None else infer_tasks(probe)
     entry = CatalogEntry(
         id="pending",
-        name=name,
-        title=title,
-        kind=draft.kind,
-        paper_url=draft.paper_url,
-        github_url=draft.github_url,
-        project_url=draft.project_url,
-        summary=summary,
+        **described,
         tags=tuple(dict.fromkeys(draft.tags)),
         tasks=tasks,
         signatures=known.signatures if known is not None else _task_signature(tasks),

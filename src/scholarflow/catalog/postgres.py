@@ -31,47 +31,23 @@ differs here:
 
 from __future__ import annotations
 
-import itertools
 import logging
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, Self
+from typing import TYPE_CHECKING, Any, Literal
 
-from scholarflow.catalog.store import (
-    COMMON_TERM_MIN_ENTRIES,
-    COMMON_TERM_SHARE,
-    SCORED_ROWS_BUDGET,
-    Outcome,
-    RestoreReport,
-    UpsertReport,
-    _builtin_ids,
-    _builtin_version,
-    _content,
-    _merge,
-    _row_to_entry,
-    _row_values,
-    _with_arxiv_id,
-    _with_missing_links,
-    builtin_catalog_entries,
-    derive_entry_id,
-    entry_key,
-    query_terms,
-    title_key,
-)
+from scholarflow.catalog.base import CatalogStoreBase, UpsertReport, WriteTransaction
 from scholarflow.errors import ConfigurationError, InputError
 from scholarflow.models import CatalogEntry
 from scholarflow.progress import ProgressCallback
 from scholarflow.sqlite_schema import utc_now
-from scholarflow.text import near_misses
 
 if TYPE_CHECKING:
     import psycopg
     from psycopg_pool import ConnectionPool
 
-URL_SCHEMES = ("postgresql://", "postgres://")
 VECTOR_DIMENSION = 384  # all-MiniLM-L6-v2; the HNSW index needs a fixed dimension
 VECTOR_INDEX_ENV = "SCHOLARFLOW_VECTOR_INDEX"
 VectorIndex = Literal["pgvector", "memory"]
@@ -79,18 +55,11 @@ VectorIndex = Literal["pgvector", "memory"]
 _WRITE_LOCK = 0x5C40_1A7A  # the advisory lock every catalog write transaction holds
 _CONNECT_TIMEOUT_SECONDS = 5
 _POOL_SIZE = 8  # connections per process at most: a server's worker threads share them
-_ENTRIES_PAGE = 500
-_PROGRESS_EVERY = 250
 _ANALYZE_AFTER = 1000  # rows written by one call before the planner's statistics are renewed
 # ts_rank's weights for D, C, B, A: summary 1, tags and title 2, name 4 (as SQLite's bm25).
 _RANK_WEIGHTS = "{0.25, 0.5, 0.5, 1.0}"
 
 log = logging.getLogger("scholarflow.catalog")
-
-
-def is_catalog_url(location: object) -> bool:
-    """Whether --catalog names a PostgreSQL server rather than a SQLite file."""
-    return isinstance(location, str) and location.strip().lower().startswith(URL_SCHEMES)
 
 
 def display_url(url: str) -> str:
@@ -185,7 +154,7 @@ MIGRATIONS = (_m001_entries, _m002_entries_fts, _m003_embeddings)
 # --------------------------------------------------------------------------- the store
 
 
-class PostgresCatalogStore:
+class PostgresCatalogStore(CatalogStoreBase["psycopg.Connection[Any]"]):
     """The catalog in a PostgreSQL database named by a `postgresql://` URL.
 
     Opening connects (exit 4 with the server's reason when it cannot), applies the
@@ -193,6 +162,8 @@ class PostgresCatalogStore:
     decides how nearest neighbours are searched (see the module docstring). Safe to share
     between threads.
     """
+
+    _PARAMETER = "%s"  # psycopg's marker, for the shared statements of `CatalogStoreBase`
 
     def __init__(
         self, url: str, *, pool_size: int = _POOL_SIZE, vector_index: str | None = None
@@ -212,22 +183,11 @@ class PostgresCatalogStore:
             self._pool.close()
             raise
 
-    # -- lifecycle
+    # -- the engine's primitives
 
     def close(self) -> None:
         """Close every pooled connection. Safe to call twice."""
         self._pool.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     @contextmanager
     def _reading(self) -> Iterator[psycopg.Connection[Any]]:
@@ -235,143 +195,26 @@ class PostgresCatalogStore:
             yield db
 
     @contextmanager
-    def _writing(self) -> Iterator[_Write]:
-        """One transaction under the catalog's write lock; `changed()` bumps the version."""
+    def _writing(self) -> Iterator[WriteTransaction[psycopg.Connection[Any]]]:
+        """One transaction under the catalog's write lock; if it `changed` the catalog, the
+        version other processes watch is bumped in the same transaction."""
         with _translated(self.path), self._pool.connection() as db, db.transaction():
             db.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
-            write = _Write(db)
+            write = WriteTransaction(db)
             yield write
-            if write.dirty:
+            if write.changed:
                 db.execute("UPDATE catalog_version SET version = version + 1")
 
-    # -- reading
+    def _execute_many(
+        self, db: psycopg.Connection[Any], statement: str, rows: Iterable[Sequence[object]]
+    ) -> None:
+        with db.cursor() as cursor:
+            cursor.executemany(statement, rows)
 
-    def version(self) -> int:
-        """A number that grows with every write that changed the catalog, from any process."""
-        with self._reading() as db:
-            return int(db.execute("SELECT version FROM catalog_version").fetchone()["version"])
-
-    def count(self) -> int:
-        """How many entries the catalog holds, built-ins included."""
-        with self._reading() as db:
-            return int(db.execute("SELECT count(*) AS n FROM entries").fetchone()["n"])
-
-    def get(self, entry_id: str) -> CatalogEntry | None:
-        """The entry with this id, or None."""
-        with self._reading() as db:
-            row = db.execute(f"SELECT {_COLUMNS} FROM entries WHERE id = %s", (entry_id,))
-            found = row.fetchone()
-        return _row_to_entry(found) if found else None
-
-    def entries(self) -> Iterator[CatalogEntry]:
-        """Every entry in the order it first entered the catalog, a page at a time."""
-        last_seq = -1
-        while True:
-            with self._reading() as db:
-                rows = db.execute(
-                    f"SELECT seq, {_COLUMNS} FROM entries WHERE seq > %s ORDER BY seq LIMIT %s",
-                    (last_seq, _ENTRIES_PAGE),
-                ).fetchall()
-            if not rows:
-                return
-            for row in rows:
-                yield _row_to_entry(row)
-            last_seq = rows[-1]["seq"]
-
-    def find_by_key(self, key: str) -> CatalogEntry | None:
-        """The entry with this identity key; a "title:" key also finds an arXiv-keyed entry."""
-        with self._reading() as db:
-            row = db.execute(f"SELECT {_COLUMNS} FROM entries WHERE key = %s", (key,)).fetchone()
-            if row is None and key.startswith("title:"):
-                row = db.execute(
-                    f"SELECT {_COLUMNS} FROM entries WHERE title_key = %s ORDER BY seq LIMIT 1",
-                    (key.removeprefix("title:"),),
-                ).fetchone()
-        return _row_to_entry(row) if row else None
-
-    # -- writing
-
-    def upsert_many(
-        self,
-        entries: Iterable[CatalogEntry],
-        *,
-        on_progress: ProgressCallback | None = None,
-        keep_builtins: bool = False,
-    ) -> UpsertReport:
-        """Add or update entries by key in one transaction, as `SQLiteCatalogStore` does."""
-        batch = list(entries)
-        outcomes: dict[Outcome, int] = {"added": 0, "updated": 0, "unchanged": 0}
-        ids: list[str] = []
-        now = utc_now()
-        with self._writing() as write:
-            for done, entry in enumerate(batch, 1):
-                outcome, entry_id = _upsert_one(write, entry, now, keep_builtins=keep_builtins)
-                outcomes[outcome] += 1
-                ids.append(entry_id)
-                if on_progress is not None and (done % _PROGRESS_EVERY == 0 or done == len(batch)):
-                    on_progress(done, len(batch))
-        if outcomes["added"] + outcomes["updated"] >= _ANALYZE_AFTER:
-            self._analyze()
-        return UpsertReport(
-            added=outcomes["added"],
-            updated=outcomes["updated"],
-            unchanged=outcomes["unchanged"],
-            ids=tuple(ids),
-        )
-
-    def remove(self, entry_id: str) -> bool:
-        """Delete an entry (and its embeddings). A removed built-in never comes back."""
-        with self._writing() as write:
-            found = write.db.execute(
-                "DELETE FROM entries WHERE id = %s RETURNING builtin", (entry_id,)
-            ).fetchone()
-            if found is None:
-                return False
-            write.dirty = True
-            if found["builtin"] or entry_id in _builtin_ids():
-                write.db.execute(
-                    "INSERT INTO removed_builtins (id) VALUES (%s) ON CONFLICT DO NOTHING",
-                    (entry_id,),
-                )
-        return True
-
-    def restore(self, entry_id: str) -> RestoreReport:
-        """Bring back a removed built-in entry, unless it is present or a user's entry holds it."""
-        shipped = {entry.id: entry for entry in builtin_catalog_entries()}.get(entry_id)
-        if shipped is None:
-            return RestoreReport("not_builtin")
-        with self._writing() as write:
-            if write.db.execute("SELECT 1 FROM entries WHERE id = %s", (entry_id,)).fetchone():
-                return RestoreReport("present")
-            holder = _row_for(write.db, shipped)
-            if holder is not None:
-                return RestoreReport("held", holder["id"])
-            write.db.execute("DELETE FROM removed_builtins WHERE id = %s", (entry_id,))
-            _insert(write.db, shipped)
-            write.dirty = True
-        return RestoreReport("restored")
-
-    def removed_builtin_ids(self) -> frozenset[str]:
-        """The built-in entries the user removed (and `restore` can bring back)."""
-        with self._reading() as db:
-            return frozenset(row["id"] for row in db.execute("SELECT id FROM removed_builtins"))
-
-    def closest_ids(self, wanted: str, limit: int = 3) -> list[str]:
-        """Ids a shortened or mistyped `wanted` may have meant (see the SQLite store)."""
-        typed = wanted.strip().lower()
-        if not typed or limit <= 0:
-            return []
-        prefixed = self._ids_from(typed, limit)
-        if prefixed:
-            return prefixed
-        from scholarflow.catalog import store as sqlite_store  # one threshold for both
-
-        if self.count() <= sqlite_store._FUZZY_SCAN_IDS:
-            with self._reading() as db:
-                pool = [row["id"] for row in db.execute("SELECT id FROM entries")]
-        else:
-            pool = self._ids_from(typed[:2], None)
-        return near_misses(typed, pool, limit)
+    def _copy_vectors(
+        self, db: psycopg.Connection[Any], model: str, rows: Sequence[tuple[str, str, bytes, int]]
+    ) -> None:
+        _store_vectors(db, model, rows, pgvector=self.vector_index == "pgvector")
 
     def _ids_from(self, prefix: str, limit: int | None) -> list[str]:
         # COLLATE "C": byte order, whatever the database's locale, so the range is a prefix.
@@ -383,9 +226,42 @@ class PostgresCatalogStore:
             )
             return [row["id"] for row in rows]
 
+    # -- reading
+
+    def version(self) -> int:
+        """A number that grows with every write that changed the catalog, from any process."""
+        with self._reading() as db:
+            return int(db.execute("SELECT version FROM catalog_version").fetchone()["version"])
+
+    # -- writing
+
+    def upsert_many(
+        self,
+        entries: Iterable[CatalogEntry],
+        *,
+        on_progress: ProgressCallback | None = None,
+        keep_builtins: bool = False,
+    ) -> UpsertReport:
+        """Add or update entries by key in one transaction (see `CatalogStoreBase`); a large
+        import renews the planner's statistics, which `search_text` reads."""
+        report = super().upsert_many(entries, on_progress=on_progress, keep_builtins=keep_builtins)
+        if report.added + report.updated >= _ANALYZE_AFTER:
+            self._analyze()
+        return report
+
+    def replace_contents(
+        self,
+        entries: Iterable[CatalogEntry],
+        removed_builtins: Iterable[str],
+        vectors: dict[str, Sequence[tuple[str, str, bytes, int]]],
+    ) -> None:
+        """What `catalog copy` writes (see `CatalogStoreBase`), then fresh statistics."""
+        super().replace_contents(entries, removed_builtins, vectors)
+        self._analyze()
+
     # -- search
 
-    def search_text(self, query: str, limit: int = 20) -> list[tuple[str, float]]:
+    def _rank_text(self, terms: list[str], limit: int) -> list[tuple[str, float]]:
         """Entry ids ranked like BM25 over name, title, tags and summary; best first.
 
         `ts_rank` alone knows no inverse document frequency, so "phone video frame" would
@@ -394,42 +270,21 @@ class PostgresCatalogStore:
         index (cheap: in a large catalog only words within `SCORED_ROWS_BUDGET` rows are
         kept). Each word is a plain lexeme (`plainto_tsquery`), never tsquery syntax.
         """
-        terms = query_terms(query)
-        if not terms or limit <= 0:
-            return []
-        terms = self._informative(terms)
-        if not terms:
-            return []
         _, total = self._document_frequencies()
         with self._reading() as db:
             rows = db.execute(_SEARCH_SQL, (terms, max(total, 1), limit)).fetchall()
         return [(row["id"], float(row["rank"])) for row in rows]
 
-    def _informative(self, terms: list[str]) -> list[str]:
-        """The query words worth scoring, rarest first, within `SCORED_ROWS_BUDGET` rows."""
-        frequencies, total = self._document_frequencies()
-        if total < COMMON_TERM_MIN_ENTRIES:
-            return terms
+    def _stems(self, words: list[str]) -> dict[str, str]:
+        """Each word as the English text search configuration indexes it (its lexemes)."""
         with self._reading() as db:
             rows = db.execute(
                 "SELECT word, coalesce((SELECT string_agg(lexeme, ' ') "
                 "FROM unnest(to_tsvector('english', word))), '') AS stem "
                 "FROM unnest(%s::text[]) AS word",
-                (terms,),
+                (words,),
             ).fetchall()
-        stems = {row["word"]: row["stem"] for row in rows}
-        counted = sorted(
-            ((frequencies.get(stems.get(term, term), 0), term) for term in terms),
-            key=lambda pair: pair[0],
-        )
-        kept: list[str] = []
-        scored = 0
-        for count, term in counted:
-            if count > COMMON_TERM_SHARE * total or (kept and scored + count > SCORED_ROWS_BUDGET):
-                break
-            kept.append(term)
-            scored += count
-        return kept
+        return {row["word"]: row["stem"] for row in rows}
 
     def _document_frequencies(self) -> tuple[dict[str, int], int]:
         """lexeme -> estimated entries holding it, for the common lexemes, and the count.
@@ -467,28 +322,6 @@ class PostgresCatalogStore:
 
     # -- embeddings
 
-    def get_embeddings(self, model: str) -> dict[str, tuple[str, bytes]]:
-        """entry id -> (hash of the embedded text, float32 vector bytes) for one model."""
-        with self._reading() as db:
-            rows = db.execute(
-                "SELECT entry_id, text_hash, vector FROM embeddings WHERE model = %s", (model,)
-            )
-            return {row["entry_id"]: (row["text_hash"], bytes(row["vector"])) for row in rows}
-
-    def embedding_hashes(self, model: str) -> dict[str, str]:
-        """entry id -> hash of the embedded text, without reading the vectors."""
-        with self._reading() as db:
-            rows = db.execute(
-                "SELECT entry_id, text_hash FROM embeddings WHERE model = %s", (model,)
-            )
-            return {row["entry_id"]: row["text_hash"] for row in rows}
-
-    def embedding_models(self) -> list[str]:
-        """The models that have vectors stored, for `catalog copy`."""
-        with self._reading() as db:
-            rows = db.execute("SELECT DISTINCT model FROM embeddings ORDER BY model")
-            return [row["model"] for row in rows]
-
     def put_embeddings(self, model: str, rows: Sequence[tuple[str, str, bytes, int]]) -> None:
         """Store (entry id, text hash, float32 bytes, dim) rows, all or none."""
         for entry_id, _, blob, dim in rows:
@@ -510,7 +343,7 @@ class PostgresCatalogStore:
             if missing:
                 raise ValueError(f"no catalog entry {missing[0]!r} to attach an embedding to")
             _store_vectors(write.db, model, rows, pgvector=self.vector_index == "pgvector")
-            write.dirty = True
+            write.changed = True
 
     def nearest(self, model: str, query: Sequence[float], limit: int) -> list[tuple[str, float]]:
         """The `limit` entries whose vectors are closest to `query` by cosine, best first.
@@ -530,40 +363,6 @@ class PostgresCatalogStore:
                 (literal, model, literal, limit),
             ).fetchall()
         return [(row["entry_id"], float(row["score"])) for row in rows]
-
-    # -- copying
-
-    def replace_contents(
-        self,
-        entries: Iterable[CatalogEntry],
-        removed_builtins: Iterable[str],
-        vectors: dict[str, Sequence[tuple[str, str, bytes, int]]],
-    ) -> None:
-        """Make this catalog hold exactly these entries (ids, order, dates kept), removed
-        built-ins and vectors, in one transaction: what `catalog copy` writes."""
-        with self._writing() as write:
-            db = write.db
-            db.execute("DELETE FROM embeddings")
-            db.execute("DELETE FROM entries")
-            db.execute("DELETE FROM removed_builtins")
-            columns = list(_row_values(builtin_catalog_entries()[0]))
-            statement = (
-                f"INSERT INTO entries ({', '.join(columns)}) "
-                f"VALUES ({', '.join('%s' for _ in columns)})"
-            )
-            with db.cursor() as cursor:
-                cursor.executemany(
-                    statement, (list(_row_values(entry).values()) for entry in entries)
-                )
-                cursor.executemany(
-                    "INSERT INTO removed_builtins (id) VALUES (%s)",
-                    [(entry_id,) for entry_id in removed_builtins],
-                )
-            for model, rows in vectors.items():
-                _store_vectors(db, model, rows, pgvector=self.vector_index == "pgvector")
-            _set_meta(db, "builtin_version", _builtin_version(builtin_catalog_entries()))
-            write.dirty = True
-        self._analyze()
 
     # -- internals
 
@@ -658,38 +457,8 @@ class PostgresCatalogStore:
                     )
         return "pgvector"
 
-    def _seed_builtins(self) -> None:
-        builtins = builtin_catalog_entries()
-        version = _builtin_version(builtins)
-        with self._reading() as db:
-            if _get_meta(db, "builtin_version") == version:
-                return
-        with self._writing() as write:
-            db = write.db
-            if _get_meta(db, "builtin_version") == version:  # another process seeded meanwhile
-                return
-            removed = {row["id"] for row in db.execute("SELECT id FROM removed_builtins")}
-            for entry in builtins:
-                if entry.id not in removed:
-                    _seed_one(db, entry)
-            _set_meta(db, "builtin_version", version)
-            write.dirty = True
-
-
-class _Write:
-    """The connection of one write transaction, and whether it changed anything."""
-
-    def __init__(self, db: psycopg.Connection[Any]) -> None:
-        self.db = db
-        self.dirty = False
-
 
 # --------------------------------------------------------------------------- helpers
-
-_COLUMNS = (
-    "id, key, title_key, name, title, kind, paper_url, github_url, project_url, summary, "
-    "tags, tasks, signatures, arxiv_id, origin, line, imported_at, builtin"
-)
 
 
 def _open_pool(url: str, shown: str, size: int) -> ConnectionPool:
@@ -771,19 +540,6 @@ SELECT id, rank FROM scored ORDER BY rank DESC, seq LIMIT %s
 """
 
 
-def _get_meta(db: psycopg.Connection[Any], key: str) -> str | None:
-    row = db.execute("SELECT value FROM meta WHERE key = %s", (key,)).fetchone()
-    return row["value"] if row else None
-
-
-def _set_meta(db: psycopg.Connection[Any], key: str, value: str) -> None:
-    db.execute(
-        "INSERT INTO meta (key, value) VALUES (%s, %s) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (key, value),
-    )
-
-
 def _vector_literal(values: Sequence[float] | Any) -> str:
     return "[" + ",".join(repr(float(value)) for value in values) + "]"
 
@@ -832,80 +588,3 @@ def _store_vectors(
                 """,
                 [(entry_id, model, digest, dim, blob) for entry_id, digest, blob, dim in rows],
             )
-
-
-def _upsert_one(
-    write: _Write, entry: CatalogEntry, now: str, *, keep_builtins: bool
-) -> tuple[Outcome, str]:
-    """One entry of `upsert_many`: the SQLite store's rules, on this connection."""
-    if not entry.title.strip():
-        raise ValueError(f"catalog entry {entry.id or entry.name!r} has no title")
-    db = write.db
-    incoming = _with_arxiv_id(entry)
-    row = _row_for(db, incoming)
-    if row is None:
-        entry_id = _free_id(db, incoming, entry_key(incoming))
-        imported_at = incoming.imported_at or (None if incoming.builtin else now)
-        _insert(db, incoming.model_copy(update={"id": entry_id, "imported_at": imported_at}))
-        write.dirty = True
-        return "added", entry_id
-    current = _row_to_entry(row)
-    if keep_builtins and current.builtin:
-        merged = _with_missing_links(current, incoming)
-    else:
-        merged = _merge(current, incoming)
-    if _content(merged) == _content(current):
-        return "unchanged", current.id
-    _update(db, merged.model_copy(update={"imported_at": now}))
-    write.dirty = True
-    return "updated", current.id
-
-
-def _row_for(db: psycopg.Connection[Any], entry: CatalogEntry) -> dict[str, Any] | None:
-    """The stored row for the same paper: same arXiv id, else same title where either side
-    has no arXiv id."""
-    if entry.arxiv_id:
-        row = db.execute(
-            f"SELECT {_COLUMNS} FROM entries WHERE key = %s", (f"arxiv:{entry.arxiv_id}",)
-        ).fetchone()
-        if row is not None:
-            return row
-    condition = "" if entry.arxiv_id is None else "AND arxiv_id IS NULL"
-    row = db.execute(
-        f"SELECT {_COLUMNS} FROM entries WHERE title_key = %s {condition} ORDER BY seq LIMIT 1",
-        (title_key(entry.title),),
-    ).fetchone()
-    return row
-
-
-def _free_id(db: psycopg.Connection[Any], entry: CatalogEntry, key: str) -> str:
-    own = [entry.id] if entry.id else []
-    derived = (derive_entry_id(entry.name, key, hex_digits=n) for n in range(6, 65, 2))
-    for candidate in itertools.chain(own, derived):
-        if not db.execute("SELECT 1 FROM entries WHERE id = %s", (candidate,)).fetchone():
-            return candidate
-    raise RuntimeError(f"no free id for catalog entry {key!r}")
-
-
-def _insert(db: psycopg.Connection[Any], entry: CatalogEntry) -> None:
-    values = _row_values(entry)
-    columns = ", ".join(values)
-    placeholders = ", ".join(f"%({column})s" for column in values)
-    db.execute(f"INSERT INTO entries ({columns}) VALUES ({placeholders})", values)
-
-
-def _update(db: psycopg.Connection[Any], entry: CatalogEntry) -> None:
-    values = _row_values(entry)
-    assignments = ", ".join(f"{column} = %({column})s" for column in values if column != "id")
-    db.execute(f"UPDATE entries SET {assignments} WHERE id = %(id)s", values)
-
-
-def _seed_one(db: psycopg.Connection[Any], entry: CatalogEntry) -> None:
-    row = db.execute(f"SELECT {_COLUMNS} FROM entries WHERE id = %s", (entry.id,)).fetchone()
-    if row is not None:
-        refreshed = _with_missing_links(entry, _row_to_entry(row))
-        if row["builtin"] and _content(_row_to_entry(row)) != _content(refreshed):
-            _update(db, refreshed)
-        return
-    if _row_for(db, entry) is None:
-        _insert(db, entry)

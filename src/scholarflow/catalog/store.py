@@ -6,10 +6,9 @@ process (every import is one transaction, and WAL mode keeps readers off the wri
 and ships FTS5 for keyword search. Embeddings sit beside the entries as float32 blobs so that a
 re-embed is needed only for rows whose text changed.
 
-Identity: an entry is the same paper as another when they share an arXiv id, or, when either
-lacks one, the same normalised title (`squash`). The `key` column holds that identity
-("arxiv:2409.02095" or "title:depthcrafter…") and is unique; an upsert with a known key updates
-the row in place and keeps its id, so ids that users and embeddings refer to never move.
+The rules every store follows (identity, merging, built-ins, which query words to score) are
+in `catalog.base`; this module keeps what is SQLite's own, and the `CatalogStore` interface
+and `open_catalog` that pick a store for a --catalog value.
 
 The schema evolves through an ordered list of migration functions recorded in `_migrations`,
 the way Simon Willison's `llm` does it: each runs once, in order, in the same transaction as
@@ -18,51 +17,64 @@ its record, so a half-applied migration cannot exist.
 
 from __future__ import annotations
 
-import hashlib
-import itertools
-import json
 import os
-import re
 import sqlite3
-import tomllib
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from functools import cache
-from importlib import resources
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Literal, Protocol, Self
+from typing import Protocol, Self
 
 import platformdirs
 
-from scholarflow.catalog import arxiv_id, builtin_entries
+from scholarflow.catalog.base import (
+    COMMON_TERM_MIN_ENTRIES,
+    COMMON_TERM_SHARE,
+    SCORED_ROWS_BUDGET,
+    CatalogStoreBase,
+    Outcome,
+    RestoreOutcome,
+    RestoreReport,
+    UpsertReport,
+    WriteTransaction,
+    builtin_catalog_entries,
+    derive_entry_id,
+    entry_key,
+    query_terms,
+    title_key,
+)
 from scholarflow.errors import ConfigurationError
-from scholarflow.models import CatalogEntry, Provenance, Signature
+from scholarflow.models import CatalogEntry
 from scholarflow.progress import ProgressCallback
-from scholarflow.sqlite_schema import Migrations, utc_now
+from scholarflow.sqlite_schema import Migrations
 from scholarflow.sqlite_schema import apply_migrations as _apply_migrations
 from scholarflow.sqlite_schema import transaction as _transaction
-from scholarflow.text import near_misses, normalize, squash
 
-# How often (in entries) upsert_many reports progress: often enough for a smooth bar and for a
-# caller to notice it is inside the transaction, rarely enough to cost nothing.
-_PROGRESS_EVERY = 250
-_ENTRIES_PAGE = 500  # rows fetched per query while iterating, so iteration stays lazy
-_MAX_QUERY_TERMS = 32  # a pasted paragraph should not become a thousand-term OR
-COMMON_TERM_SHARE = 0.2  # a word in more entries than this share is left out of BM25 ...
-COMMON_TERM_MIN_ENTRIES = 1000  # ... in catalogs at least this large (small ones are fast)
-SCORED_ROWS_BUDGET = 8_000  # about 15 ms of BM25 scoring on this machine
-_FUZZY_SCAN_IDS = 10_000  # up to here a "did you mean" compares every id (~0.2 s)
+# What other modules import from here: this module's own interface, and the shared names it
+# has always offered (they live in `catalog.base` since both stores use them).
+__all__ = [
+    "COMMON_TERM_MIN_ENTRIES",
+    "COMMON_TERM_SHARE",
+    "MIGRATIONS",
+    "SCORED_ROWS_BUDGET",
+    "CatalogStore",
+    "Outcome",
+    "RestoreOutcome",
+    "RestoreReport",
+    "SQLiteCatalogStore",
+    "UpsertReport",
+    "apply_migrations",
+    "builtin_catalog_entries",
+    "default_catalog_path",
+    "derive_entry_id",
+    "entry_key",
+    "is_catalog_url",
+    "open_catalog",
+    "query_terms",
+    "title_key",
+]
+
 _BUSY_TIMEOUT_SECONDS = 10.0  # another process importing: wait for it rather than fail
-
-Outcome = Literal["added", "updated", "unchanged"]
-# What `restore` found: the entry is back, was never gone, is no built-in, or the same paper is
-# held by another entry (the user's own, which overrides the built-in).
-RestoreOutcome = Literal["restored", "present", "not_builtin", "held"]
-
-
-# --------------------------------------------------------------------------- identity
 
 
 def default_catalog_path() -> Path:
@@ -70,76 +82,6 @@ def default_catalog_path() -> Path:
     home = os.environ.get("SCHOLARFLOW_HOME", "").strip()
     base = Path(home).expanduser() if home else Path(platformdirs.user_data_dir("scholarflow"))
     return base / "catalog.db"
-
-
-def entry_key(entry: CatalogEntry) -> str:
-    """The identity of a paper: its arXiv id when known, else its squashed title."""
-    arxiv = entry.arxiv_id or arxiv_id(entry.paper_url)
-    if arxiv:
-        return f"arxiv:{arxiv}"
-    return f"title:{title_key(entry.title)}"
-
-
-def title_key(title: str) -> str:
-    """Letters and digits of the title; falls back to normalised text for symbol-only titles."""
-    return squash(title) or normalize(title)
-
-
-def derive_entry_id(name: str, key: str, *, hex_digits: int = 6) -> str:
-    """A stable, readable id for an imported entry: "depthcrafter-3f2a9c".
-
-    The slug lets a person recognise the entry in `catalog list`; the hash of the key keeps two
-    papers with the same short name apart, and the same paper on the same id on every import.
-    """
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:hex_digits]
-    return f"{_slug(name)}-{digest}"
-
-
-def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:40].rstrip("-") or "entry"
-
-
-# --------------------------------------------------------------------------- built-ins
-
-
-@cache
-def _builtin_tags() -> dict[str, tuple[str, ...]]:
-    # `catalog.builtin_entries()` returns Sources, which have no tags; the TOML has them.
-    with resources.files("scholarflow.catalog").joinpath("builtin.toml").open("rb") as handle:
-        raw = tomllib.load(handle)
-    return {key: tuple(value.get("tags", ())) for key, value in raw.items()}
-
-
-def builtin_catalog_entries() -> tuple[CatalogEntry, ...]:
-    """The built-in entries as catalog rows: builtin=True, arXiv id read from the paper link."""
-    tags = _builtin_tags()
-    return tuple(
-        CatalogEntry(
-            id=source.id,
-            name=source.name,
-            title=source.title,
-            kind=source.kind,
-            paper_url=source.paper_url,
-            github_url=source.github_url,
-            project_url=source.project_url,
-            summary=source.summary,
-            tags=tags.get(source.id, ()),
-            tasks=source.tasks,
-            signatures=source.signatures,
-            arxiv_id=arxiv_id(source.paper_url),
-            provenance=source.provenance,
-            builtin=True,
-        )
-        for source in builtin_entries()
-    )
-
-
-def _builtin_version(entries: Sequence[CatalogEntry]) -> str:
-    """A hash of the built-in content: a new package version with new facts reseeds itself."""
-    payload = json.dumps([_content(entry) for entry in entries], sort_keys=True)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 
 # --------------------------------------------------------------------------- migrations
@@ -246,32 +188,7 @@ def apply_migrations(db: sqlite3.Connection) -> list[str]:
     return _apply_migrations(db, MIGRATIONS)
 
 
-_now = utc_now
-
-
 # --------------------------------------------------------------------------- interface
-
-
-@dataclass(frozen=True, slots=True)
-class UpsertReport:
-    """What an import did. `ids[i]` is the row the i-th given entry landed in."""
-
-    added: int
-    updated: int
-    unchanged: int
-    ids: tuple[str, ...] = ()
-
-    @property
-    def total(self) -> int:
-        return self.added + self.updated + self.unchanged
-
-
-@dataclass(frozen=True, slots=True)
-class RestoreReport:
-    """What `restore` did; `holder` is the id of the entry holding the paper when "held"."""
-
-    outcome: RestoreOutcome
-    holder: str | None = None
 
 
 class CatalogStore(Protocol):
@@ -358,7 +275,7 @@ def open_catalog(location: str | Path | None = None) -> CatalogStore:
 # --------------------------------------------------------------------------- SQLite
 
 
-class SQLiteCatalogStore:
+class SQLiteCatalogStore(CatalogStoreBase[sqlite3.Connection]):
     """The catalog in one SQLite file (default `default_catalog_path()`; ":memory:" works).
 
     Opening migrates the schema and, the first time (or when the package's built-in entries
@@ -383,164 +300,37 @@ class SQLiteCatalogStore:
             self._db.close()
             raise
 
-    # -- lifecycle
+    # -- the engine's primitives
 
     def close(self) -> None:
         """Release the file. Safe to call twice."""
         self._db.close()
 
-    def __enter__(self) -> Self:
-        return self
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        yield self._db
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
+    @contextmanager
+    def _writing(self) -> Iterator[WriteTransaction[sqlite3.Connection]]:
+        """BEGIN IMMEDIATE … COMMIT on the one connection; counts the write, which this
+        connection's `PRAGMA data_version` does not show (see `_document_frequencies`)."""
+        self._writes += 1
+        with _transaction(self._db):
+            yield WriteTransaction(self._db)
+
+    def _execute_many(
+        self, db: sqlite3.Connection, statement: str, rows: Iterable[Sequence[object]]
     ) -> None:
-        self.close()
+        db.executemany(statement, rows)
 
-    # -- reading
-
-    def count(self) -> int:
-        """How many entries the catalog holds, built-ins included."""
-        return int(self._db.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
-
-    def get(self, entry_id: str) -> CatalogEntry | None:
-        """The entry with this id, or None."""
-        row = self._db.execute("SELECT * FROM entries WHERE id = ?", (entry_id,)).fetchone()
-        return _row_to_entry(row) if row else None
-
-    def entries(self) -> Iterator[CatalogEntry]:
-        """Every entry in the order it first entered the catalog (built-ins first).
-
-        Pages by rowid, so iterating a large catalog holds no long read and no big list.
-        """
-        last_seq = -1
-        while True:
-            rows = self._db.execute(
-                "SELECT * FROM entries WHERE seq > ? ORDER BY seq LIMIT ?",
-                (last_seq, _ENTRIES_PAGE),
-            ).fetchall()
-            if not rows:
-                return
-            for row in rows:
-                yield _row_to_entry(row)
-            last_seq = rows[-1]["seq"]
-
-    def find_by_key(self, key: str) -> CatalogEntry | None:
-        """The entry with this identity key ("arxiv:2409.02095" or "title:<squashed title>").
-
-        A "title:" key also finds an entry stored under its arXiv key, since both name the
-        same paper.
-        """
-        row = self._db.execute("SELECT * FROM entries WHERE key = ?", (key,)).fetchone()
-        if row is None and key.startswith("title:"):
-            row = self._db.execute(
-                "SELECT * FROM entries WHERE title_key = ? ORDER BY seq LIMIT 1",
-                (key.removeprefix("title:"),),
-            ).fetchone()
-        return _row_to_entry(row) if row else None
-
-    # -- writing
-
-    def upsert_many(
-        self,
-        entries: Iterable[CatalogEntry],
-        *,
-        on_progress: ProgressCallback | None = None,
-        keep_builtins: bool = False,
-    ) -> UpsertReport:
-        """Add or update entries by key, in ONE transaction: an import lands whole or not at all.
-
-        A given field replaces the stored one; a field the entry leaves empty keeps the stored
-        value, so importing the same paper from a BibTeX file and an awesome list combines
-        them. An entry that changes nothing counts as unchanged and keeps its `imported_at`,
-        and a call that changes nothing writes nothing.
-
-        A user's entry with a built-in's key overrides it (the row is no longer built-in), as
-        `catalog add` wants. With `keep_builtins` (what imports use) a built-in keeps its kind,
-        tags, tasks, signatures, texts and status: a list that mentions DepthCrafter says less
-        about it than the built-in entry does. The import may only add links it lacks.
-        """
-        batch = list(entries)
-        outcomes: dict[Outcome, int] = {"added": 0, "updated": 0, "unchanged": 0}
-        ids: list[str] = []
-        now = _now()
-        self._writes += 1
-        with _transaction(self._db):
-            for done, entry in enumerate(batch, 1):
-                outcome, entry_id = self._upsert_one(entry, now, keep_builtins=keep_builtins)
-                outcomes[outcome] += 1
-                ids.append(entry_id)
-                if on_progress is not None and (done % _PROGRESS_EVERY == 0 or done == len(batch)):
-                    on_progress(done, len(batch))
-        return UpsertReport(
-            added=outcomes["added"],
-            updated=outcomes["updated"],
-            unchanged=outcomes["unchanged"],
-            ids=tuple(ids),
+    def _copy_vectors(
+        self, db: sqlite3.Connection, model: str, rows: Sequence[tuple[str, str, bytes, int]]
+    ) -> None:
+        db.executemany(
+            "INSERT INTO embeddings (entry_id, model, text_hash, dim, vector) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(entry_id, model, digest, dim, blob) for entry_id, digest, blob, dim in rows],
         )
-
-    def remove(self, entry_id: str) -> bool:
-        """Delete an entry (and its embeddings). A removed built-in never comes back."""
-        self._writes += 1
-        with _transaction(self._db):
-            row = self._db.execute("SELECT builtin FROM entries WHERE id = ?", (entry_id,))
-            found = row.fetchone()
-            if found is None:
-                return False
-            self._db.execute("DELETE FROM entries WHERE id = ?", (entry_id,))
-            if found["builtin"] or entry_id in _builtin_ids():
-                self._db.execute(
-                    "INSERT OR IGNORE INTO removed_builtins (id) VALUES (?)", (entry_id,)
-                )
-        return True
-
-    def restore(self, entry_id: str) -> RestoreReport:
-        """Bring back a built-in entry as the package ships it, undoing `remove`.
-
-        Nothing changes unless the outcome is "restored": an entry already present stays as
-        it is (edited or not), and a user's entry for the same paper keeps overriding the
-        built-in ("held"), since two rows for one paper cannot exist.
-        """
-        shipped = {entry.id: entry for entry in builtin_catalog_entries()}.get(entry_id)
-        if shipped is None:
-            return RestoreReport("not_builtin")
-        self._writes += 1
-        with _transaction(self._db):
-            if self._db.execute("SELECT 1 FROM entries WHERE id = ?", (entry_id,)).fetchone():
-                return RestoreReport("present")
-            holder = self._row_for(shipped)
-            if holder is not None:
-                return RestoreReport("held", holder["id"])
-            self._db.execute("DELETE FROM removed_builtins WHERE id = ?", (entry_id,))
-            self._insert(shipped)
-        return RestoreReport("restored")
-
-    def removed_builtin_ids(self) -> frozenset[str]:
-        """The built-in entries the user removed (and `restore` can bring back)."""
-        return frozenset(row[0] for row in self._db.execute("SELECT id FROM removed_builtins"))
-
-    def closest_ids(self, wanted: str, limit: int = 3) -> list[str]:
-        """Ids a shortened or mistyped `wanted` may have meant, for a "did you mean" line.
-
-        Ids that start with it, if any (a range over the index of `id`); else the close
-        spellings of `text.near_misses`. That comparison costs ~20 µs an id, so a catalog of
-        more than `_FUZZY_SCAN_IDS` is searched only among ids that share the first two
-        characters: a typo there goes without a suggestion rather than a wait of seconds.
-        """
-        typed = wanted.strip().lower()
-        if not typed or limit <= 0:
-            return []
-        prefixed = self._ids_from(typed, limit)
-        if prefixed:
-            return prefixed
-        if self.count() <= _FUZZY_SCAN_IDS:
-            pool = [row[0] for row in self._db.execute("SELECT id FROM entries")]
-        else:
-            pool = self._ids_from(typed[:2], None)
-        return near_misses(typed, pool, limit)
 
     def _ids_from(self, prefix: str, limit: int | None) -> list[str]:
         """Ids that start with `prefix`, shortest first; the prefix is data, never LIKE syntax."""
@@ -552,23 +342,11 @@ class SQLiteCatalogStore:
 
     # -- search
 
-    def search_text(self, query: str, limit: int = 20) -> list[tuple[str, float]]:
-        """Entry ids ranked by BM25 over name, title, summary and tags; higher score is better.
+    def _rank_text(self, terms: list[str], limit: int) -> list[tuple[str, float]]:
+        """Entry ids ranked by BM25 over name, title, summary and tags; higher is better.
 
-        The query is never handed to FTS5 as syntax: it is cut into words, and the words are
-        OR-ed as quoted terms, so quotes, hyphens, colons or "NEAR(" in user text cannot raise.
-
-        In a large catalog only the rarest words are scored (see `_informative`): FTS5 must
-        score every row that holds a query word (130 ms for a word in 70k of 100k entries),
-        while common words add almost nothing to BM25. The question's meaning still reaches
-        the ranking through the dense search.
+        The words are OR-ed as quoted FTS5 terms, so none of them is read as FTS5 syntax.
         """
-        terms = query_terms(query)
-        if not terms or limit <= 0:
-            return []
-        terms = self._informative(terms)
-        if not terms:
-            return []
         expression = " OR ".join(f'"{term}"' for term in terms)
         rows = self._db.execute(
             """
@@ -581,31 +359,6 @@ class SQLiteCatalogStore:
             (expression, limit),
         ).fetchall()
         return [(row["id"], -float(row["rank"])) for row in rows]
-
-    def _informative(self, terms: list[str]) -> list[str]:
-        """The query words worth scoring, rarest first, within a budget of rows to score.
-
-        FTS5 scores every row that holds any query word, so a query's cost is the sum of
-        its words' document counts. In a large catalog the rarest words, which also carry
-        the most BM25 weight, are kept until that sum would pass `SCORED_ROWS_BUDGET`; words
-        in more than `COMMON_TERM_SHARE` of the entries are never kept.
-        """
-        frequencies, total = self._document_frequencies()
-        if total < COMMON_TERM_MIN_ENTRIES:
-            return terms
-        stems = self._stems(terms)
-        counted = sorted(
-            ((frequencies.get(stems.get(term, term), 0), term) for term in terms),
-            key=lambda pair: pair[0],
-        )
-        kept: list[str] = []
-        rows = 0
-        for count, term in counted:
-            if count > COMMON_TERM_SHARE * total or (kept and rows + count > SCORED_ROWS_BUDGET):
-                break
-            kept.append(term)
-            rows += count
-        return kept
 
     def _stems(self, words: list[str]) -> dict[str, str]:
         """Each word as the FTS5 tokenizer indexes it (Porter stem), asked of FTS5 itself."""
@@ -630,21 +383,6 @@ class SQLiteCatalogStore:
         return self._frequencies[1], self._frequencies[2]
 
     # -- embeddings
-
-    def get_embeddings(self, model: str) -> dict[str, tuple[str, bytes]]:
-        """entry id -> (hash of the embedded text, float32 vector bytes) for one model."""
-        rows = self._db.execute(
-            "SELECT entry_id, text_hash, vector FROM embeddings WHERE model = ?", (model,)
-        )
-        return {row["entry_id"]: (row["text_hash"], bytes(row["vector"])) for row in rows}
-
-    def embedding_hashes(self, model: str) -> dict[str, str]:
-        """entry id -> hash of the embedded text for one model: what tells a stale vector,
-        without reading the vectors themselves."""
-        rows = self._db.execute(
-            "SELECT entry_id, text_hash FROM embeddings WHERE model = ?", (model,)
-        )
-        return {row["entry_id"]: row["text_hash"] for row in rows}
 
     def put_embeddings(self, model: str, rows: Sequence[tuple[str, str, bytes, int]]) -> None:
         """Store (entry id, text hash, float32 bytes, dim) rows for `model`, replacing old ones.
@@ -672,42 +410,6 @@ class SQLiteCatalogStore:
                 else:
                     raise ValueError(f"no catalog entry {entry_id!r} to attach an embedding to")
 
-    def embedding_models(self) -> list[str]:
-        """The models that have vectors stored, for `catalog copy`."""
-        rows = self._db.execute("SELECT DISTINCT model FROM embeddings ORDER BY model")
-        return [row[0] for row in rows]
-
-    def replace_contents(
-        self,
-        entries: Iterable[CatalogEntry],
-        removed_builtins: Iterable[str],
-        vectors: dict[str, Sequence[tuple[str, str, bytes, int]]],
-    ) -> None:
-        """Make this catalog hold exactly these entries (ids, order, dates kept), removed
-        built-ins and vectors, in one transaction: what `catalog copy` writes."""
-        self._writes += 1
-        with _transaction(self._db):
-            self._db.execute("DELETE FROM embeddings")
-            self._db.execute("DELETE FROM entries")
-            self._db.execute("DELETE FROM removed_builtins")
-            for entry in entries:
-                self._insert(entry)
-            self._db.executemany(
-                "INSERT INTO removed_builtins (id) VALUES (?)",
-                [(entry_id,) for entry_id in removed_builtins],
-            )
-            for model, rows in vectors.items():
-                self._db.executemany(
-                    "INSERT INTO embeddings (entry_id, model, text_hash, dim, vector) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    [(entry_id, model, digest, dim, blob) for entry_id, digest, blob, dim in rows],
-                )
-            self._db.execute(
-                "INSERT INTO meta (key, value) VALUES ('builtin_version', ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (_builtin_version(builtin_catalog_entries()),),
-            )
-
     def rebuild_text_index(self) -> None:
         """Rebuild the full-text index from the entries, then merge its segments.
 
@@ -719,103 +421,8 @@ class SQLiteCatalogStore:
             self._db.execute("INSERT INTO entries_fts(entries_fts) VALUES ('rebuild')")
             self._db.execute("INSERT INTO entries_fts(entries_fts) VALUES ('optimize')")
 
-    # -- internals
 
-    def _upsert_one(
-        self, entry: CatalogEntry, now: str, *, keep_builtins: bool = False
-    ) -> tuple[Outcome, str]:
-        if not entry.title.strip():
-            raise ValueError(f"catalog entry {entry.id or entry.name!r} has no title")
-        incoming = _with_arxiv_id(entry)
-        row = self._row_for(incoming)
-        if row is None:
-            entry_id = self._free_id(incoming, entry_key(incoming))
-            imported_at = incoming.imported_at or (None if incoming.builtin else now)
-            self._insert(incoming.model_copy(update={"id": entry_id, "imported_at": imported_at}))
-            return "added", entry_id
-        current = _row_to_entry(row)
-        if keep_builtins and current.builtin:
-            merged = _with_missing_links(current, incoming)
-        else:
-            merged = _merge(current, incoming)
-        if _content(merged) == _content(current):
-            return "unchanged", current.id
-        self._update(merged.model_copy(update={"imported_at": now}))
-        return "updated", current.id
-
-    def _row_for(self, entry: CatalogEntry) -> sqlite3.Row | None:
-        """The stored row for the same paper: same arXiv id, else same title where either
-        side has no arXiv id (two versions with different ids stay apart)."""
-        if entry.arxiv_id:
-            row = self._db.execute(
-                "SELECT * FROM entries WHERE key = ?", (f"arxiv:{entry.arxiv_id}",)
-            ).fetchone()
-            if row is not None:
-                return row
-        condition = "" if entry.arxiv_id is None else "AND arxiv_id IS NULL"
-        row = self._db.execute(
-            f"SELECT * FROM entries WHERE title_key = ? {condition} ORDER BY seq LIMIT 1",
-            (title_key(entry.title),),
-        ).fetchone()
-        return row
-
-    def _free_id(self, entry: CatalogEntry, key: str) -> str:
-        """The entry's own id if free, else a derived one, lengthening the hash on collision."""
-        own = [entry.id] if entry.id else []
-        derived = (derive_entry_id(entry.name, key, hex_digits=n) for n in range(6, 65, 2))
-        for candidate in itertools.chain(own, derived):
-            if not self._db.execute("SELECT 1 FROM entries WHERE id = ?", (candidate,)).fetchone():
-                return candidate
-        raise RuntimeError(f"no free id for catalog entry {key!r}")  # 2**256 collisions
-
-    def _insert(self, entry: CatalogEntry) -> None:
-        values = _row_values(entry)
-        columns = ", ".join(values)
-        placeholders = ", ".join(f":{column}" for column in values)
-        self._db.execute(f"INSERT INTO entries ({columns}) VALUES ({placeholders})", values)
-
-    def _update(self, entry: CatalogEntry) -> None:
-        values = _row_values(entry)
-        assignments = ", ".join(f"{column} = :{column}" for column in values if column != "id")
-        self._db.execute(f"UPDATE entries SET {assignments} WHERE id = :id", values)
-
-    def _seed_builtins(self) -> None:
-        """Load the built-in entries once per version of them, sparing removed and overridden
-        ones; only rows still marked built-in are refreshed."""
-        builtins = builtin_catalog_entries()
-        version = _builtin_version(builtins)
-        if self._meta("builtin_version") == version:
-            return
-        with _transaction(self._db):
-            if self._meta("builtin_version") == version:  # another process seeded meanwhile
-                return
-            removed = {row[0] for row in self._db.execute("SELECT id FROM removed_builtins")}
-            for entry in builtins:
-                if entry.id not in removed:
-                    self._seed_one(entry)
-            self._db.execute(
-                "INSERT INTO meta (key, value) VALUES ('builtin_version', ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (version,),
-            )
-
-    def _seed_one(self, entry: CatalogEntry) -> None:
-        row = self._db.execute("SELECT * FROM entries WHERE id = ?", (entry.id,)).fetchone()
-        if row is not None:
-            # A newer package refreshes its built-in, keeping the links an import added.
-            refreshed = _with_missing_links(entry, _row_to_entry(row))
-            if row["builtin"] and _content(_row_to_entry(row)) != _content(refreshed):
-                self._update(refreshed)
-            return
-        if self._row_for(entry) is None:  # a user entry for the same paper wins
-            self._insert(entry)
-
-    def _meta(self, key: str) -> str | None:
-        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
-
-
-# --------------------------------------------------------------------------- rows
+# --------------------------------------------------------------------------- connection
 
 
 def _create_query_tables(db: sqlite3.Connection) -> None:
@@ -850,124 +457,3 @@ def _connect(path: str | Path) -> sqlite3.Connection:
     except (OSError, sqlite3.DatabaseError) as error:
         raise ConfigurationError(f"{path}: cannot open the catalog: {error}") from error
     return db
-
-
-@cache
-def _builtin_ids() -> frozenset[str]:
-    return frozenset(source.id for source in builtin_entries())
-
-
-def _with_arxiv_id(entry: CatalogEntry) -> CatalogEntry:
-    if entry.arxiv_id or not entry.paper_url:
-        return entry
-    found = arxiv_id(entry.paper_url)
-    return entry.model_copy(update={"arxiv_id": found}) if found else entry
-
-
-_MERGED_FIELDS = (
-    "name",
-    "title",
-    "kind",
-    "paper_url",
-    "github_url",
-    "project_url",
-    "summary",
-    "tags",
-    "tasks",
-    "signatures",
-    "arxiv_id",
-)
-
-
-def _merge(current: CatalogEntry, incoming: CatalogEntry) -> CatalogEntry:
-    """The incoming entry's given fields over the stored ones; the id and seq stay."""
-    update: dict[str, object] = {
-        field: getattr(incoming, field) for field in _MERGED_FIELDS if getattr(incoming, field)
-    }
-    update["provenance"] = incoming.provenance
-    update["builtin"] = incoming.builtin
-    return current.model_copy(update=update)
-
-
-_LINK_FIELDS = ("paper_url", "github_url", "project_url")
-
-
-def _with_missing_links(current: CatalogEntry, incoming: CatalogEntry) -> CatalogEntry:
-    """`current` with the links it lacks taken from `incoming`; nothing else changes."""
-    update = {
-        field: getattr(incoming, field)
-        for field in _LINK_FIELDS
-        if getattr(incoming, field) and not getattr(current, field)
-    }
-    return current.model_copy(update=update) if update else current
-
-
-def _content(entry: CatalogEntry) -> dict[str, object]:
-    """What makes two versions of an entry different (not where or when it came from)."""
-    values = _row_values(entry)
-    for bookkeeping in ("id", "origin", "line", "imported_at"):
-        values.pop(bookkeeping)
-    return values
-
-
-def _row_values(entry: CatalogEntry) -> dict[str, object]:
-    return {
-        "id": entry.id,
-        "key": entry_key(entry),
-        "title_key": title_key(entry.title),
-        "name": entry.name,
-        "title": entry.title,
-        "kind": entry.kind,
-        "paper_url": entry.paper_url,
-        "github_url": entry.github_url,
-        "project_url": entry.project_url,
-        "summary": entry.summary,
-        "tags": _json(list(entry.tags)),
-        "tasks": _json(list(entry.tasks)),
-        "signatures": _json([signature.model_dump() for signature in entry.signatures]),
-        "arxiv_id": entry.arxiv_id,
-        "origin": entry.provenance.origin,
-        "line": entry.provenance.line,
-        "imported_at": entry.imported_at,
-        "builtin": int(entry.builtin),
-    }
-
-
-def _json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-
-
-def _row_to_entry(row: sqlite3.Row) -> CatalogEntry:
-    return CatalogEntry(
-        id=row["id"],
-        name=row["name"],
-        title=row["title"],
-        kind=row["kind"],
-        paper_url=row["paper_url"],
-        github_url=row["github_url"],
-        project_url=row["project_url"],
-        summary=row["summary"],
-        tags=tuple(json.loads(row["tags"])),
-        tasks=tuple(json.loads(row["tasks"])),
-        signatures=tuple(Signature(**signature) for signature in json.loads(row["signatures"])),
-        arxiv_id=row["arxiv_id"],
-        provenance=Provenance(origin=row["origin"], line=row["line"]),
-        imported_at=row["imported_at"],
-        builtin=bool(row["builtin"]),
-    )
-
-
-# Words that say nothing about a topic. Left in, "how do I …" matches nearly every entry and
-# BM25 has to score the whole catalog: at 100k entries that is most of a query's time.
-_STOPWORDS = frozenset(
-    "a an and any are as at be been but by can could did do does for from get got had has have "
-    "how i if in into is it its it's just like made make makes me my of on one or so such that "
-    "the their them then there these they this those to too turn turned was we were what when "
-    "where which while who why will with without would you your".split()
-)
-
-
-def query_terms(query: str) -> list[str]:
-    """The topical words of a query, lower-cased and de-duplicated, safe to quote for FTS5."""
-    words = [w for w in re.findall(r"\w+", normalize(query)) if w not in _STOPWORDS]
-    return list(dict.fromkeys(words))[:_MAX_QUERY_TERMS]

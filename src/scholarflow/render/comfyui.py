@@ -33,7 +33,14 @@ from typing import Any
 
 from scholarflow import taxonomy
 from scholarflow.models import Answer
-from scholarflow.render.graph import WorkflowDocumentError, depths, numeric_ids, workflow_document
+from scholarflow.render.graph import (
+    Sides,
+    WorkflowDocumentError,
+    check_links,
+    depths,
+    numeric_ids,
+    workflow_document,
+)
 
 FORMAT = "scholarflow-comfyui"  # extra.scholarflow.format: which tool wrote the file
 FORMAT_VERSION = 1
@@ -551,52 +558,19 @@ def _check_nodes(nodes: list[Any], problems: list[str]) -> dict[int, dict[str, A
 def _check_links(
     links: list[Any], by_id: dict[int, dict[str, Any]], problems: list[str]
 ) -> dict[int, list[Any]]:
-    """Each link against the slots at both its ends: they must exist, name it, and be of the
-    link's type. Returns the well-formed links by id."""
-    seen: dict[int, list[Any]] = {}
-    for position, link in enumerate(links):
-        if not (
-            isinstance(link, list)
-            and len(link) == 6
-            and all(_is_int(v) for v in link[:5])
-            and isinstance(link[5], str)
-        ):
-            problems.append(
-                f"link at position {position} is not "
-                "[id, origin_id, origin_slot, target_id, target_slot, type]"
-            )
-            continue
-        link_id, origin, origin_slot, target, target_slot, link_type = link
-        if link_id in seen:
-            problems.append(f"duplicate link id {link_id}")
-            continue
-        seen[link_id] = link
-        for node_id, side, index, word in (
-            (origin, "outputs", origin_slot, "output"),
-            (target, "inputs", target_slot, "input"),
-        ):
-            if node_id not in by_id:
-                problems.append(f"link {link_id} refers to missing node {node_id}")
-                continue
-            slots = _slots(by_id[node_id], side)
-            if not 0 <= index < len(slots):
-                problems.append(
-                    f"link {link_id} refers to missing {word} slot {index} of node {node_id}"
-                )
-                continue
-            slot = slots[index]
-            if slot.get("type") != link_type:
-                problems.append(
-                    f"link {link_id} carries {link_type!r} but {word} slot {index} "
-                    f"({slot.get('name')}) of node {node_id} is {slot.get('type')!r}: "
-                    "ComfyUI joins only slots of the same type"
-                )
-            named = slot.get("links") if side == "outputs" else [slot.get("link")]
-            if not isinstance(named, list) or link_id not in named:
-                problems.append(
-                    f"{word} slot {index} of node {node_id} does not list link {link_id}"
-                )
-    return seen
+    """The typed graph's link check (`graph.check_links`: same link shape, same rules) in
+    ComfyUI's words. Returns the well-formed links by id."""
+    slots_by_node: dict[int, Sides] = {
+        node_id: {side: _slots(node, side) for side in ("inputs", "outputs")}
+        for node_id, node in by_id.items()
+    }
+    return check_links(
+        links,
+        slots_by_node,
+        problems,
+        shape="[id, origin_id, origin_slot, target_id, target_slot, type]",
+        type_rule="ComfyUI joins only slots of the same type",
+    )
 
 
 def _check_slot_links(

@@ -34,7 +34,7 @@ ROW_HEIGHT = 150
 
 _NUMBERED = re.compile(r"^n(\d+)$")
 # What the checks keep of a node: its "inputs" and "outputs" slot lists.
-_Sides = dict[str, list[dict[str, Any]]]
+Sides = dict[str, list[dict[str, Any]]]
 
 
 class WorkflowDocumentError(ScholarflowError, ValueError):
@@ -259,10 +259,10 @@ def _is_int(value: Any) -> bool:
 
 def _check_nodes(
     nodes: list[Any], types: dict[str, Any] | None, problems: list[str]
-) -> dict[int, _Sides]:
+) -> dict[int, Sides]:
     """Per-node problems. Returns, by id, the slots of each well-formed node (a slot list that
     is not one counts as empty) for the link checks, leaving the document itself untouched."""
-    by_id: dict[int, _Sides] = {}
+    by_id: dict[int, Sides] = {}
     for position, node in enumerate(nodes):
         if not isinstance(node, dict) or not _is_int(node.get("id")):
             problems.append(f"node at position {position} has no integer id")
@@ -274,7 +274,7 @@ def _check_nodes(
         kind = node.get("type")
         if kind not in NODE_TYPES:
             problems.append(f"node {node_id} has unknown type {kind!r}")
-        sides: _Sides = {}
+        sides: Sides = {}
         for side in ("inputs", "outputs"):
             slots = node.get(side)
             if not isinstance(slots, list) or not all(isinstance(s, dict) for s in slots):
@@ -296,18 +296,21 @@ def _check_nodes(
     return by_id
 
 
-def _slot(node: _Sides, side: str, index: Any) -> dict[str, Any] | None:
-    if not _is_int(index):
-        return None
-    slots = node[side]
-    return slots[index] if 0 <= index < len(slots) else None
-
-
-def _check_links(
-    links: list[Any], by_id: dict[int, _Sides], problems: list[str]
+def check_links(
+    links: list[Any],
+    slots_by_node: dict[int, Sides],
+    problems: list[str],
+    *,
+    shape: str = "[link_id, from_node, from_slot, to_node, to_slot, type]",
+    type_rule: str = "a link must join slots of the same type",
 ) -> dict[int, list[Any]]:
     """Each link against the slots at both its ends: they must exist, name it, and carry
-    the link's type. Returns the well-formed links by id."""
+    the link's type. Returns the well-formed links by id.
+
+    Shared by every document that keeps its links as `[id, from_node, from_slot, to_node,
+    to_slot, type]` over typed slot lists: this graph and the ComfyUI workflow built on it
+    (render/comfyui.py). `shape` and `type_rule` are how a document's messages name the
+    link's fields and the rule a mismatched link breaks."""
     by_link: dict[int, list[Any]] = {}
     for position, link in enumerate(links):
         if not (
@@ -316,10 +319,7 @@ def _check_links(
             and all(_is_int(value) for value in link[:5])
             and isinstance(link[5], str)
         ):
-            problems.append(
-                f"link at position {position} is not "
-                "[link_id, from_node, from_slot, to_node, to_slot, type]"
-            )
+            problems.append(f"link at position {position} is not {shape}")
             continue
         link_id, from_node, from_slot, to_node, to_slot, link_type = link
         if link_id in by_link:
@@ -331,20 +331,21 @@ def _check_links(
             (to_node, "inputs", to_slot, "input"),
         )
         for node_id, side, index, word in ends:
-            if node_id not in by_id:
+            if node_id not in slots_by_node:
                 problems.append(f"link {link_id} refers to missing node {node_id}")
                 continue
-            slot = _slot(by_id[node_id], side, index)
-            if slot is None:
+            slots = slots_by_node[node_id][side]
+            if not 0 <= index < len(slots):
                 problems.append(
                     f"link {link_id} refers to missing {word} slot {index} of node {node_id}"
                 )
                 continue
+            slot = slots[index]
             if slot.get("type") != link_type:
                 problems.append(
                     f"link {link_id} carries {link_type!r} but {word} slot {index} "
                     f"({slot.get('name')}) of node {node_id} is {slot.get('type')!r}: "
-                    "a link must join slots of the same type"
+                    f"{type_rule}"
                 )
             named = slot.get("links") if side == "outputs" else [slot.get("link")]
             if not isinstance(named, list) or link_id not in named:
@@ -355,7 +356,7 @@ def _check_links(
 
 
 def _check_slot_links(
-    by_id: dict[int, _Sides],
+    by_id: dict[int, Sides],
     by_link: dict[int, list[Any]],
     problems: list[str],
 ) -> None:
@@ -410,7 +411,7 @@ def check_document(doc: Any) -> list[str]:
         problems.append("links is not a list")
         links = []
     by_id = _check_nodes(nodes, types, problems)
-    by_link = _check_links(links, by_id, problems)
+    by_link = check_links(links, by_id, problems)
     for link in by_link.values():
         if types is not None and link[5] not in types:
             problems.append(f"link {link[0]} has type {link[5]!r}, which is not in types")

@@ -10,8 +10,6 @@ dicts the CLI prints, skipping FastAPI's re-encoding of the return value.
 from __future__ import annotations
 
 import json
-import queue
-import threading
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
@@ -22,6 +20,7 @@ from pydantic import BaseModel
 from scholarflow import __version__
 from scholarflow.server.answering import answer_body, ask_catalog, search_catalog
 from scholarflow.server.catalog_access import CatalogAccess
+from scholarflow.server.handover import handed_over
 from scholarflow.server.schemas import AnswerBody, AskBody
 
 router = APIRouter()
@@ -121,7 +120,6 @@ _STREAM_DESCRIPTION = (
     "before the first event is an ordinary error status; one after it is a last line "
     '`{"type": "error", "detail": ...}`.'
 )
-_DONE = object()
 
 
 def _ndjson_stream(compute: Callable[[Callable[[str], None]], dict[str, Any]]) -> Response:
@@ -131,30 +129,19 @@ def _ndjson_stream(compute: Callable[[Callable[[str], None]], dict[str, Any]]) -
     once its slots are decided. The first event is awaited before the response starts, so
     a bad prompt is still a 400 with its one-line detail.
     """
-    events: queue.Queue[object] = queue.Queue()
 
-    def work() -> None:
-        try:
-            data = compute(lambda text: events.put({"type": "text", "text": text}))
-            events.put({"type": "answer", "answer": data})
-        except BaseException as error:  # handed to the request thread
-            events.put(error)
-        finally:
-            events.put(_DONE)
+    def work(hand_over: Callable[[object], None]) -> None:
+        data = compute(lambda text: hand_over({"type": "text", "text": text}))
+        hand_over({"type": "answer", "answer": data})
 
-    threading.Thread(target=work, name="scholarflow-answer-stream", daemon=True).start()
-    first = events.get()
-    if isinstance(first, BaseException):
-        raise first
+    events = handed_over(work, name="scholarflow-answer-stream")
 
     def lines() -> Iterator[str]:
-        item = first
-        while item is not _DONE:
-            if isinstance(item, BaseException):
-                detail = str(item).splitlines()[0] if str(item) else type(item).__name__
-                item = {"type": "error", "detail": detail}
-            yield json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n"
-            item = events.get()
+        for event in events:
+            if isinstance(event, BaseException):
+                detail = str(event).splitlines()[0] if str(event) else type(event).__name__
+                event = {"type": "error", "detail": detail}
+            yield json.dumps(event, ensure_ascii=False, separators=(",", ":")) + "\n"
 
     return StreamingResponse(
         lines(),

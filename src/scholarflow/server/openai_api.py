@@ -23,9 +23,7 @@ tokenizer, approximate for any other model's.
 from __future__ import annotations
 
 import json
-import queue
 import re
-import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -38,6 +36,7 @@ from pydantic import BaseModel
 from scholarflow.chat import chat_markdown, earlier_questions
 from scholarflow.server.api import Catalog
 from scholarflow.server.errors import ApiError
+from scholarflow.server.handover import handed_over
 from scholarflow.server.schemas import ChatCompletionBody, ChatMessage
 from scholarflow.tokens import usage
 
@@ -207,9 +206,6 @@ def chunk_events(
         yield {**chunk({}), "choices": [], "usage": counted}
 
 
-_DONE = object()
-
-
 def _live_stream(
     text: str,
     catalog: Catalog,
@@ -227,26 +223,17 @@ def _live_stream(
     is awaited before the response starts, so a server that fails before anything is shown
     still gets a proper status code and OpenAI error body.
     """
-    pieces: queue.Queue[object] = queue.Queue()
 
-    def work() -> None:
-        try:
-            chat_markdown(
-                text,
-                catalog.retriever,
-                writer,  # type: ignore[arg-type]
-                on_text=pieces.put,
-                earlier=earlier,
-            )
-        except BaseException as error:  # handed to the request thread, raised there
-            pieces.put(error)
-        finally:
-            pieces.put(_DONE)
+    def work(hand_over: Callable[[object], None]) -> None:
+        chat_markdown(
+            text,
+            catalog.retriever,
+            writer,  # type: ignore[arg-type]
+            on_text=hand_over,
+            earlier=earlier,
+        )
 
-    threading.Thread(target=work, name="scholarflow-answer", daemon=True).start()
-    first = pieces.get()
-    if isinstance(first, BaseException):
-        raise first
+    pieces = handed_over(work, name="scholarflow-answer")
     base = {"id": completion_id, "object": "chat.completion.chunk", "created": created}
 
     def chunk(delta: dict[str, Any], finish_reason: str | None = None) -> str:
@@ -262,15 +249,13 @@ def _live_stream(
 
     def events() -> Iterator[str]:
         yield chunk({"role": "assistant", "content": ""})
-        item = first
         sent: list[str] = []
-        while item is not _DONE:
+        for item in pieces:
             if isinstance(item, BaseException):
                 break  # a failure after text was sent: the stream ends where it was
             sent.append(str(item))
             for piece in split_markdown(str(item)):
                 yield chunk({"content": piece})
-            item = pieces.get()
         yield chunk({}, "stop")
         counted = usage_of("".join(sent)) if usage_of is not None else None
         if counted is not None:
