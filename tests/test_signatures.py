@@ -118,3 +118,34 @@ def test_a_summary_never_adds_a_page_to_a_source_that_came_with_its_own_code_lin
 )
 def test_a_sentence_that_tells_the_answer_what_to_do_names_no_page(sentence: str) -> None:
     assert named_project_url(sentence) is None
+
+
+def test_a_model_that_names_two_ways_in_gets_both_signatures():
+    source = enrich(
+        Source(
+            id="x",
+            name="QuickClip",
+            title="QuickClip: Fast Latent Video Diffusion",
+            summary="A text-to-video and image-to-video diffusion transformer that makes clips "
+            "faster than real time.",
+            role="recommended",
+        )
+    )
+    arrows = {sig.arrow() for sig in source.signatures}
+    assert any(arrow.startswith("text →") for arrow in arrows), arrows
+    assert any("image" in arrow.split("→")[0] for arrow in arrows), arrows
+
+
+def test_a_matting_model_that_mentions_background_replacement_still_makes_a_matte():
+    source = enrich(
+        Source(
+            id="x",
+            name="SoftEdge",
+            title="SoftEdge: Temporally Stable Video Matting",
+            summary="Predicts an alpha matte for every frame of a video of a person, ready for "
+            "background replacement, with a recurrent memory that keeps the matte stable.",
+            role="recommended",
+        )
+    )
+    assert source.tasks[0] == "video_matting"
+    assert all("matte" in sig.arrow().split("→")[1] for sig in source.signatures)

@@ -3,6 +3,8 @@ from the words of the question, not from a lookup of known texts."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import pytest
 
 from scholarflow.models import Request, Source
@@ -112,3 +114,65 @@ def test_a_result_verb_between_a_marker_and_a_thing_says_the_thing_came_out():
     assert understood.task.id == "talking_head_generation"
     assert set(understood.have) == {"image", "audio"}
     assert understood.want == ("video",)
+
+
+def _roles(question: str) -> dict[str, str | None]:
+    from scholarflow.text import normalize
+    from scholarflow.understanding import _modality_mentions
+
+    return {m.hit.label: m.role for m in _modality_mentions(normalize(question))}
+
+
+@pytest.mark.parametrize(
+    ("question", "have", "want"),
+    [
+        ("사진을 한 장 넣었더니 움직이는 영상이 나왔어요.", "image", "video"),
+        ("写真を一枚入れたら、動画ができた。", "image", "video"),
+    ],
+)
+def test_in_a_verb_final_language_the_clause_of_the_result_verb_came_out(question, have, want):
+    roles = _roles(question)
+    assert roles[have] == "have"
+    assert roles[want] == "want"
+
+
+@pytest.mark.parametrize(
+    ("question", "modality"),
+    [
+        ("Wir haben das Konzert mit zwölf Kameras aufgenommen.", "multi_view_video"),
+        ("we shot the fight with 9 synced GoPros", "multi_view_video"),
+        ("공연을 카메라 12대로 찍었어요", "multi_view_video"),
+        ("Ich habe unsere Wohnung mit 300 Fotos abgelichtet.", "image_set"),
+        ("J'ai pris quarante clichés, enfin 40 clichés, de la statue.", "image_set"),
+        ("写真30枚から作りました", "image_set"),
+    ],
+)
+def test_a_count_of_two_or_more_names_a_set(question, modality):
+    assert modality in _roles(question)
+
+
+def test_one_counted_thing_is_not_a_set():
+    assert "multi_view_video" not in _roles("I filmed it with 1 camera on a tripod")
+
+
+def test_filming_with_many_cameras_is_the_multi_view_footage_the_user_had():
+    roles = _roles("Wir haben ein Theaterstück mit acht Kameras gefilmt.")
+    assert roles == {"multi_view_video": "have"}
+
+
+def test_a_conversion_named_by_its_two_ends_says_which_went_in():
+    roles = _roles("a fast image-to-audio model")
+    assert roles["image"] == "have"
+    assert roles["audio"] == "want"
+
+
+def test_a_short_follow_up_near_no_task_gets_no_lead_from_its_meaning():
+    from scholarflow.understanding import _add_semantics, task_similarities
+
+    similarities = task_similarities("and what about speed?")
+    if not similarities:
+        pytest.skip("the embedding model is not installed")
+    scores: dict[str, float] = defaultdict(float)
+    _add_semantics(scores, "and what about speed?", None)
+    # the closest task earns the plain top score, no bonus for a lead that is chance
+    assert max(scores.values()) == pytest.approx(2.0)

@@ -5,6 +5,7 @@ Everything here is data (TOML beside this module); the loaders validate it once 
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -12,7 +13,7 @@ from importlib import resources
 from typing import Any
 
 from scholarflow.models import Port, Signature, Task, parse_port
-from scholarflow.text import CueMatcher
+from scholarflow.text import CueHit, CueMatcher
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class ModalityInfo:
     family: str
     cues: tuple[str, ...]
     includes: tuple[str, ...] = ()
+    counted: tuple[str, ...] = ()  # nouns that, counted two or more, name this modality
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ def modalities() -> dict[str, ModalityInfo]:
             value["family"],
             tuple(value.get("cues", ())),
             tuple(value.get("includes", ())),
+            tuple(value.get("counted", ())),
         )
         for key, value in _load("modalities.toml").items()
     }
@@ -240,6 +243,43 @@ def task_matcher() -> CueMatcher:
 @cache
 def modality_matcher() -> CueMatcher:
     return CueMatcher({key: info.cues for key, info in modalities().items()}, whole_words=True)
+
+
+def _load_lexicon(name: str) -> dict[str, Any]:
+    with resources.files("scholarflow.lexicon").joinpath(name).open("rb") as handle:
+        return tomllib.load(handle)
+
+
+@cache
+def _counted_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Per modality with `counted` nouns, one pattern for "<two or more> <noun>": a count in
+    digits or words (lexicon/counts.toml), at most two words between ("12 synchronised
+    cameras", "8 random phone photos"), and the counter forms of Korean and Japanese
+    ("카메라 12대", "写真8枚", "12台のカメラ")."""
+    data = _load_lexicon("counts.toml")
+    words = "|".join(re.escape(w) for w in sorted(data["words"], key=len, reverse=True))
+    count = rf"(?:(?<![\d.,])(?:[2-9]|[1-9]\d+)(?![\d.,])|(?<!\w)(?:{words})(?!\w))"
+    counters = "|".join(re.escape(c) for c in data["counters"])
+    patterns = []
+    for key, info in modalities().items():
+        if not info.counted:
+            continue
+        nouns = "|".join(re.escape(n) for n in sorted(info.counted, key=len, reverse=True))
+        latin = rf"{count}\s+(?:[^\W\d]+\s+){{0,2}}?(?:{nouns})(?!\w)"
+        after = rf"(?:{nouns})\s*(?:[2-9]|[1-9]\d+)\s*(?:{counters})"
+        before = rf"(?:[2-9]|[1-9]\d+)\s*(?:{counters})\s*の?\s*(?:{nouns})"
+        patterns.append((key, re.compile(f"{latin}|{after}|{before}")))
+    return tuple(patterns)
+
+
+def counted_mentions(normalized_text: str) -> list[CueHit]:
+    """Things named by a count of two or more: "zwölf Kameras" is a multi-view video even in
+    words no cue lists, "400 Fotos" a set of photos."""
+    hits = []
+    for key, pattern in _counted_patterns():
+        for match in pattern.finditer(normalized_text):
+            hits.append(CueHit(key, match.group(0), match.start(), match.end()))
+    return hits
 
 
 @cache
