@@ -47,6 +47,7 @@ PROMPT_EXPECTATIONS = {
     "cartoon_rooms": ("inconsistent_drawings_to_3d", ["image_set"], ["point_cloud"], False),
     "upscale_text_to_image_mismatch": ("video_super_resolution", ["video"], ["video"], True),
     "stereo_parade_motion_mismatch": ("stereo_conversion", ["video"], ["stereo_video"], True),
+    "dub_portrait_animator_mismatch": ("lip_sync", ["video", "audio"], ["video"], True),
 }
 
 

@@ -193,3 +193,14 @@ def test_two_recommended_models_that_each_do_the_job_are_side_by_side_on_the_mai
     }
     assert {"CameraCtrl", "CamCo"} <= main
     assert not [w for w in result.warnings if w.code == "model_task_mismatch"]
+
+
+def test_a_generator_that_animates_one_frame_cannot_stand_in_for_the_users_own_footage():
+    # A lip sync keeps the user's video and changes the mouth: a talking-portrait model fed
+    # one frame of it would make a new clip, so it is flagged and the editor does the job.
+    result, sources = _plan((PROMPTS_DIR / "dub_portrait_animator_mismatch.txt").read_text())
+    assert result.understanding.task.id == "lip_sync"
+    assert [w.code for w in result.warnings if w.source_id == "s1"] == ["model_task_mismatch"]
+    main = [n for n in result.workflow.nodes if not n.optional and n.kind == "model"]
+    assert [sources[n.source_id].name for n in main] == ["MouthMatch"]
+    assert not [n for n in result.workflow.nodes if n.operation == "extract_frame"]

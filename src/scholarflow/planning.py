@@ -253,7 +253,7 @@ def search(
         missing = sum(own_cost.get(key, 99.0) for key in required - used)
         return max(max(costs, default=0.0), missing)
 
-    start = tuple(_Need(Port(modality=m), OUT, i) for i, m in enumerate(want))
+    start = tuple(_Need(_wanted_port(m, doing), OUT, i) for i, m in enumerate(want))
     counter = itertools.count()
     frontier: list[tuple] = [
         (
@@ -306,6 +306,21 @@ def search(
                 ),
             )
     return None
+
+
+def _wanted_port(modality: str, doing: Task | None) -> Port:
+    """What the result must be: of its modality, and where the task keeps the user's own
+    footage (a lip sync changes the mouth of the video it was given), that footage, never a
+    generator's new clip made from one of its frames."""
+    ports = doing.signature.output_ports if doing is not None and doing.signature else ()
+    for port in ports:
+        if modality in port.modalities and port.role in _KEPT_ROLES:
+            return Port(modality=modality, role=port.role)
+    return Port(modality=modality)
+
+
+# Output roles that say the result is the user's own material, changed in place.
+_KEPT_ROLES = frozenset({"subject"})
 
 
 def user_roles(doing: Task | None, have: Sequence[str]) -> dict[str, str]:
