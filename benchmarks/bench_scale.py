@@ -25,7 +25,7 @@ from scholarflow.errors import PromptFormatError
 from scholarflow.grounding import sanitize_question
 from scholarflow.models import Request, Source
 from scholarflow.prompt_format import parse_prompt
-from scholarflow.text import link_spans
+from scholarflow.text import link_spans, mask_quoted
 from scholarflow.writers.llm import SlotReader
 
 QUESTION = "My clip became a depth video that never flickers. How does it stay so steady?"
@@ -117,6 +117,10 @@ def main() -> int:
         reader.close()
 
     print(f"  {'40 KB reply read as a stream':<34} {_seconds(read, 3) * 1000:8.2f} ms")
+    quotes = " 'a" * 10_000 + "'" + "word " * 10_000  # 80 KB: unclosed quotes, then words
+    print("\n80 KB of unclosed quotes")
+    masking = _seconds(lambda: mask_quoted(quotes), 3) * 1000
+    print(f"  {'quoted passages masked':<34} {masking:8.2f} ms")
     return 0
 
 

@@ -176,3 +176,26 @@ def test_a_short_follow_up_near_no_task_gets_no_lead_from_its_meaning():
     _add_semantics(scores, "and what about speed?", None)
     # the closest task earns the plain top score, no bonus for a lead that is chance
     assert max(scores.values()) == pytest.approx(2.0)
+
+
+def test_a_quoted_prompt_and_an_idiom_do_not_name_the_task():
+    # the quoted prompt and "depth of field" describe the look asked for, not a depth map
+    understood = _understand(
+        "I typed 'a misty lake at dusk, shallow depth of field, a swan taking off' and got a "
+        "six second clip. How does it keep the depth of field steady over the clip?"
+    )
+    assert understood.task.id == "text_to_video"
+    assert understood.have == ("text",)
+
+
+def test_quotes_are_masked_and_apostrophes_open_none():
+    from scholarflow.text import mask_quoted
+
+    assert mask_quoted("I don't know, it's 'fine' and they're ok") == (
+        "I don't know, it's 'fine' and they're ok"
+    )
+    assert "heron" not in mask_quoted("typed 'a heron over the water' and got it")
+    assert "猫" not in mask_quoted("「雨の中を歩く猫」と入力したら")
+    # an unclosed quote is left as it is (benchmarks/bench_scale.py times the scan)
+    unclosed = " 'a" * 5_000 + "'" + "word " * 5_000
+    assert mask_quoted(unclosed).count("word") == 5_000

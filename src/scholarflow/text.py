@@ -8,7 +8,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "—": " - ", "–": "-"})
 _SPACES = re.compile(r"\s+")
@@ -278,6 +278,54 @@ def has_link(text: str) -> bool:
 def find_urls(text: str) -> list[str]:
     """Every link-like string in `text`, without the punctuation around it."""
     return [clean_url(text[a:b]) for a, b in link_spans(text)]
+
+
+# A quoted run: what the user typed into a generator ("I typed 'a foggy pier, shallow depth
+# of field'") or a caption they read. A straight quote opens only after a non-word character,
+# so an apostrophe ("don't") never opens one. Each alternative stops at its closing mark or
+# the end of the line and excludes its opening mark, so a scan never passes the next quote:
+# linear in the text.
+_QUOTED = re.compile(
+    r"(?<!\w)'[^'\n]+'(?!\w)|\"[^\"\n]+\"|“[^”\n]+”|‘[^’\n]+’|「[^」\n]+」|『[^』\n]+』"
+    r"|«[^»\n]+»|„[^“\n]+“"
+)
+_MIN_QUOTED_WORDS = 3
+_MIN_QUOTED_CHARS = 6  # for scripts written without spaces
+
+
+def mask_quoted(text: str, replacement: str = " … ") -> str:
+    """`text` with quoted passages of three words or more replaced: a prompt the user quotes
+    describes the picture they asked for ("a heron, shallow depth of field"), not what they
+    did, so its words must not read as the task."""
+
+    def masked(match: re.Match[str]) -> str:
+        inner = match.group(0)[1:-1]
+        long = len(inner.split()) >= _MIN_QUOTED_WORDS or (
+            " " not in inner.strip() and len(inner) >= _MIN_QUOTED_CHARS and not inner.isascii()
+        )
+        return replacement if long else match.group(0)
+
+    return _QUOTED.sub(masked, text)
+
+
+@cache
+def _idioms() -> re.Pattern[str] | None:
+    import tomllib
+    from importlib import resources
+
+    with resources.files("scholarflow.lexicon").joinpath("idioms.toml").open("rb") as handle:
+        phrases = tomllib.load(handle).get("phrases", [])
+    if not phrases:
+        return None
+    ordered = sorted({normalize(p) for p in phrases}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(p) for p in ordered), re.IGNORECASE)
+
+
+def mask_idioms(text: str, replacement: str = " … ") -> str:
+    """`text` with the idioms of lexicon/idioms.toml replaced: "shallow depth of field"
+    describes a look, and must not read as a depth map."""
+    pattern = _idioms()
+    return pattern.sub(replacement, text) if pattern else text
 
 
 def replace_links(text: str, replacement: str) -> str:

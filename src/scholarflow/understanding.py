@@ -31,7 +31,7 @@ from typing import Any
 
 from scholarflow import taxonomy
 from scholarflow.models import Request, Source, Task, Understanding
-from scholarflow.text import CueHit, normalize, replace_links
+from scholarflow.text import CueHit, mask_idioms, mask_quoted, normalize, replace_links
 
 # Weights of the signals, tuned on the development half of the unseen cases only.
 _CUE_WEIGHT = 2.0
@@ -169,14 +169,16 @@ class _Reading:
 
 
 def _read(question: str, embedder: Any) -> _Reading:
-    normalized = normalize(replace_links(question, " "))
+    # a quoted prompt says what was asked for, not what was done; an idiom is no thing
+    described = mask_idioms(mask_quoted(question, " a text prompt "))
+    normalized = normalize(replace_links(described, " "))
     mentions = tuple(_modality_mentions(normalized))
     cues: dict[str, float] = defaultdict(float)
     matched = _add_cues(cues, normalized)
     fit: dict[str, float] = defaultdict(float)
     _add_modality_fit(fit, list(mentions))
     semantics: dict[str, float] = defaultdict(float)
-    _add_semantics(semantics, question, embedder)
+    _add_semantics(semantics, replace_links(described, " "), embedder)
     return _Reading(
         question=question,
         normalized=normalized,
