@@ -1,7 +1,8 @@
-"""Embed the taxonomy's task descriptions and example requests into task_vectors.npz.
+"""Embed the taxonomy's task descriptions with the example requests (task_vectors.npz) and
+with the paper-style phrases (paper_vectors.npz).
 
-Run after editing taxonomy/tasks.toml or taxonomy/examples.toml (tests/test_taxonomy.py fails
-until you do):
+Run after editing taxonomy/tasks.toml, examples.toml or paper_phrases.toml
+(tests/test_taxonomy_vectors.py fails until you do):
 
     .venv/bin/python scripts/embed_taxonomy.py
 
@@ -20,18 +21,19 @@ import numpy as np
 from scholarflow import taxonomy
 from scholarflow.embeddings import get_embedder
 
-TARGET = Path(taxonomy.__file__).with_name(taxonomy.VECTORS_FILE)
-
 
 def main() -> int:
-    texts = taxonomy.example_texts()
-    vectors = get_embedder().embed([text for _, text in texts])
-    buffer = io.BytesIO()
-    np.savez_compressed(
-        buffer, vectors=vectors.astype(np.float16), hash=np.array(taxonomy.examples_hash())
-    )
-    TARGET.write_bytes(buffer.getvalue())
-    print(f"wrote {len(texts)} vectors to {TARGET} ({TARGET.stat().st_size:,} bytes)")
+    embedder = get_embedder()
+    for index in taxonomy.INDEXES:
+        target = Path(taxonomy.__file__).with_name(index.vectors_file)
+        texts = taxonomy.index_texts(index)
+        vectors = embedder.embed([text for _, text in texts])
+        buffer = io.BytesIO()
+        np.savez_compressed(
+            buffer, vectors=vectors.astype(np.float16), hash=np.array(taxonomy.index_hash(index))
+        )
+        target.write_bytes(buffer.getvalue())
+        print(f"wrote {len(texts)} vectors to {target} ({target.stat().st_size:,} bytes)")
     return 0
 
 

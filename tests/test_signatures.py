@@ -149,3 +149,16 @@ def test_a_matting_model_that_mentions_background_replacement_still_makes_a_matt
     )
     assert source.tasks[0] == "video_matting"
     assert all("matte" in sig.arrow().split("→")[1] for sig in source.signatures)
+
+
+@pytest.mark.parametrize(
+    ("title", "task"),
+    [
+        ("Depth Pro: Sharp Monocular Metric Depth in Less Than a Second",
+         "monocular_depth_estimation"),
+        ("VRT: A Video Restoration Transformer", "video_super_resolution"),
+    ],
+)  # fmt: skip
+def test_a_title_is_read_by_the_vocabulary_papers_use(title, task):
+    name = title.split(":")[0]
+    assert infer_tasks(Source(id="x", name=name, title=title, role="recommended"))[0] == task

@@ -67,11 +67,13 @@ def meaning_text(source: Source) -> str:
 
 def enrich_all(sources: Sequence[Source]) -> tuple[Source, ...]:
     """`enrich` for every source, the meaning of the unknown ones worked out in one batch."""
-    from scholarflow.understanding import SOURCE_NEAREST, prime_similarities
+    from scholarflow.understanding import SOURCE_INDEX, SOURCE_NEAREST, prime_similarities
 
     unknown = [s for s in sources if catalog.match(s) is None]
     if unknown:
-        prime_similarities([meaning_text(s) for s in unknown], nearest=SOURCE_NEAREST)
+        prime_similarities(
+            [meaning_text(s) for s in unknown], nearest=SOURCE_NEAREST, index=SOURCE_INDEX
+        )
     return tuple(enrich(s) for s in sources)
 
 
@@ -106,9 +108,9 @@ def infer_tasks(source: Source) -> tuple[str, ...]:
     if best < _MIN_SCORE:  # too little to say what a source does
         return ()
     # A task the source names in its own words ("a text-to-video and image-to-video
-    # transformer") leads over one it is only near in meaning, unless that one is far ahead.
+    # transformer") leads over one its words do not mention at all, only near in meaning.
     named = [item for item in ranked if item[0] in named_tasks and item[1] >= best * _NAMED_SHARE]
-    if named and ranked[0][0] not in named_tasks:
+    if named and ranked[0][0] not in words:
         ranked = [*named, *(item for item in ranked if item not in named)]
     best = ranked[0][1]
     # Meaning ranks the tasks, but it gives every task some closeness: a task beyond the

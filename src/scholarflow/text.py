@@ -321,6 +321,24 @@ def _idioms() -> re.Pattern[str] | None:
     return re.compile("|".join(re.escape(p) for p in ordered), re.IGNORECASE)
 
 
+@cache
+def _method_noun_start() -> re.Pattern[str]:
+    import tomllib
+    from importlib import resources
+
+    with resources.files("scholarflow.lexicon").joinpath("idioms.toml").open("rb") as handle:
+        nouns = tomllib.load(handle).get("method_nouns", [])
+    ordered = sorted({normalize(n) for n in nouns}, key=len, reverse=True)
+    body = "|".join(re.escape(n) for n in ordered) or "(?!)"
+    return re.compile(rf"[ -](?:latent |generative )?(?:{body})(?!\w)")
+
+
+def names_a_method(text: str, end: int) -> bool:
+    """Whether the words from `end` on are a method noun ("… video diffusion priors"): the
+    thing named just before is then a modifier of the method."""
+    return bool(_method_noun_start().match(text, end))
+
+
 def mask_idioms(text: str, replacement: str = " … ") -> str:
     """`text` with the idioms of lexicon/idioms.toml replaced: "shallow depth of field"
     describes a look, and must not read as a depth map."""

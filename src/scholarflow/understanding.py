@@ -31,7 +31,14 @@ from typing import Any
 
 from scholarflow import taxonomy
 from scholarflow.models import Request, Source, Task, Understanding
-from scholarflow.text import CueHit, mask_idioms, mask_quoted, normalize, replace_links
+from scholarflow.text import (
+    CueHit,
+    mask_idioms,
+    mask_quoted,
+    names_a_method,
+    normalize,
+    replace_links,
+)
 
 # Weights of the signals, tuned on the development half of the unseen cases only.
 _CUE_WEIGHT = 2.0
@@ -520,6 +527,8 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 and _modifies(text[hit.end : following.start])
             ):
                 continue  # "single-image depth": the image names a kind of depth
+            if names_a_method(text, hit.end):
+                continue  # "video diffusion priors": the video names a kind of method
             at = start + hit.start
             window = question[max(start, at - _LOOKBACK) : at]
             markers = list(_MARKER_PATTERN.finditer(window))
@@ -639,12 +648,13 @@ def _add_semantics(
     *,
     nearest: int = 3,
     lead_bonus: float = _SEMANTIC_SURE,
+    index: taxonomy.TextIndex = taxonomy.REQUESTS,
 ) -> None:
     from scholarflow.grounding import detect_language
 
     if detect_language(question) != "en":
         return  # the embedding model reads English; other languages lean on the rest
-    similarities = task_similarities(question, embedder, nearest=nearest)
+    similarities = task_similarities(question, embedder, nearest=nearest, index=index)
     if not similarities:
         return
     top = max(similarities.values())
@@ -668,37 +678,50 @@ def _ramp(value: float, start: float, full: float) -> float:
     return min(max((value - start) / (full - start), 0.0), 1.0)
 
 
-_SIMILARITY_CACHE: OrderedDict[tuple[str, int], dict[str, float]] = OrderedDict()
+_SIMILARITY_CACHE: OrderedDict[tuple[str, int, str], dict[str, float]] = OrderedDict()
 _SIMILARITY_CACHE_SIZE = 4096
 
 
-def task_similarities(question: str, embedder: Any = None, *, nearest: int = 3) -> dict[str, float]:
-    """Cosine of the question with each task's `nearest` closest texts; {} when the
-    embedding model is not installed (understanding then works without this signal)."""
+def task_similarities(
+    question: str,
+    embedder: Any = None,
+    *,
+    nearest: int = 3,
+    index: taxonomy.TextIndex = taxonomy.REQUESTS,
+) -> dict[str, float]:
+    """Cosine of the question with each task's `nearest` closest texts of `index`; {} when
+    the embedding model is not installed (understanding then works without this signal)."""
     if embedder is not None:
-        return similarities_of([question], embedder, nearest=nearest)[0]
-    cached = _SIMILARITY_CACHE.get((question, nearest))
+        return similarities_of([question], embedder, nearest=nearest, index=index)[0]
+    key = (question, nearest, index.name)
+    cached = _SIMILARITY_CACHE.get(key)
     if cached is None:
-        prime_similarities([question], nearest=nearest)
-        cached = _SIMILARITY_CACHE.get((question, nearest), {})
+        prime_similarities([question], nearest=nearest, index=index)
+        cached = _SIMILARITY_CACHE.get(key, {})
     return cached
 
 
-def prime_similarities(texts: Sequence[str], *, nearest: int = 3) -> None:
+def prime_similarities(
+    texts: Sequence[str], *, nearest: int = 3, index: taxonomy.TextIndex = taxonomy.REQUESTS
+) -> None:
     """Work out the similarities of many texts in one batch (the model runs a batch much
     faster than one text at a time), for the lookups that follow."""
-    todo = list(dict.fromkeys(t for t in texts if (t, nearest) not in _SIMILARITY_CACHE))
+    todo = [t for t in dict.fromkeys(texts) if (t, nearest, index.name) not in _SIMILARITY_CACHE]
     if not todo:
         return
-    found_all = similarities_of(todo, _default_embedder(), nearest=nearest)
+    found_all = similarities_of(todo, _default_embedder(), nearest=nearest, index=index)
     for text, found in zip(todo, found_all, strict=True):
-        _SIMILARITY_CACHE[(text, nearest)] = found
+        _SIMILARITY_CACHE[(text, nearest, index.name)] = found
         if len(_SIMILARITY_CACHE) > _SIMILARITY_CACHE_SIZE:
             _SIMILARITY_CACHE.popitem(last=False)
 
 
 def similarities_of(
-    texts: Sequence[str], embedder: Any, *, nearest: int = 3
+    texts: Sequence[str],
+    embedder: Any,
+    *,
+    nearest: int = 3,
+    index: taxonomy.TextIndex = taxonomy.REQUESTS,
 ) -> list[dict[str, float]]:
     """Per text, each task's mean cosine over its `nearest` closest texts (its description
     and example requests).
@@ -711,12 +734,12 @@ def similarities_of(
     """
     if embedder is None:
         return [{} for _ in texts]
-    index = taxonomy.example_vectors(embedder)
-    if index is None:
+    stored = taxonomy.index_vectors(embedder, index)
+    if stored is None:
         return [{} for _ in texts]
     import numpy as np
 
-    labels, matrix = index
+    labels, matrix = stored
     groups = _label_groups(tuple(labels))
     sims = embedder.embed(list(texts)) @ matrix.T
     results = []
@@ -762,10 +785,13 @@ def cue_scores(normalized: str) -> dict[str, float]:
     return scores
 
 
-# Tuned on the sections of the real Awesome-Video-Diffusion list taken as labels (399 titles):
-# the closest text alone read 0.62 of them right, the mean of the three closest 0.53; meaning
-# weighed 1.5 times a question's, with title cues at half their former weight, 0.65.
-SOURCE_NEAREST = 1
+# A source's title and summary read like a paper, not like a request: they are compared with
+# the paper-style phrases of each task (taxonomy/paper_phrases.toml). Tuned on the sections of
+# the real Awesome-Video-Diffusion list taken as labels (399 titles): against the example
+# requests, the closest text alone read 0.62 of them right (the mean of three 0.53); against
+# the paper phrases, the mean of the three closest 0.71. Meaning weighs 1.5 times a question's.
+SOURCE_NEAREST = 3
+SOURCE_INDEX = taxonomy.PAPERS
 _SOURCE_MEANING = 1.5
 _SOURCE_LEAD = 2.0
 
@@ -782,7 +808,14 @@ def source_task_scores(normalized: str, weight: float, *, meaning: str = "") -> 
         _add_modality_fit(scores, _modality_mentions(normalized))
     if meaning:
         meant: dict[str, float] = defaultdict(float)
-        _add_semantics(meant, meaning, None, nearest=SOURCE_NEAREST, lead_bonus=_SOURCE_LEAD)
+        _add_semantics(
+            meant,
+            meaning,
+            None,
+            nearest=SOURCE_NEAREST,
+            lead_bonus=_SOURCE_LEAD,
+            index=SOURCE_INDEX,
+        )
         for task_id, value in meant.items():
             scores[task_id] += value * _SOURCE_MEANING
     return scores

@@ -295,67 +295,110 @@ def label(modality: str) -> str:
     return modalities()[modality].label
 
 
-# --- example requests and their vectors ------------------------------------------------------
+# --- texts of each task and their vectors -----------------------------------------------------
 
-VECTORS_FILE = "task_vectors.npz"
+
+@dataclass(frozen=True)
+class TextIndex:
+    """Texts per task that a meaning is compared with, and where their vectors are stored.
+
+    Two are kept: the example requests users write (what a question is compared with) and
+    phrases in the style of paper titles and abstracts (what an unknown source's title and
+    summary are compared with: a title reads like neither a request nor a user).
+    """
+
+    name: str
+    data_file: str  # in this package: one table per task id
+    key: str  # the list in each table
+    vectors_file: str
+
+
+REQUESTS = TextIndex("requests", "examples.toml", "examples", "task_vectors.npz")
+PAPERS = TextIndex("papers", "paper_phrases.toml", "phrases", "paper_vectors.npz")
+INDEXES = (REQUESTS, PAPERS)
+VECTORS_FILE = REQUESTS.vectors_file
 
 
 @cache
-def examples() -> dict[str, tuple[str, ...]]:
-    """Example requests per task (examples.toml): what the understanding stage compares a
-    question's meaning with."""
+def index_entries(index: TextIndex = REQUESTS) -> dict[str, tuple[str, ...]]:
+    """The texts of `index` per task (examples.toml, paper_phrases.toml)."""
     try:
-        data = _load("examples.toml")
+        data = _load(index.data_file)
     except FileNotFoundError:
         return {}
     known = tasks()
     for key in data:
         if key not in known:
-            raise ValueError(f"examples.toml: unknown task {key!r}")
-    return {key: tuple(value.get("examples", ())) for key, value in data.items()}
+            raise ValueError(f"{index.data_file}: unknown task {key!r}")
+    return {key: tuple(value.get(index.key, ())) for key, value in data.items()}
 
 
-def example_texts() -> list[tuple[str, str]]:
-    """(task id, text) for every text embedded: each task's name and description, then its
-    example requests."""
+def examples() -> dict[str, tuple[str, ...]]:
+    """Example requests per task (examples.toml): what a question's meaning is compared with."""
+    return index_entries(REQUESTS)
+
+
+def index_texts(index: TextIndex = REQUESTS) -> list[tuple[str, str]]:
+    """(task id, text) for every text embedded: each task's name and description, then the
+    texts of `index`."""
     texts: list[tuple[str, str]] = []
+    entries = index_entries(index)
     for task in tasks().values():
         texts.append((task.id, f"{task.name}: {task.description}"))
-        texts.extend((task.id, text) for text in examples().get(task.id, ()))
+        texts.extend((task.id, text) for text in entries.get(task.id, ()))
     return texts
 
 
-def examples_hash() -> str:
+def example_texts() -> list[tuple[str, str]]:
+    return index_texts(REQUESTS)
+
+
+def index_hash(index: TextIndex = REQUESTS) -> str:
     import hashlib
 
     from scholarflow.embeddings import MODEL_ID
 
     digest = hashlib.sha256(MODEL_ID.encode())
-    for task_id, text in example_texts():
+    for task_id, text in index_texts(index):
         digest.update(f"{task_id}\t{text}\n".encode())
     return digest.hexdigest()
+
+
+def examples_hash() -> str:
+    return index_hash(REQUESTS)
 
 
 _vector_cache: dict[str, Any] = {}
 
 
-def example_vectors(embedder: Any) -> tuple[list[str], Any] | None:
-    """(task id per row, unit vectors as rows) of `example_texts()`.
+def stored_vectors_current(index: TextIndex) -> bool:
+    """Whether the stored vectors of `index` were made from its texts as they are now."""
+    import numpy as np
 
-    Read from task_vectors.npz, which scripts/embed_taxonomy.py writes; when the texts changed
+    try:
+        with resources.files(__package__).joinpath(index.vectors_file).open("rb") as handle:
+            return str(np.load(handle)["hash"]) == index_hash(index)
+    except (FileNotFoundError, KeyError, ValueError, OSError):
+        return False
+
+
+def index_vectors(embedder: Any, index: TextIndex = REQUESTS) -> tuple[list[str], Any] | None:
+    """(task id per row, unit vectors as rows) of `index_texts(index)`.
+
+    Read from the index's .npz, which scripts/embed_taxonomy.py writes; when the texts changed
     since (its hash differs), they are embedded here once per process instead, and a test
-    (tests/test_taxonomy.py) says the file must be regenerated.
+    (tests/test_taxonomy_vectors.py) says the file must be regenerated.
     """
     import numpy as np
 
-    digest = examples_hash()
+    digest = index_hash(index)
     if digest in _vector_cache:
         return _vector_cache[digest]
-    texts = example_texts()
+    texts = index_texts(index)
     labels = [task_id for task_id, _ in texts]
     matrix = None
     try:
-        with resources.files(__package__).joinpath(VECTORS_FILE).open("rb") as handle:
+        with resources.files(__package__).joinpath(index.vectors_file).open("rb") as handle:
             stored = np.load(handle)
             if str(stored["hash"]) == digest:
                 matrix = stored["vectors"].astype(np.float32)
@@ -367,3 +410,7 @@ def example_vectors(embedder: Any) -> tuple[list[str], Any] | None:
         matrix = embedder.embed([text for _, text in texts])
     _vector_cache[digest] = (labels, matrix)
     return labels, matrix
+
+
+def example_vectors(embedder: Any) -> tuple[list[str], Any] | None:
+    return index_vectors(embedder, REQUESTS)
