@@ -205,3 +205,19 @@ def test_a_thing_named_before_a_method_noun_is_a_kind_of_method():
     roles = _roles("Animating Open-domain Images with Video Diffusion Priors")
     assert "video" not in roles
     assert _roles("I used a video model on my clip") == {"video": "have"}
+
+
+def test_a_german_clause_closed_by_a_participle_of_handing_in_says_what_went_in():
+    roles = _roles("Ich habe danach das Video und die Masken zusammen hochgeladen.")
+    assert roles["video"] == "have"
+    assert roles["mask_video"] == "have"
+
+
+def test_in_a_verb_final_sentence_only_the_thing_right_before_the_verb_came_out():
+    # "across the whole video, a soft alpha came out": the video is where, the alpha what
+    from scholarflow.understanding import _modality_mentions
+
+    mentions = _modality_mentions("영상 전체에 걸쳐 부드러운 알파 매트가 나왔어요.")
+    roles = {(m.hit.label, m.role) for m in mentions}
+    assert ("matte_video", "want") in roles
+    assert ("video", "want") not in roles

@@ -21,6 +21,7 @@ forcing a label.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import OrderedDict, defaultdict
@@ -94,7 +95,9 @@ _RESULT_VERBS = re.compile(
     r"a (?:créé|généré)|j'ai obtenu|wurde zu|entstand|erzeugte|bekam|erhielt|"
     r"in the end|at the end|am ende|al final|à la fin)"
     # Korean and Japanese verbs follow their object with no space between ("動画ができた")
-    r"|(?:되었|나왔|만들어|생성|になった|できた|出てきた|生成|결국|最後に)"
+    r"|(?:되었|나왔|만들어|생성|になった|できた|出てきた|生成|결국|最後に|"
+    # what a clause says was needed or wanted is what the user was after
+    r"필요했|필요해|원했|欲しかった|欲しい|必要だった|必要でした)"
 )
 _MARKER_PATTERN = re.compile(
     "|".join(
@@ -518,6 +521,8 @@ def _modality_mentions(question: str) -> list[_Mention]:
         pivot = verbs[0] if verbs else None
         bounds = [start + b.end() for b in _CLAUSE_END.finditer(text)] if verb_final else []
         found: list[_Mention] = []
+        participles = [m.start() for m in _HANDED_IN_LAST.finditer(text)] if compounds else []
+        marks = [m.start() for m in _CLAUSE_MARK.finditer(text)] if participles else []
         hits = _things_named(text, compounds)
         for index, hit in enumerate(hits):
             following = hits[index + 1] if index + 1 < len(hits) else None
@@ -542,7 +547,10 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 if any(marked <= v < at for v in verbs):
                     role = "want"
             if role is None and verb_final:
-                role = _verb_final_role(at, verbs, bounds)
+                following_thing = start + following.start if following is not None else None
+                role = _verb_final_role(at, following_thing, verbs, bounds)
+            elif role is None and compounds and _handed_in_after(hit.end, participles, marks):
+                role = "have"  # "dann Clip und Masken zusammen hochgeladen"
             elif role is None and pivot is not None:
                 role = "have" if at < pivot else "want"
             if role == "have" and hit.label in taxonomy.freely_supplied():
@@ -588,14 +596,43 @@ _CLAUSE_END = re.compile(
 )
 
 
-def _verb_final_role(at: int, verbs: Sequence[int], bounds: Sequence[int]) -> str | None:
-    """The role of a thing at `at` in a verb-final sentence: `want` when the next result
-    verb closes its own clause, `have` when a clause ends between them, None when no result
-    verb follows."""
-    following = next((v for v in verbs if v > at), None)
-    if following is None:
+# German puts the participle last: "dann Clip und Masken zusammen hochgeladen" (then uploaded
+# the clip and the masks together). A thing in a clause closed by one of these went in.
+_HANDED_IN_LAST = re.compile(
+    r"(?<!\w)(?:hochgeladen|reingeladen|geladen|eingefügt|gegeben|reingeworfen|reingesteckt|"
+    r"eingegeben|reingepackt|reingezogen|gefüttert)(?!\w)"
+)
+_CLAUSE_MARK = re.compile(r"[,;:]")
+
+
+def _handed_in_after(end: int, participles: Sequence[int], marks: Sequence[int]) -> bool:
+    """Whether the clause after a thing ends in a participle of handing in: the next such
+    participle comes before the next clause mark (both lists sorted, found once a sentence)."""
+    following = bisect.bisect_right(participles, end)
+    if following == len(participles):
+        return False
+    mark = bisect.bisect_right(marks, end)
+    return mark == len(marks) or participles[following] < marks[mark]
+
+
+def _verb_final_role(
+    at: int, following_thing: int | None, verbs: Sequence[int], bounds: Sequence[int]
+) -> str | None:
+    """The role of a thing at `at` in a verb-final sentence: `want` when it is the last thing
+    before the next result verb, in that verb's clause ("…부드러운 알파가 나왔어요"); `have`
+    when a clause ends before that verb; None when no result verb follows or another thing
+    stands closer to it (a place: "영상 전체에 걸쳐", across the whole video). `verbs` and
+    `bounds` are sorted."""
+    index = bisect.bisect_right(verbs, at)
+    if index == len(verbs):
         return None
-    return "have" if any(at < b <= following for b in bounds) else "want"
+    verb = verbs[index]
+    bound = bisect.bisect_right(bounds, at)
+    if bound < len(bounds) and bounds[bound] <= verb:
+        return "have"
+    if following_thing is not None and following_thing < verb:
+        return None
+    return "want"
 
 
 def _add_modality_fit(scores: dict[str, float], mentions: list[_Mention]) -> None:
