@@ -221,3 +221,17 @@ def test_in_a_verb_final_sentence_only_the_thing_right_before_the_verb_came_out(
     roles = {(m.hit.label, m.role) for m in mentions}
     assert ("matte_video", "want") in roles
     assert ("video", "want") not in roles
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "no prompt or anything, I only gave it the photo",
+        "I gave it the photo, without any audio",
+        "写真を入れただけで、声は一切使っていません。",
+    ],
+)
+def test_a_thing_the_user_says_they_did_not_use_is_not_had(question):
+    roles = _roles(question)
+    assert "text" not in roles and "audio" not in roles
+    assert "image" in roles

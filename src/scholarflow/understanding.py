@@ -95,7 +95,8 @@ _RESULT_VERBS = re.compile(
     r"a (?:créé|généré)|j'ai obtenu|wurde zu|entstand|erzeugte|bekam|erhielt|"
     r"in the end|at the end|am ende|al final|à la fin)"
     # Korean and Japanese verbs follow their object with no space between ("動画ができた")
-    r"|(?:되었|나왔|만들어|생성|になった|できた|出てきた|生成|결국|最後に|"
+    r"|(?:되었|나왔|만들어|생성|になった|になりました|できた|できました|出てきた|出てきました|"
+    r"生成|결국|最後に|"
     # what a clause says was needed or wanted is what the user was after
     r"필요했|필요해|원했|欲しかった|欲しい|必要だった|必要でした)"
 )
@@ -417,15 +418,17 @@ def _change_semantics(current: _Reading) -> dict[str, float]:
 def _break_twin_ties(
     ranked: list[tuple[str, float]], recommended: Sequence[Source]
 ) -> list[tuple[str, float]]:
-    """Two tasks that take and make the same things, scored close: what the user describes
-    cannot tell them apart, so the task the recommended model serves is taken."""
+    """Two tasks that take and make the same things, scored close, or any two tasks scored
+    exactly the same: what the user describes cannot tell them apart, so the task the
+    recommended model serves is taken."""
     if len(ranked) < 2 or ranked[0][1] - ranked[1][1] >= _TIE:
         return ranked
     known = taxonomy.tasks()
     first, second = known[ranked[0][0]], known[ranked[1][0]]
     twins = set(first.inputs) == set(second.inputs) and set(first.outputs) == set(second.outputs)
+    tied = abs(ranked[0][1] - ranked[1][1]) < 1e-9  # nothing but the order of tasks.toml
     served = {t for s in recommended for t in s.tasks[:1]}
-    if twins and second.id in served and first.id not in served:
+    if (twins or tied) and second.id in served and first.id not in served:
         return [ranked[1], ranked[0], *ranked[2:]]
     return ranked
 
@@ -495,6 +498,26 @@ def _modifies(gap: str) -> bool:
     return gap in ("", " ", "-")
 
 
+# A thing the user says they did not have or use: "no prompt", "without any audio", "sin
+# audio", "ohne Ton"; in Korean and Japanese the denial follows ("声は一切使っていません").
+_DENIED_BEFORE = re.compile(
+    r"(?<!\w)(?:no|without|sin|sans|ohne|kein|keine|keinen|pas de)\s+(?:any\s+|a\s+|an\s+|"
+    r"ningún\s+|ninguna\s+|aucun\s+|aucune\s+|jede[nm]?\s+)?$"
+)
+_DENIED_AFTER = re.compile(
+    r"^\s*(?:は|を|も|이|가|은|는|을|를|도)?\s*(?:一切|全く|全然|전혀|하나도)?\s*"
+    r"(?:使って(?:い)?ません|使ってない|使わず|なし|無し|없이|안 썼|사용하지 않|쓰지 않)"
+)
+
+
+def _denied(text: str, hit: CueHit) -> bool:
+    """Whether the words right around a thing say the user did not have or use it."""
+    return bool(
+        _DENIED_BEFORE.search(text, max(0, hit.start - 24), hit.start)
+        or _DENIED_AFTER.match(text[hit.end : hit.end + 16])
+    )
+
+
 def _things_named(text: str, compounds: bool) -> list[CueHit]:
     """The modality cues in `text`, and the things named by a count ("twelve cameras"): a
     counted phrase takes the place of the cues inside it."""
@@ -534,6 +557,8 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 continue  # "single-image depth": the image names a kind of depth
             if names_a_method(text, hit.end):
                 continue  # "video diffusion priors": the video names a kind of method
+            if _denied(text, hit):
+                continue  # "no prompt or anything", "声は一切使っていません": not had
             at = start + hit.start
             window = question[max(start, at - _LOOKBACK) : at]
             markers = list(_MARKER_PATTERN.finditer(window))
