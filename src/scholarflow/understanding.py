@@ -73,7 +73,7 @@ _HAVE_MARKERS = (
     "recorded", "filmed", "shot", "typed", "wrote", "drew", "sketched", "clicked", "picked",
     "plus", "along with", "dazu", "zusätzlich", "además", "junto con", "avec", "et une",
     "desde", "de una", "de un", "à partir d", "aus einem", "aus", "von", "subí", "metí", "le metí",
-    "puse", "le puse", "j'ai mis",
+    "puse", "le puse", "j'ai mis", "j'ai écrit", "j'ai tapé", "escribí", "tecleé", "ich schrieb",
     "ich habe", "mit meinem", "mit meiner", "con mi", "avec ma", "avec mon",
 )  # fmt: skip
 _WANT_MARKERS = (
@@ -121,7 +121,8 @@ _MAKING_MARKERS = frozenset(
     {"typed", "wrote", "drew", "sketched", "picked", "input", "gave it", "gave", "used",
      "using", "use", "fed", "entered", "described", "chose", "set", "my", "with my", "of my",
      "i filmed", "filmed my", "i recorded", "recorded myself", "i shot", "grabé", "filmé",
-     "me grabé", "j'ai filmé", "je me suis filmé", "je me suis filmée", "gefilmt", "ich filmte"}
+     "me grabé", "j'ai filmé", "je me suis filmé", "je me suis filmée", "gefilmt", "ich filmte",
+     "j'ai écrit", "j'ai tapé", "escribí", "tecleé", "ich schrieb", "eingetippt", "eingegeben"}
 )  # fmt: skip
 _LOOKBACK = 40
 # A preposition of place between a marker and a mention makes the mention a place.
@@ -583,7 +584,7 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 close = last is not None and len(window) - last.end() <= 16
                 if not (close and last.group(0) in _MAKING_MARKERS):
                     role = None
-            if hit.cue.split()[0] in _MAKING_MARKERS:
+            if hit.cue in _MAKING_MARKERS or hit.cue.split()[0] in _MAKING_MARKERS:
                 role = "have"  # the cue is the act of giving it: "typed '…'", "described in"
             # "image-to-video", "video-to-audio": a conversion named by its two ends
             if text[max(0, hit.start - 4) : hit.start] == "-to-":
