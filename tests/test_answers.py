@@ -48,6 +48,7 @@ PROMPT_EXPECTATIONS = {
     "upscale_text_to_image_mismatch": ("video_super_resolution", ["video"], ["video"], True),
     "stereo_parade_motion_mismatch": ("stereo_conversion", ["video"], ["stereo_video"], True),
     "dub_portrait_animator_mismatch": ("lip_sync", ["video", "audio"], ["video"], True),
+    "bare_title_shed_walkthrough": ("photos_to_3d_scene", ["image_set"], ["scene_3d"], False),
 }
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from scholarflow.catalog import builtin_entries, match
 from scholarflow.models import Source
-from scholarflow.signatures import enrich, infer_tasks, named_project_url
+from scholarflow.signatures import adopt_task, enrich, infer_tasks, named_project_url
 
 
 def _source(title: str, summary: str | None = None, **links: str) -> Source:
@@ -162,3 +162,31 @@ def test_a_matting_model_that_mentions_background_replacement_still_makes_a_matt
 def test_a_title_is_read_by_the_vocabulary_papers_use(title, task):
     name = title.split(":")[0]
     assert infer_tasks(Source(id="x", name=name, title=title, role="recommended"))[0] == task
+
+
+def test_a_bare_title_that_names_no_task_could_be_serving_several():
+    bare = enrich(_source("Reconstruct Anything: Scaling Geometric Foundation Models"))
+    assert bare.tasks[0] in bare.plausible
+    assert len(bare.plausible) > len(bare.tasks)
+
+
+def test_a_source_that_says_what_it_does_could_be_serving_only_what_its_title_names():
+    told = enrich(_source("Geometry Made Easy", summary="Estimates a depth map from one photo."))
+    assert told.plausible == ()
+    lama = enrich(_source("Large Mask Inpainting with Fourier Convolutions"))
+    assert set(lama.plausible) == {"image_inpainting", "video_inpainting"}
+
+
+def test_a_source_adopts_the_users_task_only_when_it_could_be_serving_it():
+    bare = enrich(_source("Reconstruct Anything: Scaling Geometric Foundation Models"))
+    other = next(t for t in bare.plausible if t != bare.tasks[0])
+    (adopted,) = adopt_task([bare], other)
+    assert adopted.tasks[0] == other
+    assert adopted.signatures and adopted.signatures[0] != bare.signatures[0]
+    told = enrich(_source("Geometry Made Easy", summary="Estimates a depth map from one photo."))
+    assert adopt_task([told], other) == (told,)
+
+
+def test_what_a_source_could_be_serving_is_not_part_of_the_contract():
+    bare = enrich(_source("Reconstruct Anything: Scaling Geometric Foundation Models"))
+    assert "plausible" not in bare.model_dump()

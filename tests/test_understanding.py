@@ -8,7 +8,9 @@ from collections import defaultdict
 import pytest
 
 from scholarflow.models import Request, Source
-from scholarflow.understanding import understand
+from scholarflow.signatures import enrich
+from scholarflow.text import normalize
+from scholarflow.understanding import cue_scores, understand
 
 NO_HINT = Source(id="s1", name="Unnamed", title="Unnamed", role="recommended")
 
@@ -234,3 +236,29 @@ def test_a_thing_the_user_says_they_did_not_use_is_not_had(question):
     roles = _roles(question)
     assert "text" not in roles and "audio" not in roles
     assert "image" in roles
+
+
+def test_a_question_that_cannot_tell_tasks_apart_leans_on_what_the_recommended_model_does():
+    summary = "Estimates a depth map for every frame of a video, consistent over time."
+    told = enrich(Source(id="s1", name="FlowDepth", title="FlowDepth", summary=summary,
+                         role="recommended"))  # fmt: skip
+    bare = told.model_copy(update={"summary": None})
+    question = "I ran my clip through it and got a clip back. How does it work?"
+    assert _understand(question, told).task.id == "video_depth_estimation"
+    # A model known by its bare title only gets no more say than before: a wrong reading of
+    # a title must not outvote the question.
+    assert _understand(question, bare).task.id != "video_depth_estimation"
+
+
+def test_a_number_inside_a_longer_code_is_not_the_number():
+    assert "novel_view_video_from_image" not in cue_scores(normalize("a music clip in 360p"))
+    assert "novel_view_video_from_image" in cue_scores(normalize("a 360 spin of my car"))
+
+
+def test_wanting_what_a_result_looks_like_counts_for_it():
+    from scholarflow.understanding import _read
+
+    # A depth video plays as a grey clip: "got a clip back" is no evidence against depth,
+    # though it weighs less than naming the thing itself.
+    fit = _read("I gave it my clip and got a clip back.", None).fit
+    assert 0 < fit["video_depth_estimation"] < fit["video_super_resolution"]

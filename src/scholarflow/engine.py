@@ -104,6 +104,7 @@ def prepare(request: Request) -> Prepared:
     )
     lap("signatures")
     understanding = understand(request)
+    enriched = signatures.adopt_task(enriched, understanding.task.id)
     lap("understand")
     plan = planning.plan(understanding, enriched, request.question)
     lap("plan")

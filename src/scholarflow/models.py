@@ -164,6 +164,9 @@ class Source(_Described):
     # Facts from the built-in catalog entry that matched this source (never its links).
     catalog_summary: str | None = None
     catalog_id: str | None = None
+    # The tasks a source read from a bare title could be serving (signatures.adopt_task);
+    # working state of one request, never stored or shown.
+    plausible: tuple[str, ...] = Field(default=(), exclude=True)
 
 
 class CatalogEntry(_Described):

@@ -26,6 +26,10 @@ _SECONDARY_SHARE = 0.6  # a task scoring this share of the best one is served to
 _MIN_SCORE = 2.0
 _NAMED_SHARE = 0.3  # a task the source's words name leads from this share of the best score
 _CUE_STRENGTH = 2.0  # what one of a task's own cue phrases scores (hints score less)
+# A title that names no task could be serving any task scoring this share of its best one,
+# among its closest few.
+_PLAUSIBLE_SHARE = 0.8
+_PLAUSIBLE_MAX = 6
 
 _PROJECT_CUE = re.compile(
     r"(?i)\b(project page|project website|webpage|website|homepage|code|github|repository|"
@@ -46,8 +50,9 @@ def enrich(source: Source) -> Source:
             kind=entry.kind if source.role == "related" else "model",
         )
     else:
-        tasks = infer_tasks(source)
+        tasks, plausible = _read_source(source)
         update["tasks"] = tasks
+        update["plausible"] = plausible
         if tasks:
             update["signatures"] = served_signatures(tasks)
     # A summary fills in a link only for a source that came with no page of its own: where the
@@ -84,6 +89,14 @@ def _decamel(text: str) -> str:
 
 def infer_tasks(source: Source) -> tuple[str, ...]:
     """Task ids the source serves, best first, from its own name, title and summary."""
+    return _read_source(source)[0]
+
+
+def _read_source(source: Source) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The tasks a source serves, best first, and the tasks it could be serving: the same
+    when its own words say what it does; more when all there is to go on is a title that
+    names no task ("DUSt3R: Geometric 3D Vision Made Easy"), whose meaning is near several
+    tasks at once. Those are left for the user's request to choose among (`adopt_task`)."""
     from scholarflow.understanding import cue_scores, source_task_scores
 
     name_text = (
@@ -102,11 +115,11 @@ def infer_tasks(source: Source) -> tuple[str, ...]:
     for task_id, value in source_task_scores("", 0.0, meaning=meaning_text(source)).items():
         scores[task_id] += value
     if not scores:
-        return ()
+        return (), ()
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     best = ranked[0][1]
     if best < _MIN_SCORE:  # too little to say what a source does
-        return ()
+        return (), ()
     # A task the source names in its own words ("a text-to-video and image-to-video
     # transformer") leads over one its words do not mention at all, only near in meaning.
     named = [item for item in ranked if item[0] in named_tasks and item[1] >= best * _NAMED_SHARE]
@@ -117,13 +130,37 @@ def infer_tasks(source: Source) -> tuple[str, ...]:
     # first is served only when the source's words also point at it ("Segment Anything"
     # serves segmentation, not every video task a title-only source is vaguely near), and
     # every task it names outright is served.
-    return tuple(
+    served = tuple(
         task
         for index, (task, score) in enumerate(ranked)
         if index == 0
         or (task in named_tasks and score >= best * _NAMED_SHARE)
         or (task in words and score >= best * _SECONDARY_SHARE)
     )
+    # What else it could be serving: each task its title names outright ("Large Mask
+    # Inpainting" is inpainting of a picture or of a clip; a summary mentions too much in
+    # passing to count), and, for a bare title that names none, the tasks nearest its meaning.
+    titled = {t for t, value in cue_scores(normalize(name_text)).items() if value >= _CUE_STRENGTH}
+    could = [task for task, _ in ranked if task in titled]
+    if not summary and not named_tasks:
+        could = [t for t, score in ranked[:_PLAUSIBLE_MAX] if score >= best * _PLAUSIBLE_SHARE]
+    return served, tuple(could)
+
+
+def adopt_task(sources: Sequence[Source], task_id: str) -> tuple[Source, ...]:
+    """The sources, each one that could be serving `task_id` but was read as something else
+    now read as serving it: a title that names no task is read in the light of the request.
+    A source whose own words (a summary, a catalog entry, a task named in its title) say what
+    it does keeps its reading, so a model that does not fit is still said not to."""
+    adopted: list[Source] = []
+    for source in sources:
+        if task_id in source.plausible and task_id not in source.tasks[:1]:
+            tasks = (task_id, *(t for t in source.tasks if t != task_id))
+            source = source.model_copy(
+                update={"tasks": tasks, "signatures": served_signatures(tasks)}
+            )
+        adopted.append(source)
+    return tuple(adopted)
 
 
 def served_signatures(tasks: Sequence[str]) -> tuple[Signature, ...]:

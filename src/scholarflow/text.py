@@ -92,11 +92,15 @@ class CueMatcher:
                 # Only a Latin letter or digit before a cue joins it to a longer word: after a
                 # Korean, Japanese or Chinese character ("入力したら3Dモデル") a cue starts.
                 if (
-                    not bounded
-                    or not before
-                    or not (before.isascii() and (before.isalnum() or before == "_"))
-                    or (head and before.isalpha())
-                ) and (not (bounded and self._whole_words) or _ends_word(text, start + len(key))):
+                    (
+                        not bounded
+                        or not before
+                        or not (before.isascii() and (before.isalnum() or before == "_"))
+                        or (head and before.isalpha())
+                    )
+                    and (not (bounded and self._whole_words) or _ends_word(text, start + len(key)))
+                    and not _number_goes_on(text, key, start + len(key))
+                ):
                     found.append((start, start + len(key), key))
                 start = text.find(key, start + 1)
         # Leftmost, then longest, never overlapping within a group: what one regex
@@ -111,6 +115,15 @@ class CueMatcher:
                 if ok:
                     position[group] = end
                     yield CueHit(label, key, start, end)
+
+
+def _number_goes_on(text: str, key: str, end: int) -> bool:
+    """Whether a cue that ends in a digit stops inside a longer number or code: "360" (a
+    full turn) is not in "360p" (a resolution) nor "1080" in "10800"."""
+    if not key[-1].isdigit():
+        return False
+    after = text[end : end + 1]
+    return bool(after) and after.isascii() and (after.isalnum() or after == "_")
 
 
 _ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "vs.", "fig.", "eq.", "cf.", "approx.")

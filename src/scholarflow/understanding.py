@@ -52,6 +52,7 @@ _WANT_MISSING = 2.5
 _INPUT_MISSING = 1.5
 _HAVE_UNUSED = 1.0
 _NAMED_FIT = 0.75
+_LOOKS_SHARE = 0.7
 _TIE = 1.0  # two tasks of the same inputs and outputs this close: the recommended model decides
 _SEMANTIC_WEIGHT = 8.0  # per unit of cosine below the best task
 _SEMANTIC_TOP = 2.0  # what the semantically closest task earns
@@ -62,6 +63,8 @@ _SEMANTIC_LOW = -1.0  # the least a task far from the meaning earns
 _SEMANTIC_FLOOR = 0.3  # below this cosine the closest task is no closer than any
 _PRIOR_PRIMARY = 0.75
 _PRIOR_OTHER = 0.35
+_PRIOR_DOUBT = 1.5
+_DOUBT_SCALE = 0.5
 _NONE_BELOW = 0.5  # a best score under this means nothing fits (the prior alone is above)
 
 # Words just before a mention that say whether the user had it or got it.
@@ -211,7 +214,7 @@ def _decide(reading: _Reading, recommended: Sequence[Source]) -> Understanding:
     for signal in (reading.cues, reading.fit, reading.semantics, reading.inherited):
         for task_id, value in signal.items():
             scores[task_id] += value
-    _add_recommended_prior(scores, recommended)
+    _add_recommended_prior(scores, recommended, doubt=_doubt(scores))
 
     ranked = sorted(scores.items(), key=lambda item: (-item[1], _task_order(item[0])))
     ranked = _break_twin_ties(ranked, recommended)
@@ -690,7 +693,11 @@ def _add_modality_fit(scores: dict[str, float], mentions: list[_Mention]) -> Non
         # multi-view video) is no evidence against it; wanting anything else is.
         holds = {inner for m in makes for inner in known[m].includes}
         score += _WANT_FIT * 0.4 * len((want - makes) & holds)
-        score -= _WANT_MISSING * len(want - makes - holds)
+        # Wanting what the result looks like ("a grey clip" is how a depth video plays) is
+        # what the user saw, as good as naming it.
+        looks = {known[m].shown_as for m in makes} - {None}
+        score += _WANT_FIT * _LOOKS_SHARE * len((want - makes - holds) & looks)
+        score -= _WANT_MISSING * len(want - makes - holds - looks)
         if have:
             # a thing named without a role (her voice) is half missing where the task needs
             # it: it may well be what went in, or only talked about ("a picture model")
@@ -887,10 +894,32 @@ def source_task_scores(normalized: str, weight: float, *, meaning: str = "") -> 
 # --- signal 4: the recommended models --------------------------------------------------------
 
 
-def _add_recommended_prior(scores: dict[str, float], recommended: Sequence[Source]) -> None:
+def _doubt(scores: dict[str, float]) -> float:
+    """How little the question itself tells its best task from the next: 1 when the two
+    score the same, towards 0 as one pulls ahead."""
+    top = sorted(scores.values(), reverse=True)[:2]
+    if len(top) < 2:
+        return 1.0 if not top else 0.0
+    return math.exp(-(top[0] - top[1]) / _DOUBT_SCALE)
+
+
+def _add_recommended_prior(
+    scores: dict[str, float], recommended: Sequence[Source], *, doubt: float = 0.0
+) -> None:
+    """The recommended models' tasks: a small prior, larger where the question cannot tell
+    its best reading from the next and the model's task was read from more than a title."""
     for source in recommended:
+        primary = _PRIOR_PRIMARY
+        if _reading_is_known(source):
+            primary += _PRIOR_DOUBT * doubt
         for rank, task_id in enumerate(source.tasks):
-            scores[task_id] += _PRIOR_PRIMARY if rank == 0 else _PRIOR_OTHER
+            scores[task_id] += primary if rank == 0 else _PRIOR_OTHER
+
+
+def _reading_is_known(source: Source) -> bool:
+    """Whether what a source does was read from more than a bare title: a catalog entry or
+    a summary of its own."""
+    return bool(source.catalog_id or source.summary)
 
 
 # --- what the user has and wants -------------------------------------------------------------

@@ -24,6 +24,7 @@ class ModalityInfo:
     cues: tuple[str, ...]
     includes: tuple[str, ...] = ()
     counted: tuple[str, ...] = ()  # nouns that, counted two or more, name this modality
+    shown_as: str | None = None  # what a person sees it as when it is played or opened
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ def modalities() -> dict[str, ModalityInfo]:
             tuple(value.get("cues", ())),
             tuple(value.get("includes", ())),
             tuple(value.get("counted", ())),
+            value.get("shown_as"),
         )
         for key, value in _load("modalities.toml").items()
     }
