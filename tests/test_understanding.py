@@ -262,3 +262,35 @@ def test_wanting_what_a_result_looks_like_counts_for_it():
     # though it weighs less than naming the thing itself.
     fit = _read("I gave it my clip and got a clip back.", None).fit
     assert 0 < fit["video_depth_estimation"] < fit["video_super_resolution"]
+
+
+def test_a_place_stays_a_place_before_the_result_verb():
+    # "on one frame" says where the user marked the clip, not a picture they handed in,
+    # even though it comes before what came back.
+    found = _understand(
+        "My old camcorder tapes have a date stamp in the corner. I drew a box around it on "
+        "one frame and it came back with the corner filled in. How?"
+    )
+    assert "image" not in found.have
+    assert found.have[:1] == ("video",)
+
+
+def test_a_question_about_two_models_leans_on_the_one_that_makes_the_result():
+    from scholarflow.signatures import enrich as read
+
+    masker = read(
+        Source(
+            id="s1",
+            name="Masker",
+            title="Masker",
+            role="recommended",
+            summary="One click on an image returns a mask of the object there.",
+        )
+    )
+    filler = read(Source(id="s2", name="Large Mask Inpainting",
+                         title="Large Mask Inpainting", role="recommended"))  # fmt: skip
+    request = Request(
+        question="One tool outlined the boat when I tapped it, the other filled the hole. How?",
+        recommended=(masker, filler),
+    )
+    assert understand(request).task.id == "image_inpainting"

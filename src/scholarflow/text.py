@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from scholarflow import english_words
+
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "—": " - ", "–": "-"})
 _SPACES = re.compile(r"\s+")
 
@@ -100,6 +102,7 @@ class CueMatcher:
                     )
                     and (not (bounded and self._whole_words) or _ends_word(text, start + len(key)))
                     and not _number_goes_on(text, key, start + len(key))
+                    and not (bounded and not self._whole_words and _other_word(text, key, start))
                 ):
                     found.append((start, start + len(key), key))
                 start = text.find(key, start + 1)
@@ -115,6 +118,35 @@ class CueMatcher:
                 if ok:
                     position[group] = end
                     yield CueHit(label, key, start, end)
+
+
+_INFLECTIONS = ("s", "es", "d", "ed", "ing", "er", "ers", "ion", "ions")
+_SHORT_WORD = 3
+
+
+def _other_word(text: str, key: str, start: int) -> bool:
+    """Whether a short cue that is a word of its own ends inside a different word: "rig" is
+    not in "right". A cue that is no word ("rotat") is a stem and matches any word it starts, and a
+    word's own endings keep it ("rigged", "dancer", "rotation")."""
+    end = start + len(key)
+    if end >= len(text) or not text[end].isalpha() or not key[-1:].isalpha():
+        return False
+    stop = end
+    while stop < len(text) and text[stop].isalpha():
+        stop += 1
+    ending = text[end:stop]
+    if ending in _INFLECTIONS or (key.endswith("e") and "e" + ending in _INFLECTIONS):
+        return False
+    if ending[:1] == key[-1] and ending[1:] in _INFLECTIONS:  # "rigging", "mapped"
+        return False
+    last = key.rsplit(" ", 1)[-1]
+    # Only a short word is checked: a longer one mostly starts words made from it ("sync" in
+    # "synchronization", "voice" in "voiceover"), a short one mostly words that are not.
+    if len(last) > _SHORT_WORD or not english_words.plain(last):
+        return False
+    if not english_words.at_least(last, 3.0):
+        return False  # a stem, or a word too rare to be mistaken for another
+    return english_words.at_least(last + ending, 2.0)
 
 
 def _number_goes_on(text: str, key: str, end: int) -> bool:

@@ -567,7 +567,8 @@ def _modality_mentions(question: str) -> list[_Mention]:
             window = question[max(start, at - _LOOKBACK) : at]
             markers = list(_MARKER_PATTERN.finditer(window))
             role = _MARKER_ROLE[markers[-1].group(0)] if markers else None
-            if markers and _names_a_place(window[markers[-1].end() :]):
+            placed = bool(markers) and _names_a_place(window[markers[-1].end() :])
+            if placed:
                 role = None  # "clicked it in one frame": where it happened, not what went in
             if role is not None and markers:
                 # "I put both in and now it's a video": a result verb between the marker and
@@ -575,7 +576,9 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 marked = max(start, at - _LOOKBACK) + markers[-1].end()
                 if any(marked <= v < at for v in verbs):
                     role = "want"
-            if role is None and verb_final:
+            if placed:
+                pass  # a place stays a place, wherever the result verb is
+            elif role is None and verb_final:
                 following_thing = start + following.start if following is not None else None
                 role = _verb_final_role(at, following_thing, verbs, bounds)
             elif role is None and compounds and _handed_in_after(hit.end, participles, marks):
@@ -910,10 +913,28 @@ def _add_recommended_prior(
     its best reading from the next and the model's task was read from more than a title."""
     for source in recommended:
         primary = _PRIOR_PRIMARY
-        if _reading_is_known(source):
+        if _reading_is_known(source) and not _feeds_another(source, recommended):
             primary += _PRIOR_DOUBT * doubt
         for rank, task_id in enumerate(source.tasks):
             scores[task_id] += primary if rank == 0 else _PRIOR_OTHER
+
+
+def _feeds_another(source: Source, recommended: Sequence[Source]) -> bool:
+    """Whether what the source makes is what another recommended model needs: then it is a
+    step towards the user's result (a mask for an inpainter), not the result itself."""
+    from scholarflow.signatures import task_signatures
+
+    known = taxonomy.modalities()
+    makes = {m for sig in source.signatures for m in sig.outputs}
+    makes |= {inner for m in makes for inner in known[m].includes}
+    for other in recommended:
+        if other.id == source.id:
+            continue
+        tasks = dict.fromkeys([*other.tasks, *other.plausible])
+        needs = {m for t in tasks for sig in task_signatures(t) for m in sig.inputs}
+        if makes & needs:
+            return True
+    return False
 
 
 def _reading_is_known(source: Source) -> bool:
