@@ -147,6 +147,8 @@ def test_in_a_verb_final_language_the_clause_of_the_result_verb_came_out(questio
         ("Ich habe unsere Wohnung mit 300 Fotos abgelichtet.", "image_set"),
         ("J'ai pris quarante clichés, enfin 40 clichés, de la statue.", "image_set"),
         ("写真30枚から作りました", "image_set"),
+        ("ラフを2枚だけ描いて入れました", "image_set"),  # a count of sheets, whatever they are
+        ("스케치 두 장을 넣었더니 영상이 됐어요", "image_set"),
     ],
 )
 def test_a_count_of_two_or_more_names_a_set(question, modality):
@@ -155,6 +157,8 @@ def test_a_count_of_two_or_more_names_a_set(question, modality):
 
 def test_one_counted_thing_is_not_a_set():
     assert "multi_view_video" not in _roles("I filmed it with 1 camera on a tripod")
+    assert "image_set" not in _roles("一枚の絵から作りました")
+    assert "image_set" not in _roles("세 장면을 이어 붙였어요")  # 장면 is a scene, not sheets
 
 
 def test_filming_with_many_cameras_is_the_multi_view_footage_the_user_had():

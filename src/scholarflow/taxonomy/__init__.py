@@ -262,15 +262,28 @@ def _counted_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     words = "|".join(re.escape(w) for w in sorted(data["words"], key=len, reverse=True))
     count = rf"(?:(?<![\d.,])(?:[2-9]|[1-9]\d+)(?![\d.,])|(?<!\w)(?:{words})(?!\w))"
     counters = "|".join(re.escape(c) for c in data["counters"])
+    numbers = "|".join(re.escape(n) for n in data["counter_numbers"])
+    counted = rf"(?:[2-9]|[1-9]\d+|(?<!\w)(?:{numbers}))\s*(?:{counters})"
+    sheets = "|".join(re.escape(c) for c in data["sheet_counters"])
     patterns = []
     for key, info in modalities().items():
         if not info.counted:
             continue
         nouns = "|".join(re.escape(n) for n in sorted(info.counted, key=len, reverse=True))
         latin = rf"{count}\s+(?:[^\W\d]+\s+){{0,2}}?(?:{nouns})(?!\w)"
-        after = rf"(?:{nouns})\s*(?:[2-9]|[1-9]\d+)\s*(?:{counters})"
-        before = rf"(?:[2-9]|[1-9]\d+)\s*(?:{counters})\s*の?\s*(?:{nouns})"
-        patterns.append((key, re.compile(f"{latin}|{after}|{before}")))
+        # "写真8枚", "原画を2枚", "사진 두 장": the noun, perhaps its object particle, the count
+        after = rf"(?:{nouns})\s*(?:を|が|は|も|을|를|이|가|은|는|도)?\s*{counted}"
+        before = rf"{counted}\s*の?\s*(?:{nouns})"
+        forms = [latin, after, before]
+        if key == data["sheets_are"]:
+            # A count of flat sheets is pictures, whatever they are called ("原画を2枚").
+            # A Korean counter is a syllable of other words too (장소, 장면): it ends a word
+            # or takes a particle; Japanese text runs on after its counter without spaces.
+            forms.append(
+                rf"(?:[2-9]|[1-9]\d+|(?<!\w)(?:{numbers}))\s*(?:{sheets})"
+                rf"(?![\uac00-\ud7a3](?<![을를이가은는도만의과와로]))"
+            )
+        patterns.append((key, re.compile("|".join(forms))))
     return tuple(patterns)
 
 
