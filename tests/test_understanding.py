@@ -8,7 +8,7 @@ from collections import defaultdict
 import pytest
 
 from scholarflow.models import Request, Source
-from scholarflow.signatures import enrich
+from scholarflow.signatures import enrich, served_signatures
 from scholarflow.text import normalize
 from scholarflow.understanding import cue_scores, understand
 
@@ -298,3 +298,33 @@ def test_a_question_about_two_models_leans_on_the_one_that_makes_the_result():
         recommended=(masker, filler),
     )
     assert understand(request).task.id == "image_inpainting"
+
+
+def test_of_two_chained_models_the_result_is_what_the_last_one_does():
+    from scholarflow.signatures import enrich as read
+
+    poses = read(Source(id="s1", name="PoseFinder", title="PoseFinder", role="recommended",
+                        summary="Structure-from-motion: recovers where each photo was taken "
+                                "and a sparse point cloud of the scene."))  # fmt: skip
+    title = "Unbounded Radiance Fields for Photos"
+    scene = read(Source(id="s2", name=title, title=title, role="recommended"))
+    request = Request(
+        question="Ich habe 200 Fotos gemacht. Das erste Tool fand die Standorte, das zweite baute "
+        "daraus etwas. Wie greifen die beiden ineinander?",
+        recommended=(poses, scene),
+    )
+    assert "sfm_reconstruction" in poses.tasks[:1]
+    assert understand(request).task.id == scene.tasks[0]
+
+
+def test_a_model_that_gives_back_what_it_took_is_no_step_of_another():
+    from scholarflow.understanding import _feeds_another
+
+    masker = Source(id="s1", name="M", title="M", role="recommended",
+                    tasks=("video_object_segmentation",))  # fmt: skip
+    filler = Source(id="s2", name="F", title="F", role="recommended",
+                    tasks=("video_inpainting",))  # fmt: skip
+    masker, filler = (s.model_copy(update={"signatures": served_signatures(s.tasks)})
+                      for s in (masker, filler))  # fmt: skip
+    assert _feeds_another(masker, [masker, filler])  # a mask video for the inpainter
+    assert not _feeds_another(filler, [masker, filler])  # a clip back for a clip

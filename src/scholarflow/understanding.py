@@ -912,21 +912,27 @@ def _add_recommended_prior(
     """The recommended models' tasks: a small prior, larger where the question cannot tell
     its best reading from the next and the model's task was read from more than a title."""
     for source in recommended:
-        primary = _PRIOR_PRIMARY
-        if _reading_is_known(source) and not _feeds_another(source, recommended):
-            primary += _PRIOR_DOUBT * doubt
+        if _feeds_another(source, recommended):
+            primary = _PRIOR_OTHER  # a step towards the result: the result is the other's
+        else:
+            primary = _PRIOR_PRIMARY
+            if _reading_is_known(source):
+                primary += _PRIOR_DOUBT * doubt
         for rank, task_id in enumerate(source.tasks):
             scores[task_id] += primary if rank == 0 else _PRIOR_OTHER
 
 
 def _feeds_another(source: Source, recommended: Sequence[Source]) -> bool:
-    """Whether what the source makes is what another recommended model needs: then it is a
+    """Whether what the source makes is what another recommended model takes: then it is a
     step towards the user's result (a mask for an inpainter), not the result itself."""
     from scholarflow.signatures import task_signatures
 
     known = taxonomy.modalities()
-    makes = {m for sig in source.signatures for m in sig.outputs}
-    makes |= {inner for m in makes for inner in known[m].includes}
+    # Only a new kind of thing counts: a model that gives back what it took (a clip for a
+    # clip) could stand at either end of a chain and says nothing of which end is the result.
+    takes = {m for sig in source.signatures for m in sig.inputs}
+    makes = {m for sig in source.signatures for m in sig.outputs} - takes
+    makes |= {inner for m in makes for inner in known[m].includes} - takes
     for other in recommended:
         if other.id == source.id:
             continue
