@@ -328,3 +328,39 @@ def test_a_model_that_gives_back_what_it_took_is_no_step_of_another():
                       for s in (masker, filler))  # fmt: skip
     assert _feeds_another(masker, [masker, filler])  # a mask video for the inpainter
     assert not _feeds_another(filler, [masker, filler])  # a clip back for a clip
+
+
+@pytest.mark.parametrize(
+    ("detail", "task"),
+    [
+        ("Nothing in the scene moves, only the camera.", "novel_view_video_from_image"),
+        ("The water flows and the clouds drift while it glides.", "image_to_4d"),
+    ],
+)
+def test_a_detail_stated_in_passing_tells_twin_tasks_apart(detail, task):
+    question = f"One photo of a canyon became a video where the camera glides forward. {detail}"
+    assert _understand(question).task.id == task
+
+
+def test_a_detail_and_its_opposite_together_say_nothing():
+    from scholarflow.understanding import _add_contrasts
+
+    scores: dict[str, float] = defaultdict(float)
+    _add_contrasts(scores, "nothing moves at first, then the water flows", [])
+    assert not any(scores.values())
+
+
+def test_every_contrast_names_known_tasks_and_has_two_sides():
+    from scholarflow import taxonomy
+
+    sides = taxonomy.contrast_sides()
+    contrasts = {side.contrast for side in sides.values()}
+    for contrast in contrasts:
+        assert sum(side.contrast == contrast for side in sides.values()) >= 2
+
+
+def test_footage_kept_but_for_the_mouth_is_a_re_sync_not_a_new_talking_video():
+    # "Now only the mouth moves with the new voice": the clip stays as it was but for the
+    # mouth, which a portrait animated to speak would not leave it.
+    question = "新しい音声に合わせて、口元だけが動くようになりました。どうやって？"
+    assert _understand(question).task.id == "lip_sync"

@@ -46,6 +46,8 @@ _CUE_WEIGHT = 2.0
 _CUE_CAP = 4.0
 _HINT_WEIGHT = 0.75
 _HINT_CAP = 1.5
+_CONTRAST_FOR = 1.0  # a detail that tells twin tasks apart, for the tasks it is true of
+_CONTRAST_AGAINST = 2.0  # and against the twins it is not
 _HAVE_FIT = 2.0
 _WANT_FIT = 2.5
 _WANT_MISSING = 2.5
@@ -480,7 +482,28 @@ def _add_cues(scores: dict[str, float], question: str) -> list[str]:
         scores[task_id] += min(value, _CUE_CAP)
     for task_id, value in hint_scores.items():
         scores[task_id] += min(value, _HINT_CAP)
+    _add_contrasts(scores, question, matched)
     return matched
+
+
+def _add_contrasts(scores: dict[str, float], question: str, matched: list[str]) -> None:
+    """A detail stated in passing that tells twin tasks apart ("nothing in the scene moves,
+    only the camera"): for the tasks it is true of, against those of the contrast's other
+    sides (taxonomy/contrasts.toml)."""
+    sides = taxonomy.contrast_sides()
+    stated = {hit.label: hit.cue for hit in taxonomy.contrast_matcher().find(question)}
+    for key, cue in stated.items():
+        side = sides[key]
+        if any(o.contrast == side.contrast and k in stated for k, o in sides.items() if k != key):
+            continue  # both sides stated: the question says nothing clear either way
+        for task_id in side.tasks:
+            scores[task_id] += _CONTRAST_FOR
+        for other_key, other in sides.items():
+            if other.contrast == side.contrast and other_key != key:
+                for task_id in other.tasks:
+                    scores[task_id] -= _CONTRAST_AGAINST
+        if cue not in matched:
+            matched.append(cue)
 
 
 # --- signal 1: what went in and what came out ------------------------------------------------

@@ -242,6 +242,35 @@ def task_matcher() -> CueMatcher:
     return CueMatcher(cues, group=lambda label: label.partition(":")[0])
 
 
+@dataclass(frozen=True)
+class ContrastSide:
+    contrast: str  # "scene_motion"
+    side: str  # "static"
+    tasks: tuple[str, ...]
+    cues: tuple[str, ...]
+
+
+@cache
+def contrast_sides() -> dict[str, ContrastSide]:
+    """The sides of every contrast (contrasts.toml), keyed "contrast.side"."""
+    known = tasks()
+    sides: dict[str, ContrastSide] = {}
+    for contrast, values in _load("contrasts.toml").items():
+        for side, value in values.items():
+            unknown = [t for t in value["tasks"] if t not in known]
+            if unknown:
+                raise ValueError(f"contrasts.toml: {contrast}.{side}: unknown tasks {unknown}")
+            sides[f"{contrast}.{side}"] = ContrastSide(
+                contrast, side, tuple(value["tasks"]), tuple(value["cues"])
+            )
+    return sides
+
+
+@cache
+def contrast_matcher() -> CueMatcher:
+    return CueMatcher({key: side.cues for key, side in contrast_sides().items()})
+
+
 @cache
 def modality_matcher() -> CueMatcher:
     return CueMatcher({key: info.cues for key, info in modalities().items()}, whole_words=True)
