@@ -364,3 +364,20 @@ def test_footage_kept_but_for_the_mouth_is_a_re_sync_not_a_new_talking_video():
     # mouth, which a portrait animated to speak would not leave it.
     question = "新しい音声に合わせて、口元だけが動くようになりました。どうやって？"
     assert _understand(question).task.id == "lip_sync"
+
+
+@pytest.mark.parametrize(
+    ("words", "task"),
+    [
+        ("Our 2004 gig was 480i; the tool gave it back in 4K. How?", "video_super_resolution"),
+        ("Mi clip de 24 fps salió a 60 fps sin tirones. ¿Cómo?", "frame_interpolation"),
+    ],
+)
+def test_a_measure_named_at_two_values_is_a_change_of_it(words, task):
+    assert task in cue_scores(normalize(words))
+    assert _understand(words).task.id == task
+
+
+def test_one_value_of_a_measure_names_no_change():
+    scores = cue_scores(normalize("My 1080p phone clip became a depth video."))
+    assert "video_super_resolution" not in scores

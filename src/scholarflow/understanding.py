@@ -483,7 +483,19 @@ def _add_cues(scores: dict[str, float], question: str) -> list[str]:
     for task_id, value in hint_scores.items():
         scores[task_id] += min(value, _HINT_CAP)
     _add_contrasts(scores, question, matched)
+    _add_changed_measures(scores, question, matched)
     return matched
+
+
+def _add_changed_measures(scores: dict[str, float], question: str, matched: list[str]) -> None:
+    """A measure named at two different values ("from 480i to 4K", "24 fps … 60 fps") is a
+    change of it, which names its task as plainly as a cue phrase (lexicon/measures.toml)."""
+    for _name, task_ids, pattern in taxonomy.measures():
+        values = {re.sub(r"\s", "", m.group("value").lower()) for m in pattern.finditer(question)}
+        if len(values) >= 2:
+            for task_id in task_ids:
+                scores[task_id] += _CUE_WEIGHT
+            matched.append(" → ".join(sorted(values)))
 
 
 def _add_contrasts(scores: dict[str, float], question: str, matched: list[str]) -> None:

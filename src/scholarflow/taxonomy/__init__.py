@@ -267,6 +267,19 @@ def contrast_sides() -> dict[str, ContrastSide]:
 
 
 @cache
+def measures() -> tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...]:
+    """(measure, its tasks, the pattern of one value) from lexicon/measures.toml."""
+    known = tasks()
+    found = []
+    for name, value in _load_lexicon("measures.toml").items():
+        unknown = [t for t in value["tasks"] if t not in known]
+        if unknown:
+            raise ValueError(f"measures.toml: {name}: unknown tasks {unknown}")
+        found.append((name, tuple(value["tasks"]), re.compile(value["pattern"], re.IGNORECASE)))
+    return tuple(found)
+
+
+@cache
 def contrast_matcher() -> CueMatcher:
     return CueMatcher({key: side.cues for key, side in contrast_sides().items()})
 
