@@ -381,3 +381,10 @@ def test_a_measure_named_at_two_values_is_a_change_of_it(words, task):
 def test_one_value_of_a_measure_names_no_change():
     scores = cue_scores(normalize("My 1080p phone clip became a depth video."))
     assert "video_super_resolution" not in scores
+
+
+def test_a_name_after_an_article_is_not_cut_short_by_the_articles_cue():
+    from scholarflow import taxonomy
+
+    hits = list(taxonomy.modality_matcher().find(normalize("we had a mask track of the wires")))
+    assert [h.label for h in hits] == ["mask_video"]

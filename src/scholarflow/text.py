@@ -106,6 +106,16 @@ class CueMatcher:
                 ):
                     found.append((start, start + len(key), key))
                 start = text.find(key, start + 1)
+        # A cue led by an article yields to a longer name starting after the article: in "a
+        # mask track", "a mask" is not the thing, "mask track" is.
+        furthest: dict[int, int] = {}
+        for start, end, _key in found:
+            furthest[start] = max(end, furthest.get(start, end))
+        found = [
+            (start, end, key)
+            for start, end, key in found
+            if not (lead := _ARTICLE.match(key)) or furthest.get(start + lead.end(), 0) <= end
+        ]
         # Leftmost, then longest, never overlapping within a group: what one regex
         # alternation per group would find.
         found.sort(key=lambda hit: (hit[0], -hit[1]))
@@ -119,6 +129,8 @@ class CueMatcher:
                     position[group] = end
                     yield CueHit(label, key, start, end)
 
+
+_ARTICLE = re.compile(r"(?:a|an|the|my|our|one|un|una|une|ein|eine|einen)\s")
 
 _INFLECTIONS = ("s", "es", "d", "ed", "ing", "er", "ers", "ion", "ions")
 _SHORT_WORD = 3
