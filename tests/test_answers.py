@@ -49,6 +49,7 @@ PROMPT_EXPECTATIONS = {
     "stereo_parade_motion_mismatch": ("stereo_conversion", ["video"], ["stereo_video"], True),
     "dub_portrait_animator_mismatch": ("lip_sync", ["video", "audio"], ["video"], True),
     "bare_title_shed_walkthrough": ("photos_to_3d_scene", ["image_set"], ["scene_3d"], False),
+    "depth_control_living_room": ("image_to_image", ["image", "text"], ["image"], False),
 }
 
 

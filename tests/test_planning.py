@@ -204,3 +204,18 @@ def test_a_generator_that_animates_one_frame_cannot_stand_in_for_the_users_own_f
     main = [n for n in result.workflow.nodes if not n.optional and n.kind == "model"]
     assert [sources[n.source_id].name for n in main] == ["MouthMatch"]
     assert not [n for n in result.workflow.nodes if n.operation == "extract_frame"]
+
+
+def test_a_generator_its_summary_says_reads_a_control_image_takes_the_depth_of_the_photo():
+    result, sources = _plan((PROMPTS_DIR / "depth_control_living_room.txt").read_text())
+    by_name = {sources[n.source_id].name: n.id for n in result.workflow.nodes if n.source_id}
+    depth_edge = next(
+        e
+        for e in result.workflow.edges
+        if e.source == by_name["RoomDepth"] and e.target == by_name["LayoutLock"]
+    )
+    assert depth_edge.modality == "depth_map"
+    assert result.recommended_fits
+    assert not [
+        w for w in result.warnings if w.code in {"model_task_mismatch", "preceding_step_needed"}
+    ]

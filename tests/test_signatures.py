@@ -190,3 +190,23 @@ def test_a_source_adopts_the_users_task_only_when_it_could_be_serving_it():
 def test_what_a_source_could_be_serving_is_not_part_of_the_contract():
     bare = enrich(_source("Reconstruct Anything: Scaling Geometric Foundation Models"))
     assert "plausible" not in bare.model_dump()
+
+
+def test_a_variant_a_source_must_state_is_had_only_when_it_says_so():
+    steered = enrich(_source("LayoutLock: Structure-Guided Text-to-Image Generation",
+                             summary="Steers a text-to-image model with a control image such "
+                             "as a depth map."))  # fmt: skip
+    plain = enrich(_source("PlainGen: Text-to-Image Generation",
+                           summary="Generates a picture from a text prompt."))  # fmt: skip
+    assert any("depth_map" in sig.inputs for sig in steered.signatures)
+    assert not any("depth_map" in sig.inputs for sig in plain.signatures)
+
+
+def test_a_source_serving_the_picture_and_clip_forms_of_a_job_has_both_signatures():
+    from scholarflow.signatures import served_signatures
+
+    both = served_signatures(("video_depth_estimation", "monocular_depth_estimation"))
+    assert {sig.outputs for sig in both} >= {("depth_video",), ("depth_map",)}
+    # A matte is not the composite a background replacement makes: not the same things.
+    matting = served_signatures(("video_matting", "video_background_replacement"))
+    assert all(sig.outputs != ("video",) for sig in matting)

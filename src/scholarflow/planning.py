@@ -605,10 +605,16 @@ def plan(understanding: Understanding, sources: Sequence[Source], question: str 
         on_path = builder.has_source(source.id)
         if not fitting[source.id]:
             warnings.append(_mismatch_warning(understanding, source, builder, on_path, sources))
-        elif on_path and not set(source.signatures[0].required_inputs) <= set(
-            understanding.have
-        ) | set(taxonomy.freely_supplied()) | builder.made_before(source.id):
-            warnings.append(_preceding_step_warning(understanding, source, builder))
+        elif on_path:
+            available = (
+                set(understanding.have)
+                | set(taxonomy.freely_supplied())
+                | builder.made_before(source.id)
+            )
+            # Any of its signatures will do: a depth model for clips and pictures handed a
+            # picture needs nothing before it.
+            if not any(set(sig.required_inputs) <= available for sig in source.signatures):
+                warnings.append(_preceding_step_warning(understanding, source, builder))
 
     branched = builder.add_branches(
         [s for s in [*recommended, *related] if s.id not in blocked],

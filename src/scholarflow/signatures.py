@@ -54,7 +54,7 @@ def enrich(source: Source) -> Source:
         update["tasks"] = tasks
         update["plausible"] = plausible
         if tasks:
-            update["signatures"] = served_signatures(tasks)
+            update["signatures"] = served_signatures(tasks, own_words(source))
     # A summary fills in a link only for a source that came with no page of its own: where the
     # request gave a code or project link, that is the source's page, and a second one "named"
     # in the summary (text from others) is at best redundant and at worst planted.
@@ -157,17 +157,19 @@ def adopt_task(sources: Sequence[Source], task_id: str) -> tuple[Source, ...]:
         if task_id in source.plausible and task_id not in source.tasks[:1]:
             tasks = (task_id, *(t for t in source.tasks if t != task_id))
             source = source.model_copy(
-                update={"tasks": tasks, "signatures": served_signatures(tasks)}
+                update={"tasks": tasks, "signatures": served_signatures(tasks, own_words(source))}
             )
         adopted.append(source)
     return tuple(adopted)
 
 
-def served_signatures(tasks: Sequence[str]) -> tuple[Signature, ...]:
+def served_signatures(tasks: Sequence[str], said: str = "") -> tuple[Signature, ...]:
     """The signatures of a source's first task and of the other tasks it serves that make
     the same thing in the same family: a text-to-video and image-to-video model takes a
-    prompt or a picture. (A matting model that mentions background replacement still makes
-    a matte, not the new video.)"""
+    prompt or a picture; a depth model serving clips and pictures makes either. (A matting
+    model that mentions background replacement still makes a matte, not the new video.)
+    `said` is the source's own words, normalized: a variant the task has only when they say
+    so is added then."""
     if not tasks:
         return ()
     known = taxonomy.tasks()
@@ -176,16 +178,38 @@ def served_signatures(tasks: Sequence[str]) -> tuple[Signature, ...]:
     for task_id in tasks:
         task = known[task_id]
         same_job = bool(first.family) and task.family == first.family
-        if task_id == first.id or (same_job and set(task.outputs) == set(first.outputs)):
-            found.extend(sig for sig in task_signatures(task_id) if sig not in found)
+        if task_id == first.id or (same_job and _same_things(task.outputs, first.outputs)):
+            found.extend(sig for sig in task_signatures(task_id, said) if sig not in found)
     return tuple(found)
 
 
-def task_signatures(task_id: str) -> tuple[Signature, ...]:
-    """A task's signature and its variants (taxonomy/tasks.toml)."""
+def _same_things(these: Sequence[str], those: Sequence[str]) -> bool:
+    """Whether two tasks make the same things, one frame or a whole clip of them alike (a
+    depth map and a depth video): the picture and video forms of one job."""
+    modalities = taxonomy.modalities()
+
+    def kin(a: str, b: str) -> bool:
+        return a == b or a in modalities[b].includes or b in modalities[a].includes
+
+    return len(these) == len(those) and all(any(kin(a, b) for b in those) for a in these)
+
+
+def task_signatures(task_id: str, said: str = "") -> tuple[Signature, ...]:
+    """A task's signature and its variants (taxonomy/tasks.toml), with those its source must
+    state for itself when `said` (a source's words, normalized) states them."""
     task = taxonomy.tasks()[task_id]
     main = (task.signature,) if task.signature else ()
-    return main + taxonomy.variants().get(task_id, ())
+    stated = tuple(
+        sig
+        for sig, when in taxonomy.stated_variants().get(task_id, ())
+        if said and any(phrase in said for phrase in when)
+    )
+    return main + taxonomy.variants().get(task_id, ()) + stated
+
+
+def own_words(source: Source) -> str:
+    """A source's name, title and summary, normalized: what its stated variants are read from."""
+    return normalize(" | ".join(p for p in (source.name, source.title, source.summary) if p))
 
 
 def named_project_url(summary: str, source: Source | None = None) -> str | None:

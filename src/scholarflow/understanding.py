@@ -958,24 +958,30 @@ def _add_recommended_prior(
 
 
 def _feeds_another(source: Source, recommended: Sequence[Source]) -> bool:
-    """Whether what the source makes is what another recommended model takes: then it is a
-    step towards the user's result (a mask for an inpainter), not the result itself."""
+    """Whether what the source makes is what another recommended model takes, and not the
+    other way round: then it is a step towards the user's result (a mask for an inpainter),
+    not the result itself. Two models that could each feed the other (a camera path for an
+    animator whose clip a camera tracker could read) say nothing of which end is the result."""
+    return any(
+        _makes_for(source, other) and not _makes_for(other, source)
+        for other in recommended
+        if other.id != source.id
+    )
+
+
+def _makes_for(source: Source, other: Source) -> bool:
+    """Whether `source` makes a new kind of thing (not what it took: a clip for a clip
+    could stand at either end of a chain) that `other`, in any task it could be serving,
+    takes."""
     from scholarflow.signatures import task_signatures
 
     known = taxonomy.modalities()
-    # Only a new kind of thing counts: a model that gives back what it took (a clip for a
-    # clip) could stand at either end of a chain and says nothing of which end is the result.
     takes = {m for sig in source.signatures for m in sig.inputs}
     makes = {m for sig in source.signatures for m in sig.outputs} - takes
     makes |= {inner for m in makes for inner in known[m].includes} - takes
-    for other in recommended:
-        if other.id == source.id:
-            continue
-        tasks = dict.fromkeys([*other.tasks, *other.plausible])
-        needs = {m for t in tasks for sig in task_signatures(t) for m in sig.inputs}
-        if makes & needs:
-            return True
-    return False
+    tasks = dict.fromkeys([*other.tasks, *other.plausible])
+    needs = {m for t in tasks for sig in task_signatures(t) for m in sig.inputs}
+    return bool(makes & needs)
 
 
 def _reading_is_known(source: Source) -> bool:

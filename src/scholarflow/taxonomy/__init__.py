@@ -13,7 +13,7 @@ from importlib import resources
 from typing import Any
 
 from scholarflow.models import Port, Signature, Task, parse_port
-from scholarflow.text import CueHit, CueMatcher
+from scholarflow.text import CueHit, CueMatcher, normalize
 
 
 @dataclass(frozen=True)
@@ -153,9 +153,26 @@ def variants() -> dict[str, tuple[Signature, ...]]:
     video supplied"), from `variants = [{inputs = […], outputs = […], note = "…"}]`."""
     found: dict[str, tuple[Signature, ...]] = {}
     for key, value in _load("tasks.toml").items():
-        listed = value.get("variants", ())
+        listed = [item for item in value.get("variants", ()) if "when" not in item]
         found[key] = tuple(
             Signature.of(item["inputs"], item["outputs"], item.get("note", "")) for item in listed
+        )
+    return found
+
+
+@cache
+def stated_variants() -> dict[str, tuple[tuple[Signature, tuple[str, ...]], ...]]:
+    """Signatures a source of a task has only when its own words say so (a variant with a
+    `when` list): a text-to-image model steered by a control image such as a depth map."""
+    found: dict[str, tuple[tuple[Signature, tuple[str, ...]], ...]] = {}
+    for key, value in _load("tasks.toml").items():
+        listed = [item for item in value.get("variants", ()) if "when" in item]
+        found[key] = tuple(
+            (
+                Signature.of(item["inputs"], item["outputs"], item.get("note", "")),
+                tuple(normalize(w) for w in item["when"]),
+            )
+            for item in listed
         )
     return found
 
