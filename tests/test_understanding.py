@@ -342,6 +342,18 @@ def test_a_detail_stated_in_passing_tells_twin_tasks_apart(detail, task):
     assert _understand(question).task.id == task
 
 
+@pytest.mark.parametrize(
+    ("detail", "task"),
+    [
+        ("No soft edges needed, just inside or outside.", "video_object_segmentation"),
+        ("Every strand of hair is kept, semi-transparent where it should be.", "video_matting"),
+    ],
+)
+def test_how_soft_the_edges_must_be_tells_a_mask_from_a_matte(detail, task):
+    question = f"I tapped my dog once and got him cut out in every frame of the clip. {detail}"
+    assert _understand(question).task.id == task
+
+
 def test_a_detail_and_its_opposite_together_say_nothing():
     from scholarflow.understanding import _add_contrasts
 
