@@ -400,3 +400,15 @@ def test_a_name_after_an_article_is_not_cut_short_by_the_articles_cue():
 
     hits = list(taxonomy.modality_matcher().find(normalize("we had a mask track of the wires")))
     assert [h.label for h in hits] == ["mask_video"]
+
+
+@pytest.mark.parametrize(
+    ("question", "had"),
+    [
+        ("It swapped my background for a photo of a lighthouse that I uploaded.", "image"),
+        ("Cambió el fondo por la foto del faro que subí.", "image"),
+        ("Le di una foto del faro y dibujé una trayectoria de cámara.", "camera_trajectory"),
+    ],
+)
+def test_a_thing_said_to_be_handed_in_after_it_or_by_drawing_it_was_had(question, had):
+    assert _roles(question)[had] == "have"

@@ -80,6 +80,8 @@ _HAVE_MARKERS = (
     "desde", "de una", "de un", "à partir d", "aus einem", "aus", "von", "subí", "metí", "le metí",
     "puse", "le puse", "j'ai mis", "j'ai écrit", "j'ai tapé", "escribí", "tecleé", "ich schrieb",
     "ich habe", "mit meinem", "mit meiner", "con mi", "avec ma", "avec mon",
+    "le di", "le pasé", "dibujé", "grabé", "j'ai donné", "j'ai dessiné", "j'ai fourni",
+    "ich gab", "ich zeichnete",
 )  # fmt: skip
 _WANT_MARKERS = (
     "into", "created", "create", "made", "make", "makes", "generated", "generating",
@@ -127,7 +129,8 @@ _MAKING_MARKERS = frozenset(
      "using", "use", "fed", "entered", "described", "chose", "set", "my", "with my", "of my",
      "i filmed", "filmed my", "i recorded", "recorded myself", "i shot", "grabé", "filmé",
      "me grabé", "j'ai filmé", "je me suis filmé", "je me suis filmée", "gefilmt", "ich filmte",
-     "j'ai écrit", "j'ai tapé", "escribí", "tecleé", "ich schrieb", "eingetippt", "eingegeben"}
+     "j'ai écrit", "j'ai tapé", "escribí", "tecleé", "ich schrieb", "eingetippt", "eingegeben",
+     "dibujé", "j'ai dessiné", "ich zeichnete", "le di", "j'ai donné", "ich gab"}
 )  # fmt: skip
 _LOOKBACK = 40
 # A preposition of place between a marker and a mention makes the mention a place.
@@ -625,6 +628,8 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 close = last is not None and len(window) - last.end() <= 16
                 if not (close and last.group(0) in _MAKING_MARKERS):
                     role = None
+            if role is None and _HANDED_IN_AFTER.match(text, hit.end):
+                role = "have"  # "a photo of a library that I uploaded": said after the thing
             if hit.cue in _MAKING_MARKERS or hit.cue.split()[0] in _MAKING_MARKERS:
                 role = "have"  # the cue is the act of giving it: "typed '…'", "described in"
             # "image-to-video", "video-to-audio": a conversion named by its two ends
@@ -670,6 +675,17 @@ _HANDED_IN_LAST = re.compile(
     r"eingegeben|reingepackt|reingezogen|gefüttert)(?!\w)"
 )
 _CLAUSE_MARK = re.compile(r"[,;:]")
+
+# A relative clause right after a thing that says the user handed it in: "a photo of an old
+# library that I uploaded", "la foto que subí", "la photo que j'ai ajoutée". At most four
+# words (what the thing is of) stand between.
+_HANDED_IN_AFTER = re.compile(
+    r"(?:\s+[\w'-]+){0,4}?\s*,?\s+(?:that|which|que|das|die|den)\s+"
+    r"(?:i|i've|i had|we|je|j'|ich)?\s*"
+    r"(?:uploaded|gave it|gave|added|typed|wrote|described|drew|sketched|supplied|provided|"
+    r"fed in|fed|put in|dropped in|picked|chose|subí|di|añadí|escribí|dibujé|ai ajouté|"
+    r"ai donné|ai écrit|ai dessiné|ai fourni|hochgeladen|gezeichnet|geschrieben|gegeben)(?!\w)"
+)
 
 
 def _handed_in_after(end: int, participles: Sequence[int], marks: Sequence[int]) -> bool:
