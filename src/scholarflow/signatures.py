@@ -184,14 +184,13 @@ def served_signatures(tasks: Sequence[str], said: str = "") -> tuple[Signature, 
 
 
 def _same_things(these: Sequence[str], those: Sequence[str]) -> bool:
-    """Whether two tasks make the same things, one frame or a whole clip of them alike (a
-    depth map and a depth video): the picture and video forms of one job."""
+    """Whether a task makes what another makes, or one frame of it: a model for clips that
+    serves pictures too makes a depth map as well as a depth video. Not the other way round:
+    a model for pictures run on a clip frame by frame is no model for clips."""
     modalities = taxonomy.modalities()
-
-    def kin(a: str, b: str) -> bool:
-        return a == b or a in modalities[b].includes or b in modalities[a].includes
-
-    return len(these) == len(those) and all(any(kin(a, b) for b in those) for a in these)
+    return len(these) == len(those) and all(
+        any(a == b or a in modalities[b].includes for b in those) for a in these
+    )
 
 
 def task_signatures(task_id: str, said: str = "") -> tuple[Signature, ...]:
