@@ -207,6 +207,9 @@ def test_a_source_serving_the_picture_and_clip_forms_of_a_job_has_both_signature
 
     both = served_signatures(("video_depth_estimation", "monocular_depth_estimation"))
     assert {sig.outputs for sig in both} >= {("depth_video",), ("depth_map",)}
+    # A picture model run frame by frame is no model for clips.
+    pictures = served_signatures(("monocular_depth_estimation", "video_depth_estimation"))
+    assert all(sig.outputs != ("depth_video",) for sig in pictures)
     # A matte is not the composite a background replacement makes: not the same things.
     matting = served_signatures(("video_matting", "video_background_replacement"))
     assert all(sig.outputs != ("video",) for sig in matting)
