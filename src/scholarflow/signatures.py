@@ -138,10 +138,20 @@ def _read_source(source: Source) -> tuple[tuple[str, ...], tuple[str, ...]]:
         or (task in words and score >= best * _SECONDARY_SHARE)
     )
     # What else it could be serving: each task its title names outright ("Large Mask
-    # Inpainting" is inpainting of a picture or of a clip; a summary mentions too much in
-    # passing to count), and, for a bare title that names none, the tasks nearest its meaning.
+    # Inpainting" is inpainting of a picture or of a clip), each task it serves that its
+    # summary names outright too ("generates the in-between frames"; a summary mentions too
+    # much in passing for a task it names but does not otherwise serve to count), and,
+    # for a bare title that names none, the tasks nearest its meaning.
     titled = {t for t, value in cue_scores(normalize(name_text)).items() if value >= _CUE_STRENGTH}
-    could = [task for task, _ in ranked if task in titled]
+    known = taxonomy.tasks()
+    makes = known[ranked[0][0]].outputs
+
+    def also_named(task: str) -> bool:
+        # ...and makes what its first task makes: a matting summary that says the matte "can
+        # be composited over any new background" does not make the model a compositor.
+        return task in served and task in named_tasks and _same_things(known[task].outputs, makes)
+
+    could = [task for task, _ in ranked if task in titled or also_named(task)]
     if not summary and not named_tasks:
         could = [t for t, score in ranked[:_PLAUSIBLE_MAX] if score >= best * _PLAUSIBLE_SHARE]
     return served, tuple(could)
