@@ -130,6 +130,8 @@ def _roles(question: str) -> dict[str, str | None]:
     [
         ("사진을 한 장 넣었더니 움직이는 영상이 나왔어요.", "image", "video"),
         ("写真を一枚入れたら、動画ができた。", "image", "video"),
+        ("사진을 넣었더니 짧은 영상으로 바뀌었어요.", "image", "video"),  # "changed into"
+        ("写真を入れたら、短い動画に変わりました。", "image", "video"),
     ],
 )
 def test_in_a_verb_final_language_the_clause_of_the_result_verb_came_out(question, have, want):

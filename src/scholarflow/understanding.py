@@ -102,7 +102,8 @@ _RESULT_VERBS = re.compile(
     r"a (?:créé|généré)|j'ai obtenu|wurde zu|entstand|erzeugte|bekam|erhielt|"
     r"in the end|at the end|am ende|al final|à la fin)"
     # Korean and Japanese verbs follow their object with no space between ("動画ができた")
-    r"|(?:되었|나왔|만들어|생성|になった|になりました|できた|できました|出てきた|出てきました|"
+    r"|(?:되었|나왔|만들어|생성|바뀌었|바뀌었어요|になった|になりました|できた|できました|"
+    r"出てきた|出てきました|変わった|変わりました|"
     r"生成|결국|最後に|"
     # what a clause says was needed or wanted is what the user was after
     r"필요했|필요해|원했|欲しかった|欲しい|必要だった|必要でした)"
