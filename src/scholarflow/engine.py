@@ -105,6 +105,12 @@ def prepare(request: Request) -> Prepared:
     lap("signatures")
     understanding = understand(request)
     enriched = signatures.adopt_task(enriched, understanding.task.id)
+    request = request.model_copy(
+        update={
+            "recommended": tuple(s for s in enriched if s.role == "recommended"),
+            "related": tuple(s for s in enriched if s.role != "recommended"),
+        }
+    )
     lap("understand")
     plan = planning.plan(understanding, enriched, request.question)
     lap("plan")

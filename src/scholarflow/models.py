@@ -167,6 +167,7 @@ class Source(_Described):
     # The tasks a source read from a bare title could be serving (signatures.adopt_task);
     # working state of one request, never stored or shown.
     plausible: tuple[str, ...] = Field(default=(), exclude=True)
+    guessed: bool = Field(default=False, exclude=True)  # `plausible` read from meaning alone
 
 
 class CatalogEntry(_Described):

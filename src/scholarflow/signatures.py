@@ -50,9 +50,10 @@ def enrich(source: Source) -> Source:
             kind=entry.kind if source.role == "related" else "model",
         )
     else:
-        tasks, plausible = _read_source(source)
+        tasks, plausible, guessed = _read_source(source)
         update["tasks"] = tasks
         update["plausible"] = plausible
+        update["guessed"] = guessed
         if tasks:
             update["signatures"] = served_signatures(tasks, own_words(source))
     # A summary fills in a link only for a source that came with no page of its own: where the
@@ -92,7 +93,7 @@ def infer_tasks(source: Source) -> tuple[str, ...]:
     return _read_source(source)[0]
 
 
-def _read_source(source: Source) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _read_source(source: Source) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
     """The tasks a source serves, best first, and the tasks it could be serving: the same
     when its own words say what it does; more when all there is to go on is a title that
     names no task ("DUSt3R: Geometric 3D Vision Made Easy"), whose meaning is near several
@@ -115,11 +116,11 @@ def _read_source(source: Source) -> tuple[tuple[str, ...], tuple[str, ...]]:
     for task_id, value in source_task_scores("", 0.0, meaning=meaning_text(source)).items():
         scores[task_id] += value
     if not scores:
-        return (), ()
+        return (), (), False
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     best = ranked[0][1]
     if best < _MIN_SCORE:  # too little to say what a source does
-        return (), ()
+        return (), (), False
     # A task the source names in its own words ("a text-to-video and image-to-video
     # transformer") leads over one its words do not mention at all, only near in meaning.
     named = [item for item in ranked if item[0] in named_tasks and item[1] >= best * _NAMED_SHARE]
@@ -154,7 +155,8 @@ def _read_source(source: Source) -> tuple[tuple[str, ...], tuple[str, ...]]:
     could = [task for task, _ in ranked if task in titled or also_named(task)]
     if not summary and not named_tasks:
         could = [t for t, score in ranked[:_PLAUSIBLE_MAX] if score >= best * _PLAUSIBLE_SHARE]
-    return served, tuple(could)
+        return served, tuple(could), True
+    return served, tuple(could), False
 
 
 def adopt_task(sources: Sequence[Source], task_id: str) -> tuple[Source, ...]:

@@ -56,6 +56,12 @@ class CueMatcher:
     evidence for several labels ("without a green screen" speaks for matting and for a
     background replacement alike) while a label's shorter cue inside its longer one still
     counts once.
+
+    Three rules keep a cue from matching what it does not mean: a cue ending in a digit does
+    not end inside a longer number or code ("360" is not in "360p"); a cue of one short word
+    does not match inside a different English word ("rig" is not in "right", though it is in
+    "rigged"); and a cue led by an article yields to a longer name of its group that starts
+    after the article ("a mask" is not the thing in "a mask track").
     """
 
     def __init__(
@@ -78,6 +84,9 @@ class CueMatcher:
         # (cue, needs a word boundary before it); plain `str.find` over a few hundred short
         # cues is far faster than one regex alternation of them on question-sized text.
         self._keys = [(key, key[0].isascii() and key[0].isalnum()) for key in self._labels]
+
+    def _groups_of(self, key: str) -> set[str]:
+        return {self._group(label) if self._group else "" for label in self._labels[key]}
 
     def find(self, normalized_text: str, *, compound_heads: bool = False) -> Iterator[CueHit]:
         """The cues in `normalized_text`. With `compound_heads` (German text), a one-word cue
@@ -108,13 +117,20 @@ class CueMatcher:
                 start = text.find(key, start + 1)
         # A cue led by an article yields to a longer name starting after the article: in "a
         # mask track", "a mask" is not the thing, "mask track" is.
-        furthest: dict[int, int] = {}
-        for start, end, _key in found:
-            furthest[start] = max(end, furthest.get(start, end))
+        # Within one group only: another group's cue is evidence of its own.
+        furthest: dict[tuple[str, int], int] = {}
+        for start, end, key in found:
+            for group in self._groups_of(key):
+                at = (group, start)
+                furthest[at] = max(end, furthest.get(at, end))
         found = [
             (start, end, key)
             for start, end, key in found
-            if not (lead := _ARTICLE.match(key)) or furthest.get(start + lead.end(), 0) <= end
+            if not (lead := _ARTICLE.match(key))
+            or all(
+                furthest.get((group, start + lead.end()), 0) <= end
+                for group in self._groups_of(key)
+            )
         ]
         # Leftmost, then longest, never overlapping within a group: what one regex
         # alternation per group would find.
@@ -130,7 +146,7 @@ class CueMatcher:
                     yield CueHit(label, key, start, end)
 
 
-_ARTICLE = re.compile(r"(?:a|an|the|my|our|one|un|una|une|ein|eine|einen)\s")
+_ARTICLE = re.compile(r"(?:a|an|the|my|our|un|una|une|ein|eine|einen)\s")
 
 _INFLECTIONS = ("s", "es", "d", "ed", "ing", "er", "ers", "ion", "ions")
 _SHORT_WORD = 3
@@ -141,8 +157,8 @@ def _other_word(text: str, key: str, start: int) -> bool:
     not in "right". A cue that is no word ("rotat") is a stem and matches any word it starts, and a
     word's own endings keep it ("rigged", "dancer", "rotation")."""
     end = start + len(key)
-    if end >= len(text) or not text[end].isalpha() or not key[-1:].isalpha():
-        return False
+    if end >= len(text) or not text[end].isalpha() or not key.isalpha():
+        return False  # a phrase ("zoom in" in "zoom into") or a code is not checked
     stop = end
     while stop < len(text) and text[stop].isalpha():
         stop += 1
@@ -151,14 +167,13 @@ def _other_word(text: str, key: str, start: int) -> bool:
         return False
     if ending[:1] == key[-1] and ending[1:] in _INFLECTIONS:  # "rigging", "mapped"
         return False
-    last = key.rsplit(" ", 1)[-1]
     # Only a short word is checked: a longer one mostly starts words made from it ("sync" in
     # "synchronization", "voice" in "voiceover"), a short one mostly words that are not.
-    if len(last) > _SHORT_WORD or not english_words.plain(last):
+    if len(key) > _SHORT_WORD or not english_words.plain(key):
         return False
-    if not english_words.at_least(last, 3.0):
+    if not english_words.at_least(key, 3.0):
         return False  # a stem, or a word too rare to be mistaken for another
-    return english_words.at_least(last + ending, 2.0)
+    return english_words.at_least(key + ending, 2.0)
 
 
 def _number_goes_on(text: str, key: str, end: int) -> bool:

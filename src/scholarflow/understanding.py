@@ -196,6 +196,7 @@ def _read(question: str, embedder: Any) -> _Reading:
     mentions = tuple(_modality_mentions(normalized))
     cues: dict[str, float] = defaultdict(float)
     matched = _add_cues(cues, normalized)
+    _add_details(cues, normalized, matched)
     fit: dict[str, float] = defaultdict(float)
     _add_modality_fit(fit, list(mentions))
     semantics: dict[str, float] = defaultdict(float)
@@ -486,28 +487,45 @@ def _add_cues(scores: dict[str, float], question: str) -> list[str]:
         scores[task_id] += min(value, _CUE_CAP)
     for task_id, value in hint_scores.items():
         scores[task_id] += min(value, _HINT_CAP)
-    _add_contrasts(scores, question, matched)
-    _add_changed_measures(scores, question, matched)
     return matched
+
+
+def _add_details(scores: dict[str, float], question: str, matched: list[str]) -> None:
+    """What a question states in passing that settles a task: a changed measure and a
+    detail that tells twin tasks apart. Read from a user's words only: a source's summary
+    ("trained from scratch", "at 1080p and 4K") describes the method, not a result."""
+    _add_changed_measures(scores, question, matched)
+    _add_contrasts(scores, question, matched)
 
 
 def _add_changed_measures(scores: dict[str, float], question: str, matched: list[str]) -> None:
     """A measure named at two different values ("from 480i to 4K", "24 fps … 60 fps") is a
     change of it, which names its task as plainly as a cue phrase (lexicon/measures.toml)."""
-    for _name, task_ids, pattern in taxonomy.measures():
-        values = {re.sub(r"\s", "", m.group("value").lower()) for m in pattern.finditer(question)}
+    for measure in taxonomy.measures():
+        values = measure.values(question)
         if len(values) >= 2:
-            for task_id in task_ids:
+            for task_id in measure.tasks:
                 scores[task_id] += _CUE_WEIGHT
-            matched.append(" → ".join(sorted(values)))
+            matched.append(" → ".join(values))
+
+
+# "I don't need soft edges", "without hard edges": a side of a contrast said not to hold.
+_NEGATED_BEFORE = re.compile(
+    r"(?<!\w)(?:no|not|without|don't need|do not need|didn't need|never|sin|sans|ohne|kein|"
+    r"keine|pas de|ni)\s+(?:any\s+|the\s+|a\s+)?$"
+)
 
 
 def _add_contrasts(scores: dict[str, float], question: str, matched: list[str]) -> None:
     """A detail stated in passing that tells twin tasks apart ("nothing in the scene moves,
     only the camera"): for the tasks it is true of, against those of the contrast's other
-    sides (taxonomy/contrasts.toml)."""
+    sides (taxonomy/contrasts.toml). A side said not to hold ("I don't need soft edges")
+    says nothing: the other side is not stated by it either."""
     sides = taxonomy.contrast_sides()
-    stated = {hit.label: hit.cue for hit in taxonomy.contrast_matcher().find(question)}
+    stated: dict[str, str] = {}
+    for hit in taxonomy.contrast_matcher().find(question):
+        if not _NEGATED_BEFORE.search(question[max(0, hit.start - 20) : hit.start]):
+            stated.setdefault(hit.label, hit.cue)
     for key, cue in stated.items():
         side = sides[key]
         if any(o.contrast == side.contrast and k in stated for k, o in sides.items() if k != key):
@@ -681,11 +699,15 @@ _CLAUSE_MARK = re.compile(r"[,;:]")
 # library that I uploaded", "la foto que subí", "la photo que j'ai ajoutée". At most four
 # words (what the thing is of) stand between.
 _HANDED_IN_AFTER = re.compile(
-    r"(?:\s+[\w'-]+){0,4}?\s*,?\s+(?:that|which|que|das|die|den)\s+"
-    r"(?:i|i've|i had|we|je|j'|ich)?\s*"
+    r"(?:\s+[\w'-]+){0,4}?\s*,?\s+(?:"
+    # English says who handed it in ("that fed the second model" is no one's upload)...
+    r"(?:that|which)\s+(?:i|i've|i had|we|we've)\s+"
     r"(?:uploaded|gave it|gave|added|typed|wrote|described|drew|sketched|supplied|provided|"
-    r"fed in|fed|put in|dropped in|picked|chose|subí|di|añadí|escribí|dibujé|ai ajouté|"
-    r"ai donné|ai écrit|ai dessiné|ai fourni|hochgeladen|gezeichnet|geschrieben|gegeben)(?!\w)"
+    r"fed in|fed|put in|dropped in|picked|chose)"
+    # ...Spanish, French and German may leave the subject in the verb.
+    r"|que\s+(?:subí|di|añadí|escribí|dibujé|j'ai (?:ajouté|donné|écrit|dessiné|fourni)e?s?)"
+    r"|(?:das|die|den)\s+ich\s+(?:\w+\s+){0,3}?(?:hochgeladen|gezeichnet|geschrieben|gegeben)"
+    r")(?!\w)"
 )
 
 
@@ -748,8 +770,8 @@ def _add_modality_fit(scores: dict[str, float], mentions: list[_Mention]) -> Non
         # multi-view video) is no evidence against it; wanting anything else is.
         holds = {inner for m in makes for inner in known[m].includes}
         score += _WANT_FIT * 0.4 * len((want - makes) & holds)
-        # Wanting what the result looks like ("a grey clip" is how a depth video plays) is
-        # what the user saw, as good as naming it.
+        # Wanting what the result looks like when played ("a clip" back, for a depth video)
+        # may be how the user saw it: it counts for the task, less than naming it would.
         looks = {known[m].shown_as for m in makes} - {None}
         score += _WANT_FIT * _LOOKS_SHARE * len((want - makes - holds) & looks)
         score -= _WANT_MISSING * len(want - makes - holds - looks)
@@ -951,7 +973,7 @@ def source_task_scores(normalized: str, weight: float, *, meaning: str = "") -> 
 
 def _doubt(scores: dict[str, float]) -> float:
     """How little the question itself tells its best task from the next: 1 when the two
-    score the same, towards 0 as one pulls ahead."""
+    score the same (or when it points at no task at all), towards 0 as one pulls ahead."""
     top = sorted(scores.values(), reverse=True)[:2]
     if len(top) < 2:
         return 1.0 if not top else 0.0
@@ -988,16 +1010,20 @@ def _feeds_another(source: Source, recommended: Sequence[Source]) -> bool:
 
 def _makes_for(source: Source, other: Source) -> bool:
     """Whether `source` makes a new kind of thing (not what it took: a clip for a clip
-    could stand at either end of a chain) that `other`, in any task it could be serving,
-    takes."""
-    from scholarflow.signatures import task_signatures
+    could stand at either end of a chain) that `other` takes, in its own signatures or in a
+    task its words name (not in one guessed from a bare title's meaning)."""
+    from scholarflow.signatures import own_words, task_signatures
 
     known = taxonomy.modalities()
     takes = {m for sig in source.signatures for m in sig.inputs}
     makes = {m for sig in source.signatures for m in sig.outputs} - takes
     makes |= {inner for m in makes for inner in known[m].includes} - takes
-    tasks = dict.fromkeys([*other.tasks, *other.plausible])
-    needs = {m for t in tasks for sig in task_signatures(t) for m in sig.inputs}
+    needs = {m for sig in other.signatures for m in sig.inputs}
+    if not other.guessed:
+        said = own_words(other)
+        needs |= {
+            m for t in other.plausible for sig in task_signatures(t, said) for m in sig.inputs
+        }
     return bool(makes & needs)
 
 

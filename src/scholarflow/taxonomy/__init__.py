@@ -283,16 +283,33 @@ def contrast_sides() -> dict[str, ContrastSide]:
     return sides
 
 
+@dataclass(frozen=True)
+class Measure:
+    name: str  # "resolution"
+    tasks: tuple[str, ...]  # what a change of it names
+    pattern: re.Pattern[str]  # one value, in group "value"
+    same: dict[str, str]  # other names of one value ("2160p" → "4k")
+
+    def values(self, text: str) -> list[str]:
+        """The distinct values named in `text`, in the order they first appear."""
+        found: dict[str, None] = {}
+        for match in self.pattern.finditer(text):
+            value = re.sub(r"\s", "", match.group("value").lower())
+            found.setdefault(self.same.get(value, value), None)
+        return list(found)
+
+
 @cache
-def measures() -> tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...]:
-    """(measure, its tasks, the pattern of one value) from lexicon/measures.toml."""
+def measures() -> tuple[Measure, ...]:
+    """The measures whose change names a task (lexicon/measures.toml)."""
     known = tasks()
     found = []
     for name, value in _load_lexicon("measures.toml").items():
         unknown = [t for t in value["tasks"] if t not in known]
         if unknown:
             raise ValueError(f"measures.toml: {name}: unknown tasks {unknown}")
-        found.append((name, tuple(value["tasks"]), re.compile(value["pattern"], re.IGNORECASE)))
+        pattern = re.compile(value["pattern"], re.IGNORECASE)
+        found.append(Measure(name, tuple(value["tasks"]), pattern, dict(value.get("same", {}))))
     return tuple(found)
 
 
@@ -322,8 +339,16 @@ def _counted_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     count = rf"(?:(?<![\d.,])(?:[2-9]|[1-9]\d+)(?![\d.,])|(?<!\w)(?:{words})(?!\w))"
     counters = "|".join(re.escape(c) for c in data["counters"])
     numbers = "|".join(re.escape(n) for n in data["counter_numbers"])
-    counted = rf"(?:[2-9]|[1-9]\d+|(?<!\w)(?:{numbers}))\s*(?:{counters})"
+    kanji, several = re.escape(data["kanji_numerals"]), re.escape(data["kanji_several"])
+    # Every count starts where a number starts (no rescanning inside a long run of digits):
+    # digits, a Korean number word, or a run of kanji numerals other than 一 alone.
+    number = (
+        rf"(?:(?<![\d.,])(?:[2-9]|[1-9]\d+)|(?<!\w)(?:{numbers})"
+        rf"|(?<![{kanji}])(?:[{kanji}]{{2,}}|[{kanji[1:]}]|{several}))"
+    )
+    counted = rf"{number}\s*(?:{counters})"
     sheets = "|".join(re.escape(c) for c in data["sheet_counters"])
+    particles = data["korean_particles"]
     patterns = []
     for key, info in modalities().items():
         if not info.counted:
@@ -338,10 +363,7 @@ def _counted_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
             # A count of flat sheets is pictures, whatever they are called ("原画を2枚").
             # A Korean counter is a syllable of other words too (장소, 장면): it ends a word
             # or takes a particle; Japanese text runs on after its counter without spaces.
-            forms.append(
-                rf"(?:[2-9]|[1-9]\d+|(?<!\w)(?:{numbers}))\s*(?:{sheets})"
-                rf"(?![\uac00-\ud7a3](?<![을를이가은는도만의과와로]))"
-            )
+            forms.append(rf"{number}\s*(?:{sheets})(?![\uac00-\ud7a3](?<![{particles}]))")
         patterns.append((key, re.compile("|".join(forms))))
     return tuple(patterns)
 
