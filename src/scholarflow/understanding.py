@@ -12,8 +12,13 @@ strongest:
 2. **The meaning of the question**: the shipped embedding model compares it with example
    requests of every task (taxonomy/examples.toml, vectors precomputed in task_vectors.npz).
    The model reads English; other languages lean on the other signals.
-3. **Cue phrases** of the taxonomy, one signal among several and capped.
-4. **The recommended models' tasks**, a small prior that breaks ties.
+3. **Cue phrases** of the taxonomy, one signal among several and capped; with them, what
+   the question states in passing that settles a task: a measure named at two values ("480i"
+   to "4K", lexicon/measures.toml) and a detail that tells twin tasks apart ("nothing in the
+   scene moves, only the camera", taxonomy/contrasts.toml).
+4. **The recommended models' tasks**: a small prior that breaks ties, larger where the
+   question cannot tell its best task from the next and the model's task was read from more
+   than a bare title; of two chained models, the last one's task is the result.
 
 When nothing fits, the task is "none" with a low confidence: the answer says so instead of
 forcing a label.
