@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -61,6 +62,17 @@ class ServeProcess:
         self._found.wait(timeout)
         assert self.url, "serve printed no URL:\n" + "\n".join(self.lines)
         return self.url
+
+    def wait_for_line(self, text: str, timeout: float) -> bool:
+        """Whether a line containing `text` is printed within `timeout` seconds. The server
+        may log an event just after the client sees its effect (a closed connection), and
+        the lines are read by a thread: a check made at once can race that thread."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if any(text in line for line in list(self.lines)):
+                return True
+            time.sleep(0.05)
+        return any(text in line for line in list(self.lines))
 
     def stop(self) -> None:
         self.process.terminate()

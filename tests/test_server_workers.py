@@ -157,7 +157,7 @@ def test_ctrl_c_stops_every_process_with_exit_0(served: WorkersProcess):
     os.killpg(served.process.pid, signal.SIGINT)  # what a terminal's Ctrl+C does
     assert served.process.wait(timeout=30) == 0
     assert _gone(pids, within=10), "a worker outlived Ctrl+C"
-    assert any("Stopping parent process" in line for line in served.lines)
+    assert served.wait_for_line("Stopping parent process", 5)
 
 
 def test_a_killed_supervisor_leaves_no_worker_behind(served: WorkersProcess):
