@@ -229,3 +229,50 @@ def test_a_task_a_summary_names_is_one_the_source_could_serve_only_if_it_makes_t
     matting = enrich(_source("CleanMatte: Temporal Video Matting", summary=said))
     assert matting.tasks == ("video_matting", "video_background_replacement")
     assert "video_background_replacement" not in matting.plausible
+
+
+def test_a_summary_of_sound_from_a_description_reads_as_text_to_audio():
+    told = enrich(
+        _source(
+            "SoundSketch",
+            summary="Generates music and sound effects from a text "
+            "description with a latent diffusion model.",
+        )
+    )
+    assert told.tasks[0] == "text_to_audio"
+    assert (told.signature.required_inputs, told.signature.outputs) == (("text",), ("audio",))
+
+
+def test_a_title_naming_a_general_job_could_be_serving_its_narrower_twin():
+    # names "3D motion", means the motion of people: both readings stay open
+    titled = enrich(_source("WHAM: Reconstructing World-grounded Humans with Accurate 3D Motion"))
+    assert titled.tasks[0] == "motion_3d_estimation"
+    assert "human_motion_capture" in titled.plausible
+    (adopted,) = adopt_task([titled], "human_motion_capture")
+    assert adopted.signature.outputs == ("human_motion",)
+
+
+def test_a_bare_title_is_read_as_the_step_another_recommended_model_needs():
+    from scholarflow.signatures import adopt_feeder
+
+    matcher = enrich(
+        _source("Grounding Image Matching in 3D").model_copy(update={"role": "recommended"})
+    )
+    splats = enrich(
+        Source(
+            id="s2",
+            name="Splats",
+            title="Splats",
+            role="recommended",
+            summary="Optimises 3D Gaussians from a set of photos and the sparse "
+            "point cloud of their camera poses into a 3D scene.",
+        )
+    )
+    assert splats.tasks[0] == "photos_to_3d_scene"
+    assert "point_cloud" not in {m for s in matcher.signatures for m in s.outputs}
+    adopted, kept = adopt_feeder([matcher, splats], ("image_set",))
+    assert "point_cloud" in {m for s in adopted.signatures for m in s.outputs}
+    assert kept == splats
+    # nothing is missing when the user brought the points: the reading stays
+    unchanged, _ = adopt_feeder([matcher, splats], ("image_set", "point_cloud"))
+    assert unchanged == matcher

@@ -451,3 +451,59 @@ def test_a_thing_said_to_be_handed_in_after_it_or_by_drawing_it_was_had(question
 
 def test_a_relative_clause_without_the_user_as_subject_hands_nothing_in():
     assert _roles("Which model gives a depth map that fed the second model?")["depth_map"] is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "猫の写真にダンス動画を組み合わせたら、猫が踊り始めました。",  # no result verb we know
+        "강아지 사진에 춤 영상을 같이 넣었더니 강아지가 춤추기 시작했어요.",
+    ],
+)
+def test_in_a_verb_final_language_a_when_i_did_clause_says_what_went_in(question):
+    roles = _roles(question)
+    assert roles["image"] == "have"
+    assert roles["video"] == "have"
+
+
+def test_a_recording_the_user_made_of_a_thing_is_that_thing_not_footage():
+    from scholarflow.understanding import _modality_mentions
+
+    found = _modality_mentions(normalize("A selfie and a voice note I recorded became a video."))
+    assert [(m.hit.label, m.role) for m in found if m.hit.label != "image"] == [
+        ("audio", "have"),
+        ("video", "want"),
+    ]  # no footage of its own: "I recorded" is what the user did to the voice note
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I thought I needed an upscaler, but it added new in-between frames and now it's smooth.",
+        "Pensé que necesitaba un upscaler, pero metió fotogramas nuevos y ahora va suave.",
+    ],
+)
+def test_a_belief_the_user_corrects_is_not_read_as_what_happened(question):
+    understood = _understand(question)
+    assert understood.task.id not in {"video_super_resolution", "image_super_resolution"}
+    assert "upscale" not in understood.matched_cues
+
+
+def test_a_belief_without_a_correction_is_read_as_said():
+    understood = _understand("I thought I needed an upscaler for my blurry clip.")
+    assert "upscale" in understood.matched_cues
+
+
+def test_a_bare_title_is_used_for_the_reading_the_question_favours():
+    # "3D Generation" names what it makes, not what it takes: a typed prompt decides.
+    bare = enrich(
+        Source(
+            id="m1",
+            name="CubeDream",
+            title="CubeDream: Diffusion for 3D Generation",
+            role="recommended",
+        )
+    )
+    assert {"text_to_3d", "image_to_3d"} <= set(bare.plausible)
+    understood = _understand("I typed a prompt and got a 3D model I can print.", bare)
+    assert understood.task.id == "text_to_3d"

@@ -168,6 +168,9 @@ class Source(_Described):
     # working state of one request, never stored or shown.
     plausible: tuple[str, ...] = Field(default=(), exclude=True)
     guessed: bool = Field(default=False, exclude=True)  # `plausible` read from meaning alone
+    # Further readings of a bare title, kept for one use: a step that makes what another
+    # recommended model needs (signatures.adopt_feeder).
+    near: tuple[str, ...] = Field(default=(), exclude=True)
 
 
 class CatalogEntry(_Described):

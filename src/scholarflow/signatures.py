@@ -30,6 +30,8 @@ _CUE_STRENGTH = 2.0  # what one of a task's own cue phrases scores (hints score 
 # among its closest few.
 _PLAUSIBLE_SHARE = 0.8
 _PLAUSIBLE_MAX = 6
+_SAME_MAKE_SHARE = 0.5  # ...or this share, for a task that makes what the best one makes
+_FEEDER_SHARE = 0.6  # ...or this share, for a step making what another recommended model needs
 
 _PROJECT_CUE = re.compile(
     r"(?i)\b(project page|project website|webpage|website|homepage|code|github|repository|"
@@ -50,10 +52,11 @@ def enrich(source: Source) -> Source:
             kind=entry.kind if source.role == "related" else "model",
         )
     else:
-        tasks, plausible, guessed = _read_source(source)
+        tasks, plausible, guessed, near = _read_source(source)
         update["tasks"] = tasks
         update["plausible"] = plausible
         update["guessed"] = guessed
+        update["near"] = near
         if tasks:
             update["signatures"] = served_signatures(tasks, own_words(source))
     # A summary fills in a link only for a source that came with no page of its own: where the
@@ -93,7 +96,9 @@ def infer_tasks(source: Source) -> tuple[str, ...]:
     return _read_source(source)[0]
 
 
-def _read_source(source: Source) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+def _read_source(
+    source: Source,
+) -> tuple[tuple[str, ...], tuple[str, ...], bool, tuple[str, ...]]:
     """The tasks a source serves, best first, and the tasks it could be serving: the same
     when its own words say what it does; more when all there is to go on is a title that
     names no task ("DUSt3R: Geometric 3D Vision Made Easy"), whose meaning is near several
@@ -116,13 +121,14 @@ def _read_source(source: Source) -> tuple[tuple[str, ...], tuple[str, ...], bool
     for task_id, value in source_task_scores("", 0.0, meaning=meaning_text(source)).items():
         scores[task_id] += value
     if not scores:
-        return (), (), False
+        return (), (), False, ()
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     best = ranked[0][1]
     if best < _MIN_SCORE:  # too little to say what a source does
-        return (), (), False
+        return (), (), False, ()
     # A task the source names in its own words ("a text-to-video and image-to-video
     # transformer") leads over one its words do not mention at all, only near in meaning.
+    nearest = ranked[0][0]
     named = [item for item in ranked if item[0] in named_tasks and item[1] >= best * _NAMED_SHARE]
     if named and ranked[0][0] not in words:
         ranked = [*named, *(item for item in ranked if item not in named)]
@@ -153,10 +159,24 @@ def _read_source(source: Source) -> tuple[tuple[str, ...], tuple[str, ...], bool
         return task in served and task in named_tasks and _same_things(known[task].outputs, makes)
 
     could = [task for task, _ in ranked if task in titled or also_named(task)]
+    lead = known[ranked[0][0]]
+    if nearest != lead.id and _twin_in_family(known[nearest], lead):
+        # "… World-grounded Humans with Accurate 3D Motion": the title names a general job
+        # and its meaning sits on the narrower one of the same family (the motion of people).
+        could.append(nearest)
     if not summary and not named_tasks:
-        could = [t for t, score in ranked[:_PLAUSIBLE_MAX] if score >= best * _PLAUSIBLE_SHARE]
-        return served, tuple(could), True
-    return served, tuple(could), False
+        # A title says what a model makes more often than what it takes ("… for 3D
+        # Generation"): a task making the same thing as the best reading stays plausible
+        # further from it than one making something else.
+        could = [
+            t
+            for t, score in ranked[:_PLAUSIBLE_MAX]
+            if score >= best * _PLAUSIBLE_SHARE
+            or (score >= best * _SAME_MAKE_SHARE and _same_job(known[t], known[ranked[0][0]]))
+        ]
+        near = tuple(t for t, score in ranked if score >= best * _FEEDER_SHARE)
+        return served, tuple(could), True, near
+    return served, tuple(could), False, ()
 
 
 def adopt_task(sources: Sequence[Source], task_id: str) -> tuple[Source, ...]:
@@ -171,6 +191,37 @@ def adopt_task(sources: Sequence[Source], task_id: str) -> tuple[Source, ...]:
             source = source.model_copy(
                 update={"tasks": tasks, "signatures": served_signatures(tasks, own_words(source))}
             )
+        adopted.append(source)
+    return tuple(adopted)
+
+
+def adopt_feeder(sources: Sequence[Source], have: Sequence[str]) -> tuple[Source, ...]:
+    """The sources, a recommended bare title read as the step before another recommended
+    model where its meaning allows it: when the other needs something the user did not bring
+    (camera poses and points for a splatting model) and a task near the title makes it from
+    what they did bring (photos), the two were recommended as one chain. A source whose
+    reading already feeds another, or whose own words say what it does, keeps its reading."""
+    known = taxonomy.tasks()
+    supplied = set(have) | set(taxonomy.freely_supplied())
+    recommended = [s for s in sources if s.role == "recommended"]
+    adopted: list[Source] = []
+    for source in sources:
+        if source.role == "recommended" and source.guessed and source.near:
+            others = [o for o in recommended if o.id != source.id]
+            # what the others take, needed or optional (a splatting model's points), that
+            # the user did not bring
+            lacking = {m for o in others for sig in o.signatures for m in sig.inputs} - supplied
+            makes = {m for sig in source.signatures for m in sig.outputs}
+            if lacking and not makes & lacking:
+                for task_id in source.near:
+                    task = known[task_id]
+                    if set(task.outputs) & lacking and set(task.inputs) <= supplied:
+                        tasks = (task_id, *(t for t in source.tasks if t != task_id))
+                        signatures = served_signatures(tasks, own_words(source))
+                        source = source.model_copy(
+                            update={"tasks": tasks, "signatures": signatures}
+                        )
+                        break
         adopted.append(source)
     return tuple(adopted)
 
@@ -193,6 +244,18 @@ def served_signatures(tasks: Sequence[str], said: str = "") -> tuple[Signature, 
         if task_id == first.id or (same_job and _same_things(task.outputs, first.outputs)):
             found.extend(sig for sig in task_signatures(task_id, said) if sig not in found)
     return tuple(found)
+
+
+def _twin_in_family(task: taxonomy.Task, other: taxonomy.Task) -> bool:
+    """Whether two tasks of one family take the same things: what they differ in is what
+    they make of it (the 3D motion of anything or of a person's body)."""
+    return task.family == other.family and set(task.inputs) == set(other.inputs)
+
+
+def _same_job(task: taxonomy.Task, other: taxonomy.Task) -> bool:
+    """Whether two tasks make the same thing in the same family: what they differ in is
+    what they take (a mesh from a prompt or from a photo)."""
+    return task.family == other.family and _same_things(task.outputs, other.outputs)
 
 
 def _same_things(these: Sequence[str], those: Sequence[str]) -> bool:

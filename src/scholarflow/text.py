@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import heapq
 import re
@@ -416,6 +417,53 @@ def mask_idioms(text: str, replacement: str = " … ") -> str:
     describes a look, and must not read as a depth map."""
     pattern = _idioms()
     return pattern.sub(replacement, text) if pattern else text
+
+
+@cache
+def _beliefs() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    import tomllib
+    from importlib import resources
+
+    with resources.files("scholarflow.lexicon").joinpath("beliefs.toml").open("rb") as handle:
+        data = tomllib.load(handle)
+
+    def words(key: str) -> re.Pattern[str]:
+        ordered = sorted({normalize(p) for p in data[key]}, key=len, reverse=True)
+        return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in ordered) + r")(?!\w)")
+
+    return words("openers"), words("contrasts")
+
+
+def mask_corrected_beliefs(text: str) -> str:
+    """`text` (normalized) with each belief the user corrects later in the same sentence
+    blanked, offsets kept: "I thought I needed an 'upscaler', but it put new frames between
+    mine" names what did not happen before it says what did (lexicon/beliefs.toml). One
+    forward scan: each opener looks for the first contrast word after it."""
+    openers, contrasts = _beliefs()
+    found = list(openers.finditer(text))
+    if not found:
+        return text
+    # each list found in one pass, then looked up by bisection: linear in the text
+    ends = [m.start() for m in _CLAUSE_STOP.finditer(text)]
+    turns = [m.start() for m in contrasts.finditer(text)]
+    pieces, last = [], 0
+    for opener in found:
+        if opener.start() < last:
+            continue
+        end = bisect.bisect_left(ends, opener.end())
+        stop = ends[end] if end < len(ends) else len(text)
+        turn = bisect.bisect_left(turns, opener.end())
+        if turn == len(turns) or turns[turn] >= stop:
+            continue
+        pieces.append(text[last : opener.end()])
+        pieces.append(" " * (turns[turn] - opener.end()))
+        last = turns[turn]
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+# where a corrected belief must have found its correction: the end of its sentence
+_CLAUSE_STOP = re.compile(r"[.!?。！？](?:\s|$)|[。！？]")
 
 
 def replace_links(text: str, replacement: str) -> str:

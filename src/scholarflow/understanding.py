@@ -39,6 +39,7 @@ from scholarflow import taxonomy
 from scholarflow.models import Request, Source, Task, Understanding
 from scholarflow.text import (
     CueHit,
+    mask_corrected_beliefs,
     mask_idioms,
     mask_quoted,
     names_a_method,
@@ -198,10 +199,11 @@ def _read(question: str, embedder: Any) -> _Reading:
     # a quoted prompt says what was asked for, not what was done; an idiom is no thing
     described = mask_idioms(mask_quoted(question, " a text prompt "))
     normalized = normalize(replace_links(described, " "))
-    mentions = tuple(_modality_mentions(normalized))
+    happened = mask_corrected_beliefs(normalized)  # "I thought I needed X, but…"
+    mentions = tuple(_modality_mentions(happened))
     cues: dict[str, float] = defaultdict(float)
-    matched = _add_cues(cues, normalized)
-    _add_details(cues, normalized, matched)
+    matched = _add_cues(cues, happened)
+    _add_details(cues, happened, matched)
     fit: dict[str, float] = defaultdict(float)
     _add_modality_fit(fit, list(mentions))
     semantics: dict[str, float] = defaultdict(float)
@@ -609,6 +611,7 @@ def _modality_mentions(question: str) -> list[_Mention]:
         verbs = [start + v.start() for v in _RESULT_VERBS.finditer(text)]
         pivot = verbs[0] if verbs else None
         bounds = [start + b.end() for b in _CLAUSE_END.finditer(text)] if verb_final else []
+        did = [start + b.start() for b in _DID_THEN.finditer(text)] if verb_final else []
         found: list[_Mention] = []
         participles = [m.start() for m in _HANDED_IN_LAST.finditer(text)] if compounds else []
         marks = [m.start() for m in _CLAUSE_MARK.finditer(text)] if participles else []
@@ -643,6 +646,8 @@ def _modality_mentions(question: str) -> list[_Mention]:
             elif role is None and verb_final:
                 following_thing = start + following.start if following is not None else None
                 role = _verb_final_role(at, following_thing, verbs, bounds)
+                if role is None and not any(v > at for v in verbs) and any(d > at for d in did):
+                    role = "have"  # "写真に動画を合わせたら…": in the clause of what the user did
             elif role is None and compounds and _handed_in_after(hit.end, participles, marks):
                 role = "have"  # "dann Clip und Masken zusammen hochgeladen"
             elif role is None and pivot is not None:
@@ -675,11 +680,33 @@ def _filmed_as(found: list[_Mention]) -> list[_Mention]:
     filming = [m for m in found if m.hit.label == "video" and m.hit.cue in _MAKING_MARKERS]
     if not filming:
         return found
+    found = _made_by_user(found, filming)
+    filming = [m for m in filming if m in found]
+    if not filming:
+        return found
     known = taxonomy.modalities()
     precise = [m for m in found if m.role is None and "video" in known[m.hit.label].includes]
     if not precise:
         return found
     return [replace(m, role="have") if m in precise else m for m in found if m not in filming]
+
+
+def _made_by_user(found: list[_Mention], filming: list[_Mention]) -> list[_Mention]:
+    """ "A voice memo I recorded": an act of making right after a thing is a relative clause
+    saying the user made that thing, which they then had; it names no footage of its own."""
+    kept: list[_Mention] = []
+    for mention in found:
+        before = kept[-1] if kept else None
+        if (
+            mention in filming
+            and before is not None
+            and before.hit.label != "video"
+            and mention.hit.start - before.hit.end <= 2
+        ):
+            kept[-1] = replace(before, role="have")
+            continue
+        kept.append(mention)
+    return kept
 
 
 # Korean and Japanese put the verb last: "사진을 넣었더니 영상이 나왔어요" (I put in a photo and a
@@ -694,6 +721,12 @@ _CLAUSE_END = re.compile(
 
 # German puts the participle last: "dann Clip und Masken zusammen hochgeladen" (then uploaded
 # the clip and the masks together). A thing in a clause closed by one of these went in.
+# A clause closed by "when I did" (-たら, -더니) says what the user did; what stands in it went
+# in even where what followed is no result verb we know ("こけしが動き出しました", it started
+# moving).
+_DID_THEN = re.compile(r"(?:たら|ったら|더니|었더니|았더니|자마자)")
+
+
 _HANDED_IN_LAST = re.compile(
     r"(?<!\w)(?:hochgeladen|reingeladen|geladen|eingefügt|gegeben|reingeworfen|reingesteckt|"
     r"eingegeben|reingepackt|reingezogen|gefüttert)(?!\w)"
@@ -990,6 +1023,7 @@ def _add_recommended_prior(
 ) -> None:
     """The recommended models' tasks: a small prior, larger where the question cannot tell
     its best reading from the next and the model's task was read from more than a title."""
+    asked = dict(scores)  # the question's own scores, before any model's prior
     for source in recommended:
         if _feeds_another(source, recommended):
             primary = _PRIOR_OTHER  # a step towards the result: the result is the other's
@@ -997,8 +1031,21 @@ def _add_recommended_prior(
             primary = _PRIOR_PRIMARY
             if _reading_is_known(source):
                 primary += _PRIOR_DOUBT * doubt
-        for rank, task_id in enumerate(source.tasks):
+        for rank, task_id in enumerate(_likely_first(source, asked)):
             scores[task_id] += primary if rank == 0 else _PRIOR_OTHER
+
+
+def _likely_first(source: Source, asked: dict[str, float]) -> tuple[str, ...]:
+    """The source's tasks, the one its prior backs first. A bare title's meaning leaves
+    several readings plausible ("3D generation" from a prompt or from a photo); which of them
+    the model is used for here is the one the question itself favours, not the one the title's
+    words happen to sit nearest."""
+    if not source.guessed or len(source.plausible) < 2:
+        return source.tasks
+    best = max(source.plausible, key=lambda task_id: asked.get(task_id, 0.0))
+    if asked.get(best, 0.0) <= asked.get(source.tasks[0], 0.0) if source.tasks else False:
+        return source.tasks
+    return (best, *(task_id for task_id in source.tasks if task_id != best))
 
 
 def _feeds_another(source: Source, recommended: Sequence[Source]) -> bool:
