@@ -219,3 +219,33 @@ def test_a_generator_its_summary_says_reads_a_control_image_takes_the_depth_of_t
     assert not [
         w for w in result.warnings if w.code in {"model_task_mismatch", "preceding_step_needed"}
     ]
+
+
+def test_a_model_that_fits_only_by_replacing_the_users_clip_is_flagged_not_left_off():
+    # Two recommended: a text-guided video editor, and a text-to-video generator whose clip
+    # could only be edited in place of the user's own. The generator is not silently dropped:
+    # it is on the main path or said not to fit.
+    prompt = (
+        "You are an AI scientist.\nA user has asked the following question:\n"
+        "\"I filmed my dog on the beach and typed 'watercolour painting'; the whole clip "
+        'came back painted with his run unchanged. How?"\n'
+        "Based on the following recommended models, explain:\n"
+        "1. What task the user is trying to perform.\n"
+        "### Recommended AI Models:\n"
+        "Model: PaintFlow: Consistent Features for Video Editing\n"
+        "Paper: https://arxiv.org/abs/2301.00001\n"
+        "Summary: Edits a given video from a text prompt while keeping its motion.\n\n"
+        "Model: ClipMaker: Text-to-Video Generation\n"
+        "Paper: https://arxiv.org/abs/2301.00002\n"
+        "Summary: Generates a new video from a text prompt.\n\n"
+        "### Related Papers:\n\n\nAnswer:\n"
+    )
+    result, sources = _plan(prompt)
+    assert result.understanding.task.id == "text_guided_video_editing"
+    on_main = {n.source_id for n in result.workflow.nodes if n.source_id and not n.optional}
+    flagged = {w.source_id for w in result.warnings if w.code == "model_task_mismatch"}
+    for source in sources.values():
+        if source.role == "recommended":
+            assert source.id in on_main or source.id in flagged, source.name
+    editor = next(s for s in sources.values() if s.name == "PaintFlow")
+    assert editor.id in on_main and editor.id not in flagged

@@ -276,3 +276,15 @@ def test_a_bare_title_is_read_as_the_step_another_recommended_model_needs():
     # nothing is missing when the user brought the points: the reading stays
     unchanged, _ = adopt_feeder([matcher, splats], ("image_set", "point_cloud"))
     assert unchanged == matcher
+
+
+def test_a_task_named_only_as_the_kind_of_model_built_on_is_not_the_job():
+    # "Animate your text-to-image diffusion models": it animates, from text-to-image models
+    borrowed = enrich(
+        _source("MotionKit: Animate Your Personalized Text-to-Image Diffusion Models")
+    )
+    assert borrowed.tasks[0] != "text_to_image"
+    assert "text_to_video" in borrowed.plausible
+    # a title whose only task name is such a modifier is that task
+    own = enrich(_source("VidGen: Text-to-Video Diffusion Models with Expert Transformers"))
+    assert own.tasks[0] == "text_to_video"

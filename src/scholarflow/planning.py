@@ -483,7 +483,10 @@ def judge_fit(understanding: Understanding, recommended: Sequence[Source]) -> di
             sources=group,
         )
 
-    if len(chain) > 1 and path_with(chain) is not None:
+    together = path_with(chain) if len(chain) > 1 else None
+    # The same test the main path is held to: a chain that does the job on something other
+    # than what the user brought (a generated clip edited in place of theirs) is no chain.
+    if together is not None and _job_works_on_users_input(together, understanding, chain):
         for source in chain:
             fits[source.id] = True
     searched = {s.id for s in recommended[:MAX_CHAINED]}

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from scholarflow import catalog, taxonomy
 from scholarflow.models import Signature, Source
-from scholarflow.text import find_urls, normalize, sentences
+from scholarflow.text import find_urls, names_a_method, normalize, sentences
 
 # Tuned on the real Awesome-Video-Diffusion list, its sections taken as labels (see
 # understanding.SOURCE_NEAREST): title cues at 2.0 read 0.62 of 399 titles right, at 1.0 0.64.
@@ -105,17 +105,19 @@ def _read_source(
     tasks at once. Those are left for the user's request to choose among (`adopt_task`)."""
     from scholarflow.understanding import cue_scores, source_task_scores
 
-    name_text = (
-        f"{source.name} | {source.title} | {_decamel(source.name)} | {_decamel(source.title)}"
+    name_text = _without_borrowed_names(
+        normalize(
+            f"{source.name} | {source.title} | {_decamel(source.name)} | {_decamel(source.title)}"
+        )
     )
     scores: dict[str, float] = defaultdict(float)
-    for task_id, value in source_task_scores(normalize(name_text), _TITLE_WEIGHT).items():
+    for task_id, value in source_task_scores(name_text, _TITLE_WEIGHT).items():
         scores[task_id] += value
     summary = normalize(source.summary) if source.summary else ""
     if summary:
         for task_id, value in source_task_scores(summary, _SUMMARY_WEIGHT).items():
             scores[task_id] += value
-    said = cue_scores(f"{normalize(name_text)} | {summary}")
+    said = cue_scores(f"{name_text} | {summary}")
     words = set(said)  # tasks its words name or hint at
     named_tasks = {task for task, value in said.items() if value >= _CUE_STRENGTH}  # by name
     for task_id, value in source_task_scores("", 0.0, meaning=meaning_text(source)).items():
@@ -149,7 +151,7 @@ def _read_source(
     # summary names outright too ("generates the in-between frames"; a summary mentions too
     # much in passing for a task it names but does not otherwise serve to count), and,
     # for a bare title that names none, the tasks nearest its meaning.
-    titled = {t for t, value in cue_scores(normalize(name_text)).items() if value >= _CUE_STRENGTH}
+    titled = {t for t, value in cue_scores(name_text).items() if value >= _CUE_STRENGTH}
     known = taxonomy.tasks()
     makes = known[ranked[0][0]].outputs
 
@@ -177,6 +179,26 @@ def _read_source(
         near = tuple(t for t, score in ranked if score >= best * _FEEDER_SHARE)
         return served, tuple(could), True, near
     return served, tuple(could), False, ()
+
+
+def _without_borrowed_names(title: str) -> str:
+    """A title (normalized) without the task names that only say what kind of model it builds
+    on, where it names something else it does: "Animate Your Personalized Text-to-Image
+    Diffusion Models" animates; the text-to-image models are what it starts from. A title
+    whose only task name is such a modifier ("Text-to-Video Diffusion Models with…") keeps it:
+    then it is what the model is."""
+    hits = list(taxonomy.task_matcher().find(title))
+    borrowed = [hit for hit in hits if names_a_method(title, hit.end)]
+    if not borrowed or len(borrowed) == len(hits):
+        return title
+    pieces, last = [], 0
+    for hit in sorted(borrowed, key=lambda h: h.start):
+        if hit.start < last:
+            continue
+        pieces.extend((title[last : hit.start], " " * (hit.end - hit.start)))
+        last = hit.end
+    pieces.append(title[last:])
+    return "".join(pieces)
 
 
 def adopt_task(sources: Sequence[Source], task_id: str) -> tuple[Source, ...]:
