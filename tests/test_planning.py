@@ -249,3 +249,33 @@ def test_a_model_that_fits_only_by_replacing_the_users_clip_is_flagged_not_left_
             assert source.id in on_main or source.id in flagged, source.name
     editor = next(s for s in sources.values() if s.name == "PaintFlow")
     assert editor.id in on_main and editor.id not in flagged
+
+
+def _prompt(question: str, recommended: str, related: str) -> str:
+    return (
+        "You are an AI scientist.\nA user has asked the following question:\n"
+        f'"{question}"\n'
+        "Based on the following recommended models, explain:\n"
+        "1. What task the user is trying to perform.\n"
+        f"### Recommended AI Models:\n{recommended}\n### Related Papers:\n{related}\n\nAnswer:\n"
+    )
+
+
+def test_a_misfit_is_not_wired_in_as_a_detour_when_the_job_is_done_without_it():
+    prompt = _prompt(
+        "My blurry 480p concert clip came back as a sharp 4K clip. How did it add detail?",
+        "Model: DeepClip: Consistent Depth for Long Videos\n"
+        "Paper: https://arxiv.org/abs/2301.00003\n"
+        "Summary: Estimates a temporally consistent depth video from an input video.\n",
+        "Model: SharpVid: Real-World Video Super-Resolution\n"
+        "Paper: https://arxiv.org/abs/2301.00004\n"
+        "Summary: Upscales a low-resolution video to high resolution, frame details kept "
+        "consistent over time.\n",
+    )
+    result, sources = _plan(prompt)
+    names = {s.id: s.name for s in sources.values()}
+    main = [names[n.source_id] for n in result.workflow.nodes if n.source_id and not n.optional]
+    assert main == ["SharpVid"]
+    flagged = [names[w.source_id] for w in result.warnings if w.code == "model_task_mismatch"]
+    assert flagged == ["DeepClip"]
+    assert not [n for n in result.workflow.nodes if n.operation and "render" in n.operation]

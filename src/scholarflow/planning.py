@@ -675,12 +675,34 @@ def _main_path(
     A recommended model that does not fit joins the path only for a step that changes what
     flows (a prompt into a background picture, a clip into its depth): one that gives back
     what it takes (a recolouring, video to video) would only be tacked on."""
+    # A model that does not fit the task joins the path only where the job cannot be done
+    # without it: where the fitting models and related sources do it on everything the user
+    # brought, a misfit wired in would be a detour (a clip's depth lifted and rendered back to
+    # video); where it makes what the task could use and the user did not bring (a background
+    # from a prompt), it does that step.
+    misfits = {s.id for s in recommended if not fitting.get(s.id, False)}
+    misfits_needed = True
+    if misfits:
+        without = search(
+            understanding.have,
+            understanding.want,
+            [a for a in actions if a.source_id not in misfits],
+            doing=understanding.task,
+            sources=candidates,
+        )
+        misfits_needed = (
+            without is None
+            or not _job_works_on_users_input(without, understanding, candidates)
+            or _makes_what_a_step_could_use(
+                [s for s in recommended if s.id in misfits], without, understanding, candidates
+            )
+        )
     chain = [
         s
         for s in _chain_candidates(recommended)
         if s.signatures
         and _connectable(s, understanding, actions)
-        and (fitting.get(s.id, False) or _changes_what_flows(s))
+        and (fitting.get(s.id, False) or (misfits_needed and _changes_what_flows(s)))
     ]
     chained = {s.id for s in recommended}
     for size in range(len(chain), 0, -1):
@@ -707,6 +729,37 @@ def _main_path(
         doing=understanding.task,
         sources=candidates,
     )
+
+
+def _makes_what_a_step_could_use(
+    sources: Sequence[Source],
+    path: Sequence[Placed],
+    understanding: Understanding,
+    candidates: Sequence[Source],
+) -> bool:
+    """Whether one of `sources` makes something the path's steps (or the task) can take but
+    nothing feeds them (the new background of a composite; the depth map a model on the path
+    takes in another of its signatures): then it does a real step."""
+    by_id = {s.id: s for s in candidates}
+    unfed = {
+        m
+        for placed in path
+        for index, port in enumerate(placed.action.inputs)
+        if port.optional and index not in placed.feeds
+        for m in port.modalities
+    }
+    for placed in path:
+        source = by_id.get(placed.action.source_id or "")
+        if source is not None:
+            unfed |= {m for sig in source.signatures for m in sig.inputs}
+    signature = understanding.task.signature
+    if signature is not None:
+        unfed |= {m for port in signature.ports_in() if port.optional for m in port.modalities}
+    unfed -= set(understanding.have)
+    known = taxonomy.modalities()
+    made = {m for s in sources for sig in s.signatures for m in sig.outputs}
+    made |= {inner for m in made for inner in known[m].includes}  # a depth map of a depth video
+    return bool(made & unfed)
 
 
 def _job_works_on_users_input(
