@@ -279,3 +279,38 @@ def test_a_misfit_is_not_wired_in_as_a_detour_when_the_job_is_done_without_it():
     flagged = [names[w.source_id] for w in result.warnings if w.code == "model_task_mismatch"]
     assert flagged == ["DeepClip"]
     assert not [n for n in result.workflow.nodes if n.operation and "render" in n.operation]
+
+
+def test_a_mismatch_names_the_task_without_doubling_its_brackets():
+    prompt = _prompt(
+        "My skate clip was silent and the tool added the wheels and every ollie clack on "
+        "the right frame. How?",
+        "Model: SoundSketch: Sound from Words\n"
+        "Paper: https://arxiv.org/abs/2301.00005\n"
+        "Summary: Generates sound effects and music from a text description.\n",
+        "Model: FoleyNet: Foley for Silent Video\n"
+        "Paper: https://arxiv.org/abs/2301.00006\n"
+        "Summary: Generates sound effects for a silent video, in time with what happens.\n",
+    )
+    result, _ = _plan(prompt)
+    (warning,) = [w for w in result.warnings if w.code == "model_task_mismatch"]
+    assert "video-to-audio generation (from a video clip to an audio clip)" in warning.message
+    assert ") (" not in warning.message
+
+
+def test_a_chained_step_names_each_thing_it_takes_with_its_article():
+    from scholarflow.engine import answer
+
+    prompt = _prompt(
+        "I took a few photos of my bonsai; one tool worked out the cameras and points, the "
+        "second turned them into a 3D scene I can fly around. How do they fit together?",
+        "Model: PoseFinder: Camera Poses and Points from Photos\n"
+        "Paper: https://arxiv.org/abs/2301.00007\n"
+        "Summary: Recovers camera poses and a sparse point cloud from a set of photos.\n\n"
+        "Model: Splats\nPaper: https://arxiv.org/abs/2301.00008\n"
+        "Summary: Optimises 3D Gaussians from a set of photos and the sparse point cloud of "
+        "their camera poses into a 3D scene.\n",
+        "",
+    )
+    markdown = answer(parse_prompt(prompt)).markdown
+    assert "turns a set of images and a point cloud into a 3D scene" in markdown

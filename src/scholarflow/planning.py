@@ -905,7 +905,8 @@ def _mismatch_warning(
             "mismatch",
             name=source.name,
             does=does,
-            task=text.task_name(task),
+            # "(from a clip to a sound)" follows: a name's own brackets would stand doubled
+            task=_PARENTHESIS.sub("", text.task_name(task)),
             have=_phrase(understanding.have, text),
             want=text.with_article(want),
             goal=text.task_goal(task),
@@ -941,6 +942,9 @@ def _preceding_step_warning(
             how=how,
         ),
     )
+
+
+_PARENTHESIS = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 
 
 def _phrase(modalities: Sequence[str], text: Messages) -> str:

@@ -62,6 +62,10 @@ class _Composer:
     def a(self, label: str) -> str:
         return self.text.with_article(label)
 
+    def things(self, modalities: tuple[str, ...] | list[str]) -> str:
+        """ "a set of images and a point cloud": each with its own article."""
+        return self.text.join([self.a(self.text.label(m)) for m in modalities])
+
     def labels(self, modalities: tuple[str, ...] | list[str]) -> str:
         return self.text.join([self.text.label(m) for m in modalities])
 
@@ -173,8 +177,8 @@ class _Composer:
                 self.text(
                     "model_turns",
                     name=f"**{source.name}** [{self.n(source.id)}]",
-                    inputs=self.a(self.labels(ins)),
-                    outputs=self.a(self.labels(outs)),
+                    inputs=self.things(ins),
+                    outputs=self.things(outs),
                 )
             )
         if len(described) == 1:
