@@ -314,3 +314,17 @@ def test_a_chained_step_names_each_thing_it_takes_with_its_article():
     )
     markdown = answer(parse_prompt(prompt)).markdown
     assert "turns a set of images and a point cloud into a 3D scene" in markdown
+
+
+def test_a_mask_a_summary_says_its_model_starts_from_is_fed_by_the_segmenter():
+    # FeatherMatte's summary says it is "given a rough segmentation mask": the segmenter's
+    # masks go straight into it, beside the user's clip, with no composite in between.
+    result, sources = _plan((PROMPTS_DIR / "clicked_skater_soft_matte.txt").read_text())
+    workflow = result.workflow
+    by_name = {sources[n.source_id].name: n for n in workflow.nodes if n.source_id}
+    segmenter, matter = by_name["ClickTrack"], by_name["FeatherMatte"]
+    feeds = [(e.source, e.modality) for e in workflow.edges if e.target == matter.id]
+    clip = next(n.id for n in workflow.nodes if n.kind == "input")
+    assert sorted(feeds) == sorted([(segmenter.id, "mask_video"), (clip, "video")])
+    assert not [n for n in workflow.nodes if n.kind == "operation" and not n.optional]
+    assert result.recommended_fits

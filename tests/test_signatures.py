@@ -288,3 +288,36 @@ def test_a_task_named_only_as_the_kind_of_model_built_on_is_not_the_job():
     # a title whose only task name is such a modifier is that task
     own = enrich(_source("VidGen: Text-to-Video Diffusion Models with Expert Transformers"))
     assert own.tasks[0] == "text_to_video"
+
+
+def test_a_guide_the_summary_says_the_model_is_given_becomes_an_optional_input():
+    summary = (
+        "A video matting method that, given a rough segmentation mask of the subject in the "
+        "first frame, propagates a soft alpha matte through the whole video."
+    )
+    signature = enrich(_source("FeatherMatte: Video Matting", summary)).signatures[0]
+    added = [p for p in signature.input_ports if p.modality == "mask"]
+    assert len(added) == 1 and added[0].optional
+    assert "mask_video" in added[0].modalities  # a segmenter's mask video holds that mask
+    assert signature.required_inputs == ("video",)
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        # made, not given
+        "A video matting method that produces a soft alpha matte and a segmentation mask.",
+        # named in another clause than the opener
+        "A video matting method using temporal memory; unlike rotoscoping, no mask is drawn.",
+    ],
+)
+def test_a_guide_named_without_being_given_adds_no_input(summary):
+    signature = enrich(_source("FeatherMatte: Video Matting", summary)).signatures[0]
+    assert [p.modality for p in signature.input_ports] == ["video"]
+
+
+def test_a_title_alone_never_adds_a_guide():
+    # a title says what a work is about, not what its model is handed at run time
+    signatures = enrich(_source("MaskGuided: Video Matting from a Segmentation Mask")).signatures
+    assert signatures
+    assert all(p.modality != "mask" for sig in signatures for p in sig.input_ports)

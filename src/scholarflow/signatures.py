@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import cache
 
 from scholarflow import catalog, taxonomy
-from scholarflow.models import Signature, Source
+from scholarflow.models import Port, Signature, Source
 from scholarflow.text import find_urls, names_a_method, normalize, sentences
 
 # Tuned on the real Awesome-Video-Diffusion list, its sections taken as labels (see
@@ -58,7 +59,9 @@ def enrich(source: Source) -> Source:
         update["guessed"] = guessed
         update["near"] = near
         if tasks:
-            update["signatures"] = served_signatures(tasks, own_words(source))
+            signatures = served_signatures(tasks, own_words(source))
+            guides = stated_guides(normalize(source.summary)) if source.summary else ()
+            update["signatures"] = with_guides(signatures, guides)
     # A summary fills in a link only for a source that came with no page of its own: where the
     # request gave a code or project link, that is the source's page, and a second one "named"
     # in the summary (text from others) is at best redundant and at worst planted.
@@ -301,6 +304,83 @@ def task_signatures(task_id: str, said: str = "") -> tuple[Signature, ...]:
         if said and any(phrase in said for phrase in when)
     )
     return main + taxonomy.variants().get(task_id, ()) + stated
+
+
+@cache
+def _guide_reader() -> tuple[frozenset[str], re.Pattern[str]]:
+    """The modalities that can guide a model, and a pattern for the words that say it is
+    given one, anchored at the end of the text before a thing (lexicon/guides.toml)."""
+    data = taxonomy.load_lexicon("guides.toml")
+    families = set(data["families"])
+    guiding = frozenset(
+        key
+        for key, info in taxonomy.modalities().items()
+        if info.family in families and key not in data["exclude"]
+    )
+    openers = sorted({normalize(p) for p in data["openers"]}, key=len, reverse=True)
+    words = "|".join(re.escape(p) for p in openers)
+    gap = int(data["gap"])
+    # anchored at the end: the opener, then at most `gap` words, then the thing
+    return guiding, re.compile(rf"(?<!\w)(?:{words})(?:\s+[\w'-]+){{0,{gap}}}\s+$")
+
+
+_GUIDE_LOOKBACK = 60  # characters before a thing searched for its opener: keeps the scan linear
+
+
+def stated_guides(summary: str) -> tuple[str, ...]:
+    """Guiding things (masks, depth, a camera path, poses) a normalized summary says its model
+    is given: "starting from a segmentation mask of the target in the first frame" gives a
+    video matting model a mask input a segmenter can feed."""
+    guiding, opener = _guide_reader()
+    found: list[str] = []
+    for hit in taxonomy.modality_matcher().find(summary):
+        if hit.label not in guiding or hit.label in found:
+            continue
+        window = summary[max(0, hit.start - _GUIDE_LOOKBACK) : hit.start]
+        window = re.split(r"[.;:!?,()]", window)[-1]  # within its own clause
+        if opener.search(" " + window if window[:1] != " " else window):
+            found.append(hit.label)
+    return tuple(found)
+
+
+def with_guides(signatures: Sequence[Signature], guides: Sequence[str]) -> tuple[Signature, ...]:
+    """Each signature with the stated guides it lacks added as optional inputs: not what it
+    makes, and not one it already takes (or takes a part of). A matting model makes a matte
+    from a first-frame mask, though a matte holds a mask: only the very thing made is out."""
+    if not guides or not signatures:
+        return tuple(signatures)
+    modalities = taxonomy.modalities()
+    extended = []
+    for sig in signatures:
+        made = set(sig.outputs)
+        ports = sig.input_ports or tuple(Port(modality=m) for m in sig.inputs)
+        taken = {m for port in ports for m in port.modalities}
+        taken |= {part for m in taken for part in modalities[m].includes}
+        # a thing that holds the guide serves as well: a segmenter's mask video holds the
+        # first-frame mask a matting model starts from
+        extra = tuple(
+            Port(
+                modality=g,
+                optional=True,
+                alternatives=tuple(k for k, info in modalities.items() if g in info.includes),
+            )
+            for g in guides
+            if g not in made and g not in taken
+        )
+        if not extra:
+            extended.append(sig)
+            continue
+        outs = sig.output_ports or tuple(Port(modality=m) for m in sig.outputs)
+        extended.append(
+            sig.model_copy(
+                update={
+                    "inputs": sig.inputs + tuple(p.modality for p in extra),
+                    "input_ports": ports + extra,
+                    "output_ports": outs,
+                }
+            )
+        )
+    return tuple(extended)
 
 
 def own_words(source: Source) -> str:

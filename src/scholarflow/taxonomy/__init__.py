@@ -304,7 +304,7 @@ def measures() -> tuple[Measure, ...]:
     """The measures whose change names a task (lexicon/measures.toml)."""
     known = tasks()
     found = []
-    for name, value in _load_lexicon("measures.toml").items():
+    for name, value in load_lexicon("measures.toml").items():
         unknown = [t for t in value["tasks"] if t not in known]
         if unknown:
             raise ValueError(f"measures.toml: {name}: unknown tasks {unknown}")
@@ -323,7 +323,8 @@ def modality_matcher() -> CueMatcher:
     return CueMatcher({key: info.cues for key, info in modalities().items()}, whole_words=True)
 
 
-def _load_lexicon(name: str) -> dict[str, Any]:
+def load_lexicon(name: str) -> dict[str, Any]:
+    """One data file of scholarflow/lexicon, parsed."""
     with resources.files("scholarflow.lexicon").joinpath(name).open("rb") as handle:
         return tomllib.load(handle)
 
@@ -334,7 +335,7 @@ def _counted_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     digits or words (lexicon/counts.toml), at most two words between ("12 synchronised
     cameras", "8 random phone photos"), and the counter forms of Korean and Japanese
     ("카메라 12대", "写真8枚", "12台のカメラ")."""
-    data = _load_lexicon("counts.toml")
+    data = load_lexicon("counts.toml")
     words = "|".join(re.escape(w) for w in sorted(data["words"], key=len, reverse=True))
     count = rf"(?:(?<![\d.,])(?:[2-9]|[1-9]\d+)(?![\d.,])|(?<!\w)(?:{words})(?!\w))"
     counters = "|".join(re.escape(c) for c in data["counters"])
