@@ -507,3 +507,22 @@ def test_a_bare_title_is_used_for_the_reading_the_question_favours():
     assert {"text_to_3d", "image_to_3d"} <= set(bare.plausible)
     understood = _understand("I typed a prompt and got a 3D model I can print.", bare)
     assert understood.task.id == "text_to_3d"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "It turned my one video into clips from around him, as if I had shot it with several "
+        "cameras. How?",
+        "It turned my one video into clips from around him, like six cameras had been there. How?",
+        "一本の動画から、まるで何台ものカメラで撮ったみたいに周りからの映像ができた。どうして？",
+    ],
+)
+def test_a_thing_named_in_a_comparison_was_neither_had_nor_made(question):
+    understood = _understand(question)
+    assert "multi_view_video" not in understood.have
+
+
+def test_a_bare_like_is_a_wish_not_a_comparison():
+    understood = _understand("I'd like a depth video of my phone clip. How does it stay stable?")
+    assert understood.want == ("depth_video",)

@@ -466,6 +466,48 @@ def mask_corrected_beliefs(text: str) -> str:
 _CLAUSE_STOP = re.compile(r"[.!?。！？](?:\s|$)|[。！？]")
 
 
+@cache
+def _similes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    import tomllib
+    from importlib import resources
+
+    with resources.files("scholarflow.lexicon").joinpath("similes.toml").open("rb") as handle:
+        data = tomllib.load(handle)
+
+    def alternation(phrases: list[str]) -> str:
+        ordered = sorted({normalize(p) for p in phrases}, key=len, reverse=True)
+        return "|".join(re.escape(p) for p in ordered)
+
+    then = alternation(data["like_then"])
+    before = re.compile(
+        rf"(?<!\w)(?:(?:{alternation(data['openers'])})(?!\w)[^.,;:!?。、，]*$"
+        rf"|like\s[^.,;:!?。、，]*$)"
+    )
+    after = re.compile(rf"^[^.,;:!?。、，]{{0,12}}?(?:{alternation(data['after'])})")
+    return before, re.compile(rf"(?<!\w)(?:{then})(?!\w)"), after
+
+
+_SIMILE_LOOKBACK = 40
+_SIMILE_LOOKAHEAD = 24
+
+
+def compared(text: str, start: int, end: int) -> bool:
+    """Whether the thing at text[start:end] (normalized) is named in a comparison, in its own
+    clause (lexicon/similes.toml): "as if a whole camera rig had been there", "looks like a
+    painting", "まるで何台ものカメラで撮ったみたいに". Bounded windows: linear in the text."""
+    before, like_then, after = _similes()
+    window = text[max(0, start - _SIMILE_LOOKBACK) : start]
+    found = before.search(window)
+    if found is not None:
+        if not found.group(0).startswith("like"):
+            return True
+        # a bare "like" is mostly a wish ("I'd like a video"): a comparison only when a
+        # counterfactual perfect follows in the same clause ("like a rig had been there")
+        rest = re.split(r"[.,;:!?。、，]", text[end : end + _SIMILE_LOOKAHEAD], maxsplit=1)[0]
+        return like_then.search(rest) is not None
+    return after.match(text[end : end + _SIMILE_LOOKAHEAD]) is not None
+
+
 def replace_links(text: str, replacement: str) -> str:
     """`text` with every link-like run replaced (how a question is echoed back)."""
     spans = link_spans(text)

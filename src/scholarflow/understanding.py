@@ -39,6 +39,7 @@ from scholarflow import taxonomy
 from scholarflow.models import Request, Source, Task, Understanding
 from scholarflow.text import (
     CueHit,
+    compared,
     mask_corrected_beliefs,
     mask_idioms,
     mask_quoted,
@@ -632,6 +633,8 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 continue  # "video diffusion priors": the video names a kind of method
             if _denied(text, hit):
                 continue  # "no prompt or anything", "声は一切使っていません": not had
+            if compared(text, hit.start, hit.end):
+                continue  # "as if a whole camera rig had been there": neither had nor got
             at = start + hit.start
             window = question[max(start, at - _LOOKBACK) : at]
             markers = list(_MARKER_PATTERN.finditer(window))
