@@ -526,3 +526,19 @@ def test_a_thing_named_in_a_comparison_was_neither_had_nor_made(question):
 def test_a_bare_like_is_a_wish_not_a_comparison():
     understood = _understand("I'd like a depth video of my phone clip. How does it stay stable?")
     assert understood.want == ("depth_video",)
+
+
+def test_words_quoted_right_after_the_word_prompt_are_what_the_user_gave():
+    understood = _understand(
+        "I rendered a depth pass, gave it to the model with the prompt 'foggy harbour at "
+        "dawn, watercolour', and got a painting that keeps my layout. How?"
+    )
+    assert "text" in understood.have
+
+
+def test_a_quote_alone_is_not_taken_for_a_prompt_the_user_gave():
+    understood = _understand(
+        "I uploaded a photo of my herbarium sheet and it wrote 'a pressed fern with six "
+        "fronds on yellowed paper'. How does it know what to say?"
+    )
+    assert understood.have == ("image",)

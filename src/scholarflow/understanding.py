@@ -145,6 +145,14 @@ _MAKING_MARKERS = frozenset(
      "dibujé", "j'ai dessiné", "ich zeichnete", "le di", "j'ai donné", "ich gab"}
 )  # fmt: skip
 _LOOKBACK = 40
+# A verb of giving or making said of the tool, not of the user ("it wrote", "the app drew"):
+# what it marks came out.
+_TOOL_SUBJECT = re.compile(
+    r"(?<!\w)(?:it|the (?:model|app|tool|ai|program|software|website|site))\s+$"
+)
+# What a quoted passage of the question is read as (a text cue of taxonomy/modalities.toml):
+# words the user quotes are the prompt they gave.
+_QUOTED_PROMPT = "quoted prompt"
 # A preposition of place between a marker and a mention makes the mention a place.
 _PLACE = re.compile(r"(?<!\w)(?:in|on|at|across|throughout|within|dans|sur|im|auf)(?!\w)")
 _ASK = re.compile(r"(?:^|[.!?¿]\s*|\s)(how|what|why|which|cómo|comment|wie|어떻게|如何)\b")
@@ -202,7 +210,7 @@ class _Reading:
 
 def _read(question: str, embedder: Any) -> _Reading:
     # a quoted prompt says what was asked for, not what was done; an idiom is no thing
-    described = mask_idioms(mask_quoted(question, " a text prompt "))
+    described = mask_idioms(mask_quoted(question, f" {_QUOTED_PROMPT} "))
     normalized = normalize(replace_links(described, " "))
     happened = mask_corrected_beliefs(normalized)  # "I thought I needed X, but…"
     mentions = tuple(_modality_mentions(happened))
@@ -212,7 +220,9 @@ def _read(question: str, embedder: Any) -> _Reading:
     fit: dict[str, float] = defaultdict(float)
     _add_modality_fit(fit, list(mentions))
     semantics: dict[str, float] = defaultdict(float)
-    _add_semantics(semantics, replace_links(described, " "), embedder)
+    # the meaning is read with the prompt called what people call it
+    for_meaning = mask_idioms(mask_quoted(question, " a text prompt "))
+    _add_semantics(semantics, replace_links(for_meaning, " "), embedder)
     return _Reading(
         question=question,
         normalized=normalized,
@@ -639,6 +649,8 @@ def _modality_mentions(question: str) -> list[_Mention]:
             window = question[max(start, at - _LOOKBACK) : at]
             markers = list(_MARKER_PATTERN.finditer(window))
             role = _MARKER_ROLE[markers[-1].group(0)] if markers else None
+            if role == "have" and _TOOL_SUBJECT.search(window, 0, markers[-1].start()):
+                role = "want"  # "it wrote '…'": the tool did the writing, the words came out
             placed = bool(markers) and _names_a_place(window[markers[-1].end() :])
             if placed:
                 role = None  # "clicked it in one frame": where it happened, not what went in
@@ -666,6 +678,8 @@ def _modality_mentions(question: str) -> list[_Mention]:
                     role = None
             if role is None and _HANDED_IN_AFTER.match(text, hit.end):
                 role = "have"  # "a photo of a library that I uploaded": said after the thing
+            if hit.cue == _QUOTED_PROMPT and _called_a_prompt(text, hits, index):
+                role = "have"  # the user quotes the words they gave it: "the prompt '…'"
             if hit.cue in _MAKING_MARKERS or hit.cue.split()[0] in _MAKING_MARKERS:
                 role = "have"  # the cue is the act of giving it: "typed '…'", "described in"
             # "image-to-video", "video-to-audio": a conversion named by its two ends
@@ -678,6 +692,16 @@ def _modality_mentions(question: str) -> list[_Mention]:
             found.append(_Mention(shifted, role, handed))
         mentions.extend(_filmed_as(found))
     return mentions
+
+
+def _called_a_prompt(text: str, hits: Sequence[CueHit], index: int) -> bool:
+    """Whether the quoted passage at hits[index] follows right on a word for a prompt ("with
+    the prompt '…'"): then the quote is what the user gave. A quote alone may be a caption they
+    got or words planted in the question."""
+    if index == 0:
+        return False
+    before = hits[index - 1]
+    return before.label == "text" and not text[before.end : hits[index].start].strip(" :,'\"")
 
 
 def _filmed_as(found: list[_Mention]) -> list[_Mention]:
