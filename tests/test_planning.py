@@ -328,3 +328,13 @@ def test_a_mask_a_summary_says_its_model_starts_from_is_fed_by_the_segmenter():
     assert sorted(feeds) == sorted([(segmenter.id, "mask_video"), (clip, "video")])
     assert not [n for n in workflow.nodes if n.kind == "operation" and not n.optional]
     assert result.recommended_fits
+
+
+def test_a_model_whose_scene_is_only_drawn_after_it_does_a_view_synthesis():
+    # the task is done by rendering a reconstructed scene: the reconstruction model plus the
+    # rendering step is the whole job, not a mismatch
+    result, _ = _plan((PROMPTS_DIR / "four_photos_walkthrough.txt").read_text())
+    assert result.recommended_fits
+    assert not [w for w in result.warnings if w.code == "model_task_mismatch"]
+    kinds = [n.kind for n in result.workflow.nodes if not n.optional]
+    assert kinds == ["input", "model", "operation", "output"]

@@ -542,3 +542,12 @@ def test_a_quote_alone_is_not_taken_for_a_prompt_the_user_gave():
         "fronds on yellowed paper'. How does it know what to say?"
     )
     assert understood.have == ("image",)
+
+
+def test_what_the_user_only_had_went_in_and_what_they_now_have_came_out():
+    understood = _understand(
+        "I only had four photos of the old boathouse. Now I have a smooth video gliding "
+        "between them. What makes the views in between?"
+    )
+    assert understood.have == ("image_set",)
+    assert understood.want == ("video",)

@@ -470,7 +470,17 @@ def judge_fit(understanding: Understanding, recommended: Sequence[Source]) -> di
     task = understanding.task
     chain = [s for s in _chain_candidates(recommended) if s.signatures]
     fits: dict[str, bool] = {s.id: False for s in recommended}
-    fit_ops = operation_actions(_FIT_KINDS, for_task=understanding.task)
+    # A task done by drawing what a model made (a view synthesis by rendering the scene
+    # reconstructed from the photos) is done by that model with the drawing after it. Not
+    # when the drawing needs the user's own footage as well (a stereo pair shifted from the
+    # frames by their depth): then the model made only a help towards it.
+    renders = [
+        a
+        for a in _operation_actions({"render"})
+        if a.operation in task.done_by and len(a.inputs) == 1
+    ]
+    fit_ops = operation_actions(_FIT_KINDS, for_task=understanding.task) + renders
+    drawn = {m for action in renders for port in action.inputs for m in port.modalities}
     ids = {s.id for s in recommended}
 
     def path_with(group: Sequence[Source]) -> list[Placed] | None:
@@ -493,7 +503,8 @@ def judge_fit(understanding: Understanding, recommended: Sequence[Source]) -> di
     for source in recommended:
         if fits[source.id] or not source.signatures:
             continue
-        if family not in _families(source) and _families(source):
+        makes = {m for sig in source.signatures for m in sig.outputs}
+        if family not in _families(source) and _families(source) and not makes & drawn:
             continue
         if source.id in searched:
             fits[source.id] = path_with([source]) is not None

@@ -85,7 +85,9 @@ _HAVE_MARKERS = (
     "i've got", "i have got", "we've got", "ive got",
     "from", "dropped in", "drop in", "dropped", "uploaded", "upload", "used", "using", "use",
     "gave it", "gave", "fed", "feed", "fed in", "input", "started with", "start with", "took",
-    "with my", "of my", "my", "i have", "i had", "based on", "put in", "i put", "loaded",
+    "with my", "of my", "my", "i have", "i had", "i only had", "i only have", "i just had",
+    "i still have", "i still had", "all i had", "all i have", "based on", "put in", "i put",
+    "loaded",
     "recorded", "filmed", "shot", "typed", "wrote", "drew", "sketched", "clicked", "picked",
     "plus", "along with", "dazu", "zusätzlich", "además", "junto con", "avec", "et une",
     "desde", "de una", "de un", "à partir d", "aus einem", "aus", "von", "subí", "metí", "le metí",
@@ -95,6 +97,7 @@ _HAVE_MARKERS = (
     "ich gab", "ich zeichnete",
 )  # fmt: skip
 _WANT_MARKERS = (
+    "now i have", "now i've got", "now i got", "and now i have",
     "into", "created", "create", "made", "make", "makes", "generated", "generating",
     "generate", "produced", "produce", "producing", "became", "become", "get", "got",
     "got back", "output", "turned into", "result", "giving", "gave me", "came out as",
