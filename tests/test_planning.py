@@ -338,3 +338,13 @@ def test_a_model_whose_scene_is_only_drawn_after_it_does_a_view_synthesis():
     assert not [w for w in result.warnings if w.code == "model_task_mismatch"]
     kinds = [n.kind for n in result.workflow.nodes if not n.optional]
     assert kinds == ["input", "model", "operation", "output"]
+
+
+def test_an_upscaler_before_an_animator_is_one_chain_ending_in_the_animators_task():
+    # the question names both steps; the user ends with what the last one makes, and the
+    # animator works on the user's photo, only sharpened, so neither model is flagged
+    result, sources = _plan((PROMPTS_DIR / "upscale_then_animate.txt").read_text())
+    assert result.understanding.task.id == "image_to_video"
+    main = [sources[n.source_id].name for n in result.workflow.nodes if n.source_id]
+    assert main == ["PixelBoost", "StillMotion"]
+    assert not [w for w in result.warnings if w.code == "model_task_mismatch"]

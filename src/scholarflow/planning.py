@@ -806,7 +806,9 @@ def _job_works_on_users_input(
         if feed.producer.startswith(HAVE):
             return True
         upstream = by_key.get(feed.producer)
-        if upstream is None or upstream.action.kind not in _PASSING or feed.producer in seen:
+        if upstream is None or feed.producer in seen:
+            return False
+        if upstream.action.kind not in _PASSING and not _betters(upstream, feed.modality):
             return False
         # through a composite, the user's thing is what is followed (the subject, not the
         # matte a model cut for it)
@@ -830,6 +832,16 @@ def _job_works_on_users_input(
 
 # Steps that pass the user's material on without making new content from it.
 _PASSING = frozenset({"format", "compose"})
+
+
+def _betters(placed: Placed, modality: str) -> bool:
+    """Whether a model step hands on the thing it was given, bettered (an upscaler's sharper
+    photo, a restorer's cleaned face): it makes `modality` from one input of that modality
+    and takes nothing else that could bring new content (a prompt, another picture)."""
+    if not placed.action.source_id:
+        return False
+    feeds = list(placed.feeds.values())
+    return len(feeds) == 1 and feeds[0].modality == modality
 
 
 def _changes_what_flows(source: Source) -> bool:

@@ -250,6 +250,7 @@ def _decide(reading: _Reading, recommended: Sequence[Source]) -> Understanding:
 
     ranked = sorted(scores.items(), key=lambda item: (-item[1], _task_order(item[0])))
     ranked = _break_twin_ties(ranked, recommended)
+    ranked = _end_of_chain(ranked, recommended)
     known = taxonomy.tasks()
     mentions = list(reading.mentions)
     if ranked and ranked[0][1] >= _NONE_BELOW:
@@ -467,6 +468,48 @@ def _break_twin_ties(
     if (twins or tied) and second.id in served and first.id not in served:
         return [ranked[1], ranked[0], *ranked[2:]]
     return ranked
+
+
+# A later step of a chain of recommended models is the user's task when the question scores
+# it this share of the earlier step's task.
+_CHAIN_END_SHARE = 0.5
+
+
+def _end_of_chain(
+    ranked: list[tuple[str, float]], recommended: Sequence[Source]
+) -> list[tuple[str, float]]:
+    """The question names the step of one recommended model ("one model blew it up sharp") and
+    the step of another after it ("then another animated it"): the user ends with what the
+    last step makes, so theirs is the last step's task. Steps follow one another by their
+    tasks: what the first makes, the second takes, and not the other way round."""
+    if len(recommended) < 2 or not ranked:
+        return ranked
+    known = taxonomy.tasks()
+    first_id, best = ranked[0]
+    if best <= 0:
+        return ranked
+    readings = {s.id: set(s.tasks) | set(s.plausible) for s in recommended}
+    holders = [s.id for s in recommended if first_id in readings[s.id]]
+    if not holders:
+        return ranked
+    first = known[first_id]
+    for task_id, score in ranked[1:]:
+        if score < best * _CHAIN_END_SHARE:
+            break
+        later = known[task_id]
+        by_another = any(task_id in readings[s.id] and s.id not in holders for s in recommended)
+        if by_another and _feeds(first, later) and not _feeds(later, first):
+            return [(task_id, score), *(item for item in ranked if item[0] != task_id)]
+    return ranked
+
+
+def _feeds(task: Task, later: Task) -> bool:
+    """Whether what `task` makes is what `later` starts from (the thing itself: views of a
+    multi-view video hold clips, but a 4D result is no clip a segmenter was handed)."""
+    made = set(task.outputs)
+    ports = later.signature.ports_in() if later.signature else ()
+    takes = {m for port in ports for m in port.modalities} | set(later.inputs)
+    return bool(made & takes) and set(later.outputs) != set(task.outputs)
 
 
 def _task_order(task_id: str) -> int:
