@@ -50,6 +50,9 @@ PROMPT_EXPECTATIONS = {
     "dub_portrait_animator_mismatch": ("lip_sync", ["video", "audio"], ["video"], True),
     "bare_title_shed_walkthrough": ("photos_to_3d_scene", ["image_set"], ["scene_3d"], False),
     "depth_control_living_room": ("image_to_image", ["image", "text"], ["image"], False),
+    "clicked_skater_soft_matte": ("video_matting", ["video"], ["matte_video"], False),
+    "four_photos_walkthrough": ("static_view_synthesis", ["image_set"], ["video"], False),
+    "upscale_then_animate": ("image_to_video", ["image"], ["video"], False),
 }
 
 

@@ -497,10 +497,22 @@ def _end_of_chain(
         if score < best * _CHAIN_END_SHARE:
             break
         later = known[task_id]
-        by_another = any(task_id in readings[s.id] and s.id not in holders for s in recommended)
-        if by_another and _feeds(first, later) and not _feeds(later, first):
+        others = [s for s in recommended if task_id in readings[s.id] and s.id not in holders]
+        earlier = [s for s in recommended if s.id in holders]
+        # ...and no model of the later step makes what a model of the earlier one takes (a
+        # depth model before a generator that reads depth is the other way round)
+        backwards = any(_hands_to(o, e) for o in others for e in earlier)
+        if others and _feeds(first, later) and not _feeds(later, first) and not backwards:
             return [(task_id, score), *(item for item in ranked if item[0] != task_id)]
     return ranked
+
+
+def _hands_to(source: Source, other: Source) -> bool:
+    """Whether a signature of `source` makes a new kind of thing a signature of `other`
+    takes (their own signatures only, not every task a title could name)."""
+    takes = {m for sig in source.signatures for m in sig.inputs}
+    makes = {m for sig in source.signatures for m in sig.outputs} - takes
+    return bool(makes & {m for sig in other.signatures for m in sig.inputs})
 
 
 def _feeds(task: Task, later: Task) -> bool:
