@@ -321,3 +321,11 @@ def test_a_title_alone_never_adds_a_guide():
     signatures = enrich(_source("MaskGuided: Video Matting from a Segmentation Mask")).signatures
     assert signatures
     assert all(p.modality != "mask" for sig in signatures for p in sig.input_ports)
+
+
+def test_a_task_named_only_as_the_kind_of_model_built_on_is_not_the_job():
+    # "... in Text-to-Image Models" says what the animator plugs into, not what it does
+    source = _source(
+        "FrameLift: Your Photo Animator via Plug-and-Play Modules in Text-to-Image Models"
+    )
+    assert infer_tasks(source)[0] == "image_to_video"
