@@ -323,7 +323,7 @@ def test_a_title_alone_never_adds_a_guide():
     assert all(p.modality != "mask" for sig in signatures for p in sig.input_ports)
 
 
-def test_a_task_named_only_as_the_kind_of_model_built_on_is_not_the_job():
+def test_a_lone_task_name_for_the_kind_of_model_built_on_does_not_lead():
     # "... in Text-to-Image Models" says what the animator plugs into, not what it does
     source = _source(
         "FrameLift: Your Photo Animator via Plug-and-Play Modules in Text-to-Image Models"
