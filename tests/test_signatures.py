@@ -329,3 +329,9 @@ def test_a_lone_task_name_for_the_kind_of_model_built_on_does_not_lead():
         "FrameLift: Your Photo Animator via Plug-and-Play Modules in Text-to-Image Models"
     )
     assert infer_tasks(source)[0] == "image_to_video"
+
+
+def test_a_lone_task_name_the_title_says_the_model_is_keeps_its_name():
+    # the transformer *is* an image-to-text model; a hint word ("language") names no other job
+    source = _source("CapGen: A Generative Image-to-text Transformer for Vision and Language")
+    assert infer_tasks(source)[0] == "image_captioning"

@@ -184,17 +184,31 @@ def _read_source(
     return served, tuple(could), False, ()
 
 
+# Words that make the models named after them something a work uses, not what it is: "…
+# Modules in Text-to-Image Models", "Animate Your … Models", "… on Pretrained … Models".
+_USED_BEFORE = re.compile(
+    r"(?<!\w)(?:in|into|on|upon|from|of|your|existing|pretrained|pre-trained|frozen|"
+    r"off-the-shelf)\s+(?:[\w'-]+\s+){0,2}$"
+)
+
+
 def _without_borrowed_names(title: str) -> str:
     """A title (normalized) without the task names that only say what kind of model it builds
     on, where it names something else it does: "Animate Your Personalized Text-to-Image
-    Diffusion Models" animates; the text-to-image models are what it starts from. So too where
-    it is the title's only task name ("… Image Animator via Modules in Text-to-Image Models"):
-    what the title means says what the model does then (tried on the dev sets: keeping such a
-    lone modifier read an image animator as a text-to-image model)."""
-    hits = list(taxonomy.task_matcher().find(title))
+    Diffusion Models" animates; the text-to-image models are what it starts from. Where it is
+    the title's only task name, it goes only when the words before it make those models
+    something the work uses ("… Image Animator via Modules in Text-to-Image Models"): then
+    what the title means says what the model does. "A Generative Image-to-text Transformer"
+    is what the model is, and keeps its name."""
+    # task names only: a hint ("language") names no other job the title does
+    hits = [h for h in taxonomy.task_matcher().find(title) if not h.label.endswith(":hint")]
     borrowed = [hit for hit in hits if names_a_method(title, hit.end)]
     if not borrowed:
         return title
+    if len(borrowed) == len(hits):
+        borrowed = [hit for hit in borrowed if _USED_BEFORE.search(title, 0, hit.start)]
+        if not borrowed:
+            return title
     pieces, last = [], 0
     for hit in sorted(borrowed, key=lambda h: h.start):
         if hit.start < last:
