@@ -34,6 +34,10 @@ MIN_SIMILARITY_WITH_WORDS = 0.20  # ...unless full-text search also ranks it fir
 RELATED_MAX = 4
 RELATED_SHARE = 0.5  # a related entry scores at least this share of the best one
 TASK_CONFIDENCE = 0.3  # below this, the question's task is too uncertain to steer ranking
+# A question whose task is that uncertain is served only by an entry this close in meaning.
+# Set on the dev free questions: refused ones whose task could not be read came closest at
+# 0.31, served ones at 0.41 and more.
+UNCLEAR_MIN_SIMILARITY = 0.4
 # A question in another language is searched by its task's English words when its task is at
 # least this clear (without the meaning signal, which reads English, confidence runs lower).
 PROXY_CONFIDENCE = 0.1
@@ -282,6 +286,16 @@ def build_request(
             f"the catalog has no model or paper for {understood.task.name}"
             f" (closest: {usable[0].entry.name}, which does something else); add sources with "
             "'scholarflow catalog add' or 'scholarflow catalog import'",
+            hits,
+        )
+    closest_meaning = max((hit.similarity or 0.0 for hit in usable), default=0.0)
+    if usable and not clear and closest_meaning < UNCLEAR_MIN_SIMILARITY:
+        # what the question asks for is unclear, and nothing is close to it in meaning:
+        # words shared with an entry ("photos", "clicks") are no answer
+        raise CatalogCannotServe(
+            "the catalog has no model or paper that answers this question"
+            f" (closest: {usable[0].entry.name}, similarity {closest_meaning:.2f}); add sources"
+            " with 'scholarflow catalog add' or 'scholarflow catalog import'",
             hits,
         )
     if not usable:
