@@ -6,7 +6,14 @@ import pytest
 
 from scholarflow.catalog import builtin_entries, match
 from scholarflow.models import Source
-from scholarflow.signatures import adopt_task, enrich, infer_tasks, named_project_url
+from scholarflow.signatures import (
+    adopt_task,
+    enrich,
+    infer_tasks,
+    named_project_url,
+    stated_start,
+)
+from scholarflow.text import normalize
 
 
 def _source(title: str, summary: str | None = None, **links: str) -> Source:
@@ -335,3 +342,24 @@ def test_a_lone_task_name_the_title_says_the_model_is_keeps_its_name():
     # the transformer *is* an image-to-text model; a hint word ("language") names no other job
     source = _source("CapGen: A Generative Image-to-text Transformer for Vision and Language")
     assert infer_tasks(source)[0] == "image_captioning"
+
+
+@pytest.mark.parametrize(
+    ("title", "start"),
+    [
+        ("Orbit4D: Dynamic 360° Object Generation from Monocular Video", "video"),
+        ("RigFree: Neural 3D Video Synthesis from Multi-view Video", "multi_view_video"),
+        ("FewSplat: Gaussian Splatting from Sparse Multi-View Images", "image_set"),
+        ("Pose4D: 4D Humans from a Single Image with Video Diffusion", "image"),
+        ("Masks4All: Tracking from Masks", None),  # a guide is no starting thing
+    ],
+)
+def test_a_title_says_what_its_work_starts_from(title, start):
+    assert stated_start(normalize(title)) == start
+
+
+def test_a_title_starting_from_a_video_is_not_read_as_a_task_starting_from_a_photo():
+    source = enrich(_source("Orbit4D: Dynamic 360° Object Generation from Monocular Video"))
+    assert source.tasks[0] == "video_to_4d"
+    assert all("image" not in sig.inputs for sig in source.signatures)
+    assert "novel_view_video_from_image" not in source.plausible

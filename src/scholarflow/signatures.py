@@ -33,6 +33,7 @@ _PLAUSIBLE_SHARE = 0.8
 _PLAUSIBLE_MAX = 6
 _SAME_MAKE_SHARE = 0.5  # ...or this share, for a task that makes what the best one makes
 _FEEDER_SHARE = 0.6  # ...or this share, for a step making what another recommended model needs
+_STATED_SHARE = 0.5  # a reading taking what the title says it starts from leads from this share
 
 _PROJECT_CUE = re.compile(
     r"(?i)\b(project page|project website|webpage|website|homepage|code|github|repository|"
@@ -149,6 +150,29 @@ def _read_source(
         or (task in named_tasks and score >= best * _NAMED_SHARE)
         or (task in words and score >= best * _SECONDARY_SHARE)
     )
+    # A title that says what the work starts from ("… from Monocular Video", "… from
+    # Multi-view Video") rules out readings that start from something else: the best reading
+    # that takes it leads, where it scores a fair share of the best.
+    stated = stated_start(name_text)
+    known_tasks = taxonomy.tasks()
+    starts_right: object = lambda task: True  # noqa: E731
+    if stated and not any(stated in _takes(known_tasks[t]) for t in served):
+        fitting = [
+            (task, score)
+            for task, score in ranked
+            if stated in _takes(known_tasks[task]) and score >= best * _STATED_SHARE
+        ]
+        if fitting:
+            ranked = [fitting[0], *(item for item in ranked if item != fitting[0])]
+            served = (
+                fitting[0][0],
+                *(t for t in served if t != fitting[0][0] and stated in _takes(known_tasks[t])),
+            )
+            named_tasks = named_tasks | {fitting[0][0]}
+
+            def starts_right(task: str) -> bool:
+                return stated in _takes(known_tasks[task])
+
     # What else it could be serving: each task its title names outright ("Large Mask
     # Inpainting" is inpainting of a picture or of a clip), each task it serves that its
     # summary names outright too ("generates the in-between frames"; a summary mentions too
@@ -180,8 +204,8 @@ def _read_source(
             or (score >= best * _SAME_MAKE_SHARE and _same_job(known[t], known[ranked[0][0]]))
         ]
         near = tuple(t for t, score in ranked if score >= best * _FEEDER_SHARE)
-        return served, tuple(could), True, near
-    return served, tuple(could), False, ()
+        return served, tuple(t for t in could if starts_right(t)), True, near
+    return served, tuple(t for t in could if starts_right(t)), False, ()
 
 
 # Words that make the models named after them something a work uses, not what it is: "…
@@ -190,6 +214,39 @@ _USED_BEFORE = re.compile(
     r"(?<!\w)(?:in|into|on|upon|from|of|your|existing|pretrained|pre-trained|frozen|"
     r"off-the-shelf)\s+(?:[\w'-]+\s+){0,2}$"
 )
+
+
+def _takes(task: taxonomy.Task) -> set[str]:
+    ports = task.signature.ports_in() if task.signature else ()
+    return {m for port in ports for m in port.modalities} | set(task.inputs)
+
+
+# What a title says its work starts from: "from", then the thing, before the next preposition.
+_FROM = re.compile(r"(?<!\w)from\s+")
+_PHRASE_END = re.compile(r"(?<!\w)(?:with|for|via|using|by|and|through|in|to|into)(?!\w)|[:|,.;]")
+# Things a work is run on; a guide (a mask, a camera path) is read from summaries (guides.toml).
+_STARTING_FAMILIES = frozenset({"rgb", "stereo", "audio"})
+
+
+def stated_start(title: str) -> str | None:
+    """The thing a title (normalized) says its work starts from, or None: the head of the
+    phrase after "from" ("Monocular Video" is a video), unless a word before it names a kind
+    of that thing ("Multi-view Video" is a multi-view video; "Multi-View Images" a set of
+    images)."""
+    modalities = taxonomy.modalities()
+    for found in _FROM.finditer(title):
+        rest = title[found.end() : found.end() + 60]
+        end = _PHRASE_END.search(rest)
+        phrase = rest[: end.start()] if end else rest
+        hits = list(taxonomy.modality_matcher().find(phrase))
+        if not hits:
+            continue
+        head = hits[-1].label
+        if len(hits) > 1 and head in modalities[hits[-2].label].includes:
+            head = hits[-2].label
+        if modalities[head].family in _STARTING_FAMILIES:
+            return head
+    return None
 
 
 def _without_borrowed_names(title: str) -> str:
