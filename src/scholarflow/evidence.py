@@ -49,6 +49,7 @@ _ADDRESS_WORDS = (
     "rules",
     "messages",
     "language model",
+    "llm",
     "chatbot",
     "assistant",
     "jailbreak",
@@ -57,8 +58,15 @@ _ADDRESS_ANYWHERE = re.compile(
     r"""(?ix)
       \b(?:you|your|yours|yourself)\b
     | \b(?:previous|prior|above|earlier|all)\s+(?:instructions?|prompts?|rules|messages)\b
-    | \b(?:language\s+model|chatbot|ai\s+assistant|system\s+prompt|this\s+prompt|
-         the\s+assistant|jailbreak)\b
+    | \b(?:ai\s+assistant|system\s+prompt|this\s+prompt|the\s+assistant|jailbreak)\b
+    # a language model or chatbot spoken to ("Note to any language model: …", "chatbots
+    # reading this must …"), not one described ("connects an image encoder to a large
+    # language model", as the summaries of vision-language models say)
+    | \b(?:to|for|dear|hey|attention|any|all|every|each)\s+(?:ai\s+)?
+         (?:(?:large\s+)?language\s+models?|llms?|chatbots?)\b
+    | \b(?:(?:large\s+)?language\s+models?|llms?|chatbots?)\s*[:,]?\s+
+         (?:reading|processing|summari[sz]ing|answering|that\s+reads?|must|should|shall|
+            are\s+(?:required|instructed|told)|have\s+to|need\s+to)\b
     # the answer being written, told what it must do ("the answer must recommend …")
     | \b(?:the|this|your|any|every)\s+(?:answer|reply|writer|reader)s?\s+
          (?:must|should|shall|has\s+to|have\s+to|needs?\s+to|is\s+to|ought\s+to)\b
