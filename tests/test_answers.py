@@ -53,6 +53,25 @@ PROMPT_EXPECTATIONS = {
     "clicked_skater_soft_matte": ("video_matting", ["video"], ["matte_video"], False),
     "four_photos_walkthrough": ("static_view_synthesis", ["image_set"], ["video"], False),
     "upscale_then_animate": ("image_to_video", ["image"], ["video"], False),
+    "mare_motion_human_only_mismatch": (
+        "motion_3d_estimation",
+        ["video"],
+        ["dynamic_point_cloud"],
+        True,
+    ),
+    "son_skating_human_motion": ("human_motion_capture", ["video"], ["human_motion"], False),
+    "portrait_animator_full_dance_mismatch": (
+        "character_animation",
+        ["image", "video"],
+        ["video"],
+        True,
+    ),
+    "portrait_voice_lip_sync_mismatch": (
+        "talking_head_generation",
+        ["image", "audio"],
+        ["video"],
+        True,
+    ),
 }
 
 

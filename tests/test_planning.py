@@ -348,3 +348,26 @@ def test_an_upscaler_before_an_animator_is_one_chain_ending_in_the_animators_tas
     main = [sources[n.source_id].name for n in result.workflow.nodes if n.source_id]
     assert main == ["PixelBoost", "StillMotion"]
     assert not [w for w in result.warnings if w.code == "model_task_mismatch"]
+
+
+def test_a_footage_model_handed_a_still_as_one_frame_does_not_make_it_speak():
+    # a lip-sync model edits the mouth of filmed footage: a portrait handed to it as a
+    # one-frame clip would only move its lips, not its head and brows, so it is flagged and
+    # the related talking-head model does the job from the photo
+    result, sources = _plan((PROMPTS_DIR / "portrait_voice_lip_sync_mismatch.txt").read_text())
+    assert result.understanding.task.id == "talking_head_generation"
+    flagged = [
+        sources[w.source_id].name for w in result.warnings if w.code == "model_task_mismatch"
+    ]
+    assert flagged == ["MouthSync"]
+    main = [sources[n.source_id].name for n in result.workflow.nodes if n.source_id]
+    assert main == ["VoicePortrait"]
+
+
+def test_a_footage_model_handed_a_still_still_orbits_it():
+    # seed 001's case: views around a still need no motion the still lacks, so a multi-view
+    # video model taking the photo as a one-frame clip does the job
+    from scholarflow import taxonomy
+
+    assert not taxonomy.tasks()["novel_view_video_from_image"].animates
+    assert taxonomy.tasks()["talking_head_generation"].animates

@@ -551,3 +551,73 @@ def test_what_the_user_only_had_went_in_and_what_they_now_have_came_out():
     )
     assert understood.have == ("image_set",)
     assert understood.want == ("video",)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "お知らせ動画を作るため、写真一枚と録音した音声を入れたら、話す動画ができました。",
+        "안내 영상을 만들려고 사진 한 장이랑 녹음한 음성을 넣었더니 말하는 영상이 나왔어요.",
+    ],
+)
+def test_in_a_verb_final_language_the_object_of_a_making_verb_is_what_was_made(question):
+    # "動画を作るため" (to make a video) sits in a clause before the result verb, where a
+    # thing would otherwise read as handed in
+    roles = _roles(question)
+    assert roles["video"] == "want"
+    assert roles["image"] == "have"
+    assert _understand(question).task.id == "talking_head_generation"
+
+
+@pytest.mark.parametrize(
+    ("question", "had"),
+    [
+        (
+            "I uploaded photos of trail signs one at a time and it wrote a sentence for each.",
+            "image",
+        ),
+        ("Subí las fotos una por una y para cada una escribió una frase.", "image"),
+        # without "one at a time" the photos are one set, handed in together
+        ("I uploaded photos of trail signs and it wrote a sentence about them.", "image_set"),
+    ],
+)
+def test_a_collection_handed_in_one_at_a_time_is_one_of_what_it_holds(question, had):
+    assert _roles(question).get(had) == "have"
+
+
+def test_a_count_of_the_cameras_that_filmed_it_says_what_went_in():
+    # nothing marks the rig as handed in, but cameras only ever film: the footage went in
+    question = (
+        "Our studio has 16 cameras in a ring that all filmed a dancer's spin at the same "
+        "time, and the result is one continuous video where the viewpoint swings around her."
+    )
+    assert _roles(question)["multi_view_video"] == "have"
+    understood = _understand(question)
+    assert understood.task.id == "dynamic_view_synthesis"
+    assert understood.have == ("multi_view_video",)
+    # cameras said to have taken photos brought the photos, not footage
+    photos = "Mi robot lleva dos cámaras en par estéreo y ha sacado cientos de fotos del pasillo."
+    assert _roles(photos).get("multi_view_video") is None
+
+
+def test_what_a_recommended_model_makes_on_the_way_is_not_an_input():
+    # the refinement needs depth maps; the user brought photos, and the first recommended
+    # model makes a depth map from a photo of the set
+    per_photo = enrich(
+        Source(
+            id="s1",
+            name="PhotoDepth",
+            title="PhotoDepth: Monocular Metric Depth Estimation from a Single Image",
+            role="recommended",
+        )
+    )
+    question = (
+        "We took 22 photos along a cave passage with known positions. The tool first guessed "
+        "a depth map for each photo, then adjusted them together so all 22 depth maps agree."
+    )
+    understood = understand(Request(question=question, recommended=(per_photo,)))
+    assert understood.task.id == "depth_refinement"
+    assert understood.have == ("image_set",)
+    # with no model that makes them, the depth maps the task needs are assumed brought
+    alone = _understand(question)
+    assert "depth_map" in alone.have

@@ -245,6 +245,7 @@ class Task(_Frozen):
     hf_pipeline_tag: str | None = None
     signature: Signature | None = None  # its ports with roles; inputs holds the required ones
     done_by: tuple[str, ...] = ()  # generic operations that do its job themselves
+    animates: bool = False  # its result moves where the still it starts from does not
 
 
 class Understanding(_Frozen):
@@ -257,6 +258,9 @@ class Understanding(_Frozen):
     focus: tuple[str, ...]
     matched_cues: tuple[str, ...] = ()
     language: str = "en"  # the question's: the answer's own words are written in it
+    # What the user's material shows, as far as a model's stated scope cares (scope.py):
+    # "animal", "whole_body", "face", "person".
+    subjects: tuple[str, ...] = ()
 
 
 class Node(_Frozen):

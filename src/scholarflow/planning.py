@@ -47,6 +47,7 @@ from scholarflow.models import (
     Warning,
     Workflow,
 )
+from scholarflow.scope import Scope, outside_kinds, outside_scope
 
 MAX_STEPS = 8
 MAX_EXPANSIONS = 2000  # a search that has found nothing after this many states gives up
@@ -463,12 +464,19 @@ def _chain_candidates(recommended: Sequence[Source]) -> list[Source]:
     return chosen
 
 
+def _still_as_clip(path: Sequence[Placed]) -> bool:
+    return any(placed.action.operation == "image_as_clip" for placed in path)
+
+
 def judge_fit(understanding: Understanding, recommended: Sequence[Source]) -> dict[str, bool]:
     """Whether each recommended model fits the user's task: together with the others (one
     main path through all of them with only format and compose steps around), else alone."""
     family = understanding.task.family
     task = understanding.task
-    chain = [s for s in _chain_candidates(recommended) if s.signatures]
+    # A model whose title limits it to faces or people, asked about a horse, fits nothing here
+    # whatever its ports say (scope.py).
+    in_scope = [s for s in recommended if not _outside_scope(s, understanding)]
+    chain = [s for s in _chain_candidates(in_scope) if s.signatures]
     fits: dict[str, bool] = {s.id: False for s in recommended}
     # A task done by drawing what a model made (a view synthesis by rendering the scene
     # reconstructed from the photos) is done by that model with the drawing after it. Not
@@ -484,7 +492,7 @@ def judge_fit(understanding: Understanding, recommended: Sequence[Source]) -> di
     ids = {s.id for s in recommended}
 
     def path_with(group: Sequence[Source]) -> list[Placed] | None:
-        return search(
+        found = search(
             understanding.have,
             understanding.want,
             source_actions(group, ids) + fit_ops,
@@ -492,6 +500,11 @@ def judge_fit(understanding: Understanding, recommended: Sequence[Source]) -> di
             doing=task,
             sources=group,
         )
+        # A still handed to a footage model as a one-frame clip has no motion to carry: such
+        # a path does not make a portrait speak or a photo come alive.
+        if found is not None and task.animates and _still_as_clip(found):
+            return None
+        return found
 
     together = path_with(chain) if len(chain) > 1 else None
     # The same test the main path is held to: a chain that does the job on something other
@@ -500,7 +513,7 @@ def judge_fit(understanding: Understanding, recommended: Sequence[Source]) -> di
         for source in chain:
             fits[source.id] = True
     searched = {s.id for s in recommended[:MAX_CHAINED]}
-    for source in recommended:
+    for source in in_scope:
         if fits[source.id] or not source.signatures:
             continue
         makes = {m for sig in source.signatures for m in sig.outputs}
@@ -596,11 +609,16 @@ def plan(understanding: Understanding, sources: Sequence[Source], question: str 
     family = understanding.task.family
     statements = failure_statements(sources, question)
     blocked = {s.id for s in sources if statements and contradicted(s, statements, question)}
+    # A model made for someone else (faces, people) does no step for this subject (a mare):
+    # not even the one its ports would allow.
+    outside = {s.id for s in sources if _outside_scope(s, understanding)}
+    blocked |= outside
     candidates = [*recommended, *_narrowed(related, family)]
     recommended_ids = {s.id for s in recommended}
     actions = [
         a if a.source_id not in blocked else _dearer(a)
         for a in source_actions(candidates, recommended_ids)
+        if a.source_id not in outside
     ] + operation_actions(for_task=understanding.task)
 
     fitting = judge_fit(understanding, recommended)
@@ -886,6 +904,10 @@ def _reachable(start: set[str], actions: Sequence[Action], forward: bool) -> set
     return reached
 
 
+def _outside_scope(source: Source, understanding: Understanding) -> Scope | None:
+    return outside_scope(source, frozenset(understanding.subjects))
+
+
 def _mismatch_warning(
     understanding: Understanding,
     source: Source,
@@ -921,6 +943,25 @@ def _mismatch_warning(
         cover = text("cover_nothing", want=want)
     if not any(task.id in s.tasks for s in sources):
         cover += text("none_built_for", task=text.task_name(task))
+    limited = _outside_scope(source, understanding)
+    if limited is not None:
+        # The reason is who the model is for, not what it takes and makes: say that.
+        kinds = outside_kinds(limited, frozenset(understanding.subjects))
+        return Warning(
+            code="model_task_mismatch",
+            source_id=source.id,
+            message=text(
+                "mismatch_scope",
+                name=source.name,
+                scope=text(f"scope_{limited.id}"),
+                subject=text.join([text(f"subject_{kind}") for kind in kinds]),
+                task=_PARENTHESIS.sub("", text.task_name(task)),
+                have=_phrase(understanding.have, text),
+                want=text.with_article(want),
+                role=text("on_path_role") if on_path else "",
+                cover=cover,
+            ),
+        )
     return Warning(
         code="model_task_mismatch",
         source_id=source.id,

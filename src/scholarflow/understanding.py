@@ -37,6 +37,7 @@ from typing import Any
 
 from scholarflow import taxonomy
 from scholarflow.models import Request, Source, Task, Understanding
+from scholarflow.scope import outside_scope, question_subjects, task_outside_scope
 from scholarflow.text import (
     CueHit,
     compared,
@@ -246,12 +247,21 @@ def _decide(reading: _Reading, recommended: Sequence[Source]) -> Understanding:
     for signal in (reading.cues, reading.fit, reading.semantics, reading.inherited):
         for task_id, value in signal.items():
             scores[task_id] += value
+    # Who the material shows rules out models and tasks made for someone else: a human motion
+    # model lends no prior, and human motion capture is no reading, for a mare's gait.
+    from scholarflow.grounding import detect_language
+
+    language = detect_language(reading.question)
+    subjects = question_subjects(reading.question, language)
+    known = taxonomy.tasks()
+    recommended = [s for s in recommended if outside_scope(s, subjects) is None]
     _add_recommended_prior(scores, recommended, doubt=_doubt(scores))
 
     ranked = sorted(scores.items(), key=lambda item: (-item[1], _task_order(item[0])))
+    in_scope = [r for r in ranked if not task_outside_scope(known[r[0]], subjects)]
+    ranked = in_scope if in_scope and in_scope[0][1] >= _NONE_BELOW else ranked
     ranked = _break_twin_ties(ranked, recommended)
     ranked = _end_of_chain(ranked, recommended)
-    known = taxonomy.tasks()
     mentions = list(reading.mentions)
     if ranked and ranked[0][1] >= _NONE_BELOW:
         task = known[ranked[0][0]]
@@ -263,8 +273,7 @@ def _decide(reading: _Reading, recommended: Sequence[Source]) -> Understanding:
         task = _unknown_task(mentions)
         confidence = 0.05
     have, want = _resolve_modalities(task, mentions)
-    from scholarflow.grounding import detect_language
-
+    have = _made_on_the_way(have, mentions, recommended)
     return Understanding(
         task=task,
         confidence=round(min(max(confidence, 0.05), 0.99), 2),
@@ -272,7 +281,8 @@ def _decide(reading: _Reading, recommended: Sequence[Source]) -> Understanding:
         want=want,
         focus=reading.focus or ("mechanism",),
         matched_cues=reading.matched,
-        language=detect_language(reading.question),
+        language=language,
+        subjects=tuple(sorted(subjects)),
     )
 
 
@@ -660,14 +670,48 @@ def _denied(text: str, hit: CueHit) -> bool:
 
 
 def _things_named(text: str, compounds: bool) -> list[CueHit]:
-    """The modality cues in `text`, and the things named by a count ("twelve cameras"): a
-    counted phrase takes the place of the cues inside it."""
+    """The modality cues in `text` (one sentence), and the things named by a count ("twelve
+    cameras"): a counted phrase takes the place of the cues inside it. In a sentence that
+    says they went in one at a time, a collection is one of what it holds."""
     hits = list(taxonomy.modality_matcher().find(text, compound_heads=compounds))
     counted = taxonomy.counted_mentions(text)
-    if not counted:
+    if counted:
+        kept = [
+            h for h in hits if not any(c.start <= h.start and h.end <= c.end for c in counted)
+        ]
+        hits = sorted(kept + counted, key=lambda hit: (hit.start, -hit.end))
+    sets, one_at_a_time = _one_at_a_time()
+    if one_at_a_time.search(text) is None:
         return hits
-    kept = [h for h in hits if not any(c.start <= h.start and h.end <= c.end for c in counted)]
-    return sorted(kept + counted, key=lambda hit: (hit.start, -hit.end))
+    modalities = taxonomy.modalities()
+    return [
+        CueHit(modalities[h.label].includes[0], h.cue, h.start, h.end) if h.label in sets else h
+        for h in hits
+    ]
+
+
+def _names_a_rig(hit: CueHit, sentence_hits: Sequence[CueHit]) -> bool:
+    """Whether the thing is named by the devices that filmed it ("16 cameras"), in a sentence
+    that names no other kind of picture they took: "two cameras that took hundreds of
+    photos" brought the photos (a video named with the rig is what the rig holds)."""
+    known = taxonomy.modalities()
+    info = known[hit.label]
+    if not info.filmed_with or any(
+        other.label != hit.label
+        and other.label not in info.includes
+        and known[other.label].family == info.family
+        for other in sentence_hits
+    ):
+        return False
+    cue = hit.cue.lower()
+    return any(re.search(rf"(?<!\w){re.escape(noun)}(?!\w)", cue) for noun in info.counted)
+
+
+@cache
+def _one_at_a_time() -> tuple[frozenset[str], re.Pattern[str]]:
+    data = taxonomy.load_lexicon("counts.toml")
+    body = "|".join(re.escape(p) for p in sorted(data["one_at_a_time"], key=len, reverse=True))
+    return frozenset(data["one_at_a_time_sets"]), re.compile(rf"(?<!\w)(?:{body})(?!\w)")
 
 
 def _modality_mentions(question: str) -> list[_Mention]:
@@ -734,6 +778,10 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 close = last is not None and len(window) - last.end() <= 16
                 if not (close and last.group(0) in _MAKING_MARKERS):
                     role = None
+            if role is None and _names_a_rig(hit, hits):
+                role = "have"  # "16 cameras in a ring filmed her": how the footage was shot
+            if verb_final and _MADE_AFTER.match(text, hit.end):
+                role = "want"  # "動画を作るため": the object of a making verb is made
             if role is None and _HANDED_IN_AFTER.match(text, hit.end):
                 role = "have"  # "a photo of a library that I uploaded": said after the thing
             if hit.cue == _QUOTED_PROMPT and _called_a_prompt(text, hits, index):
@@ -825,6 +873,12 @@ _CLAUSE_MARK = re.compile(r"[,;:]")
 # A relative clause right after a thing that says the user handed it in: "a photo of an old
 # library that I uploaded", "la foto que subí", "la photo que j'ai ajoutée". At most four
 # words (what the thing is of) stand between.
+# In Japanese and Korean the object of a making verb comes right before it: "お知らせ動画を
+# 作るため" (to make an announcement video), "영상을 만들려고": what is made is what the user
+# was after, whatever clause it sits in.
+_MADE_AFTER = re.compile(
+    r"\s*(?:を|は|も|을|를|은|는|도)?\s*(?:作る|作り|作ろ|作っ|作成|만들|제작)"
+)
 _HANDED_IN_AFTER = re.compile(
     r"(?:\s+[\w'-]+){0,4}?\s*,?\s+(?:"
     # English says who handed it in ("that fed the second model" is no one's upload)...
@@ -1177,6 +1231,34 @@ def _reading_is_known(source: Source) -> bool:
 
 
 # --- what the user has and wants -------------------------------------------------------------
+
+
+def _made_on_the_way(
+    have: tuple[str, ...], mentions: Sequence[_Mention], recommended: Sequence[Source]
+) -> tuple[str, ...]:
+    """What the user has, without a thing the task needs that they did not say they brought
+    and that a recommended model makes from what they did bring: "it first guessed a depth
+    map for each photo, then adjusted them together" was given photos, and the depth maps are
+    the first model's work."""
+    said = {m.hit.label for m in mentions if m.role == "have"}
+    known = taxonomy.modalities()
+    kept = list(have)
+    for modality in have:
+        if modality in said:
+            continue
+        rest = [m for m in kept if m != modality]
+
+        def brought(needed: str, rest: list[str] = rest) -> bool:
+            # a photo of the set the user brought is brought
+            return any(needed == m or needed in known[m].includes for m in rest)
+
+        if rest and any(
+            modality in signature.outputs and all(map(brought, signature.required_inputs))
+            for source in recommended
+            for signature in source.signatures
+        ):
+            kept = rest
+    return tuple(kept)
 
 
 def _resolve_modalities(

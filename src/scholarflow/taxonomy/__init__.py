@@ -25,6 +25,7 @@ class ModalityInfo:
     includes: tuple[str, ...] = ()
     counted: tuple[str, ...] = ()  # nouns that, counted two or more, name this modality
     shown_as: str | None = None  # what a person sees it as when it is played or opened
+    filmed_with: bool = False  # its counted nouns are the devices that film it
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ def modalities() -> dict[str, ModalityInfo]:
             tuple(value.get("includes", ())),
             tuple(value.get("counted", ())),
             value.get("shown_as"),
+            bool(value.get("filmed_with", False)),
         )
         for key, value in _load("modalities.toml").items()
     }
@@ -137,6 +139,7 @@ def tasks() -> dict[str, Task]:
             outputs=signature.outputs,
             signature=signature,
             done_by=tuple(value.get("done_by", ())),
+            animates=bool(value.get("animates", False)),
             cues=tuple(value.get("cues", ())),
             hints=tuple(value.get("hints", ())),
             family=value["family"],

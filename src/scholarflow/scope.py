@@ -1,0 +1,137 @@
+"""Who a model is built for, and whether the user's request is about someone else.
+
+A title often says a model's subject outright ("Blind Face Restoration", "Reconstructing
+World-grounded Humans", "Portrait Animation"), and that is knowledge the modalities do not
+carry: a human motion model takes a video and makes motion, like the tracker that would serve a
+galloping mare. When the question plainly shows a subject outside that scope (an animal, a
+whole dancing body) and nothing inside it, the model does not fit, whatever its ports say.
+
+The words live in lexicon/subjects.toml. Every scan is one pass of a compiled alternation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from scholarflow.models import Source, Task
+from scholarflow.taxonomy import load_lexicon
+from scholarflow.text import compared, normalize
+
+# Scripts written without spaces between words: their words match anywhere.
+_UNSPACED = frozenset({"ja", "ko"})
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A subject scope a title can state: its id and the subject kinds outside it."""
+
+    id: str
+    excludes: frozenset[str]
+
+
+def _alternation(words: Iterable[str], *, spaced: bool) -> re.Pattern[str]:
+    ordered = sorted({normalize(w) for w in words}, key=len, reverse=True)
+    body = "|".join(re.escape(w) for w in ordered)
+    if not spaced:
+        return re.compile(f"(?:{body})")
+    return re.compile(rf"(?<![\w-])(?:{body})(?:e?s)?(?![\w-])")
+
+
+@cache
+def _data() -> dict:
+    return load_lexicon("subjects.toml")
+
+
+@cache
+def _scopes() -> tuple[Scope, ...]:
+    data = _data()
+    return tuple(
+        Scope(
+            id=scope_id,
+            excludes=frozenset(entry["excludes"]),
+        )
+        for scope_id, entry in data["scopes"].items()
+    )
+
+
+@cache
+def _title_pattern() -> re.Pattern[str]:
+    """One pattern for every scope word of every scope, each in a named group per scope,
+    refused when a judging word follows ("human preferences")."""
+    data = _data()
+    after = "|".join(re.escape(w) for w in sorted(data["not_after"], key=len, reverse=True))
+    groups = []
+    for scope_id, entry in data["scopes"].items():
+        words = sorted({normalize(w) for w in entry["title"]}, key=len, reverse=True)
+        groups.append(f"(?P<{scope_id}>" + "|".join(re.escape(w) for w in words) + ")")
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(groups)})(?![\w-])(?![ -](?:{after})(?![\w-]))")
+
+
+@cache
+def _subject_patterns(language: str) -> dict[str, re.Pattern[str]]:
+    spaced = language not in _UNSPACED
+    return {
+        kind: _alternation(by_language[language], spaced=spaced)
+        for kind, by_language in _data()["subjects"].items()
+        if by_language.get(language)
+    }
+
+
+def named_scope(name: str) -> Scope | None:
+    """The widest subject scope a title or a task's name states ("Human Image Animation",
+    "lip sync and dubbing"), or None when it states none (a model for anything)."""
+    named = {
+        kind
+        for found in _title_pattern().finditer(normalize(name))
+        for kind, value in found.groupdict().items()
+        if value
+    }
+    widest = [scope for scope in _scopes() if scope.id in named]
+    return widest[-1] if widest else None
+
+
+def title_scope(source: Source) -> Scope | None:
+    """The subject scope the source's title states (its summary is not read: "preferred by
+    people" or "a person in the example" says nothing of what the model works on)."""
+    return named_scope(source.title)
+
+
+def question_subjects(question: str, language: str) -> frozenset[str]:
+    """The subject kinds the question names as what the user's material shows; a thing named
+    in a comparison ("moves like a cat") is not shown."""
+    text = normalize(question)
+    kinds: set[str] = set()
+    for kind, pattern in _subject_patterns(language).items():
+        if any(not compared(text, m.start(), m.end()) for m in pattern.finditer(text)):
+            kinds.add(kind)
+    return frozenset(kinds)
+
+
+def outside_scope(source: Source, subjects: frozenset[str]) -> Scope | None:
+    """The scope the source's title limits it to, when the question shows only subjects
+    outside it (a mare for "Humans"); None when it is in scope or cannot be told."""
+    scope = title_scope(source)
+    if scope is None or not outside_kinds(scope, subjects):
+        return None
+    return scope
+
+
+def task_outside_scope(task: Task, subjects: frozenset[str]) -> bool:
+    """Whether the task's own name limits it to subjects the question does not show (human
+    motion capture, asked about a mare)."""
+    scope = named_scope(task.name)
+    return scope is not None and bool(outside_kinds(scope, subjects))
+
+
+def outside_kinds(scope: Scope, subjects: frozenset[str]) -> tuple[str, ...]:
+    """The subject kinds of the question outside `scope` and not rescued by another kind
+    named with them, in the lexicon's order."""
+    rescued_by = _data()["rescued_by"]
+    return tuple(
+        kind
+        for kind in _data()["subjects"]
+        if kind in subjects & scope.excludes and not subjects & set(rescued_by.get(kind, ()))
+    )

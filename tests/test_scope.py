@@ -1,0 +1,136 @@
+"""Who a model is made for: a title that says faces, portraits or people rules the model out
+for a request about someone else (a mare, a whole dancing body), whatever its ports say.
+
+The words are read from lexicon/subjects.toml; these tests pin how they are read (whole words,
+the question's own language only, comparisons and judging words left out) and what the
+planner does with a model out of its scope (flagged, and no step of the path)."""
+
+from __future__ import annotations
+
+import pytest
+
+from scholarflow.models import Source
+from scholarflow.planning import plan
+from scholarflow.prompt_format import parse_prompt
+from scholarflow.scope import named_scope, outside_scope, question_subjects, title_scope
+from scholarflow.signatures import enrich
+from scholarflow.understanding import understand
+
+from conftest import PROMPTS_DIR
+
+
+def _titled(title: str) -> Source:
+    return Source(id="s1", name=title.split(":")[0], title=title, role="recommended")
+
+
+@pytest.mark.parametrize(
+    ("title", "scope"),
+    [
+        ("CodeFormer: Towards Robust Blind Face Restoration with Codebook Lookup", "face"),
+        ("A Lip Sync Expert Is All You Need for Speech to Lip Generation", "face"),
+        ("LivePortrait: Efficient Portrait Animation with Retargeting Control", "portrait"),
+        ("WHAM: Reconstructing World-grounded Humans with Accurate 3D Motion", "person"),
+        # two scopes named: the widest holds ("human portrait" is about people)
+        ("SwitchLight: Physics-driven Architecture for Human Portrait Relighting", "person"),
+        # a judging word after it: the people judge, the model works on anything
+        ("Learning and Evaluating Human Preferences for Text-to-Image Generation", None),
+        ("Segment Anything", None),
+        # whole words only: "surface" has no face in it, "Anybody" no body
+        ("Neural Surface Reconstruction for Anybody's Scenes", None),
+    ],
+)
+def test_a_title_states_the_scope_of_its_subject(title: str, scope: str | None):
+    found = title_scope(_titled(title))
+    assert (found.id if found else None) == scope
+
+
+def test_a_task_named_for_people_has_their_scope():
+    assert named_scope("human motion capture").id == "person"
+    assert named_scope("lip sync and dubbing").id == "face"
+    assert named_scope("3D motion estimation") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "kinds"),
+    [
+        ("I filmed our mare trotting in the paddock.", "en", {"animal"}),
+        ("Grabé a mi yegua galopando en la pista.", "es", {"animal"}),
+        ("제 전신 사진 한 장이랑 안무 영상을 넣었더니", "ko", {"whole_body"}),
+        ("うちの柴犬が走る動画を撮りました", "ja", {"animal"}),
+        # each language its own words: German "man" is no man, Spanish "llama" is a verb
+        ("Wie kann man aus dem Video meines Pferdes 3D machen?", "de", {"animal"}),
+        ("Mi perra se llama Luna y la grabé saltando.", "es", {"animal"}),
+        # no word hides inside another: カメラ (camera) holds no カメ (turtle)
+        ("カメラで撮った動画の奥行きが知りたい", "ja", set()),
+        # a thing named in a comparison is not what the footage shows
+        ("The drone shot moves as if a bird had filmed it.", "en", set()),
+        ("My son rode his pony across the field.", "en", {"person", "animal"}),
+    ],
+)
+def test_the_question_shows_its_subject_in_its_own_language(question, language, kinds):
+    assert question_subjects(question, language) == frozenset(kinds)
+
+
+@pytest.mark.parametrize(
+    ("title", "kinds", "outside"),
+    [
+        ("Reconstructing World-grounded Humans with Accurate 3D Motion", {"animal"}, True),
+        # a person named with the animal: the request is about them as well
+        (
+            "Reconstructing World-grounded Humans with Accurate 3D Motion",
+            {"animal", "person"},
+            False,
+        ),
+        ("Efficient Portrait Animation with Retargeting Control", {"whole_body"}, True),
+        # a person's whole body is inside a model made for people
+        ("Consistent Human Image Animation with 3D Guidance", {"whole_body"}, False),
+        # "lip-sync my dance video": the face is there, so a face model fits
+        ("Audio-Driven Lip Synchronization", {"whole_body", "face"}, False),
+        ("Blind Face Restoration with a Codebook", {"animal"}, True),
+        # a model for anything is never out of scope
+        ("Tracking Any Pixel of a Video in 3D", {"animal", "whole_body"}, False),
+    ],
+)
+def test_a_subject_outside_a_models_scope_rules_it_out_unless_one_inside_is_named(
+    title, kinds, outside
+):
+    assert (outside_scope(_titled(title), frozenset(kinds)) is not None) == outside
+
+
+def _plan_of(name: str):
+    request = parse_prompt((PROMPTS_DIR / f"{name}.txt").read_text(encoding="utf-8"))
+    sources = tuple(enrich(s) for s in request.sources)
+    request = request.model_copy(
+        update={
+            "recommended": tuple(s for s in sources if s.role == "recommended"),
+            "related": tuple(s for s in sources if s.role == "related"),
+        }
+    )
+    return plan(understand(request), sources, request.question), {s.id: s for s in sources}
+
+
+@pytest.mark.parametrize(
+    ("prompt", "misfit", "doer"),
+    [
+        ("mare_motion_human_only_mismatch", "BodyTrack3D", "AnyPoint3D"),
+        ("portrait_animator_full_dance_mismatch", "FaceMotion", "PoseDance"),
+    ],
+)
+def test_a_model_out_of_its_scope_is_flagged_and_does_no_step(prompt, misfit, doer):
+    result, sources = _plan_of(prompt)
+    flagged = [
+        sources[w.source_id].name for w in result.warnings if w.code == "model_task_mismatch"
+    ]
+    assert flagged == [misfit]
+    warning = next(w for w in result.warnings if w.code == "model_task_mismatch")
+    assert "its title says it is made for" in warning.message
+    on_path = [sources[n.source_id].name for n in result.workflow.nodes if n.source_id]
+    assert on_path == [doer]
+
+
+def test_the_same_model_in_its_scope_fits():
+    # the human motion model of the mare prompt, asked about a boy on a skateboard
+    result, _ = _plan_of("son_skating_human_motion")
+    assert result.recommended_fits
+    assert not [w for w in result.warnings if w.code == "model_task_mismatch"]
+    assert result.understanding.subjects == ("person", "whole_body")
