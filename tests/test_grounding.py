@@ -219,3 +219,21 @@ def test_warnings_never_repeat_what_was_removed(planted: str):
         )
         everything = json.dumps(answer_to_dict(result))
         assert "MagicDepthXL" not in everything and "evil.example.com" not in everything
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # an everyday word or phrase that is also a name is a name only written as one
+        ("I want to make a video of my dog.", []),
+        ("Make a video of it first.", []),
+        ("Meta's Make-A-Video came out in 2022.", ["Make-A-Video"]),
+        ("Tu imagen única ──imagen única──► Imagen reescalada", []),
+        ("| Imagen | la entrada |", []),
+        ("Lo comparamos con Imagen y con Runway.", ["Imagen", "Runway"]),
+    ],
+)
+def test_a_name_that_is_also_a_word_is_read_only_where_written_as_a_name(text, names):
+    from scholarflow.grounding import known_names_in
+
+    assert known_names_in(text) == names

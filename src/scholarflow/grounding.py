@@ -360,7 +360,9 @@ def _capitalised(token: _Token, text: str) -> bool:
     if not word[:1].isupper():
         return False
     before = text[: token.start].rstrip(" \t\"'*_(")
-    return bool(before) and before[-1] not in ".!?:\n#-•"
+    # a label after a diagram's arrow or in a table cell starts with a capital as a sentence
+    # does ("──► Imagen reescalada" is the Spanish word for image, not the model)
+    return bool(before) and before[-1] not in ".!?:\n#-•►→|"
 
 
 # --- language --------------------------------------------------------------------------------

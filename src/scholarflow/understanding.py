@@ -676,9 +676,7 @@ def _things_named(text: str, compounds: bool) -> list[CueHit]:
     hits = list(taxonomy.modality_matcher().find(text, compound_heads=compounds))
     counted = taxonomy.counted_mentions(text)
     if counted:
-        kept = [
-            h for h in hits if not any(c.start <= h.start and h.end <= c.end for c in counted)
-        ]
+        kept = [h for h in hits if not any(c.start <= h.start and h.end <= c.end for c in counted)]
         hits = sorted(kept + counted, key=lambda hit: (hit.start, -hit.end))
     sets, one_at_a_time = _one_at_a_time()
     if one_at_a_time.search(text) is None:

@@ -11,7 +11,7 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from scholarflow.grounding import known_names
+from scholarflow.grounding import known_names_in
 from scholarflow.models import Source
 from scholarflow.text import canonical_url, find_urls, squash
 
@@ -104,15 +104,13 @@ def ungrounded_names(text: str, sources: Sequence[Source]) -> list[str]:
     provided = " ".join(
         squash(part) for s in sources for part in (s.name, s.title, s.github_url or "")
     )
-    found = []
-    for name in known_names():
-        if squash(name) in provided:
-            continue
-        words = [re.escape(w) for w in name.split()]
-        flags = 0 if len(words) == 1 else re.IGNORECASE
-        if re.search(r"(?<![\w-])" + r"[\s-]*".join(words) + r"(?![\w-])", text, flags):
-            found.append(name)
-    return found
+    # The guard's own reading of names (grounding.known_names_in), so that the metric and the
+    # guard agree on what a name is: across case and spacing, a name that is also a word
+    # ("Imagen", Spanish for image) only where written as a name.
+    # Line by line: the contract's strings are joined with newlines, and no name runs across
+    # two of them ("image" then the node id "n2" is not "Imagen 2").
+    found = (name for line in text.splitlines() for name in known_names_in(line))
+    return [name for name in dict.fromkeys(found) if squash(name) not in provided]
 
 
 def covers_recommended(text: str, references_text: str, source: Source) -> bool:
