@@ -273,7 +273,7 @@ def _decide(reading: _Reading, recommended: Sequence[Source]) -> Understanding:
         task = _unknown_task(mentions)
         confidence = 0.05
     have, want = _resolve_modalities(task, mentions)
-    have = _made_on_the_way(have, mentions, recommended)
+    have = _made_on_the_way(task, have, mentions, recommended)
     return Understanding(
         task=task,
         confidence=round(min(max(confidence, 0.05), 0.99), 2),
@@ -1232,7 +1232,7 @@ def _reading_is_known(source: Source) -> bool:
 
 
 def _made_on_the_way(
-    have: tuple[str, ...], mentions: Sequence[_Mention], recommended: Sequence[Source]
+    task: Task, have: tuple[str, ...], mentions: Sequence[_Mention], recommended: Sequence[Source]
 ) -> tuple[str, ...]:
     """What the user has, without a thing the task needs that they did not say they brought
     and that a recommended model makes from what they did bring: "it first guessed a depth
@@ -1241,8 +1241,13 @@ def _made_on_the_way(
     said = {m.hit.label for m in mentions if m.role == "have"}
     known = taxonomy.modalities()
     kept = list(have)
+    # a model doing the task itself makes its result, not a step towards it (an animator
+    # makes a clip; the driving clip the user brought is still theirs)
+    steps = [source for source in recommended if task.id not in source.tasks]
     for modality in have:
-        if modality in said:
+        # what the user said they brought stays, and so do pictures and footage: what a
+        # model makes never stands in for the user's own material
+        if modality in said or known[modality].family == "rgb":
             continue
         rest = [m for m in kept if m != modality]
 
@@ -1252,7 +1257,7 @@ def _made_on_the_way(
 
         if rest and any(
             modality in signature.outputs and all(map(brought, signature.required_inputs))
-            for source in recommended
+            for source in steps
             for signature in source.signatures
         ):
             kept = rest
