@@ -363,3 +363,22 @@ def test_a_title_starting_from_a_video_is_not_read_as_a_task_starting_from_a_pho
     assert source.tasks[0] == "video_to_4d"
     assert all("image" not in sig.inputs for sig in source.signatures)
     assert "novel_view_video_from_image" not in source.plausible
+
+
+def test_what_a_summary_says_its_model_describes_is_what_it_takes():
+    # "it can describe an image" reads the image: a captioner, not a picture generator,
+    # although the summary also says its training data was "generated"
+    source = _source(
+        "Visual Tuning of a Chat Model",
+        summary=(
+            "It connects a pretrained image encoder to a large language model through a "
+            "projection layer and is tuned on data generated with a text-only language "
+            "model, so it can describe an image or answer questions about it in free-form text."
+        ),
+    )
+    enriched = enrich(source)
+    assert enriched.tasks[0] == "image_captioning"
+    assert (enriched.signature.required_inputs, enriched.signature.outputs) == (
+        ("image",),
+        ("text",),
+    )

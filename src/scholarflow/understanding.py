@@ -96,6 +96,10 @@ _HAVE_MARKERS = (
     "ich habe", "mit meinem", "mit meiner", "con mi", "avec ma", "avec mon",
     "le di", "le pasé", "dibujé", "grabé", "j'ai donné", "j'ai dessiné", "j'ai fourni",
     "ich gab", "ich zeichnete",
+    # what a model reads ("it can describe an image", "captions the clip") went in
+    "describe", "describes", "describing", "caption", "captions", "captioning",
+    "answer questions about", "answers questions about", "analyze", "analyzes", "analyse",
+    "analyses",
 )  # fmt: skip
 _WANT_MARKERS = (
     "now i have", "now i've got", "now i got", "and now i have",
