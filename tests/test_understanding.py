@@ -621,3 +621,45 @@ def test_what_a_recommended_model_makes_on_the_way_is_not_an_input():
     # with no model that makes them, the depth maps the task needs are assumed brought
     alone = _understand(question)
     assert "depth_map" in alone.have
+
+
+def test_what_fell_short_is_not_the_task_when_the_user_then_says_what_they_want():
+    question = (
+        "My drone's shadow slides across the sand in a beach clip. This model only gave me a "
+        "black-and-white mask that follows the shadow. I want the clip with the shadow gone."
+    )
+    # without the wish, the mask is simply what happened
+    plain = "I gave it my beach clip and it only gave me a mask that follows the shadow."
+    from scholarflow.text import mask_corrected_beliefs, normalize
+
+    masked = mask_corrected_beliefs(normalize(question.replace("This model", "It")))
+    assert "mask" not in masked and "i want the clip" in masked
+    assert mask_corrected_beliefs(normalize(plain)) == normalize(plain)
+    roles = _roles(question)
+    assert roles["video"] == "want"
+
+
+@pytest.mark.parametrize(
+    ("question", "thing", "role"),
+    [
+        ("It only gave me a mask. I want the clip with the shadow gone.", "video", "want"),
+        ("Quiero un vídeo de mi perro corriendo por la playa.", "video", "want"),
+        ("Je veux une vidéo où le bateau avance.", "video", "want"),
+        # "I want to" wants nothing of what follows: the photo went in
+        ("I want to animate my photo of the harbour.", "image", "have"),
+    ],
+)
+def test_what_the_user_says_they_want_is_what_they_are_after(question, thing, role):
+    assert _roles(question)[thing] == role
+
+
+def test_a_step_that_makes_a_new_kind_of_thing_comes_before_one_that_reads_it():
+    # a segmenter's mask feeds an inpainter; an inpainted picture handed back to a segmenter
+    # is no step before it, though a picture is what a segmenter reads
+    from scholarflow import taxonomy
+    from scholarflow.understanding import _feeds, _feeds_new
+
+    tasks = taxonomy.tasks()
+    segment, inpaint = tasks["image_segmentation"], tasks["image_inpainting"]
+    assert _feeds(segment, inpaint) and _feeds(inpaint, segment)
+    assert _feeds_new(segment, inpaint) and not _feeds_new(inpaint, segment)

@@ -420,7 +420,7 @@ def mask_idioms(text: str, replacement: str = " … ") -> str:
 
 
 @cache
-def _beliefs() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _beliefs() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     import tomllib
     from importlib import resources
 
@@ -431,7 +431,7 @@ def _beliefs() -> tuple[re.Pattern[str], re.Pattern[str]]:
         ordered = sorted({normalize(p) for p in data[key]}, key=len, reverse=True)
         return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in ordered) + r")(?!\w)")
 
-    return words("openers"), words("contrasts")
+    return words("openers"), words("contrasts"), words("shortfalls"), words("wishes")
 
 
 def mask_corrected_beliefs(text: str) -> str:
@@ -439,7 +439,8 @@ def mask_corrected_beliefs(text: str) -> str:
     blanked, offsets kept: "I thought I needed an 'upscaler', but it put new frames between
     mine" names what did not happen before it says what did (lexicon/beliefs.toml). One
     forward scan: each opener looks for the first contrast word after it."""
-    openers, contrasts = _beliefs()
+    openers, contrasts, _, _ = _beliefs()
+    text = _mask_shortfalls(text)
     found = list(openers.finditer(text))
     if not found:
         return text
@@ -458,6 +459,31 @@ def mask_corrected_beliefs(text: str) -> str:
         pieces.append(text[last : opener.end()])
         pieces.append(" " * (turns[turn] - opener.end()))
         last = turns[turn]
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _mask_shortfalls(text: str) -> str:
+    """`text` with what a tool gave that fell short blanked to the end of its sentence, when
+    the user then says what they want ("it only gave me a mask … I want the clip with the
+    shadow gone"): the shortfall is not the task. One pass for each list."""
+    _, _, shortfalls, wishes = _beliefs()
+    found = list(shortfalls.finditer(text))
+    if not found:
+        return text
+    last_wish = max((m.start() for m in wishes.finditer(text)), default=-1)
+    ends = [m.start() for m in _CLAUSE_STOP.finditer(text)]
+    pieces, last = [], 0
+    for opener in found:
+        if opener.start() < last or last_wish < opener.end():
+            continue
+        end = bisect.bisect_left(ends, opener.end())
+        stop = ends[end] if end < len(ends) else len(text)
+        if last_wish < stop:
+            continue  # the wish is in the same sentence: "it only gave me what I wanted"
+        pieces.append(text[last : opener.end()])
+        pieces.append(" " * (stop - opener.end()))
+        last = stop
     pieces.append(text[last:])
     return "".join(pieces)
 

@@ -109,6 +109,18 @@ _WANT_MARKERS = (
     "came back", "spat out", "returned", "converted into", "converted to", "turn into",
     "en un", "en una", "in ein", "in eine", "generó", "creó", "a créé", "a généré",
     "erzeugte", "erstellte", "me devolvió", "obtuve", "j'ai obtenu", "m'a donné",
+    # what the user says they want or need is what they are after ("it only gave me a mask;
+    # I want the clip with the shadow gone"); with an article, since "I want to animate my
+    # photo" wants nothing of the photo
+    "i want a", "i want an", "i want the", "i wanted a", "i wanted an", "i wanted the",
+    "i need a", "i need an", "i need the", "i needed a", "i needed an", "i needed the",
+    "i'd like a", "i'd like an", "i'd like the", "i would like a", "i would like an",
+    "i would like the", "quiero un", "quiero una", "quiero el", "quiero la", "quería un",
+    "quería una", "necesito un", "necesito una", "je veux un", "je veux une", "je veux la",
+    "je veux le", "je voulais un", "je voulais une", "ich will ein", "ich will eine",
+    "ich will einen", "ich will das", "ich will den", "ich will die", "ich möchte ein",
+    "ich möchte eine", "ich möchte einen", "ich wollte ein", "ich wollte eine",
+    "ich brauche ein", "ich brauche eine", "ich brauche einen",
 )  # fmt: skip
 # Verbs of transformation: in a sentence, what comes before the first one went in, what
 # comes after came out ("my selfie and a voice note turned into a talking clip").
@@ -516,7 +528,9 @@ def _end_of_chain(
         # ...and no model of the later step makes what a model of the earlier one takes (a
         # depth model before a generator that reads depth is the other way round)
         backwards = any(_hands_to(o, e) for o in others for e in earlier)
-        if others and _feeds(first, later) and not _feeds(later, first) and not backwards:
+        # (a later step handing back the kind of thing it was given, an inpainted picture,
+        # is no step before a segmenter: only a new kind of thing feeds backwards)
+        if others and _feeds(first, later) and not _feeds_new(later, first) and not backwards:
             return [(task_id, score), *(item for item in ranked if item[0] != task_id)]
     return ranked
 
@@ -536,6 +550,14 @@ def _feeds(task: Task, later: Task) -> bool:
     ports = later.signature.ports_in() if later.signature else ()
     takes = {m for port in ports for m in port.modalities} | set(later.inputs)
     return bool(made & takes) and set(later.outputs) != set(task.outputs)
+
+
+def _feeds_new(task: Task, later: Task) -> bool:
+    """`_feeds`, counting only a new kind of thing `task` makes (not one it also takes)."""
+    ports = task.signature.ports_in() if task.signature else ()
+    takes = {m for port in ports for m in port.modalities} | set(task.inputs)
+    new = tuple(m for m in task.outputs if m not in takes)
+    return bool(new) and _feeds(task.model_copy(update={"outputs": new}), later)
 
 
 def _task_order(task_id: str) -> int:
