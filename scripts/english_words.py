@@ -29,7 +29,7 @@ def main() -> int:
     lines = [f"# wordfreq {version('wordfreq')}, English, Zipf steps of {english_words.STEP}"]
     for bucket in sorted(buckets, reverse=True):
         lines.append(f"@{bucket}")
-        lines.extend(sorted(buckets[bucket]))
+        lines.extend(sorted(buckets[bucket]))  # english_words bisects each step: keep sorted
     data = ("\n".join(lines) + "\n").encode("utf-8")
     TARGET.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
     print(f"wrote {TARGET}: {sum(map(len, buckets.values()))} words")

@@ -11,11 +11,12 @@ against wordfreq.
 
 from __future__ import annotations
 
-import gzip
 import math
 import re
+from bisect import bisect_left
 from functools import cache
-from importlib import resources
+
+from scholarflow import data_files
 
 SNAPSHOT = "english_words.txt.gz"
 STEP = 0.5  # the snapshot's resolution on the Zipf scale
@@ -41,8 +42,13 @@ def at_least(word: str, threshold: float) -> bool:
     if threshold < LOWEST or not math.isclose(threshold / STEP, round(threshold / STEP)):
         raise ValueError(f"threshold {threshold} is not a multiple of {STEP} from {LOWEST} up")
     if plain(word):
-        return any(word in words for bucket, words in _snapshot() if bucket >= threshold)
+        return any(_holds(words, word) for step, words in _snapshot() if step >= threshold)
     return _wordfreq_zipf(word) >= threshold
+
+
+def _holds(sorted_words: list[str], word: str) -> bool:
+    at = bisect_left(sorted_words, word)
+    return at < len(sorted_words) and sorted_words[at] == word
 
 
 def _wordfreq_zipf(word: str) -> float:
@@ -54,12 +60,16 @@ def _wordfreq_zipf(word: str) -> float:
 
 
 @cache
-def _snapshot() -> tuple[tuple[float, frozenset[str]], ...]:
-    """(step, the words in it), commonest step first. One set per step, not a word → step
-    dict: building a dict of ~290,000 words takes 0.1 s, the sets 0.04 s."""
-    raw = resources.files("scholarflow.lexicon").joinpath(SNAPSHOT).read_bytes()
+def _snapshot() -> tuple[tuple[float, list[str]], ...]:
+    """(step, its words in sorted order), commonest step first.
+
+    Sorted lists searched by bisection, not sets: the script writes each step sorted, and
+    splitting the text into lists takes 0.015 s where hashing ~290,000 words into sets took
+    0.09 s, on every cold start; a lookup is then ~17 comparisons a step instead of one hash.
+    """
+    text = data_files.gunzipped_text("scholarflow.lexicon", SNAPSHOT)
     steps = []
-    for block in gzip.decompress(raw).decode("utf-8").split("\n@")[1:]:
+    for block in text.split("\n@")[1:]:
         head, _, words = block.partition("\n")
-        steps.append((float(head), frozenset(words.split())))
+        steps.append((float(head), words.split()))
     return tuple(steps)

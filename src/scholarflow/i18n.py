@@ -10,11 +10,11 @@ sentences are never translated: they are the sources' own words.
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from scholarflow import data_files
 from scholarflow.writers.prose import article_for
 
 if TYPE_CHECKING:
@@ -27,8 +27,7 @@ LANGUAGES = ("en", "ko", "ja", "es", "de", "fr")
 @cache
 def english() -> dict[str, str]:
     """Message key → English text (locale/messages.toml)."""
-    with resources.files("scholarflow.locale").joinpath("messages.toml").open("rb") as handle:
-        return dict(tomllib.load(handle))
+    return data_files.load_toml("scholarflow.locale", "messages.toml")
 
 
 @cache

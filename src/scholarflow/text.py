@@ -383,11 +383,9 @@ def mask_quoted(text: str, replacement: str = " … ") -> str:
 
 @cache
 def _idioms() -> re.Pattern[str] | None:
-    import tomllib
-    from importlib import resources
+    from scholarflow import data_files
 
-    with resources.files("scholarflow.lexicon").joinpath("idioms.toml").open("rb") as handle:
-        phrases = tomllib.load(handle).get("phrases", [])
+    phrases = data_files.load_toml("scholarflow.lexicon", "idioms.toml").get("phrases", [])
     if not phrases:
         return None
     ordered = sorted({normalize(p) for p in phrases}, key=len, reverse=True)
@@ -396,11 +394,9 @@ def _idioms() -> re.Pattern[str] | None:
 
 @cache
 def _method_noun_start() -> re.Pattern[str]:
-    import tomllib
-    from importlib import resources
+    from scholarflow import data_files
 
-    with resources.files("scholarflow.lexicon").joinpath("idioms.toml").open("rb") as handle:
-        nouns = tomllib.load(handle).get("method_nouns", [])
+    nouns = data_files.load_toml("scholarflow.lexicon", "idioms.toml").get("method_nouns", [])
     ordered = sorted({normalize(n) for n in nouns}, key=len, reverse=True)
     body = "|".join(re.escape(n) for n in ordered) or "(?!)"
     return re.compile(rf"[ -](?:latent |generative )?(?:{body})(?!\w)")
@@ -421,11 +417,9 @@ def mask_idioms(text: str, replacement: str = " … ") -> str:
 
 @cache
 def _beliefs() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    import tomllib
-    from importlib import resources
+    from scholarflow import data_files
 
-    with resources.files("scholarflow.lexicon").joinpath("beliefs.toml").open("rb") as handle:
-        data = tomllib.load(handle)
+    data = data_files.load_toml("scholarflow.lexicon", "beliefs.toml")
 
     def words(key: str) -> re.Pattern[str]:
         ordered = sorted({normalize(p) for p in data[key]}, key=len, reverse=True)
@@ -494,11 +488,9 @@ _CLAUSE_STOP = re.compile(r"[.!?。！？](?:\s|$)|[。！？]")
 
 @cache
 def _similes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    import tomllib
-    from importlib import resources
+    from scholarflow import data_files
 
-    with resources.files("scholarflow.lexicon").joinpath("similes.toml").open("rb") as handle:
-        data = tomllib.load(handle)
+    data = data_files.load_toml("scholarflow.lexicon", "similes.toml")
 
     def alternation(phrases: list[str]) -> str:
         ordered = sorted({normalize(p) for p in phrases}, key=len, reverse=True)

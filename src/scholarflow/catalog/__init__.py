@@ -8,10 +8,9 @@ tasks, a description when the prompt gave no summary); it never adds a link or a
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import cache
-from importlib import resources
 
+from scholarflow import data_files
 from scholarflow.models import Provenance, Signature, Source
 from scholarflow.text import canonical_url, squash
 
@@ -28,8 +27,7 @@ def arxiv_id(url: str | None) -> str | None:
 
 @cache
 def builtin_entries() -> tuple[Source, ...]:
-    with resources.files(__package__).joinpath("builtin.toml").open("rb") as handle:
-        raw = tomllib.load(handle)
+    raw = data_files.load_toml(__package__, "builtin.toml")
     entries = []
     for key, value in raw.items():
         entries.append(

@@ -19,18 +19,17 @@ import hashlib
 import itertools
 import json
 import re
-import tomllib
 import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from types import TracebackType
 from typing import Any, ClassVar, Generic, Literal, Protocol, Self, TypeVar
 
+from scholarflow import data_files
 from scholarflow.catalog import arxiv_id, builtin_entries
 from scholarflow.models import CatalogEntry, Provenance, Signature
 from scholarflow.progress import ProgressCallback
@@ -99,8 +98,7 @@ def _slug(text: str) -> str:
 @cache
 def _builtin_tags() -> dict[str, tuple[str, ...]]:
     # `catalog.builtin_entries()` returns Sources, which have no tags; the TOML has them.
-    with resources.files("scholarflow.catalog").joinpath("builtin.toml").open("rb") as handle:
-        raw = tomllib.load(handle)
+    raw = data_files.load_toml("scholarflow.catalog", "builtin.toml")
     return {key: tuple(value.get("tags", ())) for key, value in raw.items()}
 
 

@@ -6,12 +6,12 @@ Everything here is data (TOML beside this module); the loaders validate it once 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
+from scholarflow import data_files
 from scholarflow.models import Port, Signature, Task, parse_port
 from scholarflow.text import CueHit, CueMatcher, normalize
 
@@ -67,8 +67,7 @@ class Focus:
 
 
 def _load(name: str) -> dict[str, Any]:
-    with resources.files(__package__).joinpath(name).open("rb") as handle:
-        return tomllib.load(handle)
+    return data_files.load_toml(__package__, name)
 
 
 @cache
@@ -328,8 +327,7 @@ def modality_matcher() -> CueMatcher:
 
 def load_lexicon(name: str) -> dict[str, Any]:
     """One data file of scholarflow/lexicon, parsed."""
-    with resources.files("scholarflow.lexicon").joinpath(name).open("rb") as handle:
-        return tomllib.load(handle)
+    return data_files.load_toml("scholarflow.lexicon", name)
 
 
 @cache
