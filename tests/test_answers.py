@@ -72,6 +72,13 @@ PROMPT_EXPECTATIONS = {
         ["video"],
         True,
     ),
+    "four_cameras_one_image_orbit_mismatch": (
+        "dynamic_view_synthesis",
+        ["multi_view_video"],
+        ["video"],
+        True,
+    ),
+    "prompt_still_then_clip_chain": ("text_to_video", ["text"], ["video"], False),
 }
 
 

@@ -371,3 +371,42 @@ def test_a_footage_model_handed_a_still_still_orbits_it():
 
     assert not taxonomy.tasks()["novel_view_video_from_image"].animates
     assert taxonomy.tasks()["talking_head_generation"].animates
+
+
+def test_one_frame_of_moving_footage_does_not_make_a_moving_scene():
+    # four phones filmed a juggler: a one-image view synthesiser reached through "pick one
+    # camera" and "take one frame" would show a frozen moment, so it is flagged and kept off
+    # the path, and the related multi-view dynamic model does the job
+    result, sources = _plan((PROMPTS_DIR / "four_cameras_one_image_orbit_mismatch.txt").read_text())
+    assert result.understanding.task.id == "dynamic_view_synthesis"
+    flagged = [
+        sources[w.source_id].name for w in result.warnings if w.code == "model_task_mismatch"
+    ]
+    assert flagged == ["OrbitStill"]
+    main = [sources[n.source_id].name for n in result.workflow.nodes if n.source_id]
+    assert main == ["SpaceTime Planes"]
+    assert "take one frame" not in [n.label for n in result.workflow.nodes]
+
+
+def test_format_steps_that_lose_what_the_task_is_about_are_not_offered():
+    from scholarflow.planning import operation_actions
+
+    def offered(task_id: str) -> set[str]:
+        task = taxonomy.tasks()[task_id]
+        return {a.operation for a in operation_actions(for_task=task) if a.operation}
+
+    assert "extract_frame" not in offered("video_depth_estimation")  # footage in, footage out
+    assert "extract_frame" in offered("sfm_reconstruction")  # photos in, a still shape out
+    assert "image_as_clip" not in offered("talking_head_generation")  # must move
+    assert "image_as_clip" in offered("novel_view_video_from_image")  # an orbit of a still
+
+
+def test_a_picture_made_on_the_way_to_the_clip_is_no_input_and_both_models_chain():
+    result, sources = _plan((PROMPTS_DIR / "prompt_still_then_clip_chain.txt").read_text())
+    assert result.understanding.have == ("text",)
+    assert result.understanding.want == ("video",)
+    main = [
+        sources[n.source_id].name for n in result.workflow.nodes if n.source_id and not n.optional
+    ]
+    assert main == ["PaintPrompt", "StillStir"]
+    assert not [w for w in result.warnings if w.code == "model_task_mismatch"]

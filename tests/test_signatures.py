@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from scholarflow import taxonomy
 from scholarflow.catalog import builtin_entries, match
 from scholarflow.models import Source
 from scholarflow.signatures import (
@@ -382,3 +383,31 @@ def test_what_a_summary_says_its_model_describes_is_what_it_takes():
         ("image",),
         ("text",),
     )
+
+
+@pytest.mark.parametrize(
+    ("title", "made"),
+    [
+        ("EchoPaint: Picture Guided Audio Generation", {"audio"}),
+        ("StepReel: Human Motion Video Generation with Pose Guidance", {"video"}),
+        ("FrameCast: One-Shot Tuning for Text-to-Video Generation", {"video"}),
+        ("OrbitMaker: Novel Multi-view Synthesis from a Single Image", {"multi_view_video"}),
+        # what drives the work is not what it makes
+        ("LipMatch: Speech to Lip Generation in the Wild", set()),
+        ("FacePoet: Audio-Driven Synthesis of Portrait Animation", set()),
+        ("DepthFromPaint: Image Generators for Monocular Depth Estimation", set()),
+    ],
+)  # fmt: skip
+def test_a_title_says_what_its_work_makes_by_the_thing_right_before_generation(title, made):
+    from scholarflow.signatures import stated_products
+
+    assert stated_products(normalize(title)) == made
+
+
+def test_a_bare_title_that_makes_sound_is_not_read_or_adopted_as_making_a_clip():
+    echo = enrich(_source("EchoPaint: Picture Guided Audio Generation"))
+    known = taxonomy.tasks()
+    for task in (*echo.tasks, *echo.plausible):
+        assert "audio" in known[task].outputs, task
+    (kept,) = adopt_task([echo], "talking_head_generation")
+    assert "talking_head_generation" not in kept.tasks

@@ -167,6 +167,13 @@ def operation_actions(
     actions = _operation_actions(set(kinds) if kinds is not None else None)
     if for_task is None:
         return actions
+    # A format step that loses what the task is about is no way to do it: a still handed to
+    # a footage model as a one-frame clip has no motion to give a talking head, and one frame
+    # taken from the user's footage no motion to carry into a moving scene.
+    lost = {"image_as_clip"} if for_task.animates else set()
+    if _keeps_time(for_task):
+        lost.add("extract_frame")
+    actions = [action for action in actions if action.operation not in lost]
     return [
         action
         if action.kind != "compose" or action.operation in for_task.done_by
@@ -464,8 +471,12 @@ def _chain_candidates(recommended: Sequence[Source]) -> list[Source]:
     return chosen
 
 
-def _still_as_clip(path: Sequence[Placed]) -> bool:
-    return any(placed.action.operation == "image_as_clip" for placed in path)
+def _keeps_time(task: Task) -> bool:
+    """Whether a task turns something that unfolds over time into something that does
+    (footage into a moving scene, a clip into its depth video): done on one frame of it,
+    the motion the user asked about is lost."""
+    moving = {key for key, info in taxonomy.modalities().items() if info.moves}
+    return bool(set(task.inputs) & moving) and bool(set(task.outputs) & moving)
 
 
 def judge_fit(understanding: Understanding, recommended: Sequence[Source]) -> dict[str, bool]:
@@ -492,7 +503,8 @@ def judge_fit(understanding: Understanding, recommended: Sequence[Source]) -> di
     ids = {s.id for s in recommended}
 
     def path_with(group: Sequence[Source]) -> list[Placed] | None:
-        found = search(
+        # (fit_ops hold no format step that loses what the task is about: operation_actions)
+        return search(
             understanding.have,
             understanding.want,
             source_actions(group, ids) + fit_ops,
@@ -500,11 +512,6 @@ def judge_fit(understanding: Understanding, recommended: Sequence[Source]) -> di
             doing=task,
             sources=group,
         )
-        # A still handed to a footage model as a one-frame clip has no motion to carry: such
-        # a path does not make a portrait speak or a photo come alive.
-        if found is not None and task.animates and _still_as_clip(found):
-            return None
-        return found
 
     together = path_with(chain) if len(chain) > 1 else None
     # The same test the main path is held to: a chain that does the job on something other

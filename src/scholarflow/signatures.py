@@ -173,6 +173,28 @@ def _read_source(
             def starts_right(task: str) -> bool:
                 return stated in _takes(known_tasks[task])
 
+    # A title that says what the work makes ("… Image Guided Audio Generation", "… Human
+    # Motion Video Generation") rules out readings that make something else, the same way.
+    products = stated_products(name_text)
+    if products:
+        fitting = [
+            (task, score)
+            for task, score in ranked
+            if _makes(known_tasks[task], products)
+            and starts_right(task)
+            and score >= best * _STATED_SHARE
+        ]
+        if fitting and fitting[0] != ranked[0]:
+            # (what it makes is stated, not which task makes it: the task stays unnamed, and
+            # the readings it could be are measured against the best that makes it)
+            ranked = [fitting[0], *(item for item in ranked if item != fitting[0])]
+            best = fitting[0][1]
+        making = tuple(t for t in served if _makes(known_tasks[t], products))
+        if fitting and fitting[0][0] not in making:
+            making = (fitting[0][0], *making)
+        served = making or served
+    makes_right = (lambda task: _makes(known_tasks[task], products)) if products else None
+
     # What else it could be serving: each task its title names outright ("Large Mask
     # Inpainting" is inpainting of a picture or of a clip), each task it serves that its
     # summary names outright too ("generates the in-between frames"; a summary mentions too
@@ -204,7 +226,9 @@ def _read_source(
             or (score >= best * _SAME_MAKE_SHARE and _same_job(known[t], known[ranked[0][0]]))
         ]
         near = tuple(t for t, score in ranked if score >= best * _FEEDER_SHARE)
+        could = [t for t in could if makes_right is None or makes_right(t)]
         return served, tuple(t for t in could if starts_right(t)), True, near
+    could = [t for t in could if makes_right is None or makes_right(t)]
     return served, tuple(t for t in could if starts_right(t)), False, ()
 
 
@@ -247,6 +271,39 @@ def stated_start(title: str) -> str | None:
         if modalities[head].family in _STARTING_FAMILIES:
             return head
     return None
+
+
+# What a title says its work makes: the thing named just before "generation" or "synthesis"
+# ("… for Text-to-Video Generation" makes a video). Only a thing named right before the word
+# counts: in "Audio-Driven Synthesis" or "Speech to Lip Generation" the thing is what drives
+# the work, not what it makes.
+_MADE = re.compile(r"\s*(?<!\w)(?:generation|synthesis)(?!\w)")
+
+
+def stated_products(title: str) -> frozenset[str]:
+    """The things a title (normalized) says its work makes: "Image Guided Audio Generation"
+    makes audio, "Human Motion Video Generation" a video; "Novel Multi-view Synthesis and 3D
+    Generation" names two."""
+    found: set[str] = set()
+    for made in _MADE.finditer(title):
+        before = title[max(0, made.start() - 40) : made.start()]
+        hits = [hit for hit in taxonomy.modality_matcher().find(before) if hit.end == len(before)]
+        if hits:
+            found.add(hits[-1].label)
+    return frozenset(found)
+
+
+def _makes(task: taxonomy.Task, things: frozenset[str]) -> bool:
+    """Whether `task` makes one of `things`, a kind of one or one of whose kinds it is: a
+    multi-view video is a video, and "Multi-view Synthesis" is done by a video of new views."""
+    modalities = taxonomy.modalities()
+    ports = task.signature.ports_out() if task.signature else ()
+    made = {m for port in ports for m in port.modalities} | set(task.outputs)
+    return any(
+        out == thing or thing in modalities[out].includes or out in modalities[thing].includes
+        for out in made
+        for thing in things
+    )
 
 
 def _without_borrowed_names(title: str) -> str:

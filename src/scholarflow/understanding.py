@@ -821,7 +821,30 @@ def _modality_mentions(question: str) -> list[_Mention]:
             handed = bool(markers) and markers[-1].group(0) in _HANDED_IN and role == "have"
             found.append(_Mention(shifted, role, handed))
         mentions.extend(_filmed_as(found))
-    return mentions
+    return _got_then_used(mentions)
+
+
+def _got_then_used(mentions: list[_Mention]) -> list[_Mention]:
+    """ "I got a still image first, then a clip made from that image": a thing the user first
+    says they got, and then that something was made from, is a step on the way to the
+    result; neither what they brought nor what they were after, it is left to the task. What
+    they say they handed in stays theirs."""
+    got: set[str] = set()
+    on_the_way: set[str] = set()
+    for mention in mentions:
+        label = mention.hit.label
+        if mention.role == "want":
+            got.add(label)
+        elif mention.role == "have" and label in got and not mention.handed_in:
+            on_the_way.add(label)
+    # a step on the way leads to something else the user got: a clip "from frame to frame"
+    # after "got a sharper clip" is the same clip
+    if not on_the_way or not got - on_the_way:
+        return mentions
+    return [
+        replace(mention, role=None) if mention.hit.label in on_the_way else mention
+        for mention in mentions
+    ]
 
 
 def _called_a_prompt(text: str, hits: Sequence[CueHit], index: int) -> bool:

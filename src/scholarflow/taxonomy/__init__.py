@@ -26,6 +26,7 @@ class ModalityInfo:
     counted: tuple[str, ...] = ()  # nouns that, counted two or more, name this modality
     shown_as: str | None = None  # what a person sees it as when it is played or opened
     filmed_with: bool = False  # its counted nouns are the devices that film it
+    moves: bool = False  # it unfolds over time, frame by frame
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ def modalities() -> dict[str, ModalityInfo]:
             tuple(value.get("counted", ())),
             value.get("shown_as"),
             bool(value.get("filmed_with", False)),
+            bool(value.get("moves", False)),
         )
         for key, value in _load("modalities.toml").items()
     }
