@@ -79,6 +79,7 @@ PROMPT_EXPECTATIONS = {
         True,
     ),
     "prompt_still_then_clip_chain": ("text_to_video", ["text"], ["video"], False),
+    "cutout_then_mesh_chain": ("image_to_3d", ["image"], ["mesh"], False),
 }
 
 

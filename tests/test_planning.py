@@ -410,3 +410,16 @@ def test_a_picture_made_on_the_way_to_the_clip_is_no_input_and_both_models_chain
     ]
     assert main == ["PaintPrompt", "StillStir"]
     assert not [w for w in result.warnings if w.code == "model_task_mismatch"]
+
+
+def test_a_segmenter_before_a_one_image_3d_model_hands_it_the_cut_out_picture():
+    # the mask alone is no picture: the still is cut out along it (the user's photo kept
+    # inside the mask) and that picture is what the 3D model takes
+    result, sources = _plan((PROMPTS_DIR / "cutout_then_mesh_chain.txt").read_text())
+    assert not [w for w in result.warnings if w.code == "model_task_mismatch"]
+    nodes = {n.id: n for n in result.workflow.nodes}
+    cut = next(n for n in nodes.values() if n.kind == "operation")
+    fed_by = {nodes[e.source].kind for e in result.workflow.edges if e.target == cut.id}
+    assert fed_by == {"input", "model"}  # the user's photo and the segmenter's mask
+    feeds = [nodes[e.target] for e in result.workflow.edges if e.source == cut.id]
+    assert [sources[n.source_id].name for n in feeds] == ["PotterMesh"]
