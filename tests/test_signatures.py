@@ -411,3 +411,11 @@ def test_a_bare_title_that_makes_sound_is_not_read_or_adopted_as_making_a_clip()
         assert "audio" in known[task].outputs, task
     (kept,) = adopt_task([echo], "talking_head_generation")
     assert "talking_head_generation" not in kept.tasks
+
+
+def test_a_title_that_starts_from_multi_camera_footage_takes_it_not_one_clip():
+    multi = enrich(_source("TimeField: Neural Dynamic Scene Synthesis from Multi-view Video"))
+    mono = enrich(_source("TimeField: Neural Dynamic Scene Synthesis from Monocular Video"))
+    assert multi.tasks == mono.tasks  # the same job...
+    assert {m for sig in multi.signatures for m in sig.inputs} == {"multi_view_video"}
+    assert {m for sig in mono.signatures for m in sig.inputs} == {"video"}  # ...on other footage

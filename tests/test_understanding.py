@@ -663,3 +663,14 @@ def test_a_step_that_makes_a_new_kind_of_thing_comes_before_one_that_reads_it():
     segment, inpaint = tasks["image_segmentation"], tasks["image_inpainting"]
     assert _feeds(segment, inpaint) and _feeds(inpaint, segment)
     assert _feeds_new(segment, inpaint) and not _feeds_new(inpaint, segment)
+
+
+def test_a_task_named_in_a_comparison_is_no_cue_of_what_was_done():
+    from scholarflow.understanding import _add_cues
+
+    scores: defaultdict[str, float] = defaultdict(float)
+    assert (
+        _add_cues(scores, normalize("the clips look as if a whole camera rig had been there")) == []
+    )
+    said: defaultdict[str, float] = defaultdict(float)
+    assert "camera rig" in _add_cues(said, normalize("we set up a camera rig around the stage"))

@@ -1299,7 +1299,24 @@ class _GraphBuilder:
         return Workflow(nodes=tuple(self.nodes), edges=tuple(self.edges))
 
     def steps(self) -> tuple[Step, ...]:
-        return tuple(self.step_info[node.id] for node in self.nodes)
+        return tuple(self._as_used(self.step_info[node.id]) for node in self.nodes)
+
+    def _as_used(self, step: Step) -> Step:
+        """A step whose output port can make more than one thing (a 4D model's multi-view
+        video or its 4D scene) says what it made here: the thing the next step took."""
+        used = [e.modality for e in self.edges if e.source == step.node_id]
+        missing = [m for m in used if m not in step.outputs]
+        if not missing:
+            return step
+        outputs = [m if m in used else None for m in step.outputs]
+        for modality in missing:
+            free = next((i for i, m in enumerate(outputs) if m is None), None)
+            if free is None:
+                outputs.append(modality)
+            else:
+                outputs[free] = modality
+        kept = tuple(m if m is not None else step.outputs[i] for i, m in enumerate(outputs))
+        return step.model_copy(update={"outputs": kept})
 
 
 def _output_label(understanding: Understanding, modality: str, text: Messages) -> str:

@@ -60,7 +60,7 @@ def enrich(source: Source) -> Source:
         update["guessed"] = guessed
         update["near"] = near
         if tasks:
-            signatures = served_signatures(tasks, own_words(source))
+            signatures = source_signatures(source, tasks)
             guides = stated_guides(normalize(source.summary)) if source.summary else ()
             update["signatures"] = with_guides(signatures, guides)
     # A summary fills in a link only for a source that came with no page of its own: where the
@@ -343,7 +343,7 @@ def adopt_task(sources: Sequence[Source], task_id: str) -> tuple[Source, ...]:
         if task_id in source.plausible and task_id not in source.tasks[:1]:
             tasks = (task_id, *(t for t in source.tasks if t != task_id))
             source = source.model_copy(
-                update={"tasks": tasks, "signatures": served_signatures(tasks, own_words(source))}
+                update={"tasks": tasks, "signatures": source_signatures(source, tasks)}
             )
         adopted.append(source)
     return tuple(adopted)
@@ -371,13 +371,39 @@ def adopt_feeder(sources: Sequence[Source], have: Sequence[str]) -> tuple[Source
                     task = known[task_id]
                     if set(task.outputs) & lacking and set(task.inputs) <= supplied:
                         tasks = (task_id, *(t for t in source.tasks if t != task_id))
-                        signatures = served_signatures(tasks, own_words(source))
+                        signatures = source_signatures(source, tasks)
                         source = source.model_copy(
                             update={"tasks": tasks, "signatures": signatures}
                         )
                         break
         adopted.append(source)
     return tuple(adopted)
+
+
+def source_signatures(source: Source, tasks: Sequence[str]) -> tuple[Signature, ...]:
+    """The signatures of `tasks` for this source: as `served_signatures`, with what its
+    title says the work starts from taking the place of the plainer thing the task takes
+    ("… from Multi-view Video" takes the cameras' footage, not one clip)."""
+    found = served_signatures(tasks, own_words(source))
+    start = stated_start(_without_borrowed_names(normalize(f"{source.name} | {source.title}")))
+    return tuple(_started_from(signature, start) for signature in found) if start else found
+
+
+def _started_from(signature: Signature, start: str) -> Signature:
+    """`signature` with each input that `start` holds a kind of (a video, in a multi-view
+    video) replaced by `start` itself."""
+    richer = set(taxonomy.modalities()[start].includes)
+    if not any(port.modality in richer for port in signature.ports_in()):
+        return signature
+    ports = tuple(
+        port.model_copy(update={"modality": start, "alternatives": ()})
+        if port.modality in richer
+        else port
+        for port in signature.ports_in()
+    )
+    return signature.model_copy(
+        update={"inputs": tuple(p.modality for p in ports), "input_ports": ports}
+    )
 
 
 def served_signatures(tasks: Sequence[str], said: str = "") -> tuple[Signature, ...]:

@@ -591,6 +591,8 @@ def _add_cues(scores: dict[str, float], question: str) -> list[str]:
     for hit in taxonomy.task_matcher().find(question):
         if (hit.label, hit.cue) in seen:
             continue
+        if compared(question, hit.start, hit.end):
+            continue  # "as if a whole camera rig had been there": a look, not what was done
         seen.add((hit.label, hit.cue))
         task_id, _, kind = hit.label.partition(":")
         if kind == "hint":
