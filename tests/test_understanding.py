@@ -168,6 +168,11 @@ def test_one_counted_thing_is_not_a_set():
 def test_filming_with_many_cameras_is_the_multi_view_footage_the_user_had():
     roles = _roles("Wir haben ein Theaterstück mit acht Kameras gefilmt.")
     assert roles == {"multi_view_video": "have"}
+    # the cameras placed around something are still the footage filmed, not a second input
+    placed = _roles(
+        "Wir haben ein Tanzduett mit acht synchronisierten Kameras rund um die Bühne gefilmt."
+    )
+    assert placed == {"multi_view_video": "have"}
 
 
 def test_a_conversion_named_by_its_two_ends_says_which_went_in():
@@ -674,3 +679,37 @@ def test_a_task_named_in_a_comparison_is_no_cue_of_what_was_done():
     )
     said: defaultdict[str, float] = defaultdict(float)
     assert "camera rig" in _add_cues(said, normalize("we set up a camera rig around the stage"))
+
+
+def test_two_things_joined_by_and_play_one_part():
+    roles = _roles("I used an old photo of her at twelve and a recording of her reading a poem.")
+    assert roles == {"image": "have", "video": "have"}  # the recording's word says video...
+    # ...but "and" after a result verb starts what came out
+    out = _roles("I gave it a photo and it made a clip")
+    assert out == {"image": "have", "video": "want"}
+
+
+@pytest.mark.parametrize(
+    ("question", "task", "have"),
+    [
+        ("I used a faded portrait of my grandfather and a recording of him reading a letter, "
+         "and it made him speak the words with his lips and head moving. How?",
+         "talking_head_generation", {"image", "audio"}),
+        ("I uploaded the recording of the whole football match and asked it who scored the "
+         "second goal. How does it know?", "video_understanding", {"video"}),
+    ],
+)  # fmt: skip
+def test_a_recording_is_whichever_thing_the_task_works_with(question, task, have):
+    result = understand(Request(question=question, recommended=()))
+    assert result.task.id == task
+    assert set(result.have) == have
+
+
+def test_every_word_that_may_name_two_things_is_a_cue_of_the_first():
+    from scholarflow import taxonomy
+
+    for name, entry in taxonomy.load_lexicon("ambiguous.toml").items():
+        first, *others = entry["modalities"]
+        assert others and all(m in taxonomy.modalities() for m in entry["modalities"]), name
+        cues = {normalize(c) for c in taxonomy.modalities()[first].cues}
+        assert {normalize(c) for c in entry["cues"]} <= cues, name

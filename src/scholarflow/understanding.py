@@ -184,6 +184,26 @@ class _Mention:
     hit: CueHit
     role: str | None
     handed_in: bool = False  # marked by a plain "I gave it / uploaded / put in"
+    either: tuple[str, ...] = ()  # other things its word may name (lexicon/ambiguous.toml)
+
+    def as_for(self, ports: set[str]) -> str:
+        """What the mention names for a task whose ports are `ports`: its label, or the
+        other thing its word may name where only that one is among them ("a recording" is
+        the voice of a talking head)."""
+        if self.hit.label in ports:
+            return self.hit.label
+        return next((other for other in self.either if other in ports), self.hit.label)
+
+
+@cache
+def _ambiguous_cues() -> dict[str, tuple[str, ...]]:
+    """Cue → the other things it may name, from lexicon/ambiguous.toml."""
+    found: dict[str, tuple[str, ...]] = {}
+    for entry in taxonomy.load_lexicon("ambiguous.toml").values():
+        others = tuple(entry["modalities"][1:])  # the first is the matcher's label
+        for cue in entry["cues"]:
+            found[normalize(cue)] = others
+    return found
 
 
 def understand(request: Request, *, embedder: Any = None) -> Understanding:
@@ -821,9 +841,35 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 role = "have"
             shifted = CueHit(hit.label, hit.cue, at, start + hit.end)
             handed = bool(markers) and markers[-1].group(0) in _HANDED_IN and role == "have"
-            found.append(_Mention(shifted, role, handed))
-        mentions.extend(_filmed_as(found))
+            either = _ambiguous_cues().get(hit.cue, ())
+            found.append(_Mention(shifted, role, handed, either))
+        mentions.extend(_filmed_as(_coordinated(found, question)))
     return _got_then_used(mentions)
+
+
+# "a photo of her at twelve and a recording of her reading": two things joined by "and" play
+# one part. The words between may describe the first thing, not say something happened.
+_COORDINATION = re.compile(
+    r"^[^.;:!?()]{0,60}?(?<!\w)(?:and|plus|as well as|along with|y|et|und)\s+"
+    r"(?:(?:a|an|the|my|her|his|our|their|some|un|una|unos|unas|el|la|los|las|mi|mis|une|le|"
+    r"les|mon|ma|mes|ein|eine|einen|einer|die|der|das|den|mein|meine|meinen)\s+)?"
+    r"(?:[\w'-]+\s+){0,2}$"
+)
+
+
+def _coordinated(found: list[_Mention], question: str) -> list[_Mention]:
+    """One sentence's mentions, a thing without a role joined by "and" to the thing just
+    before it taking that thing's role, when nothing between them says that something came
+    out ("I used an old photo and a recording of her voice": both went in)."""
+    placed: list[_Mention] = []
+    for mention in found:
+        before = placed[-1] if placed else None
+        if mention.role is None and before is not None and before.role is not None:
+            between = question[before.hit.end : mention.hit.start]
+            if _COORDINATION.match(between) and not _RESULT_VERBS.search(between):
+                mention = replace(mention, role=before.role)
+        placed.append(mention)
+    return placed
 
 
 def _got_then_used(mentions: list[_Mention]) -> list[_Mention]:
@@ -871,7 +917,9 @@ def _filmed_as(found: list[_Mention]) -> list[_Mention]:
     if not filming:
         return found
     known = taxonomy.modalities()
-    precise = [m for m in found if m.role is None and "video" in known[m.hit.label].includes]
+    precise = [
+        m for m in found if m.role in (None, "have") and "video" in known[m.hit.label].includes
+    ]
     if not precise:
         return found
     return [replace(m, role="have") if m in precise else m for m in found if m not in filming]
@@ -972,13 +1020,14 @@ def _verb_final_role(
 
 
 def _add_modality_fit(scores: dict[str, float], mentions: list[_Mention]) -> None:
-    have = {m.hit.label for m in mentions if m.role == "have"}
-    want = {m.hit.label for m in mentions if m.role == "want"}
-    named = {m.hit.label for m in mentions if m.role is None}
-    if not (have or want or named):
+    if not mentions:
         return
     supplied = set(taxonomy.freely_supplied())
     known = taxonomy.modalities()
+    either = any(m.either for m in mentions)
+    have = {m.hit.label for m in mentions if m.role == "have"}
+    want = {m.hit.label for m in mentions if m.role == "want"}
+    named = {m.hit.label for m in mentions if m.role is None}
     stand_ins = taxonomy.stand_ins(have)
     for task in taxonomy.tasks().values():
         signature = task.signature
@@ -988,6 +1037,11 @@ def _add_modality_fit(scores: dict[str, float], mentions: list[_Mention]) -> Non
         extras = {m for p in signature.ports_in() if p.optional for m in p.modalities} - needs
         takes = needs | extras
         makes = {m for p in signature.ports_out() for m in p.modalities}
+        if either:  # a word naming either of two things names, for this task, the one it uses
+            have = {m.as_for(takes) for m in mentions if m.role == "have"}
+            want = {m.as_for(makes) for m in mentions if m.role == "want"}
+            named = {m.as_for(takes | makes) for m in mentions if m.role is None}
+            stand_ins = taxonomy.stand_ins(have)
         required = {p.modality for p in signature.ports_in() if not p.optional} - supplied
         # What the user brought counts fully where the task needs it, half where the task
         # merely can take it (a background picture), and against it where the task has no
@@ -1332,8 +1386,8 @@ def _resolve_modalities(
     said_have = any(m.role == "have" for m in mentions)
     said_want = any(m.role == "want" for m in mentions)
     for mention in mentions:
-        modality = mention.hit.label
         role = mention.role
+        modality = mention.as_for(makes if role == "want" else takes if role else takes | makes)
         if role is None:  # an unmarked mention is placed by the task it belongs to, unless
             # the user already said what went in or came out ("the missing frames" is no
             # second input of someone who "had just two photos")
