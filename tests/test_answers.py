@@ -80,6 +80,12 @@ PROMPT_EXPECTATIONS = {
     ),
     "prompt_still_then_clip_chain": ("text_to_video", ["text"], ["video"], False),
     "cutout_then_mesh_chain": ("image_to_3d", ["image"], ["mesh"], False),
+    "drawn_path_plain_animator_mismatch": (
+        "camera_controlled_image_to_video",
+        ["image", "camera_trajectory"],
+        ["video"],
+        True,
+    ),
 }
 
 

@@ -423,3 +423,19 @@ def test_a_segmenter_before_a_one_image_3d_model_hands_it_the_cut_out_picture():
     assert fed_by == {"input", "model"}  # the user's photo and the segmenter's mask
     feeds = [nodes[e.target] for e in result.workflow.edges if e.source == cut.id]
     assert [sources[n.source_id].name for n in feeds] == ["PotterMesh"]
+
+
+def test_a_model_that_leaves_the_drawn_camera_path_unused_does_not_fit():
+    # an image-to-video model takes the photo but not the path the user drew: the task is
+    # about following that path, so the model is flagged and the camera-controlled related
+    # model, fed the photo and the path, is the main path
+    result, sources = _plan((PROMPTS_DIR / "drawn_path_plain_animator_mismatch.txt").read_text())
+    flagged = [
+        sources[w.source_id].name for w in result.warnings if w.code == "model_task_mismatch"
+    ]
+    assert flagged == ["StillPulse"]
+    nodes = {n.id: n for n in result.workflow.nodes}
+    model = next(n for n in nodes.values() if n.kind == "model" and not n.optional)
+    assert sources[model.source_id].name == "PathCam"
+    fed = {e.modality for e in result.workflow.edges if e.target == model.id}
+    assert fed == {"image", "camera_trajectory"}

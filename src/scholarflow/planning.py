@@ -504,7 +504,7 @@ def judge_fit(understanding: Understanding, recommended: Sequence[Source]) -> di
 
     def path_with(group: Sequence[Source]) -> list[Placed] | None:
         # (fit_ops hold no format step that loses what the task is about: operation_actions)
-        return search(
+        found = search(
             understanding.have,
             understanding.want,
             source_actions(group, ids) + fit_ops,
@@ -512,6 +512,7 @@ def judge_fit(understanding: Understanding, recommended: Sequence[Source]) -> di
             doing=task,
             sources=group,
         )
+        return found if found is not None and _uses_what_it_needs(found, understanding) else None
 
     together = path_with(chain) if len(chain) > 1 else None
     # The same test the main path is held to: a chain that does the job on something other
@@ -718,6 +719,7 @@ def _main_path(
     # from a prompt), it does that step.
     misfits = {s.id for s in recommended if not fitting.get(s.id, False)}
     misfits_needed = True
+    without: list[Placed] | None = None
     if misfits:
         without = search(
             understanding.have,
@@ -756,15 +758,27 @@ def _main_path(
                 doing=understanding.task,
                 sources=candidates,
             )
-            if found is not None and _job_works_on_users_input(found, understanding, candidates):
+            if (
+                found is not None
+                and _job_works_on_users_input(found, understanding, candidates)
+                and _uses_what_it_needs(found, understanding)
+            ):
                 return found
-    return search(
+    anyhow = search(
         understanding.have,
         understanding.want,
         actions,
         doing=understanding.task,
         sources=candidates,
     )
+    if (
+        anyhow is not None
+        and not _uses_what_it_needs(anyhow, understanding)
+        and without is not None
+        and _uses_what_it_needs(without, understanding)
+    ):
+        return without  # the cheapest path left the drawn camera path unused; this one takes it
+    return anyhow
 
 
 def _makes_what_a_step_could_use(
@@ -796,6 +810,22 @@ def _makes_what_a_step_could_use(
     made = {m for s in sources for sig in s.signatures for m in sig.outputs}
     made |= {inner for m in made for inner in known[m].includes}  # a depth map of a depth video
     return bool(made & unfed)
+
+
+def _uses_what_it_needs(path: Sequence[Placed], understanding: Understanding) -> bool:
+    """Whether every thing the user brought that the task cannot do without is taken by some
+    step: a path around the camera path the user drew (an image-to-video model that only
+    takes the photo) leaves out what the task is about."""
+    task = understanding.task
+    ports = task.signature.ports_in() if task.signature else ()
+    needed = {p.modality for p in ports if not p.optional} & set(understanding.have)
+    used = {
+        feed.modality
+        for placed in path
+        for feed in placed.feeds.values()
+        if feed.producer.startswith(HAVE)
+    }
+    return needed <= used
 
 
 def _job_works_on_users_input(
