@@ -713,3 +713,11 @@ def test_every_word_that_may_name_two_things_is_a_cue_of_the_first():
         assert others and all(m in taxonomy.modalities() for m in entry["modalities"]), name
         cues = {normalize(c) for c in taxonomy.modalities()[first].cues}
         assert {normalize(c) for c in entry["cues"]} <= cues, name
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["J'ai une seule photo d'un phare dans la brume.", "Solo tengo una foto vieja del faro."],
+)
+def test_i_have_a_photo_in_french_and_spanish_says_the_photo_went_in(question):
+    assert _roles(question) == {"image": "have"}

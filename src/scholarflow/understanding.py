@@ -94,6 +94,9 @@ _HAVE_MARKERS = (
     "desde", "de una", "de un", "à partir d", "aus einem", "aus", "von", "subí", "metí", "le metí",
     "puse", "le puse", "j'ai mis", "j'ai écrit", "j'ai tapé", "escribí", "tecleé", "ich schrieb",
     "ich habe", "mit meinem", "mit meiner", "con mi", "avec ma", "avec mon",
+    # "I have a …" in Spanish and French
+    "tengo un", "tengo una", "tengo unos", "tengo unas", "solo tengo", "sólo tengo",
+    "j'ai un", "j'ai une", "j'ai des", "je n'ai qu'un", "je n'ai qu'une",
     "le di", "le pasé", "dibujé", "grabé", "j'ai donné", "j'ai dessiné", "j'ai fourni",
     "ich gab", "ich zeichnete",
     # what a model reads ("it can describe an image", "captions the clip") went in
