@@ -721,3 +721,37 @@ def test_every_word_that_may_name_two_things_is_a_cue_of_the_first():
 )
 def test_i_have_a_photo_in_french_and_spanish_says_the_photo_went_in(question):
     assert _roles(question) == {"image": "have"}
+
+
+@pytest.mark.parametrize(
+    ("question", "moves"),
+    [
+        ("the camera glides forward and the water keeps flowing over the rocks", True),
+        ("la caméra avance pendant que la brume bouge, sans que l'image se déforme", True),
+        ("quería un vídeo en el que mueva las branquias mientras la cámara gira", True),
+        ("波が揺れて", True),
+        # the camera or the user moving, or a motion denied, is no motion of the scene
+        ("the camera moves around the statue and nothing moves", False),
+        ("I moved the phone slowly around the vase", False),
+        ("moving the camera slowly to the left", False),
+        ("カメラが動いて", False),
+    ],
+)
+def test_a_verb_of_motion_said_of_the_scene_says_the_scene_moves(question, moves):
+    from scholarflow.understanding import _scene_moves
+
+    assert bool(_scene_moves(normalize(question))) is moves
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Tengo una sola foto de un río. Quiero un vídeo donde la vista avance despacio "
+        "mientras el agua fluye entre las piedras.",
+        "J'ai une seule photo d'un lac. Je veux une vidéo où la vue avance lentement pendant "
+        "que l'eau ondule.",
+    ],
+)
+def test_a_scene_said_to_move_is_no_view_of_a_still_scene(question):
+    result = understand(Request(question=question, recommended=()))
+    assert result.task.id == "image_to_4d"

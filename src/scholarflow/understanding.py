@@ -667,6 +667,11 @@ def _add_contrasts(scores: dict[str, float], question: str, matched: list[str]) 
     for hit in taxonomy.contrast_matcher().find(question):
         if not _NEGATED_BEFORE.search(question[max(0, hit.start - 20) : hit.start]):
             stated.setdefault(hit.label, hit.cue)
+    if "scene_motion.static" not in stated and (verb := _scene_moves(question)):
+        # the scene itself moves, in the user's words: not a view of a still scene
+        for task_id in sides["scene_motion.static"].tasks:
+            scores[task_id] -= _CONTRAST_AGAINST
+        matched.append(verb)
     for key, cue in stated.items():
         side = sides[key]
         if any(o.contrast == side.contrast and k in stated for k, o in sides.items() if k != key):
@@ -679,6 +684,42 @@ def _add_contrasts(scores: dict[str, float], question: str, matched: list[str]) 
                     scores[task_id] -= _CONTRAST_AGAINST
         if cue not in matched:
             matched.append(cue)
+
+
+@cache
+def _motion_reader() -> tuple[re.Pattern[str], frozenset[str], frozenset[str]]:
+    data = taxonomy.load_lexicon("motion.toml")
+    verbs = sorted((normalize(v) for v in data["verbs"]), key=len, reverse=True)
+    # whole words in the spaced languages; a verb stem in Korean and Japanese
+    pattern = re.compile(
+        "|".join(re.escape(v) if _CJK.search(v) else rf"(?<!\w){re.escape(v)}(?!\w)" for v in verbs)
+    )
+    return pattern, frozenset(data["movers"]), frozenset(data["nothing"])
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# where the subject of a verb cannot lie further back: punctuation, or a word joining clauses
+_CLAUSE_BREAK = re.compile(
+    r"[.,;:!?()。、，]|(?<!\w)(?:and|while|as|but|pendant que|tandis que|et|mientras|y|"
+    r"während|und|aber)(?!\w)"
+)
+
+
+def _scene_moves(question: str) -> str:
+    """A verb of motion said of something in the scene ("the water keeps flowing"), or "":
+    not one said of the camera or the user, nor one denied (lexicon/motion.toml)."""
+    pattern, movers, nothing = _motion_reader()
+    for found in pattern.finditer(question):
+        before = _CLAUSE_BREAK.split(question[max(0, found.start() - 40) : found.start()])[-1]
+        before = " ".join(before.split()[-4:])  # the subject stands just before its verb
+        after = _CLAUSE_BREAK.split(question[found.end() : found.end() + 16])[0].split()[:2]
+        words = set(re.findall(r"[\w']+", before.lower())) | {w.strip(".,;:!?") for w in after}
+        if words & movers or words & nothing:
+            continue
+        if any(m in before for m in movers if not m.isascii()):
+            continue  # "カメラが動い", "카메라가 움직이"
+        return found.group(0)
+    return ""
 
 
 # --- signal 1: what went in and what came out ------------------------------------------------
