@@ -176,3 +176,14 @@ def test_the_demo_example_answers(tmp_path: Path):
     data = _answer_json(example)
     check_answer(data, parse_prompt(example.read_text(encoding="utf-8")))
     assert data["task"]["id"] == "video_depth_estimation"
+
+
+def test_a_bare_title_that_does_the_job_is_said_to_do_it_in_the_workflow():
+    # nothing of its own to quote: the step that makes the result still says which job it
+    # does there, in the taxonomy's words for the task, so the workflow is not a bare diagram
+    data = _answer_json(PROMPTS_DIR / "drawn_path_plain_animator_mismatch.txt")
+    workflow = data["sections"]["workflow"]
+    line = next(line for line in workflow.splitlines() if line.startswith("- **PathCam"))
+    assert "It does the task itself here: animating a still image" in line
+    inputs = [line for line in workflow.splitlines() if line.startswith("- **Input")]
+    assert not any("does the task itself" in line for line in inputs)

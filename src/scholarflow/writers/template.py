@@ -246,7 +246,19 @@ class _Composer:
         items = self.unused(source.id)
         if items:
             said.append(self.say(items[0]))
+        if not said and self.makes_the_result(step):
+            # nothing of its own to quote (a bare title): say which job it does on the path
+            job = self.text.task_description(self.understanding.task)
+            said.append(self.text("does_the_job", job=job))
         return " ".join(said)
+
+    def makes_the_result(self, step: Step) -> bool:
+        """Whether the step feeds the path's final output directly."""
+        outputs = {n.id for n in self.plan.workflow.nodes if n.kind == "output"}
+        return any(
+            edge.source == step.node_id and edge.target in outputs
+            for edge in self.plan.workflow.edges
+        )
 
     def input_slot(self, step: Step) -> str:
         """What the input is used as, from the roles of the steps it feeds."""
