@@ -419,3 +419,20 @@ def test_a_title_that_starts_from_multi_camera_footage_takes_it_not_one_clip():
     assert multi.tasks == mono.tasks  # the same job...
     assert {m for sig in multi.signatures for m in sig.inputs} == {"multi_view_video"}
     assert {m for sig in mono.signatures for m in sig.inputs} == {"video"}  # ...on other footage
+
+
+def test_a_bare_title_hinting_a_second_job_that_makes_the_same_thing_could_be_serving_it():
+    # "Portrait Animation" is driven by a talking voice or by a performer's video: both make
+    # a video, so a request for either may adopt the title
+    titled = enrich(
+        _source("X-Portrait: Expressive Portrait Animation with Hierarchical Motion Attention")
+    )
+    assert {"talking_head_generation", "character_animation"} <= set(titled.plausible)
+    (adopted,) = adopt_task([titled], "character_animation")
+    assert "video" in adopted.signature.required_inputs
+
+
+def test_a_bare_title_hinting_a_job_that_makes_something_else_does_not_stretch_to_it():
+    # "Tracking Humans" reconstructs people over time; it is no point tracker
+    titled = enrich(_source("Humans in 4D: Reconstructing and Tracking Humans with Transformers"))
+    assert "point_tracking" not in titled.plausible

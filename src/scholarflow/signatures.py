@@ -225,6 +225,12 @@ def _read_source(
             if score >= best * _PLAUSIBLE_SHARE
             or (score >= best * _SAME_MAKE_SHARE and _same_job(known[t], known[ranked[0][0]]))
         ]
+        # a job its words hint at that makes what its best reading makes ("Portrait
+        # Animation" beside a talking head) stays plausible, however far its meaning is
+        lead_makes = known[ranked[0][0]].outputs
+        could += [
+            t for t in served if t not in could and _same_things(known[t].outputs, lead_makes)
+        ]
         near = tuple(t for t, score in ranked if score >= best * _FEEDER_SHARE)
         could = [t for t in could if makes_right is None or makes_right(t)]
         return served, tuple(t for t in could if starts_right(t)), True, near
