@@ -439,3 +439,52 @@ def test_a_model_that_leaves_the_drawn_camera_path_unused_does_not_fit():
     assert sources[model.source_id].name == "PathCam"
     fed = {e.modality for e in result.workflow.edges if e.target == model.id}
     assert fed == {"image", "camera_trajectory"}
+
+
+def _one_photo_depth_prompt(related: str) -> str:
+    return f"""You are an AI scientist.
+
+A user has asked the following question:
+"I only had one photo of the stairwell, taken from the landing, and got a greyscale \
+depth map of it. How is depth read from a single picture?"
+
+Based on the following recommended models, explain:
+
+1. What task the user is trying to perform.
+
+### Recommended AI Models:
+Model: Consistent Video Depth Estimation
+Paper: https://arxiv.org/abs/2004.15021
+
+### Related Papers:
+{related}
+
+Answer:
+"""
+
+
+_PHOTO_DEPTH_MODEL = """Model: PhotoDepth
+Paper: https://example.org/photodepth
+Summary: Estimates a depth map from a single image with a diffusion model."""
+
+_ORBIT_MODEL = """Model: OrbitMaker
+Paper: https://example.org/orbitmaker
+Summary: Generates a video orbiting the scene from a single image."""
+
+
+def test_a_footage_model_fed_one_photo_as_a_clip_does_not_fit_where_a_provided_model_does_it():
+    result, _ = _plan(_one_photo_depth_prompt(_PHOTO_DEPTH_MODEL))
+    assert result.understanding.task.id == "monocular_depth_estimation"
+    assert [w.code for w in result.warnings if w.source_id == "s1"] == ["model_task_mismatch"]
+    main = [n for n in result.workflow.nodes if not n.optional]
+    assert [n.source_id for n in main if n.kind == "model"] == ["s2"]
+    assert not any(n.operation == "image_as_clip" for n in main)
+
+
+def test_a_footage_model_fed_one_photo_as_a_clip_fits_when_nothing_better_was_provided():
+    result, _ = _plan(_one_photo_depth_prompt(_ORBIT_MODEL))
+    assert result.understanding.task.id == "monocular_depth_estimation"
+    assert not [w for w in result.warnings if w.code == "model_task_mismatch"]
+    main = [n for n in result.workflow.nodes if not n.optional]
+    assert any(n.operation == "image_as_clip" for n in main)
+    assert [n.source_id for n in main if n.kind == "model"] == ["s1"]

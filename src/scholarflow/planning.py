@@ -479,9 +479,19 @@ def _keeps_time(task: Task) -> bool:
     return bool(set(task.inputs) & moving) and bool(set(task.outputs) & moving)
 
 
-def judge_fit(understanding: Understanding, recommended: Sequence[Source]) -> dict[str, bool]:
+def judge_fit(
+    understanding: Understanding,
+    recommended: Sequence[Source],
+    related: Sequence[Source] = (),
+) -> dict[str, bool]:
     """Whether each recommended model fits the user's task: together with the others (one
-    main path through all of them with only format and compose steps around), else alone."""
+    main path through all of them with only format and compose steps around), else alone.
+
+    A model reached only through a step that stands in for what it is made for (one photo as
+    a clip of one frame, for a model of footage), for a task whose result does not move (the
+    depth map of that photo), fits only when nothing better was provided: what it does across
+    frames has nothing to work on, and a related source doing the job on what the user
+    brought, without such a step, makes it the wrong model for this request."""
     family = understanding.task.family
     task = understanding.task
     # A model whose title limits it to faces or people, asked about a horse, fits nothing here
@@ -514,12 +524,19 @@ def judge_fit(understanding: Understanding, recommended: Sequence[Source]) -> di
         )
         return found if found is not None and _uses_what_it_needs(found, understanding) else None
 
+    stood_in: set[str] = set()  # fitting only through a stand-in step
+
+    def note_stand_ins(path: Sequence[Placed], group: Sequence[Source]) -> None:
+        if any(_stands_in(placed) for placed in path):
+            stood_in.update(s.id for s in group)
+
     together = path_with(chain) if len(chain) > 1 else None
     # The same test the main path is held to: a chain that does the job on something other
     # than what the user brought (a generated clip edited in place of theirs) is no chain.
     if together is not None and _job_works_on_users_input(together, understanding, chain):
         for source in chain:
             fits[source.id] = True
+        note_stand_ins(together, chain)
     searched = {s.id for s in recommended[:MAX_CHAINED]}
     for source in in_scope:
         if fits[source.id] or not source.signatures:
@@ -528,12 +545,57 @@ def judge_fit(understanding: Understanding, recommended: Sequence[Source]) -> di
         if family not in _families(source) and _families(source) and not makes & drawn:
             continue
         if source.id in searched:
-            fits[source.id] = path_with([source]) is not None
+            alone = path_with([source])
+            fits[source.id] = alone is not None
+            if alone is not None:
+                note_stand_ins(alone, [source])
         else:
             # Past the first few, a cheap test stands in for a search: bounded work.
             own = source_actions([source], ids) + fit_ops
             fits[source.id] = _connectable(source, understanding, own)
+    stood_in &= {source_id for source_id, fit in fits.items() if fit}
+    moving = {key for key, info in taxonomy.modalities().items() if info.moves}
+    still_result = not set(task.outputs) & moving
+    if stood_in and still_result and _done_directly(understanding, related, fit_ops):
+        for source_id in stood_in:
+            fits[source_id] = False
     return fits
+
+
+def _stands_in(placed: Placed) -> bool:
+    operation = taxonomy.operations().get(placed.action.operation or "")
+    return operation is not None and operation.stands_in
+
+
+def _done_directly(
+    understanding: Understanding, related: Sequence[Source], fit_ops: Sequence[Action]
+) -> bool:
+    """Whether a related source of the task's family does the job on what the user brought
+    with no stand-in step before it."""
+    family = understanding.task.family
+    sources = [
+        s
+        for s in _narrowed(related, family)
+        if s.signatures and family in _families(s) and not _outside_scope(s, understanding)
+    ]
+    if not sources:
+        return False
+    steps = [
+        a for a in fit_ops if not (a.operation and taxonomy.operations()[a.operation].stands_in)
+    ]
+    found = search(
+        understanding.have,
+        understanding.want,
+        source_actions(sources, set()) + steps,
+        doing=understanding.task,
+        sources=sources,
+    )
+    return (
+        found is not None
+        and any(placed.action.source_id for placed in found)
+        and _uses_what_it_needs(found, understanding)
+        and _job_works_on_users_input(found, understanding, sources)
+    )
 
 
 # --- contradictions --------------------------------------------------------------------------
@@ -629,7 +691,7 @@ def plan(understanding: Understanding, sources: Sequence[Source], question: str 
         if a.source_id not in outside
     ] + operation_actions(for_task=understanding.task)
 
-    fitting = judge_fit(understanding, recommended)
+    fitting = judge_fit(understanding, recommended, related)
     main = _main_path(understanding, recommended, candidates, actions, fitting)
 
     builder = _GraphBuilder(understanding, by_id)

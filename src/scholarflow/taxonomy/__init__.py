@@ -43,6 +43,8 @@ class Operation:
     ports_in: tuple[Port, ...] = ()
     ports_out: tuple[Port, ...] = ()
     undoes: str = ""  # the format step this one reverses
+    # hands a model only a stand-in for what it is made for (one photo as a clip of one frame)
+    stands_in: bool = False
 
 
 @dataclass(frozen=True)
@@ -202,6 +204,7 @@ def operations() -> dict[str, Operation]:
             ports_in=_ports(f"operation {key}", value["inputs"]),
             ports_out=_ports(f"operation {key}", value["outputs"]),
             undoes=value.get("undoes", ""),
+            stands_in=bool(value.get("stands_in", False)),
         )
         for key, value in _operations_file().items()
         if key != "supplied"
