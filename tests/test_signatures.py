@@ -8,6 +8,7 @@ from scholarflow import taxonomy
 from scholarflow.catalog import builtin_entries, match
 from scholarflow.models import Source
 from scholarflow.signatures import (
+    adopt_feeder,
     adopt_task,
     enrich,
     infer_tasks,
@@ -261,8 +262,6 @@ def test_a_title_naming_a_general_job_could_be_serving_its_narrower_twin():
 
 
 def test_a_bare_title_is_read_as_the_step_another_recommended_model_needs():
-    from scholarflow.signatures import adopt_feeder
-
     matcher = enrich(
         _source("Grounding Image Matching in 3D").model_copy(update={"role": "recommended"})
     )
@@ -284,6 +283,44 @@ def test_a_bare_title_is_read_as_the_step_another_recommended_model_needs():
     # nothing is missing when the user brought the points: the reading stays
     unchanged, _ = adopt_feeder([matcher, splats], ("image_set", "point_cloud"))
     assert unchanged == matcher
+
+
+def test_two_models_read_as_the_same_job_are_a_chain_where_one_can_feed_the_other():
+    talking = Source(
+        id="s2",
+        name="Talker",
+        title="Talker",
+        role="recommended",
+        summary="Generates a talking-head video from a single portrait photo and an audio clip.",
+    )
+    stylist = _source("DCT-Net: Domain-Calibrated Translation for Portrait Stylization")
+    sources = adopt_task(
+        [enrich(stylist.model_copy(update={"role": "recommended"})), enrich(talking)],
+        "talking_head_generation",
+    )
+    assert all(s.tasks[0] == "talking_head_generation" for s in sources)
+    first, second = adopt_feeder(sources, ("image", "audio"), "talking_head_generation")
+    # the portrait is restyled, then spoken: the first makes the picture the second takes
+    assert {m for s in first.signatures for m in s.outputs} == {"image"}
+    assert second == sources[1]
+    # without the user's task, two readings of one job stay two alternatives
+    assert adopt_feeder(sources, ("image", "audio")) == tuple(sources)
+
+
+def test_two_models_passing_a_clip_on_as_a_clip_stay_two_ways_of_doing_the_job():
+    upscaler = Source(
+        id="s2",
+        name="Sharpen",
+        title="Sharpen",
+        role="recommended",
+        summary="Video super-resolution: upscales a low-resolution video to a sharper one.",
+    )
+    restorer = _source("Recurrent Video Restoration Transformer with Guided Deformable Attention")
+    sources = adopt_task(
+        [enrich(restorer.model_copy(update={"role": "recommended"})), enrich(upscaler)],
+        "video_super_resolution",
+    )
+    assert adopt_feeder(sources, ("video",), "video_super_resolution") == tuple(sources)
 
 
 def test_a_task_named_only_as_the_kind_of_model_built_on_is_not_the_job():

@@ -105,7 +105,7 @@ def prepare(request: Request) -> Prepared:
     lap("signatures")
     understanding = understand(request)
     enriched = signatures.adopt_task(enriched, understanding.task.id)
-    enriched = signatures.adopt_feeder(enriched, understanding.have)
+    enriched = signatures.adopt_feeder(enriched, understanding.have, understanding.task.id)
     request = request.model_copy(
         update={
             "recommended": tuple(s for s in enriched if s.role == "recommended"),

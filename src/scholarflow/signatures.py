@@ -355,35 +355,52 @@ def adopt_task(sources: Sequence[Source], task_id: str) -> tuple[Source, ...]:
     return tuple(adopted)
 
 
-def adopt_feeder(sources: Sequence[Source], have: Sequence[str]) -> tuple[Source, ...]:
+def adopt_feeder(
+    sources: Sequence[Source], have: Sequence[str], task: str | None = None
+) -> tuple[Source, ...]:
     """The sources, a recommended bare title read as the step before another recommended
     model where its meaning allows it: when the other needs something the user did not bring
     (camera poses and points for a splatting model) and a task near the title makes it from
-    what they did bring (photos), the two were recommended as one chain. A source whose
-    reading already feeds another, or whose own words say what it does, keeps its reading."""
+    what they did bring (photos), the two were recommended as one chain. So too when both
+    are read as doing the user's `task` itself, twice over, and a task near the title makes,
+    from what the user brought, a thing the other takes (a portrait stylised before a talking
+    head speaks it): two models recommended together are a chain before they are
+    duplicates. A source whose reading already feeds another, or whose own words say what
+    it does, keeps its reading."""
     known = taxonomy.tasks()
     supplied = set(have) | set(taxonomy.freely_supplied())
-    recommended = [s for s in sources if s.role == "recommended"]
-    adopted: list[Source] = []
-    for source in sources:
-        if source.role == "recommended" and source.guessed and source.near:
-            others = [o for o in recommended if o.id != source.id]
-            # what the others take, needed or optional (a splatting model's points), that
-            # the user did not bring
-            lacking = {m for o in others for sig in o.signatures for m in sig.inputs} - supplied
-            makes = {m for sig in source.signatures for m in sig.outputs}
-            if lacking and not makes & lacking:
-                for task_id in source.near:
-                    task = known[task_id]
-                    if set(task.outputs) & lacking and set(task.inputs) <= supplied:
-                        tasks = (task_id, *(t for t in source.tasks if t != task_id))
-                        signatures = source_signatures(source, tasks)
-                        source = source.model_copy(
-                            update={"tasks": tasks, "signatures": signatures}
-                        )
-                        break
-        adopted.append(source)
-    return tuple(adopted)
+    current = {s.id: s for s in sources if s.role == "recommended"}
+    for source_id, source in list(current.items()):
+        if not (source.guessed and source.near):
+            continue
+        others = [o for o in current.values() if o.id != source_id]
+        # what the others take, needed or optional (a splatting model's points), that the
+        # user did not bring
+        lacking = {m for o in others for sig in o.signatures for m in sig.inputs} - supplied
+        makes = {m for sig in source.signatures for m in sig.outputs}
+        wanted = lacking if not makes & lacking else set()
+        if not wanted and task is not None and source.tasks[:1] == (task,):
+            # what the others doing the same job need from something the user brought, and
+            # turn into something else: two models passing a clip on as a clip are two ways
+            # of doing the job, not two steps of it
+            wanted = {
+                m
+                for o in others
+                if o.tasks[:1] == (task,)
+                for sig in o.signatures
+                for m in sig.required_inputs
+                if m not in sig.outputs
+            } & set(have)
+        for task_id in source.near if wanted else ():
+            near = known[task_id]
+            if task_id != task and set(near.outputs) & wanted and set(near.inputs) <= supplied:
+                tasks = (task_id, *(t for t in source.tasks if t != task_id))
+                signatures = source_signatures(source, tasks)
+                current[source_id] = source.model_copy(
+                    update={"tasks": tasks, "signatures": signatures}
+                )
+                break
+    return tuple(current.get(s.id, s) if s.role == "recommended" else s for s in sources)
 
 
 def source_signatures(source: Source, tasks: Sequence[str]) -> tuple[Signature, ...]:
