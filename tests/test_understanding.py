@@ -755,3 +755,31 @@ def test_a_verb_of_motion_said_of_the_scene_says_the_scene_moves(question, moves
 def test_a_scene_said_to_move_is_no_view_of_a_still_scene(question):
     result = understand(Request(question=question, recommended=()))
     assert result.task.id == "image_to_4d"
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        ("The picture I got is a castle.", "want"),
+        ("The clip that we received was sharp.", "want"),
+        ("La vidéo que j'ai obtenue est nette.", "want"),
+        # handed in, said after the thing, stays what went in
+        ("The picture that I uploaded was blurry.", "have"),
+    ],
+)
+def test_a_thing_the_user_says_they_got_after_naming_it_came_out(question, role):
+    assert set(_roles(question).values()) == {role}
+
+
+def test_a_thing_made_first_then_followed_by_another_result_is_a_step_not_the_result():
+    question = (
+        "I snapped a photo of my kitchen; the app first made a depth map of it, and then I "
+        "typed 'a pirate ship galley'. The picture I got is a galley with my cupboards in "
+        "place. How do the steps work together?"
+    )
+    result = _understand(question)
+    assert result.task.id != "monocular_depth_estimation"
+    assert "depth_map" not in result.want
+    # without a later result, what was made first is the result
+    alone = _understand("The app first made a depth map of my kitchen photo. How?")
+    assert alone.task.id == "monocular_depth_estimation"

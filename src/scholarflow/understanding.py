@@ -188,6 +188,7 @@ class _Mention:
     role: str | None
     handed_in: bool = False  # marked by a plain "I gave it / uploaded / put in"
     either: tuple[str, ...] = ()  # other things its word may name (lexicon/ambiguous.toml)
+    step: bool = False  # made on the way to the result ("it first made a depth map, then …")
 
     def as_for(self, ports: set[str]) -> str:
         """What the mention names for a task whose ports are `ports`: its label, or the
@@ -870,6 +871,8 @@ def _modality_mentions(question: str) -> list[_Mention]:
                     role = "have"  # "写真に動画を合わせたら…": in the clause of what the user did
             elif role is None and compounds and _handed_in_after(hit.end, participles, marks):
                 role = "have"  # "dann Clip und Masken zusammen hochgeladen"
+            elif role is None and _GOT_AFTER.match(text, hit.end):
+                role = "want"  # "the picture I got is a tavern": what the user got, said after
             elif role is None and pivot is not None:
                 role = "have" if at < pivot else "want"
             if role == "have" and hit.label in taxonomy.freely_supplied():
@@ -897,7 +900,7 @@ def _modality_mentions(question: str) -> list[_Mention]:
             either = _ambiguous_cues().get(hit.cue, ())
             found.append(_Mention(shifted, role, handed, either))
         mentions.extend(_filmed_as(_coordinated(found, question)))
-    return _got_then_used(mentions)
+    return _first_then(_got_then_used(mentions), question)
 
 
 # "a photo of her at twelve and a recording of her reading": two things joined by "and" play
@@ -945,6 +948,41 @@ def _got_then_used(mentions: list[_Mention]) -> list[_Mention]:
     return [
         replace(mention, role=None) if mention.hit.label in on_the_way else mention
         for mention in mentions
+    ]
+
+
+# "It first made a depth map, then …": a step told as the first of several. The words for
+# "first" count only with a word for "then" after them (a "first frame" is no step).
+_FIRST = re.compile(r"(?<!\w)(?:first|zuerst|d'abord|primero|en primer lugar)(?!\w)|まず|먼저")
+_THEN = re.compile(
+    r"(?<!\w)(?:then|afterwards|after that|dann|danach|anschließend|puis|ensuite|luego|"
+    r"después)(?!\w)|それから|次に|その後|그다음|그 다음|그리고 나서|그런 다음"
+)
+
+
+def _first_then(mentions: list[_Mention], question: str) -> list[_Mention]:
+    """ "The app first made a depth map of it, and then I typed a prompt … the picture I got":
+    what the user says was made first, when something else was got after the "then", is a
+    step on the way to the result, not the result; it is left to the task."""
+    first = _FIRST.search(question)
+    if first is None:
+        return mentions
+    then = _THEN.search(question, first.end())
+    if then is None:
+        return mentions
+    step = {
+        m.hit.label
+        for m in mentions
+        if m.role == "want" and first.end() <= m.hit.start < then.start()
+    }
+    later = {m.hit.label for m in mentions if m.role == "want" and m.hit.start >= then.end()}
+    if not step or not later - step:
+        return mentions
+    return [
+        replace(m, role=None, step=True)
+        if m.role == "want" and m.hit.label in step - later and m.hit.start < then.start()
+        else m
+        for m in mentions
     ]
 
 
@@ -1042,6 +1080,17 @@ _HANDED_IN_AFTER = re.compile(
 )
 
 
+# A relative clause right after a thing saying the user got it: "the picture (that) I got",
+# "la vidéo que j'ai obtenue", "el vídeo que obtuve", "das Bild, das ich bekommen habe".
+_GOT_AFTER = re.compile(
+    r"\s*,?\s+(?:"
+    r"(?:(?:that|which)\s+)?(?:i|we)\s+(?:got|received|ended up with|got back)"
+    r"|que\s+(?:obtuve|recibí|me (?:dio|devolvió)|j'ai (?:obtenue?s?|reçue?s?))"
+    r"|(?:das|die|den)\s+ich\s+(?:\w+\s+){0,3}?(?:bekommen|erhalten)"
+    r")(?!\w)"
+)
+
+
 def _handed_in_after(end: int, participles: Sequence[int], marks: Sequence[int]) -> bool:
     """Whether the clause after a thing ends in a participle of handing in: the next such
     participle comes before the next clause mark (both lists sorted, found once a sentence)."""
@@ -1081,6 +1130,7 @@ def _add_modality_fit(scores: dict[str, float], mentions: list[_Mention]) -> Non
     have = {m.hit.label for m in mentions if m.role == "have"}
     want = {m.hit.label for m in mentions if m.role == "want"}
     named = {m.hit.label for m in mentions if m.role is None}
+    steps = {m.hit.label for m in mentions if m.step}
     stand_ins = taxonomy.stand_ins(have)
     for task in taxonomy.tasks().values():
         signature = task.signature
@@ -1112,6 +1162,8 @@ def _add_modality_fit(scores: dict[str, float], mentions: list[_Mention]) -> Non
         looks = {known[m].shown_as for m in makes} - {None}
         score += _WANT_FIT * _LOOKS_SHARE * len((want - makes - holds) & looks)
         score -= _WANT_MISSING * len(want - makes - holds - looks)
+        # a thing made on the way to the result is not what the task makes
+        score -= _WANT_MISSING * len((steps - want) & makes)
         if have:
             # a thing named without a role (her voice) is half missing where the task needs
             # it: it may well be what went in, or only talked about ("a picture model")
