@@ -488,3 +488,46 @@ def test_a_footage_model_fed_one_photo_as_a_clip_fits_when_nothing_better_was_pr
     main = [n for n in result.workflow.nodes if not n.optional]
     assert any(n.operation == "image_as_clip" for n in main)
     assert [n.source_id for n in main if n.kind == "model"] == ["s1"]
+
+
+def _flowing_stream_prompt(recommended_summary: str) -> str:
+    return f"""You are an AI scientist.
+
+A user has asked the following question:
+"From one photo of a waterfall I want a clip where the camera drifts to the left and the \
+water keeps flowing down the rocks. Will the water move?"
+
+### Recommended AI Models:
+Model: LayerParallax
+Paper: https://example.org/layerparallax
+Summary: {recommended_summary}
+
+### Related Papers:
+Model: FlowScene
+Paper: https://example.org/flowscene
+Summary: Animates the fluid in a single image while a virtual camera moves through the scene.
+
+Answer:
+"""
+
+
+def test_a_summary_saying_its_scene_stays_still_does_not_fit_water_that_keeps_flowing():
+    result, _ = _plan(
+        _flowing_stream_prompt(
+            "Turns a single image into a layered depth representation, so the still scene can "
+            "be rendered with parallax from a moving camera."
+        )
+    )
+    assert [w.code for w in result.warnings if w.source_id == "s1"] == ["model_task_mismatch"]
+    main = [n for n in result.workflow.nodes if not n.optional and n.kind == "model"]
+    assert [n.source_id for n in main] == ["s2"]
+
+
+def test_a_summary_setting_itself_against_still_scenes_states_nothing_of_its_own():
+    result, _ = _plan(
+        _flowing_stream_prompt(
+            "Unlike earlier methods that assume a static scene, it turns a single image into "
+            "a video where the scene moves as the camera travels."
+        )
+    )
+    assert not [w for w in result.warnings if w.source_id == "s1"]

@@ -483,6 +483,7 @@ def judge_fit(
     understanding: Understanding,
     recommended: Sequence[Source],
     related: Sequence[Source] = (),
+    question: str = "",
 ) -> dict[str, bool]:
     """Whether each recommended model fits the user's task: together with the others (one
     main path through all of them with only format and compose steps around), else alone.
@@ -496,7 +497,11 @@ def judge_fit(
     task = understanding.task
     # A model whose title limits it to faces or people, asked about a horse, fits nothing here
     # whatever its ports say (scope.py).
-    in_scope = [s for s in recommended if not _outside_scope(s, understanding)]
+    in_scope = [
+        s
+        for s in recommended
+        if not _outside_scope(s, understanding) and not states_otherwise(s, question)
+    ]
     chain = [s for s in _chain_candidates(in_scope) if s.signatures]
     fits: dict[str, bool] = {s.id: False for s in recommended}
     # A task done by drawing what a model made (a view synthesis by rendering the scene
@@ -644,6 +649,41 @@ def failure_statements(sources: Sequence[Source], question: str) -> list[set[str
     return found
 
 
+def states_otherwise(source: Source, question: str) -> bool:
+    """Whether the source's own summary states the other side of a detail the question
+    states (taxonomy/contrasts.toml): a summary saying its scene stays still, asked for water
+    that keeps flowing. What a model does, in its own words, settles what its ports cannot."""
+    from scholarflow.text import normalize
+    from scholarflow.understanding import stated_sides
+
+    if not source.summary or not question:
+        return False
+    asked = stated_sides(normalize(question))
+    if not asked:
+        return False
+    # (a sentence setting the work against others says what they do: "unlike methods that
+    # assume a static scene")
+    own = " ".join(
+        sentence
+        for sentence in _summary_sentences(source.summary)
+        if not _SET_AGAINST.search(sentence)
+    )
+    said = stated_sides(normalize(own), of_a_result=False)
+    return any(asked.get(contrast, side) != side for contrast, side in said.items())
+
+
+_SET_AGAINST = re.compile(
+    r"(?i)\b(?:unlike|whereas|while|existing|previous|prior|earlier|conventional|traditional|"
+    r"assum\w*|compared|in contrast|instead of|rather than|limited to|restricted to)\b"
+)
+
+
+def _summary_sentences(summary: str) -> list[str]:
+    from scholarflow.text import sentences
+
+    return [summary[start:end] for start, end in sentences(summary)]
+
+
 def contradicted(source: Source, statements: Sequence[set[str]], question: str) -> bool:
     """Whether one of the failure statements names this source's method."""
     method = _stems(f"{source.name} {source.title}") - _stems(question)
@@ -679,6 +719,7 @@ def plan(understanding: Understanding, sources: Sequence[Source], question: str 
     family = understanding.task.family
     statements = failure_statements(sources, question)
     blocked = {s.id for s in sources if statements and contradicted(s, statements, question)}
+    blocked |= {s.id for s in sources if states_otherwise(s, question)}
     # A model made for someone else (faces, people) does no step for this subject (a mare):
     # not even the one its ports would allow.
     outside = {s.id for s in sources if _outside_scope(s, understanding)}
@@ -691,7 +732,7 @@ def plan(understanding: Understanding, sources: Sequence[Source], question: str 
         if a.source_id not in outside
     ] + operation_actions(for_task=understanding.task)
 
-    fitting = judge_fit(understanding, recommended, related)
+    fitting = judge_fit(understanding, recommended, related, question)
     main = _main_path(understanding, recommended, candidates, actions, fitting)
 
     builder = _GraphBuilder(understanding, by_id)

@@ -664,10 +664,7 @@ def _add_contrasts(scores: dict[str, float], question: str, matched: list[str]) 
     sides (taxonomy/contrasts.toml). A side said not to hold ("I don't need soft edges")
     says nothing: the other side is not stated by it either."""
     sides = taxonomy.contrast_sides()
-    stated: dict[str, str] = {}
-    for hit in taxonomy.contrast_matcher().find(question):
-        if not _NEGATED_BEFORE.search(question[max(0, hit.start - 20) : hit.start]):
-            stated.setdefault(hit.label, hit.cue)
+    stated = _contrast_cues(question)
     if "scene_motion.static" not in stated and (verb := _scene_moves(question)):
         # the scene itself moves, in the user's words: not a view of a still scene
         for task_id in sides["scene_motion.static"].tasks:
@@ -685,6 +682,32 @@ def _add_contrasts(scores: dict[str, float], question: str, matched: list[str]) 
                     scores[task_id] -= _CONTRAST_AGAINST
         if cue not in matched:
             matched.append(cue)
+
+
+def _contrast_cues(text: str) -> dict[str, str]:
+    """Each side of a contrast the (normalized) text states, with the phrase stating it
+    first; a side said not to hold ("no static scene") is not stated."""
+    stated: dict[str, str] = {}
+    for hit in taxonomy.contrast_matcher().find(text):
+        if not _NEGATED_BEFORE.search(text[max(0, hit.start - 20) : hit.start]):
+            stated.setdefault(hit.label, hit.cue)
+    return stated
+
+
+def stated_sides(text: str, *, of_a_result: bool = True) -> dict[str, str]:
+    """The side of each contrast a (normalized) text states plainly, by contrast
+    ({"scene_motion": "scene_motion.static"}); a contrast stated both ways is left out. Of a
+    result the user describes, a verb of motion said of the scene states that it moves ("the
+    water keeps flowing"); a source's summary is read by its phrases alone (it names motion
+    in passing: "handles camera motion")."""
+    sides = taxonomy.contrast_sides()
+    stated = _contrast_cues(text)
+    if of_a_result and "scene_motion.static" not in stated and _scene_moves(text):
+        stated.setdefault("scene_motion.dynamic", "")
+    by_contrast: dict[str, list[str]] = defaultdict(list)
+    for key in stated:
+        by_contrast[sides[key].contrast].append(key)
+    return {contrast: keys[0] for contrast, keys in by_contrast.items() if len(keys) == 1}
 
 
 @cache
