@@ -783,3 +783,14 @@ def test_a_thing_made_first_then_followed_by_another_result_is_a_step_not_the_re
     # without a later result, what was made first is the result
     alone = _understand("The app first made a depth map of my kitchen photo. How?")
     assert alone.task.id == "monocular_depth_estimation"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "自分で決めたカメラの動きのとおりに写真から動画を作れますか？",
+        "제가 정한 카메라 움직임 그대로 사진을 동영상으로 만들어 주는 도구는 어떻게 작동하나요?",
+    ],
+)
+def test_a_relative_clause_of_the_users_choice_before_a_thing_says_they_had_it(question):
+    assert _roles(question)["camera_trajectory"] == "have"

@@ -905,6 +905,12 @@ def _modality_mentions(question: str) -> list[_Mention]:
                     role = None
             if role is None and _names_a_rig(hit, hits):
                 role = "have"  # "16 cameras in a ring filmed her": how the footage was shot
+            if (
+                verb_final
+                and role is None
+                and _HANDED_IN_BEFORE.search(text, max(0, hit.start - 16), hit.start)
+            ):
+                role = "have"  # "자신이 정한 카메라 움직임": a relative clause of the user's act
             if verb_final and _MADE_AFTER.match(text, hit.end):
                 role = "want"  # "動画を作るため": the object of a making verb is made
             if role is None and _HANDED_IN_AFTER.match(text, hit.end):
@@ -1087,6 +1093,14 @@ _CLAUSE_MARK = re.compile(r"[,;:]")
 # In Japanese and Korean the object of a making verb comes right before it: "お知らせ動画を
 # 作るため" (to make an announcement video), "영상을 만들려고": what is made is what the user
 # was after, whatever clause it sits in.
+# Korean and Japanese put a relative clause before its noun: "自分で決めたカメラの動き" (the
+# camera movement I chose), "제가 그린 경로" (the path I drew). A verb of the user choosing,
+# drawing, shooting, recording, preparing or uploading right before a thing says they had it.
+_HANDED_IN_BEFORE = re.compile(
+    r"(?:決めた|選んだ|描いた|書いた|撮った|撮影した|録音した|録った|用意した|指定した|"
+    r"アップロードした|入れた|"
+    r"정한|고른|선택한|그린|쓴|찍은|촬영한|녹음한|준비한|지정한|올린|넣은)\s*$"
+)
 _MADE_AFTER = re.compile(
     r"\s*(?:を|は|も|을|를|은|는|도)?\s*(?:作る|作り|作ろ|作っ|作成|만들|제작)"
 )
