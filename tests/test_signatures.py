@@ -240,6 +240,26 @@ def test_a_task_a_summary_names_is_one_the_source_could_serve_only_if_it_makes_t
     assert "video_background_replacement" not in matting.plausible
 
 
+def test_a_summary_saying_what_it_turns_into_what_reads_as_its_first_product():
+    told = enrich(
+        _source(
+            "OmniGen-X: Any Modality via Flow-based Diffusion Transformers",
+            summary="A family of diffusion transformers that turn a text prompt into images, "
+            "and also into video, multi-view images and audio.",
+        )
+    )
+    assert told.tasks[0] == "text_to_image"
+    assert (told.signature.required_inputs, told.signature.outputs) == (("text",), ("image",))
+
+
+def test_a_conversion_is_read_from_the_first_phrase_saying_it():
+    from scholarflow.signatures import stated_conversion
+
+    said = normalize("It converts a monocular video into a stereo pair. It turns nothing else.")
+    assert stated_conversion(said)[0] == "video"
+    assert stated_conversion(normalize("A depth model for videos.")) == (None, ())
+
+
 def test_a_summary_of_sound_from_a_description_reads_as_text_to_audio():
     told = enrich(
         _source(

@@ -126,6 +126,13 @@ def _read_source(
     named_tasks = {task for task, value in said.items() if value >= _CUE_STRENGTH}  # by name
     for task_id, value in source_task_scores("", 0.0, meaning=meaning_text(source)).items():
         scores[task_id] += value
+    # A summary saying in its own words what it turns into what names the job as plainly as
+    # a task's name: the tasks doing that conversion earn what a named task does.
+    start, made = stated_conversion(summary) if summary else (None, ())
+    if made:
+        for task in taxonomy.tasks().values():
+            if _needs_only(task, start) and _makes(task, frozenset(made[:1])):
+                scores[task.id] = max(scores[task.id], 0.0) + _CUE_STRENGTH
     if not scores:
         return (), (), False, ()
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
@@ -176,13 +183,24 @@ def _read_source(
     # A title that says what the work makes ("… Image Guided Audio Generation", "… Human
     # Motion Video Generation") rules out readings that make something else, the same way.
     products = stated_products(name_text)
+    # ...and so does a summary saying what it turns into what ("turn a text prompt into
+    # images, and also into video …"): the first thing named is what it makes first.
+    summary_said = not products and bool(made)
+    if summary_said:
+        products = frozenset(made[:1])
+        if start is not None and not stated:
+            stated = start
+
+            def starts_right(task: str) -> bool:
+                return stated in _takes(known_tasks[task])
+
     if products:
         fitting = [
             (task, score)
             for task, score in ranked
             if _makes(known_tasks[task], products)
             and starts_right(task)
-            and score >= best * _STATED_SHARE
+            and (summary_said or score >= best * _STATED_SHARE)
         ]
         if fitting and fitting[0] != ranked[0]:
             # (what it makes is stated, not which task makes it: the task stays unnamed, and
@@ -297,6 +315,38 @@ def stated_products(title: str) -> frozenset[str]:
         if hits:
             found.add(hits[-1].label)
     return frozenset(found)
+
+
+# "turns a text prompt into images", "converts monocular videos into stereoscopic 3D": what
+# a summary says its work turns into what, in one sentence.
+_CONVERTS = re.compile(
+    r"(?<!\w)(?:turns?|turning|converts?|converting|transforms?|transforming|lifts?|lifting)"
+    r"\s+([^.;:!?]{1,80}?)\s+into\s+([^.;:!?]{1,120})"
+)
+
+
+def stated_conversion(summary: str) -> tuple[str | None, tuple[str, ...]]:
+    """What a summary (normalized) says its work turns into what: the thing it starts from
+    (the last thing named before "into", or None) and the things it makes, in the order
+    named. Only the first such phrase is read."""
+    found = _CONVERTS.search(summary)
+    if found is None:
+        return None, ()
+    matcher = taxonomy.modality_matcher()
+    starts = [hit.label for hit in matcher.find(found.group(1))]
+    made = tuple(dict.fromkeys(hit.label for hit in matcher.find(found.group(2))))
+    return (starts[-1] if starts else None), made
+
+
+def _needs_only(task: taxonomy.Task, start: str | None) -> bool:
+    """Whether `start` is what the task is run on: one of the things it cannot do without,
+    the others being things a user can always supply (a relighting takes a prompt too, but
+    is run on a picture)."""
+    if start is None:
+        return True
+    ports = task.signature.ports_in() if task.signature else ()
+    needed = {p.modality for p in ports if not p.optional} or set(task.inputs)
+    return start in needed and needed - {start} <= set(taxonomy.freely_supplied())
 
 
 def _makes(task: taxonomy.Task, things: frozenset[str]) -> bool:
