@@ -252,6 +252,18 @@ def test_a_summary_saying_what_it_turns_into_what_reads_as_its_first_product():
     assert (told.signature.required_inputs, told.signature.outputs) == (("text",), ("image",))
 
 
+def test_a_conversion_no_task_does_as_said_leaves_the_reading_to_the_rest():
+    # no task is run on one picture and makes a 4D scene itself: the words do not narrow it
+    told = enrich(
+        _source(
+            "Animate124: Animating One Image to 4D Dynamic Scene",
+            summary="Turns one image into a 4D dynamic scene: a radiance field with a "
+            "deformation over time is optimised in stages.",
+        )
+    )
+    assert "image_to_4d" in told.tasks
+
+
 def test_a_conversion_is_read_from_the_first_phrase_saying_it():
     from scholarflow.signatures import stated_conversion
 
@@ -319,12 +331,14 @@ def test_two_models_read_as_the_same_job_are_a_chain_where_one_can_feed_the_othe
         "talking_head_generation",
     )
     assert all(s.tasks[0] == "talking_head_generation" for s in sources)
-    first, second = adopt_feeder(sources, ("image", "audio"), "talking_head_generation")
+    first, second = adopt_feeder(
+        sources, ("image", "audio"), "talking_head_generation", steps_told=True
+    )
     # the portrait is restyled, then spoken: the first makes the picture the second takes
     assert {m for s in first.signatures for m in s.outputs} == {"image"}
     assert second == sources[1]
-    # without the user's task, two readings of one job stay two alternatives
-    assert adopt_feeder(sources, ("image", "audio")) == tuple(sources)
+    # without steps told one after another, two readings of one job stay two alternatives
+    assert adopt_feeder(sources, ("image", "audio"), "talking_head_generation") == tuple(sources)
 
 
 def test_two_models_passing_a_clip_on_as_a_clip_stay_two_ways_of_doing_the_job():
@@ -340,7 +354,8 @@ def test_two_models_passing_a_clip_on_as_a_clip_stay_two_ways_of_doing_the_job()
         [enrich(restorer.model_copy(update={"role": "recommended"})), enrich(upscaler)],
         "video_super_resolution",
     )
-    assert adopt_feeder(sources, ("video",), "video_super_resolution") == tuple(sources)
+    told = adopt_feeder(sources, ("video",), "video_super_resolution", steps_told=True)
+    assert told == tuple(sources)
 
 
 def test_a_task_named_only_as_the_kind_of_model_built_on_is_not_the_job():

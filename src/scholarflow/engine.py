@@ -40,8 +40,8 @@ from scholarflow.render.document import (
     outline,
     render_part,
 )
-from scholarflow.text import canonical_url, find_urls, has_link, sentences
-from scholarflow.understanding import understand
+from scholarflow.text import canonical_url, find_urls, has_link, normalize, sentences
+from scholarflow.understanding import tells_steps, understand
 from scholarflow.writers import Writer, get_writer
 
 if TYPE_CHECKING:
@@ -105,7 +105,12 @@ def prepare(request: Request) -> Prepared:
     lap("signatures")
     understanding = understand(request)
     enriched = signatures.adopt_task(enriched, understanding.task.id)
-    enriched = signatures.adopt_feeder(enriched, understanding.have, understanding.task.id)
+    enriched = signatures.adopt_feeder(
+        enriched,
+        understanding.have,
+        understanding.task.id,
+        steps_told=tells_steps(normalize(request.question)),
+    )
     request = request.model_copy(
         update={
             "recommended": tuple(s for s in enriched if s.role == "recommended"),

@@ -129,10 +129,13 @@ def _read_source(
     # A summary saying in its own words what it turns into what names the job as plainly as
     # a task's name: the tasks doing that conversion earn what a named task does.
     start, made = stated_conversion(summary) if summary else (None, ())
-    if made:
-        for task in taxonomy.tasks().values():
-            if _needs_only(task, start) and _makes(task, frozenset(made[:1])):
-                scores[task.id] = max(scores[task.id], 0.0) + _CUE_STRENGTH
+    converting = [
+        task.id
+        for task in taxonomy.tasks().values()
+        if made and _needs_only(task, start) and _makes(task, frozenset(made[:1]))
+    ]
+    for task_id in converting:
+        scores[task_id] = max(scores[task_id], 0.0) + _CUE_STRENGTH
     if not scores:
         return (), (), False, ()
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
@@ -185,7 +188,7 @@ def _read_source(
     products = stated_products(name_text)
     # ...and so does a summary saying what it turns into what ("turn a text prompt into
     # images, and also into video …"): the first thing named is what it makes first.
-    summary_said = not products and bool(made)
+    summary_said = not products and bool(converting)
     if summary_said:
         products = frozenset(made[:1])
         if start is not None and not stated:
@@ -406,7 +409,11 @@ def adopt_task(sources: Sequence[Source], task_id: str) -> tuple[Source, ...]:
 
 
 def adopt_feeder(
-    sources: Sequence[Source], have: Sequence[str], task: str | None = None
+    sources: Sequence[Source],
+    have: Sequence[str],
+    task: str | None = None,
+    *,
+    steps_told: bool = False,
 ) -> tuple[Source, ...]:
     """The sources, a recommended bare title read as the step before another recommended
     model where its meaning allows it: when the other needs something the user did not bring
@@ -414,9 +421,10 @@ def adopt_feeder(
     what they did bring (photos), the two were recommended as one chain. So too when both
     are read as doing the user's `task` itself, twice over, and a task near the title makes,
     from what the user brought, a thing the other takes (a portrait stylised before a talking
-    head speaks it): two models recommended together are a chain before they are
-    duplicates. A source whose reading already feeds another, or whose own words say what
-    it does, keeps its reading."""
+    head speaks it), where the user tells of steps one after another (`steps_told`: "it
+    first …, then …"); otherwise two models of one job are two ways of doing it. A source
+    whose reading already feeds another, or whose own words say what it does, keeps its
+    reading."""
     known = taxonomy.tasks()
     supplied = set(have) | set(taxonomy.freely_supplied())
     current = {s.id: s for s in sources if s.role == "recommended"}
@@ -429,7 +437,7 @@ def adopt_feeder(
         lacking = {m for o in others for sig in o.signatures for m in sig.inputs} - supplied
         makes = {m for sig in source.signatures for m in sig.outputs}
         wanted = lacking if not makes & lacking else set()
-        if not wanted and task is not None and source.tasks[:1] == (task,):
+        if not wanted and steps_told and task is not None and source.tasks[:1] == (task,):
             # what the others doing the same job need from something the user brought, and
             # turn into something else: two models passing a clip on as a clip are two ways
             # of doing the job, not two steps of it

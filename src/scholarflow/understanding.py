@@ -989,6 +989,12 @@ _THEN = re.compile(
 )
 
 
+def tells_steps(question: str) -> bool:
+    """Whether the question tells of steps one after another ("it first made …, then …")."""
+    first = _FIRST.search(question)
+    return first is not None and _THEN.search(question, first.end()) is not None
+
+
 def _first_then(mentions: list[_Mention], question: str) -> list[_Mention]:
     """ "The app first made a depth map of it, and then I typed a prompt … the picture I got":
     what the user says was made first, when something else was got after the "then", is a
