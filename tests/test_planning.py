@@ -518,7 +518,11 @@ def test_a_summary_saying_its_scene_stays_still_does_not_fit_water_that_keeps_fl
             "be rendered with parallax from a moving camera."
         )
     )
-    assert [w.code for w in result.warnings if w.source_id == "s1"] == ["model_task_mismatch"]
+    (warning,) = [w for w in result.warnings if w.source_id == "s1"]
+    assert warning.code == "model_task_mismatch"
+    # the notice gives the reason: what its summary says against what the question says
+    assert "the scene stays still" in warning.message
+    assert "something in the scene moves" in warning.message
     main = [n for n in result.workflow.nodes if not n.optional and n.kind == "model"]
     assert [n.source_id for n in main] == ["s2"]
 

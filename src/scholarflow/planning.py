@@ -653,14 +653,20 @@ def states_otherwise(source: Source, question: str) -> bool:
     """Whether the source's own summary states the other side of a detail the question
     states (taxonomy/contrasts.toml): a summary saying its scene stays still, asked for water
     that keeps flowing. What a model does, in its own words, settles what its ports cannot."""
+    return stated_otherwise(source, question) is not None
+
+
+def stated_otherwise(source: Source, question: str) -> tuple[str, str] | None:
+    """(the side its summary states, the side the question states) of the first detail they
+    state otherwise (`states_otherwise`), or None."""
     from scholarflow.text import normalize
     from scholarflow.understanding import stated_sides
 
     if not source.summary or not question:
-        return False
+        return None
     asked = stated_sides(normalize(question))
     if not asked:
-        return False
+        return None
     # (a sentence setting the work against others says what they do: "unlike methods that
     # assume a static scene")
     own = " ".join(
@@ -669,7 +675,14 @@ def states_otherwise(source: Source, question: str) -> bool:
         if not _SET_AGAINST.search(sentence)
     )
     said = stated_sides(normalize(own), of_a_result=False)
-    return any(asked.get(contrast, side) != side for contrast, side in said.items())
+    return next(
+        (
+            (side, asked[contrast])
+            for contrast, side in said.items()
+            if asked.get(contrast, side) != side
+        ),
+        None,
+    )
 
 
 _SET_AGAINST = re.compile(
@@ -747,7 +760,9 @@ def plan(understanding: Understanding, sources: Sequence[Source], question: str 
     for source in recommended:
         on_path = builder.has_source(source.id)
         if not fitting[source.id]:
-            warnings.append(_mismatch_warning(understanding, source, builder, on_path, sources))
+            warnings.append(
+                _mismatch_warning(understanding, source, builder, on_path, sources, question)
+            )
         elif on_path:
             available = (
                 set(understanding.have)
@@ -1054,6 +1069,7 @@ def _mismatch_warning(
     builder: _GraphBuilder,
     on_path: bool,
     sources: Sequence[Source],
+    question: str = "",
 ) -> Warning:
     text = messages_for(understanding.language)
     task = understanding.task
@@ -1083,6 +1099,25 @@ def _mismatch_warning(
         cover = text("cover_nothing", want=want)
     if not any(task.id in s.tasks for s in sources):
         cover += text("none_built_for", task=text.task_name(task))
+    otherwise = stated_otherwise(source, question)
+    if otherwise is not None:
+        # The reason is what its own summary says against the question: say that.
+        said, asked = otherwise
+        return Warning(
+            code="model_task_mismatch",
+            source_id=source.id,
+            message=text(
+                "mismatch_detail",
+                name=source.name,
+                task=_PARENTHESIS.sub("", text.task_name(task)),
+                have=_phrase(understanding.have, text),
+                want=text.with_article(want),
+                said=text(f"detail_{said.replace('.', '_')}"),
+                asked=text(f"detail_{asked.replace('.', '_')}"),
+                role=text("on_path_role") if on_path else "",
+                cover=cover,
+            ),
+        )
     limited = _outside_scope(source, understanding)
     if limited is not None:
         # The reason is who the model is for, not what it takes and makes: say that.
