@@ -535,3 +535,29 @@ def test_a_summary_setting_itself_against_still_scenes_states_nothing_of_its_own
         )
     )
     assert not [w for w in result.warnings if w.source_id == "s1"]
+
+
+def test_a_model_for_one_picture_runs_on_each_photo_of_a_set_before_a_step_taking_both():
+    prompt = """You are an AI scientist.
+
+A user has asked the following question:
+"I took 40 photos of a cave passage with known camera poses. Each photo got a depth map, \
+then the depth maps were made to agree across the views in metres. How does that work?"
+
+### Recommended AI Models:
+Model: OneDepth
+Paper: https://example.org/onedepth
+Summary: Estimates a metric depth map from a single image.
+
+Model: Refinement of Monocular Depth Maps via Multi-View Differentiable Rendering
+Paper: http://arxiv.org/pdf/2410.03861v1.pdf
+
+Answer:
+"""
+    result, _ = _plan(prompt)
+    steps = {s.node_id: s for s in result.steps}
+    (depth,) = [n for n in result.workflow.nodes if n.source_id == "s1"]
+    # the user's photos go straight in, one at a time: no format steps to make one picture
+    assert steps[depth.id].inputs == ("image_set",)
+    assert not [n for n in result.workflow.nodes if n.kind == "operation" and not n.optional]
+    assert not [w for w in result.warnings if w.code == "preceding_step_needed"]

@@ -125,6 +125,9 @@ def source_actions(sources: Sequence[Source], recommended_ids: set[str]) -> list
                 Action(f"{source.id}#{index}", ins, outs, cost, source.id, note=signature.note)
             )
             if _per_frame(ins, outs):
+                # a set of pictures out is a clip's frames, taken apart and put back; anything
+                # else made for each picture (a depth map) goes with a set of photos
+                per = "per_frame" if outs[0].modality == "image" else "per_picture"
                 actions.append(
                     Action(
                         f"{source.id}#{index}f",
@@ -132,18 +135,21 @@ def source_actions(sources: Sequence[Source], recommended_ids: set[str]) -> list
                         tuple(_as_frames(p) for p in outs),
                         cost + PER_FRAME_EXTRA,
                         source.id,
-                        note=messages_for("en")("per_frame"),
+                        note=messages_for("en")(per),
                     )
                 )
     return actions
 
 
 def _per_frame(ins: tuple[Port, ...], outs: tuple[Port, ...]) -> bool:
-    """An image-to-image step can be run on every frame of a set, one frame at a time."""
+    """A step on one picture can be run on every picture of a set, one at a time: an
+    image-to-image step makes a set of pictures; a step making something else (a depth map)
+    makes one for each picture, which a step taking the set with them reads as such. Not a
+    step making something that moves: an orbit video per photo is no one thing."""
     required = [p for p in ins if not p.optional]
     return (
         len(outs) == 1
-        and outs[0].modality == "image"
+        and not taxonomy.modalities()[outs[0].modality].moves
         and bool(required)
         and all(p.modality == "image" for p in required)
     )
@@ -770,8 +776,12 @@ def plan(understanding: Understanding, sources: Sequence[Source], question: str 
                 | builder.made_before(source.id)
             )
             # Any of its signatures will do: a depth model for clips and pictures handed a
-            # picture needs nothing before it.
-            if not any(set(sig.required_inputs) <= available for sig in source.signatures):
+            # picture needs nothing before it; nor does a model for one picture run on each
+            # of the user's photos in turn.
+            placed = builder.inputs_of(source.id)
+            if not (placed and placed <= available) and not any(
+                set(sig.required_inputs) <= available for sig in source.signatures
+            ):
                 warnings.append(_preceding_step_warning(understanding, source, builder))
 
     branched = builder.add_branches(
@@ -1345,6 +1355,15 @@ class _GraphBuilder:
 
     def has_main(self) -> bool:
         return bool(self.main_keys)
+
+    def inputs_of(self, source_id: str) -> set[str]:
+        """What the source's step on the main path takes, as placed (a model for one picture
+        run on each picture of a set takes the set); empty when it is not on it."""
+        for key in self.main_keys:
+            step = self.step_info[self.node_of[key]]
+            if step.source_id == source_id:
+                return set(step.inputs)
+        return set()
 
     def made_before(self, source_id: str) -> set[str]:
         keys = self.main_keys[: self._index_of(source_id)]
