@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from functools import cache
 
-from scholarflow import catalog, taxonomy
+from scholarflow import catalog, taxonomy, vocabulary
 from scholarflow.models import Port, Signature, Source
 from scholarflow.text import find_urls, names_a_method, normalize, sentences
 
@@ -33,6 +33,7 @@ _PLAUSIBLE_SHARE = 0.8
 _PLAUSIBLE_MAX = 6
 _SAME_MAKE_SHARE = 0.5  # ...or this share, for a task that makes what the best one makes
 _FEEDER_SHARE = 0.6  # ...or this share, for a step making what another recommended model needs
+_TITLE_WORDS = 1.0  # what a title's telling words add to the task they share most with
 _STATED_SHARE = 0.5  # a reading taking what the title says it starts from leads from this share
 
 _PROJECT_CUE = re.compile(
@@ -126,6 +127,10 @@ def _read_source(
     named_tasks = {task for task, value in said.items() if value >= _CUE_STRENGTH}  # by name
     for task_id, value in source_task_scores("", 0.0, meaning=meaning_text(source)).items():
         scores[task_id] += value
+    # The words that set one job apart from its neighbours ("Talking", "Segment"), which a
+    # whole title's meaning can drown in its generic half ("… Video Generation").
+    for task_id, share in vocabulary.task_scores(source.title or source.name).items():
+        scores[task_id] += _TITLE_WORDS * share
     # A summary saying in its own words what it turns into what names the job as plainly as
     # a task's name: the tasks doing that conversion earn what a named task does.
     start, made = stated_conversion(summary) if summary else (None, ())
