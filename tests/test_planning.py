@@ -561,3 +561,68 @@ Answer:
     assert steps[depth.id].inputs == ("image_set",)
     assert not [n for n in result.workflow.nodes if n.kind == "operation" and not n.optional]
     assert not [w for w in result.warnings if w.code == "preceding_step_needed"]
+
+
+def _relit_clip_prompt(recommended: str, related: str) -> str:
+    return f"""You are an AI scientist.
+
+A user has asked the following question:
+"I filmed our garden shed at noon and typed 'cold blue moonlight'. The whole clip came back \
+lit by moonlight and the light never flickers between frames. How is every frame relit the \
+same way?"
+
+Based on the following recommended models, explain:
+
+1. What task the user is trying to perform.
+
+### Recommended AI Models:
+{recommended}
+
+### Related Papers:
+{related}
+
+Answer:
+"""
+
+
+_PICTURE_RELIGHTER = """Model: PhotoLumen
+Paper: https://example.org/photolumen
+Summary: Relights a single image from a text description of the new lighting."""
+
+_CLIP_RELIGHTER = """Model: ClipLumen
+Paper: https://example.org/cliplumen
+Summary: Relights a whole video from a text description, with the light shared across \
+frames so that it does not flicker."""
+
+_PICTURE_RESTORER = """Model: FaceMend
+Paper: https://example.org/facemend
+Summary: Restores a degraded face photo, sharpening blurred features."""
+
+
+def test_a_picture_model_run_frame_by_frame_does_not_fit_where_a_provided_model_does_the_clip():
+    result, sources = _plan(_relit_clip_prompt(_PICTURE_RELIGHTER, _CLIP_RELIGHTER))
+    assert result.understanding.task.id == "video_relighting"
+    flagged = [w.source_id for w in result.warnings if w.code == "model_task_mismatch"]
+    assert [sources[s].name for s in flagged] == ["PhotoLumen"]
+    main = [n for n in result.workflow.nodes if not n.optional]
+    assert [sources[n.source_id].name for n in main if n.kind == "model"] == ["ClipLumen"]
+    assert not any(n.operation == "split_frames" for n in main)
+
+
+def test_a_picture_model_run_frame_by_frame_fits_when_nothing_does_the_clip():
+    result, sources = _plan(_relit_clip_prompt(_PICTURE_RELIGHTER, _PICTURE_RESTORER))
+    assert result.understanding.task.id == "video_relighting"
+    assert not [w for w in result.warnings if w.code == "model_task_mismatch"]
+    main = [n for n in result.workflow.nodes if not n.optional]
+    assert any(n.operation == "split_frames" for n in main)
+    assert [sources[n.source_id].name for n in main if n.kind == "model"] == ["PhotoLumen"]
+
+
+def test_a_stand_in_step_names_the_kind_of_result_it_loses():
+    from scholarflow import taxonomy
+    from scholarflow.taxonomy import _stand_in
+
+    stand_ins = {key: op.stands_in for key, op in taxonomy.operations().items() if op.stands_in}
+    assert stand_ins == {"image_as_clip": "still", "split_frames": "moving"}
+    with pytest.raises(ValueError, match="operation odd: stands_in must be one of"):
+        _stand_in("odd", True)

@@ -494,11 +494,16 @@ def judge_fit(
     """Whether each recommended model fits the user's task: together with the others (one
     main path through all of them with only format and compose steps around), else alone.
 
-    A model reached only through a step that stands in for what it is made for (one photo as
-    a clip of one frame, for a model of footage), for a task whose result does not move (the
-    depth map of that photo), fits only when nothing better was provided: what it does across
-    frames has nothing to work on, and a related source doing the job on what the user
-    brought, without such a step, makes it the wrong model for this request."""
+    A model reached only through a step that stands in for what it is made for fits only
+    when nothing better was provided, where the stand-in loses the kind of result asked for
+    (`Operation.stands_in`): one photo as a clip of one frame, for a model of footage, when
+    the result does not move (the depth map of that photo): what it does across frames has
+    nothing to work on; a clip split into frames, for a model of one picture, when the result
+    moves (a relit clip): what it makes of each frame keeps nothing from the next. A related
+    source doing the job on what the user brought, without such a step, then makes it the
+    wrong model for this request. (A picture model on each frame that another recommended
+    model made refines that model's work: it is not held to this.)
+    """
     family = understanding.task.family
     task = understanding.task
     # A model whose title limits it to faces or people, asked about a horse, fits nothing here
@@ -535,10 +540,16 @@ def judge_fit(
         )
         return found if found is not None and _uses_what_it_needs(found, understanding) else None
 
-    stood_in: set[str] = set()  # fitting only through a stand-in step
+    # fitting only through a stand-in step that loses this kind of result (a still one, a
+    # moving one)
+    stood_in: set[str] = set()
+    moving = {key for key, info in taxonomy.modalities().items() if info.moves}
+    result = "moving" if set(task.outputs) & moving else "still"
 
     def note_stand_ins(path: Sequence[Placed], group: Sequence[Source]) -> None:
-        if any(_stands_in(placed) for placed in path):
+        if result == "moving" and len(group) > 1:
+            return  # a picture model on each frame another model made refines that one's work
+        if any(_stands_in(placed) == result for placed in path):
             stood_in.update(s.id for s in group)
 
     together = path_with(chain) if len(chain) > 1 else None
@@ -565,17 +576,16 @@ def judge_fit(
             own = source_actions([source], ids) + fit_ops
             fits[source.id] = _connectable(source, understanding, own)
     stood_in &= {source_id for source_id, fit in fits.items() if fit}
-    moving = {key for key, info in taxonomy.modalities().items() if info.moves}
-    still_result = not set(task.outputs) & moving
-    if stood_in and still_result and _done_directly(understanding, related, fit_ops):
+    if stood_in and _done_directly(understanding, related, fit_ops):
         for source_id in stood_in:
             fits[source_id] = False
     return fits
 
 
-def _stands_in(placed: Placed) -> bool:
+def _stands_in(placed: Placed) -> str:
+    """The kind of result the step's stand-in loses ("still", "moving"), or ""."""
     operation = taxonomy.operations().get(placed.action.operation or "")
-    return operation is not None and operation.stands_in
+    return operation.stands_in if operation is not None else ""
 
 
 def _done_directly(

@@ -43,8 +43,23 @@ class Operation:
     ports_in: tuple[Port, ...] = ()
     ports_out: tuple[Port, ...] = ()
     undoes: str = ""  # the format step this one reverses
-    # hands a model only a stand-in for what it is made for (one photo as a clip of one frame)
-    stands_in: bool = False
+    # hands a model only a stand-in for what it is made for, and the result that loses by it:
+    # "still" (one photo as a clip of one frame: a clip model's work across frames has nothing
+    # to do for a still result), "moving" (a clip split into frames for a picture model: what
+    # it makes of each frame keeps nothing from the next, for a result that moves)
+    stands_in: str = ""
+
+
+_STAND_INS = ("", "still", "moving")
+
+
+def _stand_in(key: str, value: object) -> str:
+    if value not in _STAND_INS:
+        raise ValueError(
+            f"operations.toml: operation {key}: stands_in must be one of "
+            f"{', '.join(repr(v) for v in _STAND_INS[1:])}, not {value!r}"
+        )
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -204,7 +219,7 @@ def operations() -> dict[str, Operation]:
             ports_in=_ports(f"operation {key}", value["inputs"]),
             ports_out=_ports(f"operation {key}", value["outputs"]),
             undoes=value.get("undoes", ""),
-            stands_in=bool(value.get("stands_in", False)),
+            stands_in=_stand_in(key, value.get("stands_in", "")),
         )
         for key, value in _operations_file().items()
         if key != "supplied"
