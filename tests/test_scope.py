@@ -65,6 +65,9 @@ def test_a_task_named_for_people_has_their_scope():
         # a thing named in a comparison is not what the footage shows
         ("The drone shot moves as if a bird had filmed it.", "en", set()),
         ("My son rode his pony across the field.", "en", {"person", "animal"}),
+        # a room, a street, a landscape: a place
+        ("J'ai photographié la cuisine au crépuscule.", "fr", {"place"}),
+        ("I film my bedroom and every curl of my hair stays soft.", "en", {"place", "person"}),
     ],
 )
 def test_the_question_shows_its_subject_in_its_own_language(question, language, kinds):
@@ -87,6 +90,11 @@ def test_the_question_shows_its_subject_in_its_own_language(question, language, 
         # "lip-sync my dance video": the face is there, so a face model fits
         ("Audio-Driven Lip Synchronization", {"whole_body", "face"}, False),
         ("Blind Face Restoration with a Codebook", {"animal"}, True),
+        # a room with no one in it is no face, and no person
+        ("Diffusion Face Relighting with Shadows", {"place"}, True),
+        ("Relighting Humans in the Wild", {"place"}, True),
+        ("Diffusion Face Relighting with Shadows", {"place", "face"}, False),
+        ("Intrinsic Diffusion for Indoor Scene Relighting", {"place"}, False),
         # a model for anything is never out of scope
         ("Tracking Any Pixel of a Video in 3D", {"animal", "whole_body"}, False),
     ],
@@ -133,4 +141,5 @@ def test_the_same_model_in_its_scope_fits():
     result, _ = _plan_of("son_skating_human_motion")
     assert result.recommended_fits
     assert not [w for w in result.warnings if w.code == "model_task_mismatch"]
-    assert result.understanding.subjects == ("person", "whole_body")
+    # the street is a place, and the boy in it keeps the model in its scope
+    assert result.understanding.subjects == ("person", "place", "whole_body")
