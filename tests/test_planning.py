@@ -626,3 +626,49 @@ def test_a_stand_in_step_names_the_kind_of_result_it_loses():
     assert stand_ins == {"image_as_clip": "still", "split_frames": "moving"}
     with pytest.raises(ValueError, match="operation odd: stands_in must be one of"):
         _stand_in("odd", True)
+
+
+def _told_steps_prompt(question: str) -> str:
+    return f"""You are an AI scientist.
+
+A user has asked the following question:
+"{question}"
+
+Based on the following recommended models, explain:
+
+1. What task the user is trying to perform.
+
+### Recommended AI Models:
+Model: SeasonShift
+Paper: https://example.org/seasonshift
+Summary: Edits a real photograph following a text instruction while keeping its layout.
+
+Model: PhotoMotion
+Paper: https://example.org/photomotion
+Summary: Animates a single image and a text prompt into a short video clip.
+
+### Related Papers:
+Model: StillToClip
+Paper: None
+
+Answer:
+"""
+
+
+def test_told_steps_chain_the_second_model_onto_what_the_first_made_of_the_users_photo():
+    result, sources = _plan(
+        _told_steps_prompt(
+            "I had a summer photo of my street and typed 'deep winter snow'. The first tool "
+            "changed the season and kept every house in place, then the second turned that "
+            "picture into a clip with snow falling. How do the two fit together?"
+        )
+    )
+    assert result.understanding.task.id == "image_to_video"
+    assert not [w for w in result.warnings if w.code == "model_task_mismatch"]
+    main = {n.id: n for n in result.workflow.nodes if not n.optional}
+    by_name = {sources[n.source_id].name: n.id for n in main.values() if n.kind == "model"}
+    assert set(by_name) == {"SeasonShift", "PhotoMotion"}
+    assert any(
+        e.source == by_name["SeasonShift"] and e.target == by_name["PhotoMotion"]
+        for e in result.workflow.edges
+    )

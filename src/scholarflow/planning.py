@@ -555,7 +555,9 @@ def judge_fit(
     together = path_with(chain) if len(chain) > 1 else None
     # The same test the main path is held to: a chain that does the job on something other
     # than what the user brought (a generated clip edited in place of theirs) is no chain.
-    if together is not None and _job_works_on_users_input(together, understanding, chain):
+    if together is not None and _job_works_on_users_input(
+        together, understanding, chain, steps_told=_tells_steps(question)
+    ):
         for source in chain:
             fits[source.id] = True
         note_stand_ins(together, chain)
@@ -762,7 +764,14 @@ def plan(understanding: Understanding, sources: Sequence[Source], question: str 
     ] + operation_actions(for_task=understanding.task)
 
     fitting = judge_fit(understanding, recommended, related, question)
-    main = _main_path(understanding, recommended, candidates, actions, fitting)
+    main = _main_path(
+        understanding,
+        recommended,
+        candidates,
+        actions,
+        fitting,
+        steps_told=_tells_steps(question),
+    )
 
     builder = _GraphBuilder(understanding, by_id)
     if main is not None:
@@ -843,6 +852,8 @@ def _main_path(
     candidates: Sequence[Source],
     actions: Sequence[Action],
     fitting: dict[str, bool],
+    *,
+    steps_told: bool = False,
 ) -> list[Placed] | None:
     """The main path: through as many of the recommended models as one path can hold (all of
     them first, then smaller groups, earlier-listed first), else any path that does the job.
@@ -898,7 +909,9 @@ def _main_path(
             )
             if (
                 found is not None
-                and _job_works_on_users_input(found, understanding, candidates)
+                and _job_works_on_users_input(
+                    found, understanding, candidates, steps_told=steps_told
+                )
                 and _uses_what_it_needs(found, understanding)
             ):
                 return found
@@ -967,12 +980,19 @@ def _uses_what_it_needs(path: Sequence[Placed], understanding: Understanding) ->
 
 
 def _job_works_on_users_input(
-    path: Sequence[Placed], understanding: Understanding, sources: Sequence[Source]
+    path: Sequence[Placed],
+    understanding: Understanding,
+    sources: Sequence[Source],
+    *,
+    steps_told: bool = False,
 ) -> bool:
     """Whether a step that does the user's job is fed, directly or through earlier steps, from
     something the user brought. A path that holds a recommended model only by letting its
     output stand in for the user's footage (a generated picture upscaled in place of the
-    clip, the clip itself merely pasted on top) answers another question."""
+    clip, the clip itself merely pasted on top) answers another question. Where the user
+    tells of steps one after another ("the first tool changed the season, the second then
+    animated that picture"), the job working on what an earlier step made of their thing is
+    what they describe."""
     if not understanding.have:
         return True  # nothing was brought: the job starts from what is supplied
     families = {s.id: _families(s) for s in sources}
@@ -1018,9 +1038,21 @@ def _job_works_on_users_input(
     # thing: the clip to convert is the user's clip, not a rendering made from it.
     return not jobs or any(
         from_user(placed)
-        and all(plainly_from_user(feed) for feed in placed.feeds.values() if feed.modality in have)
+        and (
+            steps_told
+            or all(
+                plainly_from_user(feed) for feed in placed.feeds.values() if feed.modality in have
+            )
+        )
         for placed in jobs
     )
+
+
+def _tells_steps(question: str) -> bool:
+    from scholarflow.text import normalize
+    from scholarflow.understanding import tells_steps
+
+    return tells_steps(normalize(question))
 
 
 # Steps that pass the user's material on without making new content from it.
