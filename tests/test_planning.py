@@ -623,7 +623,11 @@ def test_a_stand_in_step_names_the_kind_of_result_it_loses():
     from scholarflow.taxonomy import _stand_in
 
     stand_ins = {key: op.stands_in for key, op in taxonomy.operations().items() if op.stands_in}
-    assert stand_ins == {"image_as_clip": "still", "split_frames": "moving"}
+    assert stand_ins == {
+        "image_as_clip": "still",
+        "split_frames": "moving",
+        "extract_frame": "footage",
+    }
     with pytest.raises(ValueError, match="operation odd: stands_in must be one of"):
         _stand_in("odd", True)
 
@@ -672,3 +676,49 @@ def test_told_steps_chain_the_second_model_onto_what_the_first_made_of_the_users
         e.source == by_name["SeasonShift"] and e.target == by_name["PhotoMotion"]
         for e in result.workflow.edges
     )
+
+
+def _match_question_prompt(related: str) -> str:
+    return f"""You are an AI scientist.
+
+A user has asked the following question:
+"I uploaded the full recording of our club's derby and asked who scored the second goal \
+and what happened right before it. It answered correctly. How does it follow a whole match?"
+
+Based on the following recommended models, explain:
+
+1. What task the user is trying to perform.
+
+### Recommended AI Models:
+Model: PicTalk
+Paper: https://example.org/pictalk
+Summary: Writes a caption for a single image and answers questions about the picture.
+
+### Related Papers:
+{related}
+
+Answer:
+"""
+
+
+_CLIP_CHAT = """Model: ClipChat
+Paper: https://example.org/clipchat
+Summary: Watches a whole video and answers questions about what happens in it over time."""
+
+
+def test_a_picture_model_handed_one_frame_misfits_where_a_provided_model_reads_the_clip():
+    result, sources = _plan(_match_question_prompt(_CLIP_CHAT))
+    assert result.understanding.task.id == "video_understanding"
+    flagged = [w.source_id for w in result.warnings if w.code == "model_task_mismatch"]
+    assert [sources[s].name for s in flagged] == ["PicTalk"]
+    main = [n for n in result.workflow.nodes if not n.optional]
+    assert [sources[n.source_id].name for n in main if n.kind == "model"] == ["ClipChat"]
+    assert not any(n.operation == "extract_frame" for n in main)
+
+
+def test_a_picture_model_handed_one_frame_fits_when_nothing_reads_the_clip():
+    result, _ = _plan(_match_question_prompt(_PICTURE_RESTORER))
+    assert result.understanding.task.id == "video_understanding"
+    assert not [w for w in result.warnings if w.code == "model_task_mismatch"]
+    main = [n for n in result.workflow.nodes if not n.optional]
+    assert any(n.operation == "extract_frame" for n in main)

@@ -36,3 +36,17 @@ def test_a_bare_title_whose_telling_word_names_another_job_keeps_that_job_plausi
         )
     )
     assert "talking_head_generation" in source.plausible
+
+
+def test_a_title_naming_what_it_reads_keeps_jobs_on_other_things_out_of_its_readings():
+    # "Understanding" is a word of video understanding too, but the title reads pictures
+    source = enrich(
+        Source(
+            id="s1",
+            name="BLIP",
+            title="BLIP: Bootstrapping Language-Image Pre-training for Unified "
+            "Vision-Language Understanding and Generation",
+        )
+    )
+    assert source.tasks[0] == "image_captioning"
+    assert "video_understanding" not in source.plausible

@@ -545,11 +545,12 @@ def judge_fit(
     stood_in: set[str] = set()
     moving = {key for key, info in taxonomy.modalities().items() if info.moves}
     result = "moving" if set(task.outputs) & moving else "still"
+    lost = {result} | ({"footage"} if set(task.inputs) & moving else set())
 
     def note_stand_ins(path: Sequence[Placed], group: Sequence[Source]) -> None:
-        if result == "moving" and len(group) > 1:
+        if len(group) > 1 and result == "moving":
             return  # a picture model on each frame another model made refines that one's work
-        if any(_stands_in(placed) == result for placed in path):
+        if any(_stands_in(placed) in lost for placed in path):
             stood_in.update(s.id for s in group)
 
     together = path_with(chain) if len(chain) > 1 else None
@@ -924,6 +925,16 @@ def _main_path(
     )
     if (
         anyhow is not None
+        and without is not None
+        and not misfits_needed
+        and any(_stands_in(placed) for placed in anyhow)
+        and not any(_stands_in(placed) for placed in without)
+    ):
+        # a misfit handed only a stand-in (one frame of the match for a picture captioner)
+        # where the job is done on the user's own thing without it: it stays off the path
+        return without
+    if (
+        anyhow is not None
         and not _uses_what_it_needs(anyhow, understanding)
         and without is not None
         and _uses_what_it_needs(without, understanding)
@@ -956,7 +967,9 @@ def _makes_what_a_step_could_use(
     signature = understanding.task.signature
     if signature is not None:
         unfed |= {m for port in signature.ports_in() if port.optional for m in port.modalities}
-    unfed -= set(understanding.have)
+    # (nor is a misfit needed for what anyone can supply: a question typed to a video chat
+    # model needs no picture captioner to write it)
+    unfed -= set(understanding.have) | set(taxonomy.freely_supplied())
     known = taxonomy.modalities()
     made = {m for s in sources for sig in s.signatures for m in sig.outputs}
     made |= {inner for m in made for inner in known[m].includes}  # a depth map of a depth video

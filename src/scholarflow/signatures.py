@@ -245,11 +245,23 @@ def _read_source(
         # A title says what a model makes more often than what it takes ("… for 3D
         # Generation"): a task making the same thing as the best reading stays plausible
         # further from it than one making something else.
+        # ...unless the title names what its best reading works on and the other takes none
+        # of it ("Language-Image Pre-training … Understanding" reads pictures, not clips)
+        named_things = {hit.label for hit in taxonomy.modality_matcher().find(name_text)}
+        worked_on = named_things & _takes(known[ranked[0][0]])
+
+        def takes_what_is_named(task: str) -> bool:
+            return not worked_on or bool(_takes(known[task]) & named_things)
+
         could = [
             t
             for t, score in ranked[:_PLAUSIBLE_MAX]
             if score >= best * _PLAUSIBLE_SHARE
-            or (score >= best * _SAME_MAKE_SHARE and _same_job(known[t], known[ranked[0][0]]))
+            or (
+                score >= best * _SAME_MAKE_SHARE
+                and _same_job(known[t], known[ranked[0][0]])
+                and takes_what_is_named(t)
+            )
         ]
         # a job its words hint at that makes what its best reading makes ("Portrait
         # Animation" beside a talking head) stays plausible, however far its meaning is

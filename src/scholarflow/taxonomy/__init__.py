@@ -46,11 +46,12 @@ class Operation:
     # hands a model only a stand-in for what it is made for, and the result that loses by it:
     # "still" (one photo as a clip of one frame: a clip model's work across frames has nothing
     # to do for a still result), "moving" (a clip split into frames for a picture model: what
-    # it makes of each frame keeps nothing from the next, for a result that moves)
+    # it makes of each frame keeps nothing from the next, for a result that moves), "footage"
+    # (one frame of a clip for a picture model: one moment, for a task about the whole clip)
     stands_in: str = ""
 
 
-_STAND_INS = ("", "still", "moving")
+_STAND_INS = ("", "still", "moving", "footage")
 
 
 def _stand_in(key: str, value: object) -> str:
