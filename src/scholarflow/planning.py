@@ -967,9 +967,7 @@ def _makes_what_a_step_could_use(
     signature = understanding.task.signature
     if signature is not None:
         unfed |= {m for port in signature.ports_in() if port.optional for m in port.modalities}
-    # (nor is a misfit needed for what anyone can supply: a question typed to a video chat
-    # model needs no picture captioner to write it)
-    unfed -= set(understanding.have) | set(taxonomy.freely_supplied())
+    unfed -= set(understanding.have)
     known = taxonomy.modalities()
     made = {m for s in sources for sig in s.signatures for m in sig.outputs}
     made |= {inner for m in made for inner in known[m].includes}  # a depth map of a depth video
