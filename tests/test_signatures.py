@@ -508,3 +508,16 @@ def test_a_bare_title_hinting_a_job_that_makes_something_else_does_not_stretch_t
     # "Tracking Humans" reconstructs people over time; it is no point tracker
     titled = enrich(_source("Humans in 4D: Reconstructing and Tracking Humans with Transformers"))
     assert "point_tracking" not in titled.plausible
+
+
+def test_a_title_that_names_only_what_it_makes_leaves_open_what_it_starts_from():
+    source = enrich(_source("Zeta: Open and Large-Scale Video Generative Models"))
+    assert source.tasks[0] == "text_to_video"
+    # nothing in it says it starts from a prompt: a photo to animate will do as well
+    assert "image_to_video" in source.plausible
+
+
+def test_a_title_naming_pictures_is_no_reading_of_clips():
+    title = "Quill: High-Resolution and Prompt-Faithful Text-Guided Image Inpainting"
+    source = enrich(_source(title))
+    assert source.plausible == ("image_inpainting",)

@@ -235,7 +235,20 @@ def _read_source(
         # be composited over any new background" does not make the model a compositor.
         return task in served and task in named_tasks and _same_things(known[task].outputs, makes)
 
-    could = [task for task, _ in ranked if task in titled or also_named(task)]
+    # A title that names what its best reading works on rules out readings that take none of
+    # it ("Language-Image Pre-training … Understanding" reads pictures, not clips; "Image
+    # Inpainting" fills pictures).
+    named_things = {hit.label for hit in taxonomy.modality_matcher().find(name_text)}
+    worked_on = named_things & _takes(known[ranked[0][0]])
+
+    def takes_what_is_named(task: str) -> bool:
+        return not worked_on or bool(_takes(known[task]) & named_things)
+
+    could = [
+        task
+        for task, _ in ranked
+        if (task in titled or also_named(task)) and takes_what_is_named(task)
+    ]
     lead = known[ranked[0][0]]
     if nearest != lead.id and _twin_in_family(known[nearest], lead):
         # "… World-grounded Humans with Accurate 3D Motion": the title names a general job
@@ -245,20 +258,15 @@ def _read_source(
         # A title says what a model makes more often than what it takes ("… for 3D
         # Generation"): a task making the same thing as the best reading stays plausible
         # further from it than one making something else.
-        # ...unless the title names what its best reading works on and the other takes none
-        # of it ("Language-Image Pre-training … Understanding" reads pictures, not clips)
-        named_things = {hit.label for hit in taxonomy.modality_matcher().find(name_text)}
-        worked_on = named_things & _takes(known[ranked[0][0]])
-
-        def takes_what_is_named(task: str) -> bool:
-            return not worked_on or bool(_takes(known[task]) & named_things)
-
+        # A title that names nothing its best reading takes ("… Video Generative Models")
+        # leaves open what it starts from: any reading of the same job near it will do.
+        takes_unsaid = not worked_on and stated is None
         could = [
             t
             for t, score in ranked[:_PLAUSIBLE_MAX]
             if score >= best * _PLAUSIBLE_SHARE
             or (
-                score >= best * _SAME_MAKE_SHARE
+                (takes_unsaid or score >= best * _SAME_MAKE_SHARE)
                 and _same_job(known[t], known[ranked[0][0]])
                 and takes_what_is_named(t)
             )
