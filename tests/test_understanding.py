@@ -132,12 +132,28 @@ def _roles(question: str) -> dict[str, str | None]:
         ("写真を一枚入れたら、動画ができた。", "image", "video"),
         ("사진을 넣었더니 짧은 영상으로 바뀌었어요.", "image", "video"),  # "changed into"
         ("写真を入れたら、短い動画に変わりました。", "image", "video"),
+        ("정원 사진이 있었는데 몇 초짜리 영상이 됐어요.", "image", "video"),  # 됐 = 되었
     ],
 )
 def test_in_a_verb_final_language_the_clause_of_the_result_verb_came_out(question, have, want):
     roles = _roles(question)
     assert roles[have] == "have"
     assert roles[want] == "want"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "사진 한 장으로 어떻게 움직임을 만들어 내나요?",  # with one photo, how does it make motion
+        "写真から動きをどうやって作るのですか?",
+    ],
+)
+def test_a_thing_with_a_particle_of_means_is_what_the_result_was_made_from(question):
+    assert _roles(question)["image"] == "have"
+
+
+def test_a_thing_with_a_particle_right_before_the_making_verb_is_what_it_became():
+    assert _roles("이 사진을 동영상으로 만들어 주는 도구")["video"] == "want"
 
 
 @pytest.mark.parametrize(

@@ -136,7 +136,7 @@ _RESULT_VERBS = re.compile(
     r"a (?:créé|généré)|j'ai obtenu|wurde zu|entstand|erzeugte|bekam|erhielt|"
     r"in the end|at the end|am ende|al final|à la fin)"
     # Korean and Japanese verbs follow their object with no space between ("動画ができた")
-    r"|(?:되었|나왔|만들어|생성|바뀌었|바뀌었어요|になった|になりました|できた|できました|"
+    r"|(?:되었|됐|나왔|만들어|생성|바뀌었|바뀌었어요|になった|になりました|できた|できました|"
     r"出てきた|出てきました|変わった|変わりました|"
     r"生成|결국|最後に|"
     # what a clause says was needed or wanted is what the user was after
@@ -915,6 +915,8 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 role = "have"  # "자신이 정한 카메라 움직임": a relative clause of the user's act
             if verb_final and _MADE_AFTER.match(text, hit.end):
                 role = "want"  # "動画を作るため": the object of a making verb is made
+            elif verb_final and _MADE_FROM.match(text, hit.end):
+                role = "have"  # "사진 한 장으로 … 만들어", "写真から": what it is made from
             if role is None and _HANDED_IN_AFTER.match(text, hit.end):
                 role = "have"  # "a photo of a library that I uploaded": said after the thing
             if hit.cue == _QUOTED_PROMPT and _called_a_prompt(text, hits, index):
@@ -1111,6 +1113,13 @@ _HANDED_IN_BEFORE = re.compile(
 )
 _MADE_AFTER = re.compile(
     r"\s*(?:を|は|も|을|를|은|는|도)?\s*(?:作る|作り|作ろ|作っ|作成|만들|제작)"
+)
+# A thing followed by a particle of means or source, with more words before the verb: what
+# the result was made from ("사진 한 장으로 어떻게 움직임을 만들어", "写真から動画を"). Korean
+# 으로 right before a verb of making says what it became ("영상으로 만들었어요"): not that.
+_MADE_FROM = re.compile(
+    r"(?:으로|로|에서)\s+(?!만들|바꾸|바꿔|바뀌|변환|변해|되|됐)\S"
+    r"|から|を使って|を元に|를 가지고|을 가지고"
 )
 _HANDED_IN_AFTER = re.compile(
     r"(?:\s+[\w'-]+){0,4}?\s*,?\s+(?:"
