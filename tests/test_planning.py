@@ -722,3 +722,27 @@ def test_a_picture_model_handed_one_frame_fits_when_nothing_reads_the_clip():
     assert not [w for w in result.warnings if w.code == "model_task_mismatch"]
     main = [n for n in result.workflow.nodes if not n.optional]
     assert any(n.operation == "extract_frame" for n in main)
+
+
+def test_a_thing_a_model_writes_is_named_as_made_not_as_a_prompt():
+    from scholarflow import taxonomy
+
+    assert taxonomy.label("text") == "text prompt"
+    assert taxonomy.label("text", made=True) == "written description"
+    assert taxonomy.label("video", made=True) == taxonomy.label("video")  # no other name
+    result, _ = _plan(_match_question_prompt(_CLIP_CHAT))
+    warning = next(w for w in result.warnings if w.code == "model_task_mismatch")
+    assert "into a written description" in warning.message
+    assert "text prompt" not in warning.message
+
+
+def test_the_diagram_names_a_typed_prompt_and_a_written_answer_apart(tmp_path):
+    from conftest import run_cli
+
+    prompt = tmp_path / "prompt.txt"
+    prompt.write_text(_match_question_prompt(_CLIP_CHAT), encoding="utf-8")
+    result = run_cli("answer", str(prompt))
+    assert result.returncode == 0, result.stderr.decode()
+    diagram = result.stdout.decode().split("```text", 1)[1].split("```", 1)[0]
+    assert "──written description──► Description" in diagram
+    assert "text prompt" not in diagram

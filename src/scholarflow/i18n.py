@@ -70,6 +70,8 @@ def message_ids() -> dict[str, str]:
             add(getattr(task, field), f"taxonomy/tasks.toml:{key}.{field}")
     for key in taxonomy.modalities():
         add(taxonomy.label(key), f"taxonomy/modalities.toml:{key}.label")
+        if taxonomy.modalities()[key].made_label:
+            add(taxonomy.label(key, made=True), f"taxonomy/modalities.toml:{key}.made_label")
     for key, focus in taxonomy.focuses().items():
         add(focus.heading, f"taxonomy/focus.toml:{key}.heading")
         add(focus.lead, f"taxonomy/focus.toml:{key}.lead")
@@ -118,10 +120,11 @@ class Messages:
 
     # --- the taxonomy's words -------------------------------------------------------------
 
-    def label(self, modality: str) -> str:
+    def label(self, modality: str, *, made: bool = False) -> str:
+        """What a thing is called, in this language; `made`: as a model's output."""
         from scholarflow import taxonomy
 
-        return self.t(taxonomy.label(modality))
+        return self.t(taxonomy.label(modality, made=made))
 
     def task_name(self, task: Task) -> str:
         return self.t(task.name)

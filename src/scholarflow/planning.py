@@ -1136,13 +1136,13 @@ def _mismatch_warning(
 ) -> Warning:
     text = messages_for(understanding.language)
     task = understanding.task
-    want = text.join([text.label(m) for m in understanding.want])
+    want = text.join([text.label(m, made=True) for m in understanding.want])
     if source.signatures:
         signature = source.signatures[0]
         does = text(
             "does_turns",
             inputs=_phrase(signature.inputs, text),
-            outputs=_phrase(signature.outputs, text),
+            outputs=_phrase(signature.outputs, text, made=True),
         )
     else:
         does = text("does_unknown")
@@ -1249,8 +1249,8 @@ def _preceding_step_warning(
 _PARENTHESIS = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 
 
-def _phrase(modalities: Sequence[str], text: Messages) -> str:
-    return text.join([text.with_article(text.label(m)) for m in modalities])
+def _phrase(modalities: Sequence[str], text: Messages, *, made: bool = False) -> str:
+    return text.join([text.with_article(text.label(m, made=made)) for m in modalities])
 
 
 class _GraphBuilder:
@@ -1397,7 +1397,8 @@ class _GraphBuilder:
             else:
                 self._action_node(Placed(action, feeds), optional=False)
                 for port in action.outputs:
-                    label = self.text("not_asked_for", label=self.text.label(port.modality))
+                    made = self.text.label(port.modality, made=True)
+                    label = self.text("not_asked_for", label=made)
                     self._output_node(
                         port.modality,
                         action.key,
@@ -1499,7 +1500,7 @@ class _GraphBuilder:
             self.step_info[node_id] = step.model_copy(update={"description": note})
         label = self.text(
             "branch_output" if optional else "branch_output_main",
-            label=self.text.label(made),
+            label=self.text.label(made, made=True),
             name=source.name,
         )
         self._output_node(
@@ -1564,5 +1565,5 @@ def _output_label(understanding: Understanding, modality: str, text: Messages) -
     if task.result and task.outputs and modality == task.outputs[0]:
         label = text.task_result(task)
     else:
-        label = text.label(modality)
+        label = text.label(modality, made=True)
     return label[0].upper() + label[1:]

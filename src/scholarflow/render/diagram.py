@@ -62,7 +62,13 @@ def _line(
 ) -> str:
     parts = [_name(workflow.node(edges[0].source), numbers)]
     for edge in edges:
-        label = text.label(edge.modality) if text else taxonomy.label(edge.modality)
+        # a thing a model or step made is named as made ("text", not "text prompt")
+        made = workflow.node(edge.source).kind != "input"
+        label = (
+            text.label(edge.modality, made=made)
+            if text
+            else taxonomy.label(edge.modality, made=made)
+        )
         parts.append(ARROW.format(label))
         parts.append(_name(workflow.node(edge.target), numbers))
     return " ".join(parts)

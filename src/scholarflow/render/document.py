@@ -73,11 +73,11 @@ class _Outline:
         self._names: re.Pattern[str] | None = None
         self._number_of: dict[str, int] = {}
 
-    def labels(self, modalities: tuple[str, ...] | list[str]) -> str:
-        return self.text.join([self.text.label(m) for m in modalities])
+    def labels(self, modalities: tuple[str, ...] | list[str], *, made: bool = False) -> str:
+        return self.text.join([self.text.label(m, made=made) for m in modalities])
 
     def arrow(self, step: Step) -> str:
-        return f"{self.labels(step.inputs)} → {self.labels(step.outputs)}"
+        return f"{self.labels(step.inputs)} → {self.labels(step.outputs, made=True)}"
 
     def n(self, source_id: str) -> int:
         return self.brief.number(source_id)
@@ -120,7 +120,7 @@ class _Outline:
         task = self.understanding.task
         text = self.text
         have = text.with_article(self.labels(self.understanding.have))
-        result = text.task_result(task) or self.labels(self.understanding.want)
+        result = text.task_result(task) or self.labels(self.understanding.want, made=True)
         self.add(
             "task",
             text(
@@ -212,7 +212,7 @@ class _Outline:
             modality = step.inputs[0] if step.inputs else None
             producers = self.producers_of(step.node_id)
             via = text("step_output_via", producers=text.join(producers)) if producers else ""
-            shown = text.label(modality) if modality else ""
+            shown = text.label(modality, made=True) if modality else ""
             head = text("step_output", label=text.inline(label), modality=shown, via=via)
             return head.replace(" ()", "")
         if step.kind == "operation":

@@ -27,6 +27,9 @@ class ModalityInfo:
     shown_as: str | None = None  # what a person sees it as when it is played or opened
     filmed_with: bool = False  # its counted nouns are the devices that film it
     moves: bool = False  # it unfolds over time, frame by frame
+    # what it is called when a model made it, where that differs (what a captioner writes
+    # is no "text prompt")
+    made_label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,7 @@ def modalities() -> dict[str, ModalityInfo]:
             value.get("shown_as"),
             bool(value.get("filmed_with", False)),
             bool(value.get("moves", False)),
+            value.get("made_label"),
         )
         for key, value in _load("modalities.toml").items()
     }
@@ -410,8 +414,10 @@ def family(modality: str) -> str:
     return modalities()[modality].family
 
 
-def label(modality: str) -> str:
-    return modalities()[modality].label
+def label(modality: str, *, made: bool = False) -> str:
+    """What a thing is called; `made`: as something a model made (`made_label`)."""
+    info = modalities()[modality]
+    return (info.made_label or info.label) if made else info.label
 
 
 # --- texts of each task and their vectors -----------------------------------------------------

@@ -145,7 +145,7 @@ def _plan_text(brief: Brief) -> str:
         "",
         f"TASK: {task.name}: {task.description}.",
         f"The user starts from: {_labels(understanding.have)}. They want: "
-        f"{task.result or _labels(understanding.want)}.",
+        f"{task.result or _labels(understanding.want, made=True)}.",
         f"The question asks about: {focus.phrase}.",
         "",
         "WORKFLOW (already drawn by code; for your understanding):",
@@ -160,7 +160,7 @@ def _plan_text(brief: Brief) -> str:
         kind = "optional " if step.optional else ""
         arrow = ""
         if step.inputs or step.outputs:
-            arrow = f" ({_labels(step.inputs)} -> {_labels(step.outputs)})"
+            arrow = f" ({_labels(step.inputs)} -> {_labels(step.outputs, made=True)})"
         note = f": {step.description}" if step.description else ""
         lines.append(f"- id {step.node_id}: {kind}{step.kind} {step.label}{where}{arrow}{note}")
     background = [numbers[s] for s in plan.background]
@@ -185,8 +185,8 @@ def _plan_text(brief: Brief) -> str:
     return "\n".join(lines)
 
 
-def _labels(modalities: tuple[str, ...]) -> str:
-    return " and ".join(taxonomy.label(m) for m in modalities) or "nothing"
+def _labels(modalities: tuple[str, ...], *, made: bool = False) -> str:
+    return " and ".join(taxonomy.label(m, made=made) for m in modalities) or "nothing"
 
 
 # --- reading the reply -----------------------------------------------------------------------

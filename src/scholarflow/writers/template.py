@@ -62,9 +62,9 @@ class _Composer:
     def a(self, label: str) -> str:
         return self.text.with_article(label)
 
-    def things(self, modalities: tuple[str, ...] | list[str]) -> str:
+    def things(self, modalities: tuple[str, ...] | list[str], *, made: bool = False) -> str:
         """ "a set of images and a point cloud": each with its own article."""
-        return self.text.join([self.a(self.text.label(m)) for m in modalities])
+        return self.text.join([self.a(self.text.label(m, made=made)) for m in modalities])
 
     def labels(self, modalities: tuple[str, ...] | list[str]) -> str:
         return self.text.join([self.text.label(m) for m in modalities])
@@ -178,7 +178,7 @@ class _Composer:
                     "model_turns",
                     name=f"**{source.name}** [{self.n(source.id)}]",
                     inputs=self.things(ins),
-                    outputs=self.things(outs),
+                    outputs=self.things(outs, made=True),
                 )
             )
         if len(described) == 1:
