@@ -14,6 +14,7 @@ from scholarflow.signatures import (
     infer_tasks,
     named_project_url,
     stated_start,
+    task_signatures,
 )
 from scholarflow.text import normalize
 
@@ -521,3 +522,21 @@ def test_a_title_naming_pictures_is_no_reading_of_clips():
     title = "Quill: High-Resolution and Prompt-Faithful Text-Guided Image Inpainting"
     source = enrich(_source(title))
     assert source.plausible == ("image_inpainting",)
+
+
+def test_the_job_a_bare_titles_telling_words_point_at_stays_a_reading():
+    # the title's meaning sits on image-to-video; "Animate Human Images" is what sets it apart
+    title = "Sway: Taming Unified Video Diffusion Models to Animate Human Images Consistently"
+    source = enrich(_source(title))
+    assert source.tasks[0] == "image_to_video"
+    assert "character_animation" in source.plausible
+    (adopted,) = adopt_task([source], "character_animation")
+    assert "video" in adopted.signature.required_inputs  # the performer's clip drives it
+
+
+def test_a_reconstruction_from_one_moving_shot_gives_the_camera_path():
+    # structure from motion run on a clip's frames: the camera's place at every frame
+    signatures = task_signatures("sfm_reconstruction")
+    assert any(
+        sig.inputs == ("video",) and "camera_trajectory" in sig.outputs for sig in signatures
+    )

@@ -810,3 +810,22 @@ def test_a_thing_made_first_then_followed_by_another_result_is_a_step_not_the_re
 )
 def test_a_relative_clause_of_the_users_choice_before_a_thing_says_they_had_it(question):
     assert _roles(question)["camera_trajectory"] == "have"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "My colourist made a depth video of the shot last week. I uploaded the shot plus that "
+        "depth video and it came out as a side-by-side 3D version.",
+        "A friend created a mask video of the dog for me; then I fed the clip and the mask "
+        "video in and the dog was gone.",
+    ],
+)
+def test_a_thing_made_before_and_then_handed_in_went_in(question):
+    from scholarflow.text import normalize
+    from scholarflow.understanding import _modality_mentions
+
+    mentions = _modality_mentions(normalize(question))
+    made_before = [m for m in mentions if m.hit.label in {"depth_video", "mask_video"}]
+    assert made_before and all(m.role != "want" for m in made_before)
+    assert any(m.role == "have" and m.handed_in for m in made_before)

@@ -33,6 +33,7 @@ _PLAUSIBLE_SHARE = 0.8
 _PLAUSIBLE_MAX = 6
 _SAME_MAKE_SHARE = 0.5  # ...or this share, for a task that makes what the best one makes
 _FEEDER_SHARE = 0.6  # ...or this share, for a step making what another recommended model needs
+_TELLING_READS = True
 _TITLE_WORDS = 1.0  # what a title's telling words add to the task they share most with
 _STATED_SHARE = 0.5  # a reading taking what the title says it starts from leads from this share
 
@@ -129,7 +130,8 @@ def _read_source(
         scores[task_id] += value
     # The words that set one job apart from its neighbours ("Talking", "Segment"), which a
     # whole title's meaning can drown in its generic half ("… Video Generation").
-    for task_id, share in vocabulary.task_scores(source.title or source.name).items():
+    telling = vocabulary.task_scores(source.title or source.name)
+    for task_id, share in telling.items():
         scores[task_id] += _TITLE_WORDS * share
     # A summary saying in its own words what it turns into what names the job as plainly as
     # a task's name: the tasks doing that conversion earn what a named task does.
@@ -277,6 +279,12 @@ def _read_source(
         could += [
             t for t in served if t not in could and _same_things(known[t].outputs, lead_makes)
         ]
+        # The job a title's telling words point at most ("… Human Image Animation") stays a
+        # reading, however far the title's meaning as a whole sits from it.
+        if _TELLING_READS and telling:
+            told = max(telling, key=lambda t: (telling[t], t))
+            if told not in could and takes_what_is_named(told):
+                could.append(told)
         near = tuple(t for t, score in ranked if score >= best * _FEEDER_SHARE)
         could = [t for t in could if makes_right is None or makes_right(t)]
         return served, tuple(t for t in could if starts_right(t)), True, near

@@ -961,6 +961,9 @@ def _coordinated(found: list[_Mention], question: str) -> list[_Mention]:
     return placed
 
 
+_FED_BACK = True
+
+
 def _got_then_used(mentions: list[_Mention]) -> list[_Mention]:
     """ "I got a still image first, then a clip made from that image": a thing the user first
     says they got, and then that something was made from, is a step on the way to the
@@ -968,12 +971,23 @@ def _got_then_used(mentions: list[_Mention]) -> list[_Mention]:
     they say they handed in stays theirs."""
     got: set[str] = set()
     on_the_way: set[str] = set()
+    fed_back: set[str] = set()
     for mention in mentions:
         label = mention.hit.label
         if mention.role == "want":
             got.add(label)
         elif mention.role == "have" and label in got and not mention.handed_in:
             on_the_way.add(label)
+        elif mention.role == "have" and label in got:
+            fed_back.add(label)
+    if fed_back and _FED_BACK:
+        # "the roto artist had made a mask track … we fed the plate plus that mask track in":
+        # what was made before and then handed in went in; it is not what came out
+        mentions = [
+            replace(m, role=None) if m.hit.label in fed_back and m.role == "want" else m
+            for m in mentions
+        ]
+        got -= fed_back
     # a step on the way leads to something else the user got: a clip "from frame to frame"
     # after "got a sharper clip" is the same clip
     if not on_the_way or not got - on_the_way:
