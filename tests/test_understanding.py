@@ -829,3 +829,18 @@ def test_a_thing_made_before_and_then_handed_in_went_in(question):
     made_before = [m for m in mentions if m.hit.label in {"depth_video", "mask_video"}]
     assert made_before and all(m.role != "want" for m in made_before)
     assert any(m.role == "have" and m.handed_in for m in made_before)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "label"),
+    [
+        ("daraus hat es ein tiefenvideo gemacht", "depth_video"),
+        ("am ende kam ein side-by-side-stereovideo heraus", "stereo_video"),
+        ("ich habe ein maskenvideo hochgeladen", "mask_video"),
+        ("ich habe mein handyvideo hochgeladen", "video"),  # a phone names no kind of video
+    ],
+)
+def test_a_german_compound_is_the_kind_of_thing_its_first_part_names(sentence, label):
+    from scholarflow.understanding import _things_named
+
+    assert [hit.label for hit in _things_named(sentence, True)] == [label]

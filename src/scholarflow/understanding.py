@@ -801,6 +801,8 @@ def _things_named(text: str, compounds: bool) -> list[CueHit]:
     cameras"): a counted phrase takes the place of the cues inside it. In a sentence that
     says they went in one at a time, a collection is one of what it holds."""
     hits = list(taxonomy.modality_matcher().find(text, compound_heads=compounds))
+    if compounds:
+        hits = [_compound_kind(text, hit) for hit in hits]
     counted = taxonomy.counted_mentions(text)
     if counted:
         kept = [h for h in hits if not any(c.start <= h.start and h.end <= c.end for c in counted)]
@@ -813,6 +815,35 @@ def _things_named(text: str, compounds: bool) -> list[CueHit]:
         CueHit(modalities[h.label].includes[0], h.cue, h.start, h.end) if h.label in sets else h
         for h in hits
     ]
+
+
+_LINKING = ("en", "n", "s", "es", "")  # German joins a compound's parts with these
+
+
+def _compound_kind(text: str, hit: CueHit) -> CueHit:
+    """A German compound named by its last part ("Tiefenvideo" matched as a video) is the
+    kind of thing its first part says, where that part names a thing of its own that moves
+    or stays still as the last part does: "Tiefenvideo" is a depth video, "Stereovideo" a
+    stereo video, "Maskenvideo" a mask video; "Handyvideo" stays a video."""
+    start = hit.start
+    while start > 0 and text[start - 1].isalpha():
+        start -= 1
+    modifier = text[start : hit.start]
+    if not modifier:
+        return hit
+    matcher = taxonomy.modality_matcher()
+    known = taxonomy.modalities()
+    moves = known[hit.label].moves
+    phrase = f"{modifier} {text[hit.start : hit.end]}"
+    candidates = [phrase] + [modifier[: -len(end)] if end else modifier for end in _LINKING]
+    for candidate in candidates:
+        if len(candidate) < 3:
+            continue
+        for found in matcher.find(candidate):
+            whole = found.start == 0 and found.end == len(candidate)
+            if whole and found.label != hit.label and known[found.label].moves == moves:
+                return CueHit(found.label, text[start : hit.end], start, hit.end)
+    return hit
 
 
 def _names_a_rig(hit: CueHit, sentence_hits: Sequence[CueHit]) -> bool:
