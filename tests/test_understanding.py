@@ -844,3 +844,17 @@ def test_a_german_compound_is_the_kind_of_thing_its_first_part_names(sentence, l
     from scholarflow.understanding import _things_named
 
     assert [hit.label for hit in _things_named(sentence, True)] == [label]
+
+
+@pytest.mark.parametrize(
+    ("question", "have", "want"),
+    [
+        ("Subí una foto de mi perro y me salió un vídeo corto.", "image", "video"),
+        ("J'ai mis une photo et il est sorti une vidéo.", "image", "video"),
+        ("Ich habe ein Foto hochgeladen und heraus kam ein Video.", "image", "video"),
+    ],
+)
+def test_a_verb_of_coming_out_splits_what_went_in_from_what_came_out(question, have, want):
+    roles = _roles(question)
+    assert roles[have] == "have"
+    assert roles[want] == "want"

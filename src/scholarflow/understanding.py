@@ -132,8 +132,10 @@ _RESULT_VERBS = re.compile(
     r"came out|came back|spat out|made (?:it |me )?(?:a|an)?|created|generated|produced|"
     r"and now|now it'?s|now it is|"
     r"returned|converted|and got|and it (?:made|gave|generated|created|produced|spat)|"
-    r"se convirti[óo]|me devolvi[óo]|gener[óo]|cre[óo]|obtuve|est devenu|m'a donné|"
-    r"a (?:créé|généré)|j'ai obtenu|wurde zu|entstand|erzeugte|bekam|erhielt|"
+    r"se convirti[óo]|me devolvi[óo]|gener[óo]|cre[óo]|obtuve|(?:me )?sali[óo]|me dio|"
+    r"result[óo]|est devenu|m'a donné|est sorti|m'a sorti|ça a donné|"
+    r"a (?:créé|généré)|j'ai obtenu|wurde zu|entstand|erzeugte|bekam|erhielt|kam heraus|heraus kam|"
+    r"herausgekommen|ergab|"
     r"in the end|at the end|am ende|al final|à la fin)"
     # Korean and Japanese verbs follow their object with no space between ("動画ができた")
     r"|(?:되었|됐|나왔|만들어|생성|바뀌었|바뀌었어요|になった|になりました|できた|できました|"
