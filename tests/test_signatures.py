@@ -540,3 +540,29 @@ def test_a_reconstruction_from_one_moving_shot_gives_the_camera_path():
     assert any(
         sig.inputs == ("video",) and "camera_trajectory" in sig.outputs for sig in signatures
     )
+
+
+def test_a_caption_a_model_wrote_on_the_way_is_made_by_the_bare_title_before_the_sound_model():
+    looker = enrich(
+        Source(
+            id="s1",
+            name="Seer-VL",
+            title="Seer-VL: Enhancing a Vision-Language Model's Perception at Any Resolution",
+            role="recommended",
+        )
+    )
+    sounder = enrich(
+        Source(
+            id="s2",
+            name="Hum",
+            title="Hum",
+            role="recommended",
+            summary="Generates sound effects and music from a text description.",
+        )
+    )
+    # the user says a model wrote the description: nobody typed it, a step must make it
+    first, second = adopt_feeder([looker, sounder], ("video",), "video_to_audio", made=("text",))
+    assert any(sig.inputs == ("video",) and sig.outputs == ("text",) for sig in first.signatures)
+    assert second == sounder
+    # a prompt anyone could type needs no step before the sound model
+    assert adopt_feeder([looker, sounder], ("video",), "video_to_audio") == (looker, sounder)

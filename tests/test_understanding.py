@@ -858,3 +858,19 @@ def test_a_verb_of_coming_out_splits_what_went_in_from_what_came_out(question, h
     roles = _roles(question)
     assert roles[have] == "have"
     assert roles[want] == "want"
+
+
+def test_what_the_first_actor_of_a_clause_wrote_is_theirs():
+    tool_wrote = _roles(
+        "One model watched my clip and wrote a description of the sound, and a second model "
+        "turned it into audio."
+    )
+    assert tool_wrote["text"] == "want"
+    user_wrote = _roles("I gave it my clip and wrote a description of the sound I wanted.")
+    assert user_wrote["text"] == "have"
+    understood = _understand(
+        "I had a silent clip of a kettle. One model watched it and wrote a description of "
+        "what should be heard, and a second model turned that description into a soundtrack."
+    )
+    assert understood.made_on_the_way == ("text",)
+    assert "text" not in understood.have

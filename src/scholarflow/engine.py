@@ -110,6 +110,7 @@ def prepare(request: Request) -> Prepared:
         understanding.have,
         understanding.task.id,
         steps_told=tells_steps(normalize(request.question)),
+        made=understanding.made_on_the_way,
     )
     request = request.model_copy(
         update={

@@ -261,6 +261,9 @@ class Understanding(_Frozen):
     # What the user's material shows, as far as a model's stated scope cares (scope.py):
     # "animal", "whole_body", "face", "person".
     subjects: tuple[str, ...] = ()
+    # What anyone could supply (a prompt) that the user says a model made on the way ("one
+    # model watched it and wrote a description"): not theirs, so a step must make it.
+    made_on_the_way: tuple[Modality, ...] = Field(default=(), exclude=True)
 
 
 class Node(_Frozen):

@@ -447,6 +447,7 @@ def adopt_feeder(
     task: str | None = None,
     *,
     steps_told: bool = False,
+    made: Sequence[str] = (),
 ) -> tuple[Source, ...]:
     """The sources, a recommended bare title read as the step before another recommended
     model where its meaning allows it: when the other needs something the user did not bring
@@ -459,7 +460,8 @@ def adopt_feeder(
     whose reading already feeds another, or whose own words say what it does, keeps its
     reading."""
     known = taxonomy.tasks()
-    supplied = set(have) | set(taxonomy.freely_supplied())
+    # (what anyone could supply is supplied, unless the user says a model made it: `made`)
+    supplied = set(have) | (set(taxonomy.freely_supplied()) - set(made))
     current = {s.id: s for s in sources if s.role == "recommended"}
     for source_id, source in list(current.items()):
         if not (source.guessed and source.near):
@@ -468,8 +470,13 @@ def adopt_feeder(
         # what the others take, needed or optional (a splatting model's points), that the
         # user did not bring
         lacking = {m for o in others for sig in o.signatures for m in sig.inputs} - supplied
-        makes = {m for sig in source.signatures for m in sig.outputs}
-        wanted = lacking if not makes & lacking else set()
+        # (a reading that makes it, but from something the user did not bring — a caption of
+        # one picture, for someone with a clip — feeds nothing)
+        feeds = any(
+            set(sig.outputs) & lacking and set(sig.required_inputs) <= supplied
+            for sig in source.signatures
+        )
+        wanted = lacking if not feeds else set()
         if not wanted and steps_told and task is not None and source.tasks[:1] == (task,):
             # what the others doing the same job need from something the user brought, and
             # turn into something else: two models passing a clip on as a clip are two ways

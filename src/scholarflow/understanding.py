@@ -176,6 +176,23 @@ _LOOKBACK = 40
 _TOOL_SUBJECT = re.compile(
     r"(?<!\w)(?:it|the (?:model|app|tool|ai|program|software|website|site))\s+$"
 )
+# ...or further back in its clause: the first one who acts in it ("One model watched it and
+# wrote a description": the model wrote it; "I gave it a photo and wrote …": the user did).
+_ACTOR = re.compile(
+    r"(?<!\w)(?:(?P<user>i|we)|(?P<tool>it|(?:model|app|tool|ai|program|software|network)s?))(?!\w)"
+)
+_CLAUSE_START = re.compile(r".*[,;:]", re.DOTALL)
+# (verbs of putting words or lines down, which either the user or the tool may do)
+_WRITING_VERBS = frozenset({"typed", "wrote", "drew", "sketched", "described", "entered"})
+
+
+def _tool_acted(window: str, marker_start: int) -> bool:
+    """Whether the first actor of the clause before a marker is the tool, not the user."""
+    opening = _CLAUSE_START.match(window, 0, marker_start)
+    actor = _ACTOR.search(window, opening.end() if opening else 0, marker_start)
+    return actor is not None and actor.group("tool") is not None
+
+
 # What a quoted passage of the question is read as (a text cue of taxonomy/modalities.toml):
 # words the user quotes are the prompt they gave.
 _QUOTED_PROMPT = "quoted prompt"
@@ -317,6 +334,14 @@ def _decide(reading: _Reading, recommended: Sequence[Source]) -> Understanding:
         confidence = 0.05
     have, want = _resolve_modalities(task, mentions)
     have = _made_on_the_way(task, have, mentions, recommended)
+    supplied = taxonomy.freely_supplied()
+    made = tuple(
+        dict.fromkeys(
+            m.hit.label
+            for m in mentions
+            if m.role == "want" and m.hit.label in supplied and m.hit.label not in (*have, *want)
+        )
+    )
     return Understanding(
         task=task,
         confidence=round(min(max(confidence, 0.05), 0.99), 2),
@@ -325,6 +350,7 @@ def _decide(reading: _Reading, recommended: Sequence[Source]) -> Understanding:
         focus=reading.focus or ("mechanism",),
         matched_cues=reading.matched,
         language=language,
+        made_on_the_way=made,
         subjects=tuple(sorted(subjects)),
     )
 
@@ -909,7 +935,15 @@ def _modality_mentions(question: str) -> list[_Mention]:
             window = question[max(start, at - _LOOKBACK) : at]
             markers = list(_MARKER_PATTERN.finditer(window))
             role = _MARKER_ROLE[markers[-1].group(0)] if markers else None
-            if role == "have" and _TOOL_SUBJECT.search(window, 0, markers[-1].start()):
+            if role == "have" and (
+                _TOOL_SUBJECT.search(window, 0, markers[-1].start())
+                or (
+                    markers[-1].group(0) in _WRITING_VERBS
+                    and _tool_acted(
+                        question[start:at], at - start - len(window) + markers[-1].start()
+                    )
+                )
+            ):
                 role = "want"  # "it wrote '…'": the tool did the writing, the words came out
             placed = bool(markers) and _names_a_place(window[markers[-1].end() :])
             if placed:
