@@ -746,3 +746,56 @@ def test_the_diagram_names_a_typed_prompt_and_a_written_answer_apart(tmp_path):
     diagram = result.stdout.decode().split("```text", 1)[1].split("```", 1)[0]
     assert "──written description──► Description" in diagram
     assert "text prompt" not in diagram
+
+
+def _first_frame_prompt(question: str, first: str, second: str) -> str:
+    return _prompt(question, f"{first}\n{second}", "Model: SomeOtherEditor\nPaper: None\n")
+
+
+_PICTURE_EDITOR = (
+    "Model: FrameFix\nPaper: https://example.org/framefix\n"
+    "Summary: Edits a single image following a written instruction.\n"
+)
+_CLIP_EDITOR = (
+    "Model: ClipCarry\nPaper: https://example.org/clipcarry\n"
+    "Summary: Edits a video to follow a text prompt while keeping its motion.\n"
+)
+
+
+def test_a_frame_edited_first_guides_the_clip_editor_that_takes_the_footage_too():
+    result, sources = _plan(
+        _first_frame_prompt(
+            "I had a clip of a rowing boat on a lake and typed 'make it a pirate ship'. The "
+            "first model changed the first frame, and the second carried that change through "
+            "the whole clip. How does that work?",
+            _PICTURE_EDITOR,
+            _CLIP_EDITOR,
+        )
+    )
+    assert result.understanding.task.id == "text_guided_video_editing"
+    assert not [w for w in result.warnings if w.code == "model_task_mismatch"]
+    main = {n.id: n for n in result.workflow.nodes if not n.optional}
+    named = {sources[n.source_id].name: n.id for n in main.values() if n.kind == "model"}
+    frame = [n.id for n in main.values() if n.operation == "extract_frame"]
+    footage = [n.id for n in main.values() if n.kind == "input" and n.modality == "video"]
+    edges = {(e.source, e.target) for e in result.workflow.edges}
+    assert frame and footage
+    assert (footage[0], frame[0]) in edges and (frame[0], named["FrameFix"]) in edges
+    assert (named["FrameFix"], named["ClipCarry"]) in edges
+    assert (footage[0], named["ClipCarry"]) in edges  # the footage itself goes on
+
+
+def test_two_clip_models_are_not_chained_through_a_frame_of_what_one_made():
+    second = (
+        "Model: ClipTwo\nPaper: https://example.org/cliptwo\n"
+        "Summary: Generates a video from a text prompt.\n"
+    )
+    result, _ = _plan(
+        _first_frame_prompt(
+            "I typed 'claymation style' for my bike clip and got it back as claymation. Two "
+            "models were recommended; how do they do it?",
+            _CLIP_EDITOR,
+            second,
+        )
+    )
+    assert not [n for n in result.workflow.nodes if n.operation == "extract_frame"]

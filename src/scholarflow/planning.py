@@ -162,7 +162,10 @@ def _as_frames(port: Port) -> Port:
 
 
 def operation_actions(
-    kinds: Iterable[str] | None = None, *, for_task: Task | None = None
+    kinds: Iterable[str] | None = None,
+    *,
+    for_task: Task | None = None,
+    frames_beside_footage: bool = False,
 ) -> list[Action]:
     """The generic operations as steps. Given the user's task, a compose step takes a new
     background only when the task lists it as doing its job (background replacement): a new
@@ -177,7 +180,9 @@ def operation_actions(
     # a footage model as a one-frame clip has no motion to give a talking head, and one frame
     # taken from the user's footage no motion to carry into a moving scene.
     lost = {"image_as_clip"} if for_task.animates else set()
-    if _keeps_time(for_task):
+    if _keeps_time(for_task) and not frames_beside_footage:
+        # (`frames_beside_footage`: for a chain whose later model takes the footage too, one
+        # frame edited first guides it; `_footage_kept` checks the path does that)
         lost.add("extract_frame")
     actions = [action for action in actions if action.operation not in lost]
     return [
@@ -477,6 +482,40 @@ def _chain_candidates(recommended: Sequence[Source]) -> list[Source]:
     return chosen
 
 
+def _frame_steps(task: Task) -> list[Action]:
+    """The steps taking one frame of the user's footage, where the task keeps time (they
+    are left out of its actions): usable by a chain that still hands the footage on."""
+    if not _keeps_time(task):
+        return []
+    return [
+        a
+        for a in operation_actions(for_task=task, frames_beside_footage=True)
+        if a.operation == "extract_frame"
+    ]
+
+
+def _footage_kept(path: Sequence[Placed], understanding: Understanding) -> bool:
+    """Whether a path taking one frame of the user's footage also hands the footage itself
+    to a model: the frame (edited first, say) guides that model, it does not stand in for
+    the clip."""
+    framed = [placed for placed in path if placed.action.operation == "extract_frame"]
+    if not framed:
+        return True
+    if not all(
+        feed.producer.startswith(HAVE) for placed in framed for feed in placed.feeds.values()
+    ):
+        return False  # a frame of what a model made guides nothing of the user's
+    moving = {key for key, info in taxonomy.modalities().items() if info.moves}
+    return any(
+        placed.action.source_id is not None
+        and any(
+            feed.producer.startswith(HAVE) and feed.modality in moving
+            for feed in placed.feeds.values()
+        )
+        for placed in path
+    )
+
+
 def _keeps_time(task: Task) -> bool:
     """Whether a task turns something that unfolds over time into something that does
     (footage into a moving scene, a clip into its depth video): done on one frame of it,
@@ -553,12 +592,33 @@ def judge_fit(
         if any(_stands_in(placed) in lost for placed in path):
             stood_in.update(s.id for s in group)
 
-    together = path_with(chain) if len(chain) > 1 else None
-    # The same test the main path is held to: a chain that does the job on something other
-    # than what the user brought (a generated clip edited in place of theirs) is no chain.
-    if together is not None and _job_works_on_users_input(
-        together, understanding, chain, steps_told=_tells_steps(question)
-    ):
+    def chained_path() -> list[Placed] | None:
+        steps_told = _tells_steps(question)
+        frames = _frame_steps(task)
+        for extra in ([], frames) if frames else ([],):
+            found = search(
+                understanding.have,
+                understanding.want,
+                source_actions(chain, ids) + fit_ops + extra,
+                required=frozenset(s.id for s in chain),
+                doing=task,
+                sources=chain,
+            )
+            # The same test the main path is held to: a chain that does the job on something
+            # other than what the user brought (a generated clip edited in place of theirs)
+            # is no chain. (Failing a plain chain, one frame of the footage may be edited
+            # first to guide a later model that takes the footage too.)
+            if (
+                found is not None
+                and _uses_what_it_needs(found, understanding)
+                and _footage_kept(found, understanding)
+                and _job_works_on_users_input(found, understanding, chain, steps_told=steps_told)
+            ):
+                return found
+        return None
+
+    together = chained_path() if len(chain) > 1 else None
+    if together is not None:
         for source in chain:
             fits[source.id] = True
         note_stand_ins(together, chain)
@@ -900,22 +960,27 @@ def _main_path(
             # misfits): each group is tried on its own, which keeps every search small however
             # many models were recommended.
             usable = [a for a in actions if a.source_id not in chained - required]
-            found = search(
-                understanding.have,
-                understanding.want,
-                usable,
-                required=required,
-                doing=understanding.task,
-                sources=candidates,
-            )
-            if (
-                found is not None
-                and _job_works_on_users_input(
-                    found, understanding, candidates, steps_told=steps_told
+            # (failing that, a chain may take one frame of the footage to guide a model that
+            # takes the footage too)
+            frames = _frame_steps(understanding.task) if size > 1 else []
+            for extra in ([], frames) if frames else ([],):
+                found = search(
+                    understanding.have,
+                    understanding.want,
+                    usable + extra,
+                    required=required,
+                    doing=understanding.task,
+                    sources=candidates,
                 )
-                and _uses_what_it_needs(found, understanding)
-            ):
-                return found
+                if (
+                    found is not None
+                    and _job_works_on_users_input(
+                        found, understanding, candidates, steps_told=steps_told
+                    )
+                    and _uses_what_it_needs(found, understanding)
+                    and _footage_kept(found, understanding)
+                ):
+                    return found
     anyhow = search(
         understanding.have,
         understanding.want,
