@@ -799,3 +799,34 @@ def test_two_clip_models_are_not_chained_through_a_frame_of_what_one_made():
         )
     )
     assert not [n for n in result.workflow.nodes if n.operation == "extract_frame"]
+
+
+def test_a_model_steered_by_a_control_image_does_not_fit_a_prompt_alone():
+    steered = (
+        "Model: LayoutLock: Structure-Guided Text-to-Image Generation\n"
+        "Paper: https://example.org/layoutlock\n"
+        "Summary: Steers a text-to-image model with a control image such as a depth map.\n"
+    )
+    plain = (
+        "Model: PlainGen: Text-to-Image Generation\nPaper: https://example.org/plaingen\n"
+        "Summary: Generates a picture from a text prompt.\n"
+    )
+    typed, sources = _plan(
+        _prompt(
+            "I only typed 'a tiled courtyard with a fountain at noon' and got a picture of it. "
+            "How?",
+            steered,
+            plain,
+        )
+    )
+    flagged = [sources[w.source_id].name for w in typed.warnings if w.code == "model_task_mismatch"]
+    assert flagged == ["LayoutLock"]
+    photo, _ = _plan(
+        _prompt(
+            "I gave it a photo of my courtyard and typed 'at night under lanterns', and got a "
+            "new picture with the same layout. How?",
+            steered,
+            plain,
+        )
+    )
+    assert not [w for w in photo.warnings if w.code == "model_task_mismatch"]

@@ -211,6 +211,14 @@ def test_a_variant_a_source_must_state_is_had_only_when_it_says_so():
                            summary="Generates a picture from a text prompt."))  # fmt: skip
     assert any("depth_map" in sig.inputs for sig in steered.signatures)
     assert not any("depth_map" in sig.inputs for sig in plain.signatures)
+    # ...and a source that says so is that kind: without the control image it adds nothing
+    assert all("depth_map" in sig.inputs for sig in steered.signatures)
+    # the control image may be the user's own photo (its edges) as well as a depth map
+    assert any(
+        port.modality == "depth_map" and "image" in port.alternatives
+        for sig in steered.signatures
+        for port in sig.input_ports
+    )
 
 
 def test_a_source_serving_the_picture_and_clip_forms_of_a_job_has_both_signatures():

@@ -579,6 +579,11 @@ def task_signatures(task_id: str, said: str = "") -> tuple[Signature, ...]:
         for sig, when in taxonomy.stated_variants().get(task_id, ())
         if said and any(phrase in said for phrase in when)
     )
+    if stated:
+        # A source whose own words say it is the kind steered by more ("Adding Conditional
+        # Control to Text-to-Image Diffusion Models") is that kind: without the control
+        # image it adds nothing to the model it is built on.
+        return stated + taxonomy.variants().get(task_id, ())
     return main + taxonomy.variants().get(task_id, ()) + stated
 
 
