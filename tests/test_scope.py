@@ -68,6 +68,12 @@ def test_a_task_named_for_people_has_their_scope():
         # a room, a street, a landscape: a place
         ("J'ai photographié la cuisine au crépuscule.", "fr", {"place"}),
         ("I film my bedroom and every curl of my hair stays soft.", "en", {"place", "person"}),
+        # a vehicle, a product, a sign: a thing no one is in
+        ("Ich habe das Typenschild vom Traktor fotografiert.", "de", {"object"}),
+        ("A shot of the teapot on our kitchen table.", "en", {"object", "place"}),
+        # an owner named right before the thing is not shown; a performer is
+        ("A blurry crop of my grandfather's tractor nameplate.", "en", {"object"}),
+        ("Filmed my son's trampoline routine in the garden.", "en", {"person", "place"}),
     ],
 )
 def test_the_question_shows_its_subject_in_its_own_language(question, language, kinds):
@@ -95,6 +101,9 @@ def test_the_question_shows_its_subject_in_its_own_language(question, language, 
         ("Relighting Humans in the Wild", {"place"}, True),
         ("Diffusion Face Relighting with Shadows", {"place", "face"}, False),
         ("Intrinsic Diffusion for Indoor Scene Relighting", {"place"}, False),
+        # a tractor's nameplate is no face either
+        ("Blind Face Restoration with a Codebook", {"object"}, True),
+        ("Blind Face Restoration with a Codebook", {"object", "person"}, False),
         # a model for anything is never out of scope
         ("Tracking Any Pixel of a Video in 3D", {"animal", "whole_body"}, False),
     ],
@@ -143,3 +152,23 @@ def test_the_same_model_in_its_scope_fits():
     assert not [w for w in result.warnings if w.code == "model_task_mismatch"]
     # the street is a place, and the boy in it keeps the model in its scope
     assert result.understanding.subjects == ("person", "place", "whole_body")
+
+
+def test_a_task_made_for_faces_shows_a_face_whatever_else_is_named():
+    # lip-syncing the presenter of a product ad: the product does not rule the lip sync out
+    from scholarflow import taxonomy
+    from scholarflow.scope import implied_subjects
+
+    assert implied_subjects(taxonomy.tasks()["lip_sync"]) == frozenset({"face"})
+    assert implied_subjects(taxonomy.tasks()["image_super_resolution"]) == frozenset()
+    understood = understand(
+        parse_prompt(
+            "You are an AI scientist.\nA user has asked the following question:\n"
+            '"We changed the script of our product ad and re-recorded the voice, and the '
+            'presenter now says the new lines with matching lips. How?"\n'
+            "### Recommended AI Models:\nModel: A Lip Sync Expert Is All You Need\n"
+            "Paper: None\n\nAnswer:\n"
+        )
+    )
+    assert understood.task.id == "lip_sync"
+    assert "face" in understood.subjects

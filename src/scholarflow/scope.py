@@ -101,13 +101,43 @@ def title_scope(source: Source) -> Scope | None:
 
 def question_subjects(question: str, language: str) -> frozenset[str]:
     """The subject kinds the question names as what the user's material shows; a thing named
-    in a comparison ("moves like a cat") is not shown."""
+    in a comparison ("moves like a cat") or as an owner ("my grandfather's tractor") is not
+    shown."""
     text = normalize(question)
-    kinds: set[str] = set()
-    for kind, pattern in _subject_patterns(language).items():
-        if any(not compared(text, m.start(), m.end()) for m in pattern.finditer(text)):
-            kinds.add(kind)
+    patterns = _subject_patterns(language)
+    found = {
+        kind: [m for m in pattern.finditer(text) if not compared(text, m.start(), m.end())]
+        for kind, pattern in patterns.items()
+    }
+    # "my grandfather's tractor": an owner named right before a thing of another kind is
+    # not what is shown ("my son's trampoline routine" still shows the son)
+    starts = {m.start() for matches in found.values() for m in matches}
+    owned = {
+        owner.start()
+        for owner in _OWNER.finditer(text)
+        if any(at in starts for at in range(owner.end(), owner.end() + _OWNED_WITHIN + 1))
+    }
+    kinds = {kind for kind, matches in found.items() if any(m.end() not in owned for m in matches)}
     return frozenset(kinds)
+
+
+_OWNER = re.compile(r"['’]s?(?!\w)\s*")
+_OWNED_WITHIN = 12  # characters from the owner's "'s" to the thing owned (one short word)
+
+
+# The subject a scope's own job cannot be done without: lip-syncing a product ad has a face in
+# it, whatever else the question names.
+_SCOPE_SUBJECT = {"face": "face", "portrait": "face", "person": "person"}
+
+
+def implied_subjects(task: Task) -> frozenset[str]:
+    """The subject the user's task itself shows: a face for a lip sync or a talking head."""
+    scope = named_scope(task.name)
+    return (
+        frozenset({_SCOPE_SUBJECT[scope.id]})
+        if scope and scope.id in _SCOPE_SUBJECT
+        else frozenset()
+    )
 
 
 def outside_scope(source: Source, subjects: frozenset[str]) -> Scope | None:

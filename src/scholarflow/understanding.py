@@ -37,7 +37,12 @@ from typing import Any
 
 from scholarflow import taxonomy
 from scholarflow.models import Request, Source, Task, Understanding
-from scholarflow.scope import outside_scope, question_subjects, task_outside_scope
+from scholarflow.scope import (
+    implied_subjects,
+    outside_scope,
+    question_subjects,
+    task_outside_scope,
+)
 from scholarflow.text import (
     CueHit,
     compared,
@@ -351,7 +356,7 @@ def _decide(reading: _Reading, recommended: Sequence[Source]) -> Understanding:
         matched_cues=reading.matched,
         language=language,
         made_on_the_way=made,
-        subjects=tuple(sorted(subjects)),
+        subjects=tuple(sorted(subjects | implied_subjects(task))),
     )
 
 
