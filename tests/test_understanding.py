@@ -851,6 +851,7 @@ def test_a_german_compound_is_the_kind_of_thing_its_first_part_names(sentence, l
     [
         ("Subí una foto de mi perro y me salió un vídeo corto.", "image", "video"),
         ("J'ai mis une photo et il est sorti une vidéo.", "image", "video"),
+        ("J'ai mis une photo et l'outil m'a rendu une vidéo.", "image", "video"),
         ("Ich habe ein Foto hochgeladen und heraus kam ein Video.", "image", "video"),
     ],
 )

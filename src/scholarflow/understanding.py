@@ -138,7 +138,7 @@ _RESULT_VERBS = re.compile(
     r"and now|now it'?s|now it is|"
     r"returned|converted|and got|and it (?:made|gave|generated|created|produced|spat)|"
     r"se convirti[óo]|me devolvi[óo]|gener[óo]|cre[óo]|obtuve|(?:me )?sali[óo]|me dio|"
-    r"result[óo]|est devenu|m'a donné|est sorti|m'a sorti|ça a donné|"
+    r"result[óo]|est devenu|m'a donné|m'a rendu|m'a renvoyé|est sorti|m'a sorti|ça a donné|"
     r"a (?:créé|généré)|j'ai obtenu|wurde zu|entstand|erzeugte|bekam|erhielt|kam heraus|heraus kam|"
     r"herausgekommen|ergab|"
     r"in the end|at the end|am ende|al final|à la fin)"
