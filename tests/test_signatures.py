@@ -574,3 +574,24 @@ def test_a_caption_a_model_wrote_on_the_way_is_made_by_the_bare_title_before_the
     assert second == sounder
     # a prompt anyone could type needs no step before the sound model
     assert adopt_feeder([looker, sounder], ("video",), "video_to_audio") == (looker, sounder)
+
+
+def test_a_bare_title_told_as_the_later_step_works_on_what_the_first_made():
+    maker = enrich(
+        _source("Riverine: A Systematic Framework for Large Video Generative Models").model_copy(
+            update={"id": "s1", "role": "recommended"}
+        )
+    )
+    polisher = enrich(
+        _source("Crisp: Generative Space-Time Enhancement for Video Generation").model_copy(
+            update={"id": "s2", "role": "recommended"}
+        )
+    )
+    assert maker.tasks[0] == polisher.tasks[0] == "text_to_video"
+    # "…got a clip, then a second model made it sharper": the second takes the first's clip
+    first, second = adopt_feeder([maker, polisher], ("text",), "text_to_video", steps_told=True)
+    assert first == maker
+    assert second.tasks[0] == "video_super_resolution"
+    assert all(sig.inputs == ("video",) for sig in second.signatures)
+    # told as two ways of doing it, they stay two ways
+    assert adopt_feeder([maker, polisher], ("text",), "text_to_video") == (maker, polisher)

@@ -875,3 +875,20 @@ def test_what_the_first_actor_of_a_clause_wrote_is_theirs():
     )
     assert understood.made_on_the_way == ("text",)
     assert "text" not in understood.have
+
+
+@pytest.mark.parametrize(
+    ("question", "told"),
+    [
+        ("I typed a prompt and got a clip, then a second model made it sharper.", True),
+        ("Das erste Werkzeug machte ein Tiefenvideo, das zweite Werkzeug ein Stereovideo.", True),
+        ("It first made a depth map, then turned it into a 3D photo.", True),
+        ("Two tools were listed. Which one did it, and how?", False),
+        ("The first frame was blurry and the last one sharp.", False),
+    ],
+)
+def test_steps_are_told_by_first_and_then_or_by_a_second_model(question, told):
+    from scholarflow.text import normalize
+    from scholarflow.understanding import tells_steps
+
+    assert tells_steps(normalize(question)) is told

@@ -498,7 +498,39 @@ def adopt_feeder(
                     update={"tasks": tasks, "signatures": signatures}
                 )
                 break
+    if steps_told and task is not None:
+        current = _as_later_steps(current, supplied, task)
     return tuple(current.get(s.id, s) if s.role == "recommended" else s for s in sources)
+
+
+def _as_later_steps(current: dict[str, Source], supplied: set[str], task: str) -> dict[str, Source]:
+    """A bare title listed after another model doing the user's job, where the user tells of
+    steps one after another ("then a second model made it sharper"), read as the step after
+    it: a task near its title that takes what the earlier one made and makes what the job
+    makes (an enhancer of the generated clip), not a second way of making it."""
+    known = taxonomy.tasks()
+    makes = set(known[task].outputs)
+    made: set[str] = set()
+    for source_id, source in list(current.items()):
+        doing_it = source.tasks[:1] == (task,)
+        if doing_it and made and source.guessed:
+            for task_id in source.near:
+                near = known[task_id]
+                takes = set(near.inputs)
+                if (
+                    task_id != task
+                    and takes & made
+                    and takes <= made | supplied
+                    and (set(near.outputs) & makes)
+                ):
+                    tasks = (task_id, *(t for t in source.tasks if t != task_id))
+                    current[source_id] = source.model_copy(
+                        update={"tasks": tasks, "signatures": source_signatures(source, tasks)}
+                    )
+                    break
+        if doing_it:
+            made |= {m for sig in source.signatures for m in sig.outputs}
+    return current
 
 
 def source_signatures(source: Source, tasks: Sequence[str]) -> tuple[Signature, ...]:

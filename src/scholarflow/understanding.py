@@ -1079,10 +1079,24 @@ _THEN = re.compile(
 )
 
 
+# "then a second model made it sharper", "das zweite Werkzeug …": a later step told by its
+# place in the order
+_SECOND = re.compile(
+    r"(?<!\w)(?:(?:a|the) second (?:model|tool|step|network|stage|pass)|"
+    r"(?:el|un) segundo (?:modelo|paso)|la segunda (?:herramienta|etapa)|"
+    r"(?:le|un) (?:second|deuxième) (?:modèle|outil)|la (?:seconde|deuxième) étape|"
+    r"(?:das|ein) zweite[s]? (?:modell|werkzeug|tool)|der zweite schritt)(?!\w)"
+    r"|두 번째 (?:모델|도구)|2つ目の(?:モデル|ツール)|二つ目の(?:モデル|ツール)"
+)
+
+
 def tells_steps(question: str) -> bool:
-    """Whether the question tells of steps one after another ("it first made …, then …")."""
+    """Whether the question tells of steps one after another ("it first made …, then …",
+    "then a second model made it sharper")."""
     first = _FIRST.search(question)
-    return first is not None and _THEN.search(question, first.end()) is not None
+    if first is not None and _THEN.search(question, first.end()) is not None:
+        return True
+    return _SECOND.search(question) is not None
 
 
 def _first_then(mentions: list[_Mention], question: str) -> list[_Mention]:
