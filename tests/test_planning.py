@@ -830,3 +830,62 @@ def test_a_model_steered_by_a_control_image_does_not_fit_a_prompt_alone():
         )
     )
     assert not [w for w in photo.warnings if w.code == "model_task_mismatch"]
+
+
+def _posed_photos_prompt(question: str, recommended: str) -> str:
+    return _prompt(
+        question,
+        recommended,
+        "Model: Agree: Multi-View Depth Refinement\nPaper: https://example.org/agree\n"
+        "Summary: Makes the depth maps of posed photos agree with each other and puts them "
+        "on a metric scale.\n",
+    )
+
+
+def test_one_picture_depth_model_does_only_part_of_a_multi_view_refinement():
+    from scholarflow.engine import prepare
+
+    prepared = prepare(
+        parse_prompt(
+            _posed_photos_prompt(
+                "Our club took 25 photos around a fountain and the app saved where each was "
+                "taken. We ended up with a depth map for every photo, in metres, and the maps "
+                "agree where the photos overlap. How does it get them consistent?",
+                "Model: DepthOne: Depth from a Single Image\nPaper: https://example.org/d1\n"
+                "Summary: Estimates a depth map from one image.\n",
+            )
+        )
+    )
+    result = prepared.brief.plan
+    assert result.understanding.task.id == "depth_refinement"
+    names = {s.id: s.name for s in prepared.brief.sources}
+    flagged = [names[w.source_id] for w in result.warnings if w.code == "model_task_mismatch"]
+    assert flagged == ["DepthOne"]
+    main = [names[n.source_id] for n in result.workflow.nodes if n.source_id and not n.optional]
+    assert "Agree" in main
+
+
+def test_depth_maps_a_model_gave_each_photo_are_made_on_the_way_by_a_bare_title():
+    from scholarflow.engine import prepare
+
+    prepared = prepare(
+        parse_prompt(
+            _posed_photos_prompt(
+                "I took 30 photos around our empty flat. A depth model gave each photo a depth "
+                "map, then a second step made all the maps agree and put them in metres. How?",
+                "Model: Depth Anything V2\nPaper: https://example.org/dav2\n\n"
+                "Model: Agree: Multi-View Depth Refinement\nPaper: https://example.org/agree\n"
+                "Summary: Makes the depth maps of posed photos agree with each other and puts "
+                "them on a metric scale.\n",
+            )
+        )
+    )
+    result = prepared.brief.plan
+    assert result.understanding.have == ("image_set",)  # the depth maps were made, not brought
+    assert not [w for w in result.warnings if w.code == "model_task_mismatch"]
+    names = {s.id: s.name for s in prepared.brief.sources}
+    models = {n.id: names[n.source_id] for n in result.workflow.nodes if n.source_id}
+    assert any(
+        models.get(e.source) == "Depth Anything V2" and models.get(e.target) == "Agree"
+        for e in result.workflow.edges
+    )

@@ -892,3 +892,5 @@ def test_steps_are_told_by_first_and_then_or_by_a_second_model(question, told):
     from scholarflow.understanding import tells_steps
 
     assert tells_steps(normalize(question)) is told
+    assert _roles("A depth model gave each photo a depth map.")["depth_map"] == "want"
+    assert _roles("I gave it a depth map and a photo.")["depth_map"] == "have"

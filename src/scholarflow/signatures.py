@@ -463,6 +463,8 @@ def adopt_feeder(
     # (what anyone could supply is supplied, unless the user says a model made it: `made`)
     supplied = set(have) | (set(taxonomy.freely_supplied()) - set(made))
     current = {s.id: s for s in sources if s.role == "recommended"}
+    # (a photo of the set the user brought is brought)
+    within = supplied | {inner for m in supplied for inner in taxonomy.modalities()[m].includes}
     for source_id, source in list(current.items()):
         if not (source.guessed and source.near):
             continue
@@ -491,7 +493,11 @@ def adopt_feeder(
             } & set(have)
         for task_id in source.near if wanted else ():
             near = known[task_id]
-            if task_id != task and set(near.outputs) & wanted and set(near.inputs) <= supplied:
+            if (
+                task_id != task
+                and set(near.outputs) & wanted
+                and all(m in within for m in near.inputs)
+            ):
                 tasks = (task_id, *(t for t in source.tasks if t != task_id))
                 signatures = source_signatures(source, tasks)
                 current[source_id] = source.model_copy(

@@ -36,7 +36,7 @@ from functools import cache
 from typing import Any
 
 from scholarflow import taxonomy
-from scholarflow.models import Request, Source, Task, Understanding
+from scholarflow.models import Request, Signature, Source, Task, Understanding
 from scholarflow.scope import (
     implied_subjects,
     outside_scope,
@@ -188,7 +188,7 @@ _ACTOR = re.compile(
 )
 _CLAUSE_START = re.compile(r".*[,;:]", re.DOTALL)
 # (verbs of putting words or lines down, which either the user or the tool may do)
-_WRITING_VERBS = frozenset({"typed", "wrote", "drew", "sketched", "described", "entered"})
+_WRITING_VERBS = frozenset({"typed", "wrote", "drew", "sketched", "described", "entered", "gave"})
 
 
 def _tool_acted(window: str, marker_start: int) -> bool:
@@ -1595,6 +1595,16 @@ def _reading_is_known(source: Source) -> bool:
 # --- what the user has and wants -------------------------------------------------------------
 
 
+def _could_do(source: Source) -> tuple[Signature, ...]:
+    """A source's signatures, and, for one read from a bare title alone, those of every task
+    it could be serving: which of them it is, the request decides."""
+    if not source.guessed:
+        return source.signatures
+    from scholarflow.signatures import task_signatures
+
+    return (*source.signatures, *(sig for t in source.plausible for sig in task_signatures(t)))
+
+
 def _made_on_the_way(
     task: Task, have: tuple[str, ...], mentions: Sequence[_Mention], recommended: Sequence[Source]
 ) -> tuple[str, ...]:
@@ -1622,7 +1632,7 @@ def _made_on_the_way(
         if rest and any(
             modality in signature.outputs and all(map(brought, signature.required_inputs))
             for source in steps
-            for signature in source.signatures
+            for signature in _could_do(source)
         ):
             kept = rest
     return tuple(kept)
