@@ -894,3 +894,28 @@ def test_steps_are_told_by_first_and_then_or_by_a_second_model(question, told):
     assert tells_steps(normalize(question)) is told
     assert _roles("A depth model gave each photo a depth map.")["depth_map"] == "want"
     assert _roles("I gave it a depth map and a photo.")["depth_map"] == "have"
+
+
+@pytest.mark.parametrize(
+    ("question", "label", "role"),
+    [
+        ("I uploaded each photo and got a one-sentence description of each.", "text", "want"),
+        ("I uploaded a photo and got back a short caption.", "text", "want"),
+    ],
+)
+def test_a_description_or_caption_is_text(question, label, role):
+    assert _roles(question)[label] == role
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I never wrote any description, I only gave it one photo.",
+        "I didn't type a prompt; I only gave it one photo.",
+    ],
+)
+def test_a_thing_the_user_says_they_never_gave_is_not_had(question):
+    from scholarflow.understanding import _read
+
+    mentions = _read(question, None).mentions
+    assert "text" not in {m.hit.label for m in mentions}

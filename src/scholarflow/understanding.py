@@ -814,6 +814,9 @@ def _modifies(gap: str) -> bool:
 _DENIED_BEFORE = re.compile(
     r"(?<!\w)(?:no|without|sin|sans|ohne|kein|keine|keinen|pas de)\s+(?:any\s+|a\s+|an\s+|"
     r"ningún\s+|ninguna\s+|aucun\s+|aucune\s+|jede[nm]?\s+)?$"
+    # "I never wrote any description", "didn't give it a prompt"
+    r"|(?<!\w)(?:never|didn't|did not|haven't|have not)\s+[a-z]+\s+(?:it\s+)?"
+    r"(?:(?:any|a|an|the)\s+)?$"
 )
 _DENIED_AFTER = re.compile(
     r"^\s*(?:は|を|も|이|가|은|는|을|를|도)?\s*(?:一切|全く|全然|전혀|하나도)?\s*"
