@@ -8,6 +8,7 @@ from scholarflow import taxonomy
 from scholarflow.catalog import builtin_entries, match
 from scholarflow.models import Source
 from scholarflow.signatures import (
+    adopt_alternative,
     adopt_feeder,
     adopt_task,
     enrich,
@@ -595,3 +596,57 @@ def test_a_bare_title_told_as_the_later_step_works_on_what_the_first_made():
     assert all(sig.inputs == ("video",) for sig in second.signatures)
     # told as two ways of doing it, they stay two ways
     assert adopt_feeder([maker, polisher], ("text",), "text_to_video") == (maker, polisher)
+
+
+def _recommended(title: str, source_id: str, summary: str | None = None) -> Source:
+    return enrich(
+        _source(title, summary).model_copy(update={"id": source_id, "role": "recommended"})
+    )
+
+
+def test_a_bare_title_beside_a_model_doing_the_job_is_a_second_way_to_the_same_result():
+    editor = _recommended("Weave: Consistent Diffusion Features for Video Editing", "s1")
+    other = _recommended(
+        "Loom: One-Shot Tuning of Diffusion Models for Text-to-Video Generation", "s2"
+    )
+    assert editor.tasks[0] == "text_guided_video_editing"
+    assert other.tasks[0] == "text_to_video"  # what its title alone says
+    # both said to have turned the user's clip and prompt into the edited clip, no steps told
+    first, second = adopt_alternative(
+        [editor, other], ("video", "text"), "text_guided_video_editing"
+    )
+    assert first == editor
+    assert second.tasks[0] == "text_guided_video_editing"
+    assert any(set(sig.inputs) >= {"video", "text"} for sig in second.signatures)
+    # told as steps one after another, the reading stays for the chain to use
+    assert adopt_alternative(
+        [editor, other], ("video", "text"), "text_guided_video_editing", steps_told=True
+    ) == (editor, other)
+
+
+def test_a_title_whose_own_words_say_what_it_does_keeps_its_reading():
+    editor = _recommended("Weave: Consistent Diffusion Features for Video Editing", "s1")
+    described = _recommended(
+        "Loom: One-Shot Tuning of Diffusion Models for Text-to-Video Generation",
+        "s2",
+        summary="Loom generates a new video from a text prompt alone.",
+    )
+    assert adopt_alternative(
+        [editor, described], ("video", "text"), "text_guided_video_editing"
+    ) == (
+        editor,
+        described,
+    )
+
+
+def test_a_bare_title_that_could_work_on_what_the_other_made_stays_a_step_of_the_chain():
+    animator = _recommended("Kite: Animating Open-domain Images with Video Diffusion Priors", "s1")
+    sharpener = _recommended("Lens: Video Restoration with Enhanced Deformable Convolutions", "s2")
+    assert animator.tasks[0] == "image_to_video"
+    assert sharpener.tasks[0] != "image_to_video"
+    # the sharpener takes a clip, which the animator makes: an enhancer after it, not a
+    # second animator
+    assert adopt_alternative([animator, sharpener], ("image",), "image_to_video") == (
+        animator,
+        sharpener,
+    )

@@ -112,6 +112,12 @@ def prepare(request: Request) -> Prepared:
         steps_told=tells_steps(normalize(request.question)),
         made=understanding.made_on_the_way,
     )
+    enriched = signatures.adopt_alternative(
+        enriched,
+        understanding.have,
+        understanding.task.id,
+        steps_told=tells_steps(normalize(request.question)),
+    )
     request = request.model_copy(
         update={
             "recommended": tuple(s for s in enriched if s.role == "recommended"),

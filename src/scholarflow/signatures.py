@@ -539,6 +539,60 @@ def _as_later_steps(current: dict[str, Source], supplied: set[str], task: str) -
     return current
 
 
+def adopt_alternative(
+    sources: Sequence[Source], have: Sequence[str], task: str, *, steps_told: bool = False
+) -> tuple[Source, ...]:
+    """The sources, a recommended model known only by its title read as another way of doing
+    the user's `task`, where another recommended model does that task and its title's own
+    reading makes the same kind of thing (a clip, as the other makes a clip): two models
+    recommended for one result, with no steps told between them, are two ways to it, and a
+    title alone ("… for Text-to-Video Generation", said of a method that edits a clip from
+    a prompt) is too little to say the platform recommended one that cannot do the job. A
+    reading that makes something else (a mask, a picture) keeps its reading: that one is a
+    step towards the job (`adopt_feeder`) or does not fit; so does a source whose own words
+    (a summary, a catalog entry) say what it does."""
+    if steps_told:
+        return tuple(sources)
+    known = taxonomy.tasks()
+    doing = known[task]
+    recommended = [s for s in sources if s.role == "recommended"]
+    if not any(s.tasks[:1] == (task,) for s in recommended):
+        return tuple(sources)
+    supplied = set(have) | set(taxonomy.freely_supplied())
+    adopted: list[Source] = []
+    for source in sources:
+        reading = known.get(source.tasks[0]) if source.tasks else None
+        others = [o for o in recommended if o.id != source.id]
+        made = {m for o in others for sig in o.signatures for m in sig.outputs}
+        taken = {m for o in others for sig in o.signatures for m in sig.inputs} - supplied
+        if (
+            source.role == "recommended"
+            and not source.summary
+            and not source.catalog_summary
+            and reading is not None
+            and reading.id != task
+            and _same_things(reading.outputs, doing.outputs)
+            # a reading that could work on what another made (an enhancer of the generated
+            # clip, a second edit of the edited picture), or make what another needs and the
+            # user did not bring (the masks a matting model is guided by), is a step of one
+            # chain with it, not a second way to the result
+            and not set(reading.inputs) & made
+            and not _with_what_it_holds(reading.outputs) & taken
+        ):
+            tasks = (task, *(t for t in source.tasks if t != task))
+            source = source.model_copy(
+                update={"tasks": tasks, "signatures": source_signatures(source, tasks)}
+            )
+        adopted.append(source)
+    return tuple(adopted)
+
+
+def _with_what_it_holds(things: Sequence[str]) -> set[str]:
+    """The things and what each holds within it (a mask video holds a mask per frame)."""
+    modalities = taxonomy.modalities()
+    return set(things) | {inner for m in things for inner in modalities[m].includes}
+
+
 def source_signatures(source: Source, tasks: Sequence[str]) -> tuple[Signature, ...]:
     """The signatures of `tasks` for this source: as `served_signatures`, with what its
     title says the work starts from taking the place of the plainer thing the task takes
