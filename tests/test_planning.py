@@ -154,6 +154,16 @@ def test_fit_of_each_seeds_recommended_model(seeds, number, fits):
     assert judge_fit(understand(request), sources[:1])[sources[0].id] is fits
 
 
+def test_a_model_that_turns_the_users_clip_into_just_what_they_want_fits_whatever_its_reading():
+    # read as a reconstruction job from its title; its clip-to-camera-path step is the job
+    result, _ = _plan((PROMPTS_DIR / "slam_camera_path_from_clip.txt").read_text())
+    assert result.understanding.want == ("camera_trajectory",)
+    assert result.recommended_fits
+    assert not [w for w in result.warnings if w.code == "model_task_mismatch"]
+    main = [n for n in result.workflow.nodes if not n.optional]
+    assert [n.kind for n in main] == ["input", "model", "output"]
+
+
 def test_a_misfit_is_not_wired_in_by_letting_its_output_stand_in_for_the_users_clip():
     result, sources = _plan((PROMPTS_DIR / "upscale_text_to_image_mismatch.txt").read_text())
     assert [w.code for w in result.warnings if w.source_id == "s1"] == ["model_task_mismatch"]

@@ -30,7 +30,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from scholarflow import taxonomy
@@ -80,6 +80,7 @@ class Action:
     note: str = ""
     from_user: bool = False
     to_output: bool = False
+    per_item: bool = False  # a source's step run on each picture of a set, one at a time
 
     @property
     def used_key(self) -> str:
@@ -136,6 +137,7 @@ def source_actions(sources: Sequence[Source], recommended_ids: set[str]) -> list
                         cost + PER_FRAME_EXTRA,
                         source.id,
                         note=messages_for("en")(per),
+                        per_item=True,
                     )
                 )
     return actions
@@ -250,11 +252,13 @@ def search(
     cheapest = {m: min(a.cost for a in found) for m, found in producers.items()}
     own_cost = {a.used_key: a.cost for a in reversed(actions)}
 
+    exact = _exact_job(have, want)
+
     def does_job(action: Action) -> bool:
         if doing is None:
             return True
         if action.source_id:
-            return doing.family in families.get(action.source_id, set())
+            return doing.family in families.get(action.source_id, set()) or exact(action)
         return action.operation in doing.done_by
 
     def bound(needs: tuple[_Need, ...], used: frozenset[str] = frozenset()) -> float:
@@ -325,6 +329,32 @@ def search(
                 ),
             )
     return None
+
+
+def _exact_job(have: Sequence[str], want: Sequence[str]) -> Callable[[Action], bool]:
+    """A test of whether a model's step turns what the user brought into just the thing they
+    want, where that thing is no picture or clip (which jobs of every kind make): such a
+    step does the user's job whatever its reading's family (a visual SLAM system read as a
+    reconstruction job gives the camera path of a clip, and that path is the job here)."""
+    modalities = taxonomy.modalities()
+    wanted = set(want)
+    if not wanted or any(modalities[m].family == "rgb" for m in wanted):
+        return lambda action: False
+    brought = set(have)
+
+    def exact(action: Action) -> bool:
+        needed = [port for port in action.inputs if not port.optional]
+        makes = {m for port in action.outputs for m in port.modalities}
+        # (not a step run on each of the user's pictures in turn: what the job makes of
+        # them together — depth maps that agree — is what that step leaves out)
+        return (
+            not action.per_item
+            and bool(needed)
+            and all(set(port.modalities) & brought for port in needed)
+            and makes == wanted
+        )
+
+    return exact
 
 
 def _wanted_port(modality: str, doing: Task | None) -> Port:
@@ -627,7 +657,12 @@ def judge_fit(
         if fits[source.id] or not source.signatures:
             continue
         makes = {m for sig in source.signatures for m in sig.outputs}
-        if family not in _families(source) and _families(source) and not makes & drawn:
+        if (
+            family not in _families(source)
+            and _families(source)
+            and not makes & drawn
+            and not _makes_exactly(source, understanding)
+        ):
             continue
         if source.id in searched:
             alone = path_with([source])
@@ -643,6 +678,13 @@ def judge_fit(
         for source_id in stood_in:
             fits[source_id] = False
     return fits
+
+
+def _makes_exactly(source: Source, understanding: Understanding) -> bool:
+    """Whether one of the source's signatures turns what the user brought into just what
+    they want (`_exact_job`)."""
+    exact = _exact_job(understanding.have, understanding.want)
+    return any(exact(action) for action in source_actions([source], {source.id}))
 
 
 def _stands_in(placed: Placed) -> str:
