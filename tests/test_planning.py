@@ -164,6 +164,16 @@ def test_a_model_that_turns_the_users_clip_into_just_what_they_want_fits_whateve
     assert [n.kind for n in main] == ["input", "model", "output"]
 
 
+def test_a_model_of_one_clip_fed_one_camera_of_the_rig_is_a_mismatch_beside_one_taking_all():
+    result, sources = _plan((PROMPTS_DIR / "rig_single_clip_model_mismatch.txt").read_text())
+    assert result.understanding.have == ("multi_view_video",)
+    assert [w.code for w in result.warnings if w.source_id == "s1"] == ["model_task_mismatch"]
+    main = [
+        sources[n.source_id].name for n in result.workflow.nodes if n.source_id and not n.optional
+    ]
+    assert main == ["RigField"]
+
+
 def test_a_misfit_is_not_wired_in_by_letting_its_output_stand_in_for_the_users_clip():
     result, sources = _plan((PROMPTS_DIR / "upscale_text_to_image_mismatch.txt").read_text())
     assert [w.code for w in result.warnings if w.source_id == "s1"] == ["model_task_mismatch"]
@@ -637,6 +647,7 @@ def test_a_stand_in_step_names_the_kind_of_result_it_loses():
         "image_as_clip": "still",
         "split_frames": "moving",
         "extract_frame": "footage",
+        "select_view": "views",
     }
     with pytest.raises(ValueError, match="operation odd: stands_in must be one of"):
         _stand_in("odd", True)

@@ -919,3 +919,57 @@ def test_a_thing_the_user_says_they_never_gave_is_not_had(question):
 
     mentions = _read(question, None).mentions
     assert "text" not in {m.hit.label for m in mentions}
+
+
+@pytest.mark.parametrize(
+    ("question", "described"),
+    [
+        (
+            "Our choir filmed with eight synced cameras. The recommended model makes 3D "
+            "content from a single video. How does it use all eight?",
+            "makes 3d content from a single video",
+        ),
+        (
+            "The tool I was pointed to animates people from another video, and I didn't "
+            "give it any video.",
+            "animates people from another video",
+        ),
+        ("So I was pointed to a depth model. How does that work?", "a depth model"),
+        ("The recommended model says it needs an hour of footage.", "says it needs"),
+    ],
+)
+def test_what_the_user_says_the_recommended_model_does_is_not_read_as_their_task(
+    question, described
+):
+    from scholarflow.text import mask_model_descriptions, model_descriptions, normalize
+
+    text = normalize(question)
+    ((start, stop),) = model_descriptions(text)
+    assert text[start:stop].strip().startswith(described)
+    masked = mask_model_descriptions(text)
+    assert described not in masked and len(masked) == len(text)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "The recommended model made a nice clip but the camera drifted.",  # what it did: a result
+        "The model below was recommended.",
+        "I was pointed to this model.",  # names no kind of model
+    ],
+)
+def test_what_the_recommended_model_did_for_the_user_stays_their_result(question):
+    from scholarflow.text import model_descriptions, normalize
+
+    assert model_descriptions(normalize(question)) == []
+
+
+def test_a_rig_stays_what_the_user_brought_when_they_say_the_model_takes_one_clip():
+    question = (
+        "Twelve synced cameras filmed our tango around the floor and I want one clip where "
+        "the view swings around us. The recommended model makes 4D content from a single "
+        "video. How does that use all twelve cameras?"
+    )
+    understood = _understand(question)
+    assert understood.have == ("multi_view_video",)
+    assert understood.task.id == "dynamic_view_synthesis"

@@ -615,6 +615,12 @@ def judge_fit(
     moving = {key for key, info in taxonomy.modalities().items() if info.moves}
     result = "moving" if set(task.outputs) & moving else "still"
     lost = {result} | ({"footage"} if set(task.inputs) & moving else set())
+    # (one camera picked from a rig, for a job made of all the cameras together)
+    lost |= {
+        op.stands_in
+        for op in taxonomy.operations().values()
+        if op.stands_in == "views" and set(op.inputs) & set(task.inputs)
+    }
 
     def note_stand_ins(path: Sequence[Placed], group: Sequence[Source]) -> None:
         if len(group) > 1 and result == "moving":

@@ -655,3 +655,88 @@ _TEX_MARKS = {
     '"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303", "=": "\u0304",
     ".": "\u0307", "c": "\u0327", "u": "\u0306", "v": "\u030c", "H": "\u030b", "k": "\u0328",
 }  # fmt: skip
+
+
+@cache
+def _model_talk() -> tuple[
+    re.Pattern[str], re.Pattern[str], frozenset[str], frozenset[str], re.Pattern[str]
+]:
+    from scholarflow import data_files
+
+    data = data_files.load_toml("scholarflow.lexicon", "model_talk.toml")
+
+    def words(key: str) -> re.Pattern[str]:
+        ordered = sorted({normalize(p) for p in data[key]}, key=len, reverse=True)
+        return re.compile(
+            r"(?<!\w)(?:" + "|".join(re.escape(p) for p in ordered) + r")(?!\w)", re.IGNORECASE
+        )
+
+    resumes = sorted({p.lower() for p in data["resumes"]}, key=len, reverse=True)
+    return (
+        words("subjects"),
+        words("namers"),
+        frozenset(normalize(w) for w in data["adverbs"]),
+        frozenset(normalize(w) for w in data["past"]),
+        re.compile("|".join(re.escape(p) for p in resumes), re.IGNORECASE),
+    )
+
+
+_WORD = re.compile(r"[\w'-]+")
+_NOT_PAST = frozenset({"need", "feed", "seed", "speed", "embed", "proceed", "exceed"})
+
+
+def model_descriptions(text: str) -> list[tuple[int, int]]:
+    """Spans of `text` in which the user says what the recommended model does or needs, in
+    the present ("the recommended model makes 4D content from a single video", "the tool I
+    was pointed to is a depth model", "I was pointed to a depth model"), not what it did for
+    them ("the model below made a nice clip": their result). Each span runs from the words
+    after the subject to the end of the sentence, or to where the user speaks of themselves
+    again (lexicon/model_talk.toml). Case-insensitive, so it works on the question as asked
+    and on its normalized form alike. One forward scan, with each list found in one pass."""
+    subjects, namers, adverbs, past, resumes = _model_talk()
+    found = sorted(
+        [(m.end(), "subject") for m in subjects.finditer(text)]
+        + [(m.end(), "namer") for m in namers.finditer(text)]
+    )
+    if not found:
+        return []
+    ends = [m.start() for m in _CLAUSE_STOP.finditer(text)]
+    backs = [m.start() for m in resumes.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    last = 0
+    for start, kind in found:
+        if start < last:
+            continue
+        stop = ends[i] if (i := bisect.bisect_left(ends, start)) < len(ends) else len(text)
+        back = bisect.bisect_left(backs, start)
+        if back < len(backs) and backs[back] < stop:
+            stop = backs[back]
+        words = [w.group(0).lower() for w in _WORD.finditer(text, start, stop)]
+        verb = next((w for w in words if w not in adverbs), "")
+        if not verb:
+            continue
+        if kind == "subject":
+            told_in_past = verb in past or (
+                verb.endswith("ed") and len(verb) > 4 and verb not in _NOT_PAST
+            )
+            if told_in_past:
+                continue
+        elif verb not in {"a", "an", "some", "one"}:
+            continue  # "I was pointed to this model": it names no kind of model
+        spans.append((start, stop))
+        last = stop
+    return spans
+
+
+def mask_model_descriptions(text: str) -> str:
+    """`text` with what the user says the recommended model does blanked, offsets kept
+    (`model_descriptions`)."""
+    spans = model_descriptions(text)
+    if not spans:
+        return text
+    pieces, last = [], 0
+    for start, stop in spans:
+        pieces.extend((text[last:start], " " * (stop - start)))
+        last = stop
+    pieces.append(text[last:])
+    return "".join(pieces)

@@ -48,6 +48,7 @@ from scholarflow.text import (
     compared,
     mask_corrected_beliefs,
     mask_idioms,
+    mask_model_descriptions,
     mask_quoted,
     names_a_method,
     normalize,
@@ -281,7 +282,9 @@ def _read(question: str, embedder: Any) -> _Reading:
     # a quoted prompt says what was asked for, not what was done; an idiom is no thing
     described = mask_idioms(mask_quoted(question, f" {_QUOTED_PROMPT} "))
     normalized = normalize(replace_links(described, " "))
-    happened = mask_corrected_beliefs(normalized)  # "I thought I needed X, but…"
+    # "I thought I needed X, but…"; "the recommended model makes X from Y" (what the model
+    # does, in the user's words, is not what the user did)
+    happened = mask_model_descriptions(mask_corrected_beliefs(normalized))
     mentions = tuple(_modality_mentions(happened))
     cues: dict[str, float] = defaultdict(float)
     matched = _add_cues(cues, happened)

@@ -50,11 +50,12 @@ class Operation:
     # "still" (one photo as a clip of one frame: a clip model's work across frames has nothing
     # to do for a still result), "moving" (a clip split into frames for a picture model: what
     # it makes of each frame keeps nothing from the next, for a result that moves), "footage"
-    # (one frame of a clip for a picture model: one moment, for a task about the whole clip)
+    # (one frame of a clip for a picture model: one moment, for a task about the whole clip),
+    # "views" (one camera of a rig for a model of one clip, for a task made of all of them)
     stands_in: str = ""
 
 
-_STAND_INS = ("", "still", "moving", "footage")
+_STAND_INS = ("", "still", "moving", "footage", "views")
 
 
 def _stand_in(key: str, value: object) -> str:
