@@ -174,6 +174,22 @@ def test_a_model_of_one_clip_fed_one_camera_of_the_rig_is_a_mismatch_beside_one_
     assert main == ["RigField"]
 
 
+def test_a_chain_told_as_one_edited_frame_guides_the_clip_rather_than_every_frame_edited():
+    result, sources = _plan((PROMPTS_DIR / "first_frame_edit_then_propagate.txt").read_text())
+    main = [n for n in result.workflow.nodes if not n.optional]
+    operations = {n.operation for n in main if n.kind == "operation"}
+    assert "extract_frame" in operations and "split_frames" not in operations
+    editor, propagator = (n for n in main if n.source_id)
+    assert [sources[n.source_id].name for n in (editor, propagator)] == ["QuillEdit", "Carry"]
+    # the later model takes the user's own clip beside the edited frame
+    kinds = {n.id: n.kind for n in result.workflow.nodes}
+    fed = {
+        (kinds[e.source], e.modality) for e in result.workflow.edges if e.target == propagator.id
+    }
+    assert fed == {("input", "video"), ("model", "image")}
+    assert not [w for w in result.warnings if w.code == "model_task_mismatch"]
+
+
 def test_a_misfit_is_not_wired_in_by_letting_its_output_stand_in_for_the_users_clip():
     result, sources = _plan((PROMPTS_DIR / "upscale_text_to_image_mismatch.txt").read_text())
     assert [w.code for w in result.warnings if w.source_id == "s1"] == ["model_task_mismatch"]

@@ -885,6 +885,8 @@ def test_what_the_first_actor_of_a_clause_wrote_is_theirs():
         ("It first made a depth map, then turned it into a 3D photo.", True),
         ("Two tools were listed. Which one did it, and how?", False),
         ("The first frame was blurry and the last one sharp.", False),
+        ("The first model cleaned it up, the second made a 3D version of it.", True),
+        ("The first photo was blurry and the second photo sharp.", False),
     ],
 )
 def test_steps_are_told_by_first_and_then_or_by_a_second_model(question, told):
@@ -973,3 +975,30 @@ def test_a_rig_stays_what_the_user_brought_when_they_say_the_model_takes_one_cli
     understood = _understand(question)
     assert understood.have == ("multi_view_video",)
     assert understood.task.id == "dynamic_view_synthesis"
+
+
+def _two_models(first: str, second: str) -> tuple[Source, Source]:
+    from scholarflow.signatures import enrich
+
+    return (
+        enrich(Source(id="s1", name=first.split(":")[0], title=first, role="recommended")),
+        enrich(Source(id="s2", name=second.split(":")[0], title=second, role="recommended")),
+    )
+
+
+def test_a_chain_told_step_by_step_ends_the_task_where_its_last_model_does():
+    eraser, animator = _two_models(
+        "Rubout: A Simple Baseline for Image Inpainting on Mobile Devices",
+        "Sway: Consistent and Controllable Image-to-Video Generation with Explicit Motion",
+    )
+    question = (
+        "In the photo of my kids by the lighthouse a stranger walked behind them. I brushed "
+        "over him and the first model erased him, then the second made the whole picture "
+        "move: the flags flutter and the clouds drift. How do the two steps work together?"
+    )
+    told = understand(Request(question=question, recommended=(eraser, animator)))
+    assert told.task.id == "image_to_video"
+    assert told.want == ("video",)
+    # the same models listed the other way round pass nothing on in that order
+    reversed_order = understand(Request(question=question, recommended=(animator, eraser)))
+    assert reversed_order.task.id == "image_inpainting"

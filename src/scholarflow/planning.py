@@ -512,6 +512,23 @@ def _chain_candidates(recommended: Sequence[Source]) -> list[Source]:
     return chosen
 
 
+def _preferred(paths: Sequence[list[Placed]]) -> list[Placed]:
+    """The plain chain, unless it gets there only through a stand-in step and a chain guided
+    by one frame of the footage does not: a picture model run on every frame, the frames
+    put back together, keeps nothing from one frame to the next, where one edited frame
+    guiding a later model of the whole clip does."""
+
+    def stands_in(path: Sequence[Placed]) -> bool:
+        # (the one frame taken beside the footage guides; it stands in for nothing:
+        # `_footage_kept` held every path here to that)
+        return any(_stands_in(placed) not in {"", "footage"} for placed in path)
+
+    plain = paths[0]
+    if stands_in(plain):
+        return next((path for path in paths[1:] if not stands_in(path)), plain)
+    return plain
+
+
 def _frame_steps(task: Task) -> list[Action]:
     """The steps taking one frame of the user's footage, where the task keeps time (they
     are left out of its actions): usable by a chain that still hands the footage on."""
@@ -631,6 +648,7 @@ def judge_fit(
     def chained_path() -> list[Placed] | None:
         steps_told = _tells_steps(question)
         frames = _frame_steps(task)
+        chains = []
         for extra in ([], frames) if frames else ([],):
             found = search(
                 understanding.have,
@@ -650,8 +668,8 @@ def judge_fit(
                 and _footage_kept(found, understanding)
                 and _job_works_on_users_input(found, understanding, chain, steps_told=steps_told)
             ):
-                return found
-        return None
+                chains.append(found)
+        return _preferred(chains) if chains else None
 
     together = chained_path() if len(chain) > 1 else None
     if together is not None:
@@ -1011,6 +1029,7 @@ def _main_path(
             # (failing that, a chain may take one frame of the footage to guide a model that
             # takes the footage too)
             frames = _frame_steps(understanding.task) if size > 1 else []
+            found_paths = []
             for extra in ([], frames) if frames else ([],):
                 found = search(
                     understanding.have,
@@ -1028,7 +1047,9 @@ def _main_path(
                     and _uses_what_it_needs(found, understanding)
                     and _footage_kept(found, understanding)
                 ):
-                    return found
+                    found_paths.append(found)
+            if found_paths:
+                return _preferred(found_paths)
     anyhow = search(
         understanding.have,
         understanding.want,

@@ -27,6 +27,7 @@ forcing a label.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import re
 from collections import OrderedDict, defaultdict
@@ -330,6 +331,7 @@ def _decide(reading: _Reading, recommended: Sequence[Source]) -> Understanding:
     ranked = in_scope if in_scope and in_scope[0][1] >= _NONE_BELOW else ranked
     ranked = _break_twin_ties(ranked, recommended)
     ranked = _end_of_chain(ranked, recommended)
+    ranked = _told_chain(ranked, recommended, told=tells_steps(reading.normalized))
     mentions = list(reading.mentions)
     if ranked and ranked[0][1] >= _NONE_BELOW:
         task = known[ranked[0][0]]
@@ -594,6 +596,59 @@ def _end_of_chain(
         if others and _feeds(first, later) and not _feeds_new(later, first) and not backwards:
             return [(task_id, score), *(item for item in ranked if item[0] != task_id)]
     return ranked
+
+
+# A chain of recommended models the user tells step by step ends the user's task where its
+# last model does, when the question scores such a task this share of its best.
+_TOLD_CHAIN_SHARE = 0.3
+
+
+def _told_chain(
+    ranked: list[tuple[str, float]], recommended: Sequence[Source], *, told: bool
+) -> list[tuple[str, float]]:
+    """The user tells of steps ("the first model erased him, then the second made the whole
+    picture move") and the recommended models, in the order given, pass each one's result to
+    the next: what they got is what the last one makes, from what the first one took. The
+    task doing that, end to end, leads, where the question scores it a fair share of its
+    best: the steps they describe at length are on the way to it, not the result."""
+    from scholarflow.signatures import _same_things
+
+    if not told or len(recommended) < 2 or not ranked or ranked[0][1] <= 0:
+        return ranked
+    chain = list(recommended)
+    if not all(_passes_to(a, b) for a, b in itertools.pairwise(chain)):
+        return ranked
+    known = taxonomy.tasks()
+
+    def readings(source: Source) -> list[Task]:
+        # (a bare title's reading is not settled yet: any it could be counts)
+        return [known[t] for t in (*source.tasks, *source.plausible) if t in known]
+
+    # (a later model may take the user's own material too: the voice a portrait speaks)
+    takes = {m for source in chain for sig in source.signatures for m in sig.inputs}
+    takes |= {m for source in chain for task in readings(source) for m in task.inputs}
+    takes |= set(taxonomy.freely_supplied())
+    makes = [sig.outputs for sig in chain[-1].signatures]
+    makes += [task.outputs for task in readings(chain[-1])]
+    best = ranked[0][1]
+    for task_id, score in ranked:
+        if score < best * _TOLD_CHAIN_SHARE:
+            break
+        task = known[task_id]
+        needs = task.signature.required_inputs if task.signature else tuple(task.inputs)
+        if set(needs) <= takes and any(_same_things(task.outputs, made) for made in makes):
+            return [(task_id, score), *(item for item in ranked if item[0] != task_id)]
+    return ranked
+
+
+def _passes_to(source: Source, other: Source) -> bool:
+    """Whether something a signature of `source` makes is taken by one of `other`, and
+    nothing `other` makes is taken by `source` (the order is the other way round)."""
+    makes = {m for sig in source.signatures for m in sig.outputs}
+    later_makes = {m for sig in other.signatures for m in sig.outputs}
+    takes = {m for sig in other.signatures for m in sig.inputs}
+    earlier_takes = {m for sig in source.signatures for m in sig.inputs}
+    return bool(makes & takes) and not (later_makes & earlier_takes - makes)
 
 
 def _hands_to(source: Source, other: Source) -> bool:
@@ -1096,11 +1151,26 @@ _SECOND = re.compile(
 )
 
 
+# "The first model cleaned it, the second made …": after a "first", the bare ordinal of a
+# later one tells a step as plainly as a "then".
+# (not the second of the user's own things: "the first frame was blurry, the second sharp")
+_ORDINAL_AFTER = re.compile(
+    r"(?<!\w)(?:the second|a second|el segundo|la segunda|le second|la seconde|le deuxième|"
+    r"la deuxième|der zweite|die zweite|das zweite)(?!\w)"
+    r"(?!\s+(?:frames?|photos?|pictures?|images?|clips?|videos?|shots?|takes?|cameras?|half|"
+    r"time|day|one was|fotos?|imagen|vídeo|bild|foto))"
+    r"|두 번째|2つ目|二つ目|2番目"
+)
+
+
 def tells_steps(question: str) -> bool:
     """Whether the question tells of steps one after another ("it first made …, then …",
-    "then a second model made it sharper")."""
+    "the first model …, the second …", "then a second model made it sharper")."""
     first = _FIRST.search(question)
-    if first is not None and _THEN.search(question, first.end()) is not None:
+    if first is not None and (
+        _THEN.search(question, first.end()) is not None
+        or _ORDINAL_AFTER.search(question, first.end()) is not None
+    ):
         return True
     return _SECOND.search(question) is not None
 
