@@ -650,3 +650,24 @@ def test_a_bare_title_that_could_work_on_what_the_other_made_stays_a_step_of_the
         animator,
         sharpener,
     )
+
+
+def test_what_the_user_says_the_one_recommended_model_needs_is_what_it_takes():
+    from scholarflow.signatures import adopt_stated_needs
+
+    speaker = _recommended(
+        "Lilt: The Devil is in the Synchronization for Talking Head Synthesis", "s1"
+    )
+    assert all("video" not in sig.inputs for sig in speaker.signatures)
+    question = (
+        "I have one photo of my grandmother and a recording of her laughing. The recommended "
+        "model says it needs a few minutes of video of the person, and I don't have any."
+    )
+    (told,) = adopt_stated_needs([speaker], question)
+    assert all("video" in sig.required_inputs for sig in told.signatures)
+    assert [sig.outputs for sig in told.signatures] == [sig.outputs for sig in speaker.signatures]
+    # what it did for the user, or what they say of no model, adds nothing
+    assert adopt_stated_needs([speaker], "It needed a few minutes to finish.") == (speaker,)
+    # with two recommended, whose needs these are is not told
+    other = _recommended("Hum: Talking Portraits from One Image", "s2")
+    assert adopt_stated_needs([speaker, other], question) == (speaker, other)

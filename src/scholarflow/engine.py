@@ -112,6 +112,7 @@ def prepare(request: Request) -> Prepared:
         steps_told=tells_steps(normalize(request.question)),
         made=understanding.made_on_the_way,
     )
+    enriched = signatures.adopt_stated_needs(enriched, request.question)
     enriched = signatures.adopt_alternative(
         enriched,
         understanding.have,

@@ -587,6 +587,50 @@ def adopt_alternative(
     return tuple(adopted)
 
 
+# A verb saying what a model needs, in the user's words about it ("it needs a few minutes of
+# video of the person"): what it names is what the model takes.
+_NEEDS = re.compile(
+    r"(?<!\w)(?:needs?|requires?|expects?|only (?:takes|works (?:with|on|from))|"
+    r"has to (?:have|be given)|must (?:have|be given))(?!\w)"
+)
+
+
+def adopt_stated_needs(sources: Sequence[Source], question: str) -> tuple[Source, ...]:
+    """The sources, the one recommended model taking what the user says it needs ("the
+    recommended model says it needs a few minutes of video of the person"): a model that
+    needs what the user did not bring cannot do their job from what they brought, whatever
+    its title alone would say. A source whose catalog entry says what it takes keeps it; so
+    does any source when several were recommended (whose words these are is not told)."""
+    from scholarflow.text import model_descriptions
+
+    recommended = [s for s in sources if s.role == "recommended"]
+    if len(recommended) != 1 or recommended[0].catalog_summary:
+        return tuple(sources)
+    text = normalize(question)
+    needs: list[str] = []
+    matcher = taxonomy.modality_matcher()
+    for start, stop in model_descriptions(text):
+        verb = _NEEDS.search(text, start, stop)
+        if verb is not None:
+            needs += [hit.label for hit in matcher.find(text[verb.end() : stop])]
+    source = recommended[0]
+    if not needs or not source.signatures:
+        return tuple(sources)
+    signatures = tuple(
+        Signature.of(
+            [
+                *(port.spec() for port in sig.ports_in()),
+                *(m for m in dict.fromkeys(needs) if m not in sig.required_inputs),
+            ],
+            [port.spec() for port in sig.ports_out()],
+            sig.note,
+        )
+        for sig in source.signatures
+    )
+    told = source.model_copy(update={"signatures": signatures})
+    return tuple(told if s.id == source.id else s for s in sources)
+
+
 def _with_what_it_holds(things: Sequence[str]) -> set[str]:
     """The things and what each holds within it (a mask video holds a mask per frame)."""
     modalities = taxonomy.modalities()
