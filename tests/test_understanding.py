@@ -1002,3 +1002,16 @@ def test_a_chain_told_step_by_step_ends_the_task_where_its_last_model_does():
     # the same models listed the other way round pass nothing on in that order
     reversed_order = understand(Request(question=question, recommended=(animator, eraser)))
     assert reversed_order.task.id == "image_inpainting"
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        ("My microphone broke while filming. I got back the clip with sound.", "want"),
+        # "gave it" said of the tools: what they gave came out
+        ("I had a silent clip. Two tools each gave it a sound track.", "want"),
+        ("I uploaded my clip and the sound of the rain.", "have"),
+    ],
+)
+def test_sound_is_audio_and_who_gave_it_says_whether_it_went_in(question, role):
+    assert _roles(question)["audio"] == role

@@ -1004,7 +1004,7 @@ def _modality_mentions(question: str) -> list[_Mention]:
             if role == "have" and (
                 _TOOL_SUBJECT.search(window, 0, markers[-1].start())
                 or (
-                    markers[-1].group(0) in _WRITING_VERBS
+                    markers[-1].group(0).split()[0] in _WRITING_VERBS
                     and _tool_acted(
                         question[start:at], at - start - len(window) + markers[-1].start()
                     )
