@@ -1015,3 +1015,13 @@ def test_a_chain_told_step_by_step_ends_the_task_where_its_last_model_does():
 )
 def test_sound_is_audio_and_who_gave_it_says_whether_it_went_in(question, role):
     assert _roles(question)["audio"] == role
+
+
+def test_want_with_a_possessive_marks_what_the_user_is_after():
+    question = (
+        "I filmed a high jumper with my phone and want her full 3D body motion to load into "
+        "my animation program."
+    )
+    roles = _roles(question)
+    assert roles["video"] == "have"
+    assert roles["human_motion"] == "want"

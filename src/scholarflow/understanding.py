@@ -123,6 +123,8 @@ _WANT_MARKERS = (
     # I want the clip with the shadow gone"); with an article, since "I want to animate my
     # photo" wants nothing of the photo
     "i want a", "i want an", "i want the", "i wanted a", "i wanted an", "i wanted the",
+    "want a", "want an", "want the", "want her", "want his", "want their", "want its",
+    "wanted a", "wanted an", "wanted the", "wanted her", "wanted his", "wanted their",
     "i need a", "i need an", "i need the", "i needed a", "i needed an", "i needed the",
     "i'd like a", "i'd like an", "i'd like the", "i would like a", "i would like an",
     "i would like the", "quiero un", "quiero una", "quiero el", "quiero la", "quería un",
