@@ -1025,3 +1025,11 @@ def test_want_with_a_possessive_marks_what_the_user_is_after():
     roles = _roles(question)
     assert roles["video"] == "have"
     assert roles["human_motion"] == "want"
+
+
+def test_a_thing_the_user_says_they_made_went_in():
+    roles = _roles(
+        "A pole stands in front of my concert footage. I rotoscoped the pole in every frame "
+        "and the tool removed it."
+    )
+    assert roles["mask_video"] == "have"

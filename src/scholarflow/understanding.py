@@ -195,6 +195,11 @@ _CLAUSE_START = re.compile(r".*[,;:]", re.DOTALL)
 _WRITING_VERBS = frozenset({"typed", "wrote", "drew", "sketched", "described", "entered", "gave"})
 
 
+# The user right before a cue that is itself a verb ("I rotoscoped the post in every frame"):
+# the thing it names is what they made and brought.
+_USER_DID = re.compile(r"(?<!\w)(?:i|we|i've|we've|i had|we had|i'd|we'd)\s+$")
+
+
 def _tool_acted(window: str, marker_start: int) -> bool:
     """Whether the first actor of the clause before a marker is the tool, not the user."""
     opening = _CLAUSE_START.match(window, 0, marker_start)
@@ -1058,6 +1063,8 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 role = "have"  # the user quotes the words they gave it: "the prompt '…'"
             if hit.cue in _MAKING_MARKERS or hit.cue.split()[0] in _MAKING_MARKERS:
                 role = "have"  # the cue is the act of giving it: "typed '…'", "described in"
+            if role is None and _USER_DID.search(text, max(0, hit.start - 12), hit.start):
+                role = "have"  # the cue is the user's own act: "I rotoscoped the post"
             # "image-to-video", "video-to-audio": a conversion named by its two ends
             if text[max(0, hit.start - 4) : hit.start] == "-to-":
                 role = "want"
