@@ -1033,3 +1033,28 @@ def test_a_thing_the_user_says_they_made_went_in():
         "and the tool removed it."
     )
     assert roles["mask_video"] == "have"
+
+
+def test_the_job_made_for_the_people_shown_leads_its_wider_twin():
+    question = (
+        "Grabé a mi hija y su amiga bailando en el parque y el programa me devolvió "
+        "el movimiento en 3D de cada una, con sus piernas y saltos."
+    )
+    from scholarflow.signatures import enrich
+
+    model = enrich(
+        Source(
+            id="s1",
+            name="Trio",
+            title="Trio: Concurrent Multi-person 3D Motion",
+            role="recommended",
+        )
+    )
+    assert model.tasks[0] == "motion_3d_estimation"  # the wider job, from its title
+    assert _understand(question, model).task.id == "human_motion_capture"
+    # a moving point cloud asked for is what only the wider job makes
+    cloud = _understand(
+        "I filmed three friends dancing at a party and got a moving 3D point cloud of the scene.",
+        model,
+    )
+    assert cloud.task.id == "motion_3d_estimation"

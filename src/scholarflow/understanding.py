@@ -40,6 +40,7 @@ from scholarflow import taxonomy
 from scholarflow.models import Request, Signature, Source, Task, Understanding
 from scholarflow.scope import (
     implied_subjects,
+    named_scope,
     outside_scope,
     question_subjects,
     task_outside_scope,
@@ -337,6 +338,7 @@ def _decide(reading: _Reading, recommended: Sequence[Source]) -> Understanding:
     in_scope = [r for r in ranked if not task_outside_scope(known[r[0]], subjects)]
     ranked = in_scope if in_scope and in_scope[0][1] >= _NONE_BELOW else ranked
     ranked = _break_twin_ties(ranked, recommended)
+    ranked = _made_for_the_subject(ranked, subjects, reading.mentions)
     ranked = _end_of_chain(ranked, recommended)
     ranked = _told_chain(ranked, recommended, told=tells_steps(reading.normalized))
     mentions = list(reading.mentions)
@@ -563,6 +565,46 @@ def _break_twin_ties(
     served = {t for s in recommended for t in s.tasks[:1]}
     if (twins or tied) and second.id in served and first.id not in served:
         return [ranked[1], ranked[0], *ranked[2:]]
+    return ranked
+
+
+# A twin of the leading task made for just the subjects the material shows leads instead
+# when the question scores it this share of the leading one.
+_SUBJECT_TWIN_SHARE = 0.3
+
+
+def _made_for_the_subject(
+    ranked: list[tuple[str, float]],
+    subjects: frozenset[str],
+    mentions: Sequence[_Mention],
+) -> list[tuple[str, float]]:
+    """The leading task is for anything (the 3D motion of whatever moves) and a task of its
+    family taking the same things is made for just what the material shows (the motion of
+    people, for three friends dancing): that narrower job is the user's, unless they name
+    what only the wider one makes (a moving point cloud)."""
+    if not ranked or not subjects or ranked[0][1] <= 0:
+        return ranked
+    known = taxonomy.tasks()
+    first = known[ranked[0][0]]
+    if named_scope(first.name) is not None:
+        return ranked
+    wanted = {m.hit.label for m in mentions if m.role == "want"}
+    best = ranked[0][1]
+    for task_id, score in ranked[1:]:
+        if score < best * _SUBJECT_TWIN_SHARE:
+            break
+        task = known[task_id]
+        if (
+            task.family == first.family
+            and set(task.inputs) == set(first.inputs)
+            and named_scope(task.name) is not None
+            and not task_outside_scope(task, subjects)
+            and not wanted & (set(first.outputs) - set(task.outputs))
+            # (not a part of the leading job: the body motion a camera-and-actor transfer
+            # also gives)
+            and not set(task.outputs) <= set(first.outputs)
+        ):
+            return [(task_id, score), *(item for item in ranked if item[0] != task_id)]
     return ranked
 
 
