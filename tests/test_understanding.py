@@ -887,6 +887,8 @@ def test_what_the_first_actor_of_a_clause_wrote_is_theirs():
         ("The first frame was blurry and the last one sharp.", False),
         ("The first model cleaned it up, the second made a 3D version of it.", True),
         ("The first photo was blurry and the second photo sharp.", False),
+        ("Das erste Werkzeug machte ein Tiefenvideo, das zweite daraus ein Stereovideo.", True),
+        ("El primer modelo borró el cable y la segunda herramienta animó la foto.", True),
     ],
 )
 def test_steps_are_told_by_first_and_then_or_by_a_second_model(question, told):

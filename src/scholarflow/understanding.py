@@ -1184,7 +1184,10 @@ def _got_then_used(mentions: list[_Mention]) -> list[_Mention]:
 
 # "It first made a depth map, then …": a step told as the first of several. The words for
 # "first" count only with a word for "then" after them (a "first frame" is no step).
-_FIRST = re.compile(r"(?<!\w)(?:first|zuerst|d'abord|primero|en primer lugar)(?!\w)|まず|먼저")
+_FIRST = re.compile(
+    r"(?<!\w)(?:first|zuerst|d'abord|primero|en primer lugar|(?:das|der|die) erste|"
+    r"el primer|la primera|le premier|la première)(?!\w)|まず|먼저|첫 번째|1つ目|最初の"
+)
 _THEN = re.compile(
     r"(?<!\w)(?:then|afterwards|after that|dann|danach|anschließend|puis|ensuite|luego|"
     r"después)(?!\w)|それから|次に|その後|그다음|그 다음|그리고 나서|그런 다음"
