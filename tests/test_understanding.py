@@ -1060,3 +1060,38 @@ def test_the_job_made_for_the_people_shown_leads_its_wider_twin():
         model,
     )
     assert cloud.task.id == "motion_3d_estimation"
+
+
+def test_close_twins_by_what_they_can_take_go_to_the_one_the_model_serves():
+    from scholarflow.signatures import enrich
+    from scholarflow.understanding import _break_twin_ties
+
+    relighter = enrich(
+        Source(
+            id="s1",
+            name="Glow",
+            title="Glow: Training-free Video Relighting via Progressive Light Fusion",
+            role="recommended",
+        )
+    )
+    assert relighter.tasks[0] == "video_relighting"
+    # relighting a clip as a prompt says, and editing it by a prompt, take the same things
+    ranked = [("text_guided_video_editing", 4.75), ("video_relighting", 4.5), ("text_to_video", 1)]
+    assert _break_twin_ties(ranked, [relighter])[0][0] == "video_relighting"
+
+
+def test_an_exact_tie_goes_to_the_task_drawn_from_what_the_model_makes():
+    from scholarflow.signatures import enrich
+    from scholarflow.understanding import _break_twin_ties
+
+    splatter = enrich(
+        Source(
+            id="s1",
+            name="Quicksplat",
+            title="Quicksplat: Sparse-view Gaussian Splatting in Seconds",
+            role="recommended",
+        )
+    )
+    assert any("scene_3d" in sig.outputs for sig in splatter.signatures)
+    ranked = [("frame_interpolation", 4.5), ("static_view_synthesis", 4.5)]
+    assert _break_twin_ties(ranked, [splatter])[0][0] == "static_view_synthesis"

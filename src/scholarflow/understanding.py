@@ -560,12 +560,31 @@ def _break_twin_ties(
         return ranked
     known = taxonomy.tasks()
     first, second = known[ranked[0][0]], known[ranked[1][0]]
-    twins = set(first.inputs) == set(second.inputs) and set(first.outputs) == set(second.outputs)
+    # (what each can take, a prompt it may be given included: relighting a clip "by a
+    # prompt" and editing it by one take the same things)
+    twins = (
+        set(first.inputs) == set(second.inputs) or _takes_all(first) == _takes_all(second)
+    ) and set(first.outputs) == set(second.outputs)
     tied = abs(ranked[0][1] - ranked[1][1]) < 1e-9  # nothing but the order of tasks.toml
     served = {t for s in recommended for t in s.tasks[:1]}
     if (twins or tied) and second.id in served and first.id not in served:
         return [ranked[1], ranked[0], *ranked[2:]]
+    if tied and _drawn_from(second, recommended) and not _drawn_from(first, recommended):
+        # (a fly-around video of the photos is drawn from the scene a splatting model made)
+        return [ranked[1], ranked[0], *ranked[2:]]
     return ranked
+
+
+def _takes_all(task: Task) -> set[str]:
+    ports = task.signature.ports_in() if task.signature else ()
+    return {m for port in ports for m in port.modalities} | set(task.inputs)
+
+
+def _drawn_from(task: Task, recommended: Sequence[Source]) -> bool:
+    """Whether the task is done by drawing what a recommended model makes (`done_by`)."""
+    operations = taxonomy.operations()
+    drawn = {m for op in task.done_by if op in operations for m in operations[op].inputs}
+    return any(set(sig.outputs) & drawn for s in recommended for sig in s.signatures)
 
 
 # A twin of the leading task made for just the subjects the material shows leads instead
