@@ -1095,3 +1095,11 @@ def test_an_exact_tie_goes_to_the_task_drawn_from_what_the_model_makes():
     assert any("scene_3d" in sig.outputs for sig in splatter.signatures)
     ranked = [("frame_interpolation", 4.5), ("static_view_synthesis", 4.5)]
     assert _break_twin_ties(ranked, [splatter])[0][0] == "static_view_synthesis"
+
+
+def test_the_rig_that_filmed_it_went_in_though_a_want_marker_stands_words_before():
+    roles = _roles(
+        "Grabamos a un malabarista en un patio con ocho móviles sincronizados alrededor. "
+        "El resultado fue un único vídeo en el que la cámara gira a su alrededor."
+    )
+    assert roles["multi_view_video"] == "have"

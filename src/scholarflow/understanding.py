@@ -1106,7 +1106,10 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 close = last is not None and len(window) - last.end() <= 16
                 if not (close and last.group(0) in _MAKING_MARKERS):
                     role = None
-            if role is None and _names_a_rig(hit, hits):
+            # (a want marker words away does not make the filming rig a result: "en un patio
+            # con diez móviles" is where and how it was filmed)
+            far = bool(markers) and len(window[markers[-1].end() :].split()) >= 2
+            if (role is None or (role == "want" and far)) and _names_a_rig(hit, hits):
                 role = "have"  # "16 cameras in a ring filmed her": how the footage was shot
             if (
                 verb_final
