@@ -671,3 +671,11 @@ def test_what_the_user_says_the_one_recommended_model_needs_is_what_it_takes():
     # with two recommended, whose needs these are is not told
     other = _recommended("Hum: Talking Portraits from One Image", "s2")
     assert adopt_stated_needs([speaker, other], question) == (speaker, other)
+
+
+def test_no_second_way_is_read_when_no_task_could_be_told():
+    editor = _recommended("Weave: Consistent Diffusion Features for Video Editing", "s1")
+    other = _recommended(
+        "Loom: One-Shot Tuning of Diffusion Models for Text-to-Video Generation", "s2"
+    )
+    assert adopt_alternative([editor, other], (), "none") == (editor, other)

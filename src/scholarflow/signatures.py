@@ -551,9 +551,9 @@ def adopt_alternative(
     reading that makes something else (a mask, a picture) keeps its reading: that one is a
     step towards the job (`adopt_feeder`) or does not fit; so does a source whose own words
     (a summary, a catalog entry) say what it does."""
-    if steps_told:
-        return tuple(sources)
     known = taxonomy.tasks()
+    if steps_told or task not in known:  # (no task could be told: nothing to be a way to)
+        return tuple(sources)
     doing = known[task]
     recommended = [s for s in sources if s.role == "recommended"]
     if not any(s.tasks[:1] == (task,) for s in recommended):
