@@ -1103,3 +1103,15 @@ def test_the_rig_that_filmed_it_went_in_though_a_want_marker_stands_words_before
         "El resultado fue un único vídeo en el que la cámara gira a su alrededor."
     )
     assert roles["multi_view_video"] == "have"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "옛날 엽서 사진을 한 장씩 올렸더니, 엽서마다 내용을 설명하는 문장이 나왔어요.",
+        "Subí la foto de una postal antigua y me dio una descripción de lo que se ve.",
+        "Ich lud ein altes Foto hoch und bekam eine Bildunterschrift dazu.",
+    ],
+)
+def test_a_description_that_came_out_is_text_in_every_language(question):
+    assert _roles(question)["text"] == "want"
