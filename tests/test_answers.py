@@ -57,6 +57,12 @@ PROMPT_EXPECTATIONS = {
         ["video"],
         True,
     ),
+    "two_splatting_alternatives_flythrough": (
+        "static_view_synthesis",
+        ["image_set"],
+        ["video"],
+        False,
+    ),
     "first_frame_edit_then_propagate": (
         "text_guided_video_editing",
         ["video", "text"],

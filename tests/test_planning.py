@@ -190,6 +190,19 @@ def test_a_chain_told_as_one_edited_frame_guides_the_clip_rather_than_every_fram
     assert not [w for w in result.warnings if w.code == "model_task_mismatch"]
 
 
+def test_two_recommended_ways_to_a_drawn_result_each_get_their_own_drawing_step():
+    result, sources = _plan((PROMPTS_DIR / "two_splatting_alternatives_flythrough.txt").read_text())
+    main = [n for n in result.workflow.nodes if not n.optional]
+    assert {sources[n.source_id].name for n in main if n.source_id} == {"QuickSplat", "FewSplat"}
+    renders = [n for n in main if n.operation == "render_scene"]
+    assert len(renders) == 2
+    fed_by = {e.target: e.source for e in result.workflow.edges}
+    assert {fed_by[n.id] for n in renders} == {n.id for n in main if n.source_id}
+    # every input of every node is fed from exactly one place
+    targets = [(e.target, e.modality) for e in result.workflow.edges]
+    assert len(targets) == len(set(targets))
+
+
 def test_a_misfit_is_not_wired_in_by_letting_its_output_stand_in_for_the_users_clip():
     result, sources = _plan((PROMPTS_DIR / "upscale_text_to_image_mismatch.txt").read_text())
     assert [w.code for w in result.warnings if w.source_id == "s1"] == ["model_task_mismatch"]

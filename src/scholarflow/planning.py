@@ -1576,15 +1576,59 @@ class _GraphBuilder:
                 continue
             if source.role == "recommended" and not fitting.get(source.id, False):
                 continue
+            own = [a for a in actions if a.source_id == source.id]
             if family not in _families(source):
+                # (a recommended model of another family may still do the central step by
+                # what the task draws from its result: a scene rendered into the video)
+                if source.role == "recommended" and any(
+                    self._drawn_branch(source, action, want) for action in own
+                ):
+                    added.append(source.id)
                 continue
-            for action in (a for a in actions if a.source_id == source.id):
+            for action in own:
                 branch = self._direct_branch(action, want)
                 if branch is not None:
                     self._place_branch(source, action, *branch)
                     added.append(source.id)
                     break
+                if source.role == "recommended" and self._drawn_branch(source, action, want):
+                    added.append(source.id)
+                    break
         return added
+
+    def _drawn_branch(self, source: Source, action: Action, want: set[str]) -> bool:
+        """A recommended model doing the central step another way, whose result the task
+        draws (the scene a second splatting model made, rendered into the fly-around video
+        too): a main path of its own, with its own drawing step, side by side with the
+        first. Placed when its inputs come straight from the user; False otherwise."""
+        task = self.understanding.task
+        made = {p.modality for p in action.outputs}
+        for render in _operation_actions({"render"}):
+            port = render.inputs[0] if len(render.inputs) == 1 else None
+            if (
+                port is None
+                or render.operation not in task.done_by
+                or not set(port.modalities) & made
+                or not {p.modality for p in render.outputs} & want
+            ):
+                continue
+            drawn = next(m for m in port.modalities if m in made)
+            branch = self._direct_branch(action, {drawn})
+            if branch is None or branch[2] != "alternative":
+                continue
+            self._action_node(Placed(action, branch[0]), optional=False)
+            # (its own drawing step: one step takes its input from one place)
+            own = replace(render, key=f"{render.key}~{source.id}")
+            self._action_node(Placed(own, {0: Feed(action.key, drawn, port.role)}), optional=False)
+            result = next(p.modality for p in render.outputs if p.modality in want)
+            label = self.text(
+                "branch_output_main", label=self.text.label(result, made=True), name=source.name
+            )
+            self._output_node(
+                result, own.key, self.text.sentence(label).rstrip("."), optional=False
+            )
+            return True
+        return False
 
     def _direct_branch(
         self, action: Action, want: set[str]
