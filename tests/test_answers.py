@@ -104,6 +104,7 @@ PROMPT_EXPECTATIONS = {
     ),
     "prompt_still_then_clip_chain": ("text_to_video", ["text"], ["video"], False),
     "cutout_then_mesh_chain": ("image_to_3d", ["image"], ["mesh"], False),
+    "unreadable_title_shelf_labels": ("image_captioning", ["image"], ["text"], False),
     "drawn_path_plain_animator_mismatch": (
         "camera_controlled_image_to_video",
         ["image", "camera_trajectory"],
@@ -211,3 +212,15 @@ def test_a_bare_title_that_does_the_job_is_said_to_do_it_in_the_workflow():
     assert "It does the task itself here: animating a still image" in line
     inputs = [line for line in workflow.splitlines() if line.startswith("- **Input")]
     assert not any("does the task itself" in line for line in inputs)
+
+
+def test_a_model_whose_title_says_nothing_readable_is_placed_for_its_job_and_said_so():
+    data = _answer_json(PROMPTS_DIR / "unreadable_title_shelf_labels.txt")
+    codes = [w["code"] for w in data["warnings"]]
+    # nothing in its words says it cannot do the job: no mismatch is claimed...
+    assert "model_task_mismatch" not in codes
+    # ...it does the job on the main path, and the answer says where that reading came from
+    (model,) = [n for n in data["workflow"]["nodes"] if n["kind"] == "model"]
+    assert model["label"] == "Kestrel-V" and not model["optional"]
+    assert codes.count("model_read_from_request") == 1
+    assert "read from your request, not from the source" in data["markdown"]

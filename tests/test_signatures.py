@@ -11,6 +11,7 @@ from scholarflow.signatures import (
     adopt_alternative,
     adopt_feeder,
     adopt_task,
+    adopt_unread,
     enrich,
     infer_tasks,
     named_project_url,
@@ -679,3 +680,22 @@ def test_no_second_way_is_read_when_no_task_could_be_told():
         "Loom: One-Shot Tuning of Diffusion Models for Text-to-Video Generation", "s2"
     )
     assert adopt_alternative([editor, other], (), "none") == (editor, other)
+
+
+def test_a_recommended_model_with_no_reading_takes_the_job_it_was_recommended_for():
+    unread = enrich(_source("MiniCPM-V: A GPT-4V Level MLLM on Your Phone"))
+    unread = unread.model_copy(update={"role": "recommended"})
+    assert not unread.tasks and not unread.plausible  # nothing in its words to read
+    read = enrich(_source("VidDepth: Temporally Stable Video Depth Estimation"))
+    read = read.model_copy(update={"id": "s2", "role": "recommended"})
+    related = unread.model_copy(update={"id": "s3", "role": "related"})
+    placed, kept, background = adopt_unread([unread, read, related], "image_captioning")
+    assert placed.tasks == ("image_captioning",) and placed.read_from_request
+    assert placed.signatures and placed.signatures[0].outputs == ("text",)
+    # a model its words say something of keeps that reading, to be judged by it; a related
+    # source is no step anyone recommended
+    assert kept.tasks == read.tasks and not kept.read_from_request
+    assert background.tasks == () and not background.read_from_request
+    # with no task told, there is no job to give it
+    (alone,) = adopt_unread([unread], "none")
+    assert alone.tasks == ()

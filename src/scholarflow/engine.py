@@ -105,6 +105,7 @@ def prepare(request: Request) -> Prepared:
     lap("signatures")
     understanding = understand(request)
     enriched = signatures.adopt_task(enriched, understanding.task.id)
+    enriched = signatures.adopt_unread(enriched, understanding.task.id)
     enriched = signatures.adopt_feeder(
         enriched,
         understanding.have,

@@ -171,6 +171,9 @@ class Source(_Described):
     # Further readings of a bare title, kept for one use: a step that makes what another
     # recommended model needs (signatures.adopt_feeder).
     near: tuple[str, ...] = Field(default=(), exclude=True)
+    # A recommended model whose name, title and summary say nothing readable of what it does,
+    # placed for the job it was recommended for (signatures.adopt_unread): the answer says so.
+    read_from_request: bool = Field(default=False, exclude=True)
 
 
 class CatalogEntry(_Described):

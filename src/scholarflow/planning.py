@@ -916,6 +916,8 @@ def plan(understanding: Understanding, sources: Sequence[Source], question: str 
                 _mismatch_warning(understanding, source, builder, on_path, sources, question)
             )
         elif on_path:
+            if source.read_from_request:
+                warnings.append(_read_from_request_warning(understanding, source))
             available = (
                 set(understanding.have)
                 | set(taxonomy.freely_supplied())
@@ -1348,6 +1350,17 @@ def _mismatch_warning(
             goal=text.task_goal(task),
             role=text("on_path_role") if on_path else "",
             cover=cover,
+        ),
+    )
+
+
+def _read_from_request_warning(understanding: Understanding, source: Source) -> Warning:
+    text = messages_for(understanding.language)
+    return Warning(
+        code="model_read_from_request",
+        source_id=source.id,
+        message=text(
+            "read_from_request", name=source.name, task=text.task_name(understanding.task)
         ),
     )
 

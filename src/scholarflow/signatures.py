@@ -441,6 +441,35 @@ def adopt_task(sources: Sequence[Source], task_id: str) -> tuple[Source, ...]:
     return tuple(adopted)
 
 
+def adopt_unread(sources: Sequence[Source], task_id: str) -> tuple[Source, ...]:
+    """The sources, each recommended one with no reading at all (its name, title and summary
+    near no task: "MiniCPM-V: A GPT-4V Level MLLM on Your Phone") read as doing the user's
+    task, the job it was recommended for. Nothing it says contradicts that, and saying it
+    does not fit would be a claim with nothing behind it; the answer says instead that its
+    part is taken from the request (`Source.read_from_request`). A source with any reading
+    keeps it, and is judged by it."""
+    if task_id not in taxonomy.tasks():
+        return tuple(sources)
+    adopted: list[Source] = []
+    for source in sources:
+        if (
+            source.role == "recommended"
+            and not source.tasks
+            and not source.plausible
+            and not source.catalog_id
+        ):
+            tasks = (task_id,)
+            source = source.model_copy(
+                update={
+                    "tasks": tasks,
+                    "signatures": source_signatures(source, tasks),
+                    "read_from_request": True,
+                }
+            )
+        adopted.append(source)
+    return tuple(adopted)
+
+
 def adopt_feeder(
     sources: Sequence[Source],
     have: Sequence[str],

@@ -194,7 +194,12 @@ class _Outline:
                     inline=True,
                 )
 
-        gaps = self.warnings("preceding_step_needed", "step_not_covered", "source_text_ignored")
+        gaps = self.warnings(
+            "model_read_from_request",
+            "preceding_step_needed",
+            "step_not_covered",
+            "source_text_ignored",
+        )
         if gaps:
             self.add("workflow", text("gaps"))
             for warning in gaps:
