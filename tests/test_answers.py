@@ -105,6 +105,12 @@ PROMPT_EXPECTATIONS = {
     "prompt_still_then_clip_chain": ("text_to_video", ["text"], ["video"], False),
     "cutout_then_mesh_chain": ("image_to_3d", ["image"], ["mesh"], False),
     "unreadable_title_shelf_labels": ("image_captioning", ["image"], ["text"], False),
+    "two_recommended_rooftop_band_title_reads_static": (
+        "dynamic_view_synthesis",
+        ["multi_view_video"],
+        ["video"],
+        False,
+    ),
     "drawn_path_plain_animator_mismatch": (
         "camera_controlled_image_to_video",
         ["image", "camera_trajectory"],
@@ -224,3 +230,30 @@ def test_a_model_whose_title_says_nothing_readable_is_placed_for_its_job_and_sai
     assert model["label"] == "Kestrel-V" and not model["optional"]
     assert codes.count("model_read_from_request") == 1
     assert "read from your request, not from the source" in data["markdown"]
+
+
+def _answer_text(prompt: str) -> dict:
+    from scholarflow.engine import answer
+
+    return answer(parse_prompt(prompt)).model_dump(mode="json")
+
+
+def test_a_title_recommended_beside_a_model_doing_the_job_is_composed_not_flagged():
+    prompt = (PROMPTS_DIR / "two_recommended_rooftop_band_title_reads_static.txt").read_text()
+    data = _answer_text(prompt)
+    codes = {w["code"]: w for w in data["warnings"]}
+    assert "model_task_mismatch" not in codes
+    kplanes = next(r["source_id"] for r in data["references"] if r["name"] == "K-Planes")
+    assert codes["model_read_from_request"]["source_id"] == kplanes
+    assert any(n["source_id"] == kplanes and not n["optional"] for n in data["workflow"]["nodes"])
+    # Alone, its title is all there is to go on, and it reads as another job: flagged.
+    hexplane = prompt.index("Model: HexPlane")
+    alone = prompt[:hexplane] + prompt[prompt.index("Model: K-Planes") :]
+    assert "model_task_mismatch" in {w["code"] for w in _answer_text(alone)["warnings"]}
+    # Its own words saying what it does are judged, recommended together or not.
+    said = prompt.replace(
+        "GitHub: https://github.com/sarafridov/K-Planes",
+        "GitHub: https://github.com/sarafridov/K-Planes\nSummary: It reconstructs a still "
+        "scene from a set of photos as a 3D scene.",
+    )
+    assert "model_task_mismatch" in {w["code"] for w in _answer_text(said)["warnings"]}

@@ -120,6 +120,7 @@ def prepare(request: Request) -> Prepared:
         understanding.task.id,
         steps_told=tells_steps(normalize(request.question)),
     )
+    enriched = planning.compose_recommended(understanding, enriched, request.question)
     request = request.model_copy(
         update={
             "recommended": tuple(s for s in enriched if s.role == "recommended"),

@@ -48,6 +48,7 @@ from scholarflow.models import (
     Workflow,
 )
 from scholarflow.scope import Scope, outside_kinds, outside_scope
+from scholarflow.signatures import source_signatures
 
 MAX_STEPS = 8
 MAX_EXPANSIONS = 2000  # a search that has found nothing after this many states gives up
@@ -704,6 +705,51 @@ def judge_fit(
     return fits
 
 
+def compose_recommended(
+    understanding: Understanding, sources: Sequence[Source], question: str = ""
+) -> tuple[Source, ...]:
+    """The sources, each recommended model known only by its title that fits neither alone
+    nor in a chain with the others read as one more way of doing the user's task, where
+    another recommended model does it. Models recommended together for one request are
+    meant as one workflow: they are composed first, and a title alone ("K-Planes: Explicit
+    Radiance Fields in Space, Time, and Appearance" read as a static scene) is too little to
+    overrule the platform that recommended it beside a model that does the job. A model whose
+    own words (a summary, a catalog entry) say what it does is judged by them, and one the
+    question or a provided summary says fails, or one made for another subject, still does
+    not fit. The answer says where such a reading came from (`Source.read_from_request`)."""
+    recommended = [s for s in sources if s.role == "recommended"]
+    task = understanding.task
+    if len(recommended) < 2 or task.id not in taxonomy.tasks():
+        return tuple(sources)
+    related = [s for s in sources if s.role != "recommended"]
+    fits = judge_fit(understanding, recommended, related, question)
+    if not any(fits.values()):
+        return tuple(sources)
+    statements = failure_statements(sources, question)
+    composed: list[Source] = []
+    for source in sources:
+        if (
+            source.role == "recommended"
+            and not fits[source.id]
+            and source.tasks
+            and not source.summary
+            and not source.catalog_summary
+            and not states_otherwise(source, question)
+            and not (statements and contradicted(source, statements, question))
+            and _outside_scope(source, understanding) is None
+        ):
+            tasks = (task.id, *(t for t in source.tasks if t != task.id))
+            source = source.model_copy(
+                update={
+                    "tasks": tasks,
+                    "signatures": source_signatures(source, tasks),
+                    "read_from_request": True,
+                }
+            )
+        composed.append(source)
+    return tuple(composed)
+
+
 def _makes_exactly(source: Source, understanding: Understanding) -> bool:
     """Whether one of the source's signatures turns what the user brought into just what
     they want (`_exact_job`)."""
@@ -915,9 +961,9 @@ def plan(understanding: Understanding, sources: Sequence[Source], question: str 
             warnings.append(
                 _mismatch_warning(understanding, source, builder, on_path, sources, question)
             )
-        elif on_path:
-            if source.read_from_request:
-                warnings.append(_read_from_request_warning(understanding, source))
+        elif source.read_from_request:
+            warnings.append(_read_from_request_warning(understanding, source, recommended))
+        if fitting[source.id] and on_path:
             available = (
                 set(understanding.have)
                 | set(taxonomy.freely_supplied())
@@ -1354,15 +1400,25 @@ def _mismatch_warning(
     )
 
 
-def _read_from_request_warning(understanding: Understanding, source: Source) -> Warning:
+def _read_from_request_warning(
+    understanding: Understanding, source: Source, recommended: Sequence[Source]
+) -> Warning:
     text = messages_for(understanding.language)
-    return Warning(
-        code="model_read_from_request",
-        source_id=source.id,
-        message=text(
-            "read_from_request", name=source.name, task=text.task_name(understanding.task)
-        ),
-    )
+    task = understanding.task
+    known = taxonomy.tasks()
+    own = [t for t in source.tasks if t != task.id and t in known]
+    if own:  # its title read as another job (`compose_recommended`)
+        others = [s.name for s in recommended if s.id != source.id]
+        message = text(
+            "read_with_others",
+            name=source.name,
+            reading=text.task_name(known[own[0]]),
+            task=text.task_name(task),
+            others=text.join(others),
+        )
+    else:  # nothing in its words to read (`signatures.adopt_unread`)
+        message = text("read_from_request", name=source.name, task=text.task_name(task))
+    return Warning(code="model_read_from_request", source_id=source.id, message=message)
 
 
 def _preceding_step_warning(
