@@ -15,6 +15,7 @@ from scholarflow.signatures import (
     enrich,
     infer_tasks,
     named_project_url,
+    stated_conversion,
     stated_start,
     task_signatures,
 )
@@ -699,3 +700,27 @@ def test_a_recommended_model_with_no_reading_takes_the_job_it_was_recommended_fo
     # with no task told, there is no job to give it
     (alone,) = adopt_unread([unread], "none")
     assert alone.tasks == ()
+
+
+def test_the_thing_a_summary_says_is_turned_is_not_the_prompt_that_steers_it():
+    start, made = stated_conversion(
+        normalize("It turns a reference image plus a text prompt into a short video.")
+    )
+    assert start == "image" and made[:1] == ("video",)
+    # a prompt alone is what is turned when nothing else is named
+    assert stated_conversion(normalize("It turns a text prompt into a video."))[0] == "text"
+
+
+def test_a_summary_telling_two_jobs_serves_both():
+    both = enrich(
+        _source(
+            "ClipForge: Open Diffusion Models for Video Generation",
+            summary="Two open models: one generates clips from a text prompt, the other turns "
+            "a reference image plus a text prompt into a video that keeps the image's content.",
+        )
+    )
+    arrows = {(sig.inputs, sig.outputs) for sig in both.signatures}
+    assert (("text",), ("video",)) in arrows
+    assert any("image" in inputs and outputs == ("video",) for inputs, outputs in arrows)
+    # ...and only the job the conversion says: not every job that starts from a picture
+    assert "image_to_4d" not in both.tasks and "novel_view_video_from_image" not in both.tasks

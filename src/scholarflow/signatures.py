@@ -143,6 +143,8 @@ def _read_source(
     ]
     for task_id in converting:
         scores[task_id] = max(scores[task_id], 0.0) + _CUE_STRENGTH
+    if converting:  # (the conversion said is a job it serves, as plainly as by its name)
+        named_tasks.add(max(converting, key=lambda task: (scores[task], task)))
     if not scores:
         return (), (), False, ()
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
@@ -364,14 +366,18 @@ _CONVERTS = re.compile(
 def stated_conversion(summary: str) -> tuple[str | None, tuple[str, ...]]:
     """What a summary (normalized) says its work turns into what: the thing it starts from
     (the last thing named before "into", or None) and the things it makes, in the order
-    named. Only the first such phrase is read."""
+    named. Only the first such phrase is read. Of several things it starts from ("a
+    reference image plus a text prompt"), the one turned is one a user could not just type
+    or draw: the prompt or the camera path steers how."""
     found = _CONVERTS.search(summary)
     if found is None:
         return None, ()
     matcher = taxonomy.modality_matcher()
     starts = [hit.label for hit in matcher.find(found.group(1))]
     made = tuple(dict.fromkeys(hit.label for hit in matcher.find(found.group(2))))
-    return (starts[-1] if starts else None), made
+    supplied = taxonomy.freely_supplied()
+    turned = [thing for thing in starts if thing not in supplied] or starts
+    return (turned[-1] if turned else None), made
 
 
 def _needs_only(task: taxonomy.Task, start: str | None) -> bool:
