@@ -1115,3 +1115,24 @@ def test_the_rig_that_filmed_it_went_in_though_a_want_marker_stands_words_before
 )
 def test_a_description_that_came_out_is_text_in_every_language(question):
     assert _roles(question)["text"] == "want"
+
+
+def test_the_prompt_a_task_cannot_run_without_was_given_but_not_a_camera_path():
+    restyled = understand(
+        Request(
+            question="I filmed my dog in the park and the tool restyled the whole clip as a "
+            "watercolor painting. How does it keep the style steady?",
+            recommended=(),
+        )
+    )
+    assert restyled.task.id == "text_guided_video_editing"
+    assert set(restyled.have) == {"video", "text"}  # the edit described was typed in
+    flown = understand(
+        Request(
+            question="I have a photo of a lighthouse and got a video where the camera slowly "
+            "flies past it. How?",
+            recommended=(),
+        )
+    )
+    assert flown.task.id == "camera_controlled_image_to_video"
+    assert flown.have == ("image",)  # a path never mentioned is not one the user drew

@@ -1836,7 +1836,14 @@ def _resolve_modalities(
     # anything that stands in for it) is assumed. An optional one is not (someone who
     # clicked an object did not bring a mask video), nor what anyone can supply.
     for modality in required or primary[:1]:
-        if modality in supplied or modality in fitting_have:
+        if modality in fitting_have:
+            continue
+        if modality in supplied:
+            # what the user gives any task that needs it, said or not, they gave (the prompt
+            # of an edit described in words); what they may not have (a camera path they never
+            # mention) stays out
+            if modality in taxonomy.implied_inputs():
+                fitting_have.append(modality)
             continue
         stand_ins = [m for m in have if m in taxonomy.stand_ins({modality})]
         if not any(m in fitting_have for m in stand_ins):

@@ -77,6 +77,7 @@ class Supplied:
     description: str
     only_for: tuple[str, ...] = ()  # roles of the ports that may take it; empty: any port
     role: str = ""  # the role it plays when supplied ("camera_path")
+    implied: bool = False  # given to any task that cannot run without it, said or not
 
 
 @dataclass(frozen=True)
@@ -242,6 +243,7 @@ def supplied() -> dict[str, Supplied]:
             value["description"],
             tuple(value.get("only_for", ())),
             value.get("role", ""),
+            bool(value.get("implied", False)),
         )
         for key, value in _operations_file()["supplied"].items()
         if _check_modalities("supplied", (key,))
@@ -252,6 +254,13 @@ def supplied() -> dict[str, Supplied]:
 def freely_supplied() -> frozenset[str]:
     """Modalities any user can supply to any step (a text prompt, a camera path)."""
     return frozenset(key for key, value in supplied().items() if not value.only_for)
+
+
+@cache
+def implied_inputs() -> frozenset[str]:
+    """What a user gives any task that cannot run without it, whether they say so or not (the
+    words of a prompt)."""
+    return frozenset(key for key, value in supplied().items() if value.implied)
 
 
 def stand_ins(modalities: set[str]) -> set[str]:
