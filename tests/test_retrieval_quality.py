@@ -85,3 +85,17 @@ def test_embeddings_are_computed_once_and_updated_incrementally(retriever: Retri
     )
     assert retriever.ensure_embeddings() == 1
     assert retriever.ensure_embeddings() == 0
+
+
+def test_an_entry_made_for_a_task_read_with_some_confidence_beats_one_ranked_for_its_words(
+    retriever: Retriever,
+):
+    # Read as 3D motion estimation, though not surely enough to steer the search; a camera
+    # model ranks first for the word "camera", and the stereo motion entry is the answer.
+    question = (
+        "I shot the swing set in our garden with a VR180 camera, two lenses side by side. "
+        "Can I get how the chains and the seat really move in 3D over time?"
+    )
+    request = build_request(question, retriever.search(question, limit=5))
+    (recommended,) = request.recommended
+    assert "motion_3d_estimation" in recommended.tasks, recommended.name

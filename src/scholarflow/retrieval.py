@@ -34,6 +34,10 @@ MIN_SIMILARITY_WITH_WORDS = 0.20  # ...unless full-text search also ranks it fir
 RELATED_MAX = 4
 RELATED_SHARE = 0.5  # a related entry scores at least this share of the best one
 TASK_CONFIDENCE = 0.3  # below this, the question's task is too uncertain to steer ranking
+# A task read with this much confidence, though too little to steer the search, still picks
+# the entry made for it over one ranked first for shared words (build_request); below it, the
+# reading is a guess (a question in another language read by a word or two).
+LEANING_CONFIDENCE = 0.15
 # A question whose task is that uncertain is served only by an entry this close in meaning.
 # Set on the dev free questions: refused ones whose task could not be read came closest at
 # 0.31, served ones at 0.41 and more.
@@ -318,8 +322,16 @@ def build_request(
     # One that does the very task first: a model of the same family does the same core job
     # in another form (video-to-4D for a one-photo question), and would need adapters.
     exact = [hit for hit in serving if understood.task.id in hit.entry.tasks]
-    if exact or serving:
-        pool = exact or serving
+    # Where none was found serving it (the task read with too little confidence to steer the
+    # search), an entry made for the task the question reads as still beats one ranked first
+    # for the words it shares ("camera" in a question about a stereo camera's footage).
+    made_for = [
+        hit
+        for hit in usable
+        if understood.confidence >= LEANING_CONFIDENCE and understood.task.id in hit.entry.tasks
+    ]
+    if exact or serving or made_for:
+        pool = exact or serving or made_for
         chosen = next((hit for hit in pool if hit.entry.kind == "model"), pool[0])
     else:
         chosen = usable[0]
