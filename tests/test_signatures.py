@@ -423,6 +423,15 @@ def test_a_lone_task_name_for_the_kind_of_model_built_on_does_not_lead():
     assert infer_tasks(source)[0] == "image_to_video"
 
 
+def test_a_task_name_after_using_or_with_names_what_the_work_uses():
+    # "... Editing using Text-to-Image Models" edits pictures; it is no text-to-image model
+    for title in (
+        "ReTouch: Unbounded Picture Editing using Text-to-Image Models",
+        "ReTouch: Unbounded Picture Editing with Text-to-Image Models",
+    ):
+        assert infer_tasks(_source(title))[0] != "text_to_image", title
+
+
 def test_a_lone_task_name_the_title_says_the_model_is_keeps_its_name():
     # the transformer *is* an image-to-text model; a hint word ("language") names no other job
     source = _source("CapGen: A Generative Image-to-text Transformer for Vision and Language")

@@ -297,7 +297,8 @@ def _read_source(
 # Words that make the models named after them something a work uses, not what it is: "…
 # Modules in Text-to-Image Models", "Animate Your … Models", "… on Pretrained … Models".
 _USED_BEFORE = re.compile(
-    r"(?<!\w)(?:in|into|on|upon|from|of|your|existing|pretrained|pre-trained|frozen|"
+    r"(?<!\w)(?:in|into|on|upon|from|of|your|existing|pretrained|pre-trained|frozen|using|via|"
+    r"with|leveraging|"
     r"off-the-shelf)\s+(?:[\w'-]+\s+){0,2}$"
 )
 
