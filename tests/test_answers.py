@@ -105,6 +105,12 @@ PROMPT_EXPECTATIONS = {
     "prompt_still_then_clip_chain": ("text_to_video", ["text"], ["video"], False),
     "cutout_then_mesh_chain": ("image_to_3d", ["image"], ["mesh"], False),
     "unreadable_title_shelf_labels": ("image_captioning", ["image"], ["text"], False),
+    "told_chain_upscale_then_depth_bare_titles": (
+        "monocular_depth_estimation",
+        ["image"],
+        ["depth_map"],
+        False,
+    ),
     "two_recommended_rooftop_band_title_reads_static": (
         "dynamic_view_synthesis",
         ["multi_view_video"],
@@ -257,3 +263,12 @@ def test_a_title_recommended_beside_a_model_doing_the_job_is_composed_not_flagge
         "scene from a set of photos as a 3D scene.",
     )
     assert "model_task_mismatch" in {w["code"] for w in _answer_text(said)["warnings"]}
+
+
+def test_the_last_of_the_steps_told_makes_the_result_the_user_asked_about():
+    data = _answer_json(PROMPTS_DIR / "told_chain_upscale_then_depth_bare_titles.txt")
+    labels = {n["id"]: n["label"] for n in data["workflow"]["nodes"] if not n["optional"]}
+    chain = [(labels[e["source"]], labels[e["target"]]) for e in data["workflow"]["edges"]]
+    upscaler = "Designing a Practical Degradation Model for Deep Blind Image Super-Resolution"
+    assert (upscaler, "Depth Anything") in chain
+    assert ("Depth Anything", "Depth map") in chain

@@ -542,7 +542,32 @@ def adopt_feeder(
                 break
     if steps_told and task is not None:
         current = _as_later_steps(current, supplied, task)
+        current = _last_step_does_the_job(current, task)
     return tuple(current.get(s.id, s) if s.role == "recommended" else s for s in sources)
+
+
+def _last_step_does_the_job(current: dict[str, Source], task: str) -> dict[str, Source]:
+    """The last of the recommended models the user tells of one after another ("it first
+    cleaned the scan up, then turned it into a depth map"), known only by its title and read
+    as something near the user's job, read as doing the job: the steps told end in the result
+    the user asked about, and the model making it is the last one. Not where it is already
+    read so, nor where no earlier model is a step towards it (the others doing the job too
+    are alternatives, `adopt_alternative`)."""
+    steps = list(current.values())
+    if len(steps) < 2:
+        return current
+    last = steps[-1]
+    if (
+        last.guessed
+        and task in last.near
+        and last.tasks[:1] != (task,)
+        and any(step.tasks[:1] != (task,) for step in steps[:-1])
+    ):
+        tasks = (task, *(t for t in last.tasks if t != task))
+        current[last.id] = last.model_copy(
+            update={"tasks": tasks, "signatures": source_signatures(last, tasks)}
+        )
+    return current
 
 
 def _as_later_steps(current: dict[str, Source], supplied: set[str], task: str) -> dict[str, Source]:
