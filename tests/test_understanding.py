@@ -142,6 +142,19 @@ def test_in_a_verb_final_language_the_clause_of_the_result_verb_came_out(questio
 
 
 @pytest.mark.parametrize(
+    ("question", "thing"),
+    [
+        ("運動会で校庭の周りに6台のカメラを置いてリレーを撮りました。", "multi_view_video"),
+        ("지난 주말에 결혼식 영상을 찍었어요.", "video"),
+        ("바닷가에서 사진을 찍었어요.", "image"),
+    ],
+)
+def test_in_a_verb_final_language_what_the_user_filmed_went_in(question, thing):
+    # the verb of filming closes the clause after the thing, as "I filmed" opens it in English
+    assert _roles(question)[thing] == "have"
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "사진 한 장으로 어떻게 움직임을 만들어 내나요?",  # with one photo, how does it make motion

@@ -1095,6 +1095,13 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 role = _verb_final_role(at, following_thing, verbs, bounds)
                 if role is None and not any(v > at for v in verbs) and any(d > at for d in did):
                     role = "have"  # "写真に動画を合わせたら…": in the clause of what the user did
+                # (text: this sentence alone)
+                if (
+                    role is None
+                    and not any(v > at for v in verbs)
+                    and _DID_AFTER.search(text, hit.end)
+                ):
+                    role = "have"  # "…カメラを置いて取組を撮りました": the user filmed it
             elif role is None and compounds and _handed_in_after(hit.end, participles, marks):
                 role = "have"  # "dann Clip und Masken zusammen hochgeladen"
             elif role is None and _GOT_AFTER.match(text, hit.end):
@@ -1362,6 +1369,14 @@ _HANDED_IN_BEFORE = re.compile(
     r"(?:決めた|選んだ|描いた|書いた|撮った|撮影した|録音した|録った|用意した|指定した|"
     r"アップロードした|入れた|"
     r"정한|고른|선택한|그린|쓴|찍은|촬영한|녹음한|준비한|지정한|올린|넣은)\s*$"
+)
+# The same acts closing the clause a thing stands in, as Korean and Japanese put the verb
+# after its object ("8台のカメラを置いて取組を撮りました", "영상을 찍었어요"): what the user
+# filmed, took or put in is what they brought, as "I filmed" says in English.
+_DID_AFTER = re.compile(
+    r"撮った|撮りました|撮って|撮影した|撮影しました|録画した|録画しました|録った|録りました|"
+    r"録音した|録音しました|アップロードした|アップロードしました|"
+    r"찍었|찍어서|촬영했|녹화했|녹음했|업로드했|올렸"
 )
 _MADE_AFTER = re.compile(
     r"\s*(?:を|は|も|을|를|은|는|도)?\s*(?:作る|作り|作ろ|作っ|作成|만들|제작)"
