@@ -74,6 +74,10 @@ def test_a_task_named_for_people_has_their_scope():
         # an owner named right before the thing is not shown; a performer is
         ("A blurry crop of my grandfather's tractor nameplate.", "en", {"object"}),
         ("Filmed my son's trampoline routine in the garden.", "en", {"person", "place"}),
+        # a Korean word takes its particle ("아이의", the child's): the word alone hides in
+        # others ("아이디어", an idea)
+        ("학예회에서 주인공 아이의 움직임을 뽑았어요.", "ko", {"person"}),
+        ("새 아이디어가 있어요.", "ko", set()),
     ],
 )
 def test_the_question_shows_its_subject_in_its_own_language(question, language, kinds):
