@@ -1149,3 +1149,8 @@ def test_the_prompt_a_task_cannot_run_without_was_given_but_not_a_camera_path():
     )
     assert flown.task.id == "camera_controlled_image_to_video"
     assert flown.have == ("image",)  # a path never mentioned is not one the user drew
+
+
+def test_german_names_one_picture_and_its_depth_image_in_any_declension():
+    question = "Ich habe ein einziges Bild vom Keller gemacht und bekam ein Tiefenbild davon."
+    assert {"image", "depth_map"} <= set(_roles(question))
