@@ -1154,3 +1154,26 @@ def test_the_prompt_a_task_cannot_run_without_was_given_but_not_a_camera_path():
 def test_german_names_one_picture_and_its_depth_image_in_any_declension():
     question = "Ich habe ein einziges Bild vom Keller gemacht und bekam ein Tiefenbild davon."
     assert {"image", "depth_map"} <= set(_roles(question))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Me grabé leyendo en el sofá y escribí 'luz azul de luna entrando por la ventana'. "
+        "El vídeo salió con esa luz fría en cada fotograma y yo sigo igual.",
+        "Je me suis filmé au piano et j'ai écrit 'lumière dorée du soir'. La vidéo est sortie "
+        "avec cette lumière chaude sur moi.",
+    ],
+)
+def test_light_said_in_spanish_or_french_points_to_relighting(question):
+    relighter = enrich(
+        Source(
+            id="s1",
+            name="RelightVid",
+            title="RelightVid: Temporal-Consistent Diffusion Model for Video Relighting",
+            role="recommended",
+        )
+    )
+    assert understand(Request(question=question, recommended=(relighter,))).task.id == (
+        "video_relighting"
+    )
