@@ -105,6 +105,12 @@ PROMPT_EXPECTATIONS = {
     "prompt_still_then_clip_chain": ("text_to_video", ["text"], ["video"], False),
     "cutout_then_mesh_chain": ("image_to_3d", ["image"], ["mesh"], False),
     "unreadable_title_shelf_labels": ("image_captioning", ["image"], ["text"], False),
+    "background_swap_described_source_over_title_only": (
+        "video_background_replacement",
+        ["video", "image"],
+        ["video"],
+        True,
+    ),
     "told_chain_upscale_then_depth_bare_titles": (
         "monocular_depth_estimation",
         ["image"],
@@ -272,3 +278,11 @@ def test_the_last_of_the_steps_told_makes_the_result_the_user_asked_about():
     upscaler = "Designing a Practical Degradation Model for Deep Blind Image Super-Resolution"
     assert (upscaler, "Depth Anything") in chain
     assert ("Depth Anything", "Depth map") in chain
+
+
+def test_a_related_source_saying_what_it_does_covers_the_gap_before_a_title_alone():
+    data = _answer_json(PROMPTS_DIR / "background_swap_described_source_over_title_only.txt")
+    main = {n["label"] for n in data["workflow"]["nodes"] if not n["optional"]}
+    # the matting model's summary says what it does; ActAnywhere is known by its title only
+    assert "Robust High-Resolution Video Matting" in main
+    assert "ActAnywhere" not in main

@@ -60,6 +60,10 @@ RECOMMENDED_COST = 0.5
 RELATED_COST = 2.0
 VARIANT_EXTRA = 0.5  # a source's secondary signature costs a little more than its main one
 PER_FRAME_EXTRA = 0.5
+# A related source known only by its title does what its title suggests, a guess: a step
+# from one whose own words (a summary, a catalog entry) say what it does is preferred, even
+# with a generic step more around it.
+TITLE_ONLY_EXTRA = 1.5
 CONTRADICTED_EXTRA = 10.0
 _FIT_KINDS = frozenset({"format", "compose"})
 OUT = "out"
@@ -120,6 +124,8 @@ def source_actions(sources: Sequence[Source], recommended_ids: set[str]) -> list
     actions = []
     for source in sources:
         base = RECOMMENDED_COST if source.id in recommended_ids else RELATED_COST
+        if source.id not in recommended_ids and not (source.summary or source.catalog_summary):
+            base += TITLE_ONLY_EXTRA
         for index, signature in enumerate(source.signatures):
             cost = base + (VARIANT_EXTRA if index else 0.0)
             ins, outs = signature.ports_in(), signature.ports_out()
