@@ -1177,3 +1177,14 @@ def test_light_said_in_spanish_or_french_points_to_relighting(question):
     assert understand(Request(question=question, recommended=(relighter,))).task.id == (
         "video_relighting"
     )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I filmed my brother skateboarding and want to put him in front of my photo of a harbour.",
+        "I recorded my aunt singing and want a sunset beach behind her instead of the kitchen.",
+    ],
+)
+def test_what_goes_behind_the_person_filmed_hints_at_a_background_replacement(question):
+    assert cue_scores(normalize(question)).get("video_background_replacement", 0) > 0
