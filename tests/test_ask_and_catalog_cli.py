@@ -141,3 +141,21 @@ def test_every_import_format_works_from_the_cli(tmp_path: Path, name: str):
     result = run("catalog", "import", str(FIXTURES / name), "--skip-bad", home=tmp_path)
     assert result.returncode == 0, result.stderr
     assert " added" in result.stdout
+
+
+def test_a_shot_transfer_shows_every_thing_its_model_says_it_makes(home: Path):
+    # the user names only the camera move; the catalog entry doing the job says it gives the
+    # camera path and the actors' motion, and the workflow shows both, each named for itself
+    question = (
+        "I love the camera move in an old western duel scene. How can I copy that shot's "
+        "camera movement into Blender for my own animation?"
+    )
+    result = run("ask", question, "--format", "json", home=home)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["task"]["id"] == "cinematic_camera_transfer"
+    assert data["task"]["outputs"] == ["camera_trajectory", "human_motion"]
+    outputs = sorted(
+        n["label"] for n in data["workflow"]["nodes"] if n["kind"] == "output" and not n["optional"]
+    )
+    assert outputs == ["Camera path", "Human motion"]

@@ -756,6 +756,46 @@ def compose_recommended(
     return tuple(composed)
 
 
+def _whole_result(
+    understanding: Understanding,
+    main: list[Placed] | None,
+    recommended: Sequence[Source],
+    candidates: Sequence[Source],
+    actions: Sequence[Action],
+    fitting: dict[str, bool],
+    question: str,
+) -> tuple[Understanding, list[Placed]] | None:
+    """The understanding and main path widened to every thing the task's result is made of,
+    where the model doing the job makes them all by its own words (a catalog entry, a
+    summary): a transfer of a film shot gives the camera path and the actors' motion together,
+    though the user named only the camera move. None when the path already gives all of it,
+    or no model on it says it makes the rest (a title read as the task says nothing of
+    what it leaves out)."""
+    if main is None:
+        return None
+    missing = [m for m in understanding.task.outputs if m not in understanding.want]
+    by_id = {s.id: s for s in candidates}
+    told = {
+        source_id for source_id, source in by_id.items() if source.summary or source.catalog_summary
+    }
+    made = {
+        m
+        for placed in main
+        if placed.action.source_id in told
+        for port in placed.action.outputs
+        for m in port.modalities
+    }
+    if not missing or not set(missing) <= made:
+        return None
+    wider = understanding.model_copy(update={"want": (*understanding.want, *missing)})
+    path = _main_path(
+        wider, recommended, candidates, actions, fitting, steps_told=_tells_steps(question)
+    )
+    if path is None:
+        return None
+    return wider, path
+
+
 def _makes_exactly(source: Source, understanding: Understanding) -> bool:
     """Whether one of the source's signatures turns what the user brought into just what
     they want (`_exact_job`)."""
@@ -951,6 +991,10 @@ def plan(understanding: Understanding, sources: Sequence[Source], question: str 
         fitting,
         steps_told=_tells_steps(question),
     )
+
+    whole = _whole_result(understanding, main, recommended, candidates, actions, fitting, question)
+    if whole is not None:
+        understanding, main = whole
 
     builder = _GraphBuilder(understanding, by_id)
     if main is not None:
@@ -1815,7 +1859,9 @@ class _GraphBuilder:
 
 def _output_label(understanding: Understanding, modality: str, text: Messages) -> str:
     task = understanding.task
-    if task.result and task.outputs and modality == task.outputs[0]:
+    # (a result made of several things, a camera path and body motion, is named thing by
+    # thing: each output node holds one of them)
+    if task.result and len(task.outputs) == 1 and modality == task.outputs[0]:
         label = text.task_result(task)
     else:
         label = text.label(modality, made=True)
