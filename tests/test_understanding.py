@@ -1188,3 +1188,17 @@ def test_light_said_in_spanish_or_french_points_to_relighting(question):
 )
 def test_what_goes_behind_the_person_filmed_hints_at_a_background_replacement(question):
     assert cue_scores(normalize(question)).get("video_background_replacement", 0) > 0
+
+
+def test_a_free_question_in_another_language_naming_no_task_is_read_by_its_words():
+    # no cue phrase names the job; the words it shares with the Japanese name and description
+    # of 3D motion estimation do
+    question = (
+        "北海道の湖で二つのレンズが並んだカメラを使い、白鳥が飛び立つ様子を撮りました。"
+        "羽の一点一点が3D空間でどう動いているかを取り出す方法はありますか？"
+    )
+    asked = understand(Request(question=question, recommended=(), origin="free"))
+    assert asked.task.id == "motion_3d_estimation" and asked.confidence >= 0.3
+    # a question about something else shares too little with any task to be given one
+    plants = "Ich möchte wissen, wie man Zimmerpflanzen im Urlaub gießt."
+    assert understand(Request(question=plants, recommended=(), origin="free")).task.id == "none"

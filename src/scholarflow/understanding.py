@@ -83,6 +83,13 @@ _CLOSE_FROM, _CLOSE_AT = 0.35, 0.45  # cosines from which the closest task is cl
 _SEMANTIC_SHARE = {"en": 1.0}
 _SEMANTIC_LOW = -1.0  # the least a task far from the meaning earns
 _SEMANTIC_FLOOR = 0.3  # below this cosine the closest task is no closer than any
+# A free question in another language, with no phrase naming a task, is read by the words
+# it shares with each task's own name and description in that language (translated_meaning):
+# the closest task counts, as much as a task named outright, only from this overlap and this
+# lead over the next. Set on the dev free questions in other languages.
+_TRANSLATED_CLOSE = 0.25
+_TRANSLATED_LEAD = 0.08
+_CUE_STRENGTH_OF_A_NAME = 3.0
 _PRIOR_PRIMARY = 0.75
 _PRIOR_OTHER = 0.35
 _PRIOR_DOUBT = 1.5
@@ -259,9 +266,34 @@ def understand(request: Request, *, embedder: Any = None) -> Understanding:
             reading = _follow(context, reading)
         context = (reading, _decide(reading, ()))
     reading = _read(request.question, embedder)
+    if not request.recommended and context is None:
+        reading = _with_translated_meaning(reading)
     if context is not None:
         reading = _follow(context, reading)
     return _decide(reading, request.recommended)
+
+
+def _with_translated_meaning(reading: _Reading) -> _Reading:
+    """A question in another language that names no task by any phrase, asked with no model
+    to go on (a free question), read by its words against the tasks' own names and
+    descriptions in that language (translated_meaning): where one task shares clearly more
+    with it than any other, that is its task. Only then: beside cue phrases or a
+    recommended model, that weaker signal more often misleads than helps."""
+    from scholarflow import translated_meaning
+    from scholarflow.grounding import detect_language
+
+    if reading.semantics or any(value > 0 for value in reading.cues.values()):
+        return reading
+    similarities = translated_meaning.task_similarities(
+        reading.question, detect_language(reading.question)
+    )
+    ranked = sorted(similarities.items(), key=lambda item: (-item[1], item[0]))
+    if len(ranked) < 2:
+        return reading
+    (best, top), (_, second) = ranked[0], ranked[1]
+    if top < _TRANSLATED_CLOSE or top - second < _TRANSLATED_LEAD:
+        return reading
+    return replace(reading, semantics={best: _CUE_STRENGTH_OF_A_NAME})
 
 
 # --- one question's signals, and the decision ------------------------------------------------
