@@ -241,7 +241,7 @@ def test_a_model_whose_title_says_nothing_readable_is_placed_for_its_job_and_sai
     (model,) = [n for n in data["workflow"]["nodes"] if n["kind"] == "model"]
     assert model["label"] == "Kestrel-V" and not model["optional"]
     assert codes.count("model_read_from_request") == 1
-    assert "read from your request, not from the source" in data["markdown"]
+    assert "comes from your request, not from the source" in data["markdown"]
 
 
 def _answer_text(prompt: str) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -11,7 +12,7 @@ import pytest
 
 from scholarflow.catalog import builtin_entries
 from scholarflow.engine import answer
-from scholarflow.i18n import LANGUAGES, Messages, message_ids, messages_for, problems
+from scholarflow.i18n import LANGUAGES, Messages, english, message_ids, messages_for, problems
 from scholarflow.models import Request, Source
 
 from answer_checks import check_answer
@@ -84,3 +85,15 @@ def test_a_free_question_in_another_language_finds_the_entry_for_its_task(tmp_pa
     assert data["served"] is True
     assert data["references"][0]["name"] == "DepthCrafter"
     assert data["language"] == language
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_sentence_of_the_answer_names_a_model_it_was_not_given(language):
+    # The template's own words pass the same screen as a writer's: no window of them may read
+    # as a known model's name ("that part is" squashes to "Parti").
+    from scholarflow.grounding import known_names_in
+
+    text = Messages(language)
+    for key, english_text in english().items():
+        sentence = re.sub(r"\{\w+\}", "◊", text.t(english_text))
+        assert known_names_in(sentence) == [], (language, key, sentence)
