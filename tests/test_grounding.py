@@ -237,3 +237,12 @@ def test_a_name_that_is_also_a_word_is_read_only_where_written_as_a_name(text, n
     from scholarflow.grounding import known_names_in
 
     assert known_names_in(text) == names
+
+
+def test_a_name_is_not_read_across_the_arrows_of_a_diagram():
+    from scholarflow.grounding import known_names_in
+
+    # "clip ──► Champ": the end of one step and the next model, not "Clipchamp"
+    assert known_names_in("Your video clip ──video clip──► Champ [1]") == []
+    # written as words, the name is still read
+    assert known_names_in("then I cut it in clip champ") == ["Clipchamp"]

@@ -47,6 +47,10 @@ _DASHES = str.maketrans(
     | {c: "." for c in "\u3002\uff61\u2024\u2027"}  # ideographic and other full stops
 )
 _WORD = re.compile(r"[^\W_]+")
+# Arrows, box-drawing lines and the shapes that end them: what a workflow diagram draws between
+# two steps ("clip ──► Champ"). No name is written across them, so a name is not read across
+# them ("Clipchamp").
+_DRAWN = re.compile(r"[\u2190-\u21ff\u2500-\u257f\u25a0-\u25ff\u2794-\u27bf]")
 _CITATION_OPENERS = "[【〔⟦〖"
 _CITATION_CLOSERS = "]】〕⟧〗"
 _VALID_CITATION = re.compile(r"\d{1,5}(?:\s*,\s*\d{1,5})*")
@@ -307,6 +311,8 @@ def _known_hits(text: str, names: _NameIndex | None = None) -> list[tuple[KnownN
     for i, token in enumerate(tokens):
         key = ""
         for j in range(i, min(i + 4, len(tokens))):
+            if j > i and _DRAWN.search(text, tokens[j - 1].end, tokens[j].start):
+                break  # an arrow or a box line of a diagram stands between two names
             key += tokens[j].text.lower()
             if len(key) > longest + 12:
                 break
