@@ -939,3 +939,58 @@ def test_depth_maps_a_model_gave_each_photo_are_made_on_the_way_by_a_bare_title(
         models.get(e.source) == "Depth Anything V2" and models.get(e.target) == "Agree"
         for e in result.workflow.edges
     )
+
+
+@pytest.mark.parametrize("first", ["Sharpen", "Smooth"])
+def test_two_models_of_one_kind_run_in_the_order_they_were_listed(first):
+    # both take a clip and give a clip, so either order costs the same: the platform's list,
+    # first to last, says which runs first
+    upscaler = (
+        "Model: Sharpen: Real-World Video Super-Resolution\nPaper: https://example.org/sharpen\n"
+    )
+    interpolator = (
+        "Model: Smooth: Video Frame Interpolation for Large Motion\n"
+        "Paper: https://example.org/smooth\n"
+    )
+    listed = (
+        upscaler + "\n" + interpolator if first == "Sharpen" else interpolator + "\n" + upscaler
+    )
+    result, sources = _plan(
+        _prompt(
+            "My old 240p clip at 15 frames a second came back sharp and smooth at 60. How?",
+            listed,
+            "",
+        )
+    )
+    names = {s.id: s.name for s in sources.values()}
+    models = {n.id: names[n.source_id] for n in result.workflow.nodes if n.source_id}
+    chained = [
+        (models[e.source], models[e.target])
+        for e in result.workflow.edges
+        if e.source in models and e.target in models
+    ]
+    second = "Smooth" if first == "Sharpen" else "Sharpen"
+    assert chained == [(first, second)]
+
+
+def test_a_model_the_user_says_makes_something_else_is_judged_by_those_words():
+    from scholarflow.engine import prepare
+
+    prepared = prepare(
+        parse_prompt(
+            _prompt(
+                "The archive scanned 300 old photos and we need a written description of each "
+                "for the catalogue. The recommended model only makes new pictures from text. "
+                "How do we get text out of our pictures?",
+                "Model: Zephyrine 2.0 Technical Report\nPaper: https://example.org/zeph\n",
+                "Model: CapIt: Describing Images in Words\nPaper: https://example.org/capit\n"
+                "Summary: Writes a description of an image in natural language.\n",
+            )
+        )
+    )
+    result = prepared.brief.plan
+    names = {s.id: s.name for s in prepared.brief.sources}
+    flagged = [names[w.source_id] for w in result.warnings if w.code == "model_task_mismatch"]
+    assert flagged == ["Zephyrine 2.0 Technical Report"]
+    main = [names[n.source_id] for n in result.workflow.nodes if n.source_id and not n.optional]
+    assert main == ["CapIt"]

@@ -733,3 +733,20 @@ def test_a_summary_telling_two_jobs_serves_both():
     assert any("image" in inputs and outputs == ("video",) for inputs, outputs in arrows)
     # ...and only the job the conversion says: not every job that starts from a picture
     assert "image_to_4d" not in both.tasks and "novel_view_video_from_image" not in both.tasks
+
+
+def test_what_the_user_says_the_one_recommended_model_makes_is_its_reading():
+    from scholarflow.signatures import adopt_stated_work
+
+    untold = Source(
+        id="s1", name="Zephyrine", title="Zephyrine 2.0 Technical Report", role="recommended"
+    )
+    question = "The recommended model only makes new pictures from text. How do we get captions?"
+    (told,) = adopt_stated_work([untold], question)
+    assert "text_to_image" in told.tasks
+    assert all("image" in sig.outputs or "image_set" in sig.outputs for sig in told.signatures)
+    # what it did for the user is their result, not a description of the model
+    assert adopt_stated_work([untold], "The recommended model made a nice picture.") == (untold,)
+    # with two recommended, whose words these are is not told
+    other = untold.model_copy(update={"id": "s2", "name": "Other"})
+    assert adopt_stated_work([untold, other], question) == (untold, other)

@@ -1202,3 +1202,32 @@ def test_a_free_question_in_another_language_naming_no_task_is_read_by_its_words
     # a question about something else shares too little with any task to be given one
     plants = "Ich möchte wissen, wie man Zimmerpflanzen im Urlaub gießt."
     assert understand(Request(question=plants, recommended=(), origin="free")).task.id == "none"
+
+
+@pytest.mark.parametrize(
+    ("question", "had"),
+    [
+        # the marker and the thing share their article: "j'ai une" + "une photo"
+        ("J'ai une photo de mon grand-père. Comment l'animer ?", "image"),
+        ("Tengo una foto vieja de mi abuelo con su gorra. ¿Cómo la animo?", "image"),
+        ("How do we get text out of our pictures?", "image_set"),
+    ],
+)
+def test_what_the_user_brought_is_read_where_its_marker_runs_into_it(question, had):
+    assert _roles(question).get(had) == "have"
+
+
+def test_a_spanish_photo_named_as_where_something_is_seen_is_no_result():
+    question = (
+        "Subí una foto de una carrera y el modelo me escribió una descripción. ¿Cómo ve el "
+        "movimiento en una foto quieta?"
+    )
+    from scholarflow.understanding import _modality_mentions
+
+    photos = [m.role for m in _modality_mentions(normalize(question)) if m.hit.label == "image"]
+    assert photos[0] == "have" and "want" not in photos
+
+
+def test_a_documentary_is_a_video_and_a_written_list_is_text():
+    question = "I gave it a two-hour documentary and got back a written list of every scene. How?"
+    assert _roles(question) == {"video": "have", "text": "want"}

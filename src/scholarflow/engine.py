@@ -104,6 +104,7 @@ def prepare(request: Request) -> Prepared:
     )
     lap("signatures")
     understanding = understand(request)
+    enriched = signatures.adopt_stated_work(enriched, request.question)
     enriched = signatures.adopt_task(enriched, understanding.task.id)
     enriched = signatures.adopt_unread(enriched, understanding.task.id)
     enriched = signatures.adopt_feeder(

@@ -284,10 +284,21 @@ def search(
         return max(max(costs, default=0.0), missing)
 
     start = tuple(_Need(_wanted_port(m, doing), OUT, i) for i, m in enumerate(want))
+    # Between plans of one cost, the one whose models run in the order they were given: a
+    # platform lists the models of one workflow first to last (an edit, then an upscale).
+    position = {s.id: i for i, s in enumerate(sources)}
+    source_of = {a.key: a.source_id for a in actions if a.source_id}
+
+    def inverted(step: Action | None, consumer: str) -> int:
+        if step is None or step.source_id not in position or consumer not in source_of:
+            return 0
+        return int(position[step.source_id] > position.get(source_of[consumer], -1))
+
     counter = itertools.count()
     frontier: list[tuple] = [
         (
             bound(start, frozenset()),
+            0,
             0.0,
             next(counter),
             start,
@@ -297,13 +308,13 @@ def search(
             (False, doing is None),
         )
     ]
-    best: dict[tuple, float] = {}
+    best: dict[tuple, tuple[float, int]] = {}
     expansions = 0
     while frontier:
         expansions += 1
         if expansions > MAX_EXPANSIONS:
             return None  # bounded work: a plan this hard to find is no plan to show
-        _, cost, _, needs, path, feeds, used, flags = heapq.heappop(frontier)
+        _, inversions, cost, _, needs, path, feeds, used, flags = heapq.heappop(frontier)
         if not needs:
             if path and flags[0] and flags[1] and required <= used:
                 return _forward(path, feeds)
@@ -317,15 +328,17 @@ def search(
                 continue
             new_used = used | {step.used_key} if step else used
             new_cost = cost + option_cost
+            new_inversions = inversions + inverted(step, need.consumer)
             state = (frozenset(new_needs), new_used, new_flags)
-            if best.get(state, float("inf")) <= new_cost:
+            if best.get(state, (float("inf"), 0)) <= (new_cost, new_inversions):
                 continue
-            best[state] = new_cost
+            best[state] = (new_cost, new_inversions)
             new_path = (*path, step) if step else path
             heapq.heappush(
                 frontier,
                 (
                     new_cost + bound(new_needs, new_used),
+                    new_inversions,
                     new_cost,
                     next(counter),
                     new_needs,

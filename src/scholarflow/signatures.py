@@ -692,6 +692,58 @@ def adopt_stated_needs(sources: Sequence[Source], question: str) -> tuple[Source
     return tuple(told if s.id == source.id else s for s in sources)
 
 
+def adopt_stated_work(sources: Sequence[Source], question: str) -> tuple[Source, ...]:
+    """The sources, the one recommended model read by what the user says it makes ("the
+    recommended model only makes new pictures from text"), where its own words (a summary, a
+    catalog entry) say nothing: the user has seen it work, which a title read alone has not.
+    It is read as the tasks that make that thing from what the user says it takes, and judged
+    by them like any other reading. Nothing changes when the user says nothing it makes, or
+    when several were recommended (whose words these are is not told)."""
+    from scholarflow.text import model_descriptions
+    from scholarflow.understanding import described_work
+
+    recommended = [s for s in sources if s.role == "recommended"]
+    if len(recommended) != 1 or recommended[0].catalog_summary or recommended[0].summary:
+        return tuple(sources)
+    text = normalize(question)
+    takes: list[str] = []
+    makes: list[str] = []
+    for start, stop in model_descriptions(text):
+        taken, made = described_work(text[start:stop])
+        takes += taken
+        makes += made
+    if not makes:
+        return tuple(sources)
+    made = _with_what_it_holds(makes)
+    taken = _with_what_it_holds(takes)
+    modalities = taxonomy.modalities()
+    # (a model told only by what it makes is one that makes it anew, not one that changes a
+    # thing of that kind: "it only makes new pictures" is no photo editor)
+    kinds = {modalities[m].family for m in made}
+    tasks = [
+        task_id
+        for task_id, task in taxonomy.tasks().items()
+        if set(task.outputs) & made
+        and (
+            set(task.inputs) <= taken
+            if taken
+            else not {modalities[m].family for m in task.inputs} & kinds
+        )
+    ]
+    if not tasks:
+        return tuple(sources)
+    source = recommended[0]
+    told = source.model_copy(
+        update={
+            "tasks": tuple(tasks),
+            "plausible": tuple(tasks),
+            "guessed": False,
+            "signatures": source_signatures(source, tasks),
+        }
+    )
+    return tuple(told if s.id == source.id else s for s in sources)
+
+
 def _with_what_it_holds(things: Sequence[str]) -> set[str]:
     """The things and what each holds within it (a mask video holds a mask per frame)."""
     modalities = taxonomy.modalities()

@@ -101,7 +101,8 @@ _HAVE_MARKERS = (
     "i've got", "i have got", "we've got", "ive got",
     "from", "dropped in", "drop in", "dropped", "uploaded", "upload", "used", "using", "use",
     "gave it", "gave", "fed", "feed", "fed in", "input", "started with", "start with", "took",
-    "with my", "of my", "my", "i have", "i had", "i only had", "i only have", "i just had",
+    "with my", "of my", "my", "with our", "of our", "our", "out of", "i have", "i had",
+    "i only had", "i only have", "i just had",
     "i still have", "i still had", "all i had", "all i have", "based on", "put in", "i put",
     "loaded",
     "recorded", "filmed", "shot", "typed", "wrote", "drew", "sketched", "clicked", "picked",
@@ -125,7 +126,7 @@ _WANT_MARKERS = (
     "generate", "produced", "produce", "producing", "became", "become", "get", "got",
     "got back", "output", "turned into", "result", "giving", "gave me", "came out as",
     "came back", "spat out", "returned", "converted into", "converted to", "turn into",
-    "en un", "en una", "in ein", "in eine", "generó", "creó", "a créé", "a généré",
+    "in ein", "in eine", "generó", "creó", "a créé", "a généré",
     "erzeugte", "erstellte", "me devolvió", "obtuve", "j'ai obtenu", "m'a donné",
     # what the user says they want or need is what they are after ("it only gave me a mask;
     # I want the clip with the shadow gone"); with an article, since "I want to animate my
@@ -135,7 +136,10 @@ _WANT_MARKERS = (
     "wanted a", "wanted an", "wanted the", "wanted her", "wanted his", "wanted their",
     "i need a", "i need an", "i need the", "i needed a", "i needed an", "i needed the",
     "i'd like a", "i'd like an", "i'd like the", "i would like a", "i would like an",
-    "i would like the", "quiero un", "quiero una", "quiero el", "quiero la", "quería un",
+    "i would like the", "we want a", "we want an", "we want the", "we wanted a",
+    "we wanted an", "we wanted the", "we need a", "we need an", "we need the", "we needed a",
+    "we needed an", "we needed the", "quiero un", "quiero una", "quiero el", "quiero la",
+    "quería un",
     "quería una", "necesito un", "necesito una", "je veux un", "je veux une", "je veux la",
     "je veux le", "je voulais un", "je voulais une", "ich will ein", "ich will eine",
     "ich will einen", "ich will das", "ich will den", "ich will die", "ich möchte ein",
@@ -1099,7 +1103,11 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 continue  # "as if a whole camera rig had been there": neither had nor got
             at = start + hit.start
             window = question[max(start, at - _LOOKBACK) : at]
-            markers = list(_MARKER_PATTERN.finditer(window))
+            # A marker may end inside the thing's own words, where both hold the article
+            # ("j'ai une" and "une photo", "tengo una" and "una foto"): one that starts
+            # before the thing marks it.
+            reach = question[max(start, at - _LOOKBACK) : start + hit.end]
+            markers = [m for m in _MARKER_PATTERN.finditer(reach) if m.start() < len(window)]
             role = _MARKER_ROLE[markers[-1].group(0)] if markers else None
             if role == "have" and (
                 _TOOL_SUBJECT.search(window, 0, markers[-1].start())
@@ -1179,6 +1187,15 @@ def _modality_mentions(question: str) -> list[_Mention]:
             found.append(_Mention(shifted, role, handed, either))
         mentions.extend(_filmed_as(_coordinated(found, question)))
     return _first_then(_got_then_used(mentions), question)
+
+
+def described_work(description: str) -> tuple[list[str], list[str]]:
+    """(what it takes, what it makes) in the user's words about a model ("only makes new
+    pictures from text"), read as a question's things are read."""
+    mentions = _modality_mentions(description)
+    takes = [m.hit.label for m in mentions if m.role == "have"]
+    makes = [m.hit.label for m in mentions if m.role == "want"]
+    return takes, makes
 
 
 # "a photo of her at twelve and a recording of her reading": two things joined by "and" play
