@@ -750,3 +750,22 @@ def test_what_the_user_says_the_one_recommended_model_makes_is_its_reading():
     # with two recommended, whose words these are is not told
     other = untold.model_copy(update={"id": "s2", "name": "Other"})
     assert adopt_stated_work([untold, other], question) == (untold, other)
+
+
+def test_what_the_user_says_in_french_the_one_recommended_model_needs_is_what_it_takes():
+    from scholarflow.signatures import adopt_stated_needs
+
+    animator = enrich(
+        Source(
+            id="s1",
+            name="PoseDance",
+            title="PoseDance: Human Image Animation",
+            role="recommended",
+        )
+    )
+    question = (
+        "J'ai une photo de mon grand-père. Le modèle recommandé me demande une vidéo de danse, "
+        "et je n'en ai pas."
+    )
+    (told,) = adopt_stated_needs([animator], question)
+    assert all("video" in sig.required_inputs for sig in told.signatures)

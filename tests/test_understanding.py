@@ -1231,3 +1231,31 @@ def test_a_spanish_photo_named_as_where_something_is_seen_is_no_result():
 def test_a_documentary_is_a_video_and_a_written_list_is_text():
     question = "I gave it a two-hour documentary and got back a written list of every scene. How?"
     assert _roles(question) == {"video": "have", "text": "want"}
+
+
+@pytest.mark.parametrize(
+    ("question", "described"),
+    [
+        (
+            "Pero el modelo recomendado solo me devuelve las posiciones de la cámara.",
+            " solo me devuelve las posiciones de la cámara",
+        ),
+        (
+            "Le modèle recommandé me demande une vidéo de danse, et je n'en ai pas.",
+            " me demande une vidéo de danse",
+        ),
+        ("Das empfohlene Modell braucht ein zweites Video.", " braucht ein zweites video"),
+        # what it did for the user, told in the past, is their result
+        ("El modelo recomendado me devolvió un clip precioso.", None),
+        ("Le modèle recommandé m'a donné une vidéo.", None),
+        ("Das empfohlene Modell gab mir eine Maske.", None),
+    ],
+)
+def test_what_the_user_says_the_model_does_is_read_in_spanish_french_and_german(
+    question, described
+):
+    from scholarflow.text import model_descriptions
+
+    text = normalize(question)
+    spans = [text[start:stop] for start, stop in model_descriptions(text)]
+    assert [span.strip() for span in spans] == ([normalize(described)] if described else [])

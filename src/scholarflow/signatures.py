@@ -652,7 +652,9 @@ def adopt_alternative(
 # video of the person"): what it names is what the model takes.
 _NEEDS = re.compile(
     r"(?<!\w)(?:needs?|requires?|expects?|only (?:takes|works (?:with|on|from))|"
-    r"has to (?:have|be given)|must (?:have|be given))(?!\w)"
+    r"has to (?:have|be given)|must (?:have|be given)|"
+    r"(?:me )?(?:necesita|requiere|pide|exige)|(?:me )?(?:demande|exige)|a besoin d|"
+    r"braucht|benötigt|verlangt)(?!\w)"
 )
 
 

@@ -659,7 +659,12 @@ _TEX_MARKS = {
 
 @cache
 def _model_talk() -> tuple[
-    re.Pattern[str], re.Pattern[str], frozenset[str], frozenset[str], re.Pattern[str]
+    re.Pattern[str],
+    re.Pattern[str],
+    frozenset[str],
+    frozenset[str],
+    re.Pattern[str],
+    tuple[str, ...],
 ]:
     from scholarflow import data_files
 
@@ -678,6 +683,7 @@ def _model_talk() -> tuple[
         frozenset(normalize(w) for w in data["adverbs"]),
         frozenset(normalize(w) for w in data["past"]),
         re.compile("|".join(re.escape(p) for p in resumes), re.IGNORECASE),
+        tuple(normalize(e) for e in data.get("past_endings", ["ed"])),
     )
 
 
@@ -693,7 +699,7 @@ def model_descriptions(text: str) -> list[tuple[int, int]]:
     after the subject to the end of the sentence, or to where the user speaks of themselves
     again (lexicon/model_talk.toml). Case-insensitive, so it works on the question as asked
     and on its normalized form alike. One forward scan, with each list found in one pass."""
-    subjects, namers, adverbs, past, resumes = _model_talk()
+    subjects, namers, adverbs, past, resumes, past_endings = _model_talk()
     found = sorted(
         [(m.end(), "subject") for m in subjects.finditer(text)]
         + [(m.end(), "namer") for m in namers.finditer(text)]
@@ -717,7 +723,7 @@ def model_descriptions(text: str) -> list[tuple[int, int]]:
             continue
         if kind == "subject":
             told_in_past = verb in past or (
-                verb.endswith("ed") and len(verb) > 4 and verb not in _NOT_PAST
+                verb.endswith(past_endings) and len(verb) > 4 and verb not in _NOT_PAST
             )
             if told_in_past:
                 continue
