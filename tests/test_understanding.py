@@ -1259,3 +1259,11 @@ def test_what_the_user_says_the_model_does_is_read_in_spanish_french_and_german(
     text = normalize(question)
     spans = [text[start:stop] for start, stop in model_descriptions(text)]
     assert [span.strip() for span in spans] == ([normalize(described)] if described else [])
+
+
+def test_a_german_clause_closed_by_a_verb_of_recording_says_the_user_brought_the_thing():
+    question = (
+        "Die englische Tonspur habe ich selbst eingesprochen, und jetzt bewegt er die Lippen "
+        "passend zum Englischen."
+    )
+    assert _roles(question).get("audio") == "have"

@@ -1401,7 +1401,9 @@ _DID_THEN = re.compile(r"(?:たら|ったら|더니|었더니|았더니|자마�
 
 _HANDED_IN_LAST = re.compile(
     r"(?<!\w)(?:hochgeladen|reingeladen|geladen|eingefügt|gegeben|reingeworfen|reingesteckt|"
-    r"eingegeben|reingepackt|reingezogen|gefüttert)(?!\w)"
+    r"eingegeben|reingepackt|reingezogen|gefüttert|"
+    # (what the user filmed, photographed, recorded or scanned is theirs too)
+    r"fotografiert|gefilmt|aufgenommen|gescannt|eingesprochen|abfotografiert)(?!\w)"
 )
 _CLAUSE_MARK = re.compile(r"[,;:]")
 
