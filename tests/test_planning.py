@@ -994,3 +994,31 @@ def test_a_model_the_user_says_makes_something_else_is_judged_by_those_words():
     assert flagged == ["Zephyrine 2.0 Technical Report"]
     main = [names[n.source_id] for n in result.workflow.nodes if n.source_id and not n.optional]
     assert main == ["CapIt"]
+
+
+def test_a_model_building_a_scene_from_the_photos_draws_the_new_views_itself():
+    from scholarflow.engine import prepare
+
+    prepared = prepare(
+        parse_prompt(
+            _prompt(
+                "I took three photos of our hallway and got a smooth video gliding between "
+                "them, from spots I never stood at. How?",
+                "Model: QuickSplat: Feed-Forward 3D Gaussian Splatting from Sparse Photos\n"
+                "Paper: https://example.org/quicksplat\n",
+                "",
+            )
+        )
+    )
+    result = prepared.brief.plan
+    assert result.understanding.task.id == "static_view_synthesis"
+    names = {s.id: s.name for s in prepared.brief.sources}
+    nodes = {n.id: n for n in result.workflow.nodes}
+    assert not [n for n in nodes.values() if n.operation == "render_scene"]
+    assert any(
+        nodes[e.source].source_id
+        and names[nodes[e.source].source_id] == "QuickSplat"
+        and nodes[e.target].kind == "output"
+        for e in result.workflow.edges
+    )
+    assert not [w for w in result.warnings if w.code == "model_task_mismatch"]

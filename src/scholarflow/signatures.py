@@ -439,13 +439,41 @@ def adopt_task(sources: Sequence[Source], task_id: str) -> tuple[Source, ...]:
     it does keeps its reading, so a model that does not fit is still said not to."""
     adopted: list[Source] = []
     for source in sources:
-        if task_id in source.plausible and task_id not in source.tasks[:1]:
+        if task_id not in source.tasks[:1] and (
+            task_id in source.plausible or _draws_its_own(source, task_id)
+        ):
             tasks = (task_id, *(t for t in source.tasks if t != task_id))
             source = source.model_copy(
                 update={"tasks": tasks, "signatures": source_signatures(source, tasks)}
             )
         adopted.append(source)
     return tuple(adopted)
+
+
+def _draws_its_own(source: Source, task_id: str) -> bool:
+    """Whether `source` is read as building, from what the task starts from, the thing the
+    task draws its result from (a scene reconstructed from the photos, for new views of
+    them): such a model renders its own views, as its papers show them, and does the task."""
+    known = taxonomy.tasks()
+    task = known.get(task_id)
+    if task is None or not source.tasks:
+        return False
+    operations = taxonomy.operations()
+    # (not a drawing that needs the user's own footage as well: a stereo pair shifted from
+    # the frames by their depth is made with the depth model's help, not by it)
+    drawn = {
+        m
+        for op in task.done_by
+        if op in operations
+        and operations[op].kind == "render"
+        and len(operations[op].inputs) == 1
+        for m in operations[op].inputs
+    }
+    reading = known.get(source.tasks[0])
+    if reading is None or not drawn:
+        return False
+    needed = reading.signature.required_inputs if reading.signature else tuple(reading.inputs)
+    return set(reading.outputs) <= drawn and set(needed) <= set(task.inputs)
 
 
 def adopt_unread(sources: Sequence[Source], task_id: str) -> tuple[Source, ...]:
