@@ -464,9 +464,7 @@ def _draws_its_own(source: Source, task_id: str) -> bool:
     drawn = {
         m
         for op in task.done_by
-        if op in operations
-        and operations[op].kind == "render"
-        and len(operations[op].inputs) == 1
+        if op in operations and operations[op].kind == "render" and len(operations[op].inputs) == 1
         for m in operations[op].inputs
     }
     reading = known.get(source.tasks[0])
