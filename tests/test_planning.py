@@ -1022,3 +1022,30 @@ def test_a_model_building_a_scene_from_the_photos_draws_the_new_views_itself():
         for e in result.workflow.edges
     )
     assert not [w for w in result.warnings if w.code == "model_task_mismatch"]
+
+
+def test_a_novel_view_model_is_told_the_camera_path_the_user_drew():
+    # A model of new views from one picture draws them wherever the camera is put: with a
+    # drawn path it takes the path, and so it fits a request about following that path.
+    prompt = _prompt(
+        "I had one photo of a lighthouse and drew a camera path that climbs the stairs and "
+        "turns around the lamp. The video follows my path exactly. How?",
+        "Model: OrbitPaint: High-fidelity Novel View Synthesis from a Single Image\n"
+        "Paper: https://arxiv.org/abs/2301.00011\n",
+        "",
+    )
+    result, sources = _plan(prompt)
+    names = {s.id: s.name for s in sources.values()}
+    flagged = [names[w.source_id] for w in result.warnings if w.code == "model_task_mismatch"]
+    assert flagged == []
+    feeds = {
+        (edge.source, names.get(edge.target.removeprefix("model:"), edge.target))
+        for edge in result.workflow.edges
+    }
+    model = next(n for n in result.workflow.nodes if n.source_id)
+    into_model = {e.source for e in result.workflow.edges if e.target == model.id}
+    inputs = {n.id: n for n in result.workflow.nodes if n.kind == "input"}
+    assert {inputs[i].modality for i in into_model if i in inputs} == {
+        "image",
+        "camera_trajectory",
+    }, feeds

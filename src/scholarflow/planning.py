@@ -236,6 +236,7 @@ def search(
     doing: Task | None = None,
     sources: Sequence[Source] = (),
     max_steps: int = MAX_STEPS,
+    must_take: frozenset[str] = frozenset(),
 ) -> list[Placed] | None:
     """The cheapest plan, in forward order (the last item feeds the outputs), or None.
 
@@ -246,6 +247,9 @@ def search(
     has, and, given `doing` (the user's task), have some step that does the task's job: a
     source of the task's family, or a generic operation the task lists as doing it (a
     composite replaces a background; nothing generic removes an object from a video).
+    A plan must also feed each thing in `must_take` from what the user brought: a model with
+    a way of its own to be told a camera path is planned that way when the path is what the
+    task is about, not by its plainer way that leaves the path out.
     """
     families = {s.id: _families(s) for s in sources}
     have_set = set(have)
@@ -316,7 +320,7 @@ def search(
             return None  # bounded work: a plan this hard to find is no plan to show
         _, inversions, cost, _, needs, path, feeds, used, flags = heapq.heappop(frontier)
         if not needs:
-            if path and flags[0] and flags[1] and required <= used:
+            if path and flags[0] and flags[1] and required <= used and _takes_all(feeds, must_take):
                 return _forward(path, feeds)
             continue
         need, rest = _next_need(needs)
@@ -329,7 +333,11 @@ def search(
             new_used = used | {step.used_key} if step else used
             new_cost = cost + option_cost
             new_inversions = inversions + inverted(step, need.consumer)
-            state = (frozenset(new_needs), new_used, new_flags)
+            all_feeds = (*feeds, *new_feeds)
+            # (two plans alike but for what they took from the user are not the same plan
+            # when the user's things must be taken)
+            taken = _taken_of(all_feeds, must_take)
+            state = (frozenset(new_needs), new_used, new_flags, taken)
             if best.get(state, (float("inf"), 0)) <= (new_cost, new_inversions):
                 continue
             best[state] = (new_cost, new_inversions)
@@ -343,7 +351,7 @@ def search(
                     next(counter),
                     new_needs,
                     new_path,
-                    (*feeds, *new_feeds),
+                    all_feeds,
                     new_used,
                     new_flags,
                 ),
@@ -505,6 +513,18 @@ def _round_trip(action: Action, consumer: str) -> bool:
     return bool(undoes) and consumer == f"op:{undoes}"
 
 
+def _taken_of(feeds: tuple, must_take: frozenset[str]) -> frozenset[str]:
+    """Which of `must_take` the feeds take from the user."""
+    if not must_take:
+        return frozenset()
+    return must_take & {feed.modality for _, feed in feeds if feed.producer.startswith(HAVE)}
+
+
+def _takes_all(feeds: tuple, must_take: frozenset[str]) -> bool:
+    """Whether the feeds of a finished plan take each of `must_take` from the user."""
+    return _taken_of(feeds, must_take) == must_take
+
+
 def _forward(path: tuple[Action, ...], feeds: tuple) -> list[Placed]:
     """The regression path in forward order, each step with its one feed per input."""
     placed = {action.key: Placed(action) for action in path}
@@ -643,6 +663,7 @@ def judge_fit(
             required=frozenset(s.id for s in group),
             doing=task,
             sources=group,
+            must_take=_needed_from_user(understanding),
         )
         return found if found is not None and _uses_what_it_needs(found, understanding) else None
 
@@ -677,6 +698,7 @@ def judge_fit(
                 required=frozenset(s.id for s in chain),
                 doing=task,
                 sources=chain,
+                must_take=_needed_from_user(understanding),
             )
             # The same test the main path is held to: a chain that does the job on something
             # other than what the user brought (a generated clip edited in place of theirs)
@@ -1149,6 +1171,7 @@ def _main_path(
                     required=required,
                     doing=understanding.task,
                     sources=candidates,
+                    must_take=_needed_from_user(understanding),
                 )
                 if (
                     found is not None
@@ -1217,6 +1240,13 @@ def _makes_what_a_step_could_use(
     made = {m for s in sources for sig in s.signatures for m in sig.outputs}
     made |= {inner for m in made for inner in known[m].includes}  # a depth map of a depth video
     return bool(made & unfed)
+
+
+def _needed_from_user(understanding: Understanding) -> frozenset[str]:
+    """The things the user brought that their task cannot do without."""
+    task = understanding.task
+    ports = task.signature.ports_in() if task.signature else ()
+    return frozenset({p.modality for p in ports if not p.optional} & set(understanding.have))
 
 
 def _uses_what_it_needs(path: Sequence[Placed], understanding: Understanding) -> bool:
