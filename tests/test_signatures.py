@@ -769,3 +769,14 @@ def test_what_the_user_says_in_french_the_one_recommended_model_needs_is_what_it
     )
     (told,) = adopt_stated_needs([animator], question)
     assert all("video" in sig.required_inputs for sig in told.signatures)
+
+
+def test_steps_told_of_a_request_with_no_task_leave_the_sources_as_read():
+    # No task could be told ("none"): there is no job for a later step to serve, and
+    # reading the steps must not fail on it.
+    first = enrich(
+        _source("StepOne: Video Depth Estimation").model_copy(update={"role": "recommended"})
+    )
+    second = enrich(Source(id="s2", name="StepTwo", title="StepTwo: A Model", role="recommended"))
+    sources = (first, second)
+    assert adopt_feeder(sources, ("video",), "none", steps_told=True) == sources

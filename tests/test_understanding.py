@@ -1267,3 +1267,27 @@ def test_a_german_clause_closed_by_a_verb_of_recording_says_the_user_brought_the
         "passend zum Englischen."
     )
     assert _roles(question).get("audio") == "have"
+
+
+def test_one_of_a_collection_the_user_brought_is_part_of_it_not_a_second_input():
+    # "the video" after "ten phones filmed" is the rig's footage: the job takes the views
+    # together, it does not copy the camera of one clip.
+    question = (
+        "Ten phones filmed our dancer from all around; the app turned the video into one "
+        "where the camera circles her freely while she keeps dancing. How?"
+    )
+    understanding = _understand(question)
+    assert understanding.task.id == "dynamic_view_synthesis"
+    assert understanding.have == ("multi_view_video",)
+
+
+def test_a_thing_named_after_a_collection_holding_it_is_part_of_it_and_no_other_thing_is():
+    from scholarflow.understanding import _as_brought
+
+    assert _as_brought(["image_set", "image"]) == {"image_set"}
+    assert _as_brought(["multi_view_video", "video"]) == {"multi_view_video"}
+    # (named first, one photo may be the unit of the set: "a photo of each item … the photos")
+    assert _as_brought(["image", "image_set"]) == {"image", "image_set"}
+    # (a clip beside a stereo video, a depth map beside a depth video: two things)
+    assert _as_brought(["stereo_video", "video"]) == {"stereo_video", "video"}
+    assert _as_brought(["depth_video", "depth_map"]) == {"depth_video", "depth_map"}

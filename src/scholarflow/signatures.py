@@ -566,7 +566,7 @@ def adopt_feeder(
                     update={"tasks": tasks, "signatures": signatures}
                 )
                 break
-    if steps_told and task is not None:
+    if steps_told and task in known:  # (not when no task could be told: "none")
         current = _as_later_steps(current, supplied, task)
         current = _last_step_does_the_job(current, task)
     return tuple(current.get(s.id, s) if s.role == "recommended" else s for s in sources)

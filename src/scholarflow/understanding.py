@@ -1493,13 +1493,34 @@ def _verb_final_role(
     return "want"
 
 
-def _add_modality_fit(scores: dict[str, float], mentions: list[_Mention]) -> None:
+def _as_brought(had: Sequence[str]) -> set[str]:
+    """What the user brought, from the things they say they had in the order named: one of a
+    collection named after the collection is part of it: "144 photos … the frames between
+    one photo and the next" brought a set of photos, not a set and a photo besides; "ten
+    phones … the video" brought the cameras' footage. Named before it, it may be the unit
+    the collection is made of ("a photo of each item … the photos"), and stays. Only a
+    collection (a thing counted in its parts, `counted`): a clip beside a stereo video may
+    well be a thing of its own."""
+    known = taxonomy.modalities()
+    brought: set[str] = set()
+    for thing in had:
+        if not any(thing in known[other].includes and known[other].counted for other in brought):
+            brought.add(thing)
+    return brought
+
+
+def _add_modality_fit(
+    scores: dict[str, float], mentions: list[_Mention], *, asked: bool = True
+) -> None:
+    # (`asked`: the mentions are a question's; a source's words name what its method reads,
+    # a set of views and one view of them alike, and are taken as they stand)
     if not mentions:
         return
     supplied = set(taxonomy.freely_supplied())
     known = taxonomy.modalities()
     either = any(m.either for m in mentions)
-    have = {m.hit.label for m in mentions if m.role == "have"}
+    brought = _as_brought if asked else set
+    have = brought([m.hit.label for m in mentions if m.role == "have"])
     want = {m.hit.label for m in mentions if m.role == "want"}
     named = {m.hit.label for m in mentions if m.role is None}
     steps = {m.hit.label for m in mentions if m.step}
@@ -1513,7 +1534,7 @@ def _add_modality_fit(scores: dict[str, float], mentions: list[_Mention]) -> Non
         takes = needs | extras
         makes = {m for p in signature.ports_out() for m in p.modalities}
         if either:  # a word naming either of two things names, for this task, the one it uses
-            have = {m.as_for(takes) for m in mentions if m.role == "have"}
+            have = brought([m.as_for(takes) for m in mentions if m.role == "have"])
             want = {m.as_for(makes) for m in mentions if m.role == "want"}
             named = {m.as_for(takes | makes) for m in mentions if m.role is None}
             stand_ins = taxonomy.stand_ins(have)
@@ -1715,7 +1736,7 @@ def source_task_scores(normalized: str, weight: float, *, meaning: str = "") -> 
         _add_cues(cue_scores, normalized)
         for task_id, value in cue_scores.items():
             scores[task_id] += value * weight / _CUE_WEIGHT * 2.0
-        _add_modality_fit(scores, _modality_mentions(normalized))
+        _add_modality_fit(scores, _modality_mentions(normalized), asked=False)
     if meaning:
         meant: dict[str, float] = defaultdict(float)
         _add_semantics(
