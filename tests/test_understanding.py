@@ -1291,3 +1291,36 @@ def test_a_thing_named_after_a_collection_holding_it_is_part_of_it_and_no_other_
     # (a clip beside a stereo video, a depth map beside a depth video: two things)
     assert _as_brought(["stereo_video", "video"]) == {"stereo_video", "video"}
     assert _as_brought(["depth_video", "depth_map"]) == {"depth_video", "depth_map"}
+
+
+def _recommended(*titles: str) -> tuple[Source, ...]:
+    return tuple(
+        enrich(Source(id=f"s{i}", name=t.split(":")[0], title=t, role="recommended"))
+        for i, t in enumerate(titles, 1)
+    )
+
+
+def test_an_upscale_after_another_models_job_is_a_step_of_that_job():
+    question = (
+        "I typed 'make it look like an oil painting' and my 480p skateboard clip came out "
+        "painted, then the second model made it 4K. How?"
+    )
+    recommended = _recommended(
+        "PaintVid: Text-Guided Video Editing with Diffusion Models",
+        "SharpClip: Real-World Video Super-Resolution",
+    )
+    understanding = understand(Request(question=question, recommended=recommended))
+    assert understanding.task.id == "text_guided_video_editing"
+
+
+def test_two_finishing_steps_keep_the_reading_of_the_last():
+    question = (
+        "My 360p rally clip was first made sharp, then another model filled in extra frames "
+        "so it plays at 120 fps. How?"
+    )
+    recommended = _recommended(
+        "SharpClip: Real-World Video Super-Resolution",
+        "TweenNet: Video Frame Interpolation with Motion Fields",
+    )
+    understanding = understand(Request(question=question, recommended=recommended))
+    assert understanding.task.id == "frame_interpolation"

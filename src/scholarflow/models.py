@@ -249,6 +249,7 @@ class Task(_Frozen):
     signature: Signature | None = None  # its ports with roles; inputs holds the required ones
     done_by: tuple[str, ...] = ()  # generic operations that do its job themselves
     animates: bool = False  # its result moves where the still it starts from does not
+    finishing: bool = False  # it only betters what another job made (an upscale, more frames)
 
 
 class Understanding(_Frozen):

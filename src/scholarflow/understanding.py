@@ -377,6 +377,7 @@ def _decide(reading: _Reading, recommended: Sequence[Source]) -> Understanding:
     ranked = _made_for_the_subject(ranked, subjects, reading.mentions)
     ranked = _end_of_chain(ranked, recommended)
     ranked = _told_chain(ranked, recommended, told=tells_steps(reading.normalized))
+    ranked = _job_finished(ranked, recommended)
     mentions = list(reading.mentions)
     if ranked and ranked[0][1] >= _NONE_BELOW:
         task = known[ranked[0][0]]
@@ -743,6 +744,58 @@ def _told_chain(
         if set(needs) <= takes and any(_same_things(task.outputs, made) for made in makes):
             return [(task_id, score), *(item for item in ranked if item[0] != task_id)]
     return ranked
+
+
+# The job another recommended model does leads over a finishing step when the question scores
+# it this share of the finishing step's score.
+_FINISHED_JOB_SHARE = 0.3
+
+
+def _job_finished(
+    ranked: list[tuple[str, float]], recommended: Sequence[Source]
+) -> list[tuple[str, float]]:
+    """Where the reading that leads only betters a thing (an upscale, more frames:
+    `finishing` in taxonomy/tasks.toml) and one recommended model reads so while another does
+    a job whose result that step betters, or whose start it betters (an edit, then an upscale
+    of the edited clip; an upscale of the clip, then a description of it), the job is what the
+    user did: the finishing step is on its way. The job leads where the question scores it a
+    fair share. Two finishing steps (an upscale, then more frames) keep the reading."""
+    if len(recommended) < 2 or not ranked or ranked[0][1] <= 0:
+        return ranked
+    known = taxonomy.tasks()
+    lead = known[ranked[0][0]]
+    if not lead.finishing:
+        return ranked
+
+    def reading(source: Source) -> str | None:
+        found = (*source.tasks[:1], *source.plausible[:1])
+        return found[0] if found else None
+
+    readings = [reading(s) for s in recommended]
+    if lead.id not in readings:
+        return ranked
+    scored = dict(ranked)
+    best = ranked[0][1]
+    jobs = [
+        task_id
+        for task_id in dict.fromkeys(readings)
+        if task_id is not None
+        and task_id in known
+        and not known[task_id].finishing
+        and _either_way(known[task_id], lead)
+        and scored.get(task_id, 0.0) >= best * _FINISHED_JOB_SHARE
+    ]
+    if not jobs:
+        return ranked
+    job = max(jobs, key=lambda task_id: scored[task_id])
+    return [(job, scored[job]), *(item for item in ranked if item[0] != job)]
+
+
+def _either_way(job: Task, finishing: Task) -> bool:
+    """Whether a finishing step can better what `job` makes, or what `job` starts from."""
+    return bool(set(job.outputs) & _takes_all(finishing)) or bool(
+        set(finishing.outputs) & _takes_all(job)
+    )
 
 
 def _passes_to(source: Source, other: Source) -> bool:

@@ -165,6 +165,7 @@ def tasks() -> dict[str, Task]:
             signature=signature,
             done_by=tuple(value.get("done_by", ())),
             animates=bool(value.get("animates", False)),
+            finishing=bool(value.get("finishing", False)),
             cues=tuple(value.get("cues", ())),
             hints=tuple(value.get("hints", ())),
             family=value["family"],
