@@ -780,3 +780,21 @@ def test_steps_told_of_a_request_with_no_task_leave_the_sources_as_read():
     second = enrich(Source(id="s2", name="StepTwo", title="StepTwo: A Model", role="recommended"))
     sources = (first, second)
     assert adopt_feeder(sources, ("video",), "none", steps_told=True) == sources
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "the recommended model keeps asking me for a video file",
+        "the recommended model wants a video to work from",
+    ],
+)
+def test_what_the_one_recommended_model_asks_for_is_what_it_takes(said):
+    from scholarflow.signatures import adopt_stated_needs
+
+    sounder = enrich(
+        Source(id="s1", name="CrackleGen", title="CrackleGen: Sound Generation", role="recommended")
+    )
+    question = f"I typed a description of a door creaking and want only the sound, but {said}."
+    (told,) = adopt_stated_needs([sounder], question)
+    assert all("video" in sig.required_inputs for sig in told.signatures)

@@ -9,7 +9,7 @@ import pytest
 
 from scholarflow.models import Request, Source
 from scholarflow.signatures import enrich, served_signatures
-from scholarflow.text import normalize
+from scholarflow.text import model_descriptions, normalize
 from scholarflow.understanding import cue_scores, understand
 
 NO_HINT = Source(id="s1", name="Unnamed", title="Unnamed", role="recommended")
@@ -1324,3 +1324,44 @@ def test_two_finishing_steps_keep_the_reading_of_the_last():
     )
     understanding = understand(Request(question=question, recommended=recommended))
     assert understanding.task.id == "frame_interpolation"
+
+
+def test_what_the_model_did_instead_of_what_was_asked_is_not_the_users_result():
+    # "erased her and filled in the wall instead" tells of the model's work, not of the
+    # result the user wants (a matte of her): it is not read for the task.
+    question = (
+        "I filmed our cellist in front of a brick wall and want a soft see-through matte of "
+        "her, hair included. The recommended model erased her and filled in the wall instead. "
+        "How do I get her cut out properly?"
+    )
+    understanding = _understand(question)
+    assert understanding.task.id == "video_matting"
+    spans = model_descriptions(normalize(question))
+    assert [normalize(question)[a:b].strip() for a, b in spans] == [
+        "erased her and filled in the wall instead"
+    ]
+
+
+def test_what_follows_instead_of_is_what_the_user_asked_for_not_the_models_work():
+    question = (
+        "The recommended model made a whole new video of some dancer at night instead of "
+        "relighting my footage."
+    )
+    text = normalize(question)
+    assert [text[a:b].strip() for a, b in model_descriptions(text)] == [
+        "made a whole new video of some dancer at night instead"
+    ]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "山頂で撮った雲海の写真が1枚あります。この写真から動画は作れますか？",
+        "바다 사진이 한 장 있는데, 이걸로 영상을 만들 수 있나요?",
+    ],
+)
+def test_a_japanese_or_korean_thing_followed_by_a_verb_of_having_is_had(question):
+    from scholarflow.understanding import _modality_mentions
+
+    roles = [m.role for m in _modality_mentions(normalize(question)) if m.hit.label == "image"]
+    assert roles and roles[0] == "have"

@@ -677,7 +677,8 @@ def adopt_alternative(
 # A verb saying what a model needs, in the user's words about it ("it needs a few minutes of
 # video of the person"): what it names is what the model takes.
 _NEEDS = re.compile(
-    r"(?<!\w)(?:needs?|requires?|expects?|only (?:takes|works (?:with|on|from))|"
+    r"(?<!\w)(?:needs?|requires?|expects?|wants?|asks? (?:me )?for|asking (?:me )?for|"
+    r"only (?:takes|works (?:with|on|from))|"
     r"has to (?:have|be given)|must (?:have|be given)|"
     r"(?:me )?(?:necesita|requiere|pide|exige)|(?:me )?(?:demande|exige)|a besoin d|"
     r"braucht|benötigt|verlangt)(?!\w)"

@@ -665,6 +665,7 @@ def _model_talk() -> tuple[
     frozenset[str],
     re.Pattern[str],
     tuple[str, ...],
+    re.Pattern[str],
 ]:
     from scholarflow import data_files
 
@@ -684,6 +685,7 @@ def _model_talk() -> tuple[
         frozenset(normalize(w) for w in data["past"]),
         re.compile("|".join(re.escape(p) for p in resumes), re.IGNORECASE),
         tuple(normalize(e) for e in data.get("past_endings", ["ed"])),
+        words("instead"),
     )
 
 
@@ -695,11 +697,12 @@ def model_descriptions(text: str) -> list[tuple[int, int]]:
     """Spans of `text` in which the user says what the recommended model does or needs, in
     the present ("the recommended model makes 4D content from a single video", "the tool I
     was pointed to is a depth model", "I was pointed to a depth model"), not what it did for
-    them ("the model below made a nice clip": their result). Each span runs from the words
+    them ("the model below made a nice clip": their result), unless they say it did so
+    "instead" of what they asked. Each span runs from the words
     after the subject to the end of the sentence, or to where the user speaks of themselves
     again (lexicon/model_talk.toml). Case-insensitive, so it works on the question as asked
     and on its normalized form alike. One forward scan, with each list found in one pass."""
-    subjects, namers, adverbs, past, resumes, past_endings = _model_talk()
+    subjects, namers, adverbs, past, resumes, past_endings, instead = _model_talk()
     found = sorted(
         [(m.end(), "subject") for m in subjects.finditer(text)]
         + [(m.end(), "namer") for m in namers.finditer(text)]
@@ -726,7 +729,11 @@ def model_descriptions(text: str) -> list[tuple[int, int]]:
                 verb.endswith(past_endings) and len(verb) > 4 and verb not in _NOT_PAST
             )
             if told_in_past:
-                continue
+                # (what follows "instead of" is what the user asked for: not the model's work)
+                otherwise = instead.search(text, start, stop)
+                if otherwise is None:
+                    continue
+                stop = otherwise.end()
         elif verb not in {"a", "an", "some", "one"}:
             continue  # "I was pointed to this model": it names no kind of model
         spans.append((start, stop))

@@ -1221,6 +1221,8 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 role = "want"  # "動画を作るため": the object of a making verb is made
             elif verb_final and _MADE_FROM.match(text, hit.end):
                 role = "have"  # "사진 한 장으로 … 만들어", "写真から": what it is made from
+            if verb_final and role is None and _HAD_AFTER.match(text, hit.end):
+                role = "have"  # "写真が1枚あります", "사진이 한 장 있는데": the user has it
             if role is None and _HANDED_IN_AFTER.match(text, hit.end):
                 role = "have"  # "a photo of a library that I uploaded": said after the thing
             if hit.cue == _QUOTED_PROMPT and _called_a_prompt(text, hits, index):
@@ -1482,8 +1484,17 @@ _DID_AFTER = re.compile(
     r"録音した|録音しました|アップロードした|アップロードしました|"
     r"찍었|찍어서|촬영했|녹화했|녹음했|업로드했|올렸"
 )
+# A thing followed by a verb of having, with at most its particle and a count between: "雲海の
+# 写真が1枚あります" (I have one photo of a sea of clouds), "사진이 한 장 있는데" — the user
+# has it.
+_HAD_AFTER = re.compile(
+    r"\s*(?:が|は|も|を|이|가|은|는|도|을|를)?\s*(?:[0-9０-９一二三四五六七八九十]+\s*(?:枚|本|つ|個|点|件)|"
+    r"(?:한|두|세|네|몇|[0-9]+)\s*(?:장|개|편|개의))?\s*(?:が|は|も|이|가|은|는|도)?\s*"
+    r"(?:あります|ありまして|あって|あるんですが|あるのですが|あるんです|ある|持っています|持ってます|"
+    r"있어요|있는데|있습니다|있고|있어서|있다|갖고 있|가지고 있)"
+)
 _MADE_AFTER = re.compile(
-    r"\s*(?:を|は|も|을|를|은|는|도)?\s*(?:作る|作り|作ろ|作っ|作成|만들|제작)"
+    r"\s*(?:を|は|も|을|를|은|는|도)?\s*(?:作る|作り|作ろ|作っ|作れ|作成|만들|제작)"
 )
 # A thing followed by a particle of means or source, with more words before the verb: what
 # the result was made from ("사진 한 장으로 어떻게 움직임을 만들어", "写真から動画を"). Korean
