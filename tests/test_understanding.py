@@ -1365,3 +1365,19 @@ def test_a_japanese_or_korean_thing_followed_by_a_verb_of_having_is_had(question
 
     roles = [m.role for m in _modality_mentions(normalize(question)) if m.hit.label == "image"]
     assert roles and roles[0] == "have"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I have 30 photos of my workshop and for each photo a depth map from a single-image "
+        "model, but the maps do not agree. How do I make them consistent?",
+        "Ich habe 30 Fotos meiner Werkstatt und zu jedem Foto eine Tiefenkarte, aber die "
+        "Karten passen nicht zueinander. Wie bekomme ich konsistente Tiefen?",
+        "古い浴室を30枚くらい撮りました。LiDARの深度マップも一枚ずつあります。全部を揃える方法は？",
+    ],
+)
+def test_a_thing_given_one_per_item_the_user_had_is_had_too(question):
+    understanding = _understand(question)
+    assert "depth_map" in understanding.have
+    assert understanding.task.id == "depth_refinement"

@@ -1266,16 +1266,32 @@ _COORDINATION = re.compile(
 def _coordinated(found: list[_Mention], question: str) -> list[_Mention]:
     """One sentence's mentions, a thing without a role joined by "and" to the thing just
     before it taking that thing's role, when nothing between them says that something came
-    out ("I used an old photo and a recording of her voice": both went in)."""
+    out ("I used an old photo and a recording of her voice": both went in). So too a thing
+    given one per item of the thing just before it ("zu jedem Foto eine Tiefenkarte", a
+    depth map for each photo): the user had it as they had the photos."""
     placed: list[_Mention] = []
     for mention in found:
         before = placed[-1] if placed else None
         if mention.role is None and before is not None and before.role is not None:
             between = question[before.hit.end : mention.hit.start]
-            if _COORDINATION.match(between) and not _RESULT_VERBS.search(between):
+            per_item = _per_item().search(question, max(0, before.hit.start - 16), before.hit.start)
+            if (_COORDINATION.match(between) or (per_item and _ONE_EACH.match(between))) and (
+                not _RESULT_VERBS.search(between)
+            ):
                 mention = replace(mention, role=before.role)
         placed.append(mention)
     return placed
+
+
+@cache
+def _per_item() -> re.Pattern[str]:
+    words = taxonomy.load_lexicon("counts.toml")["per_item"]
+    body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{body})\s+$")
+
+
+# between the item and the thing given for it: an article at most ("… Foto eine Tiefenkarte")
+_ONE_EACH = re.compile(r"^\s*(?:a|an|one|its own|un|una|une|ein|eine|einen|seine|ihre)?\s*$")
 
 
 _FED_BACK = True
@@ -1488,8 +1504,8 @@ _DID_AFTER = re.compile(
 # 写真が1枚あります" (I have one photo of a sea of clouds), "사진이 한 장 있는데" — the user
 # has it.
 _HAD_AFTER = re.compile(
-    r"\s*(?:が|は|も|を|이|가|은|는|도|을|를)?\s*(?:[0-9０-９一二三四五六七八九十]+\s*(?:枚|本|つ|個|点|件)|"
-    r"(?:한|두|세|네|몇|[0-9]+)\s*(?:장|개|편|개의))?\s*(?:が|は|も|이|가|은|는|도)?\s*"
+    r"\s*(?:が|は|も|を|이|가|은|는|도|을|를)?\s*(?:[0-9０-９一二三四五六七八九十]+\s*(?:枚|本|つ|個|点|件)(?:ずつ)?|"
+    r"(?:한|두|세|네|몇|[0-9]+)\s*(?:장|개|편|개의)씩?)?\s*(?:が|は|も|이|가|은|는|도)?\s*"
     r"(?:あります|ありまして|あって|あるんですが|あるのですが|あるんです|ある|持っています|持ってます|"
     r"있어요|있는데|있습니다|있고|있어서|있다|갖고 있|가지고 있)"
 )
