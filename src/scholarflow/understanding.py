@@ -919,6 +919,12 @@ def _add_contrasts(scores: dict[str, float], question: str, matched: list[str]) 
         for task_id in sides["scene_motion.static"].tasks:
             scores[task_id] -= _CONTRAST_AGAINST
         matched.append(verb)
+        camera = _camera_moves(question)
+        if camera:
+            # ...and the camera moves through it: a moving scene filmed by a moving camera
+            for task_id in taxonomy.load_lexicon("motion.toml")["both_move"]:
+                scores[task_id] += _CONTRAST_FOR
+            matched.append(camera)
     for key, cue in stated.items():
         side = sides[key]
         if any(o.contrast == side.contrast and k in stated for k, o in sides.items() if k != key):
@@ -1002,6 +1008,33 @@ def _scene_moves(question: str) -> str:
         if any(m in before for m in movers if not m.isascii()):
             continue  # "カメラが動い", "카메라가 움직이"
         return found.group(0)
+    return ""
+
+
+@cache
+def _camera_reader() -> tuple[re.Pattern[str], frozenset[str]]:
+    data = taxonomy.load_lexicon("motion.toml")
+    verbs = sorted(
+        {normalize(v) for v in (*data["verbs"], *data["camera_verbs"])}, key=len, reverse=True
+    )
+    spaced = "|".join(re.escape(v) for v in verbs if not _unspaced(v))
+    unspaced = "|".join(re.escape(v) for v in verbs if _unspaced(v))
+    pattern = re.compile(rf"(?<!\w)(?:{spaced})(?!\w)" + (f"|{unspaced}" if unspaced else ""))
+    return pattern, frozenset(data["cameras"])
+
+
+def _camera_moves(question: str) -> str:
+    """A verb of motion said of the camera ("la caméra avance", "カメラが前へ進んでいく"), or
+    "": the camera's words stand just before the verb, in its clause."""
+    pattern, cameras = _camera_reader()
+    for found in pattern.finditer(question):
+        before = _CLAUSE_BREAK.split(question[max(0, found.start() - 40) : found.start()])[-1]
+        words = " ".join(before.split()[-4:]).lower()
+        if any(
+            c in words if _unspaced(c) else re.search(rf"(?<!\w){re.escape(c)}", words)
+            for c in cameras
+        ):
+            return found.group(0)
     return ""
 
 
