@@ -1400,3 +1400,20 @@ def test_a_moving_scene_seen_by_a_moving_camera_is_image_to_4d_clearly_enough_to
     understanding = understand(Request(question=question, recommended=(), origin="free"))
     assert understanding.task.id == "image_to_4d"
     assert understanding.confidence >= 0.3
+
+
+def test_the_picture_the_user_talks_about_the_inside_of_is_theirs():
+    question = (
+        "I brushed over the bikes in the garden photo and they vanished, then I typed 'add a "
+        "wooden bench' and a bench appeared. How does that work?"
+    )
+    assert "image" in _understand(question).have
+
+
+def test_a_thing_shown_in_does_not_outweigh_what_the_user_says_they_brought():
+    from scholarflow.understanding import _modality_mentions
+
+    question = "I uploaded my clip and clicked the dog in one frame of the video."
+    roles = {m.hit.cue: m.role for m in _modality_mentions(normalize(question))}
+    assert roles.get("my clip", roles.get("clip")) == "have"
+    assert "have" not in [r for cue, r in roles.items() if "frame" in cue]

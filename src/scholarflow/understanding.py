@@ -1274,7 +1274,33 @@ def _modality_mentions(question: str) -> list[_Mention]:
             either = _ambiguous_cues().get(hit.cue, ())
             found.append(_Mention(shifted, role, handed, either))
         mentions.extend(_filmed_as(_coordinated(found, question)))
-    return _first_then(_got_then_used(mentions), question)
+    return _where_shown(_first_then(_got_then_used(mentions), question), question)
+
+
+# A thing named as where something is shown or done, its words at most two words on: "in the
+# listing photo of the bathroom you can see me", "I brushed over the boxes in the living-room
+# photo".
+# English only: Spanish and French "en la", "dans la" name where a result is seen as often.
+_SHOWN_IN = re.compile(
+    r"(?<!\w)(?:in|on|inside)\s+(?:the|my|our|this|that)\s+(?:[\w'-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+def _where_shown(mentions: list[_Mention], question: str) -> list[_Mention]:
+    """The mentions, the first thing named as where something is shown or done ("in the
+    listing photo you can see me") taken as what the user had, where nothing else in the
+    question is said to be theirs: the material a user talks about the inside of is their own.
+    A prompt or a path (which anyone can supply) does not count as theirs for this."""
+    supplied = set(taxonomy.freely_supplied())
+    if any(m.role == "have" and m.hit.label not in supplied for m in mentions):
+        return mentions
+    for index, mention in enumerate(mentions):
+        if mention.role is None and mention.hit.label not in supplied:
+            before = question[max(0, mention.hit.start - 40) : mention.hit.start]
+            if _SHOWN_IN.search(before):
+                return [*mentions[:index], replace(mention, role="have"), *mentions[index + 1 :]]
+    return mentions
 
 
 def described_work(description: str) -> tuple[list[str], list[str]]:
