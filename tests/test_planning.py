@@ -1049,3 +1049,24 @@ def test_a_novel_view_model_is_told_the_camera_path_the_user_drew():
         "image",
         "camera_trajectory",
     }, feeds
+
+
+def test_a_misfit_making_a_picture_is_no_step_before_a_model_that_takes_the_prompt_itself():
+    # The 3D generator takes a prompt or a picture. The user typed a prompt: a picture made
+    # from it by the misfit is no more than the prompt already gives.
+    prompt = _prompt(
+        "I typed 'a red lighthouse on a rock' because I want a 3D model to print, but the "
+        "recommended model gave me a flat picture. How do I get a 3D object?",
+        "Model: FlatPix: Scalable Image Generation\n"
+        "Paper: https://arxiv.org/abs/2301.00021\n"
+        "Summary: Generates an image from a text prompt.\n",
+        "Model: Shaper: Conditional 3D Asset Generation\n"
+        "Paper: https://arxiv.org/abs/2301.00022\n"
+        "Summary: Generates a textured 3D mesh from a text prompt or from a single image.\n",
+    )
+    result, sources = _plan(prompt)
+    names = {s.id: s.name for s in sources.values()}
+    main = [names[n.source_id] for n in result.workflow.nodes if n.source_id and not n.optional]
+    flagged = [names[w.source_id] for w in result.warnings if w.code == "model_task_mismatch"]
+    assert flagged == ["FlatPix"]
+    assert main == ["Shaper"]

@@ -40,6 +40,7 @@ from scholarflow.models import (
     Node,
     Plan,
     Port,
+    Signature,
     Source,
     Step,
     Task,
@@ -1231,7 +1232,10 @@ def _makes_what_a_step_could_use(
     for placed in path:
         source = by_id.get(placed.action.source_id or "")
         if source is not None:
-            unfed |= {m for sig in source.signatures for m in sig.inputs}
+            # (another signature counts where it takes more than the one used: depth handed
+            # in beside the clip; not a picture in place of the prompt the user typed)
+            used = set(_signature_of(placed.action, source).inputs)
+            unfed |= {m for sig in source.signatures if used <= set(sig.inputs) for m in sig.inputs}
     signature = understanding.task.signature
     if signature is not None:
         unfed |= {m for port in signature.ports_in() if port.optional for m in port.modalities}
@@ -1240,6 +1244,13 @@ def _makes_what_a_step_could_use(
     made = {m for s in sources for sig in s.signatures for m in sig.outputs}
     made |= {inner for m in made for inner in known[m].includes}  # a depth map of a depth video
     return bool(made & unfed)
+
+
+def _signature_of(action: Action, source: Source) -> Signature:
+    """The signature of `source` that `action` places (its key is "<source>#<index>", with
+    an "f" for the same signature run on each frame)."""
+    _, _, index = action.key.partition("#")
+    return source.signatures[int(index.rstrip("f"))]
 
 
 def _needed_from_user(understanding: Understanding) -> frozenset[str]:
