@@ -286,3 +286,40 @@ def test_a_related_source_saying_what_it_does_covers_the_gap_before_a_title_alon
     # the matting model's summary says what it does; ActAnywhere is known by its title only
     assert "Robust High-Resolution Video Matting" in main
     assert "ActAnywhere" not in main
+
+
+def _prompt_of(question: str, recommended: str) -> str:
+    return (
+        "You are an AI scientist.\nA user has asked the following question:\n"
+        f'"{question}"\n'
+        "Based on the following recommended models, explain:\n"
+        "1. What task the user is trying to perform.\n"
+        f"### Recommended AI Models:\n{recommended}\n### Related Papers:\n\nAnswer:\n"
+    )
+
+
+def _edges_by_name(data: dict) -> set[tuple[str, str]]:
+    names = {r["source_id"]: r["name"] for r in data["references"]}
+    label = {
+        n["id"]: names.get(n.get("source_id") or "") or n.get("operation") or n["kind"]
+        for n in data["workflow"]["nodes"]
+    }
+    return {(label[e["source"]], label[e["target"]]) for e in data["workflow"]["edges"]}
+
+
+@pytest.mark.parametrize(
+    ("said", "chained"),
+    [("Both recommended tools can do it. How?", False), ("How?", True)],
+)
+def test_models_the_user_says_each_did_the_job_are_two_ways_not_one_chain(said, chained):
+    prompt = _prompt_of(
+        "I took about 200 photos around our mountain hut and now there's a photoreal 3D "
+        f"version of it you can fly around. {said}",
+        "Model: AbsGS: Recovering Fine Details for 3D Gaussian Splatting\n"
+        "Paper: https://arxiv.org/abs/2404.10484\n\n"
+        "Model: Instant Neural Graphics Primitives with a Multiresolution Hash Encoding\n"
+        "Paper: https://arxiv.org/abs/2201.05989\n",
+    )
+    edges = _edges_by_name(_answer_text(prompt))
+    ngp = "Instant Neural Graphics Primitives"
+    assert ((ngp, "AbsGS") in edges) is chained

@@ -1417,3 +1417,22 @@ def test_a_thing_shown_in_does_not_outweigh_what_the_user_says_they_brought():
     roles = {m.hit.cue: m.role for m in _modality_mentions(normalize(question))}
     assert roles.get("my clip", roles.get("clip")) == "have"
     assert "have" not in [r for cue, r in roles.items() if "frame" in cue]
+
+
+@pytest.mark.parametrize(
+    ("question", "told"),
+    [
+        ("Both recommended tools can do it. How do photos become a 3D scene?", True),
+        ("Two models were suggested for this; how do they build it?", True),
+        ("Les deux modèles recommandés m'ont donné une vidéo.", True),
+        ("What does each of the two models do?", False),
+        (
+            "The first model cut me out, then the second made the background. Both can run on a phone.",
+            False,
+        ),
+    ],
+)
+def test_the_user_says_each_model_did_the_whole_job(question, told):
+    from scholarflow.understanding import tells_alternatives
+
+    assert tells_alternatives(normalize(question)) is told

@@ -41,7 +41,7 @@ from scholarflow.render.document import (
     render_part,
 )
 from scholarflow.text import canonical_url, find_urls, has_link, normalize, sentences
-from scholarflow.understanding import tells_steps, understand
+from scholarflow.understanding import tells_alternatives, tells_steps, understand
 from scholarflow.writers import Writer, get_writer
 
 if TYPE_CHECKING:
@@ -113,6 +113,7 @@ def prepare(request: Request) -> Prepared:
         understanding.task.id,
         steps_told=tells_steps(normalize(request.question)),
         made=understanding.made_on_the_way,
+        alternatives_told=tells_alternatives(normalize(request.question)),
     )
     enriched = signatures.adopt_stated_needs(enriched, request.question)
     enriched = signatures.adopt_alternative(

@@ -1026,6 +1026,7 @@ def plan(understanding: Understanding, sources: Sequence[Source], question: str 
         actions,
         fitting,
         steps_told=_tells_steps(question),
+        alternatives_told=_tells_alternatives(question),
     )
 
     whole = _whole_result(understanding, main, recommended, candidates, actions, fitting, question)
@@ -1115,9 +1116,11 @@ def _main_path(
     fitting: dict[str, bool],
     *,
     steps_told: bool = False,
+    alternatives_told: bool = False,
 ) -> list[Placed] | None:
     """The main path: through as many of the recommended models as one path can hold (all of
     them first, then smaller groups, earlier-listed first), else any path that does the job.
+    Where the user says each model did the whole job, through one of them.
 
     A recommended model that does not fit joins the path only for a step that changes what
     flows (a prompt into a background picture, a clip into its depth): one that gives back
@@ -1153,7 +1156,9 @@ def _main_path(
         and (fitting.get(s.id, False) or (misfits_needed and _changes_what_flows(s)))
     ]
     chained = {s.id for s in recommended}
-    for size in range(len(chain), 0, -1):
+    # (models the user says each did the whole job are two ways to it, not one chain)
+    largest = 1 if alternatives_told else len(chain)
+    for size in range(largest, 0, -1):
         for group in itertools.combinations(chain, size):
             required = frozenset(s.id for s in group)
             # The other recommended models stay out of this search (they are alternatives or
@@ -1343,6 +1348,13 @@ def _job_works_on_users_input(
         )
         for placed in jobs
     )
+
+
+def _tells_alternatives(question: str) -> bool:
+    from scholarflow.text import normalize
+    from scholarflow.understanding import tells_alternatives
+
+    return tells_alternatives(normalize(question))
 
 
 def _tells_steps(question: str) -> bool:

@@ -510,6 +510,7 @@ def adopt_feeder(
     *,
     steps_told: bool = False,
     made: Sequence[str] = (),
+    alternatives_told: bool = False,
 ) -> tuple[Source, ...]:
     """The sources, a recommended bare title read as the step before another recommended
     model where its meaning allows it: when the other needs something the user did not bring
@@ -520,7 +521,10 @@ def adopt_feeder(
     head speaks it), where the user tells of steps one after another (`steps_told`: "it
     first …, then …"); otherwise two models of one job are two ways of doing it. A source
     whose reading already feeds another, or whose own words say what it does, keeps its
-    reading."""
+    reading. Where the user says each did the whole job (`alternatives_told`), none is read
+    as a step before another."""
+    if alternatives_told:
+        return tuple(sources)
     known = taxonomy.tasks()
     # (what anyone could supply is supplied, unless the user says a model made it: `made`)
     supplied = set(have) | (set(taxonomy.freely_supplied()) - set(made))

@@ -1437,6 +1437,24 @@ def tells_steps(question: str) -> bool:
     return _SECOND.search(question) is not None
 
 
+@cache
+def _alternatives_told() -> re.Pattern[str]:
+    from scholarflow import data_files
+
+    words = data_files.load_toml("scholarflow.lexicon", "model_talk.toml")["alternatives"]
+    ordered = sorted({normalize(w) for w in words}, key=len, reverse=True)
+    spaced = "|".join(re.escape(w) for w in ordered if not _unspaced(w[0]))
+    unspaced = "|".join(re.escape(w) for w in ordered if _unspaced(w[0]))
+    return re.compile(rf"(?<!\w)(?:{spaced})(?!\w)" + (f"|{unspaced}" if unspaced else ""))
+
+
+def tells_alternatives(question: str) -> bool:
+    """Whether the question (normalized) says each recommended model did the whole job on its
+    own ("both recommended tools can do it", "two models were suggested for this"), and tells
+    of no steps one after another: the models are two ways to the result."""
+    return not tells_steps(question) and _alternatives_told().search(question) is not None
+
+
 def _first_then(mentions: list[_Mention], question: str) -> list[_Mention]:
     """ "The app first made a depth map of it, and then I typed a prompt … the picture I got":
     what the user says was made first, when something else was got after the "then", is a
