@@ -1427,7 +1427,8 @@ def test_a_thing_shown_in_does_not_outweigh_what_the_user_says_they_brought():
         ("Les deux modèles recommandés m'ont donné une vidéo.", True),
         ("What does each of the two models do?", False),
         (
-            "The first model cut me out, then the second made the background. Both can run on a phone.",
+            "The first model cut me out, then the second made the background. "
+            "Both can run on a phone.",
             False,
         ),
     ],
