@@ -1437,3 +1437,13 @@ def test_the_user_says_each_model_did_the_whole_job(question, told):
     from scholarflow.understanding import tells_alternatives
 
     assert tells_alternatives(normalize(question)) is told
+
+
+def test_a_result_wanted_for_each_picture_of_a_set_is_made_one_picture_at_a_time():
+    question = (
+        "Our club scanned 300 old match photos and we need a short written description of each "
+        "one for the archive. How do we get text out of our pictures?"
+    )
+    understanding = _understand(question)
+    assert understanding.task.id == "image_captioning"
+    assert understanding.have == ("image",)

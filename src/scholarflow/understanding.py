@@ -1274,7 +1274,31 @@ def _modality_mentions(question: str) -> list[_Mention]:
             either = _ambiguous_cues().get(hit.cue, ())
             found.append(_Mention(shifted, role, handed, either))
         mentions.extend(_filmed_as(_coordinated(found, question)))
+    mentions = _made_per_item(mentions, question)
     return _where_shown(_first_then(_got_then_used(mentions), question), question)
+
+
+@cache
+def _per_item_made() -> re.Pattern[str]:
+    words = taxonomy.load_lexicon("counts.toml")["per_item_made"]
+    body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"\s*(?:[\w'-]+\s+){{0,2}}?(?:{body})(?!\w)")
+
+
+def _made_per_item(mentions: list[_Mention], question: str) -> list[_Mention]:
+    """The mentions, a set of pictures the user had read as one picture where what they want
+    is made one per picture ("we need a written description of each one"): the job runs on
+    each picture in turn, as for photos handed in one at a time (`_things_named`)."""
+    if not any(m.role == "want" and _per_item_made().match(question, m.hit.end) for m in mentions):
+        return mentions
+    sets = set(taxonomy.load_lexicon("counts.toml")["one_at_a_time_sets"])
+    known = taxonomy.modalities()
+    return [
+        replace(m, hit=CueHit(known[m.hit.label].includes[0], m.hit.cue, m.hit.start, m.hit.end))
+        if m.role == "have" and m.hit.label in sets
+        else m
+        for m in mentions
+    ]
 
 
 # A thing named as where something is shown or done, its words at most two words on: "in the
