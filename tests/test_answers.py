@@ -323,3 +323,36 @@ def test_models_the_user_says_each_did_the_job_are_two_ways_not_one_chain(said, 
     edges = _edges_by_name(_answer_text(prompt))
     ngp = "Instant Neural Graphics Primitives"
     assert ((ngp, "AbsGS") in edges) is chained
+
+
+@pytest.mark.parametrize(
+    "titles",
+    [
+        (
+            "TweenC: Video Frame Interpolation with Motion Fields",
+            "TweenA: Interactive Frame Interpolation",
+        ),
+        (
+            "TweenD: Generative Inbetweening of Keyframes",
+            "TweenB: Keyframe Interpolation from Video Models",
+        ),
+    ],
+)
+def test_a_second_model_doing_the_job_starts_from_what_the_user_brought(titles):
+    # Both fit: the second is another way from the user's two photos, on the main path, not
+    # a refinement of the first one's clip tucked away as optional.
+    first, second = titles
+    prompt = _prompt_of(
+        "I have two photos of a kite a second apart and got a smooth clip between them. How "
+        "does it fill in the frames?",
+        f"Model: {first}\nPaper: https://arxiv.org/abs/2301.00041\n\n"
+        f"Model: {second}\nPaper: https://arxiv.org/abs/2301.00042\n",
+    )
+    data = _answer_text(prompt)
+    flagged = {w["source_id"] for w in data["warnings"] if w["code"] == "model_task_mismatch"}
+    main = {n.get("source_id") for n in data["workflow"]["nodes"] if not n["optional"]}
+    for reference in data["references"]:
+        if reference["role"] == "recommended":
+            assert reference["source_id"] in main or reference["source_id"] in flagged
+    edges = _edges_by_name(data)
+    assert ("input", second.split(":")[0]) in edges

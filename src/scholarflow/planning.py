@@ -1827,12 +1827,15 @@ class _GraphBuilder:
         refines = False
         for index, port in enumerate(action.inputs):
             fed = None
+            # What the user brought first, of any kind the port takes (a clip or the set of
+            # frames): a second way of doing the job starts where the first did.
             for modality in port.modalities:
                 key = HAVE + modality
                 user_role = self.user_roles.get(modality, "")
                 if key in self.node_of and taxonomy.accepts(port.role, user_role):
                     fed = Feed(key, modality, port.role)
                     break
+            for modality in port.modalities if fed is None else ():
                 producer = self.made_by.get(modality)
                 if producer is not None and modality in want:
                     # The main path's result itself: the branch refines it.
