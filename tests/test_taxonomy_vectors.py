@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import pytest
 
 from scholarflow import taxonomy
+from scholarflow.evaluation.cases import load_case
 
 
 @pytest.mark.parametrize("index", taxonomy.INDEXES, ids=lambda index: index.name)
@@ -27,3 +31,60 @@ def test_a_paper_title_is_read_against_paper_phrases_not_user_requests():
     from scholarflow.understanding import SOURCE_INDEX
 
     assert SOURCE_INDEX is taxonomy.PAPERS
+
+
+# --- the evaluation's development questions as example requests ------------------------------
+
+_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "collect_dev_requests.py"
+
+
+def _collector():
+    spec = importlib.util.spec_from_file_location("collect_dev_requests", _SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _every_case_file() -> list[Path]:
+    return sorted(_collector().EVALUATION.rglob("*.toml"))
+
+
+def test_dev_requests_hold_no_held_out_question_and_no_hostile_one():
+    """The meaning signal may learn from the dev halves only: a held-out question among the
+    example requests would make the held-out figure measure the file, not the reading."""
+    collector = _collector()
+    stored = {
+        text for texts in taxonomy.index_entries(taxonomy.REQUESTS).values() for text in texts
+    }
+    held_out = [p for p in _every_case_file() if "heldout" in p.parts]
+    assert len(held_out) > 400  # every set's held-out half is checked, not none of them
+    for path in held_out:
+        case = load_case(path)
+        assert collector.question_of(case) not in stored, path
+    for path in collector.tuning_case_files():
+        case = load_case(path)
+        if "hostile" in case.tags:
+            assert collector.question_of(case) not in stored, path
+
+
+def test_dev_requests_are_what_the_script_collects_now():
+    # After a new set's dev half lands, run scripts/collect_dev_requests.py, then
+    # scripts/embed_taxonomy.py.
+    collector = _collector()
+    fresh = collector.render(collector.collect(collector.tuning_case_files()))
+    assert collector.TARGET.read_text(encoding="utf-8") == fresh, (
+        "taxonomy/dev_requests.toml is stale: run scripts/collect_dev_requests.py"
+    )
+
+
+def test_the_request_index_reads_the_examples_then_the_dev_requests():
+    from scholarflow import data_files
+
+    entries = taxonomy.index_entries(taxonomy.REQUESTS)
+    written = data_files.load_toml("scholarflow.taxonomy", "examples.toml")
+    collected = data_files.load_toml("scholarflow.taxonomy", "dev_requests.toml")
+    for task_id, texts in entries.items():
+        mine = tuple(written.get(task_id, {}).get("examples", ()))
+        theirs = tuple(collected.get(task_id, {}).get("examples", ()))
+        assert texts == mine + theirs
+    assert sum(len(v.get("examples", ())) for v in collected.values()) > 400

@@ -1014,9 +1014,13 @@ def test_a_chain_told_step_by_step_ends_the_task_where_its_last_model_does():
     told = understand(Request(question=question, recommended=(eraser, animator)))
     assert told.task.id == "image_to_video"
     assert told.want == ("video",)
-    # the same models listed the other way round pass nothing on in that order
-    reversed_order = understand(Request(question=question, recommended=(animator, eraser)))
-    assert reversed_order.task.id == "image_inpainting"
+    # the same models listed the other way round pass nothing on in that order: the
+    # question's own reading stands, whatever it is
+    from scholarflow.understanding import _told_chain
+
+    asked = [("image_inpainting", 5.0), ("image_to_video", 4.0)]
+    assert _told_chain(asked, (animator, eraser), told=True) == asked
+    assert _told_chain(asked, (eraser, animator), told=True)[0][0] == "image_to_video"
 
 
 @pytest.mark.parametrize(
@@ -1447,3 +1451,49 @@ def test_a_result_wanted_for_each_picture_of_a_set_is_made_one_picture_at_a_time
     understanding = _understand(question)
     assert understanding.task.id == "image_captioning"
     assert understanding.have == ("image",)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I uploaded the 90-minute recording of our school play and asked 'which scene does the "
+        "dragon costume fall apart in?' and it told me the minute. How?",
+        "수업 녹화 영상을 올리고 '선생님이 칠판에 무엇을 썼나요?' 하고 물었더니 답해 줬어요. "
+        "어떻게 이해하나요?",
+        "授業の録画を入れて『先生は黒板に何を書いた？』と聞いたら答えが返ってきました。"
+        "どうやって理解しているの？",
+        "Subí el vídeo de la boda y le pregunté '¿a qué hora cortaron la tarta?' y me contestó.",
+    ],
+)
+def test_a_quoted_question_is_asked_of_the_model_not_a_prompt_given_to_it(question):
+    understanding = _understand(question)
+    assert "text" not in understanding.have  # no prompt: nothing was to be made from the words
+    assert understanding.task.id != "text_guided_video_editing"
+
+
+def test_a_quoted_question_about_a_recording_is_video_understanding():
+    understanding = _understand(
+        "I uploaded the 90-minute recording of our school play and asked 'which scene does the "
+        "dragon costume fall apart in?' and it told me the minute. How?"
+    )
+    assert understanding.task.id == "video_understanding"
+    assert understanding.want == ("text",)
+
+
+@pytest.mark.parametrize(
+    ("question", "thing"),
+    [
+        (
+            "For our tram line's anniversary we only had a 240p phone clip of the first tram.",
+            "video",
+        ),
+        ("We had a blurry clip of the parade from 1998.", "video"),
+        ("We still have an old photo of the mill; what does the model do with it?", "image"),
+    ],
+)
+def test_who_had_it_and_an_adverb_do_not_hide_what_was_had(question, thing):
+    # "we had", "we only had", "we still have" mark what "I had" and "I have" mark
+    from scholarflow.understanding import _modality_mentions
+
+    roles = [(m.hit.label, m.role) for m in _modality_mentions(normalize(question))]
+    assert roles == [(thing, "have")]

@@ -364,19 +364,28 @@ _QUOTED = re.compile(
 )
 _MIN_QUOTED_WORDS = 3
 _MIN_QUOTED_CHARS = 6  # for scripts written without spaces
+_QUESTION_MARKS = ("?", "？", "¿")
 
 
-def mask_quoted(text: str, replacement: str = " … ") -> str:
+def mask_quoted(text: str, replacement: str = " … ", *, asked: str | None = None) -> str:
     """`text` with quoted passages of three words or more replaced: a prompt the user quotes
     describes the picture they asked for ("a heron, shallow depth of field"), not what they
-    did, so its words must not read as the task."""
+    did, so its words must not read as the task.
+
+    A quoted passage that ends in a question mark is a question the user put to the model
+    ("I asked it 'when did the truck arrive?'"), not words it was to make something from: it
+    is replaced by `asked` where that is given."""
 
     def masked(match: re.Match[str]) -> str:
         inner = match.group(0)[1:-1]
         long = len(inner.split()) >= _MIN_QUOTED_WORDS or (
             " " not in inner.strip() and len(inner) >= _MIN_QUOTED_CHARS and not inner.isascii()
         )
-        return replacement if long else match.group(0)
+        if not long:
+            return match.group(0)
+        if asked is not None and inner.rstrip().endswith(_QUESTION_MARKS):
+            return asked
+        return replacement
 
     return _QUOTED.sub(masked, text)
 

@@ -167,6 +167,31 @@ _RESULT_VERBS = re.compile(
 )
 # (one pair of word bounds around the whole alternation, not one per marker: the same
 # matches, and half the time to compile on every cold start)
+# Who did it and how often are no part of a marker's meaning: "we had" marks what "I had"
+# does, and so do "we only had" and "I still have". The lists hold the first person singular
+# without an adverb; the other forms are made here.
+_PLURAL_SUBJECT = {"i": "we", "i've": "we've", "ive": "weve", "i'd": "we'd"}
+_SUBJECT_ADVERBS = ("only", "just", "still", "also", "already")
+
+
+def _subject_variants(markers: tuple[str, ...]) -> tuple[str, ...]:
+    variants = list(markers)
+    for marker in markers:
+        words = marker.split()
+        subject_at = next((i for i, w in enumerate(words) if w in _PLURAL_SUBJECT), None)
+        if subject_at is None:
+            continue
+        for subject in (words[subject_at], _PLURAL_SUBJECT[words[subject_at]]):
+            head = [*words[:subject_at], subject]
+            rest = words[subject_at + 1 :]
+            variants.append(" ".join([*head, *rest]))
+            if rest and rest[0] not in _SUBJECT_ADVERBS:
+                variants.extend(" ".join([*head, adverb, *rest]) for adverb in _SUBJECT_ADVERBS)
+    return tuple(dict.fromkeys(variants))
+
+
+_HAVE_MARKERS = _subject_variants(_HAVE_MARKERS)
+_WANT_MARKERS = tuple(m for m in _subject_variants(_WANT_MARKERS) if m not in _HAVE_MARKERS)
 _MARKER_PATTERN = re.compile(
     r"(?<!\w)(?:"
     + "|".join(re.escape(m) for m in sorted(_HAVE_MARKERS + _WANT_MARKERS, key=len, reverse=True))
@@ -325,7 +350,7 @@ class _Reading:
 
 def _read(question: str, embedder: Any) -> _Reading:
     # a quoted prompt says what was asked for, not what was done; an idiom is no thing
-    described = mask_idioms(mask_quoted(question, f" {_QUOTED_PROMPT} "))
+    described = mask_idioms(mask_quoted(question, f" {_QUOTED_PROMPT} ", asked=" … "))
     normalized = normalize(replace_links(described, " "))
     # "I thought I needed X, but…"; "the recommended model makes X from Y" (what the model
     # does, in the user's words, is not what the user did)
@@ -338,7 +363,7 @@ def _read(question: str, embedder: Any) -> _Reading:
     _add_modality_fit(fit, list(mentions))
     semantics: dict[str, float] = defaultdict(float)
     # the meaning is read with the prompt called what people call it
-    for_meaning = mask_idioms(mask_quoted(question, " a text prompt "))
+    for_meaning = mask_idioms(mask_quoted(question, " a text prompt ", asked=" a question "))
     _add_semantics(semantics, replace_links(for_meaning, " "), embedder)
     return _Reading(
         question=question,

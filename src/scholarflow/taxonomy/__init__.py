@@ -444,29 +444,39 @@ class TextIndex:
     """
 
     name: str
-    data_file: str  # in this package: one table per task id
+    data_files: tuple[str, ...]  # in this package: one table per task id, texts in file order
     key: str  # the list in each table
     vectors_file: str
 
 
-REQUESTS = TextIndex("requests", "examples.toml", "examples", "task_vectors.npz")
-PAPERS = TextIndex("papers", "paper_phrases.toml", "phrases", "paper_vectors.npz")
+# The example requests are those written for the purpose (examples.toml) and the questions of
+# the evaluation's development halves with their labelled tasks (dev_requests.toml, made by
+# scripts/collect_dev_requests.py): questions written blind by people who never saw the code,
+# in their own words, which the hand-written examples alone did not cover.
+REQUESTS = TextIndex(
+    "requests", ("examples.toml", "dev_requests.toml"), "examples", "task_vectors.npz"
+)
+PAPERS = TextIndex("papers", ("paper_phrases.toml",), "phrases", "paper_vectors.npz")
 INDEXES = (REQUESTS, PAPERS)
 VECTORS_FILE = REQUESTS.vectors_file
 
 
 @cache
 def index_entries(index: TextIndex = REQUESTS) -> dict[str, tuple[str, ...]]:
-    """The texts of `index` per task (examples.toml, paper_phrases.toml)."""
-    try:
-        data = _load(index.data_file)
-    except FileNotFoundError:
-        return {}
+    """The texts of `index` per task (examples.toml and dev_requests.toml,
+    paper_phrases.toml), file by file."""
     known = tasks()
-    for key in data:
-        if key not in known:
-            raise ValueError(f"{index.data_file}: unknown task {key!r}")
-    return {key: tuple(value.get(index.key, ())) for key, value in data.items()}
+    entries: dict[str, tuple[str, ...]] = {}
+    for data_file in index.data_files:
+        try:
+            data = _load(data_file)
+        except FileNotFoundError:
+            continue
+        for key, value in data.items():
+            if key not in known:
+                raise ValueError(f"{data_file}: unknown task {key!r}")
+            entries[key] = entries.get(key, ()) + tuple(value.get(index.key, ()))
+    return entries
 
 
 def examples() -> dict[str, tuple[str, ...]]:
