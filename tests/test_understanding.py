@@ -1497,3 +1497,11 @@ def test_who_had_it_and_an_adverb_do_not_hide_what_was_had(question, thing):
 
     roles = [(m.hit.label, m.role) for m in _modality_mentions(normalize(question))]
     assert roles == [(thing, "have")]
+
+
+def test_in_japanese_what_the_user_had_the_model_read_went_in():
+    from scholarflow.understanding import _modality_mentions
+
+    question = "録画した授業の映像を読み込ませて要約してもらいました。"
+    roles = [(m.hit.label, m.role) for m in _modality_mentions(normalize(question))]
+    assert roles == [("video", "have")]

@@ -1629,7 +1629,9 @@ _HANDED_IN_BEFORE = re.compile(
 _DID_AFTER = re.compile(
     r"撮った|撮りました|撮って|撮影した|撮影しました|録画した|録画しました|録った|録りました|"
     r"録音した|録音しました|アップロードした|アップロードしました|"
-    r"찍었|찍어서|촬영했|녹화했|녹음했|업로드했|올렸"
+    r"찍었|찍어서|촬영했|녹화했|녹음했|업로드했|올렸|"
+    # ...and what they put in or gave it ("動画を入れたら", "사진을 넣었더니")
+    r"入れ|入力し|読み込ませ|넣었|넣고|넣어|넣으니|입력했|입력하"
 )
 # A thing followed by a verb of having, with at most its particle and a count between: "雲海の
 # 写真が1枚あります" (I have one photo of a sea of clouds), "사진이 한 장 있는데" — the user
