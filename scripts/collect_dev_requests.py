@@ -20,10 +20,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from scholarflow import taxonomy
-from scholarflow.evaluation.cases import Case, load_case
+from scholarflow.evaluation.cases import load_case, question_of
 from scholarflow.grounding import detect_language
-from scholarflow.prompt_format import parse_prompt
-from scholarflow.text import replace_links
 
 EVALUATION = Path(__file__).resolve().parent.parent / "src" / "scholarflow" / "evaluation"
 TARGET = Path(taxonomy.__file__).with_name("dev_requests.toml")
@@ -51,11 +49,6 @@ def tuning_case_files(root: Path = EVALUATION) -> list[Path]:
         else:
             files.extend(sorted(folder.glob("*.toml")))
     return files
-
-
-def question_of(case: Case) -> str:
-    text = parse_prompt(case.prompt).question if case.prompt is not None else case.question or ""
-    return " ".join(replace_links(text, " ").split())
 
 
 def collect(files: list[Path]) -> dict[str, list[str]]:

@@ -161,3 +161,54 @@ def test_a_name_that_is_a_word_of_the_answers_language_counts_only_written_as_a_
     spanish = "Tu imagen única ──imagen única──► Imagen reescalada\n| Imagen | entrada |"
     assert metrics.ungrounded_names(spanish, SOURCES) == []
     assert metrics.ungrounded_names("It was compared with Imagen.", SOURCES) == ["Imagen"]
+
+
+# --- a case is never read against its own question ---------------------------------------------
+
+
+def _a_dev_case_whose_question_is_an_example():
+    from scholarflow import taxonomy
+    from scholarflow.evaluation.cases import question_of
+
+    examples = {t for texts in taxonomy.index_entries(taxonomy.REQUESTS).values() for t in texts}
+    for path in sorted((ROOT / "src" / "scholarflow" / "evaluation").glob("unseen2*/dev/*.toml")):
+        case = load_case(path)
+        if case.prompt is not None and question_of(case) in examples:
+            return case
+    raise AssertionError("no dev question among the example requests")
+
+
+def test_leaving_a_question_out_drops_its_row_from_the_request_index():
+    from scholarflow import taxonomy
+    from scholarflow.evaluation.cases import question_of
+
+    question = question_of(_a_dev_case_whose_question_is_an_example())
+    labels, matrix = taxonomy.index_vectors(None, taxonomy.REQUESTS)
+    with taxonomy.leaving_out([question]):
+        fewer_labels, fewer = taxonomy.index_vectors(None, taxonomy.REQUESTS)
+    assert fewer.shape[0] == matrix.shape[0] - 1 == len(fewer_labels)
+    assert taxonomy.index_vectors(None, taxonomy.REQUESTS)[1].shape == matrix.shape  # restored
+
+
+def test_eval_reads_a_case_without_its_own_question_unless_asked_in_sample():
+    from scholarflow.evaluation.cases import question_of
+    from scholarflow.understanding import requests_left_out, task_similarities
+
+    case = _a_dev_case_whose_question_is_an_example()
+    question = question_of(case)
+    own = task_similarities(question, nearest=5)[case.expect.task]
+    with requests_left_out([question]):
+        left_out = task_similarities(question, nearest=5)[case.expect.task]
+    # its own row was among its task's closest (a cosine of 1): without it the mean falls
+    assert left_out < own - 0.02
+    assert task_similarities(question, nearest=5)[case.expect.task] == own  # cache cleared
+
+
+def test_eval_help_tells_of_the_in_sample_switch():
+    shown = subprocess.run(
+        [sys.executable, "-m", "scholarflow.cli", "eval", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "--in-sample" in shown and "left out" in shown

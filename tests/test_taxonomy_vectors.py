@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from scholarflow import taxonomy
-from scholarflow.evaluation.cases import load_case
+from scholarflow.evaluation.cases import load_case, question_of
 
 
 @pytest.mark.parametrize("index", taxonomy.INDEXES, ids=lambda index: index.name)
@@ -60,11 +60,11 @@ def test_dev_requests_hold_no_held_out_question_and_no_hostile_one():
     assert len(held_out) > 400  # every set's held-out half is checked, not none of them
     for path in held_out:
         case = load_case(path)
-        assert collector.question_of(case) not in stored, path
+        assert question_of(case) not in stored, path
     for path in collector.tuning_case_files():
         case = load_case(path)
         if "hostile" in case.tags:
-            assert collector.question_of(case) not in stored, path
+            assert question_of(case) not in stored, path
 
 
 def test_dev_requests_are_what_the_script_collects_now():

@@ -561,6 +561,13 @@ def build_parser() -> argparse.ArgumentParser:
     _writer_options(evaluate, stream=False)
     evaluate.add_argument("--json", metavar="PATH", help="also write the full report as JSON")
     evaluate.add_argument("--markdown", metavar="PATH", help="also write the table as Markdown")
+    evaluate.add_argument(
+        "--in-sample",
+        action="store_true",
+        help="keep the cases' own questions among the example requests the meaning of a "
+        "question is read against (by default they are left out: the dev halves' questions "
+        "are examples, and a case would otherwise be read against itself)",
+    )
     _catalog_option(
         evaluate, default_note="a fresh catalog of the built-in entries", must_exist=True
     )
@@ -1451,8 +1458,8 @@ def _run_eval(args: argparse.Namespace) -> int:
             writer = _writer(args)
             results = []
             with Progress(len(cases), "evaluating") as bar:
-                for case in cases:
-                    results.append(harness.run_case(case, retriever, writer))
+                for result in harness.run_cases(cases, retriever, writer, in_sample=args.in_sample):
+                    results.append(result)
                     bar.advance()
     report = harness.summarize(cases, results)
     sys.stdout.write(f"{len(cases)} cases\n\n" + harness.table(report))

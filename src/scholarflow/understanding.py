@@ -31,7 +31,8 @@ import itertools
 import math
 import re
 from collections import OrderedDict, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
@@ -1824,6 +1825,19 @@ def _ramp(value: float, start: float, full: float) -> float:
 
 _SIMILARITY_CACHE: OrderedDict[tuple[str, int, str], dict[str, float]] = OrderedDict()
 _SIMILARITY_CACHE_SIZE = 4096
+
+
+@contextmanager
+def requests_left_out(texts: Iterable[str]) -> Iterator[None]:
+    """Questions read against the example requests without `texts` while the block runs:
+    `scholarflow eval` leaves out the questions of the cases it runs, which the examples
+    taken from the dev halves (taxonomy/dev_requests.toml) may hold."""
+    _SIMILARITY_CACHE.clear()
+    try:
+        with taxonomy.leaving_out(texts):
+            yield
+    finally:
+        _SIMILARITY_CACHE.clear()
 
 
 def task_similarities(

@@ -122,3 +122,13 @@ def load_case(path: Path) -> Case:
             served=served,
         ),
     )
+
+
+def question_of(case: Case) -> str:
+    """The case's question as the example requests hold it (taxonomy/dev_requests.toml): the
+    prompt's question, or the free question, without links and with single spaces."""
+    from scholarflow.prompt_format import parse_prompt
+    from scholarflow.text import replace_links
+
+    text = parse_prompt(case.prompt).question if case.prompt is not None else case.question or ""
+    return " ".join(replace_links(text, " ").split())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -116,6 +116,26 @@ def _score(
         parts = (source.name, source.title, source.summary, source.catalog_summary)
         own_words[ref.number] = " ".join(part for part in parts if part)
     result.cited = metrics.cited_sentences(produced.markdown, own_words)
+
+
+def run_cases(
+    cases: Sequence[Case],
+    retriever: Retriever | None,
+    writer: str = "template",
+    *,
+    in_sample: bool = False,
+) -> Iterator[CaseResult]:
+    """Each case's result, in order. Unless `in_sample`, the cases' own questions are left out
+    of the example requests a question's meaning is read against: the dev halves' questions
+    are among them (taxonomy/dev_requests.toml), and a case read against its own question
+    would measure the examples, not the reading."""
+    from scholarflow.evaluation.cases import question_of
+    from scholarflow.understanding import requests_left_out
+
+    own = () if in_sample else [question_of(case) for case in cases]
+    with requests_left_out(own):
+        for case in cases:
+            yield run_case(case, retriever, writer)
 
 
 def run_case(case: Case, retriever: Retriever | None, writer: str = "template") -> CaseResult:

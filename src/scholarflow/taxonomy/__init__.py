@@ -6,6 +6,8 @@ Everything here is data (TOML beside this module); the loaders validate it once 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -538,6 +540,8 @@ def index_vectors(embedder: Any, index: TextIndex = REQUESTS) -> tuple[list[str]
     import numpy as np
 
     digest = index_hash(index)
+    if index is REQUESTS and _left_out:
+        return _without_left_out(embedder, digest)
     if digest in _vector_cache:
         return _vector_cache[digest]
     texts = index_texts(index)
@@ -556,6 +560,41 @@ def index_vectors(embedder: Any, index: TextIndex = REQUESTS) -> tuple[list[str]
         matrix = embedder.embed([text for _, text in texts])
     _vector_cache[digest] = (labels, matrix)
     return labels, matrix
+
+
+# Example requests left out of the request index for now (`leaving_out`): an evaluation
+# leaves out the questions of the cases it runs, which dev_requests.toml may hold.
+_left_out: frozenset[str] = frozenset()
+_left_out_vectors: tuple[tuple[str, frozenset[str]], tuple[list[str], Any]] | None = None
+
+
+def _without_left_out(embedder: Any, digest: str) -> tuple[list[str], Any] | None:
+    """The request index's rows but those of the texts left out (one such index is kept)."""
+    global _left_out_vectors
+    key = (digest, _left_out)
+    if _left_out_vectors is None or _left_out_vectors[0] != key:
+        left_out = _left_out
+        with leaving_out(()):
+            full = index_vectors(embedder, REQUESTS)
+        if full is None:
+            return None
+        labels, matrix = full
+        keep = [row for row, (_, text) in enumerate(index_texts(REQUESTS)) if text not in left_out]
+        _left_out_vectors = (key, ([labels[row] for row in keep], matrix[keep]))
+    return _left_out_vectors[1]
+
+
+@contextmanager
+def leaving_out(texts: Iterable[str]) -> Iterator[None]:
+    """The request index without `texts` while the block runs (`scholarflow eval` leaves out
+    the questions of the cases it runs: a case whose own question is among the examples
+    would measure the examples, not the reading)."""
+    global _left_out
+    kept, _left_out = _left_out, frozenset(texts)
+    try:
+        yield
+    finally:
+        _left_out = kept
 
 
 def example_vectors(embedder: Any) -> tuple[list[str], Any] | None:
