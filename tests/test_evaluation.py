@@ -183,7 +183,7 @@ def test_leaving_a_question_out_drops_its_row_from_the_request_index():
     from scholarflow.evaluation.cases import question_of
 
     question = question_of(_a_dev_case_whose_question_is_an_example())
-    labels, matrix = taxonomy.index_vectors(None, taxonomy.REQUESTS)
+    _labels, matrix = taxonomy.index_vectors(None, taxonomy.REQUESTS)
     with taxonomy.leaving_out([question]):
         fewer_labels, fewer = taxonomy.index_vectors(None, taxonomy.REQUESTS)
     assert fewer.shape[0] == matrix.shape[0] - 1 == len(fewer_labels)
