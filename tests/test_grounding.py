@@ -239,6 +239,16 @@ def test_a_name_that_is_also_a_word_is_read_only_where_written_as_a_name(text, n
     assert known_names_in(text) == names
 
 
+def test_a_citation_number_after_a_name_is_not_part_of_a_name():
+    from scholarflow.grounding import known_names_in
+
+    # "Show-o [1]": the provided Show-o, citing source 1, not OpenAI's o1
+    assert known_names_in("Show-o [1] does not fit your task on its own.") == ["Show-o"]
+    assert known_names_in("Show-o [1, 2] and MotionCtrl [2]") == ["Show-o", "MotionCtrl"]
+    # written as a name, it is still read
+    assert known_names_in("We asked o1 about it.") == ["o1"]
+
+
 def test_a_name_is_not_read_across_the_arrows_of_a_diagram():
     from scholarflow.grounding import known_names_in
 
