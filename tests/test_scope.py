@@ -78,6 +78,13 @@ def test_a_task_named_for_people_has_their_scope():
         # others ("아이디어", an idea)
         ("학예회에서 주인공 아이의 움직임을 뽑았어요.", "ko", {"person"}),
         ("새 아이디어가 있어요.", "ko", set()),
+        # a he or a she shown is a person, whatever word names them; not beside an animal,
+        # which people call he and she too
+        ("My cousin danced on the benches and I filmed him.", "en", {"person"}),
+        ("Her first clean jump, filmed on a phone.", "en", {"person"}),
+        ("I filmed our mare and her foal.", "en", {"animal"}),
+        # "the" holds no "he"
+        ("The kettle whistled on the stove.", "en", {"object"}),
     ],
 )
 def test_the_question_shows_its_subject_in_its_own_language(question, language, kinds):

@@ -118,7 +118,14 @@ def question_subjects(question: str, language: str) -> frozenset[str]:
         if any(at in starts for at in range(owner.end(), owner.end() + _OWNED_WITHIN + 1))
     }
     kinds = {kind for kind, matches in found.items() if any(m.end() not in owned for m in matches)}
+    # "I filmed him", "her 3D body": a he or a she shown is a person, whatever the list of
+    # person words lacks ("my cousin"), unless an animal is named (people say "she" of a mare)
+    if language == "en" and "animal" not in kinds and _PERSONAL.search(text):
+        kinds.add("person")
     return frozenset(kinds)
+
+
+_PERSONAL = re.compile(r"\b(?:he|him|his|himself|she|her|hers|herself)\b")
 
 
 _OWNER = re.compile(r"['’]s?(?!\w)\s*")
