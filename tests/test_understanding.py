@@ -1505,19 +1505,3 @@ def test_in_japanese_what_the_user_had_the_model_read_went_in():
     question = "録画した授業の映像を読み込ませて要約してもらいました。"
     roles = [(m.hit.label, m.role) for m in _modality_mentions(normalize(question))]
     assert roles == [("video", "have")]
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "We filmed the drumline with multi-view video.",
-        "It is fitted to multi-view videos and renders new viewpoints.",
-        "I had multiview videos of the match.",
-    ],
-)
-def test_a_kind_of_video_named_before_the_word_video_is_that_kind(text):
-    from scholarflow.understanding import _modality_mentions
-
-    labels = [m.hit.label for m in _modality_mentions(normalize(text))]
-    # one thing, a multi-view video: not a plain video of which "multi-view" is an adjective
-    assert labels == ["multi_view_video"]

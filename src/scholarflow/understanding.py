@@ -1231,21 +1231,14 @@ def _modality_mentions(question: str) -> list[_Mention]:
         participles = [m.start() for m in _HANDED_IN_LAST.finditer(text)] if compounds else []
         marks = [m.start() for m in _CLAUSE_MARK.finditer(text)] if participles else []
         hits = _things_named(text, compounds)
-        kinds = taxonomy.modalities()
-        named_whole: set[int] = set()  # hits that are the last word of a longer thing's name
         for index, hit in enumerate(hits):
-            if index in named_whole:
-                continue
             following = hits[index + 1] if index + 1 < len(hits) else None
             if (
                 following is not None
                 and " " not in hit.cue
                 and _modifies(text[hit.end : following.start])
             ):
-                if following.label not in kinds[hit.label].includes:
-                    continue  # "single-image depth": the image names a kind of depth
-                # "multi-view videos": one thing, the kind the first word names
-                named_whole.add(index + 1)
+                continue  # "single-image depth": the image names a kind of depth
             if names_a_method(text, hit.end):
                 continue  # "video diffusion priors": the video names a kind of method
             if _denied(text, hit):
