@@ -93,3 +93,22 @@ def test_a_free_question_in_another_language_is_read_by_the_meaning_of_its_gloss
     understanding._SIMILARITY_CACHE.clear()
     unglossed = understanding.understand(Request(question=question, recommended=(), origin="free"))
     assert unglossed.task.id != task
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "wrong"),
+    [
+        ("el martes", "es", "sea"),
+        ("la planète", "fr", "shot"),
+        ("die Seele", "de", "lake"),
+        ("冒頭で", "ja", "head"),
+        ("아이폰으로", "ko", "child"),
+    ],
+)
+def test_a_longer_word_is_not_read_as_the_shorter_key_it_starts_with(text, language, wrong):
+    assert wrong not in english_gloss(text, language).split()
+
+
+def test_a_hyphenated_word_keeps_its_stem_before_it_is_split():
+    # "arrière-plans" is the plural of the key "arrière-plan", not "arrière" and "plans"
+    assert english_gloss("les arrière-plans", "fr") == "background"

@@ -249,6 +249,23 @@ def test_a_citation_number_after_a_name_is_not_part_of_a_name():
     assert known_names_in("We asked o1 about it.") == ["o1"]
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("GPT-[4] writes the script.", "GPT-4"),
+        ("Then let VASA-[1] animate the portrait.", "VASA-1"),
+        ("Ask o[1] instead.", "o1"),
+        ("Use GPT 【4】 for it.", "GPT-4"),
+    ],
+)
+def test_a_name_split_by_a_citation_bracket_is_still_read(text, name):
+    from scholarflow.grounding import known_names_in
+
+    # a version written as a citation hides nothing: only a name already read (the "o" of
+    # "Show-o") starts no second one
+    assert name in known_names_in(text)
+
+
 def test_a_name_is_not_read_across_the_arrows_of_a_diagram():
     from scholarflow.grounding import known_names_in
 

@@ -81,8 +81,10 @@ def test_a_task_named_for_people_has_their_scope():
         # a he or a she shown is a person, whatever word names them; not beside an animal,
         # which people call he and she too
         ("My cousin danced on the benches and I filmed him.", "en", {"person"}),
-        ("Her first clean jump, filmed on a phone.", "en", {"person"}),
+        ("She landed her first clean jump; I filmed it on a phone.", "en", {"person"}),
         ("I filmed our mare and her foal.", "en", {"animal"}),
+        # an owner is not shown
+        ("A 3D model of his tractor from photos.", "en", {"object"}),
         # "the" holds no "he"
         ("The kettle whistled on the stove.", "en", {"object"}),
     ],

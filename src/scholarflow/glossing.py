@@ -72,8 +72,11 @@ def english_gloss(text: str, language: str) -> str:
         inside = _INSIDE_WORDS.get(language)
         for match in _WORD.finditer(lowered):
             word = match.group(0)
-            # a hyphenated word the glossary does not keep whole is read part by part
-            parts = [word] if word in table or "-" not in word else word.split("-")
+            # a hyphenated word is read part by part unless a key runs past its first hyphen
+            # ("arrière-plans": "arrière-plan"; "3d-modell": "3d", "modell")
+            stem = _longest_at(word, table, longest, _STEM, 0, len(word)) or ""
+            whole = "-" not in word or "-" in stem
+            parts = [word] if whole else word.split("-")
             for part in parts:
                 glosses.extend(_gloss_word(part, table, longest, inside))
     return " ".join(glosses)

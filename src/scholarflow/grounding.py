@@ -309,12 +309,12 @@ def _known_hits(text: str, names: _NameIndex | None = None) -> list[tuple[KnownN
     tokens = _tokens(text)
     hits: list[tuple[KnownName, int, int]] = []
     for i, token in enumerate(tokens):
+        if hits and token.start < hits[-1][2]:
+            continue  # inside a name already read: the "o" of "Show-o [1]" starts no "o1"
         key = ""
         for j in range(i, min(i + 4, len(tokens))):
             if j > i and _DRAWN.search(text, tokens[j - 1].end, tokens[j].start):
                 break  # an arrow or a box line of a diagram stands between two names
-            if j > i and _citation_number(tokens[j], text):
-                break  # "Show-o [1]" cites source 1: it does not name "o1"
             key += tokens[j].text.lower()
             if len(key) > longest + 12:
                 break
@@ -336,15 +336,6 @@ def _known_hits(text: str, names: _NameIndex | None = None) -> list[tuple[KnownN
             if not growing:
                 break
     return hits
-
-
-def _citation_number(token: _Token, text: str) -> bool:
-    """The token is a number in a citation's brackets ("[1]", "[2, 3]")."""
-    if not token.text.isdigit():
-        return False
-    before = text[max(0, token.start - 12) : token.start].rstrip(" ,0123456789")
-    after = text[token.end : token.end + 12].lstrip(" ,0123456789")
-    return before[-1:] in _CITATION_OPENERS and after[:1] in _CITATION_CLOSERS
 
 
 def _version_end(tokens: list[_Token], last: int, text: str) -> int:

@@ -118,14 +118,30 @@ def question_subjects(question: str, language: str) -> frozenset[str]:
         if any(at in starts for at in range(owner.end(), owner.end() + _OWNED_WITHIN + 1))
     }
     kinds = {kind for kind, matches in found.items() if any(m.end() not in owned for m in matches)}
-    # "I filmed him", "her 3D body": a he or a she shown is a person, whatever the list of
-    # person words lacks ("my cousin"), unless an animal is named (people say "she" of a mare)
-    if language == "en" and "animal" not in kinds and _PERSONAL.search(text):
+    # "I filmed him", "she lands the jump": someone filmed is a person, whatever the list of
+    # person words lacks ("my cousin"), unless an animal is named (people say "she" of a mare).
+    # Not "his" or "her" as the owner of a thing named ("his tractor"), not "he" (Spanish
+    # "he grabado" is often read as English), not where `compared` reads a comparison.
+    if (
+        language == "en"
+        and "animal" not in kinds
+        and any(
+            not compared(text, m.start(), m.end())
+            and not (m.group(0) in _POSSESSIVE and _owns_a_thing(m.end(), starts))
+            for m in _PERSONAL.finditer(text)
+        )
+    ):
         kinds.add("person")
     return frozenset(kinds)
 
 
-_PERSONAL = re.compile(r"\b(?:he|him|his|himself|she|her|hers|herself)\b")
+_PERSONAL = re.compile(r"\b(?:him|himself|she|herself|his|her)\b")
+_POSSESSIVE = frozenset({"his", "her"})
+
+
+def _owns_a_thing(end: int, starts: set[int]) -> bool:
+    """A subject word follows within a short word: "his tractor", "her garden"."""
+    return any(at in starts for at in range(end, end + _OWNED_WITHIN + 1))
 
 
 _OWNER = re.compile(r"['’]s?(?!\w)\s*")

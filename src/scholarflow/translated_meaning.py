@@ -1,15 +1,16 @@
 """How near a question in another language is to each task, by the words of the task's own
 name and description in that language (the answer's message catalog, `locale/<lang>.po`).
 
-The embedding model shipped reads English only, so a question in Korean or German has no
-signal of meaning: only cue phrases, which no list covers in full. The translated names and
-descriptions of the tasks are data the answer already keeps in five languages; their overlap
+The embedding model shipped reads English only, so a question in Korean or German is read
+from an English gloss of its words (glossing), which a glossary covers only in part. The
+translated names and descriptions of the tasks are data the answer already keeps in five
+languages; their overlap
 with the question's words, weighed by how rare each piece is across tasks (TF-IDF over
 character n-grams, so that "Tiefenkarten" meets "Tiefenbilder" and "深度マップ" meets "深度"),
-is a weak signal. It is used only where there is nothing else: a free question that no
-phrase ties to a task (understanding._with_translated_meaning). Tried as a signal beside the
-cue phrases and the recommended models' readings, it turned as many right tasks wrong as it
-set right.
+is a weak signal. It is used only for a free question that no phrase ties to a task
+(understanding._with_translated_meaning), where it adds to the meaning read from the
+question's English gloss (glossing). Tried as a signal beside the cue phrases and the
+recommended models' readings, it turned as many right tasks wrong as it set right.
 """
 
 from __future__ import annotations

@@ -365,6 +365,8 @@ class _Reading:
 
 
 def _read(question: str, embedder: Any) -> _Reading:
+    from scholarflow.grounding import detect_language
+
     # a quoted prompt says what was asked for, not what was done; an idiom is no thing
     described = mask_idioms(mask_quoted(question, f" {_QUOTED_PROMPT} ", asked=" … "))
     normalized = normalize(replace_links(described, " "))
@@ -381,7 +383,7 @@ def _read(question: str, embedder: Any) -> _Reading:
     # the meaning is read with the prompt called what people call it
     for_meaning = mask_idioms(mask_quoted(question, " a text prompt ", asked=" a question "))
     _add_semantics(semantics, replace_links(for_meaning, " "), embedder, nearest=QUESTION_NEAREST)
-    _add_glossed_semantics(semantics, happened, embedder)
+    _add_glossed_semantics(semantics, happened, embedder, detect_language(question))
     return _Reading(
         question=question,
         normalized=normalized,
@@ -394,14 +396,15 @@ def _read(question: str, embedder: Any) -> _Reading:
     )
 
 
-def _add_glossed_semantics(scores: dict[str, float], question: str, embedder: Any) -> None:
+def _add_glossed_semantics(
+    scores: dict[str, float], question: str, embedder: Any, language: str
+) -> None:
     """The meaning of a question in another language, read from its English gloss (glossing):
     the model reads English only, and the content words of what went in and came out are
-    what tell the task."""
+    what tell the task. (`language` is that of the question as asked: a masked quotation can
+    take away the words it is told by.)"""
     from scholarflow import glossing
-    from scholarflow.grounding import detect_language
 
-    language = detect_language(question)
     gloss = glossing.english_gloss(question, language)
     if len(gloss.split()) < _GLOSS_FEWEST_WORDS:
         return
