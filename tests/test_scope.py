@@ -87,6 +87,16 @@ def test_a_task_named_for_people_has_their_scope():
         ("A 3D model of his tractor from photos.", "en", {"object"}),
         # "the" holds no "he"
         ("The kettle whistled on the stove.", "en", {"object"}),
+        # an animal drawn or worn is a character, animated like a person; named again, it is
+        # the same character
+        ("Our mascot, a drawn otter, copied the captain's dance.", "en", {"whole_body"}),
+        ("The otter mascot waved, keeping the otter's look.", "en", set()),
+        ("牧場のマスコット（牛のキャラクター）のイラスト", "ja", set()),
+        ("학교 마스코트인 호랑이 캐릭터 그림", "ko", set()),
+        # not across a sentence, and not a filmed animal beside no such word
+        ("I drew a sketch. Then my cat jumped.", "en", {"animal"}),
+        ("Our otter swam past the old logo on the pier.", "en", {"animal", "object"}),
+        ("A drawing of our cat, and a cartoon of a fox.", "en", set()),
     ],
 )
 def test_the_question_shows_its_subject_in_its_own_language(question, language, kinds):

@@ -16,6 +16,7 @@ from scholarflow.signatures import (
     infer_tasks,
     named_project_url,
     stated_conversion,
+    stated_guides,
     stated_start,
     task_signatures,
 )
@@ -408,6 +409,18 @@ def test_a_guide_named_without_being_given_adds_no_input(summary):
     assert [p.modality for p in signature.input_ports] == ["video"]
 
 
+def test_a_guide_added_with_together_with_follows_what_its_clause_is_about():
+    # "together with" after what the model gives adds to its output, not to what it is given
+    made = (
+        "The per-frame pointmaps give a point cloud that moves over time together with the "
+        "camera poses."
+    )
+    assert stated_guides(normalize(made)) == ()
+    # after what it is given, it adds a guide
+    given = "It takes a clip of the room along with a depth map and relights every frame."
+    assert stated_guides(normalize(given)) == ("depth_map",)
+
+
 def test_a_title_alone_never_adds_a_guide():
     # a title says what a work is about, not what its model is handed at run time
     signatures = enrich(_source("MaskGuided: Video Matting from a Segmentation Mask")).signatures
@@ -446,6 +459,9 @@ def test_a_lone_task_name_the_title_says_the_model_is_keeps_its_name():
         ("FewSplat: Gaussian Splatting from Sparse Multi-View Images", "image_set"),
         ("Pose4D: 4D Humans from a Single Image with Video Diffusion", "image"),
         ("Masks4All: Tracking from Masks", None),  # a guide is no starting thing
+        # a method carried from one kind of data to another is not run on the first
+        ("CapLong: Parameter-free Extension from Images to Videos for Dense Captioning", None),
+        ("Long Context Transfer from Language to Vision", None),
     ],
 )
 def test_a_title_says_what_its_work_starts_from(title, start):

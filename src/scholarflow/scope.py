@@ -11,6 +11,7 @@ The words live in lexicon/subjects.toml. Every scan is one pass of a compiled al
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -109,6 +110,13 @@ def question_subjects(question: str, language: str) -> frozenset[str]:
         kind: [m for m in pattern.finditer(text) if not compared(text, m.start(), m.end())]
         for kind, pattern in patterns.items()
     }
+    # "a drawn otter", "our tiger mascot": an animal drawn or worn is a character, animated
+    # like a person, not an animal filmed
+    if found.get("animal"):
+        spans = _depiction_spans(text, language)
+        # (and so is the same animal named again: "… keeping the otter's look")
+        drawn = {m.group(0) for m in found["animal"] if _beside(m, spans, text)}
+        found["animal"] = [m for m in found["animal"] if m.group(0) not in drawn]
     # "my grandfather's tractor": an owner named right before a thing of another kind is
     # not what is shown ("my son's trampoline routine" still shows the son)
     starts = {m.start() for matches in found.values() for m in matches}
@@ -133,6 +141,36 @@ def question_subjects(question: str, language: str) -> frozenset[str]:
     ):
         kinds.add("person")
     return frozenset(kinds)
+
+
+@cache
+def _depiction_pattern(language: str) -> re.Pattern[str] | None:
+    words = _data()["depicted"].get(language)
+    return _alternation(words, spaced=language not in _UNSPACED) if words else None
+
+
+def _depiction_spans(text: str, language: str) -> list[tuple[int, int]]:
+    pattern = _depiction_pattern(language)
+    return [m.span() for m in pattern.finditer(text)] if pattern else []
+
+
+_SENTENCE_END = re.compile(r"[.!?。！？]")
+
+
+def _beside(mention: re.Match[str], spans: list[tuple[int, int]], text: str) -> bool:
+    """Whether a depiction word stands within `depicted_within` characters of the mention,
+    with no sentence end between them. `spans` are in text order and do not overlap, so only
+    the nearest one on each side needs a look (a bisection, not a scan of them all)."""
+    within = int(_data()["depicted_within"])
+    after = bisect.bisect_left(spans, (mention.start(), -1))
+    nearest = spans[max(0, after - 1) : after + 1]
+    for start, end in nearest:
+        if start < mention.end() and end > mention.start():
+            return True
+        gap = (end, mention.start()) if end <= mention.start() else (mention.end(), start)
+        if gap[1] - gap[0] <= within and not _SENTENCE_END.search(text, gap[0], gap[1]):
+            return True
+    return False
 
 
 _PERSONAL = re.compile(r"\b(?:him|himself|she|herself|his|her)\b")

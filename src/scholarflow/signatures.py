@@ -311,6 +311,12 @@ def _takes(task: taxonomy.Task) -> set[str]:
 # What a title says its work starts from: "from", then the thing, before the next preposition.
 _FROM = re.compile(r"(?<!\w)from\s+")
 _PHRASE_END = re.compile(r"(?<!\w)(?:with|for|via|using|by|and|through|in|to|into)(?!\w)|[:|,.;]")
+# "… Extension from Images to Videos", "Transfer from Language to Vision": a method carried
+# from one kind of data to another, which says where it came from, not what it is run on.
+_CARRIED = re.compile(
+    r"(?<!\w)(?:extension|extending|extends?|transfer|transferring|adapting|adaptation|"
+    r"generali[sz](?:ation|ing|es?))\s+$"
+)
 # Things a work is run on; a guide (a mask, a camera path) is read from summaries (guides.toml).
 _STARTING_FAMILIES = frozenset({"rgb", "stereo", "audio"})
 
@@ -322,6 +328,8 @@ def stated_start(title: str) -> str | None:
     images)."""
     modalities = taxonomy.modalities()
     for found in _FROM.finditer(title):
+        if _CARRIED.search(title, max(0, found.start() - 30), found.start()):
+            continue
         rest = title[found.end() : found.end() + 60]
         end = _PHRASE_END.search(rest)
         phrase = rest[: end.start()] if end else rest
@@ -870,9 +878,10 @@ def task_signatures(task_id: str, said: str = "") -> tuple[Signature, ...]:
 
 
 @cache
-def _guide_reader() -> tuple[frozenset[str], re.Pattern[str]]:
-    """The modalities that can guide a model, and a pattern for the words that say it is
-    given one, anchored at the end of the text before a thing (lexicon/guides.toml)."""
+def _guide_reader() -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The modalities that can guide a model; a pattern for the words that say it is given
+    one and one for the words that add a thing to what the clause is about, both anchored at
+    the end of the text before a thing; and the giving words anywhere (lexicon/guides.toml)."""
     data = taxonomy.load_lexicon("guides.toml")
     families = set(data["families"])
     guiding = frozenset(
@@ -880,11 +889,21 @@ def _guide_reader() -> tuple[frozenset[str], re.Pattern[str]]:
         for key, info in taxonomy.modalities().items()
         if info.family in families and key not in data["exclude"]
     )
-    openers = sorted({normalize(p) for p in data["openers"]}, key=len, reverse=True)
-    words = "|".join(re.escape(p) for p in openers)
     gap = int(data["gap"])
+
+    def alternation(phrases: list[str]) -> str:
+        ordered = sorted({normalize(p) for p in phrases}, key=len, reverse=True)
+        return "|".join(re.escape(p) for p in ordered)
+
+    openers, additive = alternation(data["openers"]), alternation(data["additive"])
     # anchored at the end: the opener, then at most `gap` words, then the thing
-    return guiding, re.compile(rf"(?<!\w)(?:{words})(?:\s+[\w'-]+){{0,{gap}}}\s+$")
+    tail = rf"(?:\s+[\w'-]+){{0,{gap}}}\s+$"
+    return (
+        guiding,
+        re.compile(rf"(?<!\w)(?:{openers}){tail}"),
+        re.compile(rf"(?<!\w)(?:{additive}){tail}"),
+        re.compile(rf"(?<!\w)(?:{openers})(?!\w)"),
+    )
 
 
 _GUIDE_LOOKBACK = 60  # characters before a thing searched for its opener: keeps the scan linear
@@ -893,15 +912,21 @@ _GUIDE_LOOKBACK = 60  # characters before a thing searched for its opener: keeps
 def stated_guides(summary: str) -> tuple[str, ...]:
     """Guiding things (masks, depth, a camera path, poses) a normalized summary says its model
     is given: "starting from a segmentation mask of the target in the first frame" gives a
-    video matting model a mask input a segmenter can feed."""
-    guiding, opener = _guide_reader()
+    video matting model a mask input a segmenter can feed. A thing added with "together
+    with" is given only where the clause is about what the model is given."""
+    guiding, opener, additive, giving = _guide_reader()
     found: list[str] = []
     for hit in taxonomy.modality_matcher().find(summary):
         if hit.label not in guiding or hit.label in found:
             continue
         window = summary[max(0, hit.start - _GUIDE_LOOKBACK) : hit.start]
         window = re.split(r"[.;:!?,()]", window)[-1]  # within its own clause
-        if opener.search(" " + window if window[:1] != " " else window):
+        window = " " + window if window[:1] != " " else window
+        if opener.search(window):
+            found.append(hit.label)
+            continue
+        added = additive.search(window)
+        if added and giving.search(window, 0, added.start()):
             found.append(hit.label)
     return tuple(found)
 
