@@ -142,6 +142,30 @@ def test_in_a_verb_final_language_the_clause_of_the_result_verb_came_out(questio
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        "How does it turn a picture into a sentence?",
+        "Can it convert my photo into a short video clip?",
+        "¿Cómo convierte una foto en un vídeo?",
+    ],
+)
+def test_what_a_verb_of_change_turns_into_something_went_in(question):
+    roles = _roles(question)
+    assert next(label for label, role in roles.items() if role == "have") == "image"
+
+
+def test_a_clip_made_by_the_first_model_and_turned_by_the_second_is_not_what_came_out():
+    # "turned that description into a soundtrack": the description went into the second
+    # model; the first made it, so it is a step, neither brought nor wanted
+    roles = _roles(
+        "One model watched my silent clip and wrote a description, and a second model turned "
+        "that description into a soundtrack."
+    )
+    assert roles["audio"] == "want"
+    assert roles["text"] is None
+
+
+@pytest.mark.parametrize(
     ("question", "thing"),
     [
         ("運動会で校庭の周りに6台のカメラを置いてリレーを撮りました。", "multi_view_video"),

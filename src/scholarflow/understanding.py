@@ -1319,6 +1319,12 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 role = "have"  # "写真が1枚あります", "사진이 한 장 있는데": the user has it
             if role is None and _HANDED_IN_AFTER.match(text, hit.end):
                 role = "have"  # "a photo of a library that I uploaded": said after the thing
+            if (
+                role is None
+                and _TURNS_BEFORE.search(text, max(0, hit.start - _LOOKBACK), hit.start)
+                and _INTO_AFTER.match(text, hit.end)
+            ):
+                role = "have"  # "how does it turn a picture into a sentence": what is turned
             if hit.cue == _QUOTED_PROMPT and _called_a_prompt(text, hits, index):
                 role = "have"  # the user quotes the words they gave it: "the prompt '…'"
             if hit.cue in _MAKING_MARKERS or hit.cue.split()[0] in _MAKING_MARKERS:
@@ -1698,6 +1704,23 @@ _HANDED_IN_AFTER = re.compile(
 
 # A relative clause right after a thing saying the user got it: "the picture (that) I got",
 # "la vidéo que j'ai obtenue", "el vídeo que obtuve", "das Bild, das ich bekommen habe".
+# "turn a picture into a sentence", "convertir una foto en un vídeo": the thing between a
+# verb of change and its "into" is what is changed. (With nothing in between, "turned into" is
+# a result verb above.)
+_TURNS_BEFORE = re.compile(
+    r"(?<!\w)(?:turn|turns|turned|turning|convert|converts|converted|converting|transform|"
+    r"transforms|transformed|transforming|change|changes|changed|changing|"
+    r"convierte|convertir|convirtió|transforma|transformar|transformó|"
+    r"transforme|transformer|transformé|convertit|convertir|"
+    r"verwandelt|verwandeln|umwandeln|wandelt)"
+    r"(?:\s+(?:my|our|your|the|a|an|this|that|these|those|each|every|one|mi|mis|una?|el|la|"
+    r"los|las|mon|ma|mes|une?|le|les|mein|meine|meinen|unser|unsere|ein|eine|einen|das|den|"
+    r"die))?\s+$"
+)
+_INTO_AFTER = re.compile(
+    r"(?:\s+[\w'-]+){0,2}?\s+(?:into|to|en|in)\s+(?:a|an|the|one|my|its|una?|el|la|une?|le|"
+    r"ein|eine|einen)?(?!\w)"
+)
 _GOT_AFTER = re.compile(
     r"\s*,?\s+(?:"
     r"(?:(?:that|which)\s+)?(?:i|we)\s+(?:got|received|ended up with|got back)"
