@@ -154,6 +154,13 @@ def test_what_a_verb_of_change_turns_into_something_went_in(question):
     assert next(label for label, role in roles.items() if role == "have") == "image"
 
 
+def test_in_korean_the_form_an_answer_came_in_did_not_go_in():
+    # "문장으로 설명해 줬어요": it explained in sentences; the sentences are no input
+    roles = _roles("상자 사진 40장을 넣었더니 상자마다 무엇이 있는지 문장으로 설명해 줬어요.")
+    assert roles["image_set"] == "have"
+    assert roles["text"] != "have"
+
+
 def test_a_clip_made_by_the_first_model_and_turned_by_the_second_is_not_what_came_out():
     # "turned that description into a soundtrack": the description went into the second
     # model; the first made it, so it is a step, neither brought nor wanted

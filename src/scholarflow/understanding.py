@@ -1684,9 +1684,11 @@ _MADE_AFTER = re.compile(
 )
 # A thing followed by a particle of means or source, with more words before the verb: what
 # the result was made from ("사진 한 장으로 어떻게 움직임을 만들어", "写真から動画を"). Korean
-# 으로 right before a verb of making says what it became ("영상으로 만들었어요"): not that.
+# 으로 right before a verb of making says what it became ("영상으로 만들었어요"), and before a
+# verb of telling or showing the form the answer came in ("문장으로 설명해 줬어요"): not that.
 _MADE_FROM = re.compile(
-    r"(?:으로|로|에서)\s+(?!만들|바꾸|바꿔|바뀌|변환|변해|되|됐)\S"
+    r"(?:으로|로|에서)\s+(?!만들|바꾸|바꿔|바뀌|변환|변해|되|됐|설명|알려|답|써|쓰|적어|보여|"
+    r"정리|요약|나와|나왔|출력)\S"
     r"|から|を使って|を元に|를 가지고|을 가지고"
 )
 _HANDED_IN_AFTER = re.compile(
