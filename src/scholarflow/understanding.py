@@ -456,7 +456,9 @@ def _decide(reading: _Reading, recommended: Sequence[Source]) -> Understanding:
         dict.fromkeys(
             m.hit.label
             for m in mentions
-            if m.role == "want" and m.hit.label in supplied and m.hit.label not in (*have, *want)
+            if (m.role == "want" or m.step)
+            and m.hit.label in supplied
+            and m.hit.label not in (*have, *want)
         )
     )
     return Understanding(
@@ -1476,7 +1478,7 @@ def _got_then_used(mentions: list[_Mention]) -> list[_Mention]:
     if not on_the_way or not got - on_the_way:
         return mentions
     return [
-        replace(mention, role=None) if mention.hit.label in on_the_way else mention
+        replace(mention, role=None, step=True) if mention.hit.label in on_the_way else mention
         for mention in mentions
     ]
 
