@@ -445,6 +445,21 @@ def test_a_task_name_after_using_or_with_names_what_the_work_uses():
         assert infer_tasks(_source(title))[0] != "text_to_image", title
 
 
+def test_of_the_tasks_a_title_names_the_one_working_on_the_thing_it_names_leads():
+    # "inpainting" names the picture job and the clip job; "Image Inpainting" fills pictures
+    source = enrich(_source("HoleFill: Mask-Aware Transformer for Large Hole Image Inpainting"))
+    assert source.tasks[0] == "image_inpainting"
+    assert source.signatures[0].inputs[0] == "image"
+    # a thing the title says it makes is not what it works on: still a text-to-video model
+    summary = (
+        "A text-to-video framework of cascaded latent diffusion models: a base model makes "
+        "short clips from a text prompt, followed by temporal interpolation and video "
+        "super-resolution models."
+    )
+    maker = enrich(_source("CasVid: High-Quality Video Generation with Cascaded Models", summary))
+    assert maker.tasks[0] == "text_to_video"
+
+
 def test_a_lone_task_name_the_title_says_the_model_is_keeps_its_name():
     # the transformer *is* an image-to-text model; a hint word ("language") names no other job
     source = _source("CapGen: A Generative Image-to-text Transformer for Vision and Language")

@@ -157,6 +157,20 @@ def _read_source(
     named = [item for item in ranked if item[0] in named_tasks and item[1] >= best * _NAMED_SHARE]
     if named and ranked[0][0] not in words:
         ranked = [*named, *(item for item in ranked if item not in named)]
+    # Of the tasks it names, the one working on the thing the title names leads: "… Large
+    # Hole Image Inpainting" fills pictures, though "inpainting" names the clip job as well.
+    # (a thing the title says it makes, "… Video Generation", is not what it works on)
+    shown = {hit.label for hit in taxonomy.modality_matcher().find(name_text)}
+    shown -= stated_products(name_text)
+    known_tasks = taxonomy.tasks()
+    if ranked[0][0] in named_tasks and not _takes(known_tasks[ranked[0][0]]) & shown:
+        on_it = [
+            item
+            for item in named
+            if _takes(known_tasks[item[0]]) & shown and item[1] >= ranked[0][1] * _NAMED_SHARE
+        ]
+        if on_it:
+            ranked = [on_it[0], *(item for item in ranked if item != on_it[0])]
     best = ranked[0][1]
     # Meaning ranks the tasks, but it gives every task some closeness: a task beyond the
     # first is served only when the source's words also point at it ("Segment Anything"
@@ -173,7 +187,6 @@ def _read_source(
     # Multi-view Video") rules out readings that start from something else: the best reading
     # that takes it leads, where it scores a fair share of the best.
     stated = stated_start(name_text)
-    known_tasks = taxonomy.tasks()
     starts_right: object = lambda task: True  # noqa: E731
     if stated and not any(stated in _takes(known_tasks[t]) for t in served):
         fitting = [
