@@ -933,6 +933,10 @@ def test_what_the_first_actor_of_a_clause_wrote_is_theirs():
         ("The first photo was blurry and the second photo sharp.", False),
         ("Das erste Werkzeug machte ein Tiefenvideo, das zweite daraus ein Stereovideo.", True),
         ("El primer modelo borró el cable y la segunda herramienta animó la foto.", True),
+        # one act told after another, with no "first"
+        ("I brushed over the sign and it vanished, then I recorded a new line.", True),
+        ("Borré el cartel y luego grabé una frase nueva.", True),
+        ("It looked fine then, but not now.", False),
     ],
 )
 def test_steps_are_told_by_first_and_then_or_by_a_second_model(question, told):
@@ -1052,6 +1056,25 @@ def test_a_chain_told_step_by_step_ends_the_task_where_its_last_model_does():
     asked = [("image_inpainting", 5.0), ("image_to_video", 4.0)]
     assert _told_chain(asked, (animator, eraser), told=True) == asked
     assert _told_chain(asked, (eraser, animator), told=True)[0][0] == "image_to_video"
+
+
+def test_a_told_chain_ends_with_the_last_models_own_job_where_it_needs_nothing_made_before():
+    from scholarflow.understanding import _told_chain
+
+    eraser, syncer = _two_models(
+        "Flowfill: Flow-Guided Transformer for Video Inpainting",
+        "MouthMatch: A Lip Sync Expert for Speech to Lip Generation",
+    )
+    # an erasing and a lip sync both end with a clip: the user ends with the lip sync
+    asked = [("video_inpainting", 5.0), ("lip_sync", 2.0)]
+    assert _told_chain(asked, (eraser, syncer), told=True)[0][0] == "lip_sync"
+    # a picture made by the first model for the second: the job runs from the first's start
+    drawer, animator = _two_models(
+        "Paintly: Efficient High-Resolution Text-to-Image Synthesis",
+        "Sway: Consistent and Controllable Image-to-Video Generation with Explicit Motion",
+    )
+    asked = [("text_to_video", 5.0), ("image_to_video", 4.0)]
+    assert _told_chain(asked, (drawer, animator), told=True)[0][0] == "text_to_video"
 
 
 @pytest.mark.parametrize(

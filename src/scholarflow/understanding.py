@@ -799,9 +799,24 @@ def _told_chain(
     makes = [sig.outputs for sig in chain[-1].signatures]
     makes += [task.outputs for task in readings(chain[-1])]
     best = ranked[0][1]
-    for task_id, score in ranked:
-        if score < best * _TOLD_CHAIN_SHARE:
-            break
+    # (the last model's own job first: an erasing and a lip sync both end with a clip, and it
+    # is the lip sync the user ends with)
+    # Not a job that needs a new kind of thing an earlier model made (a picture a text-to-image
+    # model made for an animator): then the chain ends that job from further back.
+    brought = {m for sig in chain[0].signatures for m in sig.inputs} | set(
+        taxonomy.freely_supplied()
+    )
+    made_inside = {m for source in chain[:-1] for sig in source.signatures for m in sig.outputs}
+    last_jobs = {
+        task.id
+        for task in readings(chain[-1])
+        if not (
+            set(task.signature.required_inputs if task.signature else task.inputs)
+            & (made_inside - brought)
+        )
+    }
+    fair = [item for item in ranked if item[1] >= best * _TOLD_CHAIN_SHARE]
+    for task_id, score in sorted(fair, key=lambda item: item[0] not in last_jobs):
         task = known[task_id]
         needs = task.signature.required_inputs if task.signature else tuple(task.inputs)
         if set(needs) <= takes and any(_same_things(task.outputs, made) for made in makes):
@@ -1477,8 +1492,13 @@ def _got_then_used(mentions: list[_Mention]) -> list[_Mention]:
     # after "got a sharper clip" is the same clip
     if not on_the_way or not got - on_the_way:
         return mentions
+    # (a description or a path got and then used is made on the way, `made_on_the_way`; a
+    # clip said twice is not marked so: it may be the very clip the user ends with)
+    supplied = set(taxonomy.freely_supplied())
     return [
-        replace(mention, role=None, step=True) if mention.hit.label in on_the_way else mention
+        replace(mention, role=None, step=mention.hit.label in supplied)
+        if mention.hit.label in on_the_way
+        else mention
         for mention in mentions
     ]
 
@@ -1488,6 +1508,11 @@ def _got_then_used(mentions: list[_Mention]) -> list[_Mention]:
 _FIRST = re.compile(
     r"(?<!\w)(?:first|zuerst|d'abord|primero|en primer lugar|(?:das|der|die) erste|"
     r"el primer|la primera|le premier|la première)(?!\w)|まず|먼저|첫 번째|1つ目|最初の"
+)
+# "…, then", "… and then", "…; luego": a step told after another one, with no "first".
+_THEN_AFTER_ACT = re.compile(
+    r"(?:,|;|\b(?:and|y|et|und))\s+"
+    r"(?:then|afterwards|after that|dann|danach|puis|ensuite|luego|después)(?!\w)"
 )
 _THEN = re.compile(
     r"(?<!\w)(?:then|afterwards|after that|dann|danach|anschließend|puis|ensuite|luego|"
@@ -1527,7 +1552,8 @@ def tells_steps(question: str) -> bool:
         or _ORDINAL_AFTER.search(question, first.end()) is not None
     ):
         return True
-    return _SECOND.search(question) is not None
+    # "I brushed over it and it disappeared, then I recorded a new line": one act, then another
+    return _SECOND.search(question) is not None or _THEN_AFTER_ACT.search(question) is not None
 
 
 @cache
