@@ -460,6 +460,17 @@ def test_of_the_tasks_a_title_names_the_one_working_on_the_thing_it_names_leads(
     assert maker.tasks[0] == "text_to_video"
 
 
+def test_a_title_saying_its_work_controls_generation_leaves_open_what_steers_it():
+    steered = enrich(
+        _source("CtrlNX: Powerful and Efficient Control for Image and Video Generation")
+    )
+    assert steered.guessed
+    assert {"character_animation", "camera_controlled_image_to_video"} <= set(steered.plausible)
+    # the same kind of title without a word of control is not read as steered by a dance
+    plain = enrich(_source("PlainNX: Powerful and Efficient Image and Video Generation"))
+    assert "character_animation" not in plain.plausible
+
+
 def test_a_lone_task_name_the_title_says_the_model_is_keeps_its_name():
     # the transformer *is* an image-to-text model; a hint word ("language") names no other job
     source = _source("CapGen: A Generative Image-to-text Transformer for Vision and Language")

@@ -300,11 +300,41 @@ def _read_source(
             told = max(telling, key=lambda t: (telling[t], t))
             if told not in could and takes_what_is_named(told):
                 could.append(told)
+        # A title saying the work controls its generation ("… Control for Image and Video
+        # Generation") leaves open what steers it: the same job steered by a guide is a reading.
+        if _CONTROLLED.search(name_text):
+            could += [t for t in _steered_versions(known[ranked[0][0]]) if t not in could]
         near = tuple(t for t, score in ranked if score >= best * _FEEDER_SHARE)
         could = [t for t in could if makes_right is None or makes_right(t)]
         return served, tuple(t for t in could if starts_right(t)), True, near
     could = [t for t in could if makes_right is None or makes_right(t)]
     return served, tuple(t for t in could if starts_right(t)), False, ()
+
+
+_CONTROLLED = re.compile(
+    r"(?<!\w)(?:control|controls|controllable|controller|controlled|controlling)(?!\w)"
+)
+
+
+def _steered_versions(task: taxonomy.Task) -> list[str]:
+    """The tasks doing what `task` does with one more thing steering it: a guide (a camera
+    path, a depth map, a mask) or a clip whose motion drives it. Image-to-video steered by a
+    camera path is camera-controlled image-to-video; steered by a dancer's clip, character
+    animation. Nothing else of theirs differs: they make what it makes from what it takes."""
+    guiding = _guide_reader()[0]
+    base_in = set(task.signature.required_inputs if task.signature else task.inputs)
+    base_out = set(task.outputs)
+    found = []
+    for other in taxonomy.tasks().values():
+        if other.id == task.id or other.signature is None or set(other.outputs) != base_out:
+            continue
+        ports = [p for p in other.signature.ports_in() if not p.optional]
+        extra = [p for p in ports if p.modality not in base_in]
+        if {p.modality for p in ports} - {p.modality for p in extra} != base_in:
+            continue
+        if len(extra) == 1 and (extra[0].modality in guiding or extra[0].role == "driving"):
+            found.append(other.id)
+    return found
 
 
 # Words that make the models named after them something a work uses, not what it is: "…
