@@ -807,10 +807,16 @@ def _told_chain(
         taxonomy.freely_supplied()
     )
     made_inside = {m for source in chain[:-1] for sig in source.signatures for m in sig.outputs}
+    # (its own reading, making what its signature makes: "… Lip Synchronization with Latent
+    # Space Inpainting" is a lip sync, whatever else its words name)
+    last = chain[-1]
+    own = last.plausible if last.guessed else last.tasks
+    last_makes = [sig.outputs for sig in last.signatures]
     last_jobs = {
         task.id
-        for task in readings(chain[-1])
-        if not (
+        for task in (known[t] for t in own if t in known)
+        if any(_same_things(task.outputs, made) for made in last_makes)
+        and not (
             set(task.signature.required_inputs if task.signature else task.inputs)
             & (made_inside - brought)
         )
