@@ -421,6 +421,24 @@ def test_a_guide_added_with_together_with_follows_what_its_clause_is_about():
     assert stated_guides(normalize(given)) == ("depth_map",)
 
 
+def test_a_set_the_summary_says_may_hold_one_thing_takes_a_single_one():
+    summary = (
+        "A multi-view conditioned diffusion model for view synthesis: it generates any number "
+        "of consistent target views from one or more reference images."
+    )
+    signature = enrich(_source("ViewNet: A Generative Model for Scalable View Synthesis", summary))
+    ports = signature.signatures[0].input_ports
+    assert any(p.modality == "image_set" and "image" in p.modalities for p in ports)
+    # without those words a set stays a set
+    plain = enrich(
+        _source(
+            "ViewNet: A Generative Model for Scalable View Synthesis",
+            "It generates consistent target views from several reference images.",
+        )
+    )
+    assert all("image" not in p.modalities for p in plain.signatures[0].input_ports)
+
+
 def test_a_title_alone_never_adds_a_guide():
     # a title says what a work is about, not what its model is handed at run time
     signatures = enrich(_source("MaskGuided: Video Matting from a Segmentation Mask")).signatures

@@ -63,8 +63,10 @@ def enrich(source: Source) -> Source:
         update["near"] = near
         if tasks:
             signatures = source_signatures(source, tasks)
-            guides = stated_guides(normalize(source.summary)) if source.summary else ()
-            update["signatures"] = with_guides(signatures, guides)
+            summary = normalize(source.summary) if source.summary else ""
+            guides = stated_guides(summary) if summary else ()
+            signatures = with_guides(signatures, guides)
+            update["signatures"] = with_single_members(signatures, stated_one_or_more(summary))
     # A summary fills in a link only for a source that came with no page of its own: where the
     # request gave a code or project link, that is the source's page, and a second one "named"
     # in the summary (text from others) is at best redundant and at worst planted.
@@ -972,6 +974,59 @@ def stated_guides(summary: str) -> tuple[str, ...]:
         if added and giving.search(window, 0, added.start()):
             found.append(hit.label)
     return tuple(found)
+
+
+# "from one or more reference images", "a single or several photos": a set the model takes
+# may hold just one.
+_ONE_OR_MORE = re.compile(
+    r"(?<!\w)(?:one or more|one or several|one or many|one or multiple|single or multiple|"
+    r"a single or several|a single image or (?:several|multiple|a set of))\s+"
+)
+
+
+def stated_one_or_more(summary: str) -> frozenset[str]:
+    """The set kinds a normalized summary says may hold just one thing: "generate target
+    views from one or more reference images" takes a set of images or a single one."""
+    modalities = taxonomy.modalities()
+    found: set[str] = set()
+    for said in _ONE_OR_MORE.finditer(summary):
+        for hit in taxonomy.modality_matcher().find(summary[said.end() : said.end() + 40]):
+            if modalities[hit.label].includes and not modalities[hit.label].moves:
+                found.add(hit.label)
+            break  # the first thing named after the words is the one they count
+    return frozenset(found)
+
+
+def with_single_members(
+    signatures: Sequence[Signature], sets: frozenset[str]
+) -> tuple[Signature, ...]:
+    """Each signature with every required input of a kind in `sets` also taking one of its
+    members: a model of one or more pictures is fed the user's one photo as it is."""
+    if not sets:
+        return tuple(signatures)
+    modalities = taxonomy.modalities()
+    widened = []
+    for sig in signatures:
+        ports = sig.input_ports or tuple(Port(modality=m) for m in sig.inputs)
+        if not any(p.modality in sets for p in ports):
+            widened.append(sig)
+            continue
+        new_ports = tuple(
+            p.model_copy(
+                update={
+                    "alternatives": (
+                        *p.alternatives,
+                        *(m for m in modalities[p.modality].includes[:1] if m not in p.modalities),
+                    )
+                }
+            )
+            if p.modality in sets
+            else p
+            for p in ports
+        )
+        outs = sig.output_ports or tuple(Port(modality=m) for m in sig.outputs)
+        widened.append(sig.model_copy(update={"input_ports": new_ports, "output_ports": outs}))
+    return tuple(widened)
 
 
 def with_guides(signatures: Sequence[Signature], guides: Sequence[str]) -> tuple[Signature, ...]:
