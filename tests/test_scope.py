@@ -95,8 +95,17 @@ def test_a_task_named_for_people_has_their_scope():
         ("학교 마스코트인 호랑이 캐릭터 그림", "ko", set()),
         # not across a sentence, and not a filmed animal beside no such word
         ("I drew a sketch. Then my cat jumped.", "en", {"animal"}),
-        ("Our otter swam past the old logo on the pier.", "en", {"animal", "object"}),
         ("A drawing of our cat, and a cartoon of a fox.", "en", set()),
+        # words used of real animals too, words hiding inside longer ones, a word counting
+        # only before its animal, and an animal said to be real
+        ("My dog was drawn to the ball and jumped.", "en", {"animal"}),
+        ("I filmed my dog in a costume at the parade.", "en", {"animal"}),
+        ("My dog's comic timing is great in this clip.", "en", {"animal"}),
+        ("My horse drawn carriage ride, the horse trotting.", "en", {"animal"}),
+        ("고양이 그림자가 벽에 비쳤어요", "ko", {"animal"}),
+        ("猫の写真をアニメーションにしたい", "ja", {"animal"}),
+        ("犬が絵本を見ている動画", "ja", {"animal"}),
+        ("There is a cartoon dog on TV and my real dog barks at it.", "en", {"animal"}),
     ],
 )
 def test_the_question_shows_its_subject_in_its_own_language(question, language, kinds):

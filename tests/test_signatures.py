@@ -17,6 +17,7 @@ from scholarflow.signatures import (
     named_project_url,
     stated_conversion,
     stated_guides,
+    stated_one_or_more,
     stated_start,
     task_signatures,
 )
@@ -419,6 +420,18 @@ def test_a_guide_added_with_together_with_follows_what_its_clause_is_about():
     # after what it is given, it adds a guide
     given = "It takes a clip of the room along with a depth map and relights every frame."
     assert stated_guides(normalize(given)) == ("depth_map",)
+    # what an output is made from or with says nothing of what else is given
+    for made in (
+        "It predicts surface normals from a single image together with a depth map.",
+        "Using a diffusion backbone it outputs the normals plus a depth map.",
+    ):
+        assert stated_guides(normalize(made)) == (), made
+    # an input named first, or a passive giving verb after the thing, says it is given
+    for given in (
+        "Inputs are an RGB video along with a camera trajectory.",
+        "The video together with a depth map is fed to the network.",
+    ):
+        assert stated_guides(normalize(given)) != (), given
 
 
 def test_a_set_the_summary_says_may_hold_one_thing_takes_a_single_one():
@@ -429,6 +442,9 @@ def test_a_set_the_summary_says_may_hold_one_thing_takes_a_single_one():
     signature = enrich(_source("ViewNet: A Generative Model for Scalable View Synthesis", summary))
     ports = signature.signatures[0].input_ports
     assert any(p.modality == "image_set" and "image" in p.modalities for p in ports)
+    # "one or more" counts the thing right after it, not one further on
+    objects = "It segments one or more objects in the input images."
+    assert stated_one_or_more(normalize(objects)) == frozenset()
     # without those words a set stays a set
     plain = enrich(
         _source(
@@ -484,9 +500,14 @@ def test_a_title_saying_its_work_controls_generation_leaves_open_what_steers_it(
     )
     assert steered.guessed
     assert {"character_animation", "camera_controlled_image_to_video"} <= set(steered.plausible)
-    # the same kind of title without a word of control is not read as steered by a dance
-    plain = enrich(_source("PlainNX: Powerful and Efficient Image and Video Generation"))
-    assert "character_animation" not in plain.plausible
+    # the same kind of title without a word of control is not read as steered by a dance,
+    # nor one controlling something else than what is made
+    for title in (
+        "PlainNX: Powerful and Efficient Image and Video Generation",
+        "QC: Quality Control for Image and Video Generation",
+        "PID: A Feedback Controller for Image and Video Generation",
+    ):
+        assert "character_animation" not in enrich(_source(title)).plausible, title
 
 
 def test_a_lone_task_name_the_title_says_the_model_is_keeps_its_name():
@@ -505,7 +526,9 @@ def test_a_lone_task_name_the_title_says_the_model_is_keeps_its_name():
         ("Masks4All: Tracking from Masks", None),  # a guide is no starting thing
         # a method carried from one kind of data to another is not run on the first
         ("CapLong: Parameter-free Extension from Images to Videos for Dense Captioning", None),
-        ("Long Context Transfer from Language to Vision", None),
+        # ...but a transfer from a thing it is run on starts from it
+        ("StyleX: Arbitrary Style Transfer from a Single Image", "image"),
+        ("MoTr: Motion Transfer from a Driving Video", "video"),
     ],
 )
 def test_a_title_says_what_its_work_starts_from(title, start):

@@ -145,8 +145,8 @@ def test_in_a_verb_final_language_the_clause_of_the_result_verb_came_out(questio
     "question",
     [
         "How does it turn a picture into a sentence?",
-        "Can it convert my photo into a short video clip?",
-        "¿Cómo convierte una foto en un vídeo?",
+        "Can it convert a photo to video?",
+        "¿Cómo convierte una foto en vídeo?",
     ],
 )
 def test_what_a_verb_of_change_turns_into_something_went_in(question):
@@ -154,11 +154,19 @@ def test_what_a_verb_of_change_turns_into_something_went_in(question):
     assert next(label for label, role in roles.items() if role == "have") == "image"
 
 
+def test_what_a_thing_is_in_is_not_what_a_verb_of_change_turned():
+    # English "in" says where: the voice is in the video, not turned into anything
+    assert _roles("Can it change the voice in my video to a deeper one?")["audio"] != "have"
+
+
 def test_in_korean_the_form_an_answer_came_in_did_not_go_in():
     # "문장으로 설명해 줬어요": it explained in sentences; the sentences are no input
     roles = _roles("상자 사진 40장을 넣었더니 상자마다 무엇이 있는지 문장으로 설명해 줬어요.")
     assert roles["image_set"] == "have"
     assert roles["text"] != "have"
+    # ...but a noun after 으로 is no verb of telling, and 에서 still says where from
+    assert _roles("사진 한 장으로 답을 얻었어요")["image"] == "have"
+    assert _roles("영상에서 보여준 동작을 사진으로 만들었어요")["video"] == "have"
 
 
 def test_a_clip_made_by_the_first_model_and_turned_by_the_second_is_not_what_came_out():
@@ -937,6 +945,9 @@ def test_what_the_first_actor_of_a_clause_wrote_is_theirs():
         ("I brushed over the sign and it vanished, then I recorded a new line.", True),
         ("Borré el cartel y luego grabé una frase nueva.", True),
         ("It looked fine then, but not now.", False),
+        ("If I upload a photo, then does it make a video?", False),
+        ("Okay, then, how does it work?", False),
+        ("Subí una foto y después de un minuto salió un video.", False),
     ],
 )
 def test_steps_are_told_by_first_and_then_or_by_a_second_model(question, told):

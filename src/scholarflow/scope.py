@@ -113,10 +113,19 @@ def question_subjects(question: str, language: str) -> frozenset[str]:
     # "a drawn otter", "our tiger mascot": an animal drawn or worn is a character, animated
     # like a person, not an animal filmed
     if found.get("animal"):
-        spans = _depiction_spans(text, language)
-        # (and so is the same animal named again: "… keeping the otter's look")
-        drawn = {m.group(0) for m in found["animal"] if _beside(m, spans, text)}
-        found["animal"] = [m for m in found["animal"] if m.group(0) not in drawn]
+        beside = _depicted(text, language, found["animal"])
+        # (and so is the same animal named again, "… keeping the otter's look", unless said
+        # to be real: "my real dog barks at the cartoon dog")
+        drawn = {m.group(0) for m in found["animal"] if m.start() in beside}
+        found["animal"] = [
+            m
+            for m in found["animal"]
+            if m.start() not in beside
+            and (
+                m.group(0) not in drawn
+                or _REAL_BEFORE.search(text, max(0, m.start() - 12), m.start())
+            )
+        ]
     # "my grandfather's tractor": an owner named right before a thing of another kind is
     # not what is shown ("my son's trampoline routine" still shows the son)
     starts = {m.start() for matches in found.values() for m in matches}
@@ -144,33 +153,61 @@ def question_subjects(question: str, language: str) -> frozenset[str]:
 
 
 @cache
-def _depiction_pattern(language: str) -> re.Pattern[str] | None:
-    words = _data()["depicted"].get(language)
-    return _alternation(words, spaced=language not in _UNSPACED) if words else None
+def _depiction_patterns(language: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """The depiction words of a language (either side of the animal), and those counting
+    only before it."""
+    depicted = _data()["depicted"]
+    spaced = language not in _UNSPACED
+    either = depicted.get(language)
+    before = depicted.get("before", {}).get(language)
+    return (
+        _alternation(either, spaced=spaced) if either else None,
+        _alternation(before, spaced=spaced) if before else None,
+    )
 
 
-def _depiction_spans(text: str, language: str) -> list[tuple[int, int]]:
-    pattern = _depiction_pattern(language)
-    return [m.span() for m in pattern.finditer(text)] if pattern else []
+# Between a depiction word and its animal: function words only ("a drawing of our cat", "our
+# otter mascot"), in Japanese and Korean a particle ("牛のキャラクター", "마스코트인 호랑이").
+_FUNCTION_GAP = re.compile(
+    r"[\s,(（]*(?:(?:a|an|the|of|our|my|its|de|du|des|del|la|le|el|un|une|una|von|vom|der|"
+    r"die|das|ein|eine)[\s,]+)*"
+)
+_UNSPACED_GAP = 2  # characters
 
 
-_SENTENCE_END = re.compile(r"[.!?。！？]")
+def _depicted(text: str, language: str, mentions: list[re.Match[str]]) -> set[int]:
+    """The starts of the animal mentions drawn or worn: a depiction word right beside."""
+    either, before_only = _depiction_patterns(language)
+    spans = sorted(
+        [(m.start(), m.end(), False) for m in (either.finditer(text) if either else ())]
+        + [(m.start(), m.end(), True) for m in (before_only.finditer(text) if before_only else ())]
+    )
+    starts = [span[0] for span in spans]
+    found = set()
+    for mention in mentions:
+        at = bisect.bisect_left(starts, mention.start())
+        for start, end, only_before in spans[max(0, at - 2) : at + 2]:
+            if end <= mention.start():
+                gap = text[end : mention.start()]
+            elif start >= mention.end() and not only_before:
+                gap = text[mention.end() : start]
+            else:
+                continue
+            if _is_function_gap(gap, language):
+                found.add(mention.start())
+                break
+    return found
 
 
-def _beside(mention: re.Match[str], spans: list[tuple[int, int]], text: str) -> bool:
-    """Whether a depiction word stands within `depicted_within` characters of the mention,
-    with no sentence end between them. `spans` are in text order and do not overlap, so only
-    the nearest one on each side needs a look (a bisection, not a scan of them all)."""
-    within = int(_data()["depicted_within"])
-    after = bisect.bisect_left(spans, (mention.start(), -1))
-    nearest = spans[max(0, after - 1) : after + 1]
-    for start, end in nearest:
-        if start < mention.end() and end > mention.start():
-            return True
-        gap = (end, mention.start()) if end <= mention.start() else (mention.end(), start)
-        if gap[1] - gap[0] <= within and not _SENTENCE_END.search(text, gap[0], gap[1]):
-            return True
-    return False
+def _is_function_gap(gap: str, language: str) -> bool:
+    if language in _UNSPACED:
+        return len(gap) <= _UNSPACED_GAP
+    return _FUNCTION_GAP.fullmatch(gap) is not None
+
+
+# "my real dog barks at the cartoon dog": a mention said to be real is the filmed animal,
+# whatever else of its name is drawn
+_REAL_BEFORE = re.compile(r"(?<!\w)(?:real|actual|live|my|mi|mon|ma|mein|meine|meinen)\s+$")
 
 
 _PERSONAL = re.compile(r"\b(?:him|himself|she|herself|his|her)\b")

@@ -313,8 +313,15 @@ def _read_source(
     return served, tuple(t for t in could if starts_right(t)), False, ()
 
 
+# "… Control for Image and Video Generation", "Controllable … Animation", "Motion Controller
+# for Video Generation": control of what is generated. Not "Quality Control", "Rate Control",
+# "a Feedback Controller" or "Controlling Inference Cost": those control something else.
 _CONTROLLED = re.compile(
-    r"(?<!\w)(?:control|controls|controllable|controller|controlled|controlling)(?!\w)"
+    r"(?<!\w)(?<!quality )(?<!rate )(?<!cost )(?<!safety )(?<!exposure )(?<!feedback )"
+    r"(?<!error )(?<!access )(?<!version )(?<!bitrate )(?<!inference )"
+    r"(?:control|controls|controllable|controller|controlled|controlling)(?!\w)"
+    r"(?!\s+(?:the\s+)?(?:quality|rate|cost|costs|safety|exposure|inference|latency|memory|"
+    r"bitrate|access|error)\b)"
 )
 
 
@@ -362,6 +369,10 @@ _CARRIED = re.compile(
     r"(?<!\w)(?:extension|extending|extends?|transfer|transferring|adapting|adaptation|"
     r"generali[sz](?:ation|ing|es?))\s+$"
 )
+_TO_A_THING = re.compile(
+    r"\s*to\s+(?:\w+\s+){0,1}(?:images?|videos?|vision|language|text|audio|3d|4d|clips?|"
+    r"frames?|views?)(?!\w)"
+)
 # Things a work is run on; a guide (a mask, a camera path) is read from summaries (guides.toml).
 _STARTING_FAMILIES = frozenset({"rgb", "stereo", "audio"})
 
@@ -373,11 +384,13 @@ def stated_start(title: str) -> str | None:
     images)."""
     modalities = taxonomy.modalities()
     for found in _FROM.finditer(title):
-        if _CARRIED.search(title, max(0, found.start() - 30), found.start()):
-            continue
         rest = title[found.end() : found.end() + 60]
         end = _PHRASE_END.search(rest)
         phrase = rest[: end.start()] if end else rest
+        if _CARRIED.search(title, max(0, found.start() - 30), found.start()) and _TO_A_THING.match(
+            rest, len(phrase)
+        ):
+            continue  # "… Extension from Images to Videos": carried from one kind to another
         hits = list(taxonomy.modality_matcher().find(phrase))
         if not hits:
             continue
@@ -923,10 +936,13 @@ def task_signatures(task_id: str, said: str = "") -> tuple[Signature, ...]:
 
 
 @cache
-def _guide_reader() -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _guide_reader() -> tuple[
+    frozenset[str], re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]
+]:
     """The modalities that can guide a model; a pattern for the words that say it is given
     one and one for the words that add a thing to what the clause is about, both anchored at
-    the end of the text before a thing; and the giving words anywhere (lexicon/guides.toml)."""
+    the end of the text before a thing; the giving words anywhere before an additive; and
+    the passive giving verbs right after a thing (lexicon/guides.toml)."""
     data = taxonomy.load_lexicon("guides.toml")
     families = set(data["families"])
     guiding = frozenset(
@@ -947,7 +963,8 @@ def _guide_reader() -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str], r
         guiding,
         re.compile(rf"(?<!\w)(?:{openers}){tail}"),
         re.compile(rf"(?<!\w)(?:{additive}){tail}"),
-        re.compile(rf"(?<!\w)(?:{openers})(?!\w)"),
+        re.compile(rf"(?<!\w)(?:{alternation(data['giving'])})(?!\w)"),
+        re.compile(rf"\s*(?:[\w'-]+\s+){{0,2}}?(?:{alternation(data['given_after'])})(?!\w)"),
     )
 
 
@@ -959,7 +976,7 @@ def stated_guides(summary: str) -> tuple[str, ...]:
     is given: "starting from a segmentation mask of the target in the first frame" gives a
     video matting model a mask input a segmenter can feed. A thing added with "together
     with" is given only where the clause is about what the model is given."""
-    guiding, opener, additive, giving = _guide_reader()
+    guiding, opener, additive, giving, given_after = _guide_reader()
     found: list[str] = []
     for hit in taxonomy.modality_matcher().find(summary):
         if hit.label not in guiding or hit.label in found:
@@ -967,11 +984,13 @@ def stated_guides(summary: str) -> tuple[str, ...]:
         window = summary[max(0, hit.start - _GUIDE_LOOKBACK) : hit.start]
         window = re.split(r"[.;:!?,()]", window)[-1]  # within its own clause
         window = " " + window if window[:1] != " " else window
-        if opener.search(window):
+        if opener.search(window) and not additive.search(window):
             found.append(hit.label)
             continue
         added = additive.search(window)
-        if added and giving.search(window, 0, added.start()):
+        if added and (
+            giving.search(window, 0, added.start()) or given_after.match(summary, hit.end)
+        ):
             found.append(hit.label)
     return tuple(found)
 
@@ -990,18 +1009,28 @@ def stated_one_or_more(summary: str) -> frozenset[str]:
     modalities = taxonomy.modalities()
     found: set[str] = set()
     for said in _ONE_OR_MORE.finditer(summary):
-        for hit in taxonomy.modality_matcher().find(summary[said.end() : said.end() + 40]):
-            if modalities[hit.label].includes and not modalities[hit.label].moves:
+        window = summary[said.end() : said.end() + _COUNTED_WITHIN]
+        for hit in taxonomy.modality_matcher().find(window):
+            # the thing they count, at most one word on ("one or more reference images"), not
+            # one further away ("one or more objects in the input images")
+            if (
+                len(window[: hit.start].split()) <= 1
+                and modalities[hit.label].includes
+                and not modalities[hit.label].moves
+            ):
                 found.add(hit.label)
-            break  # the first thing named after the words is the one they count
+            break
     return frozenset(found)
+
+
+_COUNTED_WITHIN = 40  # characters after "one or more" searched for the thing counted
 
 
 def with_single_members(
     signatures: Sequence[Signature], sets: frozenset[str]
 ) -> tuple[Signature, ...]:
-    """Each signature with every required input of a kind in `sets` also taking one of its
-    members: a model of one or more pictures is fed the user's one photo as it is."""
+    """Each signature with every input of a kind in `sets` also taking one of its members: a
+    model of one or more pictures is fed the user's one photo as it is."""
     if not sets:
         return tuple(signatures)
     modalities = taxonomy.modalities()

@@ -1516,10 +1516,14 @@ _FIRST = re.compile(
     r"el primer|la primera|le premier|la première)(?!\w)|まず|먼저|첫 번째|1つ目|最初の"
 )
 # "…, then", "… and then", "…; luego": a step told after another one, with no "first".
+# Not "if …, then", not "okay, then," opening a question, not "después de un minuto" (after a
+# minute), not "then does it …" asking.
 _THEN_AFTER_ACT = re.compile(
     r"(?:,|;|\b(?:and|y|et|und))\s+"
     r"(?:then|afterwards|after that|dann|danach|puis|ensuite|luego|después)(?!\w)"
+    r"(?!\s*,|\s+(?:de|does|do|did|is|are|how|what|why|can|could|will)\b)"
 )
+_IF_BEFORE_THEN = re.compile(r"(?<!\w)(?:if|when|si|wenn|falls)\s[^.!?]*$")
 _THEN = re.compile(
     r"(?<!\w)(?:then|afterwards|after that|dann|danach|anschließend|puis|ensuite|luego|"
     r"después)(?!\w)|それから|次に|その後|그다음|그 다음|그리고 나서|그런 다음"
@@ -1559,7 +1563,12 @@ def tells_steps(question: str) -> bool:
     ):
         return True
     # "I brushed over it and it disappeared, then I recorded a new line": one act, then another
-    return _SECOND.search(question) is not None or _THEN_AFTER_ACT.search(question) is not None
+    if _SECOND.search(question) is not None:
+        return True
+    return any(
+        not _IF_BEFORE_THEN.search(question, max(0, then.start() - 120), then.start())
+        for then in _THEN_AFTER_ACT.finditer(question)
+    )
 
 
 @cache
@@ -1721,8 +1730,9 @@ _MADE_AFTER = re.compile(
 # 으로 right before a verb of making says what it became ("영상으로 만들었어요"), and before a
 # verb of telling or showing the form the answer came in ("문장으로 설명해 줬어요"): not that.
 _MADE_FROM = re.compile(
-    r"(?:으로|로|에서)\s+(?!만들|바꾸|바꿔|바뀌|변환|변해|되|됐|설명|알려|답|써|쓰|적어|보여|"
-    r"정리|요약|나와|나왔|출력)\S"
+    r"(?:으로|로)\s+(?!만들|바꾸|바꿔|바뀌|변환|변해|되|됐|설명해|설명했|설명을 해|알려|답해|"
+    r"답했|답변해|써 |써줬|써 줬|적어|보여|정리해|요약해|나와|나왔|출력)\S"
+    r"|에서\s+(?!만들|바꾸|바꿔|바뀌|변환|변해|되|됐)\S"
     r"|から|を使って|を元に|를 가지고|을 가지고"
 )
 _HANDED_IN_AFTER = re.compile(
@@ -1738,25 +1748,26 @@ _HANDED_IN_AFTER = re.compile(
 )
 
 
-# A relative clause right after a thing saying the user got it: "the picture (that) I got",
-# "la vidéo que j'ai obtenue", "el vídeo que obtuve", "das Bild, das ich bekommen habe".
 # "turn a picture into a sentence", "convertir una foto en un vídeo": the thing between a
 # verb of change and its "into" is what is changed. (With nothing in between, "turned into" is
-# a result verb above.)
+# a result verb above.) German "in" only before an article ("in ein Video"): English "in" is
+# where a thing is ("the voice in my video").
 _TURNS_BEFORE = re.compile(
     r"(?<!\w)(?:turn|turns|turned|turning|convert|converts|converted|converting|transform|"
     r"transforms|transformed|transforming|change|changes|changed|changing|"
     r"convierte|convertir|convirtió|transforma|transformar|transformó|"
-    r"transforme|transformer|transformé|convertit|convertir|"
+    r"transforme|transformer|transformé|convertit|"
     r"verwandelt|verwandeln|umwandeln|wandelt)"
     r"(?:\s+(?:my|our|your|the|a|an|this|that|these|those|each|every|one|mi|mis|una?|el|la|"
     r"los|las|mon|ma|mes|une?|le|les|mein|meine|meinen|unser|unsere|ein|eine|einen|das|den|"
     r"die))?\s+$"
 )
 _INTO_AFTER = re.compile(
-    r"(?:\s+[\w'-]+){0,2}?\s+(?:into|to|en|in)\s+(?:a|an|the|one|my|its|una?|el|la|une?|le|"
-    r"ein|eine|einen)?(?!\w)"
+    r"(?:\s+[\w'-]+){0,2}?\s+(?:into|to|en|in(?=\s+(?:ein|eine|einen)\b))\s+"
+    r"(?:(?:a|an|the|one|my|its|una?|el|la|une?|le|ein|eine|einen)\s+)?(?=\w)"
 )
+# A relative clause right after a thing saying the user got it: "the picture (that) I got",
+# "la vidéo que j'ai obtenue", "el vídeo que obtuve", "das Bild, das ich bekommen habe".
 _GOT_AFTER = re.compile(
     r"\s*,?\s+(?:"
     r"(?:(?:that|which)\s+)?(?:i|we)\s+(?:got|received|ended up with|got back)"
