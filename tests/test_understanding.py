@@ -494,6 +494,22 @@ def test_one_value_of_a_measure_names_no_change(words):
     assert len(resolution.values(normalize(words))) <= 1
 
 
+@pytest.mark.parametrize(
+    ("words", "measure"),
+    [
+        # a particle follows a value with no space in Korean and Japanese
+        ("드라마 DVD를 480p로 뽑아둔 게 있는데, 1080p로 올렸더니", "resolution"),
+        ("480pの動画を1080pにしたら", "resolution"),
+        ("24fps에서 60fps로 바뀌었어요", "frame_rate"),
+    ],
+)
+def test_a_changed_measure_is_read_before_a_particle(words, measure):
+    from scholarflow import taxonomy
+
+    (found,) = [m for m in taxonomy.measures() if m.name == measure]
+    assert len(found.values(normalize(words))) == 2
+
+
 def test_details_are_read_from_the_question_only():
     # A source's summary describes its method: "trained from scratch" states no result.
     assert all(
