@@ -570,7 +570,8 @@ def test_what_a_summary_says_its_model_describes_is_what_it_takes():
         ("OrbitMaker: Novel Multi-view Synthesis from a Single Image", {"multi_view_video"}),
         # what drives the work is not what it makes
         ("LipMatch: Speech to Lip Generation in the Wild", set()),
-        ("FacePoet: Audio-Driven Synthesis of Portrait Animation", set()),
+        # (an animation of a portrait is a moving picture: the audio only drives it)
+        ("FacePoet: Audio-Driven Synthesis of Portrait Animation", {"video"}),
         ("DepthFromPaint: Image Generators for Monocular Depth Estimation", set()),
     ],
 )  # fmt: skip
@@ -881,3 +882,40 @@ def test_what_the_one_recommended_model_asks_for_is_what_it_takes(said):
     question = f"I typed a description of a door creaking and want only the sound, but {said}."
     (told,) = adopt_stated_needs([sounder], question)
     assert all("video" in sig.required_inputs for sig in told.signatures)
+
+
+def test_a_title_ending_on_animation_makes_a_moving_picture_driven_by_what_it_leaves_open():
+    source = enrich(
+        _source("EchoMimicV2: Towards Striking, Simplified, and Semi-Body Human Animation")
+    )
+    # "Semi-Body" names who moves, not a motion captured
+    assert "human_motion_capture" not in source.tasks
+    assert {m for sig in source.signatures for m in sig.outputs} == {"video"}
+    # a dance clip or a voice may drive it: the title does not say which
+    assert {"character_animation", "talking_head_generation"} <= set(source.plausible)
+    # ...but not a job with nothing to drive it
+    assert "text_to_video" not in source.plausible
+
+
+def test_a_bare_title_told_as_the_first_step_keeps_its_own_reading():
+    # "the tool enlarged it first, then I brushed over the stamp": the upscaler's picture
+    # goes to the inpainter; it is not re-read as making the inpainter's optional mask
+    upscaler = enrich(
+        _source(
+            "Learning Continuous Image Representation with Local Implicit Image Function"
+        ).model_copy(update={"role": "recommended"})
+    )
+    inpainter = enrich(
+        Source(
+            id="s2",
+            name="Free-Form Image Inpainting with Gated Convolution",
+            title="Free-Form Image Inpainting with Gated Convolution",
+            role="recommended",
+        )
+    )
+    assert upscaler.tasks[0] == "image_super_resolution"
+    told = adopt_feeder([upscaler, inpainter], ("image",), "image_inpainting", steps_told=True)
+    assert told[0] == upscaler
+    # untold, the bare title may still be read as what makes the mask the inpainter takes
+    untold = adopt_feeder([upscaler, inpainter], ("image",), "image_inpainting")
+    assert "mask" in {m for sig in untold[0].signatures for m in sig.outputs}

@@ -1586,3 +1586,89 @@ def test_in_japanese_what_the_user_had_the_model_read_went_in():
     question = "録画した授業の映像を読み込ませて要約してもらいました。"
     roles = [(m.hit.label, m.role) for m in _modality_mentions(normalize(question))]
     assert roles == [("video", "have")]
+
+
+def test_an_upscale_stays_the_task_when_only_the_model_speaks_for_the_job_before_it():
+    # "… first had the banner painted away, then brought it up to 4K. How is it so sharp?":
+    # the erasing leads over the upscale only where the question's own words speak for it,
+    # not where the recommended model's prior alone lifts it
+    from scholarflow.understanding import _job_finished
+
+    recommended = _recommended(
+        "EraseNet: Video Inpainting with Flow-Guided Propagation",
+        "SharpClip: Real-World Video Super-Resolution",
+    )
+    ranked = [("video_super_resolution", 6.5), ("video_inpainting", 2.1)]
+    unasked = {"video_super_resolution": 5.8, "video_inpainting": 0.4}
+    assert _job_finished(ranked, recommended, unasked)[0][0] == "video_super_resolution"
+    asked = {"video_super_resolution": 5.8, "video_inpainting": 2.0}
+    assert _job_finished(ranked, recommended, asked)[0][0] == "video_inpainting"
+
+
+@pytest.mark.parametrize(
+    ("question", "have"),
+    [
+        # the photos were taken one after another; they still went in together
+        (
+            "I walked along the shelves of our cheese cave taking about 150 photos one after "
+            "another, no tripod, and the tool built a 3D cave I can walk through. How?",
+            "image_set",
+        ),
+        # handed in one at a time: one photo per run
+        (
+            "I uploaded the photos of the paintings one by one and got a sentence for each.",
+            "image",
+        ),
+    ],
+)
+def test_one_at_a_time_said_of_taking_the_pictures_leaves_them_a_set(question, have):
+    from scholarflow.understanding import _modality_mentions
+
+    labels = [m.hit.label for m in _modality_mentions(normalize(question)) if m.role == "have"]
+    assert labels[:1] == [have]
+
+
+def test_what_the_tool_built_is_the_result_and_what_the_user_built_is_not():
+    from scholarflow.understanding import _modality_mentions
+
+    built = "I took 150 photos of our cave and the tool still built a 3D scene I can walk through."
+    roles = {m.hit.label: m.role for m in _modality_mentions(normalize(built))}
+    assert roles["scene_3d"] == "want"
+    ours = (
+        "I have a photo of the scarecrow our class built and a video of our teacher doing "
+        "jumping jacks."
+    )
+    roles = {m.hit.label: m.role for m in _modality_mentions(normalize(ours))}
+    assert roles == {"image": "have", "video": "have"}
+
+
+def test_a_film_described_between_its_article_and_its_noun_is_a_video():
+    from scholarflow.understanding import _modality_mentions
+
+    question = "We have a silent 1950s film of trawlers at our harbour and we film the boats."
+    mentions = _modality_mentions(normalize(question))
+    assert [(m.hit.cue, m.hit.label, m.role) for m in mentions] == [
+        ("a silent 1950s film", "video", "have")
+    ]
+
+
+def test_the_pictures_of_a_film_named_later_are_its_frames_not_a_second_input():
+    question = (
+        "We have a silent 1950s film of trawlers unloading at our harbour; the tool first "
+        "wrote out what happens in it, then made a sound file from that description that "
+        "suits the film. How does it get from the pictures to sound?"
+    )
+    understanding = _understand(question)
+    assert understanding.task.id == "video_to_audio"
+    assert understanding.have == ("video",)
+
+
+def test_a_one_kanji_cue_does_not_start_a_longer_kanji_word():
+    # 歌 ("song") heads 鼻歌 ("humming") but only starts 歌舞伎 ("kabuki")
+    from scholarflow.understanding import _modality_mentions
+
+    kabuki = "歌舞伎の早替えを30fpsで撮った動画を、なめらかなスローモーションにできました。"
+    labels = [m.hit.label for m in _modality_mentions(normalize(kabuki))]
+    assert "audio" not in labels and "video" in labels
+    humming = "鼻歌を録音して送りました。"
+    assert "audio" in [m.hit.label for m in _modality_mentions(normalize(humming))]

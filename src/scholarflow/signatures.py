@@ -307,6 +307,21 @@ def _read_source(
         if _CONTROLLED.search(name_text):
             could += [t for t in _steered_versions(known[ranked[0][0]]) if t not in could]
         near = tuple(t for t, score in ranked if score >= best * _FEEDER_SHARE)
+        # A title saying the work animates someone ("… Semi-Body Human Animation") leaves
+        # open what drives the motion, a dance clip or a voice: any animating job near it
+        # making the same moving picture from the same picture is a reading.
+        if _ANIMATION.search(name_text) and known[ranked[0][0]].animates:
+            lead = known[ranked[0][0]]
+            driven = _required(lead)
+            could += [
+                t
+                for t in near
+                if t not in could
+                and known[t].animates
+                and _same_things(known[t].outputs, lead.outputs)
+                and len(_required(known[t])) == len(driven)
+                and driven & _required(known[t])
+            ]
         could = [t for t in could if makes_right is None or makes_right(t)]
         return served, tuple(t for t in could if starts_right(t)), True, near
     could = [t for t in could if makes_right is None or makes_right(t)]
@@ -407,13 +422,19 @@ def stated_start(title: str) -> str | None:
 # counts: in "Audio-Driven Synthesis" or "Speech to Lip Generation" the thing is what drives
 # the work, not what it makes.
 _MADE = re.compile(r"\s*(?<!\w)(?:generation|synthesis)(?!\w)")
+# The work's name ends on "Animation" ("… Semi-Body Human Animation", "Talking-Head
+# Animation"): what it makes is the moving picture, whatever body or face words stand before
+# it (a body named there is what moves, not a motion captured).
+_ANIMATION = re.compile(r"(?<!\w)animation(?:\s*$|\s*[:(]|\s+(?:with|via|using|from|by|for)\s)")
 
 
 def stated_products(title: str) -> frozenset[str]:
     """The things a title (normalized) says its work makes: "Image Guided Audio Generation"
     makes audio, "Human Motion Video Generation" a video; "Novel Multi-view Synthesis and 3D
-    Generation" names two."""
+    Generation" names two; "… Human Animation" a video."""
     found: set[str] = set()
+    if _ANIMATION.search(title):
+        found.add("video")
     for made in _MADE.finditer(title):
         before = title[max(0, made.start() - 40) : made.start()]
         hits = [hit for hit in taxonomy.modality_matcher().find(before) if hit.end == len(before)]
@@ -569,6 +590,19 @@ def adopt_unread(sources: Sequence[Source], task_id: str) -> tuple[Source, ...]:
     return tuple(adopted)
 
 
+def _required(task: taxonomy.Task) -> set[str]:
+    """What a task cannot do without."""
+    return set(task.signature.required_inputs if task.signature else task.inputs)
+
+
+def _hands_on(source: Source, recommended: Sequence[Source]) -> bool:
+    """Whether what `source` makes by its own reading is what a model recommended after it
+    needs (an upscaled picture for an inpainter): told as steps, the two are that chain."""
+    later = recommended[[s.id for s in recommended].index(source.id) + 1 :]
+    made = {m for sig in source.signatures for m in sig.outputs}
+    return any(made & set(sig.required_inputs) for other in later for sig in other.signatures)
+
+
 def adopt_feeder(
     sources: Sequence[Source],
     have: Sequence[str],
@@ -610,6 +644,11 @@ def adopt_feeder(
             set(sig.outputs) & lacking and set(sig.required_inputs) <= supplied
             for sig in source.signatures
         )
+        needed = {m for o in others for sig in o.signatures for m in sig.required_inputs}
+        if steps_told and not (needed - supplied) and _hands_on(source, list(current.values())):
+            # "it enlarged it first, then …": its own reading is the first step, where the
+            # others need nothing the user lacks (a mask they may leave out is no need)
+            continue
         wanted = lacking if not feeds else set()
         if not wanted and steps_told and task is not None and source.tasks[:1] == (task,):
             # what the others doing the same job need from something the user brought, and

@@ -112,6 +112,7 @@ class CueMatcher:
                     )
                     and (not (bounded and self._whole_words) or _ends_word(text, start + len(key)))
                     and not _number_goes_on(text, key, start + len(key))
+                    and not _leads_compound(text, key, start + len(key))
                     and not (bounded and not self._whole_words and _other_word(text, key, start))
                 ):
                     found.append((start, start + len(key), key))
@@ -175,6 +176,17 @@ def _other_word(text: str, key: str, start: int) -> bool:
     if not english_words.at_least(key, 3.0):
         return False  # a stem, or a word too rare to be mistaken for another
     return english_words.at_least(key + ending, 2.0)
+
+
+def _is_han(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def _leads_compound(text: str, key: str, end: int) -> bool:
+    """Whether a cue of one kanji starts a longer word written in kanji: a Japanese compound
+    is the kind of thing its last character names, so 歌 ("song") is the thing in 鼻歌 but
+    not in 歌舞伎 (kabuki), and 声 ("voice") is the thing in 音声 and 歌声."""
+    return len(key) == 1 and _is_han(key) and end < len(text) and _is_han(text[end])
 
 
 def _number_goes_on(text: str, key: str, end: int) -> bool:

@@ -165,6 +165,8 @@ _WANT_MARKERS = (
 _RESULT_VERBS = re.compile(
     r"(?<!\w)(?:turned into|turn(?:ed|s)? (?:it |them )?into|became|become|got back|gave me|"
     r"came out|came back|spat out|made (?:it |me )?(?:a|an)?|created|generated|produced|"
+    # "built" is also what a user does ("the scarecrow our class built"): only the tool's
+    r"(?:it|the (?:model|app|tool|program|software)) (?:\w+ )?(?:built|rebuilt)|"
     r"and now|now it'?s|now it is|"
     r"returned|converted|and got|and it (?:made|gave|generated|created|produced|spat)|"
     r"se convirti[óo]|me devolvi[óo]|gener[óo]|cre[óo]|obtuve|(?:me )?sali[óo]|me dio|"
@@ -429,6 +431,7 @@ def _decide(reading: _Reading, recommended: Sequence[Source]) -> Understanding:
     subjects = question_subjects(reading.question, language)
     known = taxonomy.tasks()
     recommended = [s for s in recommended if outside_scope(s, subjects) is None]
+    asked = dict(scores)  # what the question alone says, before the recommended models' prior
     _add_recommended_prior(scores, recommended, doubt=_doubt(scores))
 
     ranked = sorted(scores.items(), key=lambda item: (-item[1], _task_order(item[0])))
@@ -438,7 +441,7 @@ def _decide(reading: _Reading, recommended: Sequence[Source]) -> Understanding:
     ranked = _made_for_the_subject(ranked, subjects, reading.mentions)
     ranked = _end_of_chain(ranked, recommended)
     ranked = _told_chain(ranked, recommended, told=tells_steps(reading.normalized))
-    ranked = _job_finished(ranked, recommended)
+    ranked = _job_finished(ranked, recommended, asked)
     mentions = list(reading.mentions)
     if ranked and ranked[0][1] >= _NONE_BELOW:
         task = known[ranked[0][0]]
@@ -836,7 +839,7 @@ _FINISHED_JOB_SHARE = 0.3
 
 
 def _job_finished(
-    ranked: list[tuple[str, float]], recommended: Sequence[Source]
+    ranked: list[tuple[str, float]], recommended: Sequence[Source], asked: dict[str, float]
 ) -> list[tuple[str, float]]:
     """Where the reading that leads only betters a thing (an upscale, more frames:
     `finishing` in taxonomy/tasks.toml) and one recommended model reads so while another does
@@ -868,6 +871,9 @@ def _job_finished(
         and not known[task_id].finishing
         and _either_way(known[task_id], lead)
         and scored.get(task_id, 0.0) >= best * _FINISHED_JOB_SHARE
+        # (the question's own words, not only the model that reads so: a job no word of the
+        # question speaks for is on the way to the finish they ask about)
+        and asked.get(task_id, 0.0) >= asked.get(lead.id, 0.0) * _FINISHED_JOB_SHARE
     ]
     if not jobs:
         return ranked
@@ -950,6 +956,10 @@ def _add_cues(scores: dict[str, float], question: str) -> list[str]:
             continue
         if compared(question, hit.start, hit.end):
             continue  # "as if a whole camera rig had been there": a look, not what was done
+        if hit.cue in _detail_cues() and _NEGATED_BEFORE.search(
+            question[max(0, hit.start - 20) : hit.start]
+        ):
+            continue  # "no soft edges needed": a detail said not to hold speaks for no task
         seen.add((hit.label, hit.cue))
         task_id, _, kind = hit.label.partition(":")
         if kind == "hint":
@@ -963,6 +973,15 @@ def _add_cues(scores: dict[str, float], question: str) -> list[str]:
     for task_id, value in hint_scores.items():
         scores[task_id] += min(value, _HINT_CAP)
     return matched
+
+
+@cache
+def _detail_cues() -> frozenset[str]:
+    """The phrases of taxonomy/contrasts.toml, normalized: details that a negation before
+    them turns into the other side ("no soft edges"), as a task cue too."""
+    return frozenset(
+        normalize(cue) for side in taxonomy.contrast_sides().values() for cue in side.cues
+    )
 
 
 def _add_details(scores: dict[str, float], question: str, matched: list[str]) -> None:
@@ -1171,12 +1190,12 @@ def _things_named(text: str, compounds: bool) -> list[CueHit]:
     hits = list(taxonomy.modality_matcher().find(text, compound_heads=compounds))
     if compounds:
         hits = [_compound_kind(text, hit) for hit in hits]
-    counted = taxonomy.counted_mentions(text)
+    counted = taxonomy.counted_mentions(text) + taxonomy.described_mentions(text)
     if counted:
         kept = [h for h in hits if not any(c.start <= h.start and h.end <= c.end for c in counted)]
         hits = sorted(kept + counted, key=lambda hit: (hit.start, -hit.end))
     sets, one_at_a_time = _one_at_a_time()
-    if one_at_a_time.search(text) is None:
+    if not any(not _said_of_taking(text, m) for m in one_at_a_time.finditer(text)):
         return hits
     modalities = taxonomy.modalities()
     return [
@@ -1229,6 +1248,32 @@ def _names_a_rig(hit: CueHit, sentence_hits: Sequence[CueHit]) -> bool:
         return False
     cue = hit.cue.lower()
     return any(re.search(rf"(?<!\w){re.escape(noun)}(?!\w)", cue) for noun in info.counted)
+
+
+# Where a clause starts, looking back from a phrase: the words before the last of these belong
+# to another clause ("I took photos, then uploaded them one by one").
+_CLAUSE_OPENS = re.compile(r"[,.;:!?、。，]|(?<!\w)(?:and|then|y|et|und|dann)(?!\w)")
+
+
+def _said_of_taking(text: str, phrase: re.Match[str]) -> bool:
+    """Whether a one-at-a-time phrase tells how the pictures were taken ("taking 150 photos
+    one after another"), not how they were handed in: a word of taking stands in its clause
+    before it, or a Japanese or Korean stem of taking follows it within a few characters."""
+    words, stems = _taken_words()
+    clause_start = 0
+    for boundary in _CLAUSE_OPENS.finditer(text, 0, phrase.start()):
+        clause_start = boundary.end()
+    if words.search(text, clause_start, phrase.start()):
+        return True
+    after = text[phrase.end() : phrase.end() + 6]
+    return any(stem in after for stem in stems)
+
+
+@cache
+def _taken_words() -> tuple[re.Pattern[str], tuple[str, ...]]:
+    data = taxonomy.load_lexicon("counts.toml")
+    body = "|".join(re.escape(w) for w in sorted(data["taken_words"], key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)"), tuple(data["taken_stems"])
 
 
 @cache
@@ -1364,8 +1409,56 @@ def _modality_mentions(question: str) -> list[_Mention]:
             either = _ambiguous_cues().get(hit.cue, ())
             found.append(_Mention(shifted, role, handed, either))
         mentions.extend(_filmed_as(_coordinated(found, question)))
-    mentions = _made_per_item(mentions, question)
+    mentions = _named_again(_made_per_item(mentions, question), question)
     return _where_shown(_first_then(_got_then_used(mentions), question), question)
+
+
+def _named_again(mentions: list[_Mention], question: str) -> list[_Mention]:
+    """The mentions, the pictures of a moving thing the user had, named in a later sentence
+    with a definite word, taken as its frames ("We have a silent 1950s film … How does it get
+    from the pictures to sound?"): the same thing again, not a second input."""
+    known = taxonomy.modalities()
+    sentence_starts = [match.start() for match in _SENTENCE.finditer(question)]
+    had_moving: list[_Mention] = []
+    kept = []
+    for mention in mentions:
+        later = [
+            m
+            for m in had_moving
+            if known[m.hit.label].family == known[mention.hit.label].family
+            and bisect.bisect_right(sentence_starts, m.hit.start)
+            < bisect.bisect_right(sentence_starts, mention.hit.start)
+        ]
+        if (
+            later
+            and mention.role == "have"
+            and mention.hit.label in _SETS_OF_FRAMES
+            and _definite(question, mention.hit)
+        ):
+            mention = replace(mention, role=None)
+        elif mention.role == "have" and known[mention.hit.label].moves:
+            had_moving.append(mention)
+        kept.append(mention)
+    return kept
+
+
+# What the frames of a clip are called when talked about as pictures: "the pictures" of a
+# film. A single "the picture" is more often a still the user made or got.
+_SETS_OF_FRAMES = frozenset({"image_set"})
+
+
+def _definite(question: str, hit: CueHit) -> bool:
+    """Whether a definite word leads the thing: its cue starts with one ("the pictures") or
+    one stands right before it ("the video")."""
+    words = _definite_words()
+    first = hit.cue.split(maxsplit=1)[0] if " " in hit.cue else ""
+    before = question[max(0, hit.start - 12) : hit.start].lower().split()
+    return first in words or (bool(before) and before[-1] in words)
+
+
+@cache
+def _definite_words() -> frozenset[str]:
+    return frozenset(taxonomy.load_lexicon("determiners.toml")["definite"])
 
 
 @cache

@@ -32,6 +32,7 @@ class ModalityInfo:
     # what it is called when a model made it, where that differs (what a captioner writes
     # is no "text prompt")
     made_label: str | None = None
+    described: tuple[str, ...] = ()  # nouns that name it after a determiner, words between
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ def modalities() -> dict[str, ModalityInfo]:
             bool(value.get("filmed_with", False)),
             bool(value.get("moves", False)),
             value.get("made_label"),
+            described=tuple(value.get("described", ())),
         )
         for key, value in _load("modalities.toml").items()
     }
@@ -416,6 +418,33 @@ def counted_mentions(normalized_text: str) -> list[CueHit]:
         for match in pattern.finditer(normalized_text):
             hits.append(CueHit(key, match.group(0), match.start(), match.end()))
     return hits
+
+
+@cache
+def _described_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Per modality with `described` nouns, one pattern for "<determiner> <up to two words>
+    <noun>": "a silent 1950s film", "our old wedding film"."""
+    words = load_lexicon("determiners.toml")["determiners"]
+    leads = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    patterns = []
+    for key, info in modalities().items():
+        if info.described:
+            nouns = "|".join(re.escape(n) for n in sorted(info.described, key=len, reverse=True))
+            # a describing word is no determiner: "… suits the film" is named from "the"
+            between = rf"(?:(?!(?:{leads})\s)[^\W_]+(?:-[^\W_]+)*\s+)"
+            pattern = rf"(?<!\w)(?:{leads})\s+{between}{{0,2}}?(?:{nouns})(?!\w)"
+            patterns.append((key, re.compile(pattern)))
+    return tuple(patterns)
+
+
+def described_mentions(normalized_text: str) -> list[CueHit]:
+    """Things named by a noun that may be a verb or mean something else on its own ("to
+    film", "a film" of dust), where a determiner leads it: "a silent 1950s film"."""
+    return [
+        CueHit(key, match.group(0), match.start(), match.end())
+        for key, pattern in _described_patterns()
+        for match in pattern.finditer(normalized_text)
+    ]
 
 
 @cache
