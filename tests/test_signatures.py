@@ -895,6 +895,14 @@ def test_a_title_ending_on_animation_makes_a_moving_picture_driven_by_what_it_le
     assert {"character_animation", "talking_head_generation"} <= set(source.plausible)
     # ...but not a job with nothing to drive it
     assert "text_to_video" not in source.plausible
+    # a mesh or a face in 3D animated is a moving shape, not a moving picture
+    from scholarflow.signatures import stated_products
+
+    for title in (
+        "FaceFormer: Speech-Driven 3D Facial Animation with Transformers",
+        "AnimateAnyMesh: Text-Driven Universal Mesh Animation",
+    ):
+        assert "video" not in stated_products(normalize(title))
 
 
 def test_a_bare_title_told_as_the_first_step_keeps_its_own_reading():
@@ -919,3 +927,24 @@ def test_a_bare_title_told_as_the_first_step_keeps_its_own_reading():
     # untold, the bare title may still be read as what makes the mask the inpainter takes
     untold = adopt_feeder([upscaler, inpainter], ("image",), "image_inpainting")
     assert "mask" in {m for sig in untold[0].signatures for m in sig.outputs}
+
+
+def test_a_bare_title_is_no_feeder_for_a_model_that_already_runs_on_the_users_photos():
+    # the SfM model has a way of its own to read a clip; the user brought photos, which its
+    # main way reads: a bare title beside it is not re-read as something that makes a clip
+    bare = enrich(
+        _source("VGGT: Visual Geometry Grounded Transformer").model_copy(
+            update={"role": "recommended"}
+        )
+    )
+    sfm = enrich(
+        Source(
+            id="s2",
+            name="VGGSfM",
+            title="VGGSfM: Visual Geometry Grounded Deep Structure From Motion",
+            role="recommended",
+        )
+    )
+    assert any(sig.inputs == ("video",) for sig in sfm.signatures)
+    adopted = adopt_feeder([bare, sfm], ("image_set",), "sfm_reconstruction")
+    assert adopted[0] == bare

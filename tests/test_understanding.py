@@ -1614,9 +1614,24 @@ def test_an_upscale_stays_the_task_when_only_the_model_speaks_for_the_job_before
             "another, no tripod, and the tool built a 3D cave I can walk through. How?",
             "image_set",
         ),
+        (
+            "I walked around the statue taking about 40 photos, one after another, and the "
+            "tool built a 3D scene I can walk through.",
+            "image_set",
+        ),
+        # German puts the verb of taking last
+        (
+            "Ich habe im Keller etwa 150 Fotos einzeln aufgenommen, ohne Stativ, und das Tool "
+            "hat daraus eine begehbare 3D-Szene gebaut.",
+            "image_set",
+        ),
         # handed in one at a time: one photo per run
         (
             "I uploaded the photos of the paintings one by one and got a sentence for each.",
+            "image",
+        ),
+        (
+            "It took me an hour to upload the 30 photos one by one, and I got a caption for each.",
             "image",
         ),
     ],
@@ -1640,6 +1655,9 @@ def test_what_the_tool_built_is_the_result_and_what_the_user_built_is_not():
     )
     roles = {m.hit.label: m.role for m in _modality_mentions(normalize(ours))}
     assert roles == {"image": "have", "video": "have"}
+    app = "I recorded a clip with the app I built and a voice note."
+    roles = {m.hit.label: m.role for m in _modality_mentions(normalize(app))}
+    assert roles == {"video": "have", "audio": "have"}
 
 
 def test_a_film_described_between_its_article_and_its_noun_is_a_video():
@@ -1663,6 +1681,19 @@ def test_the_pictures_of_a_film_named_later_are_its_frames_not_a_second_input():
     assert understanding.have == ("video",)
 
 
+def test_a_second_set_of_photos_the_user_says_they_have_is_not_the_clips_frames():
+    question = (
+        "We have a drone video of the castle. I also have the photos from my phone of the "
+        "gate, and the tool built one 3D scene from both."
+    )
+    assert "image_set" in _understand(question).have
+
+
+def test_a_one_kanji_cue_in_chinese_is_a_word_of_its_own():
+    question = "我有一首自己唱的歌和一张照片，想做成一个唱歌的视频。"
+    assert "audio" in _understand(question).have
+
+
 def test_a_one_kanji_cue_does_not_start_a_longer_kanji_word():
     # 歌 ("song") heads 鼻歌 ("humming") but only starts 歌舞伎 ("kabuki")
     from scholarflow.understanding import _modality_mentions
@@ -1672,3 +1703,71 @@ def test_a_one_kanji_cue_does_not_start_a_longer_kanji_word():
     assert "audio" not in labels and "video" in labels
     humming = "鼻歌を録音して送りました。"
     assert "audio" in [m.hit.label for m in _modality_mentions(normalize(humming))]
+
+
+def test_what_the_model_gave_but_not_what_was_asked_is_not_the_users_result():
+    question = (
+        "I have a photo of the scarecrow our class built and a video of our teacher doing "
+        "jumping jacks. I want a video of the scarecrow doing the jumping jacks. The "
+        "recommended model gave me a file of 3D body movements and a camera path, but no "
+        "video with our scarecrow in it. What do I use?"
+    )
+    ((start, stop),) = model_descriptions(normalize(question))
+    assert "3d body movements" in normalize(question)[start:stop]
+    understanding = _understand(question)
+    assert understanding.task.id == "character_animation"
+    assert "human_motion" not in understanding.want
+
+
+def test_a_thing_named_as_what_the_result_is_for_was_not_had():
+    # "PR動画用に": sound effects for a promo video; only the typed words went in
+    question = (
+        "スキー場のPR動画用に『新雪を踏むブーツの音、風、遠くのベル』と入力したら、"
+        "そのとおりの効果音ができました。文章だけからどうやって音を作るの？"
+    )
+    understanding = _understand(question)
+    assert understanding.task.id == "text_to_audio"
+    assert "video" not in understanding.have
+
+
+@pytest.mark.parametrize("before", ["、", "、写真を"])
+def test_one_at_a_time_written_without_spaces_still_makes_each_photo_its_own_run(before):
+    question = (
+        f"石膏型を25枚撮影して{before}1枚ずつ説明文をつけてもらったら、ひび割れまで書いてありました。"
+        "写真からどうやって文章を作っているんですか？"
+    )
+    understanding = _understand(question)
+    assert understanding.task.id == "image_captioning"
+    assert understanding.have == ("image",)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "En un vídeo de nuestro equipo de remo puse puntos en las palas y siguieron pegados al "
+        "mismo sitio durante toda la palada. ¿Cómo los sigue?",
+    ],
+)
+def test_points_placed_in_spanish_words_are_point_tracking(question):
+    assert _understand(question).task.id == "point_tracking"
+
+
+def test_body_movement_is_named_in_plain_words():
+    from scholarflow.understanding import _modality_mentions
+
+    question = "We filmed our acrobat and got her full 3D body movement for the circus app."
+    labels = {m.hit.label: m.role for m in _modality_mentions(normalize(question))}
+    assert labels.get("human_motion") == "want"
+
+
+def test_layers_and_cameras_called_film_are_no_footage():
+    from scholarflow.understanding import _modality_mentions
+
+    for question in (
+        "I took a photo of my grandma with my old film camera and want a 3D model of her.",
+        "I have a photo of my desk with a thin film of dust on it and want the dust removed.",
+        "Tengo una foto de mi mesa con una película de plástico encima.",
+        "I found a roll of film in the attic.",
+    ):
+        labels = [m.hit.label for m in _modality_mentions(normalize(question))]
+        assert "video" not in labels, question

@@ -310,7 +310,12 @@ def _read_source(
         # A title saying the work animates someone ("… Semi-Body Human Animation") leaves
         # open what drives the motion, a dance clip or a voice: any animating job near it
         # making the same moving picture from the same picture is a reading.
-        if _ANIMATION.search(name_text) and known[ranked[0][0]].animates:
+        animation = _ANIMATION.search(name_text)
+        if (
+            animation
+            and not _SHAPE_ANIMATED.search(name_text, 0, animation.start())
+            and known[ranked[0][0]].animates
+        ):
             lead = known[ranked[0][0]]
             driven = _required(lead)
             could += [
@@ -425,6 +430,11 @@ _MADE = re.compile(r"\s*(?<!\w)(?:generation|synthesis)(?!\w)")
 # The work's name ends on "Animation" ("… Semi-Body Human Animation", "Talking-Head
 # Animation"): what it makes is the moving picture, whatever body or face words stand before
 # it (a body named there is what moves, not a motion captured).
+# ...unless what is animated is a shape or a motion ("Speech-Driven 3D Facial Animation",
+# "Universal Mesh Animation", "Skeletal Animation"): that makes a moving mesh or a motion.
+_SHAPE_ANIMATED = re.compile(
+    r"(?<!\w)(?:3d|4d|mesh|meshes|skeletal|skeleton|motion|rig|rigged|avatar)\s+(?:[\w-]+\s+)?$"
+)
 _ANIMATION = re.compile(r"(?<!\w)animation(?:\s*$|\s*[:(]|\s+(?:with|via|using|from|by|for)\s)")
 
 
@@ -433,7 +443,8 @@ def stated_products(title: str) -> frozenset[str]:
     makes audio, "Human Motion Video Generation" a video; "Novel Multi-view Synthesis and 3D
     Generation" names two; "… Human Animation" a video."""
     found: set[str] = set()
-    if _ANIMATION.search(title):
+    animation = _ANIMATION.search(title)
+    if animation and not _SHAPE_ANIMATED.search(title, 0, animation.start()):
         found.add("video")
     for made in _MADE.finditer(title):
         before = title[max(0, made.start() - 40) : made.start()]
@@ -590,6 +601,13 @@ def adopt_unread(sources: Sequence[Source], task_id: str) -> tuple[Source, ...]:
     return tuple(adopted)
 
 
+def _ways_in(source: Source, supplied: set[str]) -> tuple[Signature, ...]:
+    """The signatures of `source` that run on what the user brought, or all of them when none
+    does."""
+    runs = tuple(sig for sig in source.signatures if set(sig.required_inputs) <= supplied)
+    return runs or source.signatures
+
+
 def _required(task: taxonomy.Task) -> set[str]:
     """What a task cannot do without."""
     return set(task.signature.required_inputs if task.signature else task.inputs)
@@ -637,7 +655,17 @@ def adopt_feeder(
         others = [o for o in current.values() if o.id != source_id]
         # what the others take, needed or optional (a splatting model's points), that the
         # user did not bring
-        lacking = {m for o in others for sig in o.signatures for m in sig.inputs} - supplied
+        # (of a model that can already run on what the user brought, only what that way of
+        # running takes: not the clip its other way reads, when the user brought photos;
+        # unless the user tells of steps, or of a thing a model made on the way)
+        every_way = steps_told or bool(made)
+        lacking = {
+            m
+            for o in others
+            for sig in (o.signatures if every_way else _ways_in(o, supplied))
+            for m in sig.inputs
+        }
+        lacking -= supplied
         # (a reading that makes it, but from something the user did not bring — a caption of
         # one picture, for someone with a clip — feeds nothing)
         feeds = any(

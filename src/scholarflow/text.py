@@ -183,10 +183,16 @@ def _is_han(char: str) -> bool:
 
 
 def _leads_compound(text: str, key: str, end: int) -> bool:
-    """Whether a cue of one kanji starts a longer word written in kanji: a Japanese compound
-    is the kind of thing its last character names, so 歌 ("song") is the thing in 鼻歌 but
-    not in 歌舞伎 (kabuki), and 声 ("voice") is the thing in 音声 and 歌声."""
-    return len(key) == 1 and _is_han(key) and end < len(text) and _is_han(text[end])
+    """Whether a cue of one kanji starts a longer word written in kanji, in Japanese text: a
+    Japanese compound is the kind of thing its last character names, so 歌 ("song") is the
+    thing in 鼻歌 but not in 歌舞伎 (kabuki), and 声 ("voice") is the thing in 音声 and 歌声.
+    Chinese, written in hanzi alone, runs one word into the next: there it says nothing."""
+    if not (len(key) == 1 and _is_han(key) and end < len(text) and _is_han(text[end])):
+        return False
+    return _KANA.search(text) is not None
+
+
+_KANA = re.compile(r"[\u3040-\u30ff]")
 
 
 def _number_goes_on(text: str, key: str, end: int) -> bool:

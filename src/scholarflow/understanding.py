@@ -166,7 +166,8 @@ _RESULT_VERBS = re.compile(
     r"(?<!\w)(?:turned into|turn(?:ed|s)? (?:it |them )?into|became|become|got back|gave me|"
     r"came out|came back|spat out|made (?:it |me )?(?:a|an)?|created|generated|produced|"
     # "built" is also what a user does ("the scarecrow our class built"): only the tool's
-    r"(?:it|the (?:model|app|tool|program|software)) (?:\w+ )?(?:built|rebuilt)|"
+    r"(?:it|the (?:model|app|tool|program|software)) "
+    r"(?:still |then |also |just |finally |actually )?(?:built|rebuilt)|"
     r"and now|now it'?s|now it is|"
     r"returned|converted|and got|and it (?:made|gave|generated|created|produced|spat)|"
     r"se convirti[óo]|me devolvi[óo]|gener[óo]|cre[óo]|obtuve|(?:me )?sali[óo]|me dio|"
@@ -873,6 +874,7 @@ def _job_finished(
         and scored.get(task_id, 0.0) >= best * _FINISHED_JOB_SHARE
         # (the question's own words, not only the model that reads so: a job no word of the
         # question speaks for is on the way to the finish they ask about)
+        and asked.get(task_id, 0.0) > 0
         and asked.get(task_id, 0.0) >= asked.get(lead.id, 0.0) * _FINISHED_JOB_SHARE
     ]
     if not jobs:
@@ -1251,8 +1253,13 @@ def _names_a_rig(hit: CueHit, sentence_hits: Sequence[CueHit]) -> bool:
 
 
 # Where a clause starts, looking back from a phrase: the words before the last of these belong
-# to another clause ("I took photos, then uploaded them one by one").
-_CLAUSE_OPENS = re.compile(r"[,.;:!?、。，]|(?<!\w)(?:and|then|y|et|und|dann)(?!\w)")
+# to another clause ("I took photos, then uploaded them one by one"). A comma alone does not
+# end one ("taking about 40 photos, one after another").
+_CLAUSE_OPENS = re.compile(r"[.;:!?。]|(?<!\w)(?:and|then|y|et|und|dann)(?!\w)")
+# ...and where it ends, looking on: German puts the verb last ("150 Fotos einzeln aufgenommen").
+_CLAUSE_CLOSES = re.compile(r"[,.;:!?、。，]|(?<!\w)(?:and|then|y|et|und|dann)(?!\w)")
+# (Japanese, Korean and Chinese phrases run on into the words around them)
+_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]")
 
 
 def _said_of_taking(text: str, phrase: re.Match[str]) -> bool:
@@ -1264,6 +1271,9 @@ def _said_of_taking(text: str, phrase: re.Match[str]) -> bool:
     for boundary in _CLAUSE_OPENS.finditer(text, 0, phrase.start()):
         clause_start = boundary.end()
     if words.search(text, clause_start, phrase.start()):
+        return True
+    closes = _CLAUSE_CLOSES.search(text, phrase.end())
+    if words.search(text, phrase.end(), closes.start() if closes else len(text)):
         return True
     after = text[phrase.end() : phrase.end() + 6]
     return any(stem in after for stem in stems)
@@ -1279,8 +1289,12 @@ def _taken_words() -> tuple[re.Pattern[str], tuple[str, ...]]:
 @cache
 def _one_at_a_time() -> tuple[frozenset[str], re.Pattern[str]]:
     data = taxonomy.load_lexicon("counts.toml")
-    body = "|".join(re.escape(p) for p in sorted(data["one_at_a_time"], key=len, reverse=True))
-    return frozenset(data["one_at_a_time_sets"]), re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+    phrases = sorted(data["one_at_a_time"], key=len, reverse=True)
+    # (a word boundary only where the script has one: "1枚ずつ説明文を" runs on)
+    body = "|".join(
+        re.escape(p) if _CJK.search(p) else rf"(?<!\w){re.escape(p)}(?!\w)" for p in phrases
+    )
+    return frozenset(data["one_at_a_time_sets"]), re.compile(f"(?:{body})")
 
 
 def _modality_mentions(question: str) -> list[_Mention]:
@@ -1393,6 +1407,8 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 and _INTO_AFTER.match(text, hit.end)
             ):
                 role = "have"  # "how does it turn a picture into a sentence": what is turned
+            if _FOR_USE_AFTER.match(text, hit.end):
+                role = None  # "PR動画用に": what the result is for
             if hit.cue == _QUOTED_PROMPT and _called_a_prompt(text, hits, index):
                 role = "have"  # the user quotes the words they gave it: "the prompt '…'"
             if hit.cue in _MAKING_MARKERS or hit.cue.split()[0] in _MAKING_MARKERS:
@@ -1434,12 +1450,20 @@ def _named_again(mentions: list[_Mention], question: str) -> list[_Mention]:
             and mention.role == "have"
             and mention.hit.label in _SETS_OF_FRAMES
             and _definite(question, mention.hit)
+            and not _OWN_MARK.search(question, max(0, mention.hit.start - 30), mention.hit.start)
         ):
             mention = replace(mention, role=None)
         elif mention.role == "have" and known[mention.hit.label].moves:
             had_moving.append(mention)
         kept.append(mention)
     return kept
+
+
+# Words that say the user had a thing of its own ("I also have the photos of the gate"):
+# then the pictures named are a second thing, not the frames of the first.
+_OWN_MARK = re.compile(
+    r"(?<!\w)(?:have|had|also|too|tengo|tenía|también|habe|hatte|auch|j'ai|j'avais|aussi)(?!\w)"
+)
 
 
 # What the frames of a clip are called when talked about as pictures: "the pictures" of a
@@ -1815,6 +1839,9 @@ _HAD_AFTER = re.compile(
     r"(?:あります|ありまして|あって|あるんですが|あるのですが|あるんです|ある|持っています|持ってます|"
     r"있어요|있는데|있습니다|있고|있어서|있다|갖고 있|가지고 있)"
 )
+# A thing followed by a word of purpose: what the result is for, neither had nor made
+# ("PR動画用に効果音を作った": sounds for a promo video; "발표 영상용으로").
+_FOR_USE_AFTER = re.compile(r"\s*(?:用|용)(?:に|の|で|으로|의|$|\s)")
 _MADE_AFTER = re.compile(
     r"\s*(?:を|は|も|을|를|은|는|도)?\s*(?:作る|作り|作ろ|作っ|作れ|作成|만들|제작)"
 )

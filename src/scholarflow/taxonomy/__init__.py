@@ -423,16 +423,27 @@ def counted_mentions(normalized_text: str) -> list[CueHit]:
 @cache
 def _described_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     """Per modality with `described` nouns, one pattern for "<determiner> <up to two words>
-    <noun>": "a silent 1950s film", "our old wedding film"."""
-    words = load_lexicon("determiners.toml")["determiners"]
-    leads = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    <noun>": "a silent 1950s film", "our old wedding film". Not a noun that modifies the next
+    word ("my old film camera": a camera) nor one made of a material ("a thin film of dust"),
+    nor words between that are no describing words ("a roll of film")."""
+    data = load_lexicon("determiners.toml")
+    leads = "|".join(re.escape(w) for w in sorted(data["determiners"], key=len, reverse=True))
+    stopwords = load_lexicon("stopwords.toml")
+    function_words = {w for words in stopwords.values() for w in words} | set(data["also_ends"])
+    ends = "|".join(re.escape(w) for w in sorted(function_words, key=len, reverse=True))
+    layers = "|".join(re.escape(w) for w in sorted(data["materials"], key=len, reverse=True))
+    # a describing word is no determiner and no function word: "… suits the film" is named
+    # from "the", and "a roll of film" names a roll
+    between = rf"(?:(?!(?:{leads}|{ends})\s)[^\W_]+(?:-[^\W_]+)*\s+)"
+    after = (
+        rf"(?=\s*$|\s*[^\w\s]|\s+(?:{ends})(?!\w))"
+        rf"(?!\s+(?:of|de|du|des|von|aus)\s+(?:{layers})(?!\w))"
+    )
     patterns = []
     for key, info in modalities().items():
         if info.described:
             nouns = "|".join(re.escape(n) for n in sorted(info.described, key=len, reverse=True))
-            # a describing word is no determiner: "… suits the film" is named from "the"
-            between = rf"(?:(?!(?:{leads})\s)[^\W_]+(?:-[^\W_]+)*\s+)"
-            pattern = rf"(?<!\w)(?:{leads})\s+{between}{{0,2}}?(?:{nouns})(?!\w)"
+            pattern = rf"(?<!\w)(?:{leads})\s+{between}{{0,2}}?(?:{nouns}){after}"
             patterns.append((key, re.compile(pattern)))
     return tuple(patterns)
 
