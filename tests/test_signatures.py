@@ -529,6 +529,12 @@ def test_a_lone_task_name_the_title_says_the_model_is_keeps_its_name():
         # ...but a transfer from a thing it is run on starts from it
         ("StyleX: Arbitrary Style Transfer from a Single Image", "image"),
         ("MoTr: Motion Transfer from a Driving Video", "video"),
+        # work done on a thing someone already has names it right before the work's word
+        ("Felt: Flow Attention for Consistent Text-to-Video Editing", "video"),
+        ("Mouthpiece: Audio-Driven Depth-Aware Talking-Face Video Editing", "video"),
+        ("Cutline: Zero-Shot Image Matting for Anything", "image"),
+        # ...but not a thing named before a word for what it makes
+        ("Paintly: Efficient High-Resolution Text-to-Image Synthesis", None),
     ],
 )
 def test_a_title_says_what_its_work_starts_from(title, start):
@@ -948,3 +954,23 @@ def test_a_bare_title_is_no_feeder_for_a_model_that_already_runs_on_the_users_ph
     assert any(sig.inputs == ("video",) for sig in sfm.signatures)
     adopted = adopt_feeder([bare, sfm], ("image_set",), "sfm_reconstruction")
     assert adopted[0] == bare
+
+
+def test_a_title_editing_a_clip_named_by_its_prompt_is_read_as_editing_the_clip():
+    # "Text-to-Video" names the prompt and the clip; "Editing" says the clip is one the user has
+    source = enrich(_source("Felt: Flow Attention for Consistent Text-to-Video Editing"))
+    assert source.tasks[0] == "text_guided_video_editing"
+    assert any("video" in sig.inputs for sig in source.signatures)
+
+
+def test_a_title_creating_3d_content_is_generation_whatever_it_is_drawn_with():
+    # splats name how the result is drawn, not that it is rebuilt from many photos
+    source = enrich(
+        _source("Splatdream: Generative Gaussian Splatting for Fast 3D Content Creation")
+    )
+    assert source.tasks[0] != "photos_to_3d_scene"
+    assert {"text_to_3d", "image_to_3d"} <= {*source.tasks, *source.plausible}
+    # ...and a title naming what it starts from keeps that start
+    started = enrich(_source("Clayform: Fast 3D Content Creation from a Single Image"))
+    assert started.tasks[0] == "image_to_3d"
+    assert "text_to_3d" not in started.plausible

@@ -964,6 +964,10 @@ def test_what_the_first_actor_of_a_clause_wrote_is_theirs():
         ("If I upload a photo, then does it make a video?", False),
         ("Okay, then, how does it work?", False),
         ("Subí una foto y después de un minuto salió un video.", False),
+        # a step told in a sentence of its own
+        ("I used a portrait and got him talking. Then the clip was smoothed to 60 fps.", True),
+        ("Aus dem Foto wurde ein Fenster mit Kränzen. Danach wurde daraus ein Video.", True),
+        ("I got a talking clip. Then how does it keep the lips in time?", False),
     ],
 )
 def test_steps_are_told_by_first_and_then_or_by_a_second_model(question, told):
@@ -1102,6 +1106,48 @@ def test_a_told_chain_ends_with_the_last_models_own_job_where_it_needs_nothing_m
     )
     asked = [("text_to_video", 5.0), ("image_to_video", 4.0)]
     assert _told_chain(asked, (drawer, animator), told=True)[0][0] == "text_to_video"
+
+
+def test_a_told_chain_passes_along_what_its_first_model_made():
+    speaker, smoother = _two_models(
+        "Chatterface: Hierarchical Audio-Driven Synthesis for Portrait Image Animation",
+        "Tweenfield: Implicit Motion Modeling for Video Frame Interpolation",
+    )
+    question = (
+        "I used an old portrait of my grandfather and a voice recording of my aunt, and got "
+        "him saying it. Then the clip was smoothed from 25 to 60 frames a second for the big "
+        "screen. How does the photo speak, and where do the extra frames come from?"
+    )
+    told = understand(Request(question=question, recommended=(speaker, smoother)))
+    assert told.task.id == "talking_head_generation"
+    # the clip the second model smoothed is the first one's, not footage the user brought to
+    # drive the portrait by, however the question's words score animating a picture by a clip
+    from scholarflow.understanding import _told_chain
+
+    asked = [("character_animation", 6.0), ("talking_head_generation", 5.0)]
+    assert _told_chain(asked, (speaker, smoother), told=True)[0][0] == "talking_head_generation"
+
+
+def test_what_the_user_had_before_the_steps_is_brought_not_passed_along():
+    from scholarflow.understanding import _told_chain
+
+    stylist, lifter = _two_models(
+        "Stylo: Free Lunch towards Style-Preserving Text-to-Image Generation",
+        "Liftoff: Stable Point-Aware Reconstruction of 3D Objects from Single Images",
+    )
+    asked = [("image_to_3d", 5.0), ("text_to_3d", 4.9)]
+    # the picture the second model lifts was made by the first: from a prompt, end to end
+    assert _told_chain(asked, (stylist, lifter), told=True)[0][0] == "text_to_3d"
+    # ...unless the user says they had a picture before the steps began
+    from scholarflow.understanding import _read
+
+    question = (
+        "I gave it a photo of our rabbit and one of a glazed figurine. The first model redrew "
+        "the rabbit as that figurine, and the second turned the picture into a 3D model."
+    )
+    assert _read(question, None).brought == {"image"}
+    had = frozenset({"image"})
+    assert _told_chain(asked, (stylist, lifter), told=True, had_before=had)[0][0] == ("image_to_3d")
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 
 from scholarflow import catalog, taxonomy, vocabulary
@@ -329,6 +329,17 @@ def _read_source(
             ]
         could = [t for t in could if makes_right is None or makes_right(t)]
         return served, tuple(t for t in could if starts_right(t)), True, near
+    if products and stated is None and not summary and not (named_things - products):
+        # A title saying what the work makes but not from what ("… for Efficient 3D Content
+        # Creation", naming nothing else) leaves that open: a reading making the same thing
+        # from something else, near enough in meaning, is one the request may choose.
+        could += [
+            task
+            for task, score in ranked[:_PLAUSIBLE_MAX]
+            if task not in could
+            and _makes(known[task], products)
+            and score >= best * _SAME_MAKE_SHARE
+        ]
     could = [t for t in could if makes_right is None or makes_right(t)]
     return served, tuple(t for t in could if starts_right(t)), False, ()
 
@@ -401,8 +412,33 @@ def stated_start(title: str) -> str | None:
     """The thing a title (normalized) says its work starts from, or None: the head of the
     phrase after "from" ("Monocular Video" is a video), unless a word before it names a kind
     of that thing ("Multi-view Video" is a multi-view video; "Multi-View Images" a set of
-    images)."""
+    images). Where no "from" says it, the thing named right before a word for work done on
+    an existing thing says it: "… Talking-Face Video Editing" and "… Text-to-Video Editing"
+    change a clip someone already has; "Image Matting" is run on a picture."""
     modalities = taxonomy.modalities()
+    started = _started_from_phrase(title, modalities)
+    if started is not None:
+        return started
+    for worked in _WORKED_ON.finditer(title):
+        before = title[max(0, worked.start() - 40) : worked.start()]
+        hits = [hit for hit in taxonomy.modality_matcher().find(before) if hit.end == len(before)]
+        if hits and modalities[hits[-1].label].family in _STARTING_FAMILIES:
+            return hits[-1].label
+    return None
+
+
+# Words for work done on a thing that already exists, which name the thing worked on right
+# before them ("Video Editing", "Video Translation", "Image Matting"). Unlike "generation"
+# or "synthesis" (`_MADE`), the thing named before them is what the work is handed.
+_WORKED_ON = re.compile(
+    r"\s*(?<!\w)(?:editing|edits|translation|colou?ri[sz]ation|inpainting|matting|"
+    r"segmentation|restoration|retouching|relighting|styli[sz]ation|re-?rendering|dubbing)"
+    r"(?!\w)"
+)
+
+
+def _started_from_phrase(title: str, modalities: Mapping[str, taxonomy.ModalityInfo]) -> str | None:
+    """The head of the phrase after "from" in a title (see `stated_start`), or None."""
     for found in _FROM.finditer(title):
         rest = title[found.end() : found.end() + 60]
         end = _PHRASE_END.search(rest)
@@ -422,11 +458,12 @@ def stated_start(title: str) -> str | None:
     return None
 
 
-# What a title says its work makes: the thing named just before "generation" or "synthesis"
-# ("… for Text-to-Video Generation" makes a video). Only a thing named right before the word
+# What a title says its work makes: the thing named just before "generation", "synthesis" or
+# "creation" ("… for Text-to-Video Generation" makes a video, "… 3D Content Creation" a 3D
+# object). Only a thing named right before the word
 # counts: in "Audio-Driven Synthesis" or "Speech to Lip Generation" the thing is what drives
 # the work, not what it makes.
-_MADE = re.compile(r"\s*(?<!\w)(?:generation|synthesis)(?!\w)")
+_MADE = re.compile(r"\s*(?<!\w)(?:generation|synthesis|creation)(?!\w)")
 # The work's name ends on "Animation" ("… Semi-Body Human Animation", "Talking-Head
 # Animation"): what it makes is the moving picture, whatever body or face words stand before
 # it (a body named there is what moves, not a motion captured).

@@ -365,6 +365,9 @@ class _Reading:
     semantics: dict[str, float]
     focus: tuple[str, ...]  # () when the question names no focus
     inherited: dict[str, float] = field(default_factory=dict)  # an earlier turn's task
+    # what the user says they had before the steps they tell of begin ("I gave it a photo …
+    # the first model …"): brought, not passed along from one model to the next
+    brought: frozenset[str] = frozenset()
 
 
 def _read(question: str, embedder: Any) -> _Reading:
@@ -377,6 +380,12 @@ def _read(question: str, embedder: Any) -> _Reading:
     # does, in the user's words, is not what the user did)
     happened = mask_model_descriptions(mask_corrected_beliefs(normalized))
     mentions = tuple(_modality_mentions(happened))
+    steps_begin = _steps_begin(happened)
+    brought = frozenset(
+        m.hit.label
+        for m in mentions
+        if m.role == "have" and steps_begin is not None and m.hit.start < steps_begin
+    )
     cues: dict[str, float] = defaultdict(float)
     matched = _add_cues(cues, happened)
     _add_details(cues, happened, matched)
@@ -396,6 +405,7 @@ def _read(question: str, embedder: Any) -> _Reading:
         fit=dict(fit),
         semantics=dict(semantics),
         focus=_named_focus(normalized),
+        brought=brought,
     )
 
 
@@ -441,7 +451,9 @@ def _decide(reading: _Reading, recommended: Sequence[Source]) -> Understanding:
     ranked = _break_twin_ties(ranked, recommended)
     ranked = _made_for_the_subject(ranked, subjects, reading.mentions)
     ranked = _end_of_chain(ranked, recommended)
-    ranked = _told_chain(ranked, recommended, told=tells_steps(reading.normalized))
+    ranked = _told_chain(
+        ranked, recommended, told=tells_steps(reading.normalized), had_before=reading.brought
+    )
     ranked = _job_finished(ranked, recommended, asked)
     mentions = list(reading.mentions)
     if ranked and ranked[0][1] >= _NONE_BELOW:
@@ -776,7 +788,11 @@ _TOLD_CHAIN_SHARE = 0.3
 
 
 def _told_chain(
-    ranked: list[tuple[str, float]], recommended: Sequence[Source], *, told: bool
+    ranked: list[tuple[str, float]],
+    recommended: Sequence[Source],
+    *,
+    told: bool,
+    had_before: frozenset[str] = frozenset(),
 ) -> list[tuple[str, float]]:
     """The user tells of steps ("the first model erased him, then the second made the whole
     picture move") and the recommended models, in the order given, pass each one's result to
@@ -825,6 +841,10 @@ def _told_chain(
             & (made_inside - brought)
         )
     }
+    # (what an earlier model made for a later one is passed along inside the chain: a job
+    # needing that from the user, a clip to animate a portrait by, is not the chain's,
+    # unless the user says they had it before the steps began)
+    takes -= made_inside - brought - had_before
     fair = [item for item in ranked if item[1] >= best * _TOLD_CHAIN_SHARE]
     for task_id, score in sorted(fair, key=lambda item: item[0] not in last_jobs):
         task = known[task_id]
@@ -1632,11 +1652,11 @@ _FIRST = re.compile(
     r"(?<!\w)(?:first|zuerst|d'abord|primero|en primer lugar|(?:das|der|die) erste|"
     r"el primer|la primera|le premier|la première)(?!\w)|まず|먼저|첫 번째|1つ目|最初の"
 )
-# "…, then", "… and then", "…; luego": a step told after another one, with no "first".
-# Not "if …, then", not "okay, then," opening a question, not "después de un minuto" (after a
-# minute), not "then does it …" asking.
+# "…, then", "… and then", "…; luego", "…. Then the clip was …": a step told after another
+# one, with no "first". Not "if …, then", not "okay, then," opening a question, not "después
+# de un minuto" (after a minute), not "then does it …" asking.
 _THEN_AFTER_ACT = re.compile(
-    r"(?:,|;|\b(?:and|y|et|und))\s+"
+    r"(?:,|;|[.!]|\b(?:and|y|et|und))\s+"
     r"(?:then|afterwards|after that|dann|danach|puis|ensuite|luego|después)(?!\w)"
     r"(?!\s*,|\s+(?:de|does|do|did|is|are|how|what|why|can|could|will)\b)"
 )
@@ -1673,19 +1693,34 @@ _ORDINAL_AFTER = re.compile(
 def tells_steps(question: str) -> bool:
     """Whether the question tells of steps one after another ("it first made …, then …",
     "the first model …, the second …", "then a second model made it sharper")."""
+    return _steps_begin(question) is not None
+
+
+def _steps_begin(question: str) -> int | None:
+    """Where in the question the steps it tells of begin (see `tells_steps`), or None when it
+    tells of none: what the user says they had before that is what they brought."""
+    found: list[int] = []
     first = _FIRST.search(question)
     if first is not None and (
         _THEN.search(question, first.end()) is not None
         or _ORDINAL_AFTER.search(question, first.end()) is not None
     ):
-        return True
+        found.append(first.start())
     # "I brushed over it and it disappeared, then I recorded a new line": one act, then another
-    if _SECOND.search(question) is not None:
-        return True
-    return any(
-        not _IF_BEFORE_THEN.search(question, max(0, then.start() - 120), then.start())
-        for then in _THEN_AFTER_ACT.finditer(question)
+    second = _SECOND.search(question)
+    if second is not None:
+        found.append(second.start())
+    then = next(
+        (
+            then
+            for then in _THEN_AFTER_ACT.finditer(question)
+            if not _IF_BEFORE_THEN.search(question, max(0, then.start() - 120), then.start())
+        ),
+        None,
     )
+    if then is not None:
+        found.append(then.start())
+    return min(found) if found else None
 
 
 @cache
