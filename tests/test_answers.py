@@ -45,8 +45,11 @@ PROMPT_EXPECTATIONS = {
         False,
     ),
     "cartoon_rooms": ("inconsistent_drawings_to_3d", ["image_set"], ["point_cloud"], False),
+    # the camera's path out of one's own clip is structure from motion run on one moving
+    # shot (its variant in tasks.toml), as the blind sets label it; copying a shot's camera
+    # work onto something else is the cinematic transfer
     "slam_camera_path_from_clip": (
-        "cinematic_camera_transfer",
+        "sfm_reconstruction",
         ["video"],
         ["camera_trajectory"],
         False,

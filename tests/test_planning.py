@@ -1070,3 +1070,37 @@ def test_a_misfit_making_a_picture_is_no_step_before_a_model_that_takes_the_prom
     flagged = [names[w.source_id] for w in result.warnings if w.code == "model_task_mismatch"]
     assert flagged == ["FlatPix"]
     assert main == ["Shaper"]
+
+
+def test_a_model_making_the_wanted_camera_path_and_more_besides_fits():
+    # a camera-and-body model hands over the camera's path a structure-from-motion request
+    # wants; the body's motion it makes besides does not make it the wrong model
+    prompt = """You are an AI scientist.
+
+A user has asked the following question:
+"I walked the new drainage tunnel filming on my phone while workers moved about, and \
+got back the path the phone took, its position and direction at every frame. How does it \
+work out where the camera went when so much in the shot is moving?"
+
+Based on the following recommended models, explain:
+
+1. What task the user is trying to perform.
+2. How the model(s) would work in a CNAPS AI-like workflow (input → model → output).
+3. List relevant papers and tools (with GitHub or ArXiv links) that support your answer.
+
+Use **only the provided models and papers**. Do not refer to outside sources.
+
+### Recommended AI Models:
+Model: ShotCopy: Recovering the Camera Path and the Actors' Motion of a Shot from a Monocular Video
+Paper: https://arxiv.org/abs/2401.00001
+
+Answer:
+"""
+    result, sources = _plan(prompt)
+    assert result.understanding.task.id == "sfm_reconstruction"
+    assert result.understanding.want == ("camera_trajectory",)
+    (source,) = [s for s in sources.values() if s.role == "recommended"]
+    assert {"camera_trajectory", "human_motion"} <= {
+        m for g in source.signatures for m in g.outputs
+    }
+    assert not [w for w in result.warnings if w.code == "model_task_mismatch"]

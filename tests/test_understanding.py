@@ -1817,3 +1817,18 @@ def test_layers_and_cameras_called_film_are_no_footage():
     ):
         labels = [m.hit.label for m in _modality_mentions(normalize(question))]
         assert "video" not in labels, question
+
+
+def test_the_camera_path_of_ones_own_shot_is_structure_from_motion_run_on_the_clip():
+    # structure from motion has a variant run on one moving shot that gives the camera's
+    # path: wanting that path from a clip one filmed fits it as well as copying a shot's
+    # camera work does, and the question's meaning tells them apart
+    question = (
+        "I walked the new drainage tunnel filming on my phone while workers moved about, and "
+        "got back the path the phone took, its position and direction at every frame. How "
+        "does it work out where the camera went when so much in the shot is moving?"
+    )
+    told = understand(Request(question=question, recommended=()))
+    assert told.task.id == "sfm_reconstruction"
+    assert told.have == ("video",)
+    assert told.want == ("camera_trajectory",)

@@ -361,7 +361,7 @@ def search(
 
 
 def _exact_job(have: Sequence[str], want: Sequence[str]) -> Callable[[Action], bool]:
-    """A test of whether a model's step turns what the user brought into just the thing they
+    """A test of whether a model's step turns what the user brought into the thing they
     want, where that thing is no picture or clip (which jobs of every kind make): such a
     step does the user's job whatever its reading's family (a visual SLAM system read as a
     reconstruction job gives the camera path of a clip, and that path is the job here)."""
@@ -380,7 +380,9 @@ def _exact_job(have: Sequence[str], want: Sequence[str]) -> Callable[[Action], b
             not action.per_item
             and bool(needed)
             and all(set(port.modalities) & brought for port in needed)
-            and makes == wanted
+            # (a step making more besides, a body's motion with the camera's path, still
+            # hands over just what is wanted)
+            and wanted <= makes
         )
 
     return exact

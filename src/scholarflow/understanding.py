@@ -1981,10 +1981,41 @@ def _as_brought(had: Sequence[str]) -> set[str]:
 def _add_modality_fit(
     scores: dict[str, float], mentions: list[_Mention], *, asked: bool = True
 ) -> None:
+    """How well what the user brought and got fits each task: the best of its signature and
+    its variants (the same job with something else handed in: structure from motion run on
+    one moving shot gives the camera's path)."""
     # (`asked`: the mentions are a question's; a source's words name what its method reads,
     # a set of views and one view of them alike, and are taken as they stand)
     if not mentions:
         return
+    for task in taxonomy.tasks().values():
+        if task.signature is not None:
+            scores[task.id] += _signature_fit(_fitting_signature(task, mentions), mentions, asked)
+
+
+def _fitting_signature(task: Task, mentions: Sequence[_Mention], asked: bool = True) -> Signature:
+    """The task's signature or the variant of it (taxonomy.variants) that what the question
+    names fits best; the task's own where none fits better. Only a variant making something
+    else counts (a camera's path, not a point cloud): one taking more besides (a depth video
+    for a stereo conversion) is the same product, and what is handed in is the planner's."""
+    assert task.signature is not None
+    found = tuple(
+        variant
+        for variant in taxonomy.variants().get(task.id, ())
+        if set(variant.outputs) != set(task.signature.outputs)
+    )
+    if not found or not mentions:
+        return task.signature
+    listed = list(mentions)
+    return max(
+        (task.signature, *found),
+        key=lambda signature: _signature_fit(signature, listed, asked),
+    )
+
+
+def _signature_fit(signature: Signature, mentions: Sequence[_Mention], asked: bool) -> float:
+    """How well the things the question names, by whether they went in or came out, fit
+    what `signature` takes and makes."""
     supplied = set(taxonomy.freely_supplied())
     known = taxonomy.modalities()
     either = any(m.either for m in mentions)
@@ -1994,46 +2025,42 @@ def _add_modality_fit(
     named = {m.hit.label for m in mentions if m.role is None}
     steps = {m.hit.label for m in mentions if m.step}
     stand_ins = taxonomy.stand_ins(have)
-    for task in taxonomy.tasks().values():
-        signature = task.signature
-        if signature is None:
-            continue
-        needs = {m for p in signature.ports_in() if not p.optional for m in p.modalities}
-        extras = {m for p in signature.ports_in() if p.optional for m in p.modalities} - needs
-        takes = needs | extras
-        makes = {m for p in signature.ports_out() for m in p.modalities}
-        if either:  # a word naming either of two things names, for this task, the one it uses
-            have = brought([m.as_for(takes) for m in mentions if m.role == "have"])
-            want = {m.as_for(makes) for m in mentions if m.role == "want"}
-            named = {m.as_for(takes | makes) for m in mentions if m.role is None}
-            stand_ins = taxonomy.stand_ins(have)
-        required = {p.modality for p in signature.ports_in() if not p.optional} - supplied
-        # What the user brought counts fully where the task needs it, half where the task
-        # merely can take it (a background picture), and against it where the task has no
-        # use for it at all: a task that ignores half of what went in is not what happened.
-        score = _HAVE_FIT * min(2, len(have & needs))
-        score += _HAVE_FIT * 0.5 * min(1, len((have - needs) & extras))
-        score -= _HAVE_UNUSED * len(have - takes - supplied - taxonomy.stand_ins(takes))
-        score += _WANT_FIT * len(want & makes)
-        # Wanting what the task's result holds (videos of new angles are the views of a
-        # multi-view video) is no evidence against it; wanting anything else is.
-        holds = {inner for m in makes for inner in known[m].includes}
-        score += _WANT_FIT * 0.4 * len((want - makes) & holds)
-        # Wanting what the result looks like when played ("a clip" back, for a depth video)
-        # may be how the user saw it: it counts for the task, less than naming it would.
-        looks = {known[m].shown_as for m in makes} - {None}
-        score += _WANT_FIT * _LOOKS_SHARE * len((want - makes - holds) & looks)
-        score -= _WANT_MISSING * len(want - makes - holds - looks)
-        # a thing made on the way to the result is not what the task makes
-        score -= _WANT_MISSING * len((steps - want) & makes)
-        if have:
-            # a thing named without a role (her voice) is half missing where the task needs
-            # it: it may well be what went in, or only talked about ("a picture model")
-            missing = required - have - stand_ins
-            score -= _INPUT_MISSING * (len(missing - named) + 0.5 * len(missing & named))
-        # Things named without saying whether they went in or came out: weak evidence.
-        score += _NAMED_FIT * len(named & (takes | makes))
-        scores[task.id] += score
+    needs = {m for p in signature.ports_in() if not p.optional for m in p.modalities}
+    extras = {m for p in signature.ports_in() if p.optional for m in p.modalities} - needs
+    takes = needs | extras
+    makes = {m for p in signature.ports_out() for m in p.modalities}
+    if either:  # a word naming either of two things names, for this task, the one it uses
+        have = brought([m.as_for(takes) for m in mentions if m.role == "have"])
+        want = {m.as_for(makes) for m in mentions if m.role == "want"}
+        named = {m.as_for(takes | makes) for m in mentions if m.role is None}
+        stand_ins = taxonomy.stand_ins(have)
+    required = {p.modality for p in signature.ports_in() if not p.optional} - supplied
+    # What the user brought counts fully where the task needs it, half where the task
+    # merely can take it (a background picture), and against it where the task has no
+    # use for it at all: a task that ignores half of what went in is not what happened.
+    score = _HAVE_FIT * min(2, len(have & needs))
+    score += _HAVE_FIT * 0.5 * min(1, len((have - needs) & extras))
+    score -= _HAVE_UNUSED * len(have - takes - supplied - taxonomy.stand_ins(takes))
+    score += _WANT_FIT * len(want & makes)
+    # Wanting what the task's result holds (videos of new angles are the views of a
+    # multi-view video) is no evidence against it; wanting anything else is.
+    holds = {inner for m in makes for inner in known[m].includes}
+    score += _WANT_FIT * 0.4 * len((want - makes) & holds)
+    # Wanting what the result looks like when played ("a clip" back, for a depth video)
+    # may be how the user saw it: it counts for the task, less than naming it would.
+    looks = {known[m].shown_as for m in makes} - {None}
+    score += _WANT_FIT * _LOOKS_SHARE * len((want - makes - holds) & looks)
+    score -= _WANT_MISSING * len(want - makes - holds - looks)
+    # a thing made on the way to the result is not what the task makes
+    score -= _WANT_MISSING * len((steps - want) & makes)
+    if have:
+        # a thing named without a role (her voice) is half missing where the task needs
+        # it: it may well be what went in, or only talked about ("a picture model")
+        missing = required - have - stand_ins
+        score -= _INPUT_MISSING * (len(missing - named) + 0.5 * len(missing & named))
+    # Things named without saying whether they went in or came out: weak evidence.
+    score += _NAMED_FIT * len(named & (takes | makes))
+    return score
 
 
 # --- signal 2: the meaning of the question ---------------------------------------------------
@@ -2364,8 +2391,17 @@ def _made_on_the_way(
 def _resolve_modalities(
     task: Task, mentions: list[_Mention]
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """What the user has and wants: their own words where they fit the task, else the task's."""
-    signature = task.signature
+    """What the user has and wants: their own words where they fit the task (or the variant
+    of it they fit best), else the task's."""
+    signature = _fitting_signature(task, mentions) if task.signature else None
+    if signature is not None and signature != task.signature:
+        task = task.model_copy(
+            update={
+                "signature": signature,
+                "inputs": signature.inputs,
+                "outputs": signature.outputs,
+            }
+        )
     takes = (
         {m for p in signature.ports_in() for m in p.modalities} if signature else set(task.inputs)
     )
