@@ -1832,3 +1832,22 @@ def test_the_camera_path_of_ones_own_shot_is_structure_from_motion_run_on_the_cl
     assert told.task.id == "sfm_reconstruction"
     assert told.have == ("video",)
     assert told.want == ("camera_trajectory",)
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        ("Ich habe 'Herbstkränze statt Tulpen' eingetippt und bekam das Fenster neu.", "have"),
+        ("사진에 '눈이 내리는 겨울 밤'이라고 입력했더니 눈 오는 사진이 됐어요.", "have"),
+        ("写真に「雪の夜にして」と入力したら雪景色の写真になりました。", "have"),
+        # a quotation with no word of typing after it is not taken as given
+        ("Das Schild sagt 'Heute geschlossen wegen Inventur' und ich will es weg.", None),
+    ],
+)
+def test_words_quoted_and_then_said_typed_were_given(question, role):
+    from scholarflow.text import mask_quoted, normalize
+    from scholarflow.understanding import _QUOTED_PROMPT, _modality_mentions
+
+    masked = normalize(mask_quoted(question, f" {_QUOTED_PROMPT} ", asked=" … "))
+    roles = {m.hit.cue: m.role for m in _modality_mentions(masked)}
+    assert roles.get(_QUOTED_PROMPT) == role

@@ -1429,7 +1429,9 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 role = "have"  # "how does it turn a picture into a sentence": what is turned
             if _FOR_USE_AFTER.match(text, hit.end):
                 role = None  # "PR動画用に": what the result is for
-            if hit.cue == _QUOTED_PROMPT and _called_a_prompt(text, hits, index):
+            if hit.cue == _QUOTED_PROMPT and (
+                _called_a_prompt(text, hits, index) or _TYPED_AFTER.match(text, hit.end)
+            ):
                 role = "have"  # the user quotes the words they gave it: "the prompt '…'"
             if hit.cue in _MAKING_MARKERS or hit.cue.split()[0] in _MAKING_MARKERS:
                 role = "have"  # the cue is the act of giving it: "typed '…'", "described in"
@@ -1877,6 +1879,13 @@ _HAD_AFTER = re.compile(
 # A thing followed by a word of purpose: what the result is for, neither had nor made
 # ("PR動画用に効果音を作った": sounds for a promo video; "발표 영상용으로").
 _FOR_USE_AFTER = re.compile(r"\s*(?:用|용)(?:に|の|で|으로|의|$|\s)")
+# Words quoted and then said to have been typed, where the verb comes after them: "'…'라고
+# 입력했더니", "'…'と入力したら", "habe '…' eingetippt". (English and the Romance languages say
+# it first: "typed '…'", `_MAKING_MARKERS`.)
+_TYPED_AFTER = re.compile(
+    r"\s*(?:(?:이)?라고\s*(?:입력|적었|적어|쳤|쳐|썼|써서)|(?:と|って)\s*(?:入力|打ち込|打っ|書い|書き)|"
+    r"(?:ein)?getippt|eingetippt|eingegeben|geschrieben|eingetragen)"
+)
 _MADE_AFTER = re.compile(
     r"\s*(?:を|は|も|을|를|은|는|도)?\s*(?:作る|作り|作ろ|作っ|作れ|作成|만들|제작)"
 )
