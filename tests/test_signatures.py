@@ -535,6 +535,11 @@ def test_a_lone_task_name_the_title_says_the_model_is_keeps_its_name():
         ("Cutline: Zero-Shot Image Matting for Anything", "image"),
         # ...but not a thing named before a word for what it makes
         ("Paintly: Efficient High-Resolution Text-to-Image Synthesis", None),
+        # of "X-to-Y" work, the thing turned, unless it is a prompt
+        ("Cinemo: Image-to-Video Translation", "image"),
+        ("Rekindle: Multi-view Video Editing", "multi_view_video"),
+        # two works on different things say no one start
+        ("Dual: Image Restoration and Video Editing", None),
     ],
 )
 def test_a_title_says_what_its_work_starts_from(title, start):
@@ -974,3 +979,6 @@ def test_a_title_creating_3d_content_is_generation_whatever_it_is_drawn_with():
     started = enrich(_source("Clayform: Fast 3D Content Creation from a Single Image"))
     assert started.tasks[0] == "image_to_3d"
     assert "text_to_3d" not in started.plausible
+    # ...and so does one naming a conversion, whether or not its start is a thing of its own
+    spoken = enrich(_source("Soundly 2: Temporal-Enhanced Text-to-Audio Generation"))
+    assert spoken.plausible == ("text_to_audio",)

@@ -968,6 +968,13 @@ def test_what_the_first_actor_of_a_clause_wrote_is_theirs():
         ("I used a portrait and got him talking. Then the clip was smoothed to 60 fps.", True),
         ("Aus dem Foto wurde ein Fenster mit Kränzen. Danach wurde daraus ein Video.", True),
         ("I got a talking clip. Then how does it keep the lips in time?", False),
+        # the "if" of an earlier sentence is no condition on this one
+        ("When I uploaded the portrait it made him talk. Then the clip was smoothed.", True),
+        # a "then" opening a remark or a question tells no step
+        ("Great! Then both recommended tools can do it?", False),
+        ("Thanks. Then I wonder how it keeps the face.", False),
+        ("J'ai reçu la vidéo. Puis-je savoir comment ça marche ?", False),
+        ("Ich habe das Video bekommen. Dann frage ich mich, wie das geht.", False),
     ],
 )
 def test_steps_are_told_by_first_and_then_or_by_a_second_model(question, told):
@@ -1147,7 +1154,10 @@ def test_what_the_user_had_before_the_steps_is_brought_not_passed_along():
     )
     assert _read(question, None).brought == {"image"}
     had = frozenset({"image"})
-    assert _told_chain(asked, (stylist, lifter), told=True, had_before=had)[0][0] == ("image_to_3d")
+    assert _told_chain(asked, (stylist, lifter), told=True, had_before=had)[0][0] == "image_to_3d"
+    # ...and the second model's own job, so had, leads over one the question scores higher
+    ahead = asked[::-1]
+    assert _told_chain(ahead, (stylist, lifter), told=True, had_before=had)[0][0] == "image_to_3d"
 
 
 @pytest.mark.parametrize(
@@ -1840,8 +1850,10 @@ def test_the_camera_path_of_ones_own_shot_is_structure_from_motion_run_on_the_cl
         ("Ich habe 'Herbstkränze statt Tulpen' eingetippt und bekam das Fenster neu.", "have"),
         ("사진에 '눈이 내리는 겨울 밤'이라고 입력했더니 눈 오는 사진이 됐어요.", "have"),
         ("写真に「雪の夜にして」と入力したら雪景色の写真になりました。", "have"),
-        # a quotation with no word of typing after it is not taken as given
+        # a quotation with no word of typing after it is not taken as given, nor one written
+        # on something
         ("Das Schild sagt 'Heute geschlossen wegen Inventur' und ich will es weg.", None),
+        ("写真の「本日休業のお知らせ」と書いてある看板を消したいです。", None),
     ],
 )
 def test_words_quoted_and_then_said_typed_were_given(question, role):

@@ -835,8 +835,8 @@ def _whole_result(
 
 
 def _makes_exactly(source: Source, understanding: Understanding) -> bool:
-    """Whether one of the source's signatures turns what the user brought into just what
-    they want (`_exact_job`)."""
+    """Whether one of the source's signatures turns what the user brought into what they
+    want, perhaps with more besides (`_exact_job`)."""
     exact = _exact_job(understanding.have, understanding.want)
     return any(exact(action) for action in source_actions([source], {source.id}))
 

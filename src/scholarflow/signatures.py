@@ -329,7 +329,13 @@ def _read_source(
             ]
         could = [t for t in could if makes_right is None or makes_right(t)]
         return served, tuple(t for t in could if starts_right(t)), True, near
-    if products and stated is None and not summary and not (named_things - products):
+    if (
+        products
+        and stated is None
+        and not summary
+        and not (named_things - products)
+        and not _CONVERSION_NAMED.search(name_text)
+    ):
         # A title saying what the work makes but not from what ("… for Efficient 3D Content
         # Creation", naming nothing else) leaves that open: a reading making the same thing
         # from something else, near enough in meaning, is one the request may choose.
@@ -387,7 +393,13 @@ _USED_BEFORE = re.compile(
 
 
 def _takes(task: taxonomy.Task) -> set[str]:
-    ports = task.signature.ports_in() if task.signature else ()
+    """What the task can start from: its own ports, and those of a variant of it making
+    something else (structure from motion run on one clip, for the camera's path)."""
+    ports = list(task.signature.ports_in()) if task.signature else []
+    outputs = set(task.signature.outputs) if task.signature else set(task.outputs)
+    for variant in taxonomy.variants().get(task.id, ()):
+        if set(variant.outputs) != outputs:
+            ports += variant.ports_in()
     return {m for port in ports for m in port.modalities} | set(task.inputs)
 
 
@@ -419,14 +431,39 @@ def stated_start(title: str) -> str | None:
     started = _started_from_phrase(title, modalities)
     if started is not None:
         return started
-    for worked in _WORKED_ON.finditer(title):
-        before = title[max(0, worked.start() - 40) : worked.start()]
-        hits = [hit for hit in taxonomy.modality_matcher().find(before) if hit.end == len(before)]
-        if hits and modalities[hits[-1].label].family in _STARTING_FAMILIES:
-            return hits[-1].label
-    return None
+    # (two works on different things, "Image Restoration and Video Editing", say no one start)
+    worked_on = {
+        _worked_on(title, worked.start(), modalities) for worked in _WORKED_ON.finditer(title)
+    }
+    worked_on.discard(None)
+    return worked_on.pop() if len(worked_on) == 1 else None
 
 
+def _worked_on(title: str, at: int, modalities: Mapping[str, taxonomy.ModalityInfo]) -> str | None:
+    """The thing named right before the work word at `at`: the head of "Multi-view Video"
+    (a multi-view video), and of "Image-to-Video Translation" the thing turned (a picture),
+    unless that is a prompt ("Text-to-Video Editing" changes a clip)."""
+    before = title[max(0, at - 60) : at]
+    hits = list(taxonomy.modality_matcher().find(before))
+    if not hits or hits[-1].end != len(before):
+        return None
+    head = hits[-1]
+    if len(hits) > 1 and _TO_BETWEEN.fullmatch(before, hits[-2].end, head.start):
+        turned = hits[-2].label
+        if modalities[turned].family in _STARTING_FAMILIES:
+            return turned
+    elif len(hits) > 1 and head.label in modalities[hits[-2].label].includes:
+        head = hits[-2]
+    return head.label if modalities[head.label].family in _STARTING_FAMILIES else None
+
+
+# the joint of an "X-to-Y" or "X2Y" compound
+_TO_BETWEEN = re.compile(r"\s*(?:-to-|\s+to\s+|2)\s*")
+
+
+# "Text-to-Audio", "Video-to-Video", "img2img": a title naming a conversion names its start,
+# whether or not the start is a thing of its own ("text" is a prompt)
+_CONVERSION_NAMED = re.compile(r"[a-z0-9](?:-to-|2)[a-z]")
 # Words for work done on a thing that already exists, which name the thing worked on right
 # before them ("Video Editing", "Video Translation", "Image Matting"). Unlike "generation"
 # or "synthesis" (`_MADE`), the thing named before them is what the work is handed.

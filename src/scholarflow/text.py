@@ -376,8 +376,9 @@ def find_urls(text: str) -> list[str]:
 # so an apostrophe ("don't") never opens one. Each alternative stops at its closing mark or
 # the end of the line and excludes its opening mark, so a scan never passes the next quote:
 # linear in the text.
-# (a Korean or Japanese particle may follow the closing mark with no space: "'…'이라고",
-# where a Latin letter after it is an apostrophe's: "don't")
+# (a Korean or Japanese word may follow the closing mark with no space, "'…'이라고": a
+# Hangul syllable, kana or CJK ideograph there still closes the quote, where a Latin letter
+# after it is an apostrophe's: "don't")
 _QUOTED = re.compile(
     r"(?<!\w)'[^'\n]+'(?![^\W\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3])"
     r"|\"[^\"\n]+\"|“[^”\n]+”|‘[^’\n]+’|「[^」\n]+」|『[^』\n]+』"

@@ -580,6 +580,7 @@ def _follow(context: tuple[_Reading, Understanding], current: _Reading) -> _Read
         semantics=blend(current.semantics, semantics),
         focus=current.focus or (decided.focus if continues else ()),
         inherited=blend(current.inherited, inherited),
+        brought=current.brought,
     )
 
 
@@ -838,7 +839,7 @@ def _told_chain(
         if any(_same_things(task.outputs, made) for made in last_makes)
         and not (
             set(task.signature.required_inputs if task.signature else task.inputs)
-            & (made_inside - brought)
+            & (made_inside - brought - had_before)
         )
     }
     # (what an earlier model made for a later one is passed along inside the chain: a job
@@ -1659,9 +1660,12 @@ _FIRST = re.compile(
 # de un minuto" (after a minute), not "then does it …" asking.
 _THEN_AFTER_ACT = re.compile(
     r"(?:,|;|[.!]|\b(?:and|y|et|und))\s+"
-    r"(?:then|afterwards|after that|dann|danach|puis|ensuite|luego|después)(?!\w)"
-    r"(?!\s*,|\s+(?:de|does|do|did|is|are|how|what|why|can|could|will)\b)"
+    r"(?:then|afterwards|after that|dann|danach|puis|ensuite|luego|después)(?![\w-])"
+    r"(?!\s*,|\s+(?:de|does|do|did|is|are|how|what|why|which|where|who|can|could|will|would|"
+    r"should|again|i wonder|frage|fragt|je me demande)\b)"
 )
+# A sentence opening on "Then" that asks ("Great! Then both tools can do it?") tells no step.
+_ASKED_TO_END = re.compile(r"[^.!?]*\?")
 _IF_BEFORE_THEN = re.compile(r"(?<!\w)(?:if|when|si|wenn|falls)\s[^.!?]*$")
 _THEN = re.compile(
     r"(?<!\w)(?:then|afterwards|after that|dann|danach|anschließend|puis|ensuite|luego|"
@@ -1698,6 +1702,15 @@ def tells_steps(question: str) -> bool:
     return _steps_begin(question) is not None
 
 
+def _tells_a_step(then: re.Match[str]) -> bool:
+    """Whether a "then" found by `_THEN_AFTER_ACT` tells a step: not the "then" of an "if",
+    in its own sentence, and not one opening a sentence that asks."""
+    question = then.string
+    if then.group(0)[0] in ".!":
+        return not _ASKED_TO_END.match(question, then.end())
+    return not _IF_BEFORE_THEN.search(question, max(0, then.start() - 120), then.start())
+
+
 def _steps_begin(question: str) -> int | None:
     """Where in the question the steps it tells of begin (see `tells_steps`), or None when it
     tells of none: what the user says they had before that is what they brought."""
@@ -1712,14 +1725,7 @@ def _steps_begin(question: str) -> int | None:
     second = _SECOND.search(question)
     if second is not None:
         found.append(second.start())
-    then = next(
-        (
-            then
-            for then in _THEN_AFTER_ACT.finditer(question)
-            if not _IF_BEFORE_THEN.search(question, max(0, then.start() - 120), then.start())
-        ),
-        None,
-    )
+    then = next((then for then in _THEN_AFTER_ACT.finditer(question) if _tells_a_step(then)), None)
     if then is not None:
         found.append(then.start())
     return min(found) if found else None
@@ -1882,9 +1888,11 @@ _FOR_USE_AFTER = re.compile(r"\s*(?:用|용)(?:に|の|で|으로|의|$|\s)")
 # Words quoted and then said to have been typed, where the verb comes after them: "'…'라고
 # 입력했더니", "'…'と入力したら", "habe '…' eingetippt". (English and the Romance languages say
 # it first: "typed '…'", `_MAKING_MARKERS`.)
+# Only verbs of typing: words "written" after a quote may be on a sign ("「…」と書いてある看板",
+# "steht '…' geschrieben").
 _TYPED_AFTER = re.compile(
-    r"\s*(?:(?:이)?라고\s*(?:입력|적었|적어|쳤|쳐|썼|써서)|(?:と|って)\s*(?:入力|打ち込|打っ|書い|書き)|"
-    r"(?:ein)?getippt|eingetippt|eingegeben|geschrieben|eingetragen)"
+    r"\s*(?:(?:이)?라고\s*(?:입력|쳤|쳐서)|(?:と|って)\s*(?:入力|打ち込|打っ)|"
+    r"eingetippt|getippt|eingegeben)"
 )
 _MADE_AFTER = re.compile(
     r"\s*(?:を|は|も|을|를|은|는|도)?\s*(?:作る|作り|作ろ|作っ|作れ|作成|만들|제작)"
@@ -1998,8 +2006,10 @@ def _add_modality_fit(
     if not mentions:
         return
     for task in taxonomy.tasks().values():
-        if task.signature is not None:
-            scores[task.id] += _signature_fit(_fitting_signature(task, mentions), mentions, asked)
+        if task.signature is None:
+            continue
+        signature = _fitting_signature(task, mentions, asked)
+        scores[task.id] += _signature_fit(signature, mentions, asked)
 
 
 def _fitting_signature(task: Task, mentions: Sequence[_Mention], asked: bool = True) -> Signature:
