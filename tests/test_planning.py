@@ -1104,3 +1104,41 @@ Answer:
         m for g in source.signatures for m in g.outputs
     }
     assert not [w for w in result.warnings if w.code == "model_task_mismatch"]
+
+
+def test_two_recommended_models_together_do_a_job_neither_is_of_the_kind_of():
+    # a picture drawn from the prompt, then filmed all the way round: a clip from a prompt,
+    # though neither a text-to-image nor an orbiting model is a text-to-video one
+    prompt = """You are an AI scientist.
+
+A user has asked the following question:
+"I typed 'a red leather atlas standing on a white plinth' and got a turntable video \\
+going all the way round the book. How does it go from a sentence to a full turn?"
+
+Based on the following recommended models, explain:
+
+1. What task the user is trying to perform.
+2. How the model(s) would work in a CNAPS AI-like workflow (input → model → output).
+3. List relevant papers and tools (with GitHub or ArXiv links) that support your answer.
+
+Use **only the provided models and papers**. Do not refer to outside sources.
+
+### Recommended AI Models:
+Model: Paintly: Efficient High-Resolution Text-to-Image Synthesis
+Paper: https://arxiv.org/abs/2401.00002
+
+Model: Turnview: Novel Multi-view Synthesis and 3D Generation from a Single Image
+Paper: https://arxiv.org/abs/2401.00003
+
+Answer:
+"""
+    result, sources = _plan(prompt)
+    assert result.understanding.task.id == "text_to_video"
+    assert not [w for w in result.warnings if w.code == "model_task_mismatch"]
+    names = {n.id: n for n in result.workflow.nodes}
+    models = [
+        sources[names[e.source].source_id].name
+        for e in result.workflow.edges
+        if names[e.source].kind == "model" and names[e.target].kind == "model"
+    ]
+    assert models == ["Paintly"]

@@ -1863,3 +1863,23 @@ def test_words_quoted_and_then_said_typed_were_given(question, role):
     masked = normalize(mask_quoted(question, f" {_QUOTED_PROMPT} ", asked=" … "))
     roles = {m.hit.cue: m.role for m in _modality_mentions(masked)}
     assert roles.get(_QUOTED_PROMPT) == role
+
+
+def test_a_chain_passing_along_what_the_question_never_had_is_the_way_the_user_went():
+    # no steps told, but the leading reading needs a picture the user never had and the first
+    # recommended model draws one from the prompt they typed: the chain, end to end, is theirs
+    from scholarflow.understanding import _needs_what_the_chain_made, _told_chain
+
+    drawer, orbiter = _two_models(
+        "Paintly: Efficient High-Resolution Text-to-Image Synthesis",
+        "Turnview: Novel Multi-view Synthesis and 3D Generation from a Single Image",
+    )
+    asked = [("novel_view_video_from_image", 6.0), ("text_to_video", 5.0)]
+    typed = frozenset({"text"})
+    assert _needs_what_the_chain_made(asked, (drawer, orbiter), typed)
+    assert _told_chain(asked, (drawer, orbiter), told=True, had_before=typed)[0][0] == (
+        "text_to_video"
+    )
+    # ...not when the user says they had the picture, nor with the models the other way round
+    assert not _needs_what_the_chain_made(asked, (drawer, orbiter), typed | {"image"})
+    assert not _needs_what_the_chain_made(asked, (orbiter, drawer), typed)

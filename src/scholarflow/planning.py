@@ -693,13 +693,20 @@ def judge_fit(
         steps_told = _tells_steps(question)
         frames = _frame_steps(task)
         chains = []
-        for extra in ([], frames) if frames else ([],):
+        # (all the recommended models, one after another, from what the user brought to what
+        # they got, do the job together even where none of them alone is of its kind: a
+        # picture drawn from the prompt, then filmed all the way round, is a clip from a prompt)
+        ways = [(extra, task) for extra in ([], frames)] if frames else [([], task)]
+        ways += [([], None)]
+        for extra, doing in ways:
+            if doing is None and chains:
+                break
             found = search(
                 understanding.have,
                 understanding.want,
                 source_actions(chain, ids) + fit_ops + extra,
                 required=frozenset(s.id for s in chain),
-                doing=task,
+                doing=doing,
                 sources=chain,
                 must_take=_needed_from_user(understanding),
             )
@@ -1171,13 +1178,22 @@ def _main_path(
             # takes the footage too)
             frames = _frame_steps(understanding.task) if size > 1 else []
             found_paths = []
-            for extra in ([], frames) if frames else ([],):
+            ways: list[tuple[list[Action], Task | None]] = [
+                (extra, understanding.task) for extra in (([], frames) if frames else ([],))
+            ]
+            if size > 1 and size == len(recommended):
+                # (all of them together may do the job none of them alone is of the kind of:
+                # `judge_fit`)
+                ways.append(([], None))
+            for extra, doing in ways:
+                if doing is None and found_paths:
+                    break
                 found = search(
                     understanding.have,
                     understanding.want,
                     usable + extra,
                     required=required,
-                    doing=understanding.task,
+                    doing=doing,
                     sources=candidates,
                     must_take=_needed_from_user(understanding),
                 )

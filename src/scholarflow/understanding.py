@@ -451,8 +451,13 @@ def _decide(reading: _Reading, recommended: Sequence[Source]) -> Understanding:
     ranked = _break_twin_ties(ranked, recommended)
     ranked = _made_for_the_subject(ranked, subjects, reading.mentions)
     ranked = _end_of_chain(ranked, recommended)
+    told = tells_steps(reading.normalized)
+    had = frozenset(m.hit.label for m in reading.mentions if m.role == "have")
     ranked = _told_chain(
-        ranked, recommended, told=tells_steps(reading.normalized), had_before=reading.brought
+        ranked,
+        recommended,
+        told=told or _needs_what_the_chain_made(ranked, recommended, had),
+        had_before=reading.brought if told else had,
     )
     ranked = _job_finished(ranked, recommended, asked)
     mentions = list(reading.mentions)
@@ -853,6 +858,29 @@ def _told_chain(
         if set(needs) <= takes and any(_same_things(task.outputs, made) for made in makes):
             return [(task_id, score), *(item for item in ranked if item[0] != task_id)]
     return ranked
+
+
+def _needs_what_the_chain_made(
+    ranked: list[tuple[str, float]], recommended: Sequence[Source], had: frozenset[str]
+) -> bool:
+    """Whether the leading reading needs a thing the user never says they had and an earlier
+    recommended model makes for a later one from what they did bring: a prompt typed, a
+    turntable video of the object got, with a text-to-image model before an orbiting one.
+    The chain is then the way the user went, told or not (`_told_chain`)."""
+    if (
+        len(recommended) < 2
+        or not ranked
+        or not all(_passes_to(a, b) for a, b in itertools.pairwise(recommended))
+    ):
+        return False
+    lead = taxonomy.tasks()[ranked[0][0]]
+    needs = set(lead.signature.required_inputs if lead.signature else lead.inputs)
+    brought = {m for sig in recommended[0].signatures for m in sig.inputs}
+    made_inside = {
+        m for source in recommended[:-1] for sig in source.signatures for m in sig.outputs
+    }
+    passed = (made_inside - brought - had) & needs
+    return bool(passed) and bool(brought & had)
 
 
 # The job another recommended model does leads over a finishing step when the question scores
