@@ -1142,3 +1142,34 @@ Answer:
         if names[e.source].kind == "model" and names[e.target].kind == "model"
     ]
     assert models == ["Paintly"]
+
+
+def test_models_whose_ports_merely_connect_do_not_do_a_job_together():
+    # a mask, then a filled picture, passed on as a one-frame clip, is no short video of the
+    # room: both stay flagged
+    prompt = """You are an AI scientist.
+
+A user has asked the following question:
+"I had a photo of my living room and got a short video of it. How does it move?"
+
+Based on the following recommended models, explain:
+
+1. What task the user is trying to perform.
+2. How the model(s) would work in a CNAPS AI-like workflow (input → model → output).
+3. List relevant papers and tools (with GitHub or ArXiv links) that support your answer.
+
+Use **only the provided models and papers**. Do not refer to outside sources.
+
+### Recommended AI Models:
+Model: Segment Anything
+Paper: https://arxiv.org/abs/2304.02643
+
+Model: HoleFill: Mask-Aware Transformer for Large Hole Image Inpainting
+Paper: https://arxiv.org/abs/2401.00004
+
+Answer:
+"""
+    result, _ = _plan(prompt)
+    flagged = [w for w in result.warnings if w.code == "model_task_mismatch"]
+    assert len(flagged) == 2
+    assert not result.recommended_fits

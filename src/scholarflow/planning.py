@@ -238,6 +238,7 @@ def search(
     sources: Sequence[Source] = (),
     max_steps: int = MAX_STEPS,
     must_take: frozenset[str] = frozenset(),
+    together: bool = False,
 ) -> list[Placed] | None:
     """The cheapest plan, in forward order (the last item feeds the outputs), or None.
 
@@ -251,6 +252,9 @@ def search(
     A plan must also feed each thing in `must_take` from what the user brought: a model with
     a way of its own to be told a camera path is planned that way when the path is what the
     task is about, not by its plainer way that leaves the path out.
+    With `together`, the `required` sources do the job between them, whatever their family
+    (a picture drawn from a prompt, then filmed all the way round, is a clip from a prompt):
+    any of their steps counts as doing it.
     """
     families = {s.id: _families(s) for s in sources}
     have_set = set(have)
@@ -270,6 +274,8 @@ def search(
         if doing is None:
             return True
         if action.source_id:
+            if together and action.source_id in required:
+                return True
             return doing.family in families.get(action.source_id, set()) or exact(action)
         return action.operation in doing.done_by
 
@@ -696,20 +702,26 @@ def judge_fit(
         # (all the recommended models, one after another, from what the user brought to what
         # they got, do the job together even where none of them alone is of its kind: a
         # picture drawn from the prompt, then filmed all the way round, is a clip from a prompt)
-        ways = [(extra, task) for extra in ([], frames)] if frames else [([], task)]
-        ways += [([], None)]
-        for extra, doing in ways:
-            if doing is None and chains:
+        ways: list[tuple[list[Action], bool]] = [
+            (extra, False) for extra in (([], frames) if frames else ([],))
+        ]
+        if {s.id for s in chain} == ids:
+            ways.append(([], True))
+        for extra, together in ways:
+            if together and chains:
                 break
             found = search(
                 understanding.have,
                 understanding.want,
                 source_actions(chain, ids) + fit_ops + extra,
                 required=frozenset(s.id for s in chain),
-                doing=doing,
+                doing=task,
                 sources=chain,
                 must_take=_needed_from_user(understanding),
+                together=together,
             )
+            if found is not None and together and not _passed_along(found, chain):
+                continue
             # The same test the main path is held to: a chain that does the job on something
             # other than what the user brought (a generated clip edited in place of theirs)
             # is no chain. (Failing a plain chain, one frame of the footage may be edited
@@ -839,6 +851,17 @@ def _whole_result(
     if path is None:
         return None
     return wider, path
+
+
+def _passed_along(path: Sequence[Placed], group: Sequence[Source]) -> bool:
+    """Whether a path the models of `group` make together hands each one's result to the
+    next in the order they were given, with no step standing in for what one of them is
+    made for (a picture passed on as a one-frame clip is no clip)."""
+    if any(_stands_in(placed) for placed in path):
+        return False
+    order = [placed.action.source_id for placed in path if placed.action.source_id]
+    given = [s.id for s in group]
+    return order == given
 
 
 def _makes_exactly(source: Source, understanding: Understanding) -> bool:
@@ -1178,25 +1201,28 @@ def _main_path(
             # takes the footage too)
             frames = _frame_steps(understanding.task) if size > 1 else []
             found_paths = []
-            ways: list[tuple[list[Action], Task | None]] = [
-                (extra, understanding.task) for extra in (([], frames) if frames else ([],))
+            ways: list[tuple[list[Action], bool]] = [
+                (extra, False) for extra in (([], frames) if frames else ([],))
             ]
-            if size > 1 and size == len(recommended):
+            if size > 1 and required == chained:
                 # (all of them together may do the job none of them alone is of the kind of:
                 # `judge_fit`)
-                ways.append(([], None))
-            for extra, doing in ways:
-                if doing is None and found_paths:
+                ways.append(([], True))
+            for extra, together in ways:
+                if together and found_paths:
                     break
                 found = search(
                     understanding.have,
                     understanding.want,
                     usable + extra,
                     required=required,
-                    doing=doing,
+                    doing=understanding.task,
                     sources=candidates,
                     must_take=_needed_from_user(understanding),
+                    together=together,
                 )
+                if found is not None and together and not _passed_along(found, group):
+                    continue
                 if (
                     found is not None
                     and _job_works_on_users_input(
