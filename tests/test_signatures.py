@@ -982,3 +982,23 @@ def test_a_title_creating_3d_content_is_generation_whatever_it_is_drawn_with():
     # ...and so does one naming a conversion, whether or not its start is a thing of its own
     spoken = enrich(_source("Soundly 2: Temporal-Enhanced Text-to-Audio Generation"))
     assert spoken.plausible == ("text_to_audio",)
+
+
+def test_a_title_naming_a_job_but_no_thing_leaves_open_what_it_starts_from():
+    # "talking face generation" names the job, not whether it starts from a portrait or from
+    # the speaker's own footage: lip sync of that footage is a reading too
+    face = enrich(_source("Mouthwise: Talking Face Generation Guided by a Viseme Critic"))
+    assert face.tasks[0] == "talking_head_generation"
+    assert "lip_sync" in face.plausible
+    # ...but a title naming the clips it works on says so: no reading for one photo
+    clips = enrich(_source("Steady Video Depth Estimation"))
+    assert "monocular_depth_estimation" not in clips.plausible
+
+
+def test_a_title_animating_pictures_as_a_verb_leaves_open_what_drives_them():
+    # "Learning to Animate Images" or "… Image Animator": a driving clip is one way to do it
+    for title in (
+        "Wobble: Learning to Animate Still Images via Latent Flow",
+        "Wobble: A Self-Supervised Image Animator",
+    ):
+        assert "character_animation" in enrich(_source(title)).plausible

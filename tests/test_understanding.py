@@ -1883,3 +1883,79 @@ def test_a_chain_passing_along_what_the_question_never_had_is_the_way_the_user_w
     # ...not when the user says they had the picture, nor with the models the other way round
     assert not _needs_what_the_chain_made(asked, (drawer, orbiter), typed | {"image"})
     assert not _needs_what_the_chain_made(asked, (orbiter, drawer), typed)
+
+
+@pytest.mark.parametrize(
+    ("question", "have", "want"),
+    [
+        # German closes a clause with its participle: the one of getting says what came out,
+        # whatever the "und" joins the thing to
+        ("Ich habe 'ein Boot im Nebel' eingetippt und einen Clip von zwei Minuten bekommen.",
+         None, "video"),
+        ("Ich habe ein Foto hochgeladen und eine Tiefenkarte erhalten.", "image", "depth_map"),
+        # ...also in a step that carries the act of the step before ("ich habe")
+        ("Ich habe ein Foto hochgeladen, dann ein Video bekommen.", "image", "video"),
+    ],
+)  # fmt: skip
+def test_a_german_participle_of_getting_closes_a_clause_on_what_came_out(question, have, want):
+    roles = _roles(question)
+    assert roles[want] == "want"
+    if have:
+        assert roles[have] == "have"
+
+
+def test_a_step_naming_no_act_carries_the_last_act_of_the_step_before():
+    # "from the shelf" is a word of a phrase, not an act: the step after "and then" got the
+    # video, as the step before got the cutout
+    roles = _roles("It got the teapot cut out from the shelf, and then a slow video of it.")
+    assert roles["video"] == "want"
+    roles = _roles("I typed 'a fox' and first got a picture of it, then a clip of it running.")
+    assert roles["video"] == "want"
+    # ...to the first thing in the step only
+    roles = _roles("I typed 'a fox' and first got a picture, then a clip where a 3D model turns.")
+    assert roles["video"] == "want"
+    assert roles["mesh"] is None
+
+
+def test_a_thing_just_before_a_verb_of_coming_out_came_out():
+    roles = _roles("It was sharpened first, and then a 3D model of the lamp came out of that.")
+    assert roles["mesh"] == "want"
+    assert _roles("In the end a clip of the harbour was generated from it.")["video"] == "want"
+    # ...where a verb of change makes the thing before it what went in, and where another
+    # subject stands between ("it came back")
+    assert _roles("My photo of the harbour turned into a clip.")["image"] == "have"
+    assert _roles("I put the video in and it came back with sound.")["video"] == "have"
+
+
+@pytest.mark.parametrize(
+    ("question", "label", "role"),
+    [
+        ("港の写真が一枚だけあります。", "image", "have"),  # "I have only one photo"
+        ("사진이 한 장밖에 없어요. 사진만 있어요.", "image", "have"),
+        ("この写真を動画にしたいです。", "video", "want"),  # "I want to make it a video"
+    ],
+)
+def test_japanese_and_korean_say_only_and_make_into_around_the_thing(question, label, role):
+    assert _roles(question)[label] == role
+
+
+def test_a_camera_path_is_named_with_an_article_in_other_languages():
+    roles = _roles("Grabé la vuelta al lago y me devolvió el recorrido de la cámara en 3D.")
+    assert roles["camera_trajectory"] == "want"
+
+
+def test_a_told_chain_is_the_job_that_takes_all_the_user_had_before_the_steps():
+    # a clip and a typed light, relit and then a rake erased: the chain ends on an erasing, but
+    # only the relighting takes the light the user typed
+    from scholarflow.understanding import _told_chain
+
+    relighter, eraser = _two_models(
+        "Glowshift: Training-free Video Relighting via Light Fusion",
+        "Wipeaway: A Diffusion Model for Video Inpainting",
+    )
+    asked = [("video_inpainting", 6.0), ("video_relighting", 5.0)]
+    chained = _told_chain(asked, (relighter, eraser), told=True, had_before=frozenset({"text"}))
+    assert chained[0][0] == "video_relighting"
+    # ...and with nothing typed, the job the last model does
+    plain = _told_chain(asked, (relighter, eraser), told=True, had_before=frozenset())
+    assert plain[0][0] == "video_inpainting"

@@ -34,6 +34,7 @@ _PLAUSIBLE_MAX = 6
 _SAME_MAKE_SHARE = 0.5  # ...or this share, for a task that makes what the best one makes
 _FEEDER_SHARE = 0.6  # ...or this share, for a step making what another recommended model needs
 _TELLING_READS = True
+_OPEN_START_READS = 2
 _TITLE_WORDS = 1.0  # what a title's telling words add to the task they share most with
 _STATED_SHARE = 0.5  # a reading taking what the title says it starts from leads from this share
 
@@ -308,8 +309,9 @@ def _read_source(
             could += [t for t in _steered_versions(known[ranked[0][0]]) if t not in could]
         near = tuple(t for t, score in ranked if score >= best * _FEEDER_SHARE)
         # A title saying the work animates someone ("… Semi-Body Human Animation") leaves
-        # open what drives the motion, a dance clip or a voice: any animating job near it
-        # making the same moving picture from the same picture is a reading.
+        # open what drives the motion, a dance clip or a voice: any animating job making the
+        # same moving picture from the same picture (near it) or from it and a driver is a
+        # reading.
         animation = _ANIMATION.search(name_text)
         if (
             animation
@@ -318,14 +320,22 @@ def _read_source(
         ):
             lead = known[ranked[0][0]]
             driven = _required(lead)
+            # (one taking the same picture and a driver besides is a reading however far its
+            # meaning: "… Animate Images" does not say what drives them)
             could += [
                 t
-                for t in near
+                for t in known
                 if t not in could
                 and known[t].animates
                 and _same_things(known[t].outputs, lead.outputs)
-                and len(_required(known[t])) == len(driven)
-                and driven & _required(known[t])
+                and (
+                    (
+                        t in near
+                        and len(_required(known[t])) == len(driven)
+                        and driven & _required(known[t])
+                    )
+                    or driven < _required(known[t])
+                )
             ]
         could = [t for t in could if makes_right is None or makes_right(t)]
         return served, tuple(t for t in could if starts_right(t)), True, near
@@ -346,8 +356,45 @@ def _read_source(
             and _makes(known[task], products)
             and score >= best * _SAME_MAKE_SHARE
         ]
+    if (
+        _OPEN_START_READS
+        and stated is None
+        and not summary
+        and not _CONVERSION_NAMED.search(name_text)  # "Text-to-Audio" names its start
+        and _names_no_start(named_things, known[ranked[0][0]])
+    ):
+        # A title naming the job but no thing at all ("… Talking Face Generation Guided by a
+        # Lip Reading Expert": from a portrait, or from the speaker's own footage?) leaves what
+        # it starts from open, as a bare title does: the same job from something else is a
+        # reading the request may choose. ("Video Depth Estimation" names the clips.)
+        could += [
+            task
+            for task, score in ranked[:_PLAUSIBLE_MAX]
+            if task not in could
+            and (
+                _same_job(known[task], known[ranked[0][0]])
+                or (
+                    _OPEN_START_READS > 1
+                    and score >= best * _SAME_MAKE_SHARE
+                    and known[task].family in {known[t].family for t in served}
+                )
+            )
+        ]
     could = [t for t in could if makes_right is None or makes_right(t)]
     return served, tuple(t for t in could if starts_right(t)), False, ()
+
+
+def _names_no_start(named: set[str], lead: taxonomy.Task) -> bool:
+    """Whether the things a title names leave open what the work starts from: none at all,
+    or only what its best reading makes, and nothing that unfolds over time ("… 3D
+    Reconstruction" names the product; "Video Depth …" says it works on clips)."""
+    modalities = taxonomy.modalities()
+    made = {
+        thing
+        for thing in named
+        if any(thing == out or thing in modalities[out].includes for out in lead.outputs)
+    }
+    return named == made and not any(modalities[thing].moves for thing in named)
 
 
 # "… Control for Image and Video Generation", "Controllable … Animation", "Motion Controller
@@ -509,7 +556,13 @@ _MADE = re.compile(r"\s*(?<!\w)(?:generation|synthesis|creation)(?!\w)")
 _SHAPE_ANIMATED = re.compile(
     r"(?<!\w)(?:3d|4d|mesh|meshes|skeletal|skeleton|motion|rig|rigged|avatar)\s+(?:[\w-]+\s+)?$"
 )
-_ANIMATION = re.compile(r"(?<!\w)animation(?:\s*$|\s*[:(]|\s+(?:with|via|using|from|by|for)\s)")
+_ANIMATION = re.compile(
+    r"(?<!\w)animation(?:\s*$|\s*[:(]|\s+(?:with|via|using|from|by|for)\s)"
+    # ...or says it as a verb or a doer: "Learning to Animate Images", "… Image Animator"
+    r"|(?<!\w)animat(?:e|es|ing)\s+(?:(?:a|an|any|your|the|one|single|still|static)\s+){0,2}"
+    r"(?:images?|pictures?|photos?|portraits?|characters?|humans?|people|faces?)(?!\w)"
+    r"|(?<!\w)(?:image|portrait|photo|picture|character|human|face)\s+animators?(?!\w)"
+)
 
 
 def stated_products(title: str) -> frozenset[str]:

@@ -31,7 +31,7 @@ import itertools
 import math
 import re
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -215,6 +215,16 @@ _MARKER_PATTERN = re.compile(
     + r")(?!\w)"
 )
 _MARKER_ROLE = {m: "have" for m in _HAVE_MARKERS} | {m: "want" for m in _WANT_MARKERS}
+# Markers that are no act but a word of a phrase (from, of my, into): the act a later step
+# leaves unsaid is the last verb of the step before, not one of these ("got it cut out from
+# the other toys, and then a video circling it" got the video).
+_PHRASE_MARKERS = frozenset(
+    {"from", "out of", "of my", "my", "with my", "with our", "of our", "our", "based on",
+     "plus", "along with", "dazu", "zusätzlich", "además", "junto con", "avec", "et une",
+     "desde", "de una", "de un", "à partir d", "aus einem", "aus", "von", "mit meinem",
+     "mit meiner", "con mi", "avec ma", "avec mon", "into", "in ein", "in eine", "result",
+     "output", "input"}
+)  # fmt: skip
 # Markers that say plainly something was handed in: what they mark is kept as an input even
 # when the task itself does not take it (a reference clip for an earlier step).
 _HANDED_IN = frozenset(
@@ -458,6 +468,7 @@ def _decide(reading: _Reading, recommended: Sequence[Source]) -> Understanding:
         recommended,
         told=told or _needs_what_the_chain_made(ranked, recommended, had),
         had_before=reading.brought if told else had,
+        may_be={m.hit.label: m.either for m in reading.mentions if m.role == "have"},
     )
     ranked = _job_finished(ranked, recommended, asked)
     mentions = list(reading.mentions)
@@ -799,6 +810,7 @@ def _told_chain(
     *,
     told: bool,
     had_before: frozenset[str] = frozenset(),
+    may_be: Mapping[str, tuple[str, ...]] | None = None,
 ) -> list[tuple[str, float]]:
     """The user tells of steps ("the first model erased him, then the second made the whole
     picture move") and the recommended models, in the order given, pass each one's result to
@@ -852,7 +864,23 @@ def _told_chain(
     # unless the user says they had it before the steps began)
     takes -= made_inside - brought - had_before
     fair = [item for item in ranked if item[1] >= best * _TOLD_CHAIN_SHARE]
-    for task_id, score in sorted(fair, key=lambda item: item[0] not in last_jobs):
+
+    def takes_all_they_had(task_id: str) -> bool:
+        # (the job the chain does end to end takes all the user had before the steps: a clip
+        # and a typed light are a relighting's, not an erasing's, however the chain ends)
+        # ("a recording" of her voice is a talking head's audio: a word naming either of two
+        # things names the one the job takes)
+        task = known[task_id]
+        ports = task.signature.ports_in() if task.signature else ()
+        taken = {m for port in ports for m in port.modalities}
+        alternatives = may_be or {}
+        return all(
+            thing in taken or set(alternatives.get(thing, ())) & taken for thing in had_before
+        )
+
+    for task_id, score in sorted(
+        fair, key=lambda item: (not takes_all_they_had(item[0]), item[0] not in last_jobs)
+    ):
         task = known[task_id]
         needs = task.signature.required_inputs if task.signature else tuple(task.inputs)
         if set(needs) <= takes and any(_same_things(task.outputs, made) for made in makes):
@@ -1363,8 +1391,10 @@ def _modality_mentions(question: str) -> list[_Mention]:
         did = [start + b.start() for b in _DID_THEN.finditer(text)] if verb_final else []
         found: list[_Mention] = []
         participles = [m.start() for m in _HANDED_IN_LAST.finditer(text)] if compounds else []
-        marks = [m.start() for m in _CLAUSE_MARK.finditer(text)] if participles else []
+        got_last = [m.start() for m in _GOT_LAST.finditer(text)] if compounds else []
+        marks = [m.start() for m in _CLAUSE_MARK.finditer(text)] if participles or got_last else []
         hits = _things_named(text, compounds)
+        opens = [start] + [start + m.end() for m in _THEN_AFTER_ACT.finditer(text)]
         for index, hit in enumerate(hits):
             following = hits[index + 1] if index + 1 < len(hits) else None
             if (
@@ -1380,19 +1410,46 @@ def _modality_mentions(question: str) -> list[_Mention]:
             if compared(text, hit.start, hit.end):
                 continue  # "as if a whole camera rig had been there": neither had nor got
             at = start + hit.start
-            window = question[max(start, at - _LOOKBACK) : at]
+            # (a marker in the step before does not mark it: "got it cut out from the other
+            # toys, and then a smooth video circling it" — the video came from no one)
+            step = bisect.bisect_right(opens, at) - 1
+            step_start = opens[step]
+            looked = max(start, at - _LOOKBACK, min(step_start, at))
+            window = question[looked:at]
             # A marker may end inside the thing's own words, where both hold the article
             # ("j'ai une" and "une photo", "tengo una" and "una foto"): one that starts
             # before the thing marks it.
-            reach = question[max(start, at - _LOOKBACK) : start + hit.end]
+            reach = question[looked : start + hit.end]
             markers = [m for m in _MARKER_PATTERN.finditer(reach) if m.start() < len(window)]
-            role = _MARKER_ROLE[markers[-1].group(0)] if markers else None
-            if role == "have" and (
-                _TOOL_SUBJECT.search(window, 0, markers[-1].start())
-                or (
-                    markers[-1].group(0).split()[0] in _WRITING_VERBS
-                    and _tool_acted(
-                        question[start:at], at - start - len(window) + markers[-1].start()
+            act = markers[-1] if markers else None
+            role = _MARKER_ROLE[act.group(0)] if act else None
+            first_in_step = index == 0 or start + hits[index - 1].start < step_start
+            if (
+                not markers
+                and step > 0
+                and first_in_step
+                and not _RESULT_VERBS.search(question, step_start, at)
+            ):
+                # a step that names no act of its own carries the last act of the step
+                # before to the first thing in it: "first got a picture of it, then a clip
+                # where…" got the clip
+                acts = [
+                    m
+                    for m in _MARKER_PATTERN.finditer(question, opens[step - 1], step_start)
+                    if m.group(0) not in _PHRASE_MARKERS
+                ]
+                act = acts[-1] if acts else None
+                role = _MARKER_ROLE[act.group(0)] if act else None
+            if (
+                role == "have"
+                and markers
+                and (
+                    _TOOL_SUBJECT.search(window, 0, markers[-1].start())
+                    or (
+                        markers[-1].group(0).split()[0] in _WRITING_VERBS
+                        and _tool_acted(
+                            question[start:at], at - start - len(window) + markers[-1].start()
+                        )
                     )
                 )
             ):
@@ -1403,7 +1460,7 @@ def _modality_mentions(question: str) -> list[_Mention]:
             if role is not None and markers:
                 # "I put both in and now it's a video": a result verb between the marker and
                 # the thing says the thing came out, whatever marked the words before it
-                marked = max(start, at - _LOOKBACK) + markers[-1].end()
+                marked = looked + markers[-1].end()
                 if any(marked <= v < at for v in verbs):
                     role = "want"
             if placed:
@@ -1420,12 +1477,21 @@ def _modality_mentions(question: str) -> list[_Mention]:
                     and _DID_AFTER.search(text, hit.end)
                 ):
                     role = "have"  # "…カメラを置いて取組を撮りました": the user filmed it
-            elif role is None and compounds and _handed_in_after(hit.end, participles, marks):
-                role = "have"  # "dann Clip und Masken zusammen hochgeladen"
+            elif (
+                compounds
+                and (role is None or (act is not None and _AUXILIARY_ONLY.fullmatch(act.group(0))))
+                and _closing_participle(hit.end, participles, got_last, marks) is not None
+            ):
+                # the participle closing the thing's clause says which way it went: "dann Clip
+                # und Masken zusammen hochgeladen" went in, "einen Clip … bekommen" came out
+                # (whatever "ich habe", the perfect's auxiliary, stood before it)
+                role = _closing_participle(hit.end, participles, got_last, marks)
             elif role is None and _GOT_AFTER.match(text, hit.end):
                 role = "want"  # "the picture I got is a tavern": what the user got, said after
             elif role is None and pivot is not None:
                 role = "have" if at < pivot else "want"
+                if role == "have" and _came_out_next(text, hit.end):
+                    role = "want"  # "and then a 3D model of the press came out of that"
             if role == "have" and hit.label in taxonomy.freely_supplied():
                 last = markers[-1] if markers else None
                 close = last is not None and len(window) - last.end() <= 16
@@ -1875,7 +1941,16 @@ _HANDED_IN_LAST = re.compile(
     # (what the user filmed, photographed, recorded or scanned is theirs too)
     r"fotografiert|gefilmt|aufgenommen|gescannt|eingesprochen|abfotografiert)(?!\w)"
 )
+# ...and a thing in a clause closed by a participle of getting came out: "… eingetippt und
+# einen Clip von über einer Minute bekommen" (typed … and got a clip), whatever the "und"
+# joins it to.
+_GOT_LAST = re.compile(
+    r"(?<!\w)(?:bekommen|erhalten|gekriegt|zurückbekommen|zurückgekriegt|rausbekommen|"
+    r"herausbekommen|zurückerhalten)(?!\w)"
+)
 _CLAUSE_MARK = re.compile(r"[,;:]")
+# the marker that is only the auxiliary of a German perfect: its participle says the rest
+_AUXILIARY_ONLY = re.compile(r"ich habe")
 
 # A relative clause right after a thing that says the user handed it in: "a photo of an old
 # library that I uploaded", "la foto que subí", "la photo que j'ai ajoutée". At most four
@@ -1906,7 +1981,8 @@ _DID_AFTER = re.compile(
 # has it.
 _HAD_AFTER = re.compile(
     r"\s*(?:が|は|も|を|이|가|은|는|도|을|를)?\s*(?:[0-9０-９一二三四五六七八九十]+\s*(?:枚|本|つ|個|点|件)(?:ずつ)?|"
-    r"(?:한|두|세|네|몇|[0-9]+)\s*(?:장|개|편|개의)씩?)?\s*(?:が|は|も|이|가|은|는|도)?\s*"
+    r"(?:한|두|세|네|몇|[0-9]+)\s*(?:장|개|편|개의)씩?)?\s*(?:だけ|しか|のみ|만|밖에)?\s*"
+    r"(?:が|は|も|이|가|은|는|도)?\s*"
     r"(?:あります|ありまして|あって|あるんですが|あるのですが|あるんです|ある|持っています|持ってます|"
     r"있어요|있는데|있습니다|있고|있어서|있다|갖고 있|가지고 있)"
 )
@@ -1924,6 +2000,8 @@ _TYPED_AFTER = re.compile(
 )
 _MADE_AFTER = re.compile(
     r"\s*(?:を|は|も|을|를|은|는|도)?\s*(?:作る|作り|作ろ|作っ|作れ|作成|만들|제작)"
+    # ...and "動画にしたい" (to turn it into a video): what it is turned into
+    r"|\s*に(?:したい|して|した|する|しよう|なっ|なり|なる)"
 )
 # A thing followed by a particle of means or source, with more words before the verb: what
 # the result was made from ("사진 한 장으로 어떻게 움직임을 만들어", "写真から動画を"). Korean
@@ -1977,14 +2055,61 @@ _GOT_AFTER = re.compile(
 )
 
 
-def _handed_in_after(end: int, participles: Sequence[int], marks: Sequence[int]) -> bool:
-    """Whether the clause after a thing ends in a participle of handing in: the next such
-    participle comes before the next clause mark (both lists sorted, found once a sentence)."""
-    following = bisect.bisect_right(participles, end)
-    if following == len(participles):
+# Verbs whose subject is what the tool gave ("a 3D model came out", "salió un vídeo"): a thing
+# right before one, in the same step, came out, where one before a verb of change went in
+# ("my photo turned into a clip").
+_CAME_OUT = re.compile(
+    r"(?<!\w)(?:came out|came back|sali[óo]|est sortie?s?|kam heraus|kam raus|entstand)(?!\w)"
+)
+_PASSIVE_BEFORE = re.compile(r"(?<!\w)(?:was|were|got|wurde|wurden|fue|fueron|a été)\s+$")
+# ...unless another subject or clause stands between ("put the video in and it came back"):
+# then the thing is not what the verb says came out
+_ANOTHER_SUBJECT = re.compile(
+    r"(?<!\w)(?:and|but|then|so|it|they|he|she|we|i|you|which|who|y|et|und|puis|luego|"
+    r"dann|il|elle|ils|er|sie|es)(?!\w)"
+)
+# ...with at most this many words between: the rest of the thing's own phrase
+_CAME_OUT_REACH = 8
+
+
+def _came_out_next(text: str, end: int) -> bool:
+    """Whether the first result verb after a thing, in the same clause and within a few
+    words, is one whose subject came out (`_CAME_OUT`)."""
+    verb = _RESULT_VERBS.search(text, end)
+    if verb is None:
         return False
+    passive = _PASSIVE_BEFORE.search(text, max(0, verb.start() - 12), verb.start())
+    if _CAME_OUT.match(text, verb.start()) is None and passive is None:
+        return False
+    gap = text[end : verb.start()]
+    return (
+        len(gap.split()) <= _CAME_OUT_REACH
+        and not _CLAUSE_MARK.search(gap)
+        and not _ANOTHER_SUBJECT.search(gap)
+    )
+
+
+def _closing_participle(
+    end: int, handed: Sequence[int], got: Sequence[int], marks: Sequence[int]
+) -> str | None:
+    """`have` or `want` from the participle that closes the clause after a thing, a German
+    one of handing in or of getting, whichever comes first before the next clause mark."""
+    handed_next = _next_in_clause(end, handed, marks)
+    got_next = _next_in_clause(end, got, marks)
+    if got_next is not None and (handed_next is None or got_next < handed_next):
+        return "want"
+    return "have" if handed_next is not None else None
+
+
+def _next_in_clause(end: int, positions: Sequence[int], marks: Sequence[int]) -> int | None:
+    """The first of `positions` after `end` and before the next clause mark (both sorted)."""
+    following = bisect.bisect_right(positions, end)
+    if following == len(positions):
+        return None
     mark = bisect.bisect_right(marks, end)
-    return mark == len(marks) or participles[following] < marks[mark]
+    if mark == len(marks) or positions[following] < marks[mark]:
+        return positions[following]
+    return None
 
 
 def _verb_final_role(
@@ -2036,8 +2161,7 @@ def _add_modality_fit(
     for task in taxonomy.tasks().values():
         if task.signature is None:
             continue
-        signature = _fitting_signature(task, mentions, asked)
-        scores[task.id] += _signature_fit(signature, mentions, asked)
+        scores[task.id] += _best_fit(task, mentions, asked)[1]
 
 
 def _fitting_signature(task: Task, mentions: Sequence[_Mention], asked: bool = True) -> Signature:
@@ -2045,19 +2169,29 @@ def _fitting_signature(task: Task, mentions: Sequence[_Mention], asked: bool = T
     names fits best; the task's own where none fits better. Only a variant making something
     else counts (a camera's path, not a point cloud): one taking more besides (a depth video
     for a stereo conversion) is the same product, and what is handed in is the planner's."""
+    return _best_fit(task, mentions, asked)[0]
+
+
+def _best_fit(
+    task: Task, mentions: Sequence[_Mention], asked: bool = True
+) -> tuple[Signature, float]:
+    """`_fitting_signature` with its fit, each candidate measured once (this runs for every
+    task on every question)."""
     assert task.signature is not None
     found = tuple(
         variant
         for variant in taxonomy.variants().get(task.id, ())
         if set(variant.outputs) != set(task.signature.outputs)
     )
-    if not found or not mentions:
-        return task.signature
+    if not mentions:
+        return task.signature, 0.0
     listed = list(mentions)
-    return max(
-        (task.signature, *found),
-        key=lambda signature: _signature_fit(signature, listed, asked),
-    )
+    best = (task.signature, _signature_fit(task.signature, listed, asked))
+    for variant in found:
+        fit = _signature_fit(variant, listed, asked)
+        if fit > best[1]:  # (ties keep the task's own, as max() over it first did)
+            best = (variant, fit)
+    return best
 
 
 def _signature_fit(signature: Signature, mentions: Sequence[_Mention], asked: bool) -> float:
