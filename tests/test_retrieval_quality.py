@@ -99,3 +99,37 @@ def test_an_entry_made_for_a_task_read_with_some_confidence_beats_one_ranked_for
     request = build_request(question, retriever.search(question, limit=5))
     (recommended,) = request.recommended
     assert "motion_3d_estimation" in recommended.tasks, recommended.name
+
+
+def test_a_question_sure_of_its_tasks_family_but_not_of_the_task_is_searched_by_it():
+    # two readings of one family nearly tied (new views of a photo, with or without motion):
+    # sure enough of what is asked to search by it in English, not to name the task
+    from scholarflow import taxonomy
+    from scholarflow.models import Understanding
+    from scholarflow.retrieval import english_proxy
+
+    task = taxonomy.tasks()["image_to_4d"]
+    tied = Understanding(
+        task=task, confidence=0.05, family_confidence=0.3, have=(), want=(), focus=(),
+        language="ja",
+    )  # fmt: skip
+    assert english_proxy(tied).startswith(task.name)
+    unsure = tied.model_copy(update={"family_confidence": 0.05})
+    assert english_proxy(unsure) == ""
+    assert "family_confidence" not in tied.model_dump()
+
+
+def test_the_family_is_surer_than_the_task_where_the_runner_up_is_of_the_same_family():
+    from scholarflow.models import Request
+    from scholarflow.understanding import understand
+
+    understood = understand(
+        Request(
+            question="One photo of a lighthouse became a clip where the waves move and the "
+            "camera flies towards it.",
+            recommended=(),
+        )
+    )
+    # (its runner-up makes a camera move through a still: the same family of new views)
+    assert understood.task.id == "image_to_4d"
+    assert understood.family_confidence > understood.confidence + 0.1

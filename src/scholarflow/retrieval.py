@@ -188,10 +188,11 @@ class Retriever:
 
 def english_proxy(understood: Understanding) -> str:
     """For a question not in English whose task was understood, the task's English name and
-    description; otherwise ""."""
+    description; otherwise "". (Sure of the family is enough: the task's neighbour in it
+    would find the same entries.)"""
     if understood.language == "en" or understood.task.id == "none":
         return ""
-    if understood.confidence < PROXY_CONFIDENCE:
+    if max(understood.confidence, understood.family_confidence) < PROXY_CONFIDENCE:
         return ""
     return f"{understood.task.name}: {understood.task.description}"
 

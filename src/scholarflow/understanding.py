@@ -478,9 +478,16 @@ def _decide(reading: _Reading, recommended: Sequence[Source]) -> Understanding:
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         margin = best - max(runner_up, 0.0)
         confidence = (1 - math.exp(-margin / 2.0)) * min(1.0, best / 4.0)
+        # (the same, against the best reading of another family)
+        other_family = max(
+            (score for task_id, score in ranked[1:] if known[task_id].family != task.family),
+            default=0.0,
+        )
+        family_margin = best - max(other_family, 0.0)
+        family_confidence = (1 - math.exp(-family_margin / 2.0)) * min(1.0, best / 4.0)
     else:  # nothing to go on: say so with a low confidence rather than guess boldly
         task = _unknown_task(mentions)
-        confidence = 0.05
+        confidence = family_confidence = 0.05
     have, want = _resolve_modalities(task, mentions)
     have = _made_on_the_way(task, have, mentions, recommended)
     supplied = taxonomy.freely_supplied()
@@ -496,6 +503,7 @@ def _decide(reading: _Reading, recommended: Sequence[Source]) -> Understanding:
     return Understanding(
         task=task,
         confidence=round(min(max(confidence, 0.05), 0.99), 2),
+        family_confidence=round(min(max(family_confidence, confidence, 0.05), 0.99), 2),
         have=have,
         want=want,
         focus=reading.focus or ("mechanism",),
