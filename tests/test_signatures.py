@@ -993,12 +993,20 @@ def test_a_title_naming_a_job_but_no_thing_leaves_open_what_it_starts_from():
     # ...but a title naming the clips it works on says so: no reading for one photo
     clips = enrich(_source("Steady Video Depth Estimation"))
     assert "monocular_depth_estimation" not in clips.plausible
+    # ...and so does one naming the pictures its job takes, whatever it makes of them
+    pictures = enrich(_source("Efficient Image Super-Resolution"))
+    assert "video_super_resolution" not in pictures.plausible
+    # a title naming only its product leaves the start open within its family
+    product = enrich(
+        _source("Graspy: A Large Reconstruction Model for Fast 3D Reconstruction and Generation")
+    )
+    assert {"image_to_3d", *product.tasks} <= {*product.tasks, *product.plausible}
 
 
 def test_a_title_animating_pictures_as_a_verb_leaves_open_what_drives_them():
     # "Learning to Animate Images" or "… Image Animator": a driving clip is one way to do it
     for title in (
         "Wobble: Learning to Animate Still Images via Latent Flow",
-        "Wobble: A Self-Supervised Image Animator",
+        "Wobble: A Portrait Animator",
     ):
         assert "character_animation" in enrich(_source(title)).plausible

@@ -1893,8 +1893,10 @@ def test_a_chain_passing_along_what_the_question_never_had_is_the_way_the_user_w
         ("Ich habe 'ein Boot im Nebel' eingetippt und einen Clip von zwei Minuten bekommen.",
          None, "video"),
         ("Ich habe ein Foto hochgeladen und eine Tiefenkarte erhalten.", "image", "depth_map"),
-        # ...also in a step that carries the act of the step before ("ich habe")
+        # ...also in a step that carries the act of the step before ("ich habe"), and where
+        # a comma right after the thing closes its clause
         ("Ich habe ein Foto hochgeladen, dann ein Video bekommen.", "image", "video"),
+        ("Ich habe ein Foto, dann ein Video bekommen.", "image", "video"),
     ],
 )  # fmt: skip
 def test_a_german_participle_of_getting_closes_a_clause_on_what_came_out(question, have, want):
@@ -1904,6 +1906,17 @@ def test_a_german_participle_of_getting_closes_a_clause_on_what_came_out(questio
         assert roles[have] == "have"
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Ich habe ein Foto und möchte daraus ein Video bekommen.",  # an infinitive wished for
+        "Ich habe ein Foto und der Hintergrund soll erhalten bleiben.",  # kept, not got
+    ],
+)
+def test_a_german_infinitive_of_getting_says_nothing_of_what_the_user_has(question):
+    assert _roles(question)["image"] == "have"
+
+
 def test_a_step_naming_no_act_carries_the_last_act_of_the_step_before():
     # "from the shelf" is a word of a phrase, not an act: the step after "and then" got the
     # video, as the step before got the cutout
@@ -1911,6 +1924,8 @@ def test_a_step_naming_no_act_carries_the_last_act_of_the_step_before():
     assert roles["video"] == "want"
     roles = _roles("I typed 'a fox' and first got a picture of it, then a clip of it running.")
     assert roles["video"] == "want"
+    # ...unless the step says the thing came out: "then a video came out" needs no carrying
+    assert _roles("I uploaded a photo and then a video came out.")["video"] == "want"
     # ...to the first thing in the step only
     roles = _roles("I typed 'a fox' and first got a picture, then a clip where a 3D model turns.")
     assert roles["video"] == "want"
@@ -1920,10 +1935,14 @@ def test_a_step_naming_no_act_carries_the_last_act_of_the_step_before():
 def test_a_thing_just_before_a_verb_of_coming_out_came_out():
     roles = _roles("It was sharpened first, and then a 3D model of the lamp came out of that.")
     assert roles["mesh"] == "want"
-    assert _roles("In the end a clip of the harbour was generated from it.")["video"] == "want"
+    assert _roles("A clip of the harbour was generated from my photo.")["video"] == "want"
+    assert _roles("Then a 3D model of it came out.")["mesh"] == "want"  # "of it": an object
+    both = _roles("Then a video and a depth map came out.")
+    assert both["video"] == both["depth_map"] == "want"
     # ...where a verb of change makes the thing before it what went in, and where another
     # subject stands between ("it came back")
     assert _roles("My photo of the harbour turned into a clip.")["image"] == "have"
+    assert _roles("The photo was turned into a video.")["image"] == "have"
     assert _roles("I put the video in and it came back with sound.")["video"] == "have"
 
 
@@ -1931,8 +1950,11 @@ def test_a_thing_just_before_a_verb_of_coming_out_came_out():
     ("question", "label", "role"),
     [
         ("港の写真が一枚だけあります。", "image", "have"),  # "I have only one photo"
-        ("사진이 한 장밖에 없어요. 사진만 있어요.", "image", "have"),
+        ("写真が一枚しかありません。", "image", "have"),  # ...said as "none but one"
+        ("사진이 한 장밖에 없어요.", "image", "have"),
+        ("写真がありません。", "image", None),  # "I have no photo"
         ("この写真を動画にしたいです。", "video", "want"),  # "I want to make it a video"
+        ("カメラの軌道にしたがって動画を作りたい。", "camera_trajectory", None),  # "following"
     ],
 )
 def test_japanese_and_korean_say_only_and_make_into_around_the_thing(question, label, role):

@@ -34,7 +34,6 @@ _PLAUSIBLE_MAX = 6
 _SAME_MAKE_SHARE = 0.5  # ...or this share, for a task that makes what the best one makes
 _FEEDER_SHARE = 0.6  # ...or this share, for a step making what another recommended model needs
 _TELLING_READS = True
-_OPEN_START_READS = 2
 _TITLE_WORDS = 1.0  # what a title's telling words add to the task they share most with
 _STATED_SHARE = 0.5  # a reading taking what the title says it starts from leads from this share
 
@@ -322,9 +321,11 @@ def _read_source(
             driven = _required(lead)
             # (one taking the same picture and a driver besides is a reading however far its
             # meaning: "… Animate Images" does not say what drives them)
+            # (in the order of the source's readings, then the taxonomy's)
+            by_reading = [t for t, _ in ranked] + [t for t in known if t not in scores]
             could += [
                 t
-                for t in known
+                for t in by_reading
                 if t not in could
                 and known[t].animates
                 and _same_things(known[t].outputs, lead.outputs)
@@ -357,16 +358,17 @@ def _read_source(
             and score >= best * _SAME_MAKE_SHARE
         ]
     if (
-        _OPEN_START_READS
-        and stated is None
+        stated is None
         and not summary
         and not _CONVERSION_NAMED.search(name_text)  # "Text-to-Audio" names its start
-        and _names_no_start(named_things, known[ranked[0][0]])
+        and _names_no_start(named_things, [known[t] for t in served])
     ):
-        # A title naming the job but no thing at all ("… Talking Face Generation Guided by a
-        # Lip Reading Expert": from a portrait, or from the speaker's own footage?) leaves what
-        # it starts from open, as a bare title does: the same job from something else is a
-        # reading the request may choose. ("Video Depth Estimation" names the clips.)
+        # A title naming the job but no thing it starts from ("… Talking Face Generation
+        # Guided by a Lip Reading Expert": from a portrait, or from the speaker's own footage?)
+        # leaves that open, as a bare title does: the same job from something else is a
+        # reading the request may choose, and so is a job of its family near in meaning
+        # ("… for Efficient 3D Reconstruction and Generation"). ("Video Depth Estimation"
+        # names the clips.)
         could += [
             task
             for task, score in ranked[:_PLAUSIBLE_MAX]
@@ -374,8 +376,7 @@ def _read_source(
             and (
                 _same_job(known[task], known[ranked[0][0]])
                 or (
-                    _OPEN_START_READS > 1
-                    and score >= best * _SAME_MAKE_SHARE
+                    score >= best * _SAME_MAKE_SHARE
                     and known[task].family in {known[t].family for t in served}
                 )
             )
@@ -384,15 +385,22 @@ def _read_source(
     return served, tuple(t for t in could if starts_right(t)), False, ()
 
 
-def _names_no_start(named: set[str], lead: taxonomy.Task) -> bool:
+def _names_no_start(named: set[str], readings: Sequence[taxonomy.Task]) -> bool:
     """Whether the things a title names leave open what the work starts from: none at all,
-    or only what its best reading makes, and nothing that unfolds over time ("… 3D
-    Reconstruction" names the product; "Video Depth …" says it works on clips)."""
+    or only what its readings make and do not take, and nothing that unfolds over time ("…
+    3D Reconstruction" names the product; "Video Depth …" says it works on clips; "Image
+    Super-Resolution" names the pictures it takes)."""
     modalities = taxonomy.modalities()
+    taken = {thing for task in readings for thing in _takes(task)}
     made = {
         thing
         for thing in named
-        if any(thing == out or thing in modalities[out].includes for out in lead.outputs)
+        if thing not in taken
+        and any(
+            thing == out or thing in modalities[out].includes
+            for task in readings
+            for out in task.outputs
+        )
     }
     return named == made and not any(modalities[thing].moves for thing in named)
 

@@ -1402,7 +1402,9 @@ def _modality_mentions(question: str) -> list[_Mention]:
         got_last = [m.start() for m in _GOT_LAST.finditer(text)] if compounds else []
         marks = [m.start() for m in _CLAUSE_MARK.finditer(text)] if participles or got_last else []
         hits = _things_named(text, compounds)
-        opens = [start] + [start + m.end() for m in _THEN_AFTER_ACT.finditer(text)]
+        opens = [start] + [
+            start + m.end() for m in _THEN_AFTER_ACT.finditer(text) if _tells_a_step(m)
+        ]
         for index, hit in enumerate(hits):
             following = hits[index + 1] if index + 1 < len(hits) else None
             if (
@@ -1418,11 +1420,11 @@ def _modality_mentions(question: str) -> list[_Mention]:
             if compared(text, hit.start, hit.end):
                 continue  # "as if a whole camera rig had been there": neither had nor got
             at = start + hit.start
-            # (a marker in the step before does not mark it: "got it cut out from the other
-            # toys, and then a smooth video circling it" — the video came from no one)
+            # (a marker in the step before does not mark it: in "got it cut out from the
+            # other toys, and then a smooth video circling it", "from" marks no video)
             step = bisect.bisect_right(opens, at) - 1
             step_start = opens[step]
-            looked = max(start, at - _LOOKBACK, min(step_start, at))
+            looked = max(start, at - _LOOKBACK, step_start)
             window = question[looked:at]
             # A marker may end inside the thing's own words, where both hold the article
             # ("j'ai une" and "une photo", "tengo una" and "una foto"): one that starts
@@ -1437,6 +1439,7 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 and step > 0
                 and first_in_step
                 and not _RESULT_VERBS.search(question, step_start, at)
+                and not _came_out_next(text, hit.end)
             ):
                 # a step that names no act of its own carries the last act of the step
                 # before to the first thing in it: "first got a picture of it, then a clip
@@ -1448,6 +1451,12 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 ]
                 act = acts[-1] if acts else None
                 role = _MARKER_ROLE[act.group(0)] if act else None
+                if (
+                    act is not None
+                    and role == "have"
+                    and _TOOL_SUBJECT.search(question, opens[step - 1], act.start())
+                ):
+                    role = "want"  # "it wrote a caption, then a title": it wrote that too
             if (
                 role == "have"
                 and markers
@@ -1487,13 +1496,13 @@ def _modality_mentions(question: str) -> list[_Mention]:
                     role = "have"  # "…カメラを置いて取組を撮りました": the user filmed it
             elif (
                 compounds
-                and (role is None or (act is not None and _AUXILIARY_ONLY.fullmatch(act.group(0))))
-                and _closing_participle(hit.end, participles, got_last, marks) is not None
+                and (role is None or (act is not None and act.group(0) in _AUXILIARY_ONLY))
+                and (closing := _closing_participle(text, hit.end, participles, got_last, marks))
             ):
                 # the participle closing the thing's clause says which way it went: "dann Clip
                 # und Masken zusammen hochgeladen" went in, "einen Clip … bekommen" came out
                 # (whatever "ich habe", the perfect's auxiliary, stood before it)
-                role = _closing_participle(hit.end, participles, got_last, marks)
+                role = closing
             elif role is None and _GOT_AFTER.match(text, hit.end):
                 role = "want"  # "the picture I got is a tavern": what the user got, said after
             elif role is None and pivot is not None:
@@ -1952,13 +1961,21 @@ _HANDED_IN_LAST = re.compile(
 # ...and a thing in a clause closed by a participle of getting came out: "… eingetippt und
 # einen Clip von über einer Minute bekommen" (typed … and got a clip), whatever the "und"
 # joins it to.
+# ("… soll erhalten bleiben" is kept, not got)
 _GOT_LAST = re.compile(
     r"(?<!\w)(?:bekommen|erhalten|gekriegt|zurückbekommen|zurückgekriegt|rausbekommen|"
-    r"herausbekommen|zurückerhalten)(?!\w)"
+    r"herausbekommen|zurückerhalten)(?!\w)(?!\s+(?:bleib|bleibt|bleiben|werd|wird|ist|sind))"
+)
+# A verb of wanting or being able between the thing and the participle makes the participle an
+# infinitive of what is wished ("Ich habe ein Foto und möchte daraus ein Video bekommen"): it
+# says nothing of what happened to the thing.
+_MODAL = re.compile(
+    r"(?<!\w)(?:möchte|möchten|möchtest|will|willst|wollen|wollte|kann|kannst|können|könnte|"
+    r"soll|sollte|sollen|brauche|brauchst|würde|würden|muss|müssen)(?!\w)"
 )
 _CLAUSE_MARK = re.compile(r"[,;:]")
 # the marker that is only the auxiliary of a German perfect: its participle says the rest
-_AUXILIARY_ONLY = re.compile(r"ich habe")
+_AUXILIARY_ONLY = frozenset({"ich habe"})
 
 # A relative clause right after a thing that says the user handed it in: "a photo of an old
 # library that I uploaded", "la foto que subí", "la photo que j'ai ajoutée". At most four
@@ -1987,12 +2004,21 @@ _DID_AFTER = re.compile(
 # A thing followed by a verb of having, with at most its particle and a count between: "雲海の
 # 写真が1枚あります" (I have one photo of a sea of clouds), "사진이 한 장 있는데" — the user
 # has it.
+# (each run of spaces taken whole, `\s*+`: optional pieces in a row would otherwise share
+# a long run between them every way there is; offsets are kept by blanking with spaces)
+_HAD_COUNT = (
+    r"(?:[0-9０-９一二三四五六七八九十]+\s*+(?:枚|本|つ|個|点|件)(?:ずつ)?"
+    r"|(?:한|두|세|네|몇|[0-9]+)\s*+(?:장|개|편|개의)씩?)"
+)
 _HAD_AFTER = re.compile(
-    r"\s*(?:が|は|も|を|이|가|은|는|도|을|를)?\s*(?:[0-9０-９一二三四五六七八九十]+\s*(?:枚|本|つ|個|点|件)(?:ずつ)?|"
-    r"(?:한|두|세|네|몇|[0-9]+)\s*(?:장|개|편|개의)씩?)?\s*(?:だけ|しか|のみ|만|밖에)?\s*"
-    r"(?:が|は|も|이|가|은|는|도)?\s*"
+    r"\s*+(?:が|は|も|を|이|가|은|는|도|을|를)?\s*+" + _HAD_COUNT + r"?\s*+(?:"
+    r"(?:だけ|のみ|만)?\s*+(?:が|は|も|이|가|은|는|도)?\s*+"
     r"(?:あります|ありまして|あって|あるんですが|あるのですが|あるんです|ある|持っています|持ってます|"
     r"있어요|있는데|있습니다|있고|있어서|있다|갖고 있|가지고 있)"
+    # ...and "only one" said as "none but one": "写真が一枚しかありません", "사진이 한 장밖에
+    # 없어요"
+    r"|(?:しか|밖에)\s*+(?:ありません|ありませんが|ない|ないです|ないんです|なくて|"
+    r"없어요|없는데|없습니다|없고|없어서|없다))"
 )
 # A thing followed by a word of purpose: what the result is for, neither had nor made
 # ("PR動画用に効果音を作った": sounds for a promo video; "발표 영상용으로").
@@ -2009,7 +2035,7 @@ _TYPED_AFTER = re.compile(
 _MADE_AFTER = re.compile(
     r"\s*(?:を|は|も|을|를|은|는|도)?\s*(?:作る|作り|作ろ|作っ|作れ|作成|만들|제작)"
     # ...and "動画にしたい" (to turn it into a video): what it is turned into
-    r"|\s*に(?:したい|して|した|する|しよう|なっ|なり|なる)"
+    r"|\s*に(?:したい|して(?!も)|した(?!が)|する|しよう|なっ|なり|なる)"
 )
 # A thing followed by a particle of means or source, with more words before the verb: what
 # the result was made from ("사진 한 장으로 어떻게 움직임을 만들어", "写真から動画を"). Korean
@@ -2069,12 +2095,17 @@ _GOT_AFTER = re.compile(
 _CAME_OUT = re.compile(
     r"(?<!\w)(?:came out|came back|sali[óo]|est sortie?s?|kam heraus|kam raus|entstand)(?!\w)"
 )
+# ...and verbs of making in the passive ("a clip was generated"); not verbs of change ("the
+# photo was turned into a video": the photo went in)
 _PASSIVE_BEFORE = re.compile(r"(?<!\w)(?:was|were|got|wurde|wurden|fue|fueron|a été)\s+$")
+_MADE_PASSIVE = re.compile(r"(?:generated|created|produced|made|rendered|returned)(?!\w)")
 # ...unless another subject or clause stands between ("put the video in and it came back"):
-# then the thing is not what the verb says came out
+# then the thing is not what the verb says came out. (A pronoun after a preposition is an
+# object, "a 3D model of it came out"; "a video and a depth map came out" came out together.)
 _ANOTHER_SUBJECT = re.compile(
-    r"(?<!\w)(?:and|but|then|so|it|they|he|she|we|i|you|which|who|y|et|und|puis|luego|"
-    r"dann|il|elle|ils|er|sie|es)(?!\w)"
+    r"(?<!\w)(?:but|then|so|which|who|puis|luego|dann)(?!\w)"
+    r"|(?<!\w)(?<!of )(?<!to )(?<!with )(?<!from )(?<!for )(?<!in )(?<!on )(?<!by )"
+    r"(?:it|they|he|she|we|i|you|il|elle|ils|er|sie|es)(?!\w)"
 )
 # ...with at most this many words between: the rest of the thing's own phrase
 _CAME_OUT_REACH = 8
@@ -2086,8 +2117,10 @@ def _came_out_next(text: str, end: int) -> bool:
     verb = _RESULT_VERBS.search(text, end)
     if verb is None:
         return False
-    passive = _PASSIVE_BEFORE.search(text, max(0, verb.start() - 12), verb.start())
-    if _CAME_OUT.match(text, verb.start()) is None and passive is None:
+    passive = _PASSIVE_BEFORE.search(
+        text, max(0, verb.start() - 12), verb.start()
+    ) and _MADE_PASSIVE.match(text, verb.start())
+    if _CAME_OUT.match(text, verb.start()) is None and not passive:
         return False
     gap = text[end : verb.start()]
     return (
@@ -2098,15 +2131,17 @@ def _came_out_next(text: str, end: int) -> bool:
 
 
 def _closing_participle(
-    end: int, handed: Sequence[int], got: Sequence[int], marks: Sequence[int]
+    text: str, end: int, handed: Sequence[int], got: Sequence[int], marks: Sequence[int]
 ) -> str | None:
     """`have` or `want` from the participle that closes the clause after a thing, a German
-    one of handing in or of getting, whichever comes first before the next clause mark."""
+    one of handing in or of getting, whichever comes first before the next clause mark;
+    None where there is none, or a verb of wanting stands before it (`_MODAL`)."""
     handed_next = _next_in_clause(end, handed, marks)
     got_next = _next_in_clause(end, got, marks)
-    if got_next is not None and (handed_next is None or got_next < handed_next):
-        return "want"
-    return "have" if handed_next is not None else None
+    first = min((p for p in (handed_next, got_next) if p is not None), default=None)
+    if first is None or _MODAL.search(text, end, first):
+        return None
+    return "want" if first == got_next else "have"
 
 
 def _next_in_clause(end: int, positions: Sequence[int], marks: Sequence[int]) -> int | None:
@@ -2114,7 +2149,7 @@ def _next_in_clause(end: int, positions: Sequence[int], marks: Sequence[int]) ->
     following = bisect.bisect_right(positions, end)
     if following == len(positions):
         return None
-    mark = bisect.bisect_right(marks, end)
+    mark = bisect.bisect_left(marks, end)  # (a comma right after the thing closes it)
     if mark == len(marks) or positions[following] < marks[mark]:
         return positions[following]
     return None
