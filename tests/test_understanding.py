@@ -1981,3 +1981,30 @@ def test_a_told_chain_is_the_job_that_takes_all_the_user_had_before_the_steps():
     # ...and with nothing typed, the job the last model does
     plain = _told_chain(asked, (relighter, eraser), told=True, had_before=frozenset())
     assert plain[0][0] == "video_inpainting"
+
+
+def test_a_thing_the_user_says_they_gave_it_right_after_naming_it_went_in():
+    # English may leave out the "that" of the relative clause, right after the thing or what
+    # it is of; it says the thing went in, whatever marker stood before it
+    roles = _roles(
+        "It sent the clip back with the yard swapped for a photo of the old mill I gave it."
+    )
+    assert roles["image"] == "have"
+    # ...not across a clause ("come from when all I gave it")
+    roles = _roles("Where does a whole moving clip come from when all I gave it was a sentence?")
+    assert roles["video"] != "have"
+
+
+def test_a_word_naming_moving_points_or_a_4d_scene_is_read_as_the_task_takes_it():
+    from scholarflow.understanding import _modality_mentions
+
+    question = normalize(
+        "I filmed the fan and got every point of its blades moving in 3D over time."
+    )
+    moving = next(m for m in _modality_mentions(question) if m.hit.cue == "3d over time")
+    assert moving.as_for({"dynamic_point_cloud"}) == "dynamic_point_cloud"
+    assert moving.as_for({"scene_4d", "multi_view_video"}) == "scene_4d"
+
+
+def test_a_range_image_is_a_depth_map_in_japanese():
+    assert _roles("白黒の距離の画像になりました。")["depth_map"] == "want"

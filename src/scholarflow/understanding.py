@@ -1531,8 +1531,10 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 role = "have"  # "사진 한 장으로 … 만들어", "写真から": what it is made from
             if verb_final and role is None and _HAD_AFTER.match(text, hit.end):
                 role = "have"  # "写真が1枚あります", "사진이 한 장 있는데": the user has it
-            if role is None and _HANDED_IN_AFTER.match(text, hit.end):
-                role = "have"  # "a photo of a library that I uploaded": said after the thing
+            if role != "have" and _HANDED_IN_AFTER.match(text, hit.end):
+                # "a photo of a library that I uploaded": said after the thing, and surer
+                # than a marker before it ("got the clip back with a photo I gave it")
+                role = "have"
             if (
                 role is None
                 and _TURNS_BEFORE.search(text, max(0, hit.start - _LOOKBACK), hit.start)
@@ -2047,16 +2049,23 @@ _MADE_FROM = re.compile(
     r"|에서\s+(?!만들|바꾸|바꿔|바뀌|변환|변해|되|됐)\S"
     r"|から|を使って|を元に|를 가지고|을 가지고"
 )
-_HANDED_IN_AFTER = re.compile(
-    r"(?:\s+[\w'-]+){0,4}?\s*,?\s+(?:"
-    # English says who handed it in ("that fed the second model" is no one's upload)...
-    r"(?:that|which)\s+(?:i|i've|i had|we|we've)\s+"
+_EN_HANDED_IN = (
+    r"(?:i|i've|i had|we|we've)\s+"
     r"(?:uploaded|gave it|gave|added|typed|wrote|described|drew|sketched|supplied|provided|"
     r"fed in|fed|put in|dropped in|picked|chose)"
+)
+_HANDED_IN_AFTER = re.compile(
+    r"(?:(?:\s+[\w'-]+){0,4}?\s*,?\s+(?:"
+    # English says who handed it in ("that fed the second model" is no one's upload)...
+    r"(?:that|which)\s+"
+    + _EN_HANDED_IN
     # ...Spanish, French and German may leave the subject in the verb.
-    r"|que\s+(?:subí|di|añadí|escribí|dibujé|j'ai (?:ajouté|donné|écrit|dessiné|fourni)e?s?)"
+    + r"|que\s+(?:subí|di|añadí|escribí|dibujé|j'ai (?:ajouté|donné|écrit|dessiné|fourni)e?s?)"
     r"|(?:das|die|den)\s+ich\s+(?:\w+\s+){0,3}?(?:hochgeladen|gezeichnet|geschrieben|gegeben)"
-    r")(?!\w)"
+    r")"
+    # ...and English may leave out the "that", right after the thing or what it is of ("a
+    # photo of the old garage I gave it"; not "a clip come from when all I gave it")
+    r"|(?:\s+of(?:\s+[\w'-]+){1,3}?)?\s+" + _EN_HANDED_IN + r")(?!\w)"
 )
 
 
