@@ -4,7 +4,8 @@ Each question, with the task its case is labelled with, becomes one more example
 the meaning signal of the understanding stage (taxonomy.REQUESTS). Only cases meant for
 tuning are read: the `dev/` half of a split set, and the whole of a set that was never split
 (the built-in cases, unseen4). No `heldout/` case is ever read (tests/test_taxonomy_vectors.py
-checks the file against every held-out question). Hostile cases are left out: their planted
+checks the file against every held-out question), and no case of a set kept for a later round
+(its README still says "**Neither half has been run.**"). Hostile cases are left out: their planted
 words are no way a user asks. Run it after a new set's dev half lands, then
 scripts/embed_taxonomy.py:
 
@@ -40,10 +41,22 @@ HEADER = """\
 """
 
 
+# A set written for a later round says so at the top of its README until its dev half is
+# taken up: none of it is read, so that it stays blind until then.
+NOT_YET_RUN = "**Neither half has been run.**"
+
+
+def _kept_blind(folder: Path) -> bool:
+    readme = folder / "README.md"
+    return readme.is_file() and NOT_YET_RUN in readme.read_text(encoding="utf-8")
+
+
 def tuning_case_files(root: Path = EVALUATION) -> list[Path]:
     """Every case file meant for tuning, in a stable order."""
     files: list[Path] = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("_")):
+        if _kept_blind(folder):
+            continue
         if (folder / "heldout").is_dir() or (folder / "dev").is_dir():
             files.extend(sorted((folder / "dev").glob("*.toml")))
         else:

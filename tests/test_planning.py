@@ -1173,3 +1173,89 @@ Answer:
     flagged = [w for w in result.warnings if w.code == "model_task_mismatch"]
     assert len(flagged) == 2
     assert not result.recommended_fits
+
+
+def _two_step_prompt(question: str, first: str, second: str) -> str:
+    return f"""You are an AI scientist.
+
+A user has asked the following question:
+"{question}"
+
+Based on the following recommended models, explain:
+
+1. What task the user is trying to perform.
+
+### Recommended AI Models:
+{first}
+
+{second}
+
+Answer:
+"""
+
+
+def _main_models(brief) -> list[str]:
+    names = {s.id: s.name for s in brief.sources}
+    return [
+        names[n.source_id]
+        for n in brief.plan.workflow.nodes
+        if n.kind == "model" and not n.optional and n.source_id
+    ]
+
+
+def _joined(brief, first: str, second: str) -> bool:
+    ids = {s.name: s.id for s in brief.sources}
+    node_of = {n.source_id: n.id for n in brief.plan.workflow.nodes if n.source_id}
+    return any(
+        e.source == node_of[ids[first]] and e.target == node_of[ids[second]]
+        for e in brief.plan.workflow.edges
+    )
+
+
+def test_a_lip_sync_model_takes_the_clip_an_animator_made_when_the_user_brought_no_clip():
+    # A portrait and a voice note: the clip whose lips are fitted to the voice is the one the
+    # animator made, there being no clip of the user's to change in place.
+    from scholarflow.engine import plan_for
+
+    brief = plan_for(
+        parse_prompt(
+            _two_step_prompt(
+                "From one photo of the shop owner and her voice note about the opening hours, "
+                "the app made a video of her saying it. It seems to animate the photo first and "
+                "then fix the lips to the voice. How do the two steps work?",
+                "Model: StillStir: Enhancing Visual Consistency for Image-to-Video Generation\n"
+                "Paper: https://example.org/stillstir",
+                "Model: MouthMatch: Audio Conditioned Diffusion Models for Lip-Synchronization\n"
+                "Paper: https://example.org/mouthmatch",
+            )
+        )
+    )
+    assert brief.plan.understanding.task.id == "talking_head_generation"
+    assert not [w for w in brief.plan.warnings if w.code == "model_task_mismatch"]
+    assert _main_models(brief) == ["StillStir", "MouthMatch"]
+    assert _joined(brief, "StillStir", "MouthMatch")
+
+
+def test_the_first_model_of_a_told_chain_takes_the_users_photo_not_a_prompt_nobody_typed():
+    # A bare title that could make a clip from words or from a still, before a model that
+    # lifts a clip into 3D: with only a photo brought, it starts from the photo.
+    from scholarflow.engine import plan_for
+
+    brief = plan_for(
+        parse_prompt(
+            _two_step_prompt(
+                "One photo of a clockwork bird from the restorer's shelf, and I got a video "
+                "where the bird flaps its wings while the camera circles all the way round it. "
+                "It seemed to make a short animation first and then build the 3D from that. "
+                "How does that work?",
+                "Model: StirCam: Open Diffusion Models for High-Quality Video Generation\n"
+                "Paper: https://example.org/stircam",
+                "Model: LiftFour: Sparse-Controlled Video-to-4D Generation and Motion Transfer\n"
+                "Paper: https://example.org/liftfour",
+            )
+        )
+    )
+    assert brief.plan.understanding.task.id == "image_to_4d"
+    assert not [w for w in brief.plan.warnings if w.code == "model_task_mismatch"]
+    assert _main_models(brief) == ["StirCam", "LiftFour"]
+    assert _joined(brief, "StirCam", "LiftFour")

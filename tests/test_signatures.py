@@ -1010,3 +1010,21 @@ def test_a_title_animating_pictures_as_a_verb_leaves_open_what_drives_them():
         "Wobble: A Portrait Animator",
     ):
         assert "character_animation" in enrich(_source(title)).plausible
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "ZetaView: High-Resolution Multiview Diffusion using Efficient Row-wise Attention",
+        "Crisp4D: High-Fidelity Dynamic Scene Generation from a Single Image",
+    ],
+)
+def test_words_praising_a_titles_result_do_not_read_as_raising_a_resolution(title):
+    tasks = enrich(_source(title)).tasks
+    assert tasks
+    assert not {"image_super_resolution", "video_super_resolution"} & set(tasks[:1])
+
+
+def test_a_title_naming_super_resolution_still_reads_as_it():
+    tasks = enrich(_source("Upsharp: High-Quality Real-World Image Super-Resolution")).tasks
+    assert tasks[:1] == ("image_super_resolution",)

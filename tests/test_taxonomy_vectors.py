@@ -67,6 +67,18 @@ def test_dev_requests_hold_no_held_out_question_and_no_hostile_one():
             assert question_of(case) not in stored, path
 
 
+def test_a_set_kept_for_a_later_round_lends_no_question(tmp_path):
+    """A set whose README says neither half has been run stays blind, dev half and all."""
+    collector = _collector()
+    for name, readme in (("later", collector.NOT_YET_RUN), ("taken_up", "tuned on")):
+        (tmp_path / name / "dev").mkdir(parents=True)
+        (tmp_path / name / "heldout").mkdir()
+        (tmp_path / name / "dev" / "a.toml").write_text("", encoding="utf-8")
+        (tmp_path / name / "README.md").write_text(f"# {name}\n\n{readme}\n", encoding="utf-8")
+    files = collector.tuning_case_files(tmp_path)
+    assert [p.parent.parent.name for p in files] == ["taken_up"]
+
+
 def test_dev_requests_are_what_the_script_collects_now():
     # After a new set's dev half lands, run scripts/collect_dev_requests.py, then
     # scripts/embed_taxonomy.py.

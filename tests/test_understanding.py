@@ -2008,3 +2008,104 @@ def test_a_word_naming_moving_points_or_a_4d_scene_is_read_as_the_task_takes_it(
 
 def test_a_range_image_is_a_depth_map_in_japanese():
     assert _roles("白黒の距離の画像になりました。")["depth_map"] == "want"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # the French perfect of "get" says what came out, as "got" does
+        ("J'ai tapé une phrase et j'ai eu une image superbe.", {"text": "have", "image": "want"}),
+        ("J'ai écrit une phrase et j'ai reçu une vidéo.", {"text": "have", "video": "want"}),
+        # a Korean "came out and…" (나오고) ends the clause of what came out
+        (
+            "영상을 올렸더니 고양이만 따라가는 마스크가 나오고, 배경도 바뀌었어요.",
+            {"video": "have", "mask": "want"},
+        ),
+    ],
+)
+def test_a_verb_of_getting_in_any_form_marks_what_came_out(question, expected):
+    roles = _roles(question)
+    assert {label: roles.get(label) for label in expected} == expected
+
+
+def test_a_chain_that_animates_a_photo_before_a_4d_model_ends_in_a_moving_thing_seen_round():
+    # The first model sets the still moving; the second lifts that clip into 3D and circles
+    # it: the result is the toy moving, seen all round, not a still toy circled.
+    animator, lifter = _two_models(
+        "StirCam: Open Diffusion Models for High-Quality Video Generation",
+        "LiftFour: Sparse-Controlled Video-to-4D Generation and Motion Transfer",
+    )
+    question = (
+        "One photo of my wind-up tin robot, and I got a video where the robot marches on the "
+        "spot while the camera circles all the way round it. It seemed to make a short "
+        "animation first and then build the 3D from that. How does that work?"
+    )
+    understood = understand(Request(question=question, recommended=(animator, lifter)))
+    assert understood.task.id == "image_to_4d"
+
+
+def test_a_chain_whose_first_model_takes_a_typed_prompt_keeps_the_prompts_job():
+    # The same models after a typed prompt: the first ran from the words, not from a still.
+    generator, upscaler = _two_models(
+        "Quickclip: Realtime Video Latent Diffusion",
+        "Sharpen-A-Clip: Temporal-Consistent Diffusion Model for Video Super-Resolution",
+    )
+    question = (
+        "Typed a prompt for a foggy pier at night with a lamp swinging in the wind. The first "
+        "model gave me a quick low-res clip and the second made it full HD and cleaner. What "
+        "is each step doing?"
+    )
+    understood = understand(Request(question=question, recommended=(generator, upscaler)))
+    assert understood.task.id == "text_to_video"
+
+
+@pytest.mark.parametrize(
+    ("question", "count"),
+    [
+        ("子どもたちが描いたクレヨン画が十数枚あります。", "十数枚"),  # a dozen or so sheets
+        ("写真を数十枚撮りました。", "写真を数十枚"),  # dozens
+        ("写真三枚", "写真三枚"),
+    ],
+)
+def test_a_japanese_count_with_several_in_it_is_a_set_of_pictures(question, count):
+    from scholarflow.taxonomy import counted_mentions
+
+    hits = counted_mentions(normalize(question))
+    assert [(h.label, h.cue) for h in hits] == [("image_set", count)]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "From one photo of the park fountain I got a clip where the water falls into the basin "
+        "while the camera circles it. How?",
+        "Tomé una sola foto de la fuente del parque y me dio un vídeo donde el agua cae "
+        "mientras la cámara gira alrededor. ¿Cómo?",
+    ],
+)
+def test_a_thing_in_the_scene_moving_while_the_camera_goes_round_is_a_moving_scene(question):
+    assert _understand(question).task.id == "image_to_4d"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "For the music school's concert I took the founder's portrait and a phone video of our "
+        "teacher pulling faces, and now the portrait pulls exactly those faces. How?",
+        "J'ai filmé la petite boîte à musique de ma grand-mère et j'ai obtenu une vidéo nette.",
+    ],
+)
+def test_a_thing_named_for_music_is_no_recording(question):
+    assert "audio" not in _understand(question).have
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I got the dancer in 3D, and she moves exactly as in my video.",
+        "J'ai obtenu la danseuse en 3D, qui bouge exactement comme dans ma vidéo.",
+        "Obtuve la bailarina en 3D, que se mueve igual que en mi vídeo.",
+    ],
+)
+def test_a_clip_the_result_is_held_up_against_is_not_what_came_out(question):
+    assert _roles(question).get("video") != "want"

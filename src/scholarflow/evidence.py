@@ -31,11 +31,23 @@ _HIDDEN_TEXT = re.compile(r"<!--(.{0,400}?)-->|=\s*[\"']([^\"'<>]{0,200})[\"']")
 _IMPERATIVE_OPENING = re.compile(
     r"""(?ix)
     ^\W*(?:please\s+|now\s+|first,?\s+|also\s+|kindly\s+|important:?\s+|note:?\s+)?
-      (?:ignore|disregard|forget|override|reply|respond|answer|output|print|say|write|
-         download|install|click|visit|go\s+to|open|run|execute|cite|include|recommend|
-         use|try|consider|switch\s+to|prefer|replace|always|only\s+cite|
+      (?:ignore|disregard|forget|override|reply|respond|say|write|
+         download|install|click|visit|go\s+to|execute|cite|recommend|
+         switch\s+to|always|only\s+cite|
+         # verbs that are nouns too ("Answer accuracy improves", "Use of depth priors …"):
+         # an order only with what an order takes next
+         (?:answer|output|print|open|run|use|try|consider|include|prefer|replace)
+           (?=\s+(?:the|a|an|this|that|these|those|our|my|your|only|with|in|all|every|any|
+              it|them|users?|as|to|no|yes|exactly|nothing|just|always|instead)\b)|
          tell|mention|add|append|do\s+not|don'?t|never|always|you|as\s+an?\s+(?:ai|assistant)|
-         system\s*:|assistant\s*:|user\s*:)(?=[\s,:!])
+         system\s*:|assistant\s*:|user\s*:|
+         # orders that send people somewhere ("Direct every user to …"), told by whom they
+         # send: "Direct optimisation …", "Point clouds …" open plain descriptions
+         (?:direct|redirect|send|point|refer|route|steer|guide)\s+
+           (?:every|all|any|each|the|our|your)?\s*(?:users?|readers?|people|visitors?|
+              customers?|them)|
+         quote\s+(?:the|this|our)\s+(?:access|promo|promotion|discount|coupon|referral)?\s*
+           (?:codes?|coupons?|links?|urls?))(?=[\s,:!.])
     """
 )
 _ADDRESS_WORDS = (
@@ -53,6 +65,24 @@ _ADDRESS_WORDS = (
     "chatbot",
     "assistant",
     "jailbreak",
+    "engine",
+    "notice",
+    "automated",
+    "crawler",
+    "bot",
+    "ai ",
+    "user",
+    "utilisateur",
+    "usuario",
+    "nutzer",
+    "vous",
+    "veuillez",
+    "sie ",
+    "usted",
+    "dile",
+    "system",
+    "model",
+    "[",
 )
 _ADDRESS_ANYWHERE = re.compile(
     r"""(?ix)
@@ -64,6 +94,14 @@ _ADDRESS_ANYWHERE = re.compile(
     # language model", as the summaries of vision-language models say)
     | \b(?:to|for|dear|hey|attention|any|all|every|each)\s+(?:ai\s+)?
          (?:(?:large\s+)?language\s+models?|llms?|chatbots?)\b
+    # a notice to the machines that answer ("IMPORTANT NOTICE TO AI ANSWER ENGINES: …",
+    # "Message for automated assistants …"): not an engine described ("a game engine")
+    | \b(?:to|for|dear|hey|attention|any|all|every|each)\s+(?:the\s+)?
+         (?:ai|automated|generative|answer|search)\s+
+         (?:(?:answer|search)\s+)?(?:engines?|systems?|models?|tools?|agents?|assistants?|
+            readers?|summari[sz]ers?|crawlers?|bots?)\b
+    | \b(?:notice|message|memo|instructions?|directive)\s+(?:to|for)\s+
+         (?:all\s+|any\s+|every\s+|the\s+)?(?:ai|bots?|crawlers?|assistants?|automated)\b
     | \b(?:(?:large\s+)?language\s+models?|llms?|chatbots?)\s*[:,]?\s+
          (?:reading|processing|summari[sz]ing|answering|that\s+reads?|must|should|shall|
             are\s+(?:required|instructed|told)|have\s+to|need\s+to)\b
@@ -71,6 +109,33 @@ _ADDRESS_ANYWHERE = re.compile(
     | \b(?:the|this|your|any|every)\s+(?:answer|reply|writer|reader)s?\s+
          (?:must|should|shall|has\s+to|have\s+to|needs?\s+to|is\s+to|ought\s+to)\b
     | \bnote\s+(?:for|to)\s+(?:the\s+)?(?:writer|reader|model|assistant|answer)\b
+    # answers told what to hold, with or without an article ("Answers should cite …")
+    | (?:^\W*|\b(?:all|every|any|each)\s+)(?:answers?|replies|responses?)\s+
+         (?:must|should|shall|are\s+to|need\s+to|have\s+to|
+            are\s+(?:expected|required|asked|obliged)\s+to)\b
+    # the machine reading or answering, named as the one who must act ("The AI reading this
+    # should …", "The answering system must …", "AI tools consulted by readers are expected
+    # to …"), or called by name at the opening ("Crawlers: …", "Assistant, …")
+    | \b(?:ai|assistants?|models?|systems?|engines?|crawlers?|bots?|chatbots?|agents?|
+          tools?|llms?)\s+(?:(?:that\s+)?(?:is\s+|are\s+)?(?:reading|answering|processing|
+          summari[sz]ing|consulted|parsing|indexing)|that\s+(?:reads?|answers?|summari[sz]es?))\b
+         (?=.*\b(?:must|should|shall|is\s+to|are\s+to|required|expected|needs?\s+to|
+                  has\s+to|have\s+to|may\s+not|cannot|never|only)\b)
+    | \banswering\s+(?:ai|assistants?|models?|systems?|engines?|tools?|agents?)\b
+    | ^\W*(?:\[[^\]]{0,40}\]\s*)?(?:ai|assistants?|crawlers?|bots?|chatbots?|llms?|agents?|
+          models?|ai\s+systems?)\s*[:,]
+    | ^\W*\[\s*(?:assistant|system|ai|llm|bot|developer|admin)[\w\s-]{0,20}\]
+    # telling the user something, in the answer ("tell the user that …", "let users know",
+    # "remind users …"); in French, Spanish and German too
+    | \b(?:tell|inform|remind|warn|notify|advise)\s+(?:the\s+|every\s+|all\s+|each\s+|any\s+)?
+         (?:users?|readers?|people|visitors?)\b
+    | \blet\s+(?:the\s+)?(?:users?|readers?|people)\s+know\b
+    | \b(?:si\s+vous|veuillez|redirigez|indiquez|dites|mentionnez|citez)\b
+    | \bà\s+l'utilisateur\b|\b(?:les|aux)\s+utilisateurs\s+(?:vers|que)\b
+    | \b(?:dile|díganle|dígale|indíquele|usted)\b|\bal\s+usuario\b
+    | \b(?:nutzer|benutzer|leser)\w*\s+(?:sind|ist)\s+.{0,60}\b(?:zu\s+)?(?:weiterzuleiten|
+          verweisen|informieren)\b
+    | \bbitte\s+\w+\s+sie\b|\bnennen\s+sie\b|\bverweisen\s+sie\b
     """
 )
 

@@ -269,6 +269,12 @@ def search(
     own_cost = {a.used_key: a.cost for a in reversed(actions)}
 
     exact = _exact_job(have, want)
+    # the steps of a model of the user's own kind of job (a lip sync, for a talking head)
+    doing_keys = frozenset(
+        a.key
+        for a in actions
+        if a.source_id and doing is not None and doing.family in families.get(a.source_id, ())
+    )
 
     def does_job(action: Action) -> bool:
         if doing is None:
@@ -332,7 +338,7 @@ def search(
             continue
         need, rest = _next_need(needs)
         for option_cost, new_needs, step, new_feeds, new_flags in _options(
-            need, rest, have_roles, supplied, producers, used, path, does_job, flags
+            need, rest, have_roles, supplied, producers, used, path, does_job, flags, doing_keys
         ):
             steps = len(path) + (1 if step else 0)
             if steps > max_steps:
@@ -437,6 +443,7 @@ def _options(
     path: tuple[Action, ...],
     does_job: object,
     flags: tuple[bool, bool],
+    doing_keys: frozenset[str] = frozenset(),
 ) -> Iterable[tuple[float, tuple[_Need, ...], Action | None, tuple, tuple[bool, bool]]]:
     """Every way to feed `need`: from the user, supplied by them, or by a new step."""
     port = need.port
@@ -477,7 +484,14 @@ def _options(
                 (
                     out
                     for out in action.outputs
-                    if modality in out.modalities and taxonomy.accepts(port.role, out.role)
+                    if modality in out.modalities
+                    and (
+                        taxonomy.accepts(port.role, out.role)
+                        or (
+                            need.consumer in doing_keys
+                            and _only_made_subject(port, out, modality, have)
+                        )
+                    )
                 ),
                 None,
             )
@@ -512,6 +526,16 @@ def _options(
             )
             job = flags[1] or bool(does_job(action))  # type: ignore[operator]
             yield action.cost, (*remaining, *opened), action, tuple(fed), (flags[0], job)
+
+
+def _only_made_subject(port: Port, out: Port, modality: str, have: dict[str, str]) -> bool:
+    """Whether a generator's clip may be the footage a step changes in place: only when the
+    user brought no footage of that kind (and, as the caller checks, the step does the user's
+    own kind of job). The subject role keeps a user's own clip from being swapped for a new one
+    made from its frame; with no clip of theirs (a portrait and a voice note, animated, then
+    its lips fitted to the voice), the clip a step made is the only one there is to change.
+    (A photo's clip then patched by a model of another job is no such step.)"""
+    return port.role in _KEPT_ROLES and out.role == "generated" and modality not in have
 
 
 def _round_trip(action: Action, consumer: str) -> bool:

@@ -56,14 +56,17 @@ def enrich(source: Source) -> Source:
             kind=entry.kind if source.role == "related" else "model",
         )
     else:
-        tasks, plausible, guessed, near = _read_source(source)
+        # (what it does is read from what its summary says of it, not from a sentence planted
+        # there for whoever answers: "3D motion may only be computed with …")
+        read = source.model_copy(update={"summary": described(source.summary)})
+        tasks, plausible, guessed, near = _read_source(read)
         update["tasks"] = tasks
         update["plausible"] = plausible
         update["guessed"] = guessed
         update["near"] = near
         if tasks:
-            signatures = source_signatures(source, tasks)
-            summary = normalize(source.summary) if source.summary else ""
+            signatures = source_signatures(read, tasks)
+            summary = normalize(read.summary) if read.summary else ""
             guides = stated_guides(summary) if summary else ()
             signatures = with_guides(signatures, guides)
             update["signatures"] = with_single_members(signatures, stated_one_or_more(summary))
@@ -78,8 +81,27 @@ def enrich(source: Source) -> Source:
 
 
 def meaning_text(source: Source) -> str:
-    """What a source's meaning is read from: its title, and its summary when it has one."""
-    return f"{source.title}. {source.summary}" if source.summary else source.title
+    """What a source's meaning is read from: its title, and its summary when it has one. (The
+    title without the words praising its result: `_without_quality_words`.)"""
+    title = _without_quality_words(source.title)
+    summary = described(source.summary)
+    return f"{title}. {summary}" if summary else title
+
+
+def described(summary: str | None) -> str | None:
+    """A summary without its sentences addressed to the reader (`evidence.addresses_reader`):
+    what it says of the work, the only part a reading of the work may rest on."""
+    if not summary:
+        return summary
+    from scholarflow.evidence import addresses_reader
+    from scholarflow.text import sentences
+
+    kept = [
+        summary[start:end]
+        for start, end in sentences(summary)
+        if not addresses_reader(summary[start:end])
+    ]
+    return " ".join(kept) or None
 
 
 def enrich_all(sources: Sequence[Source]) -> tuple[Source, ...]:
@@ -113,9 +135,12 @@ def _read_source(
     tasks at once. Those are left for the user's request to choose among (`adopt_task`)."""
     from scholarflow.understanding import cue_scores, source_task_scores
 
-    name_text = _without_borrowed_names(
-        normalize(
-            f"{source.name} | {source.title} | {_decamel(source.name)} | {_decamel(source.title)}"
+    name_text = _without_quality_words(
+        _without_borrowed_names(
+            normalize(
+                f"{source.name} | {source.title} | {_decamel(source.name)} | "
+                f"{_decamel(source.title)}"
+            )
         )
     )
     scores: dict[str, float] = defaultdict(float)
@@ -132,7 +157,7 @@ def _read_source(
         scores[task_id] += value
     # The words that set one job apart from its neighbours ("Talking", "Segment"), which a
     # whole title's meaning can drown in its generic half ("… Video Generation").
-    telling = vocabulary.task_scores(source.title or source.name)
+    telling = vocabulary.task_scores(_without_quality_words(source.title or source.name))
     for task_id, share in telling.items():
         scores[task_id] += _TITLE_WORDS * share
     # A summary saying in its own words what it turns into what names the job as plainly as
@@ -638,6 +663,20 @@ def _makes(task: taxonomy.Task, things: frozenset[str]) -> bool:
     )
 
 
+@cache
+def _quality_words() -> re.Pattern[str]:
+    words = taxonomy.load_lexicon("title_qualities.toml")["modifiers"]
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternation})(?=\s+\w)", re.IGNORECASE)
+
+
+def _without_quality_words(title: str) -> str:
+    """A title (normalized) without the words praising what it makes ("High-Resolution
+    Multiview Diffusion"), which would read as the job of raising a resolution
+    (lexicon/title_qualities.toml)."""
+    return _quality_words().sub(" ", title)
+
+
 def _without_borrowed_names(title: str) -> str:
     """A title (normalized) without the task names that only say what kind of model it builds
     on, where it names something else it does: "Animate Your Personalized Text-to-Image
@@ -784,6 +823,7 @@ def adopt_feeder(
     current = {s.id: s for s in sources if s.role == "recommended"}
     # (a photo of the set the user brought is brought)
     within = supplied | {inner for m in supplied for inner in taxonomy.modalities()[m].includes}
+    within_have = set(have) | {inner for m in have for inner in taxonomy.modalities()[m].includes}
     for source_id, source in list(current.items()):
         if not (source.guessed and source.near):
             continue
@@ -803,8 +843,12 @@ def adopt_feeder(
         lacking -= supplied
         # (a reading that makes it, but from something the user did not bring — a caption of
         # one picture, for someone with a clip — feeds nothing)
+        # (nor one running only on what anyone could supply, a prompt nobody typed, when the
+        # user brought something: the first step takes what they brought)
         feeds = any(
-            set(sig.outputs) & lacking and set(sig.required_inputs) <= supplied
+            set(sig.outputs) & lacking
+            and set(sig.required_inputs) <= supplied
+            and (not have or set(sig.inputs) & within_have)
             for sig in source.signatures
         )
         needed = {m for o in others for sig in o.signatures for m in sig.required_inputs}
@@ -831,6 +875,7 @@ def adopt_feeder(
                 task_id != task
                 and set(near.outputs) & wanted
                 and all(m in within for m in near.inputs)
+                and (not have or set(near.inputs) & within_have)
             ):
                 tasks = (task_id, *(t for t in source.tasks if t != task_id))
                 signatures = source_signatures(source, tasks)

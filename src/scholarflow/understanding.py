@@ -142,6 +142,8 @@ _WANT_MARKERS = (
     "came back", "spat out", "returned", "converted into", "converted to", "turn into",
     "in ein", "in eine", "generó", "creó", "a créé", "a généré",
     "erzeugte", "erstellte", "me devolvió", "obtuve", "j'ai obtenu", "m'a donné",
+    # the French perfect of "get" and "receive", the way "got" is said ("j'ai eu une image")
+    "j'ai eu", "j'ai reçu", "on a eu", "nous avons eu",
     # what the user says they want or need is what they are after ("it only gave me a mask;
     # I want the clip with the shadow gone"); with an article, since "I want to animate my
     # photo" wants nothing of the photo
@@ -172,11 +174,12 @@ _RESULT_VERBS = re.compile(
     r"returned|converted|and got|and it (?:made|gave|generated|created|produced|spat)|"
     r"se convirti[óo]|me devolvi[óo]|gener[óo]|cre[óo]|obtuve|(?:me )?sali[óo]|me dio|"
     r"result[óo]|est devenu|m'a donné|m'a rendu|m'a renvoyé|est sorti|m'a sorti|ça a donné|"
-    r"a (?:créé|généré)|j'ai obtenu|wurde zu|entstand|erzeugte|bekam|erhielt|kam heraus|heraus kam|"
+    r"a (?:créé|généré)|j'ai obtenu|j'ai eu|j'ai reçu|"
+    r"wurde zu|entstand|erzeugte|bekam|erhielt|kam heraus|heraus kam|"
     r"herausgekommen|ergab|"
     r"in the end|at the end|am ende|al final|à la fin)"
     # Korean and Japanese verbs follow their object with no space between ("動画ができた")
-    r"|(?:되었|됐|나왔|만들어|생성|바뀌었|바뀌었어요|になった|になりました|できた|できました|"
+    r"|(?:되었|됐|나왔|나오고|나오더니|나오면서|나와서|나와요|만들어|생성|바뀌었|바뀌었어요|になった|になりました|できた|できました|"
     r"出てきた|出てきました|変わった|変わりました|"
     r"生成|결국|最後に|"
     # what a clause says was needed or wanted is what the user was after
@@ -886,8 +889,32 @@ def _told_chain(
             thing in taken or set(alternatives.get(thing, ())) & taken for thing in had_before
         )
 
+    # (a chain where an earlier model sets a still moving, as a job of another kind than the
+    # one weighed, makes a result that moves of itself: a photo animated, then lifted into 3D
+    # and circled, is a moving thing seen all round, not a still one)
+    # (a reading taking nothing the user says they had is not the one the chain ran: a
+    # prompt typed went to a text-to-video reading, not to its image-to-video one)
+    animating_steps = {
+        task.family
+        for source in chain[:-1]
+        for task in readings(source)
+        if task.animates and (not had_before or set(task.inputs) & had_before)
+    }
+    # (then a job of the kind the last model does: the chain ends with it)
+    last_families = {known[t].family for t in own if t in known}
+
+    def keeps_the_motion(task_id: str) -> bool:
+        task = known[task_id]
+        return task.animates or not (animating_steps - {task.family})
+
     for task_id, score in sorted(
-        fair, key=lambda item: (not takes_all_they_had(item[0]), item[0] not in last_jobs)
+        fair,
+        key=lambda item: (
+            not takes_all_they_had(item[0]),
+            not keeps_the_motion(item[0]),
+            item[0] not in last_jobs,
+            known[item[0]].family not in last_families,
+        ),
     ):
         task = known[task_id]
         needs = task.signature.required_inputs if task.signature else tuple(task.inputs)

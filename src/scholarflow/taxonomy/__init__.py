@@ -383,10 +383,11 @@ def _counted_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     numbers = "|".join(re.escape(n) for n in data["counter_numbers"])
     kanji, several = re.escape(data["kanji_numerals"]), re.escape(data["kanji_several"])
     # Every count starts where a number starts (no rescanning inside a long run of digits):
-    # digits, a Korean number word, or a run of kanji numerals other than 一 alone.
+    # digits, a Korean number word, or a run of kanji numerals other than 一 alone, "several"
+    # among them or not ("十数枚", a dozen or so; "数十枚", dozens).
     number = (
         rf"(?:(?<![\d.,])(?:[2-9]|[1-9]\d+)|(?<!\w)(?:{numbers})"
-        rf"|(?<![{kanji}])(?:[{kanji}]{{2,}}|[{kanji[1:]}]|{several}))"
+        rf"|(?<![{kanji}{several}])(?:[{kanji}]*{several}[{kanji}]*|[{kanji}]{{2,}}|[{kanji[1:]}]))"
     )
     counted = rf"{number}\s*(?:{counters})"
     sheets = "|".join(re.escape(c) for c in data["sheet_counters"])
