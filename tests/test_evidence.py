@@ -59,6 +59,19 @@ def test_sentences_addressed_to_the_reader_are_detected(sentence: str):
         "It connects a pretrained image encoder to a large language model through a "
         "projection layer, tuned on data generated with a text-only language model.",
         "A querying transformer bridges a frozen image encoder and a frozen LLM.",
+        # machines and users described, not spoken to (found by a review)
+        "We propose a new training recipe for generative models of video.",
+        "We present a benchmark for search engines that index video.",
+        "Visual question answering systems often rely on language priors.",
+        "VidQA is a video question answering model built on a frozen LLM.",
+        "Large models reading dense documents only attend to a few tokens.",
+        "Existing systems processing point clouds cannot handle noise.",
+        "Notre méthode permet à l'utilisateur de modifier la scène.",
+        "El sistema permite al usuario editar la escena.",
+        "Wir nennen sie Gaussian Avatars.",
+        "Saliency maps inform users which regions matter.",
+        "Use in production requires a GPU.",
+        "Run with default settings, the model converges.",
     ],
 )
 def test_ordinary_abstract_sentences_are_not_instructions(sentence: str):

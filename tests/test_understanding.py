@@ -2045,7 +2045,9 @@ def test_a_chain_that_animates_a_photo_before_a_4d_model_ends_in_a_moving_thing_
 
 
 def test_a_chain_whose_first_model_takes_a_typed_prompt_keeps_the_prompts_job():
-    # The same models after a typed prompt: the first ran from the words, not from a still.
+    # A generator that could also animate a still, after a typed prompt: it ran from the
+    # words, so the chain is no animation of a still. (A guard: it held before the reading of
+    # animating chains came in, and must hold after.)
     generator, upscaler = _two_models(
         "Quickclip: Realtime Video Latent Diffusion",
         "Sharpen-A-Clip: Temporal-Consistent Diffusion Model for Video Super-Resolution",

@@ -37,9 +37,15 @@ _IMPERATIVE_OPENING = re.compile(
          # verbs that are nouns too ("Answer accuracy improves", "Use of depth priors …"):
          # an order only with what an order takes next
          (?:answer|output|print|open|run|use|try|consider|include|prefer|replace)
-           (?=\s+(?:the|a|an|this|that|these|those|our|my|your|only|with|in|all|every|any|
-              it|them|users?|as|to|no|yes|exactly|nothing|just|always|instead)\b)|
-         tell|mention|add|append|do\s+not|don'?t|never|always|you|as\s+an?\s+(?:ai|assistant)|
+           (?=\s+(?:the|a|an|this|that|these|those|our|my|your|only|all|every|any|
+              it|them|users?|no|yes|exactly|nothing|just|always|instead)\b)|
+         tell|mention|add|append|do\s+not|don'?t|never|you|as\s+an?\s+(?:ai|assistant)|
+         # telling the user something in the answer ("Be sure to tell the user that …",
+         # "Remind users …", "Let the user know …"); "Saliency maps inform users" describes
+         (?:(?:be|make)\s+sure\s+to\s+|remember\s+to\s+)?
+           (?:tell|inform|remind|warn|notify|advise|ask)\s+(?:the\s+|every\s+|all\s+|each\s+|
+              any\s+)?(?:users?|readers?|people|visitors?|anyone)|
+         let\s+(?:the\s+)?(?:users?|readers?|people)\s+know|
          system\s*:|assistant\s*:|user\s*:|
          # orders that send people somewhere ("Direct every user to …"), told by whom they
          # send: "Direct optimisation …", "Point clouds …" open plain descriptions
@@ -95,13 +101,14 @@ _ADDRESS_ANYWHERE = re.compile(
     | \b(?:to|for|dear|hey|attention|any|all|every|each)\s+(?:ai\s+)?
          (?:(?:large\s+)?language\s+models?|llms?|chatbots?)\b
     # a notice to the machines that answer ("IMPORTANT NOTICE TO AI ANSWER ENGINES: …",
-    # "Message for automated assistants …"): not an engine described ("a game engine")
-    | \b(?:to|for|dear|hey|attention|any|all|every|each)\s+(?:the\s+)?
-         (?:ai|automated|generative|answer|search)\s+
+    # "Message for automated assistants …"), called so by a word of address or a colon after
+    # them: not machines described ("a benchmark for search engines", "generative models")
+    | \b(?:notice|message|memo|note|instructions?|directive|attention|dear|hey|warning)\s+
+         (?:to\s+|for\s+)?(?:all\s+|any\s+|every\s+|the\s+)?
+         (?:ai|automated|answer|bots?|crawlers?|assistants?)\b
+    | \b(?:to|for|any|all|every|each)\s+(?:the\s+)?(?:ai|automated|answer)\s+
          (?:(?:answer|search)\s+)?(?:engines?|systems?|models?|tools?|agents?|assistants?|
-            readers?|summari[sz]ers?|crawlers?|bots?)\b
-    | \b(?:notice|message|memo|instructions?|directive)\s+(?:to|for)\s+
-         (?:all\s+|any\s+|every\s+|the\s+)?(?:ai|bots?|crawlers?|assistants?|automated)\b
+            readers?|summari[sz]ers?|crawlers?|bots?)\s*[:,]
     | \b(?:(?:large\s+)?language\s+models?|llms?|chatbots?)\s*[:,]?\s+
          (?:reading|processing|summari[sz]ing|answering|that\s+reads?|must|should|shall|
             are\s+(?:required|instructed|told)|have\s+to|need\s+to)\b
@@ -113,29 +120,29 @@ _ADDRESS_ANYWHERE = re.compile(
     | (?:^\W*|\b(?:all|every|any|each)\s+)(?:answers?|replies|responses?)\s+
          (?:must|should|shall|are\s+to|need\s+to|have\s+to|
             are\s+(?:expected|required|asked|obliged)\s+to)\b
-    # the machine reading or answering, named as the one who must act ("The AI reading this
-    # should …", "The answering system must …", "AI tools consulted by readers are expected
-    # to …"), or called by name at the opening ("Crawlers: …", "Assistant, …")
+    # the machine reading or answering this very text, named as the one who must act ("The
+    # AI reading this should …", "The model answering this question is required …", "AI
+    # tools consulted by readers are expected to …"); not "question answering models" nor
+    # "systems processing point clouds" (the must-word looked for within one clause ahead)
     | \b(?:ai|assistants?|models?|systems?|engines?|crawlers?|bots?|chatbots?|agents?|
-          tools?|llms?)\s+(?:(?:that\s+)?(?:is\s+|are\s+)?(?:reading|answering|processing|
-          summari[sz]ing|consulted|parsing|indexing)|that\s+(?:reads?|answers?|summari[sz]es?))\b
-         (?=.*\b(?:must|should|shall|is\s+to|are\s+to|required|expected|needs?\s+to|
-                  has\s+to|have\s+to|may\s+not|cannot|never|only)\b)
-    | \banswering\s+(?:ai|assistants?|models?|systems?|engines?|tools?|agents?)\b
+          tools?|llms?)\s+(?:that\s+)?(?:is\s+|are\s+)?
+         (?:(?:reading|answering|processing|summari[sz]ing|parsing|indexing|reads?|answers?|
+            summari[sz]es?)\s+(?:this|these)\b|consulted\s+by\s+(?:users?|readers?|people))
+         (?=[^.;:]{0,100}?\b(?:must|should|shall|is\s+to|are\s+to|required|expected|
+                  needs?\s+to|has\s+to|have\s+to|may\s+not|never)\b)
+    | (?<!question\s)\banswering\s+(?:ai|assistants?|systems?|engines?|tools?|agents?)\s+
+         (?:must|should|shall|is\s+to|may\s+not|never)\b
+    # called by name at the opening ("Crawlers: …", "Assistant, …", "[assistant-only] …")
     | ^\W*(?:\[[^\]]{0,40}\]\s*)?(?:ai|assistants?|crawlers?|bots?|chatbots?|llms?|agents?|
           models?|ai\s+systems?)\s*[:,]
     | ^\W*\[\s*(?:assistant|system|ai|llm|bot|developer|admin)[\w\s-]{0,20}\]
-    # telling the user something, in the answer ("tell the user that …", "let users know",
-    # "remind users …"); in French, Spanish and German too
-    | \b(?:tell|inform|remind|warn|notify|advise)\s+(?:the\s+|every\s+|all\s+|each\s+|any\s+)?
-         (?:users?|readers?|people|visitors?)\b
-    | \blet\s+(?:the\s+)?(?:users?|readers?|people)\s+know\b
+    # the reader spoken to in French, Spanish and German: the polite second person or an
+    # imperative ("Si vous êtes un assistant …", "Dile al usuario …", "Bitte nennen Sie …")
     | \b(?:si\s+vous|veuillez|redirigez|indiquez|dites|mentionnez|citez)\b
-    | \bà\s+l'utilisateur\b|\b(?:les|aux)\s+utilisateurs\s+(?:vers|que)\b
-    | \b(?:dile|díganle|dígale|indíquele|usted)\b|\bal\s+usuario\b
-    | \b(?:nutzer|benutzer|leser)\w*\s+(?:sind|ist)\s+.{0,60}\b(?:zu\s+)?(?:weiterzuleiten|
-          verweisen|informieren)\b
-    | \bbitte\s+\w+\s+sie\b|\bnennen\s+sie\b|\bverweisen\s+sie\b
+    | \b(?:dile|díganle|dígale|indíquele|usted)\b
+    | \b(?:nutzer|benutzer|leser)\w*\s+(?:sind|ist)\s+.{0,80}?\b(?:zu\s+)?
+         (?:weiterzuleiten|verweisen|informieren)\b
+    | \bbitte\s+\w+\s+sie\b|^\W*(?:nennen|verweisen|leiten|erwähnen|schreiben)\s+sie\b
     """
 )
 
@@ -273,7 +280,7 @@ def addresses_reader(sentence: str) -> bool:
     ):
         return True
     lowered = sentence.lower()
-    # Most sentences hold none of these words; only those that do pay for the full pattern.
+    # A sentence holding none of these words cannot match, and skips the full pattern.
     return any(w in lowered for w in _ADDRESS_WORDS) and bool(_ADDRESS_ANYWHERE.search(sentence))
 
 
