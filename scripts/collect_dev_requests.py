@@ -5,7 +5,8 @@ the meaning signal of the understanding stage (taxonomy.REQUESTS). Only cases me
 tuning are read: the `dev/` half of a split set, and the whole of a set that was never split
 (the built-in cases, unseen4). No `heldout/` case is ever read (tests/test_taxonomy_vectors.py
 checks the file against every held-out question), and no case of a set kept for a later round
-(its README still says "**Neither half has been run.**"). Hostile cases are left out: their planted
+(its README still says "**Neither half has been run.**" or "**The dev half has not been
+run.**"). Hostile cases are left out: their planted
 words are no way a user asks. Run it after a new set's dev half lands, then
 scripts/embed_taxonomy.py:
 
@@ -42,13 +43,17 @@ HEADER = """\
 
 
 # A set written for a later round says so at the top of its README until its dev half is
-# taken up: none of it is read, so that it stays blind until then.
-NOT_YET_RUN = "**Neither half has been run.**"
+# taken up: none of it is read, so that it stays blind until then. (A set whose held-out half
+# was run early, untouched, keeps its dev half blind the same way.)
+NOT_YET_RUN = ("**Neither half has been run.**", "**The dev half has not been run.**")
 
 
 def _kept_blind(folder: Path) -> bool:
     readme = folder / "README.md"
-    return readme.is_file() and NOT_YET_RUN in readme.read_text(encoding="utf-8")
+    if not readme.is_file():
+        return False
+    text = readme.read_text(encoding="utf-8")
+    return any(marker in text for marker in NOT_YET_RUN)
 
 
 def tuning_case_files(root: Path = EVALUATION) -> list[Path]:

@@ -70,7 +70,11 @@ def test_dev_requests_hold_no_held_out_question_and_no_hostile_one():
 def test_a_set_kept_for_a_later_round_lends_no_question(tmp_path):
     """A set whose README says neither half has been run stays blind, dev half and all."""
     collector = _collector()
-    for name, readme in (("later", collector.NOT_YET_RUN), ("taken_up", "tuned on")):
+    for name, readme in (
+        ("later", collector.NOT_YET_RUN[0]),
+        ("held_out_run_early", collector.NOT_YET_RUN[1]),
+        ("taken_up", "tuned on"),
+    ):
         (tmp_path / name / "dev").mkdir(parents=True)
         (tmp_path / name / "heldout").mkdir()
         (tmp_path / name / "dev" / "a.toml").write_text("", encoding="utf-8")
