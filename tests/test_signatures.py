@@ -1028,3 +1028,23 @@ def test_words_praising_a_titles_result_do_not_read_as_raising_a_resolution(titl
 def test_a_title_naming_super_resolution_still_reads_as_it():
     tasks = enrich(_source("Upsharp: High-Quality Real-World Image Super-Resolution")).tasks
     assert tasks[:1] == ("image_super_resolution",)
+
+
+@pytest.mark.parametrize(
+    ("title", "family"),
+    [
+        ("Clip-LLaVA: Learning United Representations by Alignment Before Projection",
+         {"image_captioning", "video_understanding"}),
+        ("Swift Track Anything", {"video_object_segmentation", "image_segmentation"}),
+        ("Owl-CogVLM: Visual Experts for Pretrained Language Models",
+         {"image_captioning", "video_understanding"}),
+    ],
+)  # fmt: skip
+def test_a_well_known_family_name_says_what_a_title_only_work_does(title, family):
+    assert enrich(_source(title)).tasks[0] in family
+
+
+def test_a_title_naming_its_job_keeps_it_beside_a_family_name():
+    # a guard: point tracking named outright stays point tracking
+    tasks = enrich(_source("Track-On: Transformer-based Online Point Tracking with Memory")).tasks
+    assert tasks[0] == "point_tracking"

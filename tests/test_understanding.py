@@ -2111,3 +2111,39 @@ def test_a_thing_named_for_music_is_no_recording(question):
 )
 def test_a_clip_the_result_is_held_up_against_is_not_what_came_out(question):
     assert _roles(question).get("video") != "want"
+
+
+@pytest.mark.parametrize(
+    ("question", "family"),
+    [
+        # "입체 영상", a clip seen in depth: all round it here...
+        (
+            "장난감 로봇 사진 한 장을 올렸더니 로봇이 팔을 흔들고 카메라가 주위를 도는 입체 영상이 "
+            "나왔어요. 어떻게 된 거죠?",
+            "new_views",
+        ),
+        # ...a stereo pair for a headset there
+        (
+            "제가 찍은 2D 영상을 VR 헤드셋으로 보려고 입체 영상으로 바꿨어요. 어떻게 바꾸나요?",
+            "stereo",
+        ),
+    ],
+)
+def test_a_korean_video_in_depth_is_read_by_what_else_is_said(question, family):
+    assert _understand(question).task.family == family
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # "got" as a passive's auxiliary: what happened to the thing, not what was received
+        ("I tapped the flag once and it got masked through the whole clip.", None),
+        ("The sign got removed from every frame of my video.", "have"),
+        # "got" with its object straight after the participle still received it
+        ("I got blurred photos back from the app.", "want"),
+    ],
+)
+def test_get_as_a_passive_marks_nothing_received(question, expected):
+    roles = _roles(question)
+    thing = "image_set" if "photos" in question else "video"
+    assert roles.get(thing) == expected

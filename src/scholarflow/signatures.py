@@ -160,6 +160,13 @@ def _read_source(
     telling = vocabulary.task_scores(_without_quality_words(source.title or source.name))
     for task_id, share in telling.items():
         scores[task_id] += _TITLE_WORDS * share
+    # A well-known family's name says what the work builds on ("Video-LLaVA …": a
+    # vision-language assistant) as plainly as a task's name, where its words name none.
+    family = _family_tasks(name_text)
+    for task_id in family:
+        scores[task_id] += _CUE_STRENGTH
+    if not named_tasks:
+        named_tasks |= family
     # A summary saying in its own words what it turns into what names the job as plainly as
     # a task's name: the tasks doing that conversion earn what a named task does.
     start, made = stated_conversion(summary) if summary else (None, ())
@@ -661,6 +668,29 @@ def _makes(task: taxonomy.Task, things: frozenset[str]) -> bool:
         for out in made
         for thing in things
     )
+
+
+@cache
+def _model_families() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
+    families = []
+    for family in taxonomy.load_lexicon("model_families.toml").values():
+        names = sorted(family["names"], key=len, reverse=True)
+        alternation = "|".join(re.escape(n) for n in names)
+        families.append((re.compile(rf"(?<!\w)(?:{alternation})(?!\w)"), tuple(family["tasks"])))
+    return tuple(families)
+
+
+def _family_tasks(name_text: str) -> set[str]:
+    """The tasks of the well-known model families a (normalized) name and title name
+    (lexicon/model_families.toml)."""
+    known = taxonomy.tasks()
+    return {
+        task
+        for pattern, tasks in _model_families()
+        if pattern.search(name_text)
+        for task in tasks
+        if task in known
+    }
 
 
 @cache

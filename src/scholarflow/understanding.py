@@ -247,6 +247,30 @@ _MAKING_MARKERS = frozenset(
      "dibujé", "j'ai dessiné", "ich zeichnete", "le di", "j'ai donné", "ich gab"}
 )  # fmt: skip
 _LOOKBACK = 40
+# "get" as the auxiliary of a passive ("it got masked through the whole clip", "the shadow
+# gets removed"): it says what happened to something, not what the user received. Only where
+# the thing does not follow the participle straight away: "I got blurred photos back" received
+# the photos.
+_GET_FORMS = frozenset({"get", "gets", "got", "gotten", "getting"})
+_PARTICIPLE_AFTER = re.compile(
+    r"\s+(?:\w+ed|cut|shot|done|stuck|lost|split|hit|caught|taken|thrown|blown|torn|drawn|"
+    r"swapped|made|built|set)(?!\w)"
+)
+
+
+def _passive_get(text: str, marker: re.Match[str], thing_at: int) -> bool:
+    """Whether `marker` is "get" as a passive's auxiliary, the thing at `thing_at` not its
+    object: "it got masked through the whole clip"."""
+    if marker.group(0) not in _GET_FORMS:
+        return False
+    participle = _PARTICIPLE_AFTER.match(text, marker.end())
+    if participle is None:
+        return False
+    between = text[participle.end() : thing_at].split()
+    return len(between) > 0 and not (len(between) == 1 and between[0] in _ARTICLES)
+
+
+_ARTICLES = frozenset({"a", "an", "the", "some", "my", "our", "its", "their"})
 # A verb of giving or making said of the tool, not of the user ("it wrote", "the app drew"):
 # what it marks came out.
 _TOOL_SUBJECT = re.compile(
@@ -1457,7 +1481,11 @@ def _modality_mentions(question: str) -> list[_Mention]:
             # ("j'ai une" and "une photo", "tengo una" and "una foto"): one that starts
             # before the thing marks it.
             reach = question[looked : start + hit.end]
-            markers = [m for m in _MARKER_PATTERN.finditer(reach) if m.start() < len(window)]
+            markers = [
+                m
+                for m in _MARKER_PATTERN.finditer(reach)
+                if m.start() < len(window) and not _passive_get(reach, m, len(window))
+            ]
             act = markers[-1] if markers else None
             role = _MARKER_ROLE[act.group(0)] if act else None
             first_in_step = index == 0 or start + hits[index - 1].start < step_start
