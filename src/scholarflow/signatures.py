@@ -778,11 +778,11 @@ def _draws_its_own(source: Source, task_id: str) -> bool:
 
 def adopt_unread(sources: Sequence[Source], task_id: str) -> tuple[Source, ...]:
     """The sources, each recommended one with no reading at all (its name, title and summary
-    near no task: "MiniCPM-V: A GPT-4V Level MLLM on Your Phone") read as doing the user's
-    task, the job it was recommended for. Nothing it says contradicts that, and saying it
-    does not fit would be a claim with nothing behind it; the answer says instead that its
-    part is taken from the request (`Source.read_from_request`). A source with any reading
-    keeps it, and is judged by it."""
+    near no task and no known family: "Zorblax-V: A Nine-Level Helper on Your Phone") read as
+    doing the user's task, the job it was recommended for. Nothing it says contradicts that,
+    and saying it does not fit would be a claim with nothing behind it; the answer says
+    instead that its part is taken from the request (`Source.read_from_request`). A source
+    with any reading keeps it, and is judged by it."""
     if task_id not in taxonomy.tasks():
         return tuple(sources)
     adopted: list[Source] = []
