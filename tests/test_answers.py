@@ -44,7 +44,8 @@ PROMPT_EXPECTATIONS = {
         ["video"],
         False,
     ),
-    "cartoon_rooms": ("inconsistent_drawings_to_3d", ["image_set"], ["point_cloud"], False),
+    # "a 3D room I could look around in" is the scene the drawings' points make, to view
+    "cartoon_rooms": ("inconsistent_drawings_to_3d", ["image_set"], ["scene_3d"], False),
     # the camera's path out of one's own clip is structure from motion run on one moving
     # shot (its variant in tasks.toml), as the blind sets label it; copying a shot's camera
     # work onto something else is the cinematic transfer

@@ -133,3 +133,20 @@ def test_the_family_is_surer_than_the_task_where_the_runner_up_is_of_the_same_fa
     # (its runner-up makes a camera move through a still: the same family of new views)
     assert understood.task.id == "image_to_4d"
     assert understood.family_confidence > understood.confidence + 0.1
+
+
+def test_drawings_that_disagree_asked_for_a_scene_are_served_by_the_cartoon_model(
+    retriever: Retriever,
+):
+    from scholarflow.engine import ask
+
+    question = (
+        "My niece drew our allotment shed from four sides for a comic, and the perspectives "
+        "don't quite agree. Can I still get a 3D scene of the shed to look around in?"
+    )
+    answer, _ = ask(question, retriever)
+    assert answer.understanding.task.id == "inconsistent_drawings_to_3d"
+    assert "scene_3d" in answer.understanding.want
+    assert not [w for w in answer.warnings if w.code == "model_task_mismatch"]
+    models = [n.label for n in answer.workflow.nodes if n.kind == "model"]
+    assert "Toon3D" in models

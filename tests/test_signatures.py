@@ -1049,3 +1049,58 @@ def test_a_title_naming_its_job_keeps_it_beside_a_family_name():
     # a guard: point tracking named outright stays point tracking
     tasks = enrich(_source("Track-On: Transformer-based Online Point Tracking with Memory")).tasks
     assert tasks[0] == "point_tracking"
+
+
+def test_a_family_name_in_the_repository_says_what_a_bare_title_does():
+    bare = _source("Visual Instruction Tuning", github_url="https://github.com/someone/LLaVA")
+    assert enrich(bare).tasks[:1] == ("image_captioning",)
+
+
+def test_a_repository_with_no_family_name_changes_nothing():
+    # a guard: an organisation's toolkit names no job
+    plain = _source("Visual Instruction Tuning")
+    toolkit = _source("Visual Instruction Tuning", github_url="https://github.com/org/LAVIS")
+    assert enrich(toolkit).tasks == enrich(plain).tasks
+
+
+def test_a_title_making_something_no_task_makes_is_still_read():
+    source = _source("Zorbo: Generating Multiview-consistent Images from a Single-view Image")
+    tasks = enrich(source).tasks
+    assert tasks
+    assert taxonomy.tasks()[tasks[0]].inputs[0] == "image"
+
+
+def test_a_mixed_case_abbreviation_in_a_name_stays_whole():
+    source = _source("LumaSfM: Exploiting Dense Optical Flow for Localizing Moving Cameras")
+    assert enrich(source).tasks[:1] == ("sfm_reconstruction",)
+
+
+def test_what_a_title_names_after_via_is_its_means_not_its_job():
+    # the depth is how the video is made, not what the work makes
+    source = _source("Zap: Consistent Video Generation via Monocular Depth Estimation")
+    tasks = enrich(source).tasks
+    assert tasks
+    assert tasks[0] not in {"video_depth_estimation", "monocular_depth_estimation"}
+
+
+def test_video_translation_in_a_title_is_restyling_a_clip():
+    source = _source("Frisco: Spatial-Temporal Correspondence for Zero-Shot Video Translation")
+    assert enrich(source).tasks[:1] == ("text_guided_video_editing",)
+
+
+def test_a_controllable_text_to_image_title_takes_a_control_image():
+    source = enrich(
+        _source("Knobs: Learning Adapters for More Controllable Text-to-Image Diffusion Models")
+    )
+    assert source.tasks[:1] == ("text_to_image",)
+    assert any("depth_map" in sig.inputs for sig in source.signatures)
+
+
+def test_a_six_degrees_of_freedom_video_is_free_viewpoint_video():
+    source = _source("ReelRay: High-Fidelity 6-DoF Video with Ray-Conditioned Sampling")
+    assert enrich(source).tasks[:1] == ("dynamic_view_synthesis",)
+
+
+def test_a_point_cloud_generated_from_a_prompt_is_text_to_3d():
+    source = _source("Dotty: A System for Generating 3D Point Clouds from Complex Prompts")
+    assert enrich(source).tasks[:1] == ("text_to_3d",)

@@ -2147,3 +2147,128 @@ def test_get_as_a_passive_marks_nothing_received(question, expected):
     roles = _roles(question)
     thing = "image_set" if "photos" in question else "video"
     assert roles.get(thing) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "thing", "expected"),
+    [
+        # a preposition left with no object marks nothing: the point cloud was not brought
+        ("The app worked out where every photo was taken from and a point cloud of the barn.",
+         "point_cloud", None),
+        # a use with its purpose: what the infinitive names was made with what was used
+        ("All my photos were used to build a point cloud of the chapel.", "point_cloud", "want"),
+        ("I used the photos to work out a point cloud of the chapel.", "point_cloud", "want"),
+        ("I used my photo and a voice note.", "audio", "have"),
+        # "from … to …": where it went
+        ("How does it go from my words to the picture?", "image", "want"),
+        ("I added music to the video.", "video", None),
+    ],
+)  # fmt: skip
+def test_a_use_for_a_purpose_and_a_way_from_one_thing_to_another_mark_what_was_made(
+    question, thing, expected
+):
+    assert _roles(question).get(thing) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "have", "want"),
+    [
+        # German "aus X ein Y" and "daraus ein Y": Y was made of X
+        ("Das Programm hat aus meinem Foto ein Video gemacht.", "image", "video"),
+        ("Wie wird aus einem Foto ein Video?", "image", "video"),
+        # "wurde ein …", "entsteht": became, came into being
+        ("Aus diesem einen Foto wurde ein Video mit Ton.", "image", "video"),
+        ("Wie entsteht aus einem Bild ein Video?", "image", "video"),
+        ("Ich habe ein Foto hochgeladen, und das Tool hat daraus ein Video gemacht.",
+         "image", "video"),
+        # a name right before a thing led by an article modifies nothing: both are things
+        ("Wie wird aus einem flachen Video ein Bild?", "video", "image"),
+    ],
+)  # fmt: skip
+def test_a_german_source_phrase_marks_what_follows_it_as_made(question, have, want):
+    roles = _roles(question)
+    assert roles.get(have) == "have"
+    assert roles.get(want) == "want"
+
+
+def test_things_joined_after_a_source_preposition_all_went_in():
+    # a guard: "from my photo and a voice note" brought both
+    roles = _roles("It made the clip from my photo and a voice note.")  # (base: the same)
+    assert roles.get("image") == "have"
+    assert roles.get("audio") == "have"
+
+
+def test_daraus_marks_nothing_across_a_comma():
+    roles = _roles("Das Tool hat daraus berechnet, wo ich bei jedem Foto stand.")
+    assert roles.get("image") != "want"
+
+
+def test_several_clips_filmed_at_once_are_a_multi_view_video():
+    question = (
+        "Six of us filmed the parade from the pavement at the same time, and the six clips "
+        "became one replay where the view glides round the floats. How does that work?"
+    )
+    assert _roles(question).get("multi_view_video") == "have"
+    assert _understand(question).task.id == "dynamic_view_synthesis"
+
+
+def test_a_japanese_comparison_after_a_topic_compares_something_else():
+    question = "結婚式の動画は夢みたいな光で撮れていました。"
+    assert "video" in _roles(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "thing"),
+    [
+        ("J'ai tapé une phrase et j'ai obtenu un son très réaliste.", "audio"),
+        ("Escribí una frase y obtuve un sonido muy real.", "audio"),
+        ("Das Programm hat daraus ein 3D-Video gemacht.", "stereo_video"),
+        ("Ich habe ein Handyvideo hochgeladen und ein Bild für jedes Auge bekommen.",
+         "stereo_video"),
+    ],
+)  # fmt: skip
+def test_a_sound_and_a_video_for_each_eye_are_named_in_other_languages(question, thing):
+    assert _roles(question).get(thing) == "want"
+
+
+def test_what_a_variant_of_the_task_takes_stays_among_what_the_user_brought():
+    question = (
+        "I rendered a depth pass of my rough scene, typed 'a misty harbour at dawn', and got "
+        "a picture that keeps my layout. How does the depth steer it?"
+    )
+    understanding = _understand(question)
+    assert understanding.task.id == "text_to_image"
+    assert "depth_map" in understanding.have
+
+
+def test_drawings_that_disagree_can_end_in_a_scene_to_walk_round():
+    question = (
+        "My grandfather drew the old mill by hand from several sides, and the drawings don't "
+        "quite agree with each other. Still, I got a 3D scene of the mill I can walk around. "
+        "How is 3D recovered from drawings that don't match?"
+    )
+    understanding = _understand(question)
+    assert understanding.task.id == "inconsistent_drawings_to_3d"
+    assert understanding.want == ("scene_3d",)
+
+
+def test_steps_told_in_turn_end_with_the_model_listed_last():
+    matting = enrich(
+        Source(id="m", name="Matto", title="Matto: Robust Video Matting", role="recommended")
+    )
+    relight = enrich(
+        Source(
+            id="r",
+            name="Glowy",
+            title="Glowy: Video Relighting from a Text Prompt",
+            role="recommended",
+        )
+    )
+    question = (
+        "I filmed our barber trimming a beard under flat shop lights. First the app cut him out "
+        "with a soft edge, beard included, and then I typed 'warm neon sign glow, dark brick "
+        "wall behind' and got the same clip with him lit by that neon, on that background. How "
+        "do the two steps work together?"
+    )
+    understanding = understand(Request(question=question, recommended=(matting, relight)))
+    assert understanding.task.id != "video_matting"

@@ -854,7 +854,15 @@ def _whole_result(
     what it leaves out)."""
     if main is None:
         return None
-    missing = [m for m in understanding.task.outputs if m not in understanding.want]
+    # (one thing per output: a port that may be either of two things, a point cloud or the
+    # scene it makes, is had when either is)
+    task = understanding.task
+    ports = task.signature.ports_out() if task.signature else ()
+    missing = (
+        [port.modality for port in ports if not set(port.modalities) & set(understanding.want)]
+        if ports
+        else [m for m in task.outputs if m not in understanding.want]
+    )
     by_id = {s.id: s for s in candidates}
     told = {
         source_id for source_id, source in by_id.items() if source.summary or source.catalog_summary

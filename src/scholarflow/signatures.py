@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from functools import cache
+from urllib.parse import urlsplit
 
 from scholarflow import catalog, taxonomy, vocabulary
 from scholarflow.models import Port, Signature, Source
@@ -82,7 +83,9 @@ def enrich(source: Source) -> Source:
 
 def meaning_text(source: Source) -> str:
     """What a source's meaning is read from: its title, and its summary when it has one. (The
-    title without the words praising its result: `_without_quality_words`.)"""
+    title without the words praising its result: `_without_quality_words`. Its means stay:
+    "… Photo Animator via Plug-and-Play Modules in Text-to-Image Models" means animating a
+    picture only as a whole.)"""
     title = _without_quality_words(source.title)
     summary = described(source.summary)
     return f"{title}. {summary}" if summary else title
@@ -117,7 +120,14 @@ def enrich_all(sources: Sequence[Source]) -> tuple[Source, ...]:
 
 
 def _decamel(text: str) -> str:
-    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])", " ", text)
+    """A name cut at its inner word starts: "VideoCrafter" is "Video Crafter". A capital
+    after a single small letter stays with it (an abbreviation written in mixed case, "SfM",
+    "NeRF"): "ParticleSfM" is "Particle SfM", not "Particle Sf M"."""
+    spaced = re.sub(
+        r"(?<=[a-z])(?=[A-Z][a-z])|(?<=[a-z]{2})(?=[A-Z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])",
+        " ",
+        text,
+    )
     return re.sub(r"[-_]+", " ", spaced)
 
 
@@ -135,11 +145,13 @@ def _read_source(
     tasks at once. Those are left for the user's request to choose among (`adopt_task`)."""
     from scholarflow.understanding import cue_scores, source_task_scores
 
-    name_text = _without_quality_words(
-        _without_borrowed_names(
-            normalize(
-                f"{source.name} | {source.title} | {_decamel(source.name)} | "
-                f"{_decamel(source.title)}"
+    name_text = _without_means(
+        _without_quality_words(
+            _without_borrowed_names(
+                normalize(
+                    f"{source.name} | {source.title} | {_decamel(source.name)} | "
+                    f"{_decamel(source.title)}"
+                )
             )
         )
     )
@@ -157,12 +169,14 @@ def _read_source(
         scores[task_id] += value
     # The words that set one job apart from its neighbours ("Talking", "Segment"), which a
     # whole title's meaning can drown in its generic half ("… Video Generation").
-    telling = vocabulary.task_scores(_without_quality_words(source.title or source.name))
+    telling = vocabulary.task_scores(
+        _without_means(_without_quality_words(source.title or source.name))
+    )
     for task_id, share in telling.items():
         scores[task_id] += _TITLE_WORDS * share
     # A well-known family's name says what the work builds on ("Video-LLaVA …": a
     # vision-language assistant) as plainly as a task's name, where its words name none.
-    family = _family_tasks(name_text)
+    family = _family_tasks(f"{name_text} | {_repository_name(source)}")
     for task_id in family:
         scores[task_id] += _CUE_STRENGTH
     if not named_tasks:
@@ -680,6 +694,22 @@ def _model_families() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
     return tuple(families)
 
 
+def _repository_name(source: Source) -> str:
+    """The name of the source's code repository, normalized ("llava" for
+    github.com/haotian-liu/LLaVA): where a catalog lists a paper by its title alone ("Visual
+    Instruction Tuning"), the repository carries the name the work is known by. Only a
+    family's name is looked for in it; its other words (an organisation's, "lavis") say
+    nothing of the job."""
+    if not source.github_url:
+        return ""
+    url = source.github_url if "://" in source.github_url else f"https://{source.github_url}"
+    parts = urlsplit(url)
+    if (parts.hostname or "").removeprefix("www.") != "github.com":
+        return ""
+    path = parts.path.strip("/").split("/")
+    return normalize(path[1]) if len(path) >= 2 else ""
+
+
 def _family_tasks(name_text: str) -> set[str]:
     """The tasks of the well-known model families a (normalized) name and title name
     (lexicon/model_families.toml)."""
@@ -705,6 +735,22 @@ def _without_quality_words(title: str) -> str:
     Multiview Diffusion"), which would read as the job of raising a resolution
     (lexicon/title_qualities.toml)."""
     return _quality_words().sub(" ", title)
+
+
+# "Exploiting Dense Point Trajectories for Localizing Moving Cameras": what a title says it
+# uses, before the job it names with "for" and a verb, is its means, not its job.
+# So is what follows "via", up to a job it is for: "Tuning-Free Longer Video Diffusion via
+# Noise Rescheduling" makes videos; the noise is how.
+_MEANS_FOR_A_JOB = re.compile(
+    r"(?<!\w)(?:exploiting|leveraging|harnessing|using)\s+[^:|]{1,80}?\s+(?=for\s+[a-z]+ing(?!\w))"
+    r"|(?<!\w)via\s+(?:(?!\s(?:for|to)\s)[^:|]){1,80}",
+    re.IGNORECASE,
+)
+
+
+def _without_means(title: str) -> str:
+    """A title without the means it names for its job."""
+    return _MEANS_FOR_A_JOB.sub(" ", title)
 
 
 def _without_borrowed_names(title: str) -> str:

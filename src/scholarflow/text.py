@@ -532,7 +532,11 @@ def _similes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
         rf"(?<!\w)(?:(?:{alternation(data['openers'])})(?!\w)[^.,;:!?。、，]*$"
         rf"|like\s[^.,;:!?。、，]*$)"
     )
-    after = re.compile(rf"^[^.,;:!?。、，]{{0,12}}?(?:{alternation(data['after'])})")
+    # (not a thing its sentence is about, marked so right after it: in "水泳大会の動画は体育館
+    # みたいな光で", the light is compared with a gym's, not the video)
+    after = re.compile(
+        rf"^(?![{data['topic_particles']}])[^.,;:!?。、，]{{0,12}}?(?:{alternation(data['after'])})"
+    )
     return before, re.compile(rf"(?<!\w)(?:{then})(?!\w)"), after
 
 

@@ -141,6 +141,9 @@ _WANT_MARKERS = (
     "got back", "output", "turned into", "result", "giving", "gave me", "came out as",
     "came back", "spat out", "returned", "converted into", "converted to", "turn into",
     "in ein", "in eine", "generó", "creó", "a créé", "a généré",
+    # "out of it" says the thing after it was made from what came before ("hat daraus ein
+    # 3D-Video gemacht", "möchte daraus ein Video")
+    "daraus",
     "erzeugte", "erstellte", "me devolvió", "obtuve", "j'ai obtenu", "m'a donné",
     # the French perfect of "get" and "receive", the way "got" is said ("j'ai eu une image")
     "j'ai eu", "j'ai reçu", "on a eu", "nous avons eu",
@@ -175,7 +178,8 @@ _RESULT_VERBS = re.compile(
     r"se convirti[óo]|me devolvi[óo]|gener[óo]|cre[óo]|obtuve|(?:me )?sali[óo]|me dio|"
     r"result[óo]|est devenu|m'a donné|m'a rendu|m'a renvoyé|est sorti|m'a sorti|ça a donné|"
     r"a (?:créé|généré)|j'ai obtenu|j'ai eu|j'ai reçu|"
-    r"wurde zu|entstand|erzeugte|bekam|erhielt|kam heraus|heraus kam|"
+    r"wurde zu|wurde(?= (?:ein|eine|einen|daraus)\b)|entstand|entsteht|erzeugte|bekam|erhielt|"
+    r"kam heraus|heraus kam|"
     r"herausgekommen|ergab|"
     r"in the end|at the end|am ende|al final|à la fin)"
     # Korean and Japanese verbs follow their object with no space between ("動画ができた")
@@ -271,6 +275,73 @@ def _passive_get(text: str, marker: re.Match[str], thing_at: int) -> bool:
 
 
 _ARTICLES = frozenset({"a", "an", "the", "some", "my", "our", "its", "their"})
+# A preposition left with no object ("where each one was taken from, and a point cloud")
+# marks nothing: what follows it is the next item of the sentence, not where it came from.
+_STRANDED = re.compile(r"\s*(?:[,;:.!?)]|and\b|or\b|then\b|$)")
+# A use stated with its purpose ("the pictures were used to work out a point cloud", "I
+# used it to build a mesh", "the views can be used for 3D reconstruction"): what comes after
+# the infinitive or the "for" was made with what was used.
+_USE_FORMS = frozenset({"used", "using", "use"})
+_PURPOSE = re.compile(
+    r"(?<!\w)(?:to\s+(?!(?:a|an|the|my|our|his|her|their|its|this|that|these|those|me|us|him|"
+    r"them|it|be)(?!\w))[a-z]|for(?!\w))"
+)
+
+
+# Prepositions of a source, whose object went in ("aus einem Foto"), and what joins a second
+# object to the first ("from my photo and a voice note").
+_SOURCE_PREPOSITIONS = frozenset({"from", "out of", "aus", "aus einem", "desde", "à partir d"})
+_COORDINATED = re.compile(
+    r"(?<!\w)(?:and|und|y|et|or|oder|o|ou|plus|sowie|as well as|along with|with|mit|con|avec)"
+    r"(?!\w)|[,+&/]"
+)
+
+
+# "How does it go from my words to the picture?", "it got from a photo to a video": after a
+# verb of going or turning, the thing after "to" is where it went, whatever marked the words
+# before it. (Not "moved the style from a painting to the photo": the photo is what changed.)
+_FROM_TO = re.compile(
+    r"(?<!\w)(?:go|goes|went|gone|going|get|gets|got|getting|turn|turns|turned|turning|come|"
+    r"comes|came|coming)\s+(?:[\w']+\s+){0,3}?from\s+[^,.;:!?]{1,60}?\s+(?:to|into)\s+"
+    r"(?:(?:the|a|an|my|our)\s+)?$"
+)
+
+
+# A bare "with", no possessive after it: it may tell what a result came with.
+_WITH_ONLY = frozenset({"avec"})
+
+
+# (prepositions only: "Output: a video" and "the result, a clip" name what follows)
+_STRANDABLE = frozenset({"from", "out of", "aus", "von", "desde", "à partir d", "into"})
+
+
+def _stranded(text: str, marker: re.Match[str]) -> bool:
+    """Whether `marker`, a preposition ("from"), stands with no object after it."""
+    return marker.group(0) in _STRANDABLE and _STRANDED.match(text, marker.end()) is not None
+
+
+def _used_for(text: str, marker: re.Match[str], thing_at: int) -> bool:
+    """Whether `marker` is a use whose purpose, an infinitive, stands between it and the
+    thing at `thing_at`: the thing was made with what was used. Not a habit ("I used to
+    have a photo"): "used to" right after each other counts only as a passive ("were used
+    to build"); nor a thing joined to what was used ("a sketch for the layout and a photo")."""
+    if marker.group(0) not in _USE_FORMS:
+        return False
+    purpose = _PURPOSE.search(text, marker.end(), thing_at)
+    if purpose is None:
+        return False
+    if (
+        purpose.group(0).startswith("to")
+        and not text[marker.end() : purpose.start()].strip()
+        and not _PASSIVE_BEFORE.search(text, 0, marker.start())
+    ):
+        return False
+    return _COORDINATED.search(text, purpose.end(), thing_at) is None
+
+
+_PASSIVE_BEFORE = re.compile(r"(?<!\w)(?:was|were|is|are|be|been|being|can be|could be)\s+$")
+
+
 # A verb of giving or making said of the tool, not of the user ("it wrote", "the app drew"):
 # what it marks came out.
 _TOOL_SUBJECT = re.compile(
@@ -431,6 +502,7 @@ def _read(question: str, embedder: Any) -> _Reading:
     semantics: dict[str, float] = defaultdict(float)
     # the meaning is read with the prompt called what people call it
     for_meaning = mask_idioms(mask_quoted(question, " a text prompt ", asked=" a question "))
+    for_meaning = _without_denied_details(for_meaning)
     _add_semantics(semantics, replace_links(for_meaning, " "), embedder, nearest=QUESTION_NEAREST)
     _add_glossed_semantics(semantics, happened, embedder, detect_language(question))
     return _Reading(
@@ -487,8 +559,8 @@ def _decide(reading: _Reading, recommended: Sequence[Source]) -> Understanding:
     ranked = in_scope if in_scope and in_scope[0][1] >= _NONE_BELOW else ranked
     ranked = _break_twin_ties(ranked, recommended)
     ranked = _made_for_the_subject(ranked, subjects, reading.mentions)
-    ranked = _end_of_chain(ranked, recommended)
     told = tells_steps(reading.normalized)
+    ranked = _end_of_chain(ranked, recommended, told=told)
     had = frozenset(m.hit.label for m in reading.mentions if m.role == "have")
     ranked = _told_chain(
         ranked,
@@ -801,12 +873,14 @@ _CHAIN_END_SHARE = 0.5
 
 
 def _end_of_chain(
-    ranked: list[tuple[str, float]], recommended: Sequence[Source]
+    ranked: list[tuple[str, float]], recommended: Sequence[Source], *, told: bool = False
 ) -> list[tuple[str, float]]:
     """The question names the step of one recommended model ("one model blew it up sharp") and
     the step of another after it ("then another animated it"): the user ends with what the
     last step makes, so theirs is the last step's task. Steps follow one another by their
-    tasks: what the first makes, the second takes, and not the other way round."""
+    tasks: what the first makes, the second takes, and not the other way round. Where the
+    user tells the steps in turn (`told`), the models are taken to be listed in that turn: a
+    model listed before the leading task's is no later step."""
     if len(recommended) < 2 or not ranked:
         return ranked
     known = taxonomy.tasks()
@@ -824,6 +898,10 @@ def _end_of_chain(
         later = known[task_id]
         others = [s for s in recommended if task_id in readings[s.id] and s.id not in holders]
         earlier = [s for s in recommended if s.id in holders]
+        if told:
+            order = [s.id for s in recommended]
+            last_holder = max(order.index(s.id) for s in earlier)
+            others = [s for s in others if order.index(s.id) > last_holder]
         # ...and no model of the later step makes what a model of the earlier one takes (a
         # depth model before a generator that reads depth is the other way round)
         backwards = any(_hands_to(o, e) for o in others for e in earlier)
@@ -1122,6 +1200,30 @@ def _detail_cues() -> frozenset[str]:
     )
 
 
+def _without_denied_details(question: str) -> str:
+    """The question without the details it says do not hold ("no soft edges needed"), for
+    its meaning: a sentence's embedding does not read a negation, and "no soft edges" sits as
+    near a matte as "soft edges" does. The question as it stands where it denies none."""
+    text = normalize(question)
+    details = _detail_cues()
+    spans = [
+        (negation.start(), hit.end)
+        for hit in taxonomy.task_matcher().find(text)
+        if hit.cue in details
+        and (negation := _NEGATED_BEFORE.search(text, max(0, hit.start - 20), hit.start))
+    ]
+    if not spans:
+        return question
+    pieces, last = [], 0
+    for start, end in sorted(spans):
+        if start < last:
+            continue
+        pieces.append(text[last:start])
+        last = end
+    pieces.append(text[last:])
+    return " ".join(" ".join(pieces).split())
+
+
 def _add_details(scores: dict[str, float], question: str, matched: list[str]) -> None:
     """What a question states in passing that settles a task: a changed measure and a
     detail that tells twin tasks apart. Read from a user's words only: a source's summary
@@ -1293,6 +1395,27 @@ def _names_a_place(gap: str) -> bool:
     return bool(gap[: last.start()].strip()) and len(gap[last.end() :].split()) <= 2
 
 
+@cache
+def _determiners() -> re.Pattern[str]:
+    words = taxonomy.load_lexicon("determiners.toml")["determiners"]
+    body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?:{body})\s")
+
+
+def _only_articles(gap: str) -> bool:
+    """Whether `gap` holds nothing but at most one determiner ("ein", "the")."""
+    words = gap.split()
+    if not words:
+        return not gap.strip()
+    return len(words) == 1 and _determiners().fullmatch(f"{words[0]} ") is not None
+
+
+def _starts_a_phrase(cue: str) -> bool:
+    """Whether a cue starts with a determiner ("ein bild"): a thing named so starts a new
+    phrase, and the name before it ("aus einem flachen Video ein Bild") modifies nothing."""
+    return _determiners().match(cue) is not None
+
+
 def _modifies(gap: str) -> bool:
     """Whether a thing's name directly before another's is a modifier of it."""
     return gap in ("", " ", "-")
@@ -1321,14 +1444,15 @@ def _denied(text: str, hit: CueHit) -> bool:
     )
 
 
-def _things_named(text: str, compounds: bool) -> list[CueHit]:
+def _things_named(text: str, compounds: bool, *, together: bool = False) -> list[CueHit]:
     """The modality cues in `text` (one sentence), and the things named by a count ("twelve
     cameras"): a counted phrase takes the place of the cues inside it. In a sentence that
-    says they went in one at a time, a collection is one of what it holds."""
+    says they went in one at a time, a collection is one of what it holds. (`together`: the
+    question says its recordings were made at one moment, taxonomy.filmed_together.)"""
     hits = list(taxonomy.modality_matcher().find(text, compound_heads=compounds))
     if compounds:
         hits = [_compound_kind(text, hit) for hit in hits]
-    counted = taxonomy.counted_mentions(text) + taxonomy.described_mentions(text)
+    counted = taxonomy.counted_mentions(text, together=together) + taxonomy.described_mentions(text)
     if counted:
         kept = [h for h in hits if not any(c.start <= h.start and h.end <= c.end for c in counted)]
         hits = sorted(kept + counted, key=lambda hit: (hit.start, -hit.end))
@@ -1441,6 +1565,7 @@ def _modality_mentions(question: str) -> list[_Mention]:
     language = detect_language(question)
     compounds = language == "de"
     verb_final = language in _VERB_FINAL
+    together = taxonomy.filmed_together(question)
     for sentence in _SENTENCE.finditer(question):
         start = sentence.start()
         text = sentence.group(0)
@@ -1449,10 +1574,11 @@ def _modality_mentions(question: str) -> list[_Mention]:
         bounds = [start + b.end() for b in _CLAUSE_END.finditer(text)] if verb_final else []
         did = [start + b.start() for b in _DID_THEN.finditer(text)] if verb_final else []
         found: list[_Mention] = []
+        last_said: _Mention | None = None  # the last thing in the sentence with a role
         participles = [m.start() for m in _HANDED_IN_LAST.finditer(text)] if compounds else []
         got_last = [m.start() for m in _GOT_LAST.finditer(text)] if compounds else []
         marks = [m.start() for m in _CLAUSE_MARK.finditer(text)] if participles or got_last else []
-        hits = _things_named(text, compounds)
+        hits = _things_named(text, compounds, together=together)
         opens = [start] + [
             start + m.end() for m in _THEN_AFTER_ACT.finditer(text) if _tells_a_step(m)
         ]
@@ -1462,6 +1588,7 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 following is not None
                 and " " not in hit.cue
                 and _modifies(text[hit.end : following.start])
+                and not _starts_a_phrase(following.cue)
             ):
                 continue  # "single-image depth": the image names a kind of depth
             if names_a_method(text, hit.end):
@@ -1484,10 +1611,41 @@ def _modality_mentions(question: str) -> list[_Mention]:
             markers = [
                 m
                 for m in _MARKER_PATTERN.finditer(reach)
-                if m.start() < len(window) and not _passive_get(reach, m, len(window))
+                if m.start() < len(window)
+                and not _passive_get(reach, m, len(window))
+                and not _stranded(reach, m)
             ]
             act = markers[-1] if markers else None
             role = _MARKER_ROLE[act.group(0)] if act else None
+            if (
+                act is not None
+                and act.group(0) == "daraus"
+                and _CLAUSE_MARK.search(reach, act.end(), len(window))
+            ):
+                # (German sets every clause off by a comma: "hat daraus berechnet, wo ich bei
+                # jedem Foto stand" made no photo)
+                role = None
+            if role == "have" and _FROM_TO.search(window):
+                role = "want"  # "from my words to the picture": where it went
+            if act is not None and _used_for(reach, act, len(window)):
+                role = "want"  # "the pictures were used to work out a point cloud"
+            if (
+                act is not None
+                and act.group(0) in _SOURCE_PREPOSITIONS
+                and index > 0
+                and looked + act.start() < start + hits[index - 1].start
+                and not (
+                    _modifies(text[hits[index - 1].end : hit.start])
+                    and not _starts_a_phrase(hit.cue)
+                )
+                # (next to it, an article at most between: not "from the video's audio
+                # track", one thing's part, nor "from images to videos", a range)
+                and _only_articles(text[hits[index - 1].end : hit.start])
+                and not _COORDINATED.search(question, start + hits[index - 1].end, at)
+            ):
+                # "aus einem flachen Video ein Bild": the preposition's object is the thing
+                # before; a thing after it, not joined to it, is what was made of it
+                role = "want"
             first_in_step = index == 0 or start + hits[index - 1].start < step_start
             if (
                 not markers
@@ -1611,10 +1769,23 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 role = "want"
             elif text[hit.end : hit.end + 4] == "-to-":
                 role = "have"
+            if (
+                role == "have"
+                and act is not None
+                and act.group(0) in _WITH_ONLY
+                and last_said is not None
+                and last_said.role == "want"
+                and last_said.hit.start >= looked
+            ):
+                # "j'ai eu une version en 3D, avec une image pour chaque œil": a "with" right
+                # after what came out says what it came with, not what went in
+                role = None
             shifted = CueHit(hit.label, hit.cue, at, start + hit.end)
             handed = bool(markers) and markers[-1].group(0) in _HANDED_IN and role == "have"
             either = _ambiguous_cues().get(hit.cue, ())
             found.append(_Mention(shifted, role, handed, either))
+            if role is not None:
+                last_said = found[-1]  # (kept as it goes: no rescan of the sentence per thing)
         mentions.extend(_filmed_as(_coordinated(found, question)))
     mentions = _named_again(_made_per_item(mentions, question), question)
     return _where_shown(_first_then(_got_then_used(mentions), question), question)
@@ -1965,8 +2136,15 @@ def _filmed_as(found: list[_Mention]) -> list[_Mention]:
     if not filming:
         return found
     known = taxonomy.modalities()
+    # (not one named after what came out: "j'ai filmé le trajet … et j'ai eu une version en
+    # 3D, avec une image pour chaque œil" describes the result)
+    first_got = min((m.hit.start for m in found if m.role == "want"), default=None)
     precise = [
-        m for m in found if m.role in (None, "have") and "video" in known[m.hit.label].includes
+        m
+        for m in found
+        if m.role in (None, "have")
+        and "video" in known[m.hit.label].includes
+        and (first_got is None or m.hit.start <= first_got)
     ]
     if not precise:
         return found
@@ -2338,7 +2516,13 @@ def _signature_fit(signature: Signature, mentions: Sequence[_Mention], asked: bo
     # may be how the user saw it: it counts for the task, less than naming it would.
     looks = {known[m].shown_as for m in makes} - {None}
     score += _WANT_FIT * _LOOKS_SHARE * len((want - makes - holds) & looks)
-    score -= _WANT_MISSING * len(want - makes - holds - looks)
+    missing = want - makes - holds - looks
+    if not asked:
+        # (a source's words naming a product no task makes, "multiview-consistent images",
+        # count against every task alike: that says nothing of which job it does, only that
+        # its product is outside the taxonomy, and must not hide what the rest says)
+        missing &= _made_by_some_task()
+    score -= _WANT_MISSING * len(missing)
     # a thing made on the way to the result is not what the task makes
     score -= _WANT_MISSING * len((steps - want) & makes)
     if have:
@@ -2349,6 +2533,23 @@ def _signature_fit(signature: Signature, mentions: Sequence[_Mention], asked: bo
     # Things named without saying whether they went in or came out: weak evidence.
     score += _NAMED_FIT * len(named & (takes | makes))
     return score
+
+
+@cache
+def _made_by_some_task() -> frozenset[str]:
+    """Every thing some task makes, a thing its result holds, or what it is shown as."""
+    known = taxonomy.modalities()
+    made: set[str] = set()
+    for task in taxonomy.tasks().values():
+        signatures = [task.signature, *taxonomy.variants().get(task.id, ())]
+        for signature in signatures:
+            if signature is None:
+                continue
+            for m in (m for p in signature.ports_out() for m in p.modalities):
+                made |= {m, *known[m].includes}
+                if known[m].shown_as:
+                    made.add(known[m].shown_as)
+    return frozenset(made)
 
 
 # --- signal 2: the meaning of the question ---------------------------------------------------
@@ -2723,7 +2924,20 @@ def _resolve_modalities(
     supplied = set(taxonomy.freely_supplied())
     # What the user says they put in stays, even when the task does not take it: a reference
     # clip may feed an earlier step (the camera path copied from it).
-    fitting_have = [m for m in have if m in takes or m in supplied or m in marked_have]
+    # ...and so does what a kind of model of the task takes to make the same thing (a depth
+    # pass steering a text-to-image model, `taxonomy.stated_variants`): the planner finds the
+    # model that takes it. (Not what any model of it may be handed besides, a plain variant:
+    # a depth named in passing is no depth video brought for a stereo conversion.)
+    variant_takes = {
+        m
+        for variant in (sig for sig, _ in taxonomy.stated_variants().get(task.id, ()))
+        if set(variant.outputs) == set(task.outputs)
+        for p in variant.ports_in()
+        for m in p.modalities
+    }
+    fitting_have = [
+        m for m in have if m in takes or m in supplied or m in marked_have or m in variant_takes
+    ]
     primary = [m for m in task.inputs if m not in supplied] or list(task.inputs)
     required = [p.modality for p in (signature.ports_in() if signature else ()) if not p.optional]
     # What the task cannot start without is brought, named or not ("re-recorded the voice"

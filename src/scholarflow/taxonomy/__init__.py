@@ -33,6 +33,9 @@ class ModalityInfo:
     # is no "text prompt")
     made_label: str | None = None
     described: tuple[str, ...] = ()  # nouns that name it after a determiner, words between
+    # recordings that, counted two or more, are this modality ("eight clips" of one show):
+    # counted as `counted` is, but no devices
+    counted_takes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,7 @@ def modalities() -> dict[str, ModalityInfo]:
             bool(value.get("moves", False)),
             value.get("made_label"),
             described=tuple(value.get("described", ())),
+            counted_takes=tuple(value.get("counted_takes", ())),
         )
         for key, value in _load("modalities.toml").items()
     }
@@ -365,17 +369,31 @@ def modality_matcher() -> CueMatcher:
     return CueMatcher({key: info.cues for key, info in modalities().items()}, whole_words=True)
 
 
+@cache
+def _together_pattern() -> re.Pattern[str]:
+    phrases = load_lexicon("counts.toml")["filmed_together"]
+    body = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+
+
+def filmed_together(normalized_text: str) -> bool:
+    """Whether the text says several recordings were made at one moment (lexicon/counts.toml,
+    `filmed_together`): "eight of us filmed the show at the same time"."""
+    return _together_pattern().search(normalized_text) is not None
+
+
 def load_lexicon(name: str) -> dict[str, Any]:
     """One data file of scholarflow/lexicon, parsed."""
     return data_files.load_toml("scholarflow.lexicon", name)
 
 
 @cache
-def _counted_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+def _counted_patterns(takes: bool = False) -> tuple[tuple[str, re.Pattern[str]], ...]:
     """Per modality with `counted` nouns, one pattern for "<two or more> <noun>": a count in
     digits or words (lexicon/counts.toml), at most two words between ("12 synchronised
     cameras", "8 random phone photos"), and the counter forms of Korean and Japanese
-    ("카메라 12대", "写真8枚", "12台のカメラ")."""
+    ("카메라 12대", "写真8枚", "12台のカメラ"). With `takes`, the recordings counted too
+    (`counted_takes`)."""
     data = load_lexicon("counts.toml")
     words = "|".join(re.escape(w) for w in sorted(data["words"], key=len, reverse=True))
     count = rf"(?:(?<![\d.,])(?:[2-9]|[1-9]\d+)(?![\d.,])|(?<!\w)(?:{words})(?!\w))"
@@ -394,9 +412,10 @@ def _counted_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     particles = data["korean_particles"]
     patterns = []
     for key, info in modalities().items():
-        if not info.counted:
+        counted_nouns = (*info.counted, *(info.counted_takes if takes else ()))
+        if not counted_nouns:
             continue
-        nouns = "|".join(re.escape(n) for n in sorted(info.counted, key=len, reverse=True))
+        nouns = "|".join(re.escape(n) for n in sorted(counted_nouns, key=len, reverse=True))
         latin = rf"{count}\s+(?:[^\W\d]+\s+){{0,2}}?(?:{nouns})(?!\w)"
         # "写真8枚", "原画を2枚", "사진 두 장": the noun, perhaps its object particle, the count
         after = rf"(?:{nouns})\s*(?:を|が|は|も|을|를|이|가|은|는|도)?\s*{counted}"
@@ -411,11 +430,13 @@ def _counted_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple(patterns)
 
 
-def counted_mentions(normalized_text: str) -> list[CueHit]:
+def counted_mentions(normalized_text: str, *, together: bool = False) -> list[CueHit]:
     """Things named by a count of two or more: "zwölf Kameras" is a multi-view video even in
-    words no cue lists, "400 Fotos" a set of photos."""
+    words no cue lists, "400 Fotos" a set of photos. Recordings counted ("the eight clips")
+    only where the question says they were filmed `together` (`filmed_together`): "30
+    holiday clips" are thirty clips, not one scene seen from thirty places."""
     hits = []
-    for key, pattern in _counted_patterns():
+    for key, pattern in _counted_patterns(together):
         for match in pattern.finditer(normalized_text):
             hits.append(CueHit(key, match.group(0), match.start(), match.end()))
     return hits
