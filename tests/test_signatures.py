@@ -1104,3 +1104,8 @@ def test_a_six_degrees_of_freedom_video_is_free_viewpoint_video():
 def test_a_point_cloud_generated_from_a_prompt_is_text_to_3d():
     source = _source("Dotty: A System for Generating 3D Point Clouds from Complex Prompts")
     assert enrich(source).tasks[:1] == ("text_to_3d",)
+
+
+def test_a_segment_anything_successor_is_named_in_its_family():
+    source = _source("EdgeSAM: Prompt-In-the-Loop Distillation for On-Device Deployment")
+    assert {"image_segmentation", "video_object_segmentation"} & set(enrich(source).tasks)

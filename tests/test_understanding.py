@@ -2272,3 +2272,14 @@ def test_steps_told_in_turn_end_with_the_model_listed_last():
     )
     understanding = understand(Request(question=question, recommended=(matting, relight)))
     assert understanding.task.id != "video_matting"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hice una foto y toqué una botella; me devolvió la silueta exacta de esa botella.",
+        "I tapped one mug in my photo and got back its silhouette, handle and all.",
+    ],
+)
+def test_a_silhouette_that_came_back_is_a_mask(question):
+    assert _roles(question).get("mask") == "want"
