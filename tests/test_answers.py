@@ -79,6 +79,8 @@ PROMPT_EXPECTATIONS = {
     "bare_title_shed_walkthrough": ("photos_to_3d_scene", ["image_set"], ["scene_3d"], False),
     "depth_control_living_room": ("image_to_image", ["image", "text"], ["image"], False),
     "clicked_skater_soft_matte": ("video_matting", ["video"], ["matte_video"], False),
+    "clicked_bell_ringer_title_only_matte": ("video_matting", ["video"], ["matte_video"], False),
+    "typed_clip_then_relit_title_only": ("text_to_video", ["text"], ["video"], False),
     "four_photos_walkthrough": ("static_view_synthesis", ["image_set"], ["video"], False),
     "upscale_then_animate": ("image_to_video", ["image"], ["video"], False),
     "mare_motion_human_only_mismatch": (
@@ -259,18 +261,18 @@ def test_a_title_recommended_beside_a_model_doing_the_job_is_composed_not_flagge
     data = _answer_text(prompt)
     codes = {w["code"]: w for w in data["warnings"]}
     assert "model_task_mismatch" not in codes
-    kplanes = next(r["source_id"] for r in data["references"] if r["name"] == "K-Planes")
-    assert codes["model_read_from_request"]["source_id"] == kplanes
-    assert any(n["source_id"] == kplanes and not n["optional"] for n in data["workflow"]["nodes"])
+    zipnerf = next(r["source_id"] for r in data["references"] if r["name"] == "Zip-NeRF")
+    assert codes["model_read_from_request"]["source_id"] == zipnerf
+    assert any(n["source_id"] == zipnerf and not n["optional"] for n in data["workflow"]["nodes"])
     # Alone, its title is all there is to go on, and it reads as another job: flagged.
     hexplane = prompt.index("Model: HexPlane")
-    alone = prompt[:hexplane] + prompt[prompt.index("Model: K-Planes") :]
+    alone = prompt[:hexplane] + prompt[prompt.index("Model: Zip-NeRF") :]
     assert "model_task_mismatch" in {w["code"] for w in _answer_text(alone)["warnings"]}
     # Its own words saying what it does are judged, recommended together or not.
     said = prompt.replace(
-        "GitHub: https://github.com/sarafridov/K-Planes",
-        "GitHub: https://github.com/sarafridov/K-Planes\nSummary: It reconstructs a still "
-        "scene from a set of photos as a 3D scene.",
+        "Paper: https://arxiv.org/abs/2304.06706\nGitHub: None",
+        "Paper: https://arxiv.org/abs/2304.06706\nGitHub: None\nSummary: It reconstructs a "
+        "still scene from a set of photos as a 3D scene.",
     )
     assert "model_task_mismatch" in {w["code"] for w in _answer_text(said)["warnings"]}
 

@@ -1259,3 +1259,61 @@ def test_the_first_model_of_a_told_chain_takes_the_users_photo_not_a_prompt_nobo
     assert not [w for w in brief.plan.warnings if w.code == "model_task_mismatch"]
     assert _main_models(brief) == ["StirCam", "LiftFour"]
     assert _joined(brief, "StirCam", "LiftFour")
+
+
+def test_a_segmenter_recommended_beside_a_matting_model_picks_its_subject_in_one_frame():
+    # both known by their titles alone: the segmenter's mask of one frame of the user's clip
+    # tells the matting model whom to follow, and the matting model works on the clip itself
+    from scholarflow.engine import prepare
+
+    request = parse_prompt(
+        (PROMPTS_DIR / "clicked_bell_ringer_title_only_matte.txt").read_text(encoding="utf-8")
+    )
+    brief = prepare(request).brief
+    result, sources = brief.plan, {s.id: s for s in brief.sources}
+    workflow = result.workflow
+    main = [n for n in workflow.nodes if not n.optional]
+    by_name = {sources[n.source_id].name: n for n in main if n.source_id}
+    segmenter, matter = by_name["ClickCut"], by_name["HairTrail"]
+    clip = next(n.id for n in main if n.kind == "input")
+    frame = next(n.id for n in main if n.operation == "extract_frame")
+    feeds = sorted((e.source, e.modality) for e in workflow.edges if e.target == matter.id)
+    assert feeds == sorted([(segmenter.id, "mask"), (clip, "video")])
+    assert [(e.source, e.modality) for e in workflow.edges if e.target == segmenter.id] == [
+        (frame, "image")
+    ]
+    assert result.recommended_fits
+    assert not [w for w in result.warnings if w.code == "model_task_mismatch"]
+
+
+def test_a_title_beside_no_segmenter_takes_no_guide():
+    from scholarflow.signatures import adopt_guide
+
+    matter = enrich(
+        Source(
+            id="m", name="HairTrail", title="HairTrail: Stable Video Matting", role="recommended"
+        )
+    )
+    [alone] = adopt_guide([matter])
+    assert all("mask" not in sig.inputs for sig in alone.signatures)
+
+
+def test_a_clip_made_from_a_prompt_is_the_clip_a_later_told_step_changes():
+    # the user brought no clip: the one the generator made is the only one the relighting
+    # model can work on, so the two are one chain, not two ways of making a clip
+    from scholarflow.engine import prepare
+
+    request = parse_prompt(
+        (PROMPTS_DIR / "typed_clip_then_relit_title_only.txt").read_text(encoding="utf-8")
+    )
+    brief = prepare(request).brief
+    result, sources = brief.plan, {s.id: s for s in brief.sources}
+    main = [n for n in result.workflow.nodes if not n.optional]
+    by_name = {sources[n.source_id].name: n for n in main if n.source_id}
+    maker, relighter = by_name["ReelGen"], by_name["GlowShift"]
+    assert (maker.id, relighter.id, "video") in {
+        (e.source, e.target, e.modality) for e in result.workflow.edges
+    }
+    output = next(n.id for n in main if n.kind == "output")
+    assert [e.source for e in result.workflow.edges if e.target == output] == [relighter.id]
+    assert not [w for w in result.warnings if w.code == "model_task_mismatch"]

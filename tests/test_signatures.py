@@ -1109,3 +1109,32 @@ def test_a_point_cloud_generated_from_a_prompt_is_text_to_3d():
 def test_a_segment_anything_successor_is_named_in_its_family():
     source = _source("EdgeSAM: Prompt-In-the-Loop Distillation for On-Device Deployment")
     assert {"image_segmentation", "video_object_segmentation"} & set(enrich(source).tasks)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "ChronoField: Explicit Radiance Fields over Space and Time",
+        "BendSplat: Deformable Gaussian Splatting of Dynamic Scenes",
+        "TwistNeRF: Non-Rigid Neural Radiance Fields",
+    ],
+)
+def test_a_scene_said_to_change_over_time_is_read_as_a_moving_one(title):
+    # the still kind of scene is named far more often, so a title's meaning sits on it; the
+    # title's own word for time says the scene it builds moves
+    tasks = enrich(_source(title)).tasks
+    assert tasks[:1] == ("dynamic_view_synthesis",)
+    assert "photos_to_3d_scene" not in tasks
+
+
+def test_real_time_rendering_is_no_scene_that_changes_over_time():
+    source = _source("QuickSplat: Gaussian Splatting for Real-Time Radiance Field Rendering")
+    assert enrich(source).tasks[:1] == ("photos_to_3d_scene",)
+
+
+def test_dynamic_footage_a_method_runs_on_does_not_make_what_it_builds_move():
+    # "from Casual Dynamic Videos" says what the work is run on: its camera path stays a
+    # structure-from-motion reading
+    source = _source("PathFinder: Camera Poses and Structure from Casual Dynamic Videos")
+    assert "motion_3d_estimation" not in enrich(source).tasks[:1]
+    assert "sfm_reconstruction" in enrich(source).tasks

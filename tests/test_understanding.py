@@ -2283,3 +2283,61 @@ def test_steps_told_in_turn_end_with_the_model_listed_last():
 )
 def test_a_silhouette_that_came_back_is_a_mask(question):
     assert _roles(question).get("mask") == "want"
+
+
+def test_what_a_group_says_it_filmed_is_what_it_brought():
+    # a club or a family says "we" where one person says "I"
+    question = (
+        "We filmed our farrier at the anvil and gave the tool a photo of an old forge; it put "
+        "him inside the forge in every frame, hair and sparks included."
+    )
+    assert {"video", "image"} <= set(_understand(question).have)
+
+
+@pytest.mark.parametrize(
+    "text", ["I photographed the bench in daylight", "En la farmacia fotografié una caja"]
+)
+def test_the_act_of_photographing_names_pictures_one_or_many(text):
+    from scholarflow import taxonomy
+    from scholarflow.understanding import _ambiguous_cues
+
+    hits = list(taxonomy.modality_matcher().find(normalize(text)))
+    assert [hit.label for hit in hits] == ["image"]
+    assert _ambiguous_cues()[hits[0].cue] == ("image_set",)
+
+
+@pytest.mark.parametrize(
+    ("text", "counted"),
+    [
+        ("a ring of twenty cameras", "multi_view_video"),
+        ("sechzehn Kameras rund um die Bühne", "multi_view_video"),
+        ("hundreds of photos of the hall", "image_set"),
+    ],
+)
+def test_a_count_past_twelve_still_counts(text, counted):
+    from scholarflow.taxonomy import counted_mentions
+
+    assert [hit.label for hit in counted_mentions(normalize(text))] == [counted]
+
+
+def test_a_cue_said_by_a_group_is_reported_as_the_cue_it_stands_for():
+    from scholarflow.text import CueMatcher
+
+    matcher = CueMatcher({"video": ["i filmed", "my clip"]}, whole_words=True)
+    hits = list(matcher.find(normalize("We filmed our clip at dawn")))
+    assert [(hit.label, hit.cue) for hit in hits] == [("video", "i filmed"), ("video", "my clip")]
+    # a word that only contains the pronoun is no pronoun
+    assert not list(matcher.find(normalize("Sweden filmed it")))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Tenía una sola foto del molino y la app hizo un vídeo girando a su alrededor, con la "
+        "parte de atrás que nunca fotografié.",
+        "Ich habe meine Werkstatt fotografiert, ein einziges Bild, und bekam ein Video, das um "
+        "den Amboss herumfährt, auch auf die Seite, die ich nie fotografiert habe.",
+    ],
+)
+def test_pictures_never_taken_are_not_had_and_one_named_picture_says_how_many(question):
+    assert _understand(question).have == ("image",)

@@ -250,6 +250,9 @@ class Task(_Frozen):
     done_by: tuple[str, ...] = ()  # generic operations that do its job themselves
     animates: bool = False  # its result moves where the still it starts from does not
     finishing: bool = False  # it only betters what another job made (an upscale, more frames)
+    # what can tell its model which subject to work on (a mask of it in one frame), where
+    # another recommended model makes that (signatures.adopt_guide)
+    guided_by: tuple[Modality, ...] = ()
 
 
 class Understanding(_Frozen):

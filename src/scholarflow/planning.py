@@ -269,11 +269,17 @@ def search(
     own_cost = {a.used_key: a.cost for a in reversed(actions)}
 
     exact = _exact_job(have, want)
-    # the steps of a model of the user's own kind of job (a lip sync, for a talking head)
+    # the steps of a model of the user's own kind of job (a lip sync, for a talking head);
+    # `together`, each recommended model's step is one (a clip drawn from a prompt, then
+    # relit: the clip the first made is the only one there is for the second to change)
     doing_keys = frozenset(
         a.key
         for a in actions
-        if a.source_id and doing is not None and doing.family in families.get(a.source_id, ())
+        if a.source_id
+        and doing is not None
+        and (
+            doing.family in families.get(a.source_id, ()) or (together and a.source_id in required)
+        )
     )
 
     def does_job(action: Action) -> bool:

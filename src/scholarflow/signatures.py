@@ -219,6 +219,20 @@ def _read_source(
         ]
         if on_it:
             ranked = [on_it[0], *(item for item in ranked if item != on_it[0])]
+    # A title saying the scene it builds changes over time ("Radiance Fields in Space, Time",
+    # "… for Dynamic Scenes") rules out the readings that build only a still one: where the
+    # best reading does, the best reading building moving geometry leads instead, however far
+    # its meaning (a title's meaning sits on the still kind, named far more often).
+    # (on the name and title as written: cut at its inner word starts, "Real-Time" has a
+    # "Time" of its own)
+    if _changing_words().search(normalize(f"{source.name} | {source.title or ''}")):
+        moving = [item for item in ranked if _builds_moving_geometry(known_tasks[item[0]])]
+        if not _builds_still(ranked[0][0]) or moving:
+            first = moving[:1] if _builds_still(ranked[0][0]) else []
+            ranked = [*first, *(i for i in ranked if i not in first and not _builds_still(i[0]))]
+            named_tasks = {t for t in named_tasks if not _builds_still(t)}
+            named_tasks |= {task for task, _ in first}
+            words = {t for t in words if not _builds_still(t)}
     best = ranked[0][1]
     # Meaning ranks the tasks, but it gives every task some closeness: a task beyond the
     # first is served only when the source's words also point at it ("Segment Anything"
@@ -502,6 +516,59 @@ def _takes(task: taxonomy.Task) -> set[str]:
         if set(variant.outputs) != outputs:
             ports += variant.ports_in()
     return {m for port in ports for m in port.modalities} | set(task.inputs)
+
+
+def _builds(task: taxonomy.Task) -> set[str]:
+    """What a task makes, on its way or at its end: its outputs and what the steps it is done
+    by draw from (dynamic view synthesis builds a 4D scene, which it renders)."""
+    ports = task.signature.ports_out() if task.signature else ()
+    made = {m for port in ports for m in port.modalities} | set(task.outputs)
+    operations = taxonomy.operations()
+    for operation in task.done_by:
+        if operation in operations:
+            made |= set(operations[operation].inputs)
+    return made
+
+
+def _builds_still(task_id: str) -> bool:
+    """Whether a task builds only geometry that does not change over time (a 3D scene, a
+    point cloud) where a moving kind of it exists."""
+    modalities = taxonomy.modalities()
+    task = taxonomy.tasks()[task_id]
+    if task.animates:  # (a photo set moving builds a moving scene, whatever it builds on)
+        return False
+    geometry = {m for m in _builds(task) if modalities[m].family == "geometry"}
+    return _moving_kind_of(geometry) is not None and not any(modalities[m].moves for m in geometry)
+
+
+def _builds_moving_geometry(task: taxonomy.Task) -> bool:
+    """Whether a task builds geometry that changes over time (a 4D scene, moving points)."""
+    modalities = taxonomy.modalities()
+    return any(modalities[m].family == "geometry" and modalities[m].moves for m in _builds(task))
+
+
+def _moving_kind_of(things: set[str]) -> str | None:
+    """The kind of thing that unfolds over time and includes one of `things` that does not:
+    a 4D scene for a 3D scene, moving points for a point cloud. (A video includes nothing
+    still here: a picture is not a clip's still kind in this sense, only a frame of it.)"""
+    modalities = taxonomy.modalities()
+    for kind, info in modalities.items():
+        if (
+            info.moves
+            and info.family == "geometry"
+            and any(m in info.includes and not modalities[m].moves for m in things)
+        ):
+            return kind
+    return None
+
+
+@cache
+def _changing_words() -> re.Pattern[str]:
+    words = taxonomy.load_lexicon("title_qualities.toml")["changing"]
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    # ("… from Casual Dynamic Videos": a word qualifying the footage says what the work is
+    # run on, not what it builds)
+    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])(?!\s+(?:videos?|clips?|footage)\b)")
 
 
 # What a title says its work starts from: "from", then the thing, before the next preposition.
@@ -963,6 +1030,35 @@ def adopt_feeder(
         current = _as_later_steps(current, supplied, task)
         current = _last_step_does_the_job(current, task)
     return tuple(current.get(s.id, s) if s.role == "recommended" else s for s in sources)
+
+
+def adopt_guide(sources: Sequence[Source]) -> tuple[Source, ...]:
+    """The sources, a recommended model of a job that a guide can steer (`guided_by` in
+    taxonomy/tasks.toml: which subject to follow through the clip) taking that guide as an
+    optional input, where another recommended model makes it from one picture: a segmenter
+    recommended beside a matting or tracking model was recommended to pick the subject in
+    one frame. A title alone never says a model takes a guide; the company it is
+    recommended in does."""
+    known = taxonomy.tasks()
+    recommended = [s for s in sources if s.role == "recommended"]
+    adopted: dict[str, Source] = {}
+    for source in recommended:
+        steered = {
+            guide for task in source.tasks[:1] if task in known for guide in known[task].guided_by
+        }
+        made_for_it = {
+            m
+            for other in recommended
+            if other.id != source.id
+            for sig in other.signatures
+            if set(sig.required_inputs) == {"image"}
+            for m in sig.outputs
+        }
+        guides = sorted(steered & made_for_it)
+        if guides:
+            signatures = with_guides(source.signatures, guides)
+            adopted[source.id] = source.model_copy(update={"signatures": signatures})
+    return tuple(adopted.get(s.id, s) for s in sources)
 
 
 def _last_step_does_the_job(current: dict[str, Source], task: str) -> dict[str, Source]:

@@ -77,11 +77,20 @@ class CueMatcher:
         # plural ending; phrases of tasks may match the start of a word ("rotat" → rotating).
         self._whole_words = whole_words
         self._labels: dict[str, list[str]] = {}
+        # A cue said by one person ("i filmed", "my photo") is said by a club, a family or a
+        # shop as well ("we filmed", "our photo"): the plural is found as the cue it stands
+        # for, reported under that cue's own words.
+        self._said_as: dict[str, str] = {}
         for label, phrases in cues.items():
             for phrase in phrases:
                 key = normalize(phrase)
                 if key:
                     self._labels.setdefault(key, []).append(label)
+        for key in list(self._labels):
+            plural = _FIRST_PERSON.sub(lambda word: _PLURAL_PERSON[word.group()], key)
+            if plural != key and plural not in self._labels:
+                self._labels[plural] = self._labels[key]
+                self._said_as[plural] = key
         # (cue, needs a word boundary before it); plain `str.find` over a few hundred short
         # cues is far faster than one regex alternation of them on question-sized text.
         self._keys = [(key, key[0].isascii() and key[0].isalnum()) for key in self._labels]
@@ -145,8 +154,19 @@ class CueMatcher:
             for label, group, ok in zip(labels, groups, free, strict=True):
                 if ok:
                     position[group] = end
-                    yield CueHit(label, key, start, end)
+                    yield CueHit(label, self._said_as.get(key, key), start, end)
 
+
+# The words of one speaker and what a group of speakers says instead (`CueMatcher`).
+_PLURAL_PERSON = {
+    "i": "we", "my": "our", "me": "us", "myself": "ourselves", "mine": "ours",
+    "i've": "we've", "i'm": "we're", "i'd": "we'd", "i'll": "we'll",
+}  # fmt: skip
+_FIRST_PERSON = re.compile(
+    r"(?<![\w'])(?:"
+    + "|".join(re.escape(w) for w in sorted(_PLURAL_PERSON, key=len, reverse=True))
+    + r")(?![\w'])"
+)
 
 _ARTICLE = re.compile(r"(?:a|an|the|my|our|un|una|une|ein|eine|einen)\s")
 

@@ -1429,6 +1429,9 @@ _DENIED_BEFORE = re.compile(
     # "I never wrote any description", "didn't give it a prompt"
     r"|(?<!\w)(?:never|didn't|did not|haven't|have not)\s+[a-z]+\s+(?:it\s+)?"
     r"(?:(?:any|a|an|the)\s+)?$"
+    # ...and an act denied right before its verb: "la parte que nunca fotografié", "die Seite,
+    # die ich nie fotografiert habe" (the side never photographed was never had)
+    r"|(?<!\w)(?:never|nie|niemals|nunca|jamás|jamais)\s+$"
 )
 _DENIED_AFTER = re.compile(
     r"^\s*(?:は|を|も|이|가|은|는|을|를|도)?\s*(?:一切|全く|全然|전혀|하나도)?\s*"
@@ -2127,7 +2130,9 @@ def _called_a_prompt(text: str, hits: Sequence[CueHit], index: int) -> bool:
 def _filmed_as(found: list[_Mention]) -> list[_Mention]:
     """One sentence's mentions, where the act of filming ("gefilmt", "I filmed") and a more
     precise footage named beside it without a role ("mit zwölf Kameras … gefilmt") are one
-    thing: the precise one, which the user had."""
+    thing: the precise one, which the user had. The act of photographing gives way to the
+    pictures named beside it the same way ("fotografiert, ein einziges Bild")."""
+    found = _photographed_as(found)
     filming = [m for m in found if m.hit.label == "video" and m.hit.cue in _MAKING_MARKERS]
     if not filming:
         return found
@@ -2149,6 +2154,21 @@ def _filmed_as(found: list[_Mention]) -> list[_Mention]:
     if not precise:
         return found
     return [replace(m, role="have") if m in precise else m for m in found if m not in filming]
+
+
+def _photographed_as(found: list[_Mention]) -> list[_Mention]:
+    """One sentence's mentions, the act of photographing dropped where pictures are named
+    beside it: it says one photo or many (lexicon/ambiguous.toml), they say which, and what
+    they are to the user ("zu jedem Foto gibt es eine Tiefenkarte") is read on them."""
+    acts = [m for m in found if m.hit.label == "image" and m.either == ("image_set",)]
+    named = [
+        m
+        for m in found
+        if m not in acts and m.hit.label in ("image", "image_set") and m.role in (None, "have")
+    ]
+    if not acts or not named:
+        return found
+    return [m for m in found if m not in acts]
 
 
 def _made_by_user(found: list[_Mention], filming: list[_Mention]) -> list[_Mention]:

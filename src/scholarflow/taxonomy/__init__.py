@@ -174,6 +174,7 @@ def tasks() -> dict[str, Task]:
             done_by=tuple(value.get("done_by", ())),
             animates=bool(value.get("animates", False)),
             finishing=bool(value.get("finishing", False)),
+            guided_by=tuple(value.get("guided_by", ())),
             cues=tuple(value.get("cues", ())),
             hints=tuple(value.get("hints", ())),
             family=value["family"],
