@@ -1317,3 +1317,38 @@ def test_a_clip_made_from_a_prompt_is_the_clip_a_later_told_step_changes():
     output = next(n.id for n in main if n.kind == "output")
     assert [e.source for e in result.workflow.edges if e.target == output] == [relighter.id]
     assert not [w for w in result.warnings if w.code == "model_task_mismatch"]
+
+
+def test_a_segmenter_that_follows_the_subject_itself_is_an_alternative_not_a_guide():
+    from scholarflow.signatures import adopt_guide
+
+    both = enrich(
+        Source(
+            id="b",
+            name="ClipCut 2",
+            title="ClipCut 2: Segment Anything in Images and Videos",
+            role="recommended",
+        )
+    )
+    follower = enrich(
+        Source(
+            id="f",
+            name="TrailMem",
+            title="TrailMem: Long-Term Video Object Segmentation with a Memory Model",
+            role="recommended",
+        )
+    )
+    assert any("mask_video" in sig.outputs for sig in both.signatures)
+    _, kept = adopt_guide([both, follower])
+    assert all("mask" not in sig.inputs for sig in kept.signatures)
+    # a picture-only segmenter beside it is the step that picks the subject
+    picker = enrich(
+        Source(
+            id="p",
+            name="ClickCut",
+            title="ClickCut: Segment Any Object in an Image",
+            role="recommended",
+        )
+    )
+    _, guided = adopt_guide([picker, follower])
+    assert any("mask" in sig.inputs for sig in guided.signatures)

@@ -1138,3 +1138,51 @@ def test_dynamic_footage_a_method_runs_on_does_not_make_what_it_builds_move():
     source = _source("PathFinder: Camera Poses and Structure from Casual Dynamic Videos")
     assert "motion_3d_estimation" not in enrich(source).tasks[:1]
     assert "sfm_reconstruction" in enrich(source).tasks
+
+
+def test_a_task_named_as_what_the_model_is_keeps_its_name_whole():
+    # "… Image Inpainting Model" says what the model is; the shorter "inpaint" inside it
+    # names no other job that would make the name a borrowed one
+    source = _source("FillBrush: A Plug-and-Play Image Inpainting Model with Dual-Branch Diffusion")
+    assert enrich(source).tasks[:1] == ("image_inpainting",)
+
+
+@pytest.mark.parametrize(
+    ("title", "still"),
+    [
+        ("HDRField: High Dynamic Range Neural Radiance Fields", "photos_to_3d_scene"),
+        (
+            "FastSplat: Gaussian Splatting for Real Time Radiance Field Rendering",
+            "photos_to_3d_scene",
+        ),
+        ("QuickMVS: Multi-View Stereo Reconstruction in Linear Time", "sfm_reconstruction"),
+    ],
+)
+def test_time_said_of_speed_or_a_dynamic_range_is_no_scene_that_changes(title, still):
+    assert enrich(_source(title)).tasks[:1] == (still,)
+
+
+def test_a_camera_path_called_dynamic_moves_the_camera_not_the_scene():
+    source = _source("PathCam: Training-free Image-to-Video Generation with Dynamic Camera Paths")
+    assert enrich(source).tasks[:1] == ("camera_controlled_image_to_video",)
+
+
+def test_a_summary_saying_the_scene_is_still_outweighs_a_changing_word_in_the_title():
+    summary = "It reconstructs a still scene from a set of photos as a 3D scene."
+    source = _source("FlexSplat: Deformable Gaussian Splatting", summary)
+    assert enrich(source).tasks[:1] == ("photos_to_3d_scene",)
+
+
+def test_a_photo_set_moving_is_the_moving_reading_of_a_photo_title():
+    # the still reading took a photo: the moving reading that takes one leads
+    source = _source("Spin4D: Turning One Photo into a Dynamic Scene You Can Orbit")
+    assert enrich(source).tasks[:1] == ("image_to_4d",)
+
+
+def test_footage_of_dynamic_scenes_in_a_summary_is_what_the_work_is_run_on():
+    summary = (
+        "Recovers camera poses, focal length and consistent depth from casual monocular "
+        "videos of dynamic scenes with a differentiable bundle adjustment."
+    )
+    source = _source("PathFinder: Camera Poses and Structure from Casual Videos", summary)
+    assert "motion_3d_estimation" not in enrich(source).tasks[:1]

@@ -2341,3 +2341,45 @@ def test_a_cue_said_by_a_group_is_reported_as_the_cue_it_stands_for():
 )
 def test_pictures_never_taken_are_not_had_and_one_named_picture_says_how_many(question):
     assert _understand(question).have == ("image",)
+
+
+def test_an_act_never_done_names_nothing_the_user_had():
+    from scholarflow.understanding import _read
+
+    question = "Ich habe ein einziges Foto der Mühle. Die Rückseite habe ich nie fotografiert."
+    assert [m.hit.cue for m in _read(question, None).mentions] == ["ein einziges foto"]
+
+
+def test_pictures_named_further_off_leave_the_act_of_photographing_standing():
+    from scholarflow.understanding import _read
+
+    question = (
+        "I photographed the whole hall from every side and I also have a photo of the floor "
+        "plan. How do I get a 3D scene I can walk through?"
+    )
+    cues = [m.hit.cue for m in _read(question, None).mentions]
+    assert "i photographed" in cues
+
+
+@pytest.mark.parametrize(
+    ("text", "counted"),
+    [
+        ("twenty-one phones in a ring", ["multi_view_video"]),
+        ("vierundzwanzig Kameras", ["multi_view_video"]),
+        ("veinticuatro cámaras", ["multi_view_video"]),
+        ("ninety per cent of the photos", []),
+        ("my quince tree photos", []),
+    ],
+)
+def test_compound_counts_are_counted_and_english_words_are_not(text, counted):
+    from scholarflow.taxonomy import counted_mentions
+
+    assert [hit.label for hit in counted_mentions(normalize(text))] == counted
+
+
+def test_a_group_cue_agrees_with_its_verb():
+    from scholarflow.text import CueMatcher
+
+    matcher = CueMatcher({"video": ["i was filmed"]}, whole_words=True)
+    hits = list(matcher.find(normalize("We were filmed at the fair")))
+    assert [hit.cue for hit in hits] == ["i was filmed"]

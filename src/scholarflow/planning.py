@@ -537,10 +537,12 @@ def _options(
 def _only_made_subject(port: Port, out: Port, modality: str, have: dict[str, str]) -> bool:
     """Whether a generator's clip may be the footage a step changes in place: only when the
     user brought no footage of that kind (and, as the caller checks, the step does the user's
-    own kind of job). The subject role keeps a user's own clip from being swapped for a new one
-    made from its frame; with no clip of theirs (a portrait and a voice note, animated, then
-    its lips fitted to the voice), the clip a step made is the only one there is to change.
-    (A photo's clip then patched by a model of another job is no such step.)"""
+    own kind of job, or is one of the recommended models searched for as one chain: `search`
+    with `together`). The subject role keeps a user's own clip from being swapped for a new
+    one made from its frame; with no clip of theirs (a portrait and a voice note, animated,
+    then its lips fitted to the voice; a clip drawn from a prompt, then relit), the clip a
+    step made is the only one there is to change. (Outside such a chain, a photo's clip then
+    patched by a model of another job is no such step.)"""
     return port.role in _KEPT_ROLES and out.role == "generated" and modality not in have
 
 

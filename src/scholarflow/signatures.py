@@ -221,19 +221,41 @@ def _read_source(
             ranked = [on_it[0], *(item for item in ranked if item != on_it[0])]
     # A title saying the scene it builds changes over time ("Radiance Fields in Space, Time",
     # "… for Dynamic Scenes") rules out the readings that build only a still one: where the
-    # best reading does, the best reading building moving geometry leads instead, however far
-    # its meaning (a title's meaning sits on the still kind, named far more often).
+    # best reading does, the best reading building a moving one leads instead, however far
+    # its meaning (a title's meaning sits on the still kind, named far more often), one
+    # taking what the still reading took first. Where a summary is given, it is what must say
+    # so ("It reconstructs a still scene …" outweighs a "Deformable" in the title).
     # (on the name and title as written: cut at its inner word starts, "Real-Time" has a
     # "Time" of its own)
-    if _changing_words().search(normalize(f"{source.name} | {source.title or ''}")):
-        moving = [item for item in ranked if _builds_moving_geometry(known_tasks[item[0]])]
-        if not _builds_still(ranked[0][0]) or moving:
-            first = moving[:1] if _builds_still(ranked[0][0]) else []
+    top = ranked[0][1]
+    # (a summary is the fuller statement: where there is one, it is the one that says so)
+    if not converting and _says_it_changes(
+        summary or normalize(f"{source.name} | {source.title or ''}")
+    ):
+        moving = [item for item in ranked if _builds_moving(known_tasks[item[0]])]
+        lead_still = _builds_still(ranked[0][0])
+        if not lead_still or moving:
+            takes_as_before = _takes(known_tasks[ranked[0][0]])
+            first = (
+                [
+                    max(
+                        moving,
+                        key=lambda item: (
+                            bool(_takes(known_tasks[item[0]]) & takes_as_before),
+                            not known_tasks[item[0]].animates,
+                        ),
+                    )
+                ]
+                if lead_still
+                else []
+            )
             ranked = [*first, *(i for i in ranked if i not in first and not _builds_still(i[0]))]
             named_tasks = {t for t in named_tasks if not _builds_still(t)}
             named_tasks |= {task for task, _ in first}
             words = {t for t in words if not _builds_still(t)}
-    best = ranked[0][1]
+    # (the promoted reading is measured against the best score there was: a lower bar would
+    # serve more readings than the title's words speak for)
+    best = max(top, ranked[0][1])
     # Meaning ranks the tasks, but it gives every task some closeness: a task beyond the
     # first is served only when the source's words also point at it ("Segment Anything"
     # serves segmentation, not every video task a title-only source is vaguely near), and
@@ -531,44 +553,60 @@ def _builds(task: taxonomy.Task) -> set[str]:
 
 
 def _builds_still(task_id: str) -> bool:
-    """Whether a task builds only geometry that does not change over time (a 3D scene, a
-    point cloud) where a moving kind of it exists."""
+    """Whether a task builds only geometry that does not change over time and has a moving
+    kind (a 3D scene, a point cloud): a mesh, which no moving kind here includes, keeps a
+    text-to-3D reading out of it."""
     modalities = taxonomy.modalities()
     task = taxonomy.tasks()[task_id]
     if task.animates:  # (a photo set moving builds a moving scene, whatever it builds on)
         return False
     geometry = {m for m in _builds(task) if modalities[m].family == "geometry"}
-    return _moving_kind_of(geometry) is not None and not any(modalities[m].moves for m in geometry)
+    return bool(geometry) and all(not modalities[m].moves and _has_moving_kind(m) for m in geometry)
 
 
-def _builds_moving_geometry(task: taxonomy.Task) -> bool:
-    """Whether a task builds geometry that changes over time (a 4D scene, moving points)."""
+def _builds_moving(task: taxonomy.Task) -> bool:
+    """Whether a task builds geometry that changes over time (a 4D scene, moving points), or
+    sets a still scene moving (a photo made into a scene that moves as it is orbited)."""
     modalities = taxonomy.modalities()
-    return any(modalities[m].family == "geometry" and modalities[m].moves for m in _builds(task))
+    geometry = {m for m in _builds(task) if modalities[m].family == "geometry"}
+    return any(modalities[m].moves for m in geometry) or (task.animates and bool(geometry))
 
 
-def _moving_kind_of(things: set[str]) -> str | None:
-    """The kind of thing that unfolds over time and includes one of `things` that does not:
-    a 4D scene for a 3D scene, moving points for a point cloud. (A video includes nothing
-    still here: a picture is not a clip's still kind in this sense, only a frame of it.)"""
-    modalities = taxonomy.modalities()
-    for kind, info in modalities.items():
-        if (
-            info.moves
-            and info.family == "geometry"
-            and any(m in info.includes and not modalities[m].moves for m in things)
-        ):
-            return kind
-    return None
+def _has_moving_kind(thing: str) -> bool:
+    """Whether a kind of geometry that unfolds over time includes `thing`: a 4D scene holds a
+    3D scene, moving points a point cloud."""
+    return any(
+        info.moves and info.family == "geometry" and thing in info.includes
+        for info in taxonomy.modalities().values()
+    )
 
 
 @cache
-def _changing_words() -> re.Pattern[str]:
-    words = taxonomy.load_lexicon("title_qualities.toml")["changing"]
-    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    # ("… from Casual Dynamic Videos": a word qualifying the footage says what the work is
-    # run on, not what it builds)
-    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])(?!\s+(?:videos?|clips?|footage)\b)")
+def _changing_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    data = taxonomy.load_lexicon("title_qualities.toml")
+
+    def alternation(words: Sequence[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    # ("… from Casual Dynamic Videos", "… Dynamic Monocular Videos", "monocular videos of
+    # dynamic scenes": a word qualifying the footage says what the work is run on, not what
+    # it builds)
+    changing = alternation(data["changing"])
+    footage = r"(?:videos?|clips?|footage|recordings?)"
+    return (
+        re.compile(rf"(?<![\w-])(?:{changing})(?!\w)(?!\s+(?:[\w-]+\s+)?{footage}(?!\w))"),
+        re.compile(
+            rf"(?<![\w-])(?:{alternation(data['not_changing'])})(?!\w)"
+            rf"|(?<!\w){footage}\s+of\s+(?:[\w-]+\s+)?(?:{changing})(?!\w)"
+        ),
+    )
+
+
+def _says_it_changes(title: str) -> bool:
+    """Whether a title (normalized) says the scene its work builds changes over time
+    (lexicon/title_qualities.toml)."""
+    changing, not_changing = _changing_words()
+    return changing.search(not_changing.sub(" ", title)) is not None
 
 
 # What a title says its work starts from: "from", then the thing, before the next preposition.
@@ -833,7 +871,15 @@ def _without_borrowed_names(title: str) -> str:
     borrowed = [hit for hit in hits if names_a_method(title, hit.end)]
     if not borrowed:
         return title
-    if len(borrowed) == len(hits):
+    # (a shorter cue inside a borrowed name, "inpaint" in "Image Inpainting Model", names no
+    # other job)
+    others = [
+        hit
+        for hit in hits
+        if hit not in borrowed
+        and not any(b.start <= hit.start and hit.end <= b.end for b in borrowed)
+    ]
+    if not others:
         borrowed = [hit for hit in borrowed if _USED_BEFORE.search(title, 0, hit.start)]
         if not borrowed:
             return title
@@ -1046,10 +1092,15 @@ def adopt_guide(sources: Sequence[Source]) -> tuple[Source, ...]:
         steered = {
             guide for task in source.tasks[:1] if task in known for guide in known[task].guided_by
         }
+        # (not by a model that makes what this one makes itself: SAM 2, segmenting clips as
+        # well as pictures, beside XMem is another way of following the subject, not a step
+        # picking it)
+        makes = {m for sig in source.signatures for m in sig.outputs}
         made_for_it = {
             m
             for other in recommended
             if other.id != source.id
+            and not makes & {m for sig in other.signatures for m in sig.outputs}
             for sig in other.signatures
             if set(sig.required_inputs) == {"image"}
             for m in sig.outputs

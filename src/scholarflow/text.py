@@ -77,9 +77,10 @@ class CueMatcher:
         # plural ending; phrases of tasks may match the start of a word ("rotat" → rotating).
         self._whole_words = whole_words
         self._labels: dict[str, list[str]] = {}
-        # A cue said by one person ("i filmed", "my photo") is said by a club, a family or a
-        # shop as well ("we filmed", "our photo"): the plural is found as the cue it stands
-        # for, reported under that cue's own words.
+        # An English cue said by one person ("i filmed", "my photo") is said by a club, a
+        # family or a shop as well ("we filmed", "our photo"): the plural is found as the cue
+        # it stands for, reported under that cue's own words. (English only: other languages
+        # conjugate the verb itself, "filmamos", "wir haben gefilmt".)
         self._said_as: dict[str, str] = {}
         for label, phrases in cues.items():
             for phrase in phrases:
@@ -87,6 +88,8 @@ class CueMatcher:
                 if key:
                     self._labels.setdefault(key, []).append(label)
         for key in list(self._labels):
+            if not key.isascii():
+                continue
             plural = _FIRST_PERSON.sub(lambda word: _PLURAL_PERSON[word.group()], key)
             if plural != key and plural not in self._labels:
                 self._labels[plural] = self._labels[key]
@@ -159,8 +162,9 @@ class CueMatcher:
 
 # The words of one speaker and what a group of speakers says instead (`CueMatcher`).
 _PLURAL_PERSON = {
-    "i": "we", "my": "our", "me": "us", "myself": "ourselves", "mine": "ours",
-    "i've": "we've", "i'm": "we're", "i'd": "we'd", "i'll": "we'll",
+    "i was": "we were", "i am": "we are", "i": "we", "my": "our", "me": "us",
+    "myself": "ourselves", "mine": "ours", "i've": "we've", "i'm": "we're", "i'd": "we'd",
+    "i'll": "we'll",
 }  # fmt: skip
 _FIRST_PERSON = re.compile(
     r"(?<![\w'])(?:"

@@ -569,7 +569,7 @@ def _decide(reading: _Reading, recommended: Sequence[Source]) -> Understanding:
         had_before=reading.brought if told else had,
         may_be={m.hit.label: m.either for m in reading.mentions if m.role == "have"},
     )
-    ranked = _job_finished(ranked, recommended, asked)
+    ranked = _job_finished(ranked, recommended, asked, told=told)
     mentions = list(reading.mentions)
     if ranked and ranked[0][1] >= _NONE_BELOW:
         task = known[ranked[0][0]]
@@ -1054,14 +1054,22 @@ _FINISHED_JOB_SHARE = 0.3
 
 
 def _job_finished(
-    ranked: list[tuple[str, float]], recommended: Sequence[Source], asked: dict[str, float]
+    ranked: list[tuple[str, float]],
+    recommended: Sequence[Source],
+    asked: dict[str, float],
+    *,
+    told: bool = False,
 ) -> list[tuple[str, float]]:
     """Where the reading that leads only betters a thing (an upscale, more frames:
     `finishing` in taxonomy/tasks.toml) and one recommended model reads so while another does
     a job whose result that step betters, or whose start it betters (an edit, then an upscale
     of the edited clip; an upscale of the clip, then a description of it), the job is what the
     user did: the finishing step is on its way. The job leads where the question scores it a
-    fair share. Two finishing steps (an upscale, then more frames) keep the reading."""
+    fair share. Two finishing steps (an upscale, then more frames) keep the reading.
+    Where the user tells the steps in turn (`told`) and the finishing step's model is listed
+    before the job's, and the job takes what the finishing step makes (more frames, then the
+    dots followed through them), the user ended with the job's result: any word of the
+    question for it will do, however much more it says of the first step."""
     if len(recommended) < 2 or not ranked or ranked[0][1] <= 0:
         return ranked
     known = taxonomy.tasks()
@@ -1069,15 +1077,27 @@ def _job_finished(
     if not lead.finishing:
         return ranked
 
-    def reading(source: Source) -> str | None:
-        found = (*source.tasks[:1], *source.plausible[:1])
-        return found[0] if found else None
-
-    readings = [reading(s) for s in recommended]
-    if lead.id not in readings:
+    # (each model's readings, not only its first: "BrushNet" reads first as the clip job of
+    # inpainting, and is the picture one as well; the job is another model's than the one
+    # reading as the finishing step)
+    each = [dict.fromkeys((*s.tasks, *s.plausible)) for s in recommended]
+    if not any(lead.id in found for found in each):
         return ranked
+    readings = [task for found in each if lead.id not in found for task in found]
+    first_finisher = min(i for i, found in enumerate(each) if lead.id in found)
+    later = {
+        task
+        for i, found in enumerate(each)
+        if i > first_finisher and lead.id not in found
+        for task in found
+        if set(lead.outputs) & _takes_all(known[task])
+    }
     scored = dict(ranked)
     best = ranked[0][1]
+
+    def share(task_id: str) -> float:
+        return 0.0 if told and task_id in later else _FINISHED_JOB_SHARE
+
     jobs = [
         task_id
         for task_id in dict.fromkeys(readings)
@@ -1085,11 +1105,11 @@ def _job_finished(
         and task_id in known
         and not known[task_id].finishing
         and _either_way(known[task_id], lead)
-        and scored.get(task_id, 0.0) >= best * _FINISHED_JOB_SHARE
+        and scored.get(task_id, 0.0) >= best * share(task_id)
         # (the question's own words, not only the model that reads so: a job no word of the
         # question speaks for is on the way to the finish they ask about)
         and asked.get(task_id, 0.0) > 0
-        and asked.get(task_id, 0.0) >= asked.get(lead.id, 0.0) * _FINISHED_JOB_SHARE
+        and asked.get(task_id, 0.0) >= asked.get(lead.id, 0.0) * share(task_id)
     ]
     if not jobs:
         return ranked
@@ -2130,8 +2150,9 @@ def _called_a_prompt(text: str, hits: Sequence[CueHit], index: int) -> bool:
 def _filmed_as(found: list[_Mention]) -> list[_Mention]:
     """One sentence's mentions, where the act of filming ("gefilmt", "I filmed") and a more
     precise footage named beside it without a role ("mit zwölf Kameras … gefilmt") are one
-    thing: the precise one, which the user had. The act of photographing gives way to the
-    pictures named beside it the same way ("fotografiert, ein einziges Bild")."""
+    thing: the precise one, which the user had. The act of photographing is left out where
+    the pictures are named right beside it ("fotografiert, ein einziges Bild"), which say how
+    many; what they are to the user is read on them as ever."""
     found = _photographed_as(found)
     filming = [m for m in found if m.hit.label == "video" and m.hit.cue in _MAKING_MARKERS]
     if not filming:
@@ -2156,6 +2177,9 @@ def _filmed_as(found: list[_Mention]) -> list[_Mention]:
     return [replace(m, role="have") if m in precise else m for m in found if m not in filming]
 
 
+_BESIDE = 3  # characters between an act and the pictures it took: ", ", " — "
+
+
 def _photographed_as(found: list[_Mention]) -> list[_Mention]:
     """One sentence's mentions, the act of photographing dropped where pictures are named
     beside it: it says one photo or many (lexicon/ambiguous.toml), they say which, and what
@@ -2166,9 +2190,15 @@ def _photographed_as(found: list[_Mention]) -> list[_Mention]:
         for m in found
         if m not in acts and m.hit.label in ("image", "image_set") and m.role in (None, "have")
     ]
-    if not acts or not named:
-        return found
-    return [m for m in found if m not in acts]
+    # (only pictures named right beside the act: "I photographed the hall from every side
+    # and I also have a photo of the floor plan" took more than the one plan)
+    beside = {
+        id(act)
+        for act in acts
+        for m in named
+        if 0 <= m.hit.start - act.hit.end <= _BESIDE or 0 <= act.hit.start - m.hit.end <= _BESIDE
+    }
+    return [m for m in found if id(m) not in beside]
 
 
 def _made_by_user(found: list[_Mention], filming: list[_Mention]) -> list[_Mention]:

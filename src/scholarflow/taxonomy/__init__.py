@@ -397,7 +397,11 @@ def _counted_patterns(takes: bool = False) -> tuple[tuple[str, re.Pattern[str]],
     (`counted_takes`)."""
     data = load_lexicon("counts.toml")
     words = "|".join(re.escape(w) for w in sorted(data["words"], key=len, reverse=True))
-    count = rf"(?:(?<![\d.,])(?:[2-9]|[1-9]\d+)(?![\d.,])|(?<!\w)(?:{words})(?!\w))"
+    # (a compound number is counted by its tens: "twenty-four", "vierundzwanzig")
+    count = (
+        rf"(?:(?<![\d.,])(?:[2-9]|[1-9]\d+)(?![\d.,])"
+        rf"|(?<!\w)(?:[a-zäöüß]+und)?(?:{words})(?:-[a-z]+)?(?!\w))"
+    )
     counters = "|".join(re.escape(c) for c in data["counters"])
     numbers = "|".join(re.escape(n) for n in data["counter_numbers"])
     kanji, several = re.escape(data["kanji_numerals"]), re.escape(data["kanji_several"])
