@@ -1156,6 +1156,11 @@ def test_a_task_named_as_what_the_model_is_keeps_its_name_whole():
             "photos_to_3d_scene",
         ),
         ("QuickMVS: Multi-View Stereo Reconstruction in Linear Time", "sfm_reconstruction"),
+        ("WideSplat: Dynamic-Resolution Gaussian Splatting for Large Scenes", "photos_to_3d_scene"),
+        (
+            "CamMotion: Camera-Controlled Image-to-Video Generation of Dynamic Scenes",
+            "camera_controlled_image_to_video",
+        ),
     ],
 )
 def test_time_said_of_speed_or_a_dynamic_range_is_no_scene_that_changes(title, still):

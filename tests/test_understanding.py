@@ -2368,7 +2368,7 @@ def test_pictures_named_further_off_leave_the_act_of_photographing_standing():
         ("vierundzwanzig Kameras", ["multi_view_video"]),
         ("veinticuatro cámaras", ["multi_view_video"]),
         ("ninety per cent of the photos", []),
-        ("my quince tree photos", []),
+        ("quince cámaras alrededor", ["multi_view_video"]),
     ],
 )
 def test_compound_counts_are_counted_and_english_words_are_not(text, counted):
@@ -2383,3 +2383,48 @@ def test_a_group_cue_agrees_with_its_verb():
     matcher = CueMatcher({"video": ["i was filmed"]}, whole_words=True)
     hits = list(matcher.find(normalize("We were filmed at the fair")))
     assert [hit.cue for hit in hits] == ["i was filmed"]
+
+
+_FRAME_BRIDGE = Source(
+    id="a",
+    name="FrameBridge",
+    title="FrameBridge: Extreme Video Frame Interpolation",
+    role="recommended",
+)
+_CLIP_CHAT = Source(
+    id="c",
+    name="ClipChat",
+    title="ClipChat: A Video Large Language Model for Video Question Answering",
+    role="recommended",
+)
+
+
+def test_a_finishing_step_told_first_leaves_the_job_told_after_it():
+    # the question says much of the first step (more frames) and little of the answer it
+    # ended with: the job told after it is what the user did
+    question = (
+        "First the clip was turned into smooth slow motion with many more frames in between, "
+        "8 fps to 120 fps, and then it answered a question about it: how many turns did she "
+        "make? How do the two steps work together?"
+    )
+    models = (enrich(_FRAME_BRIDGE), enrich(_CLIP_CHAT))
+    assert understand(Request(question=question, recommended=models)).task.id == (
+        "video_understanding"
+    )
+
+
+def test_a_question_about_the_finishing_step_itself_keeps_it():
+    sharpener = Source(
+        id="d",
+        name="ClipSharp",
+        title="ClipSharp: Video Super-Resolution with Recurrent Alignment",
+        role="recommended",
+    )
+    question = (
+        "I upscaled the clip first and then asked the assistant a question about it. But the "
+        "upscaling step itself is slow: how do I make the 4K upscale faster?"
+    )
+    models = (enrich(sharpener), enrich(_CLIP_CHAT))
+    assert understand(Request(question=question, recommended=models)).task.id == (
+        "video_super_resolution"
+    )

@@ -223,14 +223,17 @@ def _read_source(
     # "… for Dynamic Scenes") rules out the readings that build only a still one: where the
     # best reading does, the best reading building a moving one leads instead, however far
     # its meaning (a title's meaning sits on the still kind, named far more often), one
-    # taking what the still reading took first. Where a summary is given, it is what must say
-    # so ("It reconstructs a still scene …" outweighs a "Deformable" in the title).
-    # (on the name and title as written: cut at its inner word starts, "Real-Time" has a
-    # "Time" of its own)
+    # taking what the still reading took first. A summary saying outright that the scene is
+    # still ("It reconstructs a still scene …") outweighs a "Deformable" in the title; one
+    # only mentioning time or motion in passing ("ignoring dynamic objects", "does not change
+    # over time") says nothing either way.
+    # (on the name and title as written: cut at its inner word starts, "Dynamic-Range" would
+    # lose the hyphen that keeps it one phrase)
     top = ranked[0][1]
-    # (a summary is the fuller statement: where there is one, it is the one that says so)
-    if not converting and _says_it_changes(
-        summary or normalize(f"{source.name} | {source.title or ''}")
+    if (
+        not converting
+        and not _says_it_is_still(summary)
+        and _says_it_changes(normalize(f"{source.name} | {source.title or ''}"))
     ):
         moving = [item for item in ranked if _builds_moving(known_tasks[item[0]])]
         lead_still = _builds_still(ranked[0][0])
@@ -560,6 +563,10 @@ def _builds_still(task_id: str) -> bool:
     task = taxonomy.tasks()[task_id]
     if task.animates:  # (a photo set moving builds a moving scene, whatever it builds on)
         return False
+    # (a clip along a camera path the user gives leaves open whether the scene moves: the
+    # path moves the camera, and the model may move the scene as well)
+    if "camera_trajectory" in _takes(task):
+        return False
     geometry = {m for m in _builds(task) if modalities[m].family == "geometry"}
     return bool(geometry) and all(not modalities[m].moves and _has_moving_kind(m) for m in geometry)
 
@@ -582,11 +589,13 @@ def _has_moving_kind(thing: str) -> bool:
 
 
 @cache
-def _changing_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _changing_words() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     data = taxonomy.load_lexicon("title_qualities.toml")
 
     def alternation(words: Sequence[str]) -> str:
-        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        # (a space in a phrase stands for a hyphen as well: "Dynamic-Range", "dynamic range")
+        escaped = (re.escape(w).replace(r"\ ", r"[\s-]+") for w in words)
+        return "|".join(sorted(escaped, key=len, reverse=True))
 
     # ("… from Casual Dynamic Videos", "… Dynamic Monocular Videos", "monocular videos of
     # dynamic scenes": a word qualifying the footage says what the work is run on, not what
@@ -596,17 +605,24 @@ def _changing_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return (
         re.compile(rf"(?<![\w-])(?:{changing})(?!\w)(?!\s+(?:[\w-]+\s+)?{footage}(?!\w))"),
         re.compile(
-            rf"(?<![\w-])(?:{alternation(data['not_changing'])})(?!\w)"
+            rf"(?<![\w-])(?:{alternation(data['not_changing'])})(?![\w])"
             rf"|(?<!\w){footage}\s+of\s+(?:[\w-]+\s+)?(?:{changing})(?!\w)"
         ),
+        re.compile(rf"(?<![\w-])(?:{alternation(data['still'])})(?!\w)"),
     )
 
 
 def _says_it_changes(title: str) -> bool:
-    """Whether a title (normalized) says the scene its work builds changes over time
-    (lexicon/title_qualities.toml)."""
-    changing, not_changing = _changing_words()
+    """Whether a source's name and title (normalized) say the scene its work builds changes
+    over time (lexicon/title_qualities.toml, `changing` less `not_changing`)."""
+    changing, not_changing, _ = _changing_words()
     return changing.search(not_changing.sub(" ", title)) is not None
+
+
+def _says_it_is_still(summary: str) -> bool:
+    """Whether a summary (normalized) says outright that the scene its work builds is still
+    (lexicon/title_qualities.toml, `still`)."""
+    return bool(summary) and _changing_words()[2].search(summary) is not None
 
 
 # What a title says its work starts from: "from", then the thing, before the next preposition.

@@ -1051,6 +1051,9 @@ def _needs_what_the_chain_made(
 # The job another recommended model does leads over a finishing step when the question scores
 # it this share of the finishing step's score.
 _FINISHED_JOB_SHARE = 0.3
+# ...or this share where the user tells the finishing step first and the job after it: the
+# question says much of the first step, and little of the result it ended with.
+_TOLD_JOB_SHARE = 0.05
 
 
 def _job_finished(
@@ -1068,8 +1071,8 @@ def _job_finished(
     fair share. Two finishing steps (an upscale, then more frames) keep the reading.
     Where the user tells the steps in turn (`told`) and the finishing step's model is listed
     before the job's, and the job takes what the finishing step makes (more frames, then the
-    dots followed through them), the user ended with the job's result: any word of the
-    question for it will do, however much more it says of the first step."""
+    dots followed through them), the user ended with the job's result: a small share of the
+    question's words for it will do, however much more it says of the first step."""
     if len(recommended) < 2 or not ranked or ranked[0][1] <= 0:
         return ranked
     known = taxonomy.tasks()
@@ -1080,15 +1083,24 @@ def _job_finished(
     # (each model's readings, not only its first: "BrushNet" reads first as the clip job of
     # inpainting, and is the picture one as well; the job is another model's than the one
     # reading as the finishing step)
-    each = [dict.fromkeys((*s.tasks, *s.plausible)) for s in recommended]
-    if not any(lead.id in found for found in each):
+    # (which model is the finishing step, by its first reading; the job, by any reading of
+    # another: "BrushNet" reads first as the clip job of inpainting, and is the picture one
+    # as well)
+    firsts = [(*s.tasks[:1], *s.plausible[:1])[:1] for s in recommended]
+    if not any(lead.id in first for first in firsts):
         return ranked
-    readings = [task for found in each if lead.id not in found for task in found]
-    first_finisher = min(i for i, found in enumerate(each) if lead.id in found)
+    each = [dict.fromkeys((*s.tasks, *s.plausible)) for s in recommended]
+    readings = [
+        task
+        for first, found in zip(firsts, each, strict=True)
+        if lead.id not in first
+        for task in found
+    ]
+    first_finisher = min(i for i, first in enumerate(firsts) if lead.id in first)
     later = {
         task
-        for i, found in enumerate(each)
-        if i > first_finisher and lead.id not in found
+        for i, (first, found) in enumerate(zip(firsts, each, strict=True))
+        if i > first_finisher and lead.id not in first
         for task in found
         if set(lead.outputs) & _takes_all(known[task])
     }
@@ -1096,7 +1108,7 @@ def _job_finished(
     best = ranked[0][1]
 
     def share(task_id: str) -> float:
-        return 0.0 if told and task_id in later else _FINISHED_JOB_SHARE
+        return _TOLD_JOB_SHARE if told and task_id in later else _FINISHED_JOB_SHARE
 
     jobs = [
         task_id
@@ -1809,7 +1821,7 @@ def _modality_mentions(question: str) -> list[_Mention]:
             found.append(_Mention(shifted, role, handed, either))
             if role is not None:
                 last_said = found[-1]  # (kept as it goes: no rescan of the sentence per thing)
-        mentions.extend(_filmed_as(_coordinated(found, question)))
+        mentions.extend(_filmed_as(_coordinated(found, question), question))
     mentions = _named_again(_made_per_item(mentions, question), question)
     return _where_shown(_first_then(_got_then_used(mentions), question), question)
 
@@ -2147,13 +2159,13 @@ def _called_a_prompt(text: str, hits: Sequence[CueHit], index: int) -> bool:
     return before.label == "text" and not text[before.end : hits[index].start].strip(" :,'\"")
 
 
-def _filmed_as(found: list[_Mention]) -> list[_Mention]:
+def _filmed_as(found: list[_Mention], question: str) -> list[_Mention]:
     """One sentence's mentions, where the act of filming ("gefilmt", "I filmed") and a more
     precise footage named beside it without a role ("mit zwölf Kameras … gefilmt") are one
     thing: the precise one, which the user had. The act of photographing is left out where
     the pictures are named right beside it ("fotografiert, ein einziges Bild"), which say how
     many; what they are to the user is read on them as ever."""
-    found = _photographed_as(found)
+    found = _photographed_as(found, question)
     filming = [m for m in found if m.hit.label == "video" and m.hit.cue in _MAKING_MARKERS]
     if not filming:
         return found
@@ -2177,10 +2189,14 @@ def _filmed_as(found: list[_Mention]) -> list[_Mention]:
     return [replace(m, role="have") if m in precise else m for m in found if m not in filming]
 
 
-_BESIDE = 3  # characters between an act and the pictures it took: ", ", " — "
+# Between an act and the pictures it took: a few words, no clause boundary ("fotografiert,
+# ein einziges Bild", "photographed it, a single photo", "fotografiert – nur ein einziges
+# Bild").
+_BESIDE_WORDS = 3
+_CLAUSE_BOUNDARY = re.compile(r"[.;:!?。]|(?<!\w)(?:and|also|then|und|y|et|dann|luego)(?!\w)")
 
 
-def _photographed_as(found: list[_Mention]) -> list[_Mention]:
+def _photographed_as(found: list[_Mention], question: str) -> list[_Mention]:
     """One sentence's mentions, the act of photographing dropped where pictures are named
     beside it: it says one photo or many (lexicon/ambiguous.toml), they say which, and what
     they are to the user ("zu jedem Foto gibt es eine Tiefenkarte") is read on them."""
@@ -2190,15 +2206,21 @@ def _photographed_as(found: list[_Mention]) -> list[_Mention]:
         for m in found
         if m not in acts and m.hit.label in ("image", "image_set") and m.role in (None, "have")
     ]
-    # (only pictures named right beside the act: "I photographed the hall from every side
-    # and I also have a photo of the floor plan" took more than the one plan)
-    beside = {
-        id(act)
-        for act in acts
-        for m in named
-        if 0 <= m.hit.start - act.hit.end <= _BESIDE or 0 <= act.hit.start - m.hit.end <= _BESIDE
+
+    def beside(first: CueHit, then: CueHit) -> bool:
+        # (only pictures named right beside the act: "I photographed the hall from every side
+        # and I also have a photo of the floor plan" took more than the one plan)
+        between = question[first.end : then.start]
+        return (
+            first.end <= then.start
+            and len(between.split()) <= _BESIDE_WORDS
+            and not _CLAUSE_BOUNDARY.search(between.lower())
+        )
+
+    dropped = {
+        id(act) for act in acts for m in named if beside(act.hit, m.hit) or beside(m.hit, act.hit)
     }
-    return [m for m in found if id(m) not in beside]
+    return [m for m in found if id(m) not in dropped]
 
 
 def _made_by_user(found: list[_Mention], filming: list[_Mention]) -> list[_Mention]:
