@@ -2428,3 +2428,21 @@ def test_a_question_about_the_finishing_step_itself_keeps_it():
     assert understand(Request(question=question, recommended=models)).task.id == (
         "video_super_resolution"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "either"),
+    [
+        ("I recorded her reading the poem", "video", ("audio",)),
+        ("a moving 3D pigeon I can spin", "scene_4d", ("dynamic_point_cloud",)),
+        ("a moving 3D model of my dog", "mesh", ()),
+        ("数秒で立体モデルができた", "mesh", ()),
+    ],
+)
+def test_words_that_name_one_thing_or_another_say_which_they_may_be(text, label, either):
+    from scholarflow import taxonomy
+    from scholarflow.understanding import _ambiguous_cues
+
+    [hit] = taxonomy.modality_matcher().find(normalize(text))
+    assert hit.label == label
+    assert _ambiguous_cues().get(hit.cue, ()) == either
