@@ -273,3 +273,26 @@ def test_a_name_is_not_read_across_the_arrows_of_a_diagram():
     assert known_names_in("Your video clip ──video clip──► Champ [1]") == []
     # written as words, the name is still read
     assert known_names_in("then I cut it in clip champ") == ["Clipchamp"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Trim the ends of the clip. Champ then moves the portrait.",
+        "Start from your phone clip (the raw clip). Champ then moves the portrait.",
+        "Keep the clip; champ is a word for a winner.",
+        "Cut the clip, champ.",
+    ],
+)
+def test_a_name_is_not_read_across_the_end_of_a_sentence_or_clause(text):
+    from scholarflow.grounding import known_names_in
+
+    # the last word of one sentence and the first of the next are not one name
+    assert "Clipchamp" not in known_names_in(text)
+
+
+def test_a_name_is_still_read_up_to_the_end_of_its_sentence():
+    from scholarflow.grounding import known_names_in
+
+    assert known_names_in("We edited it in clip champ. Then we posted it.") == ["Clipchamp"]
+    assert known_names_in("Made with Depth Anything. Nice.") == ["Depth Anything"]

@@ -51,6 +51,10 @@ _WORD = re.compile(r"[^\W_]+")
 # two steps ("clip ──► Champ"). No name is written across them, so a name is not read across
 # them ("Clipchamp").
 _DRAWN = re.compile(r"[\u2190-\u21ff\u2500-\u257f\u25a0-\u25ff\u2794-\u27bf]")
+# The end of a sentence or clause, or of a bracket, between two words: what comes after it is
+# not the rest of a name begun before it ("…the video clip). Champ" is not "Clipchamp"). A
+# bracket inside a name with no space after it ("GPT-[4]") still joins.
+_CLAUSE_END = re.compile(r"[.!?;:,)\]}](?=\s)")
 _CITATION_OPENERS = "[【〔⟦〖"
 _CITATION_CLOSERS = "]】〕⟧〗"
 _VALID_CITATION = re.compile(r"\d{1,5}(?:\s*,\s*\d{1,5})*")
@@ -313,8 +317,11 @@ def _known_hits(text: str, names: _NameIndex | None = None) -> list[tuple[KnownN
             continue  # inside a name already read: the "o" of "Show-o [1]" starts no "o1"
         key = ""
         for j in range(i, min(i + 4, len(tokens))):
-            if j > i and _DRAWN.search(text, tokens[j - 1].end, tokens[j].start):
-                break  # an arrow or a box line of a diagram stands between two names
+            if j > i and (
+                _DRAWN.search(text, tokens[j - 1].end, tokens[j].start)
+                or _CLAUSE_END.search(text, tokens[j - 1].end, tokens[j].start)
+            ):
+                break  # an arrow of a diagram, or a sentence's end, stands between two names
             key += tokens[j].text.lower()
             if len(key) > longest + 12:
                 break
