@@ -1191,3 +1191,76 @@ def test_footage_of_dynamic_scenes_in_a_summary_is_what_the_work_is_run_on():
     )
     source = _source("PathFinder: Camera Poses and Structure from Casual Videos", summary)
     assert "motion_3d_estimation" not in enrich(source).tasks[:1]
+
+
+@pytest.mark.parametrize(
+    ("title", "task", "not_read_as"),
+    [
+        (
+            "FrameWeave: Depth-Aware Video Frame Interpolation",
+            "frame_interpolation",
+            "video_depth_estimation",
+        ),
+        (
+            "LampShift: Lighting-aware Portrait Background Replacement",
+            "video_background_replacement",
+            "video_relighting",
+        ),
+    ],
+)
+def test_what_a_title_is_aware_of_is_no_job_it_does(title, task, not_read_as):
+    source = enrich(_source(title))
+    assert source.tasks[0] == task and not_read_as not in source.tasks
+
+
+@pytest.mark.parametrize(
+    ("summary", "start", "first_made"),
+    [
+        (
+            "The network takes a short clip and predicts its depth for every frame.",
+            "video",
+            "depth_video",
+        ),
+        (
+            "It recovers camera poses and a point cloud from a set of photos.",
+            "image_set",
+            "camera_trajectory",
+        ),
+        (
+            "It takes dozens of views of a scene and directly predicts the camera parameters.",
+            "image_set",
+            "camera_trajectory",
+        ),
+    ],
+)
+def test_a_summary_taking_one_thing_and_predicting_another_states_a_conversion(
+    summary, start, first_made
+):
+    said_start, made = stated_conversion(normalize(summary))
+    assert said_start == start and made[:1] == (first_made,)
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        # "from" leads to how, not to what it starts from
+        "It estimates each point's trajectory over a window of frames, refining it from local "
+        "appearance correlations and a learned prior.",
+        "It estimates dense trajectories at reduced resolution, using depth from an "
+        "off-the-shelf estimator.",
+    ],
+)
+def test_a_from_that_names_no_thing_close_by_states_no_conversion(summary):
+    assert stated_conversion(normalize(summary)) == (None, ())
+
+
+def test_of_several_things_a_summary_says_it_predicts_the_first_a_task_makes_leads():
+    # camera parameters come with a structure-from-motion point cloud; no task makes them alone
+    source = enrich(
+        _source(
+            "GridNet: A Geometry Transformer",
+            summary="GridNet takes dozens of views of a scene and directly predicts the camera "
+            "parameters, depth maps, point maps and point tracks in one pass.",
+        )
+    )
+    assert source.tasks[0] == "sfm_reconstruction"

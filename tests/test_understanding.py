@@ -2446,3 +2446,35 @@ def test_words_that_name_one_thing_or_another_say_which_they_may_be(text, label,
     [hit] = taxonomy.modality_matcher().find(normalize(text))
     assert hit.label == label
     assert _ambiguous_cues().get(hit.cue, ()) == either
+
+
+def test_a_german_cue_is_found_with_its_article_in_another_case():
+    from scholarflow.text import CueMatcher
+
+    matcher = CueMatcher({"text": ["einen satz"], "image": ["mein foto", "das foto"]})
+    hits = list(matcher.find(normalize("Wie wird aus einem Satz, von meinem Foto und dem Foto…")))
+    assert [(hit.label, hit.cue) for hit in hits] == [
+        ("text", "einen satz"),
+        ("image", "mein foto"),
+        ("image", "das foto"),
+    ]
+
+
+def test_a_german_compound_ending_in_a_described_noun_is_that_thing():
+    from scholarflow.understanding import _read
+
+    reading = _read("Ich habe einen ruckeligen Stummfilm von 1931 hochgeladen.", None)
+    assert [(m.hit.label, m.role) for m in reading.mentions] == [("video", "have")]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Ich habe einen Satz eingetippt und bekam eine Geräuschkulisse.",
+        "I typed one line and got a soundscape.",
+    ],
+)
+def test_a_soundscape_is_a_sound(question):
+    from scholarflow.understanding import _read
+
+    assert ("audio", "want") in [(m.hit.label, m.role) for m in _read(question, None).mentions]

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from scholarflow import catalog, taxonomy, vocabulary
 from scholarflow.models import Port, Signature, Source
-from scholarflow.text import find_urls, names_a_method, normalize, sentences
+from scholarflow.text import CueMatcher, find_urls, names_a_method, normalize, sentences
 
 # Tuned on the real Awesome-Video-Diffusion list, its sections taken as labels (see
 # understanding.SOURCE_NEAREST): title cues at 2.0 read 0.62 of 399 titles right, at 1.0 0.64.
@@ -184,11 +184,18 @@ def _read_source(
     # A summary saying in its own words what it turns into what names the job as plainly as
     # a task's name: the tasks doing that conversion earn what a named task does.
     start, made = stated_conversion(summary) if summary else (None, ())
-    converting = [
-        task.id
-        for task in taxonomy.tasks().values()
-        if made and _needs_only(task, start) and _makes(task, frozenset(made[:1]))
-    ]
+    # (of several things it makes, the first named that a task run on what it starts from
+    # makes: camera poses come with a structure-from-motion point cloud, named or not)
+    converting: list[str] = []
+    for thing in made:
+        converting = [
+            task.id
+            for task in taxonomy.tasks().values()
+            if _needs_only(task, start) and _makes(task, frozenset({thing}))
+        ]
+        if converting:
+            made = (thing, *(other for other in made if other != thing))
+            break
     for task_id in converting:
         scores[task_id] = max(scores[task_id], 0.0) + _CUE_STRENGTH
     if converting:  # (the conversion said is a job it serves, as plainly as by its name)
@@ -764,20 +771,65 @@ _CONVERTS = re.compile(
 )
 
 
+# "takes a clip and predicts its depth", "predicts camera poses and point maps from a set of
+# photos": the same said with a verb of taking and one of making, or of making from.
+_TAKES_THEN_MAKES = re.compile(
+    r"(?<!\w)(?:takes?|taking|accepts?|accepting|ingests?|consumes?)\s+([^.;:!?]{1,80}?)\s+"
+    r"(?:and|then)\s+(?:\w+ly\s+)?(?:predicts?|outputs?|produces?|returns?|estimates?|"
+    r"recovers?|generates?|infers?|regresses?|reconstructs?|renders?)\s+([^.;:!?]{1,120})"
+)
+_MAKES_FROM = re.compile(
+    r"(?<!\w)(?:predicts?|predicting|outputs?|produces?|estimates?|estimating|recovers?|"
+    r"recovering|infers?|regresses?|reconstructs?|reconstructing)\s+([^.;:!?]{1,120}?)\s+"
+    r"(?:directly\s+)?from\s+([^.;:!?]{1,80})"
+)
+
+
+# What follows these in a list of things made is an aside, not more of the list.
+_SAID_BY_THE_WAY = re.compile(r"\s(?:from|for example|for instance|e\.g\.|such as|using|with)\s")
+# How many words may stand before the first thing a phrase of taking or making names.
+_WORDS_BEFORE_THE_THING = 4
+
+
+def _names_first(matcher: CueMatcher, words: str) -> bool:
+    """Whether `words` name a thing within their first few words ("casual monocular videos
+    of dynamic scenes" does; "the motion context of 2D keypoints with image features" not)."""
+    hits = list(matcher.find(words))
+    return bool(hits) and len(words[: hits[0].start].split()) <= _WORDS_BEFORE_THE_THING
+
+
 def stated_conversion(summary: str) -> tuple[str | None, tuple[str, ...]]:
     """What a summary (normalized) says its work turns into what: the thing it starts from
     (the last thing named before "into", or None) and the things it makes, in the order
     named. Only the first such phrase is read. Of several things it starts from ("a
     reference image plus a text prompt"), the one turned is one a user could not just type
     or draw: the prompt or the camera path steers how."""
-    found = _CONVERTS.search(summary)
-    if found is None:
-        return None, ()
     matcher = taxonomy.modality_matcher()
-    starts = [hit.label for hit in matcher.find(found.group(1))]
-    made = tuple(dict.fromkeys(hit.label for hit in matcher.find(found.group(2))))
+    said = []
+    found = _CONVERTS.search(summary)
+    if found is not None:
+        said.append((found.start(), found.group(1), found.group(2)))
+    # (a verb of taking or of making from says a conversion only where a thing follows it
+    # closely: "refines it from local appearance correlations" names no thing it starts from)
+    for found, start_at, made_at in (
+        (_TAKES_THEN_MAKES.search(summary), 1, 2),
+        (_MAKES_FROM.search(summary), 2, 1),
+    ):
+        if found is None:
+            continue
+        start_words = found.group(start_at)
+        made_words = _SAID_BY_THE_WAY.split(found.group(made_at), maxsplit=1)[0]
+        if _names_first(matcher, start_words) and _names_first(matcher, made_words):
+            said.append((found.start(), start_words, made_words))
+    if not said:
+        return None, ()
+    _, start_words, made_words = min(said)
+    starts = [hit.label for hit in matcher.find(start_words)]
+    made = tuple(dict.fromkeys(hit.label for hit in matcher.find(made_words)))
     supplied = taxonomy.freely_supplied()
     turned = [thing for thing in starts if thing not in supplied] or starts
+    if not made:
+        return None, ()
     return (turned[-1] if turned else None), made
 
 
@@ -861,10 +913,12 @@ def _without_quality_words(title: str) -> str:
 # "Exploiting Dense Point Trajectories for Localizing Moving Cameras": what a title says it
 # uses, before the job it names with "for" and a verb, is its means, not its job.
 # So is what follows "via", up to a job it is for: "Tuning-Free Longer Video Diffusion via
-# Noise Rescheduling" makes videos; the noise is how.
+# Noise Rescheduling" makes videos; the noise is how. And what a work is "aware" of is what
+# it pays heed to while doing its job: "Depth-Aware Video Frame Interpolation" makes no depth.
 _MEANS_FOR_A_JOB = re.compile(
     r"(?<!\w)(?:exploiting|leveraging|harnessing|using)\s+[^:|]{1,80}?\s+(?=for\s+[a-z]+ing(?!\w))"
-    r"|(?<!\w)via\s+(?:(?!\s(?:for|to)\s)[^:|]){1,80}",
+    r"|(?<!\w)via\s+(?:(?!\s(?:for|to)\s)[^:|]){1,80}"
+    r"|(?<![\w-])[^\W_]+[-\s]aware(?!\w)",
     re.IGNORECASE,
 )
 

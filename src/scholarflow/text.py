@@ -94,6 +94,19 @@ class CueMatcher:
             if plural != key and plural not in self._labels:
                 self._labels[plural] = self._labels[key]
                 self._said_as[plural] = key
+        # A German cue led by an article or a possessive ("einen satz", "mein foto") is said
+        # with that word in another case as well ("aus einem satz", "von meinem foto"): each
+        # form is found as the cue it stands for. (Forms no noun takes are never written.)
+        for key in list(self._labels):
+            declined = _GERMAN_LEAD.match(key)
+            if declined is None:
+                continue
+            stem, rest = declined.group("stem") or "d", key[declined.end() :]
+            for ending in _DEFINITE_FORMS if declined.group("the") else _DECLENSION:
+                form = f"{stem}{ending} {rest}"
+                if form not in self._labels:
+                    self._labels[form] = self._labels[key]
+                    self._said_as[form] = key
         # (cue, needs a word boundary before it); plain `str.find` over a few hundred short
         # cues is far faster than one regex alternation of them on question-sized text.
         self._keys = [(key, key[0].isascii() and key[0].isalnum()) for key in self._labels]
@@ -171,6 +184,14 @@ _FIRST_PERSON = re.compile(
     + "|".join(re.escape(w) for w in sorted(_PLURAL_PERSON, key=len, reverse=True))
     + r")(?![\w'])"
 )
+
+# German articles and possessives, by their stem, and the endings of their cases.
+_GERMAN_LEAD = re.compile(
+    r"^(?:(?P<stem>ein|mein|dein|sein|ihr|unser|kein)(?:e|en|em|er|es)?|(?P<the>der|die|das|den|dem))"
+    r"\s(?=\S)"
+)
+_DECLENSION = ("", "e", "en", "em", "er", "es")
+_DEFINITE_FORMS = ("er", "ie", "as", "en", "em")
 
 _ARTICLE = re.compile(r"(?:a|an|the|my|our|un|una|une|ein|eine|einen)\s")
 

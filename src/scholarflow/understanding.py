@@ -1435,11 +1435,11 @@ def _determiners() -> re.Pattern[str]:
 
 
 def _only_articles(gap: str) -> bool:
-    """Whether `gap` holds nothing but at most one determiner ("ein", "the")."""
+    """Whether `gap` holds nothing but at most one determiner ("ein", "so ein")."""
     words = gap.split()
     if not words:
         return not gap.strip()
-    return len(words) == 1 and _determiners().fullmatch(f"{words[0]} ") is not None
+    return _determiners().fullmatch(f"{' '.join(words)} ") is not None
 
 
 def _starts_a_phrase(cue: str) -> bool:
@@ -1487,7 +1487,9 @@ def _things_named(text: str, compounds: bool, *, together: bool = False) -> list
     hits = list(taxonomy.modality_matcher().find(text, compound_heads=compounds))
     if compounds:
         hits = [_compound_kind(text, hit) for hit in hits]
-    counted = taxonomy.counted_mentions(text, together=together) + taxonomy.described_mentions(text)
+    counted = taxonomy.counted_mentions(text, together=together) + taxonomy.described_mentions(
+        text, compounds=compounds
+    )
     if counted:
         kept = [h for h in hits if not any(c.start <= h.start and h.end <= c.end for c in counted)]
         hits = sorted(kept + counted, key=lambda hit: (hit.start, -hit.end))

@@ -448,7 +448,7 @@ def counted_mentions(normalized_text: str, *, together: bool = False) -> list[Cu
 
 
 @cache
-def _described_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+def _described_patterns(compounds: bool = False) -> tuple[tuple[str, re.Pattern[str]], ...]:
     """Per modality with `described` nouns, one pattern for "<determiner> <up to two words>
     <noun>": "a silent 1950s film", "our old wedding film". Not a noun that modifies the next
     word ("my old film camera": a camera) nor one made of a material ("a thin film of dust"),
@@ -470,17 +470,20 @@ def _described_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     for key, info in modalities().items():
         if info.described:
             nouns = "|".join(re.escape(n) for n in sorted(info.described, key=len, reverse=True))
-            pattern = rf"(?<!\w)(?:{leads})\s+{between}{{0,2}}?(?:{nouns}){after}"
+            # (in German the noun may end a compound: "einen ruckeligen Stummfilm")
+            glued = r"[^\W_]*" if compounds else ""
+            pattern = rf"(?<!\w)(?:{leads})\s+{between}{{0,2}}?{glued}(?:{nouns}){after}"
             patterns.append((key, re.compile(pattern)))
     return tuple(patterns)
 
 
-def described_mentions(normalized_text: str) -> list[CueHit]:
+def described_mentions(normalized_text: str, *, compounds: bool = False) -> list[CueHit]:
     """Things named by a noun that may be a verb or mean something else on its own ("to
-    film", "a film" of dust), where a determiner leads it: "a silent 1950s film"."""
+    film", "a film" of dust), where a determiner leads it: "a silent 1950s film".
+    (`compounds`: the text is German, where the noun may be a compound's last part.)"""
     return [
         CueHit(key, match.group(0), match.start(), match.end())
-        for key, pattern in _described_patterns()
+        for key, pattern in _described_patterns(compounds)
         for match in pattern.finditer(normalized_text)
     ]
 
