@@ -2478,3 +2478,48 @@ def test_a_soundscape_is_a_sound(question):
     from scholarflow.understanding import _read
 
     assert ("audio", "want") in [(m.hit.label, m.role) for m in _read(question, None).mentions]
+
+
+def test_a_segmenters_mask_cut_out_then_upscaled_ends_with_the_upscale():
+    # the mask is no result of its own: the subject is cut out with it and the cut-out is
+    # made bigger, so the user ends with the upscaled picture
+    question = (
+        "I clicked on the weathervane in my photo of the barn and got it back on its own, on "
+        "plain white, twice as big and crisp. What did each model do?"
+    )
+    recommended = _recommended(
+        "ClickCut: Segment Anything Faster",
+        "CrispUp: Real-World Image Super-Resolution with Diffusion Priors",
+    )
+    understanding = understand(Request(question=question, recommended=recommended))
+    assert understanding.task.id == "image_super_resolution"
+
+
+def test_a_mask_hands_on_through_the_step_that_cuts_the_subject_out():
+    from scholarflow.understanding import _hands_to
+
+    segmenter, upscaler = _recommended(
+        "ClickCut: Segment Anything Faster",
+        "CrispUp: Real-World Image Super-Resolution with Diffusion Priors",
+    )
+    assert _hands_to(segmenter, upscaler) and not _hands_to(upscaler, segmenter)
+
+
+def test_a_prompt_for_an_earlier_step_does_not_hold_back_the_job_the_chain_ends_with():
+    from scholarflow.understanding import _told_chain
+
+    # the light preset steered the relighting; the animation the chain ends with, of the photo
+    # by the teacher's clip, takes no prompt of its own
+    recommended = _recommended(
+        "GlowShift: Imposing Consistent Light",
+        "StepCopy: Controllable Human Image Animation with 3D Guidance",
+    )
+    ranked = [
+        ("video_relighting", 11.6),
+        ("character_animation", 10.0),
+        ("video_background_replacement", 7.4),
+    ]
+    told = _told_chain(
+        ranked, recommended, told=True, had_before=frozenset({"image", "video", "text"})
+    )
+    assert told[0][0] == "character_animation"

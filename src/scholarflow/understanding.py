@@ -988,8 +988,22 @@ def _told_chain(
         taken = {m for port in ports for m in port.modalities}
         alternatives = may_be or {}
         return all(
-            thing in taken or set(alternatives.get(thing, ())) & taken for thing in had_before
+            thing in taken or set(alternatives.get(thing, ())) & taken
+            for thing in had_before - steered_inside
         )
+
+    # (a prompt the user picked for an earlier step, and the last does not take, steered that
+    # step: "warm stage spotlight" relit the photo an animator then moved, and the animation
+    # end to end takes no prompt)
+    # ...where the last step brings in material of the user's no earlier one took (her
+    # teacher's clip): the job end to end is the one combining the two
+    last_takes = {m for sig in chain[-1].signatures for m in sig.inputs}
+    inner_takes = {m for source in chain[:-1] for sig in source.signatures for m in sig.inputs}
+    steered_inside = (
+        {m for m in inner_takes if m in taxonomy.freely_supplied() and m not in last_takes}
+        if (last_takes & had_before) - inner_takes - made_inside
+        else set()
+    )
 
     # (a chain where an earlier model sets a still moving, as a job of another kind than the
     # one weighed, makes a result that moves of itself: a photo animated, then lifted into 3D
@@ -1110,6 +1124,22 @@ def _job_finished(
     def share(task_id: str) -> float:
         return _TOLD_JOB_SHARE if told and task_id in later else _FINISHED_JOB_SHARE
 
+    finishers = [s for s, first in zip(recommended, firsts, strict=True) if lead.id in first]
+
+    def handed_on(task_id: str) -> bool:
+        # a new kind of thing the job's model makes goes on to the finishing model (a mask
+        # cuts the subject out, and the cut-out is upscaled): the finish comes last, and the
+        # user ends with what it makes, not with the job's mask. (Only through such a step:
+        # a clip the finish could better as it is may as well have been bettered first.)
+        if set(known[task_id].outputs) & _takes_all(lead):
+            return False
+        makers = [
+            s
+            for s, first, found in zip(recommended, firsts, each, strict=True)
+            if lead.id not in first and task_id in found
+        ]
+        return any(_hands_to(m, f) and not _hands_to(f, m) for m in makers for f in finishers)
+
     jobs = [
         task_id
         for task_id in dict.fromkeys(readings)
@@ -1117,6 +1147,7 @@ def _job_finished(
         and task_id in known
         and not known[task_id].finishing
         and _either_way(known[task_id], lead)
+        and not handed_on(task_id)
         and scored.get(task_id, 0.0) >= best * share(task_id)
         # (the question's own words, not only the model that reads so: a job no word of the
         # question speaks for is on the way to the finish they ask about)
@@ -1148,9 +1179,19 @@ def _passes_to(source: Source, other: Source) -> bool:
 
 def _hands_to(source: Source, other: Source) -> bool:
     """Whether a signature of `source` makes a new kind of thing a signature of `other`
-    takes (their own signatures only, not every task a title could name)."""
+    takes (their own signatures only, not every task a title could name), directly or
+    through a step composing it with what it was given: a segmenter's mask cuts the subject
+    out of the photo it took, and the cut-out picture is what an upscaler takes."""
     takes = {m for sig in source.signatures for m in sig.inputs}
     makes = {m for sig in source.signatures for m in sig.outputs} - takes
+    for operation in taxonomy.operations().values():
+        if operation.kind != "compose":
+            continue
+        needed = [port for port in operation.ports_in if not port.optional]
+        if any(port.modality in makes for port in needed) and all(
+            port.modality in makes | takes for port in needed
+        ):
+            makes |= {port.modality for port in operation.ports_out}
     return bool(makes & {m for sig in other.signatures for m in sig.inputs})
 
 
