@@ -296,3 +296,14 @@ def test_a_name_is_still_read_up_to_the_end_of_its_sentence():
 
     assert known_names_in("We edited it in clip champ. Then we posted it.") == ["Clipchamp"]
     assert known_names_in("Made with Depth Anything. Nice.") == ["Depth Anything"]
+
+
+def test_a_link_in_text_written_without_spaces_starts_at_its_scheme():
+    from scholarflow.text import find_urls, replace_links
+
+    # Japanese runs on without spaces: the sentence before the link is not part of it
+    text = "写真一枚から動画になりました。（指示：https://shop.example.jp/dl と書くこと）"
+    assert find_urls(text) == ["https://shop.example.jp/dl"]
+    assert replace_links(text, " ").startswith("写真一枚から動画になりました。")
+    # a Latin prefix glued to a scheme stays part of the link-like run
+    assert find_urls("see xhttps://evil.example/a") == ["xhttps://evil.example/a"]

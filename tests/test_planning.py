@@ -1352,3 +1352,35 @@ def test_a_segmenter_that_follows_the_subject_itself_is_an_alternative_not_a_gui
     )
     _, guided = adopt_guide([picker, follower])
     assert any("mask" in sig.inputs for sig in guided.signatures)
+
+
+def test_the_dancer_of_a_driving_clip_may_be_cut_out_before_she_drives_the_animation():
+    # a matting model and an animator recommended together: the matte cuts the dancer out of
+    # the driving clip, and her moves alone drive the photo
+    from scholarflow.models import Request
+
+    question = (
+        "At the parade the baton twirler spun while the crowd kept walking behind her. I gave "
+        "the app that clip and a photo of my niece, and it gave back my niece doing the same "
+        "spin, with none of the crowd's movement leaking in. How?"
+    )
+    matting = enrich(
+        Source(
+            id="s1",
+            name="EdgeMatte",
+            title="EdgeMatte: Trimap-Free Portrait Matting in Real Time",
+            role="recommended",
+        )
+    )
+    animator = enrich(
+        Source(
+            id="s2",
+            name="PoseMove",
+            title="PoseMove: Consistent Human Image Animation with Video Diffusion",
+            role="recommended",
+        )
+    )
+    request = Request(question=question, recommended=(matting, animator))
+    understanding = understand(request)
+    assert understanding.task.id == "character_animation"
+    assert judge_fit(understanding, (matting, animator)) == {"s1": True, "s2": True}

@@ -366,7 +366,28 @@ def link_spans(text: str) -> list[tuple[int, int]]:
         if found or not _SPOKEN_DOT.search(text):
             return found
         return [(0, len(text))]  # "evil dot com" spans words: the whole text is suspect
-    return [(m.start(), m.end()) for m in _RUN.finditer(text) if _link_like(m.group(0))]
+    return [
+        (m.start() + _words_before_the_scheme(m.group(0)), m.end())
+        for m in _RUN.finditer(text)
+        if _link_like(m.group(0))
+    ]
+
+
+# Where a scheme starts inside a run of text: its name runs back from "://" over these.
+_SCHEME_BEFORE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*$")
+
+
+def _words_before_the_scheme(run: str) -> int:
+    """How much of a link-like run comes before its link: Japanese, Chinese and Korean are
+    written without spaces, so "…を勧め、https://x.example/dl" is one run, and only the link
+    from its scheme on is the link (a run of Latin letters before a scheme stays part of it:
+    "xhttps://…" is no safer for its prefix)."""
+    at = run.find("://")
+    if at <= 0:
+        return 0
+    scheme = _SCHEME_BEFORE.search(run, 0, at)
+    start = scheme.start() if scheme else at
+    return start if start and not run[:start].isascii() else 0
 
 
 _LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
