@@ -52,8 +52,9 @@ _WORD = re.compile(r"[^\W_]+")
 # them ("Clipchamp").
 _DRAWN = re.compile(r"[\u2190-\u21ff\u2500-\u257f\u25a0-\u25ff\u2794-\u27bf]")
 # The end of a sentence or clause, or of a bracket, between two words: what comes after it is
-# not the rest of a name begun before it ("…the video clip). Champ" is not "Clipchamp"). A
-# bracket inside a name with no space after it ("GPT-[4]") still joins.
+# not the rest of a name begun before it when it names something itself ("…the video clip).
+# Champ" is not "Clipchamp"). A bracket inside a name with no space after it ("GPT-[4]")
+# still joins.
 _CLAUSE_END = re.compile(r"[.!?;:,)\]}](?=\s)")
 _CITATION_OPENERS = "[【〔⟦〖"
 _CITATION_CLOSERS = "]】〕⟧〗"
@@ -291,8 +292,10 @@ def _names_with(extra: dict[str, KnownName]) -> _NameIndex:
     base = _default_names()
     if not extra:
         return base
+    # (a provided name is a name wherever it stands, though the list knows it as a word too:
+    # "Champ" starting a sentence is the provided Champ)
     return _NameIndex(
-        {**extra, **base.index},
+        {**base.index, **extra},
         max(base.longest, max(len(k) for k in extra)),
         tuple(sorted({*base.lengths, *(len(k) for k in extra if len(k) >= 5)}, reverse=True)),
         base.beginnings | {k[:n] for k in extra for n in range(1, len(k) + 1)},
@@ -311,17 +314,23 @@ def _known_hits(text: str, names: _NameIndex | None = None) -> list[tuple[KnownN
     )
     text = _without_html_comments(text)
     tokens = _tokens(text)
-    hits: list[tuple[KnownName, int, int]] = []
-    for i, token in enumerate(tokens):
-        if hits and token.start < hits[-1][2]:
-            continue  # inside a name already read: the "o" of "Show-o [1]" starts no "o1"
+
+    def name_from(i: int, *, across_ends: bool) -> tuple[KnownName, int] | None:
+        """The known name starting at token i, and its last token. Across a sentence's end
+        (`across_ends`), the words after it join only when they name nothing themselves:
+        "…the video clip. Champ [1]" is the clip and the provided Champ, not "Clipchamp",
+        while "Mid. Journey" is split only to hide the name. (A name that is also a word,
+        "Champ", names nothing at the start of a sentence unless a source provided it.)"""
         key = ""
         for j in range(i, min(i + 4, len(tokens))):
-            if j > i and (
-                _DRAWN.search(text, tokens[j - 1].end, tokens[j].start)
-                or _CLAUSE_END.search(text, tokens[j - 1].end, tokens[j].start)
+            if j > i and _DRAWN.search(text, tokens[j - 1].end, tokens[j].start):
+                break  # an arrow or a box line of a diagram stands between two names
+            if (
+                j > i
+                and _CLAUSE_END.search(text, tokens[j - 1].end, tokens[j].start)
+                and (not across_ends or name_from(j, across_ends=False) is not None)
             ):
-                break  # an arrow of a diagram, or a sentence's end, stands between two names
+                break
             key += tokens[j].text.lower()
             if len(key) > longest + 12:
                 break
@@ -334,15 +343,61 @@ def _known_hits(text: str, names: _NameIndex | None = None) -> list[tuple[KnownN
                 and entry.matches_in(j - i + 1)
                 and (not entry.word or _capitalised(tokens[i], text))
             ):
-                hits.append((entry, token.start, _version_end(tokens, j, text)))
-                break
+                return entry, j
             hit = _prefix_hit(key, index, lengths) if len(key) > 5 else None
             if hit is not None and hit.matches_in(j - i + 1):
-                hits.append((hit, token.start, tokens[j].end))
-                break
+                return hit, -j - 1  # (a name with a suffix: its span ends at the token)
             if not growing:
                 break
-    return hits
+        return None
+
+    hits: list[tuple[KnownName, int, int]] = []
+    for i, token in enumerate(tokens):
+        if hits and token.start < hits[-1][2]:
+            continue  # inside a name already read: the "o" of "Show-o [1]" starts no "o1"
+        found = name_from(i, across_ends=True)
+        if found is None:
+            continue
+        entry, last = found
+        end = _version_end(tokens, last, text) if last >= 0 else tokens[-last - 1].end
+        hits.append((entry, token.start, end))
+    inverted = _inverted_names(tokens, text, index)
+    return sorted([*hits, *inverted], key=lambda hit: hit[1]) if inverted else hits
+
+
+def _inverted_names(
+    tokens: list[_Token], text: str, index: dict[str, KnownName]
+) -> list[tuple[KnownName, int, int]]:
+    """Names of several words written in an index's order, the last part first and a comma
+    after it ("Diffusion, Stable Video"): every word capitalised, as an index writes them and
+    running prose after a comma does not. Up to three words on each side of each comma."""
+    found: list[tuple[KnownName, int, int]] = []
+    longest: tuple[KnownName, int, int] | None = None
+    for k in range(1, len(tokens)):
+        gap = text[tokens[k - 1].end : tokens[k].start]
+        if gap.strip() != ",":
+            continue
+        before = tokens[max(0, k - 3) : k]
+        after = tokens[k : k + 3]
+        for b in range(1, len(before) + 1):
+            tail = before[-b:]
+            for a in range(1, len(after) + 1):
+                head = after[:a]
+                words = [*head, *tail]
+                if not all(w.text[:1].isupper() for w in words):
+                    continue
+                entry = index.get("".join(w.text.lower() for w in words))
+                if (
+                    entry is not None
+                    and entry.parts >= 2
+                    and entry.parts == len(words)
+                    and (longest is None or len(words) > longest[0].parts)
+                ):
+                    longest = (entry, tail[0].start, head[-1].end)
+        if longest is not None:
+            found.append(longest)  # (the longest name at this comma: not its shorter part too)
+            longest = None
+    return found
 
 
 def _version_end(tokens: list[_Token], last: int, text: str) -> int:
@@ -375,9 +430,23 @@ def _capitalised(token: _Token, text: str) -> bool:
     if not word[:1].isupper():
         return False
     before = text[: token.start].rstrip(" \t\"'*_(")
+    if (not before or before[-1] in ".!?") and _ACTS_AS_SUBJECT.match(text, token.end):
+        # the first word of a sentence, doing what a product does ("Firefly generates …"):
+        # the capital may be the sentence's, but a word so used names the product
+        return True
     # a label after a diagram's arrow or in a table cell starts with a capital as a sentence
     # does ("──► Imagen reescalada" is the Spanish word for image, not the model)
     return bool(before) and before[-1] not in ".!?:\n#-•►→|"
+
+
+# An English verb of the third person, or a modal, right after a word: the word is its subject.
+# So is a word owning what follows it ("Runway's model").
+# (not a word of another kind that ends so: "Replicate this", "Unity across frames")
+_ACTS_AS_SUBJECT = re.compile(
+    r"['’]s\s|\s+(?!(?:this|thus|his|its|plus|less|unless|across|always|perhaps|yes|as|us)\b)"
+    r"(?:[a-z]{2,}(?<!ou)(?<!s)(?:es|s|ed)|is|was|has|can|could|will|would|may|might|does|did)"
+    r"(?!\w)"
+)
 
 
 # --- language --------------------------------------------------------------------------------
