@@ -112,3 +112,13 @@ def test_a_longer_word_is_not_read_as_the_shorter_key_it_starts_with(text, langu
 def test_a_hyphenated_word_keeps_its_stem_before_it_is_split():
     # "arrière-plans" is the plural of the key "arrière-plan", not "arrière" and "plans"
     assert english_gloss("les arrière-plans", "fr") == "background"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("무릎에 점을 몇 개 찍었더니 끝까지 따라갔어요", "ko"), ("膝に点を打ったら最後までついてきた", "ja")],
+)
+def test_dots_put_on_a_subject_are_glossed_as_dots_not_as_a_shot(text, language):
+    from scholarflow.glossing import english_gloss
+
+    assert "dots" in english_gloss(text, language)
