@@ -116,7 +116,10 @@ def test_a_hyphenated_word_keeps_its_stem_before_it_is_split():
 
 @pytest.mark.parametrize(
     ("text", "language"),
-    [("무릎에 점을 몇 개 찍었더니 끝까지 따라갔어요", "ko"), ("膝に点を打ったら最後までついてきた", "ja")],
+    [
+        ("무릎에 점을 몇 개 찍었더니 끝까지 따라갔어요", "ko"),
+        ("膝に点を打ったら最後までついてきた", "ja"),
+    ],
 )
 def test_dots_put_on_a_subject_are_glossed_as_dots_not_as_a_shot(text, language):
     from scholarflow.glossing import english_gloss
