@@ -2523,3 +2523,19 @@ def test_a_prompt_for_an_earlier_step_does_not_hold_back_the_job_the_chain_ends_
         ranked, recommended, told=True, had_before=frozenset({"image", "video", "text"})
     )
     assert told[0][0] == "character_animation"
+
+
+def test_filming_something_is_no_hint_of_copying_a_films_camera_work():
+    from scholarflow.understanding import _read
+
+    assert (
+        "cinematic_camera_transfer"
+        not in _read(
+            "I filmed our toy trotting across a table and want it seen from every side.", None
+        ).cues
+    )
+    # a film named as such still hints at it
+    assert (
+        "cinematic_camera_transfer"
+        in _read("Copy the camera move from a film into my clip.", None).cues
+    )
