@@ -1384,3 +1384,30 @@ def test_the_dancer_of_a_driving_clip_may_be_cut_out_before_she_drives_the_anima
     understanding = understand(request)
     assert understanding.task.id == "character_animation"
     assert judge_fit(understanding, (matting, animator)) == {"s1": True, "s2": True}
+
+
+def test_two_ways_to_a_4d_model_both_make_the_4d_model_asked_for():
+    # the task's result may be a multi-view video or the 4D scene: asked for the scene, each
+    # recommended model makes it on a main path of its own
+    from scholarflow.models import Request
+
+    question = (
+        "I filmed my toy robot walking, only from the front, and got a 4D model of it that I "
+        "can spin round while it walks. Which models do that from one video?"
+    )
+    sources = tuple(
+        enrich(Source(id=f"s{i}", name=t.split(":")[0], title=t, role="recommended"))
+        for i, t in enumerate(
+            (
+                "Quick4D: Large 4D Gaussian Reconstruction Model",
+                "Even4D: Consistent 360 Dynamic Object Generation from Monocular Video",
+            ),
+            1,
+        )
+    )
+    request = Request(question=question, recommended=sources)
+    understanding = understand(request)
+    assert understanding.want == ("scene_4d",)
+    result = plan(understanding, sources, question)
+    on_main = {n.source_id for n in result.workflow.nodes if n.kind == "model" and not n.optional}
+    assert on_main == {"s1", "s2"}

@@ -1904,8 +1904,10 @@ class _GraphBuilder:
     ) -> tuple[dict[int, Feed], str, str] | None:
         """Feeds for `action` straight from the user's inputs and the main path's results, a
         wanted modality it makes, and the branch's purpose; None when it needs adapters."""
-        outputs = [p for p in action.outputs if p.modality in want]
-        if not outputs:
+        # (a port that may make either of two things, a multi-view video or the 4D scene,
+        # makes the one wanted)
+        made = [m for p in action.outputs for m in p.modalities if m in want]
+        if not made:
             return None
         feeds: dict[int, Feed] = {}
         refines = False
@@ -1932,7 +1934,7 @@ class _GraphBuilder:
                 return None
             feeds[index] = fed
         purpose = "refine" if refines else "alternative"
-        return feeds, outputs[0].modality, purpose
+        return feeds, made[0], purpose
 
     def _place_branch(
         self, source: Source, action: Action, feeds: dict[int, Feed], made: str, purpose: str
