@@ -12,7 +12,7 @@ import pytest
 import scholarflow
 from scholarflow.engine import answer, prepare
 from scholarflow.errors import GroundingError
-from scholarflow.grounding import Screen
+from scholarflow.grounding import Problem, Screen
 from scholarflow.models import Brief, Slots, Source
 from scholarflow.prompt_format import parse_prompt
 from scholarflow.render import render
@@ -296,7 +296,7 @@ def test_a_provided_name_after_a_sentence_end_is_not_the_end_of_another_name(tex
     ("text", "name"),
     [
         ("Generate it in Mid. Journey and compare.", "Midjourney"),
-        ("Made with Depth Anything. Nice.", "Depth Anything"),
+        ("Made with Depth. Anything today.", "Depth Anything"),
     ],
 )
 def test_a_name_split_by_a_sentence_end_is_still_read_where_the_rest_names_nothing(text, name):
@@ -335,3 +335,62 @@ def test_a_link_in_text_written_without_spaces_starts_at_its_scheme():
     assert replace_links(text, " ").startswith("写真一枚から動画になりました。")
     # a Latin prefix glued to a scheme stays part of the link-like run
     assert find_urls("see xhttps://evil.example/a") == ["xhttps://evil.example/a"]
+
+
+def _screen_of(name: str) -> Screen:
+    return Screen([Source(id="s1", name=name, title=f"{name}: a model", role="recommended")])
+
+
+@pytest.mark.parametrize(
+    ("provided", "text", "name"),
+    [
+        # the longest name starting at a word is read, whatever the provided shorter one
+        ("Luma", "then use luma genie for it.", "Luma Genie"),
+        # a capitalised word before a sentence's end is no prose: the split hides a name
+        (
+            "Depth Anything",
+            "Use Video. Depth Anything [1] for steady depth.",
+            "Video Depth Anything",
+        ),
+        ("Sora", "Try Open. Sora [1].", "Open-Sora"),
+    ],
+)
+def test_a_provided_name_does_not_vouch_for_a_longer_unprovided_one(provided, text, name):
+    problems = _screen_of(provided).policy_problems(text)
+    assert Problem("foreign_name", name) in problems
+
+
+@pytest.mark.parametrize(
+    ("provided", "text"),
+    [
+        ("Runway", "Cars used runway 27 at dusk."),
+        ("Stable Video Diffusion", "See Diffusion, Stable Video [1]."),
+        ("Depth Anything", "Depth Anything, Video editing follows [1]."),
+    ],
+)
+def test_ordinary_prose_and_a_provided_name_in_any_order_pass(provided, text):
+    assert not [p for p in _screen_of(provided).policy_problems(text) if p.kind == "foreign_name"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Apple trees line the road.", []),
+        ("Falcon dives at 300 km/h in the clip.", []),
+        ("Unity is kept across frames.", []),
+        ("\nFirefly generates plates.", ["Firefly"]),
+        ("- Firefly generates plates.", ["Firefly"]),
+        ("Video generation. Make-A-Video generates clips.", ["Make-A-Video"]),
+        ("### Video Diffusion, Stable Across Frames", []),
+    ],
+)
+def test_a_word_name_is_read_where_it_does_what_a_product_does_and_nowhere_else(text, names):
+    from scholarflow.grounding import known_names_in
+
+    assert known_names_in(text) == names
+
+
+def test_a_link_before_text_without_spaces_and_one_after_it_are_both_links():
+    from scholarflow.text import replace_links
+
+    assert replace_links("www.evil.example写https://x.example", "_") == "__"

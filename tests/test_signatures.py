@@ -1264,3 +1264,14 @@ def test_of_several_things_a_summary_says_it_predicts_the_first_a_task_makes_lea
         )
     )
     assert source.tasks[0] == "sfm_reconstruction"
+
+
+@pytest.mark.parametrize(
+    ("summary", "start"),
+    [
+        ("It predicts depth maps from a single image with a video diffusion prior.", "image"),
+        ("It estimates camera poses from a video, and outputs a point cloud.", "video"),
+    ],
+)
+def test_what_a_summary_makes_something_from_ends_at_an_aside_or_a_comma(summary, start):
+    assert stated_conversion(normalize(summary))[0] == start

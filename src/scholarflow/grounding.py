@@ -36,6 +36,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 from scholarflow import english_words
 from scholarflow.models import Source
@@ -264,10 +265,13 @@ def known_names_in(text: str) -> list[str]:
 
     Windows of up to four words are squashed and looked up, so "Depth Anything", "depth-
     anything" and "DEPTHANYTHING" all match; a name followed by a version or size suffix
-    matches too. A name that is also an ordinary word ("Runway") matches only when written
-    with a capital letter away from the start of a sentence, or in capitals.
+    matches too; the longest name starting at a word is the one read. A name that is also
+    an ordinary word ("Runway") matches only when written in capitals, or with a capital away
+    from the start of a sentence, or at one where it does what a product does ("Runway
+    generates …", "Runway's model"). A name of several words written in an index's order
+    ("Diffusion, Stable Video;") matches too.
     """
-    return [entry.name for entry, _, _ in _known_hits(normalize_prose(text))]
+    return [hit.entry.name for hit in _known_hits(normalize_prose(text))]
 
 
 @dataclass(frozen=True)
@@ -278,6 +282,7 @@ class _NameIndex:
     longest: int
     lengths: tuple[int, ...]
     beginnings: frozenset[str]
+    provided: frozenset[str] = frozenset()  # the keys of a request's own source names
 
 
 @cache
@@ -292,19 +297,26 @@ def _names_with(extra: dict[str, KnownName]) -> _NameIndex:
     base = _default_names()
     if not extra:
         return base
-    # (a provided name is a name wherever it stands, though the list knows it as a word too:
-    # "Champ" starting a sentence is the provided Champ)
     return _NameIndex(
-        {**base.index, **extra},
+        {**extra, **base.index},
         max(base.longest, max(len(k) for k in extra)),
         tuple(sorted({*base.lengths, *(len(k) for k in extra if len(k) >= 5)}, reverse=True)),
         base.beginnings | {k[:n] for k in extra for n in range(1, len(k) + 1)},
+        frozenset(extra),
     )
 
 
-def _known_hits(text: str, names: _NameIndex | None = None) -> list[tuple[KnownName, int, int]]:
-    """(name, start, end) of each known name in `text`; the span takes in a version that
-    follows it ("SV4D 3.0"), so that a provided "SV4D 2.0" does not vouch for "SV4D 3.0"."""
+class _Hit(NamedTuple):
+    entry: KnownName
+    start: int
+    end: int
+    inverted: bool = False  # written in an index's order ("Diffusion, Stable Video")
+
+
+def _known_hits(text: str, names: _NameIndex | None = None) -> list[_Hit]:
+    """Each known name in `text`, the longest that starts at each word; the span takes in a
+    version that follows it ("SV4D 3.0"), so that a provided "SV4D 2.0" does not vouch for
+    "SV4D 3.0"."""
     names = names or _default_names()
     index, longest, lengths, beginnings = (
         names.index,
@@ -315,22 +327,28 @@ def _known_hits(text: str, names: _NameIndex | None = None) -> list[tuple[KnownN
     text = _without_html_comments(text)
     tokens = _tokens(text)
 
-    def name_from(i: int, *, across_ends: bool) -> tuple[KnownName, int] | None:
-        """The known name starting at token i, and its last token. Across a sentence's end
-        (`across_ends`), the words after it join only when they name nothing themselves:
-        "…the video clip. Champ [1]" is the clip and the provided Champ, not "Clipchamp",
-        while "Mid. Journey" is split only to hide the name. (A name that is also a word,
-        "Champ", names nothing at the start of a sentence unless a source provided it.)"""
+    def name_from(
+        i: int, *, across_ends: bool, anywhere: bool = False
+    ) -> tuple[KnownName, int] | None:
+        """The longest known name starting at token i, and its last token (negative: a name
+        with a suffix, whose span ends at that token). A sentence's or clause's end splits a
+        name only where the word before it is prose, in lower case, and the words after it
+        name something themselves: "…the video clip). Champ [1]" is the clip and the provided
+        Champ, not "Clipchamp"; "Mid. Journey" and "Video. Depth Anything" are split to hide
+        a name. (`anywhere`: a provided name that is also a word counts in any case.)"""
         key = ""
+        best: tuple[KnownName, int] | None = None
         for j in range(i, min(i + 4, len(tokens))):
             if j > i and _DRAWN.search(text, tokens[j - 1].end, tokens[j].start):
                 break  # an arrow or a box line of a diagram stands between two names
-            if (
-                j > i
-                and _CLAUSE_END.search(text, tokens[j - 1].end, tokens[j].start)
-                and (not across_ends or name_from(j, across_ends=False) is not None)
-            ):
-                break
+            if j > i and _CLAUSE_END.search(text, tokens[j - 1].end, tokens[j].start):
+                if not across_ends:
+                    break
+                if (
+                    tokens[i].text[:1].islower()
+                    and name_from(j, across_ends=False, anywhere=True) is not None
+                ):
+                    break
             key += tokens[j].text.lower()
             if len(key) > longest + 12:
                 break
@@ -341,44 +359,55 @@ def _known_hits(text: str, names: _NameIndex | None = None) -> list[tuple[KnownN
             if (
                 entry is not None
                 and entry.matches_in(j - i + 1)
-                and (not entry.word or _capitalised(tokens[i], text))
+                and (
+                    not entry.word
+                    or _capitalised(tokens[i], text, tokens[j].end)
+                    or (anywhere and key in names.provided)
+                )
             ):
-                return entry, j
-            hit = _prefix_hit(key, index, lengths) if len(key) > 5 else None
-            if hit is not None and hit.matches_in(j - i + 1):
-                return hit, -j - 1  # (a name with a suffix: its span ends at the token)
+                best = (entry, j)
+            elif best is None:
+                hit = _prefix_hit(key, index, lengths) if len(key) > 5 else None
+                if hit is not None and hit.matches_in(j - i + 1):
+                    return hit, -j - 1
             if not growing:
                 break
-        return None
+        return best
 
-    hits: list[tuple[KnownName, int, int]] = []
+    hits: list[_Hit] = []
     for i, token in enumerate(tokens):
-        if hits and token.start < hits[-1][2]:
+        if hits and token.start < hits[-1].end:
             continue  # inside a name already read: the "o" of "Show-o [1]" starts no "o1"
         found = name_from(i, across_ends=True)
         if found is None:
             continue
         entry, last = found
         end = _version_end(tokens, last, text) if last >= 0 else tokens[-last - 1].end
-        hits.append((entry, token.start, end))
-    inverted = _inverted_names(tokens, text, index)
-    return sorted([*hits, *inverted], key=lambda hit: hit[1]) if inverted else hits
+        hits.append(_Hit(entry, token.start, end))
+    inverted = [
+        hit
+        for hit in _inverted_names(tokens, text, index)
+        if not any(hit.start < other.end and other.start < hit.end for other in hits)
+    ]
+    return sorted([*hits, *inverted], key=lambda hit: hit.start) if inverted else hits
 
 
-def _inverted_names(
-    tokens: list[_Token], text: str, index: dict[str, KnownName]
-) -> list[tuple[KnownName, int, int]]:
+# What ends a name written in an index's order: a clause's end or the end of the text.
+_INDEX_ENTRY_END = re.compile(r"\s*(?:[.;,:)\]]|$)")
+
+
+def _inverted_names(tokens: list[_Token], text: str, index: dict[str, KnownName]) -> list[_Hit]:
     """Names of several words written in an index's order, the last part first and a comma
-    after it ("Diffusion, Stable Video"): every word capitalised, as an index writes them and
-    running prose after a comma does not. Up to three words on each side of each comma."""
-    found: list[tuple[KnownName, int, int]] = []
-    longest: tuple[KnownName, int, int] | None = None
+    after it ("Diffusion, Stable Video;"): every word capitalised, as an index writes them,
+    and the entry ending where a clause does. Up to three words on each side of each comma."""
+    found: list[_Hit] = []
     for k in range(1, len(tokens)):
         gap = text[tokens[k - 1].end : tokens[k].start]
         if gap.strip() != ",":
             continue
         before = tokens[max(0, k - 3) : k]
         after = tokens[k : k + 3]
+        longest: _Hit | None = None
         for b in range(1, len(before) + 1):
             tail = before[-b:]
             for a in range(1, len(after) + 1):
@@ -386,17 +415,18 @@ def _inverted_names(
                 words = [*head, *tail]
                 if not all(w.text[:1].isupper() for w in words):
                     continue
+                if not _INDEX_ENTRY_END.match(text, head[-1].end):
+                    continue
                 entry = index.get("".join(w.text.lower() for w in words))
                 if (
                     entry is not None
                     and entry.parts >= 2
                     and entry.parts == len(words)
-                    and (longest is None or len(words) > longest[0].parts)
+                    and (longest is None or len(words) > longest.entry.parts)
                 ):
-                    longest = (entry, tail[0].start, head[-1].end)
+                    longest = _Hit(entry, tail[0].start, head[-1].end, inverted=True)
         if longest is not None:
             found.append(longest)  # (the longest name at this comma: not its shorter part too)
-            longest = None
     return found
 
 
@@ -423,29 +453,37 @@ def _prefix_hit(
     return None
 
 
-def _capitalised(token: _Token, text: str) -> bool:
+def _capitalised(token: _Token, text: str, name_end: int) -> bool:
+    """Whether a name that is also a word is written as a name: in capitals, or with a capital
+    away from the start of a sentence, a line or a bullet. At such a start the capital may be
+    the sentence's: there the word names the product where it does what a product does
+    ("Firefly generates …", "Runway's model"). (`name_end`: where the name's last word ends.)"""
     word = token.text
     if len(word) > 1 and word.isupper():
         return True
     if not word[:1].isupper():
         return False
-    before = text[: token.start].rstrip(" \t\"'*_(")
-    if (not before or before[-1] in ".!?") and _ACTS_AS_SUBJECT.match(text, token.end):
-        # the first word of a sentence, doing what a product does ("Firefly generates …"):
-        # the capital may be the sentence's, but a word so used names the product
-        return True
+    # (the character before the word, past quotes, emphasis and brackets: a bounded look back)
+    at = token.start
+    floor = max(0, at - 12)
+    while at > floor and text[at - 1] in " \t\"'*_(":
+        at -= 1
+    before = text[at - 1] if at > 0 else ""
+    if before in ("", ".", "!", "?", "\n", "-", "•"):
+        return _ACTS_AS_SUBJECT.match(text, name_end) is not None
     # a label after a diagram's arrow or in a table cell starts with a capital as a sentence
     # does ("──► Imagen reescalada" is the Spanish word for image, not the model)
-    return bool(before) and before[-1] not in ".!?:\n#-•►→|"
+    return before not in ":#►→|"
 
 
-# An English verb of the third person, or a modal, right after a word: the word is its subject.
-# So is a word owning what follows it ("Runway's model").
-# (not a word of another kind that ends so: "Replicate this", "Unity across frames")
+# What a product does, said right after its name: then a word at the start of a sentence is
+# the product's name ("Firefly generates plates"), not the thing ("Apple trees line the road",
+# "Falcon dives"). So is a name owning what follows it ("Runway's model").
 _ACTS_AS_SUBJECT = re.compile(
-    r"['’]s\s|\s+(?!(?:this|thus|his|its|plus|less|unless|across|always|perhaps|yes|as|us)\b)"
-    r"(?:[a-z]{2,}(?<!ou)(?<!s)(?:es|s|ed)|is|was|has|can|could|will|would|may|might|does|did)"
-    r"(?!\w)"
+    r"['’]s\s|\s+(?:generates?|generated|creates?|created|makes?|made|produces?|produced|"
+    r"renders?|rendered|animates?|animated|offers?|offered|provides?|provided|outputs?|"
+    r"turns?|converts?|edits?|adds?|lets|gives|supports?|handles?|uses|runs|ships|released|"
+    r"launched|introduced|can|could|will|would|does|did)(?!\w)"
 )
 
 
@@ -695,10 +733,13 @@ class Screen:
         if citations:
             problems += [Problem("citation", c) for c in self.bad_citations(text)]
         problems += [
-            Problem("foreign_name", entry.name)
-            for entry, start, end in _known_hits(text, self._names)
-            if not self.name_provided(text[start:end])
-            and not (text[end - 1 : end] == "s" and self.name_provided(text[start : end - 1]))
+            Problem("foreign_name", hit.entry.name)
+            for hit in _known_hits(text, self._names)
+            if not self.name_provided(hit.entry.name if hit.inverted else text[hit.start : hit.end])
+            and not (
+                text[hit.end - 1 : hit.end] == "s"
+                and self.name_provided(text[hit.start : hit.end - 1])
+            )
         ]
         problems += _script_problems(text, self.language)
         return problems

@@ -303,7 +303,8 @@ def _read_source(
     # Motion Video Generation") rules out readings that make something else, the same way.
     products = stated_products(name_text)
     # ...and so does a summary saying what it turns into what ("turn a text prompt into
-    # images, and also into video …"): the first thing named is what it makes first.
+    # images, and also into video …"): the first thing named that a task makes is what it
+    # makes first.
     summary_said = not products and bool(converting)
     if summary_said:
         products = frozenset(made[:1])
@@ -801,9 +802,10 @@ def _names_first(matcher: CueMatcher, words: str) -> bool:
 def stated_conversion(summary: str) -> tuple[str | None, tuple[str, ...]]:
     """What a summary (normalized) says its work turns into what: the thing it starts from
     (the last thing named before "into", or None) and the things it makes, in the order
-    named. Only the first such phrase is read. Of several things it starts from ("a
-    reference image plus a text prompt"), the one turned is one a user could not just type
-    or draw: the prompt or the camera path steers how."""
+    named; (None, ()) when it names nothing made. It is said with "turns X into Y", "takes X
+    and predicts Y" or "predicts Y from X"; the first such phrase is read. Of several things
+    it starts from ("a reference image plus a text prompt"), the one turned is one a user
+    could not just type or draw: the prompt or the camera path steers how."""
     matcher = taxonomy.modality_matcher()
     said = []
     found = _CONVERTS.search(summary)
@@ -817,7 +819,10 @@ def stated_conversion(summary: str) -> tuple[str | None, tuple[str, ...]]:
     ):
         if found is None:
             continue
-        start_words = found.group(start_at)
+        # (each ends at an aside or a comma: "from a single image with a video diffusion
+        # prior" starts from the image; "camera poses from a video, and outputs …")
+        start_words = _SAID_BY_THE_WAY.split(found.group(start_at), maxsplit=1)[0]
+        start_words = start_words.split(",", 1)[0]
         made_words = _SAID_BY_THE_WAY.split(found.group(made_at), maxsplit=1)[0]
         if _names_first(matcher, start_words) and _names_first(matcher, made_words):
             said.append((found.start(), start_words, made_words))
@@ -918,7 +923,7 @@ def _without_quality_words(title: str) -> str:
 _MEANS_FOR_A_JOB = re.compile(
     r"(?<!\w)(?:exploiting|leveraging|harnessing|using)\s+[^:|]{1,80}?\s+(?=for\s+[a-z]+ing(?!\w))"
     r"|(?<!\w)via\s+(?:(?!\s(?:for|to)\s)[^:|]){1,80}"
-    r"|(?<![\w-])[^\W_]+[-\s]aware(?!\w)",
+    r"|(?<![\w-])[^\W_]+(?:-[^\W_]+)*[-\s]aware(?!\w)",
     re.IGNORECASE,
 )
 

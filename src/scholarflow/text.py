@@ -193,7 +193,10 @@ _GERMAN_LEAD = re.compile(
 _DECLENSION = ("", "e", "en", "em", "er", "es")
 _DEFINITE_FORMS = ("er", "ie", "as", "en", "em")
 
-_ARTICLE = re.compile(r"(?:a|an|the|my|our|un|una|une|ein|eine|einen)\s")
+_ARTICLE = re.compile(
+    r"(?:a|an|the|my|our|un|una|une|ein|eine|einen|einem|einer|eines|der|die|das|den|dem|"
+    r"mein|meine|meinen|meinem|meiner)\s"
+)
 
 _INFLECTIONS = ("s", "es", "d", "ed", "ing", "er", "ers", "ion", "ions")
 _SHORT_WORD = 3
@@ -366,27 +369,40 @@ def link_spans(text: str) -> list[tuple[int, int]]:
         if found or not _SPOKEN_DOT.search(text):
             return found
         return [(0, len(text))]  # "evil dot com" spans words: the whole text is suspect
-    return [
-        (m.start() + _words_before_the_scheme(m.group(0)), m.end())
-        for m in _RUN.finditer(text)
-        if _link_like(m.group(0))
-    ]
+    spans = []
+    for m in _RUN.finditer(text):
+        run = m.group(0)
+        if not _link_like(run):
+            continue
+        cut = _words_before_the_scheme(run)
+        if cut and _link_like(run[:cut]):
+            spans.append((m.start(), m.start() + cut))  # a link before the words, too
+        spans.append((m.start() + cut, m.end()))
+    return spans
 
 
-# Where a scheme starts inside a run of text: its name runs back from "://" over these.
-_SCHEME_BEFORE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*$")
+# How far back from "://" a scheme's name may reach ("git+ssh", "chrome-extension").
+_LONGEST_SCHEME = 32
 
 
 def _words_before_the_scheme(run: str) -> int:
     """How much of a link-like run comes before its link: Japanese, Chinese and Korean are
     written without spaces, so "…を勧め、https://x.example/dl" is one run, and only the link
     from its scheme on is the link (a run of Latin letters before a scheme stays part of it:
-    "xhttps://…" is no safer for its prefix)."""
+    "xhttps://…" is no safer for its prefix). A bounded look back from the first "://"."""
+    if run.isascii():
+        return 0
     at = run.find("://")
     if at <= 0:
         return 0
-    scheme = _SCHEME_BEFORE.search(run, 0, at)
-    start = scheme.start() if scheme else at
+    start = at
+    floor = max(0, at - _LONGEST_SCHEME)
+    while start > floor and (
+        run[start - 1].isascii() and (run[start - 1].isalnum() or run[start - 1] in "+.-")
+    ):
+        start -= 1
+    while start < at and not run[start].isalpha():
+        start += 1  # a scheme starts with a letter
     return start if start and not run[:start].isascii() else 0
 
 

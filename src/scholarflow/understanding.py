@@ -904,7 +904,9 @@ def _end_of_chain(
             others = [s for s in others if order.index(s.id) > last_holder]
         # ...and no model of the later step makes what a model of the earlier one takes (a
         # depth model before a generator that reads depth is the other way round)
-        backwards = any(_hands_to(o, e) for o in others for e in earlier)
+        # (untold, a mask handed on through a cut-out step counts: the segmenter comes first;
+        # told, the order the user gave stands)
+        backwards = any(_hands_to(o, e, through_compose=not told) for o in others for e in earlier)
         # (a later step handing back the kind of thing it was given, an inpainted picture,
         # is no step before a segmenter: only a new kind of thing feeds backwards)
         if others and _feeds(first, later) and not _feeds_new(later, first) and not backwards:
@@ -1138,7 +1140,11 @@ def _job_finished(
             for s, first, found in zip(recommended, firsts, each, strict=True)
             if lead.id not in first and task_id in found
         ]
-        return any(_hands_to(m, f) and not _hands_to(f, m) for m in makers for f in finishers)
+        return any(
+            _hands_to(m, f, through_compose=True) and not _hands_to(f, m, through_compose=True)
+            for m in makers
+            for f in finishers
+        )
 
     jobs = [
         task_id
@@ -1177,21 +1183,23 @@ def _passes_to(source: Source, other: Source) -> bool:
     return bool(makes & takes) and not (later_makes & earlier_takes - makes)
 
 
-def _hands_to(source: Source, other: Source) -> bool:
+def _hands_to(source: Source, other: Source, *, through_compose: bool = False) -> bool:
     """Whether a signature of `source` makes a new kind of thing a signature of `other`
-    takes (their own signatures only, not every task a title could name), directly or
-    through a step composing it with what it was given: a segmenter's mask cuts the subject
-    out of the photo it took, and the cut-out picture is what an upscaler takes."""
+    takes (their own signatures only, not every task a title could name). With
+    `through_compose`, also through a step composing it with what it was given: a
+    segmenter's mask cuts the subject out of the photo it took, and the cut-out picture is
+    what an upscaler takes."""
     takes = {m for sig in source.signatures for m in sig.inputs}
     makes = {m for sig in source.signatures for m in sig.outputs} - takes
-    for operation in taxonomy.operations().values():
+    new = set(makes)
+    for operation in taxonomy.operations().values() if through_compose else ():
         if operation.kind != "compose":
             continue
         needed = [port for port in operation.ports_in if not port.optional]
-        if any(port.modality in makes for port in needed) and all(
-            port.modality in makes | takes for port in needed
+        if any(set(port.modalities) & new for port in needed) and all(
+            set(port.modalities) & (new | takes) for port in needed
         ):
-            makes |= {port.modality for port in operation.ports_out}
+            makes |= {m for port in operation.ports_out for m in port.modalities}
     return bool(makes & {m for sig in other.signatures for m in sig.inputs})
 
 
