@@ -1271,6 +1271,8 @@ def test_of_several_things_a_summary_says_it_predicts_the_first_a_task_makes_lea
     [
         ("It predicts depth maps from a single image with a video diffusion prior.", "image"),
         ("It estimates camera poses from a video, and outputs a point cloud.", "video"),
+        ("It predicts a video from a text prompt, a reference image and a camera path.", "image"),
+        ("It predicts depth from 1,000 frames of a video.", "video"),
     ],
 )
 def test_what_a_summary_makes_something_from_ends_at_an_aside_or_a_comma(summary, start):

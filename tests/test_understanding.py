@@ -2539,3 +2539,7 @@ def test_filming_something_is_no_hint_of_copying_a_films_camera_work():
     )
     # a film named as such still hints at it
     assert "cinematic_camera_transfer" in _read("I love this film, can I get its look?", None).cues
+    assert (
+        "cinematic_camera_transfer"
+        in _read("Copy the camera move from a film into my clip.", None).cues
+    )

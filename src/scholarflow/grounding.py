@@ -56,6 +56,8 @@ _DRAWN = re.compile(r"[\u2190-\u21ff\u2500-\u257f\u25a0-\u25ff\u2794-\u27bf]")
 # not the rest of a name begun before it when it names something itself ("…the video clip).
 # Champ" is not "Clipchamp"). A bracket inside a name with no space after it ("GPT-[4]")
 # still joins.
+# A citation's opening bracket between a name read and the next word.
+_CITATION_OPENS = re.compile(r"[\[【〔(（]")
 _CLAUSE_END = re.compile(r"[.!?;:,)\]}](?=\s)")
 _CITATION_OPENERS = "[【〔⟦〖"
 _CITATION_CLOSERS = "]】〕⟧〗"
@@ -332,20 +334,27 @@ def _known_hits(text: str, names: _NameIndex | None = None) -> list[_Hit]:
     ) -> tuple[KnownName, int] | None:
         """The longest known name starting at token i, and its last token (negative: a name
         with a suffix, whose span ends at that token). A sentence's or clause's end splits a
-        name only where the word before it is prose, in lower case, and the words after it
-        name something themselves: "…the video clip). Champ [1]" is the clip and the provided
-        Champ, not "Clipchamp"; "Mid. Journey" and "Video. Depth Anything" are split to hide
-        a name. (`anywhere`: a provided name that is also a word counts in any case.)"""
+        name only where the word before it is prose, in lower case, the words after it name
+        something themselves, and the two do not begin a name written in lower case: "…the
+        video clip). Champ [1]" is the clip and the provided Champ, not "Clipchamp"; "Mid.
+        Journey", "Video. Depth Anything" and "faster. Whisper" are split to hide a name.
+        (`anywhere`: a provided name that is also a word counts in any case.)"""
         key = ""
         best: tuple[KnownName, int] | None = None
         for j in range(i, min(i + 4, len(tokens))):
             if j > i and _DRAWN.search(text, tokens[j - 1].end, tokens[j].start):
                 break  # an arrow or a box line of a diagram stands between two names
+            if best is not None and _CITATION_OPENS.search(
+                text, tokens[j - 1].end, tokens[j].start
+            ):
+                break  # "SAM 2 [1]" is SAM 2 cited, not SAM 2.1; "GPT-[4]" is still read
             if j > i and _CLAUSE_END.search(text, tokens[j - 1].end, tokens[j].start):
                 if not across_ends:
                     break
+                joined = key + tokens[j].text.lower()
                 if (
-                    tokens[i].text[:1].islower()
+                    tokens[j - 1].text[:1].islower()
+                    and joined not in _lower_case_beginnings()
                     and name_from(j, across_ends=False, anywhere=True) is not None
                 ):
                     break
@@ -384,16 +393,15 @@ def _known_hits(text: str, names: _NameIndex | None = None) -> list[_Hit]:
         entry, last = found
         end = _version_end(tokens, last, text) if last >= 0 else tokens[-last - 1].end
         hits.append(_Hit(entry, token.start, end))
-    inverted = [
-        hit
-        for hit in _inverted_names(tokens, text, index)
-        if not any(hit.start < other.end and other.start < hit.end for other in hits)
-    ]
+    # (an index's order yields only to the same name read in order; a shorter name inside
+    # it, provided or not, vouches for nothing longer)
+    read = {hit.entry.key for hit in hits}
+    inverted = [hit for hit in _inverted_names(tokens, text, index) if hit.entry.key not in read]
     return sorted([*hits, *inverted], key=lambda hit: hit.start) if inverted else hits
 
 
 # What ends a name written in an index's order: a clause's end or the end of the text.
-_INDEX_ENTRY_END = re.compile(r"\s*(?:[.;,:)\]]|$)")
+_INDEX_ENTRY_END = re.compile(r"[ \t]*(?:[.;,:!?)\]\-–—\n]|\[\d|$)")
 
 
 def _inverted_names(tokens: list[_Token], text: str, index: dict[str, KnownName]) -> list[_Hit]:
@@ -430,6 +438,18 @@ def _inverted_names(tokens: list[_Token], text: str, index: dict[str, KnownName]
     return found
 
 
+@cache
+def _lower_case_beginnings() -> frozenset[str]:
+    """Every beginning of a known name written in lower case ("faster-whisper", "o4-mini"):
+    there a lower-case word before a sentence's end is no sign of prose."""
+    return frozenset(
+        entry.key[:n]
+        for entry in known_name_entries()
+        if entry.name[:1].islower()
+        for n in range(1, len(entry.key) + 1)
+    )
+
+
 def _version_end(tokens: list[_Token], last: int, text: str) -> int:
     end = tokens[last].end
     for token in tokens[last + 1 : last + 4]:
@@ -463,27 +483,40 @@ def _capitalised(token: _Token, text: str, name_end: int) -> bool:
         return True
     if not word[:1].isupper():
         return False
-    # (the character before the word, past quotes, emphasis and brackets: a bounded look back)
+    # (the character before the word, past quotes, emphasis and brackets: a bounded look back;
+    # a long indent is a line's start)
     at = token.start
     floor = max(0, at - 12)
     while at > floor and text[at - 1] in " \t\"'*_(":
         at -= 1
     before = text[at - 1] if at > 0 else ""
-    if before in ("", ".", "!", "?", "\n", "-", "•"):
+    if at == floor and before in (" ", "\t"):
+        before = "\n"
+    # A sentence, a line, a bullet, a label after a colon, a diagram's arrow or a table cell
+    # starts with a capital whatever the word ("──► Imagen reescalada" is the Spanish word for
+    # image, not the model): there the word must act as a product for its capital to count.
+    if before in ("", ".", "!", "?", "\n", "-", "•", ":", "#", "►", "→", "|"):
         return _ACTS_AS_SUBJECT.match(text, name_end) is not None
-    # a label after a diagram's arrow or in a table cell starts with a capital as a sentence
-    # does ("──► Imagen reescalada" is the Spanish word for image, not the model)
-    return before not in ":#►→|"
+    return True
 
 
-# What a product does, said right after its name: then a word at the start of a sentence is
-# the product's name ("Firefly generates plates"), not the thing ("Apple trees line the road",
-# "Falcon dives"). So is a name owning what follows it ("Runway's model").
+# What a product does, said right after its name (past a version: "Pika 1.5 generates"): then
+# a word at the start of a sentence is the product's name ("Firefly generates plates",
+# "Runway is the tool here"), not the thing ("Apple trees line the road", "Transformers
+# generate one token at a time", "Falcon can dive"). So is a name owning what follows it
+# ("Runway's model"). A modal counts only before a product's verb ("Pika can generate").
+_PRODUCT_VERBS = (
+    "generate|create|make|produce|render|animate|offer|provide|output|turn|convert|edit|add|"
+    "give|support|handle|use|run|ship|upscale|transcribe|composite|synthesize|synthesise|fill|"
+    "segment|track|estimate|predict|interpolate|relight|remove|inpaint|reconstruct|lift|dub|"
+    "sync|colorize|colourize|restore|denoise|stabilize|stabilise|extend|replace|follow|let"
+)
 _ACTS_AS_SUBJECT = re.compile(
-    r"['’]s\s|\s+(?:generates?|generated|creates?|created|makes?|made|produces?|produced|"
-    r"renders?|rendered|animates?|animated|offers?|offered|provides?|provided|outputs?|"
-    r"turns?|converts?|edits?|adds?|lets|gives|supports?|handles?|uses|runs|ships|released|"
-    r"launched|introduced|can|could|will|would|does|did)(?!\w)"
+    r"['’]s\s"
+    r"|(?:\s+v?\d[\w.]*)?\s+(?:"
+    rf"(?:{_PRODUCT_VERBS})(?:e?s)(?<!ss)|made|released|launched|introduced|is|was|has|"
+    rf"(?:can|could|will|would|does|did)\s+(?:also\s+|then\s+)?(?:{_PRODUCT_VERBS})"
+    r")(?!\w)"
 )
 
 

@@ -786,6 +786,9 @@ _MAKES_FROM = re.compile(
 )
 
 
+# A comma before one of these starts another clause, not another thing of a list ("from a
+# video, and outputs …"; not "a text prompt, a reference image and …", nor "1,000 frames").
+_NEXT_CLAUSE = re.compile(r",\s+(?:and|then|which|while|before|after|so)\s")
 # What follows these in a list of things made is an aside, not more of the list.
 _SAID_BY_THE_WAY = re.compile(r"\s(?:from|for example|for instance|e\.g\.|such as|using|with)\s")
 # How many words may stand before the first thing a phrase of taking or making names.
@@ -822,7 +825,7 @@ def stated_conversion(summary: str) -> tuple[str | None, tuple[str, ...]]:
         # (each ends at an aside or a comma: "from a single image with a video diffusion
         # prior" starts from the image; "camera poses from a video, and outputs …")
         start_words = _SAID_BY_THE_WAY.split(found.group(start_at), maxsplit=1)[0]
-        start_words = start_words.split(",", 1)[0]
+        start_words = _NEXT_CLAUSE.split(start_words, maxsplit=1)[0]
         made_words = _SAID_BY_THE_WAY.split(found.group(made_at), maxsplit=1)[0]
         if _names_first(matcher, start_words) and _names_first(matcher, made_words):
             said.append((found.start(), start_words, made_words))
