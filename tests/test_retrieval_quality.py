@@ -13,7 +13,14 @@ from pathlib import Path
 import pytest
 
 from scholarflow.catalog.store import SQLiteCatalogStore
-from scholarflow.retrieval import CatalogCannotServe, Retriever, build_request
+from scholarflow.models import CatalogHit
+from scholarflow.retrieval import (
+    MIN_SIMILARITY,
+    MIN_SIMILARITY_FOR_ITS_TASK,
+    CatalogCannotServe,
+    Retriever,
+    build_request,
+)
 
 QUESTIONS = tomllib.loads((Path(__file__).parent / "retrieval" / "questions.toml").read_text())
 
@@ -150,3 +157,54 @@ def test_drawings_that_disagree_asked_for_a_scene_are_served_by_the_cartoon_mode
     assert not [w for w in answer.warnings if w.code == "model_task_mismatch"]
     models = [n.label for n in answer.workflow.nodes if n.kind == "model"]
     assert "Toon3D" in models
+
+
+def _hit(
+    entry_id: str, retriever: Retriever, similarity: float, serves: bool, score: float
+) -> CatalogHit:
+    entry = retriever.store.get(entry_id)
+    assert entry is not None, entry_id
+    return CatalogHit(
+        entry=entry, score=score, bm25_rank=None, similarity=similarity, serves_task=serves
+    )
+
+
+# A question whose task (video-to-4D) reads clearly.
+_NEW_ANGLES = (
+    "I filmed my cat's toy mouse spinning on the floor and got videos of it from behind and "
+    "from above, still spinning the same way. How does it make the angles I never filmed?"
+)
+
+
+def test_an_entry_made_for_a_clear_task_is_served_a_little_below_the_meaning_floor(
+    retriever: Retriever,
+):
+    hits = [
+        _hit("sv4d-2", retriever, MIN_SIMILARITY - 0.01, True, 0.05),
+        _hit("camco", retriever, MIN_SIMILARITY + 0.1, True, 0.04),
+    ]
+    (recommended,) = build_request(_NEW_ANGLES, hits).recommended
+    assert recommended.name == "SV4D 2.0"
+
+
+def test_an_entry_far_in_meaning_is_not_served_by_its_task_alone(retriever: Retriever):
+    # (guard) the task opens the floor a little, not all the way
+    hits = [_hit("sv4d-2", retriever, MIN_SIMILARITY_FOR_ITS_TASK - 0.02, True, 0.05)]
+    with pytest.raises(CatalogCannotServe):
+        build_request(_NEW_ANGLES, hits)
+
+
+def test_an_entry_that_does_the_task_only_second_is_held_to_the_meaning_floor(
+    retriever: Retriever,
+):
+    # (guard) its first job is another: sharing the task is not being made for it
+    entry = retriever.store.get("cinematic-behavior-transfer")
+    assert entry is not None and entry.tasks[0] != "human_motion_capture"
+    assert "human_motion_capture" in entry.tasks
+    question = (
+        "I filmed my brother doing a cartwheel and got his 3D body motion as a skeleton for "
+        "Blender. How does it get the motion?"
+    )
+    hits = [_hit("cinematic-behavior-transfer", retriever, MIN_SIMILARITY - 0.02, True, 0.05)]
+    with pytest.raises(CatalogCannotServe):
+        build_request(question, hits)

@@ -1277,3 +1277,31 @@ def test_of_several_things_a_summary_says_it_predicts_the_first_a_task_makes_lea
 )
 def test_what_a_summary_makes_something_from_ends_at_an_aside_or_a_comma(summary, start):
     assert stated_conversion(normalize(summary))[0] == start
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "PaperCrane4D: Generative 4D Gaussian Splatting",
+        "Wobble: Generative Dynamic 3D Gaussians for Animated Objects",
+    ],
+)
+def test_a_moving_scene_a_title_builds_leaves_open_what_it_starts_from(title):
+    # the 4D scene is what the work builds on the way, not footage it must start from: one
+    # photo made into a scene that moves is a reading the request may choose
+    assert "image_to_4d" in enrich(_source(title)).plausible
+
+
+@pytest.mark.parametrize(
+    ("title", "not_a_reading"),
+    [
+        # "Generating" makes no depth video a product to start from anything
+        ("Generating Consistent Long Depth Sequences", "monocular_depth_estimation"),
+        # a reconstruction of a moving scene is run on footage of it, not on one photo
+        ("DeformNeRF: Neural Radiance Fields for Dynamic Scenes", "image_to_4d"),
+        ("Splat4D: 4D Gaussian Splatting for Real-Time Dynamic Scene Rendering", "image_to_4d"),
+    ],
+)
+def test_a_title_that_builds_no_scene_of_its_own_keeps_its_start(title, not_a_reading):
+    # (guard)
+    assert not_a_reading not in enrich(_source(title)).plausible

@@ -454,7 +454,9 @@ def _read_source(
         stated is None
         and not summary
         and not _CONVERSION_NAMED.search(name_text)  # "Text-to-Audio" names its start
-        and _names_no_start(named_things, [known[t] for t in served])
+        and _names_no_start(
+            named_things, [known[t] for t in served], generative=bool(_GENERATIVE.search(name_text))
+        )
     ):
         # A title naming the job but no thing it starts from ("… Talking Face Generation
         # Guided by a Lip Reading Expert": from a portrait, or from the speaker's own footage?)
@@ -478,24 +480,53 @@ def _read_source(
     return served, tuple(t for t in could if starts_right(t)), False, ()
 
 
-def _names_no_start(named: set[str], readings: Sequence[taxonomy.Task]) -> bool:
+def _names_no_start(
+    named: set[str], readings: Sequence[taxonomy.Task], *, generative: bool = False
+) -> bool:
     """Whether the things a title names leave open what the work starts from: none at all,
     or only what its readings make and do not take, and nothing that unfolds over time ("…
     3D Reconstruction" names the product; "Video Depth …" says it works on clips; "Image
-    Super-Resolution" names the pictures it takes)."""
+    Super-Resolution" names the pictures it takes). A title calling its work generative
+    ("Generative 4D Gaussian Splatting") names the scene it builds, moving or not, as its
+    product: a reconstruction of one ("… Radiance Fields for Dynamic Scenes") is run on
+    footage of it, which the title leaves unsaid."""
     modalities = taxonomy.modalities()
     taken = {thing for task in readings for thing in _takes(task)}
+    # what a reading makes: its result in any form its port allows, and, for a generative
+    # work, the geometry it is rendered from on the way (`_builds`: a 4D scene, for a video
+    # from any viewpoint)
+    makes = {
+        thing
+        for task in readings
+        for thing in _builds(task)
+        if thing in _made_at_the_end(task)
+        or (generative and modalities[thing].family == "geometry")
+    }
     made = {
         thing
         for thing in named
         if thing not in taken
-        and any(
-            thing == out or thing in modalities[out].includes
-            for task in readings
-            for out in task.outputs
-        )
+        and any(thing == out or thing in modalities[out].includes for out in makes)
     }
-    return named == made and not any(modalities[thing].moves for thing in named)
+    return named == made and not any(
+        modalities[thing].moves and not (generative and modalities[thing].family == "geometry")
+        for thing in named
+    )
+
+
+def _made_at_the_end(task: taxonomy.Task) -> set[str]:
+    """What a task hands back, in any form its output port allows."""
+    ports = task.signature.ports_out() if task.signature else ()
+    return {m for port in ports for m in port.modalities} | set(task.outputs)
+
+
+# "Generative 4D Gaussian Splatting", "… 4D Generation", "Generating Dynamic Scenes …": the
+# work makes its scene, rather than reconstructing one it was filmed in. Not "Next-Generation"
+# nor "Generative Priors" (a method a reconstruction borrows).
+_GENERATIVE = re.compile(
+    r"(?<!\w)(?<!next-)(?<!next )generat(?:ive|ion|ing|es|e)(?!\w)"
+    r"(?!\s+(?:priors?|models?|features?)(?!\w))"
+)
 
 
 # "… Control for Image and Video Generation", "Controllable … Animation", "Motion Controller

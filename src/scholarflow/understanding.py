@@ -129,6 +129,8 @@ _HAVE_MARKERS = (
     "j'ai un", "j'ai une", "j'ai des", "je n'ai qu'un", "je n'ai qu'une",
     "le di", "le pasé", "dibujé", "grabé", "j'ai donné", "j'ai dessiné", "j'ai fourni",
     "ich gab", "ich zeichnete",
+    # "took" (a photo, a clip) in French and Spanish
+    "j'ai pris", "tomé",
     # what a model reads ("it can describe an image", "captions the clip") went in
     "describe", "describes", "describing", "caption", "captions", "captioning",
     "answer questions about", "answers questions about", "analyze", "analyzes", "analyse",
@@ -183,7 +185,7 @@ _RESULT_VERBS = re.compile(
     r"herausgekommen|ergab|"
     r"in the end|at the end|am ende|al final|à la fin)"
     # Korean and Japanese verbs follow their object with no space between ("動画ができた")
-    r"|(?:되었|됐|나왔|나오고|나오더니|나오면서|나와서|나와요|만들어|생성|바뀌었|바뀌었어요|になった|になりました|できた|できました|"
+    r"|(?:되었|됐|나왔|나오고|나오더니|나오면서|나와서|나와요|만들어|생성|바뀌었|바뀌었어요|얻었|になった|になりました|できた|できました|"
     r"出てきた|出てきました|変わった|変わりました|"
     r"生成|결국|最後に|"
     # what a clause says was needed or wanted is what the user was after
@@ -404,6 +406,26 @@ def _ambiguous_cues() -> dict[str, tuple[str, ...]]:
         for cue in entry["cues"]:
             found[normalize(cue)] = others
     return found
+
+
+@cache
+def _ambiguous_in_questions_only() -> frozenset[str]:
+    """Cues whose two readings are left open in a question only (`questions_only` in
+    lexicon/ambiguous.toml)."""
+    return frozenset(
+        normalize(cue)
+        for entry in taxonomy.load_lexicon("ambiguous.toml").values()
+        if entry.get("questions_only")
+        for cue in entry["cues"]
+    )
+
+
+def _as_a_source_says(mentions: list[_Mention]) -> list[_Mention]:
+    """A source's mentions, each word of `_ambiguous_in_questions_only` taken as it stands:
+    "from which depth is read per pixel" in a summary names what the work reads off its
+    result, not a depth map it might be handed."""
+    only = _ambiguous_in_questions_only()
+    return [replace(m, either=()) if m.either and m.hit.cue in only else m for m in mentions]
 
 
 def understand(request: Request, *, embedder: Any = None) -> Understanding:
@@ -2859,7 +2881,7 @@ def source_task_scores(normalized: str, weight: float, *, meaning: str = "") -> 
         _add_cues(cue_scores, normalized)
         for task_id, value in cue_scores.items():
             scores[task_id] += value * weight / _CUE_WEIGHT * 2.0
-        _add_modality_fit(scores, _modality_mentions(normalized), asked=False)
+        _add_modality_fit(scores, _as_a_source_says(_modality_mentions(normalized)), asked=False)
     if meaning:
         meant: dict[str, float] = defaultdict(float)
         _add_semantics(
