@@ -1300,6 +1300,12 @@ def test_a_moving_scene_a_title_builds_leaves_open_what_it_starts_from(title):
         # a reconstruction of a moving scene is run on footage of it, not on one photo
         ("DeformNeRF: Neural Radiance Fields for Dynamic Scenes", "image_to_4d"),
         ("Splat4D: 4D Gaussian Splatting for Real-Time Dynamic Scene Rendering", "image_to_4d"),
+        # "generation" as an age, "generative" as a borrowed method: no scene of its own
+        ("NextSplat: Next-Generation 4D Gaussian Splatting for Dynamic Scenes", "image_to_4d"),
+        (
+            "PriorSplat: 4D Gaussian Splatting with Generative Priors for Dynamic Scenes",
+            "image_to_4d",
+        ),
     ],
 )
 def test_a_title_that_builds_no_scene_of_its_own_keeps_its_start(title, not_a_reading):
