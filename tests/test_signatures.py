@@ -1311,3 +1311,46 @@ def test_a_moving_scene_a_title_builds_leaves_open_what_it_starts_from(title):
 def test_a_title_that_builds_no_scene_of_its_own_keeps_its_start(title, not_a_reading):
     # (guard)
     assert not_a_reading not in enrich(_source(title)).plausible
+
+
+@pytest.mark.parametrize(
+    ("title", "takes", "makes"),
+    [
+        ("Music Source Separation in the Waveform Domain", ("audio",), ("audio",)),
+        ("Robust Speech Recognition via Large-Scale Weak Supervision", ("audio",), ("text",)),
+        ("Speech Enhancement with Score-Based Generative Models", ("audio",), ("audio",)),
+    ],
+)
+def test_a_title_naming_a_job_outside_the_taxonomy_is_read_as_that_job(title, takes, makes):
+    source = enrich(Source(id="s1", name=title.split(":")[0], title=title, role="recommended"))
+    assert source.tasks == () and source.plausible == () and not source.guessed
+    assert [(s.inputs, s.outputs) for s in source.signatures] == [(takes, makes)]
+
+
+def test_a_job_of_its_own_is_not_adopted_for_the_users_task():
+    from scholarflow.signatures import adopt_unread
+
+    title = "Music Source Separation in the Waveform Domain"
+    source = enrich(Source(id="s1", name="Demucs", title=title, role="recommended"))
+    (adopted,) = adopt_unread([source], "video_to_audio")
+    assert adopted.tasks == () and not adopted.read_from_request
+
+
+def test_a_title_naming_a_task_keeps_it_beside_an_outside_job_word():
+    # (guard) a talking face is a task of the taxonomy, whatever features it borrows
+    title = "VoxFace: Talking Face Generation from Speech Recognition Features"
+    source = enrich(Source(id="s1", name="VoxFace", title=title, role="recommended"))
+    assert "talking_head_generation" in source.tasks
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "It lifts a sequence of 2D keypoints into 3D, image features are fused in, and a "
+        "trajectory is estimated.",
+        "The encoder turns the clip into tokens, a picture is attached, and a decoder runs.",
+    ],
+)
+def test_what_a_lift_into_makes_is_named_before_the_next_comma(summary):
+    # the picture after the comma belongs to the next clause, not to what it makes
+    assert stated_conversion(normalize(summary)) == (None, ())

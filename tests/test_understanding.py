@@ -2633,3 +2633,101 @@ def test_made_said_of_something_else_does_not_make_the_thing_a_result(question, 
 
     roles = [(m.hit.label, m.role) for m in _read(question, None).mentions]
     assert (thing, "want") not in roles, roles
+
+
+def _mention_roles(question: str) -> list[tuple[str, str | None]]:
+    from scholarflow.understanding import _read
+
+    return [(m.hit.label, m.role) for m in _read(question, None).mentions]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Photographed a brass door knocker and the tool gave me a mask. How?", ("image", "have")),
+        ("Filmed the pond at dusk and got a depth video back. How?", ("video", "have")),
+        ("Recorded my uncle's harmonica and got a video of him. How?", ("video", "have")),
+        (
+            "It rained all week. Photographed the old mill anyway and got a 3D model.",
+            ("image", "have"),
+        ),
+    ],
+)
+def test_an_act_said_without_its_subject_at_a_sentence_start_is_the_users(question, expected):
+    # diary style drops the "I": "Photographed a …" is what the user did
+    assert expected in _mention_roles(question)
+
+
+def test_an_act_by_someone_else_at_a_sentence_start_is_not_the_users():
+    # (guard) "Described by …" is another's act, not the user's words
+    assert ("text", "have") not in _mention_roles(
+        "Described by its authors as fast. I got a video."
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I photographed a teapot and the app gave me a clean mask of it.",
+        "I photographed a fern and the app gave me a precise black-and-white mask.",
+        "I photographed a chair and it returned a cut-out mask of just the chair.",
+    ],
+)
+def test_a_mask_with_describing_words_is_still_the_mask_that_came_out(question):
+    assert ("mask", "want") in _mention_roles(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I filmed my grandad lifting logs and the app gave me the 3D motion of his body.",
+        "I filmed my aunt at the gym and the app gave me her body's 3D motion.",
+        "祖父をスマホで撮ったら、アプリが祖父の体の3Dの動きを出してくれました。",
+        "할머니를 찍었더니 앱이 할머니 몸의 3D 움직임을 보여줬어요.",
+    ],
+)
+def test_the_3d_motion_of_a_body_is_human_motion_capture(question):
+    assert _understand(question).task.id == "human_motion_capture"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I filmed waves hitting the pier and the app gave me the 3D motion of the spray.",
+        "石をスマホで撮ったら、アプリが立体の3Dの動きを出してくれました。",
+    ],
+)
+def test_3d_motion_of_anything_but_a_body_stays_3d_motion(question):
+    # (guard) spray is no body, and 立体 ("solid, 3D") ends in 体 without naming one
+    assert _understand(question).task.id == "motion_3d_estimation"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I filmed my son's cartwheel, and the app made an old photo of me do the same cartwheel.",
+        "The app made the portrait of my grandmother sing along to the song I gave it.",
+    ],
+)
+def test_a_thing_made_to_act_is_what_the_user_had(question):
+    roles = _mention_roles(question)
+    assert any(role == "have" for label, role in roles if label == "image"), roles
+    assert not any(role == "want" for label, role in roles if label == "image"), roles
+
+
+@pytest.mark.parametrize(
+    ("question", "thing"),
+    [
+        (
+            "I filmed a cat and the app made a moving 3D cat I can spin round while it walks.",
+            "scene_4d",
+        ),
+        ("It made a new video follow the path I drew on my photo.", "video"),
+        ("The app made a photo of my dog that I love.", "image"),
+        ("I gave it a clip and it made a video of my garden with the same camera move.", "video"),
+    ],
+)
+def test_a_thing_made_then_steered_or_described_is_still_made(question, thing):
+    # (guards) a clause of its own after the thing, or a word saying it was made, keeps it a
+    # result
+    assert (thing, "want") in _mention_roles(question)

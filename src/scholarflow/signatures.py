@@ -61,6 +61,12 @@ def enrich(source: Source) -> Source:
         # there for whoever answers: "3D motion may only be computed with …")
         read = source.model_copy(update={"summary": described(source.summary)})
         tasks, plausible, guessed, near = _read_source(read)
+        # A title naming a job of its own, none of the tasks, is read as that job, where its
+        # words name no task ("Music Source Separation …" is no guess among audio tasks).
+        job = other_job(source) if guessed or not tasks else None
+        if job is not None:
+            tasks, plausible, guessed, near = (), (), False, ()
+            update["signatures"] = (job,)
         update["tasks"] = tasks
         update["plausible"] = plausible
         update["guessed"] = guessed
@@ -79,6 +85,27 @@ def enrich(source: Source) -> Source:
         if named:
             update["project_url"] = named
     return source.model_copy(update=update)
+
+
+@cache
+def _other_jobs() -> tuple[tuple[re.Pattern[str], Signature], ...]:
+    jobs = []
+    for entry in taxonomy.load_lexicon("other_jobs.toml").values():
+        words = "|".join(re.escape(w) for w in sorted(entry["title"], key=len, reverse=True))
+        pattern = re.compile(rf"(?<![\w-])(?:{words})(?![\w-])")
+        jobs.append((pattern, Signature.of(entry["takes"], entry["makes"])))
+    return tuple(jobs)
+
+
+def other_job(source: Source) -> Signature | None:
+    """What a source whose title names a job outside the taxonomy ("Music Source Separation
+    …", lexicon/other_jobs.toml) takes and makes; None when its title names none. (Called for
+    a source read as no task: a title naming a task of the taxonomy is read as that.)"""
+    title = normalize(f"{source.name} | {source.title}")
+    for pattern, signature in _other_jobs():
+        if pattern.search(title):
+            return signature
+    return None
 
 
 def meaning_text(source: Source) -> str:
@@ -828,9 +855,15 @@ _WORDS_BEFORE_THE_THING = 4
 
 def _names_first(matcher: CueMatcher, words: str) -> bool:
     """Whether `words` name a thing within their first few words ("casual monocular videos
-    of dynamic scenes" does; "the motion context of 2D keypoints with image features" not)."""
+    of dynamic scenes" does; "the motion context of 2D keypoints with image features" not),
+    before any comma: in "lifts 2D keypoints into 3D, image features are fused in", what it
+    makes is 3D, and the image after the comma belongs to the next clause."""
     hits = list(matcher.find(words))
-    return bool(hits) and len(words[: hits[0].start].split()) <= _WORDS_BEFORE_THE_THING
+    if not hits:
+        return False
+    before = words[: hits[0].start]
+    # (a comma inside a number, "1,000 frames", is no break)
+    return len(before.split()) <= _WORDS_BEFORE_THE_THING and ", " not in before
 
 
 def stated_conversion(summary: str) -> tuple[str | None, tuple[str, ...]]:
@@ -843,7 +876,7 @@ def stated_conversion(summary: str) -> tuple[str | None, tuple[str, ...]]:
     matcher = taxonomy.modality_matcher()
     said = []
     found = _CONVERTS.search(summary)
-    if found is not None:
+    if found is not None and _names_first(matcher, found.group(2)):
         said.append((found.start(), found.group(1), found.group(2)))
     # (a verb of taking or of making from says a conversion only where a thing follows it
     # closely: "refines it from local appearance correlations" names no thing it starts from)
@@ -1060,6 +1093,7 @@ def adopt_unread(sources: Sequence[Source], task_id: str) -> tuple[Source, ...]:
             and not source.tasks
             and not source.plausible
             and not source.catalog_id
+            and not source.signatures  # (a job of its own: lexicon/other_jobs.toml)
         ):
             tasks = (task_id,)
             source = source.model_copy(

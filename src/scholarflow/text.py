@@ -94,6 +94,18 @@ class CueMatcher:
             if plural != key and plural not in self._labels:
                 self._labels[plural] = self._labels[key]
                 self._said_as[plural] = key
+        # An English cue of one person's act ("i photographed", "i filmed") is said without
+        # its subject where a sentence starts, as people write in a hurry ("Photographed an
+        # old collar and got …"): there the bare act is found as the cue it stands for. Not
+        # before "by", where the act is someone else's ("Described by its authors as …").
+        self._subject_dropped: set[str] = set()
+        for key in list(self._labels):
+            if key.isascii() and key.startswith(("i ", "we ")) and key not in self._said_as:
+                act = key.split(" ", 1)[1]
+                if " " not in act and act not in self._labels:
+                    self._labels[act] = self._labels[key]
+                    self._said_as[act] = key
+                    self._subject_dropped.add(act)
         # A German cue led by an article or a possessive ("einen satz", "mein foto") is said
         # with that word in another case as well ("aus einem satz", "von meinem foto"): each
         # form is found as the cue it stands for. (Forms no noun takes are never written.)
@@ -139,6 +151,7 @@ class CueMatcher:
                     and not _number_goes_on(text, key, start + len(key))
                     and not _leads_compound(text, key, start + len(key))
                     and not (bounded and not self._whole_words and _other_word(text, key, start))
+                    and (key not in self._subject_dropped or _subject_left_out(text, key, start))
                 ):
                     found.append((start, start + len(key), key))
                 start = text.find(key, start + 1)
@@ -171,6 +184,19 @@ class CueMatcher:
                 if ok:
                     position[group] = end
                     yield CueHit(label, self._said_as.get(key, key), start, end)
+
+
+_SENTENCE_STARTS = re.compile(r"(?:^|[.!?]['\")\]]*)\s*['\"(\[]*$")
+_BY_AGENT = re.compile(r"\s+by(?!\w)")
+
+
+def _subject_left_out(text: str, key: str, start: int) -> bool:
+    """Whether an act found without its subject ("photographed") starts a sentence, and is
+    not said of someone else ("photographed by her aunt")."""
+    return (
+        _SENTENCE_STARTS.search(text, max(0, start - 8), start) is not None
+        and _BY_AGENT.match(text, start + len(key)) is None
+    )
 
 
 # The words of one speaker and what a group of speakers says instead (`CueMatcher`).

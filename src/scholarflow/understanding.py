@@ -1281,6 +1281,9 @@ def _add_cues(scores: dict[str, float], question: str) -> list[str]:
             continue  # "no soft edges needed": a detail said not to hold speaks for no task
         seen.add((hit.label, hit.cue))
         task_id, _, kind = hit.label.partition(":")
+        owner = _owner(question, hit.start, hit.end) if task_id in _owned_tasks() else None
+        if owner is not None:
+            task_id = _owner_readers()[owner][2].get(task_id, task_id)  # a body's 3D motion
         if kind == "hint":
             hint_scores[task_id] += _HINT_WEIGHT
         else:
@@ -1888,6 +1891,8 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 # "j'ai eu une version en 3D, avec une image pour chaque œil": a "with" right
                 # after what came out says what it came with, not what went in
                 role = None
+            if role == "want" and _made_to_act(question, looked, at, start + hit.end):
+                role = "have"  # "it made an old photo of me do her spike": made to act
             shifted = CueHit(hit.label, hit.cue, at, start + hit.end)
             handed = bool(markers) and markers[-1].group(0) in _HANDED_IN and role == "have"
             either = _ambiguous_cues().get(hit.cue, ())
@@ -1896,7 +1901,90 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 last_said = found[-1]  # (kept as it goes: no rescan of the sentence per thing)
         mentions.extend(_filmed_as(_coordinated(found, question), question))
     mentions = _named_again(_made_per_item(mentions, question), question)
+    mentions = _owned(mentions, question)
     return _where_shown(_first_then(_got_then_used(mentions), question), question)
+
+
+@cache
+def _causative_reader() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
+    data = taxonomy.load_lexicon("causative.toml")
+    makers = "|".join(re.escape(w) for w in sorted(data["makers"], key=len, reverse=True))
+    verbs = "|".join(re.escape(w) for w in sorted(data["verbs"], key=len, reverse=True))
+    # the maker, then at most an article or a possessive and two words before the thing, none
+    # saying it was made ("makes the generated video follow the path": made, then steered)
+    made = "|".join(re.escape(w) for w in data["made_words"])
+    before = re.compile(rf"(?<!\w)(?:{makers})\s+(?:(?!(?:{made})(?!\w))[^\W\d_]+\s+){{0,2}}$")
+    # the thing's own words ("of me in my 1990s team kit"), then the bare verb; not a clause
+    # of its own between ("a 3D pigeon I can spin round": what was made, and what I can do)
+    clause = "|".join(re.escape(w) for w in data["clause_words"])
+    word = rf"(?!(?:{clause})(?![\w'-]))[^\s.,;:!?]+"
+    after = re.compile(rf"((?:\s+{word}){{0,8}}?)\s+(?:{verbs})(?![\w-])")
+    return before, after, frozenset(data["noun_leads"])
+
+
+def _made_to_act(question: str, looked: int, at: int, end: int) -> bool:
+    """Whether a thing marked as made is, by a causative "make", made to act: "it made an
+    old photo of me do her spike" animated the photo the user had (lexicon/causative.toml)."""
+    before, after, noun_leads = _causative_reader()
+    if not before.search(question, looked, at):
+        return False
+    found = after.match(question, end)
+    if found is None:
+        return False
+    # (a verb of the list right after "the", "same" or "camera" is a noun: "the same move")
+    words = found.group(1).split()
+    return not words or words[-1] not in noun_leads
+
+
+@cache
+def _owner_readers() -> tuple[
+    tuple[str, frozenset[str], dict[str, str], re.Pattern[str], re.Pattern[str]], ...
+]:
+    """Per modality of lexicon/owners.toml: the things it takes over, the task cues it moves,
+    and the owner said right after a thing ("… of his body", "… del cuerpo") or right before
+    it ("body's …", "体の…", "몸의 …")."""
+    readers = []
+    for modality, entry in taxonomy.load_lexicon("owners.toml").items():
+        owners = "|".join(re.escape(w) for w in sorted(entry["owners"], key=len, reverse=True))
+        after = re.compile(
+            r"\s+(?:of|del|de|du|des|von|seines|ihres)\s+(?:[^\W\d_]+\s+){0,2}?"
+            rf"(?:{owners})(?![^\W\d_])"
+        )
+        before = re.compile(
+            # (a Latin owner is a whole word; a Japanese or Korean one stands anywhere)
+            rf"(?<![a-zß-ÿ])(?:{owners})(?:'s|')?\s*(?:の|의)?\s*(?:[^\W_]+\s+)?\s*$"
+        )
+        tasks = dict(entry.get("tasks", {}))
+        readers.append((modality, frozenset(entry["things"]), tasks, after, before))
+    return tuple(readers)
+
+
+@cache
+def _owned_tasks() -> frozenset[str]:
+    return frozenset(task for reader in _owner_readers() for task in reader[2])
+
+
+def _owner(question: str, start: int, end: int) -> int | None:
+    """Which reader of `_owner_readers` owns the words at start:end, if any."""
+    for index, (_, _, _, after, before) in enumerate(_owner_readers()):
+        if after.match(question, end) or before.search(question, max(0, start - 24), start):
+            return index
+    return None
+
+
+def _owned(mentions: list[_Mention], question: str) -> list[_Mention]:
+    """The mentions, a thing said to be a body's taken as that body's motion
+    (lexicon/owners.toml): "the 3D motion of his body" is a person's movement."""
+    readers = _owner_readers()
+    kept = []
+    for mention in mentions:
+        hit = mention.hit
+        if any(hit.label in reader[1] for reader in readers):
+            owner = _owner(question, hit.start, hit.end)
+            if owner is not None and hit.label in readers[owner][1]:
+                mention = replace(mention, hit=replace(hit, label=readers[owner][0]))
+        kept.append(mention)
+    return kept
 
 
 def _named_again(mentions: list[_Mention], question: str) -> list[_Mention]:
@@ -2368,8 +2456,8 @@ _AUXILIARY_ONLY = frozenset({"ich habe"})
 # drawing, shooting, recording, preparing or uploading right before a thing says they had it.
 _HANDED_IN_BEFORE = re.compile(
     r"(?:決めた|選んだ|描いた|書いた|撮った|撮影した|録音した|録った|用意した|指定した|"
-    r"アップロードした|入れた|"
-    r"정한|고른|선택한|그린|쓴|찍은|촬영한|녹음한|준비한|지정한|올린|넣은)\s*$"
+    r"アップロードした|入れた|入力した|打ち込んだ|タイプした|"
+    r"정한|고른|선택한|그린|쓴|찍은|촬영한|녹음한|준비한|지정한|올린|넣은|입력한|적은)\s*$"
 )
 # The same acts closing the clause a thing stands in, as Korean and Japanese put the verb
 # after its object ("8台のカメラを置いて取組を撮りました", "영상을 찍었어요"): what the user
@@ -2433,12 +2521,14 @@ _EN_HANDED_IN = (
     r"fed in|fed|put in|dropped in|picked|chose)"
 )
 _HANDED_IN_AFTER = re.compile(
-    r"(?:(?:\s+[\w'-]+){0,4}?\s*,?\s+(?:"
+    r"(?:(?:\s+[\w'-]+){0,6}?\s*,?\s+(?:"
     # English says who handed it in ("that fed the second model" is no one's upload)...
     r"(?:that|which)\s+"
     + _EN_HANDED_IN
     # ...Spanish, French and German may leave the subject in the verb.
-    + r"|que\s+(?:subí|di|añadí|escribí|dibujé|j'ai (?:ajouté|donné|écrit|dessiné|fourni)e?s?)"
+    # (a pronoun of whom it went to may stand between: "que le di", "que je lui ai donnée")
+    + r"|que\s+(?:(?:le|les|me)\s+)?(?:subí|di|añadí|escribí|dibujé)"
+    r"|que\s+(?:j'ai|je\s+(?:lui|leur)\s+ai)\s+(?:ajouté|donné|écrit|dessiné|fourni)e?s?"
     r"|(?:das|die|den)\s+ich\s+(?:\w+\s+){0,3}?(?:hochgeladen|gezeichnet|geschrieben|gegeben)"
     r")"
     # ...and English may leave out the "that", right after the thing or what it is of ("a
