@@ -1344,6 +1344,33 @@ def test_a_title_naming_a_task_keeps_it_beside_an_outside_job_word():
 
 
 @pytest.mark.parametrize(
+    "title",
+    [
+        "Visual Speech Recognition for Multiple Languages in the Wild",
+        "Noisy Speech Enhancement Driven Facial Animation for Virtual Humans",
+        "The Sound of Pixels: Source Separation of Musical Instruments in Videos",
+    ],
+)
+def test_a_title_naming_more_than_an_outside_job_is_not_read_as_that_job(title):
+    # (guards) lip reading takes video, a facial animation is a task of its own
+    source = enrich(Source(id="s1", name=title.split(":")[0], title=title, role="recommended"))
+    assert source.tasks != ()
+
+
+@pytest.mark.parametrize(
+    ("summary", "made"),
+    [
+        ("It turns a single photo into a detailed, fully textured 3D mesh.", ("mesh",)),
+        ("It turns a text prompt into a short, coherent video clip.", ("video",)),
+        ("It turns the clip into a depth video, a picture is attached later.", ("depth_video",)),
+    ],
+)
+def test_what_a_lift_into_makes_keeps_its_describing_commas(summary, made):
+    # (guards, but the last) a comma between describing words is no clause
+    assert stated_conversion(normalize(summary))[1] == made
+
+
+@pytest.mark.parametrize(
     "summary",
     [
         "It lifts a sequence of 2D keypoints into 3D, image features are fused in, and a "
@@ -1351,6 +1378,20 @@ def test_a_title_naming_a_task_keeps_it_beside_an_outside_job_word():
         "The encoder turns the clip into tokens, a picture is attached, and a decoder runs.",
     ],
 )
-def test_what_a_lift_into_makes_is_named_before_the_next_comma(summary):
+def test_what_a_lift_into_makes_ends_where_a_clause_of_its_own_begins(summary):
     # the picture after the comma belongs to the next clause, not to what it makes
     assert stated_conversion(normalize(summary)) == (None, ())
+
+
+def test_a_well_known_familys_name_leads_over_a_word_many_jobs_share():
+    title = "EdgeSAM: Prompt-In-the-Loop Distillation for On-Device Deployment of SAM"
+    source = enrich(Source(id="s1", name="EdgeSAM", title=title, role="recommended"))
+    assert source.tasks[:1] == ("image_segmentation",)
+    assert not {"text_to_3d", "text_to_image"} & set(source.tasks)
+
+
+def test_a_title_naming_a_family_as_a_part_keeps_its_own_job():
+    # (guard) Inpaint Anything uses Segment Anything to inpaint
+    title = "Inpaint Anything: Segment Anything Meets Image Inpainting"
+    source = enrich(Source(id="s1", name="Inpaint Anything", title=title, role="recommended"))
+    assert source.tasks[:1] == ("image_inpainting",)

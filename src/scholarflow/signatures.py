@@ -87,22 +87,32 @@ def enrich(source: Source) -> Source:
     return source.model_copy(update=update)
 
 
+def _whole_words(words: Sequence[str]) -> re.Pattern[str]:
+    body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])")
+
+
 @cache
-def _other_jobs() -> tuple[tuple[re.Pattern[str], Signature], ...]:
-    jobs = []
-    for entry in taxonomy.load_lexicon("other_jobs.toml").values():
-        words = "|".join(re.escape(w) for w in sorted(entry["title"], key=len, reverse=True))
-        pattern = re.compile(rf"(?<![\w-])(?:{words})(?![\w-])")
-        jobs.append((pattern, Signature.of(entry["takes"], entry["makes"])))
-    return tuple(jobs)
+def _other_jobs() -> tuple[re.Pattern[str], tuple[tuple[re.Pattern[str], Signature], ...]]:
+    data = dict(taxonomy.load_lexicon("other_jobs.toml"))
+    beside = _whole_words(data.pop("beside")["words"])
+    jobs = tuple(
+        (_whole_words(entry["title"]), Signature.of(entry["takes"], entry["makes"]))
+        for entry in data.values()
+    )
+    return beside, jobs
 
 
 def other_job(source: Source) -> Signature | None:
     """What a source whose title names a job outside the taxonomy ("Music Source Separation
-    …", lexicon/other_jobs.toml) takes and makes; None when its title names none. (Called for
-    a source read as no task: a title naming a task of the taxonomy is read as that.)"""
+    …", lexicon/other_jobs.toml) takes and makes; None when its title names none, or names
+    more besides ("Visual Speech Recognition", "… Driven Facial Animation"). (Called for a
+    source whose words name no task: a title naming a task of the taxonomy is read as that.)"""
     title = normalize(f"{source.name} | {source.title}")
-    for pattern, signature in _other_jobs():
+    beside, jobs = _other_jobs()
+    if beside.search(title):
+        return None
+    for pattern, signature in jobs:
         if pattern.search(title):
             return signature
     return None
@@ -304,6 +314,19 @@ def _read_source(
         or (task in named_tasks and score >= best * _NAMED_SHARE)
         or (task in words and score >= best * _SECONDARY_SHARE)
     )
+    own_family = _family_tasks(normalize(_own_name(source)))
+    if own_family and not converting and not own_family & set(served[:1]):
+        # A model that is itself a member of a well-known family says what it does more
+        # plainly than a word of its title that many jobs share ("EdgeSAM: Prompt-In-the-Loop
+        # Distillation …" segments; its prompts are clicks): the family's jobs are what it
+        # serves. (Not a title naming the family as a part: "Inpaint Anything: Segment
+        # Anything Meets Image Inpainting" inpaints.)
+        family = own_family
+        served = tuple(task for task, _ in ranked if task in family)
+        ranked = [
+            *(i for i in ranked if i[0] in family),
+            *(i for i in ranked if i[0] not in family),
+        ]
     # A title that says what the work starts from ("… from Monocular Video", "… from
     # Multi-view Video") rules out readings that start from something else: the best reading
     # that takes it leads, where it scores a fair share of the best.
@@ -847,6 +870,11 @@ _MAKES_FROM = re.compile(
 # A comma before one of these starts another clause, not another thing of a list ("from a
 # video, and outputs …"; not "a text prompt, a reference image and …", nor "1,000 frames").
 _NEXT_CLAUSE = re.compile(r",\s+(?:and|then|which|while|before|after|so)\s")
+# A comma, then a few words and a verb of being or having: a clause of its own ("…, image
+# features are fused in"), not more of a list of things ("a detailed, fully textured mesh").
+_CLAUSE_AFTER_COMMA = re.compile(
+    r",\s+(?:[^\s,]+\s+){0,3}?(?:is|are|was|were|gets|get|got|has|have|had|becomes?)\s"
+)
 # What follows these in a list of things made is an aside, not more of the list.
 _SAID_BY_THE_WAY = re.compile(r"\s(?:from|for example|for instance|e\.g\.|such as|using|with)\s")
 # How many words may stand before the first thing a phrase of taking or making names.
@@ -855,15 +883,9 @@ _WORDS_BEFORE_THE_THING = 4
 
 def _names_first(matcher: CueMatcher, words: str) -> bool:
     """Whether `words` name a thing within their first few words ("casual monocular videos
-    of dynamic scenes" does; "the motion context of 2D keypoints with image features" not),
-    before any comma: in "lifts 2D keypoints into 3D, image features are fused in", what it
-    makes is 3D, and the image after the comma belongs to the next clause."""
+    of dynamic scenes" does; "the motion context of 2D keypoints with image features" not)."""
     hits = list(matcher.find(words))
-    if not hits:
-        return False
-    before = words[: hits[0].start]
-    # (a comma inside a number, "1,000 frames", is no break)
-    return len(before.split()) <= _WORDS_BEFORE_THE_THING and ", " not in before
+    return bool(hits) and len(words[: hits[0].start].split()) <= _WORDS_BEFORE_THE_THING
 
 
 def stated_conversion(summary: str) -> tuple[str | None, tuple[str, ...]]:
@@ -876,8 +898,12 @@ def stated_conversion(summary: str) -> tuple[str | None, tuple[str, ...]]:
     matcher = taxonomy.modality_matcher()
     said = []
     found = _CONVERTS.search(summary)
-    if found is not None and _names_first(matcher, found.group(2)):
-        said.append((found.start(), found.group(1), found.group(2)))
+    if found is not None:
+        # (what it makes ends where a clause of its own begins: "lifts 2D keypoints into 3D,
+        # image features are fused in" makes no picture)
+        made_words = _CLAUSE_AFTER_COMMA.split(found.group(2), maxsplit=1)[0]
+        if _names_first(matcher, made_words):
+            said.append((found.start(), found.group(1), made_words))
     # (a verb of taking or of making from says a conversion only where a thing follows it
     # closely: "refines it from local appearance correlations" names no thing it starts from)
     for found, start_at, made_at in (
@@ -891,6 +917,7 @@ def stated_conversion(summary: str) -> tuple[str | None, tuple[str, ...]]:
         start_words = _SAID_BY_THE_WAY.split(found.group(start_at), maxsplit=1)[0]
         start_words = _NEXT_CLAUSE.split(start_words, maxsplit=1)[0]
         made_words = _SAID_BY_THE_WAY.split(found.group(made_at), maxsplit=1)[0]
+        made_words = _CLAUSE_AFTER_COMMA.split(made_words, maxsplit=1)[0]
         if _names_first(matcher, start_words) and _names_first(matcher, made_words):
             said.append((found.start(), start_words, made_words))
     if not said:
@@ -953,6 +980,12 @@ def _repository_name(source: Source) -> str:
         return ""
     path = parts.path.strip("/").split("/")
     return normalize(path[1]) if len(path) >= 2 else ""
+
+
+def _own_name(source: Source) -> str:
+    """What a source calls itself: its name, or its title's part before a colon."""
+    head, colon, _ = (source.title or "").partition(":")
+    return f"{source.name} | {head}" if colon else f"{source.name} | {source.title or ''}"
 
 
 def _family_tasks(name_text: str) -> set[str]:

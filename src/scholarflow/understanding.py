@@ -71,6 +71,8 @@ _WANT_MISSING = 2.5
 _INPUT_MISSING = 2.0
 _HAVE_UNUSED = 1.0
 _NAMED_FIT = 0.75
+# What a task that needs a camera path loses where the question names no camera at all.
+_UNSAID_CAMERA_PATH = 1.0
 _LOOKS_SHARE = 0.7
 _TIE = 1.0  # two tasks of the same inputs and outputs this close: the recommended model decides
 _SEMANTIC_WEIGHT = 8.0  # per unit of cosine below the best task
@@ -521,6 +523,11 @@ def _read(question: str, embedder: Any) -> _Reading:
     _add_details(cues, happened, matched)
     fit: dict[str, float] = defaultdict(float)
     _add_modality_fit(fit, list(mentions))
+    if not _says_camera(happened, mentions):
+        # A camera path is freely supplied, so the fit never counts it missing; a question
+        # that names no camera at all (no path, no camera, no drone) did not steer one.
+        for task_id in _steered_by_a_camera_path():
+            fit[task_id] -= _UNSAID_CAMERA_PATH
     semantics: dict[str, float] = defaultdict(float)
     # the meaning is read with the prompt called what people call it
     for_meaning = mask_idioms(mask_quoted(question, " a text prompt ", asked=" a question "))
@@ -537,6 +544,31 @@ def _read(question: str, embedder: Any) -> _Reading:
         semantics=dict(semantics),
         focus=_named_focus(normalized),
         brought=brought,
+    )
+
+
+@cache
+def _steered_by_a_camera_path() -> tuple[str, ...]:
+    """The tasks that cannot do without a camera path."""
+    return tuple(
+        task.id
+        for task in taxonomy.tasks().values()
+        if task.signature is not None
+        and any(
+            "camera_trajectory" in port.modalities and not port.optional
+            for port in task.signature.ports_in()
+        )
+    )
+
+
+def _says_camera(question: str, mentions: Sequence[_Mention]) -> bool:
+    """Whether the question names a camera path or a camera (lexicon/motion.toml, `cameras`)."""
+    if any(m.hit.label == "camera_trajectory" for m in mentions):
+        return True
+    _, cameras = _camera_reader()
+    return any(
+        c in question if _unspaced(c) else re.search(rf"(?<!\w){re.escape(c)}", question)
+        for c in cameras
     )
 
 
@@ -1577,6 +1609,18 @@ def _things_named(text: str, compounds: bool, *, together: bool = False) -> list
     ]
 
 
+def _described_made(text: str, compounds: bool) -> frozenset[tuple[int, int]]:
+    """Where `text` names a thing by a `described` noun that counts only as something made
+    (`described_made` in taxonomy/modalities.toml): "a clean mask" it gave, not "a carnival
+    mask" worn."""
+    known = taxonomy.modalities()
+    return frozenset(
+        (hit.start, hit.end)
+        for hit in taxonomy.described_mentions(text, compounds=compounds)
+        if known[hit.label].described_made
+    )
+
+
 _LINKING = ("en", "n", "s", "es", "")  # German joins a compound's parts with these
 
 
@@ -1690,6 +1734,7 @@ def _modality_mentions(question: str) -> list[_Mention]:
         got_last = [m.start() for m in _GOT_LAST.finditer(text)] if compounds else []
         marks = [m.start() for m in _CLAUSE_MARK.finditer(text)] if participles or got_last else []
         hits = _things_named(text, compounds, together=together)
+        made_only = _described_made(text, compounds)
         opens = [start] + [
             start + m.end() for m in _THEN_AFTER_ACT.finditer(text) if _tells_a_step(m)
         ]
@@ -1891,8 +1936,14 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 # "j'ai eu une version en 3D, avec une image pour chaque œil": a "with" right
                 # after what came out says what it came with, not what went in
                 role = None
-            if role == "want" and _made_to_act(question, looked, at, start + hit.end):
+            if (
+                role == "want"
+                and hit.label in _causative_things()
+                and _made_to_act(question, looked, at, start + hit.end)
+            ):
                 role = "have"  # "it made an old photo of me do her spike": made to act
+            if role != "want" and (hit.start, hit.end) in made_only:
+                continue  # "in a carnival mask": worn, not a mask that came out
             shifted = CueHit(hit.label, hit.cue, at, start + hit.end)
             handed = bool(markers) and markers[-1].group(0) in _HANDED_IN and role == "have"
             either = _ambiguous_cues().get(hit.cue, ())
@@ -1922,6 +1973,11 @@ def _causative_reader() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str
     return before, after, frozenset(data["noun_leads"])
 
 
+@cache
+def _causative_things() -> frozenset[str]:
+    return frozenset(taxonomy.load_lexicon("causative.toml")["things"])
+
+
 def _made_to_act(question: str, looked: int, at: int, end: int) -> bool:
     """Whether a thing marked as made is, by a causative "make", made to act: "it made an
     old photo of me do her spike" animated the photo the user had (lexicon/causative.toml)."""
@@ -1941,18 +1997,25 @@ def _owner_readers() -> tuple[
     tuple[str, frozenset[str], dict[str, str], re.Pattern[str], re.Pattern[str]], ...
 ]:
     """Per modality of lexicon/owners.toml: the things it takes over, the task cues it moves,
-    and the owner said right after a thing ("… of his body", "… del cuerpo") or right before
-    it ("body's …", "体の…", "몸의 …")."""
+    and a person's body said right after a thing ("… of his body", "… de su cuerpo") or right
+    before it ("her body's …", "父の体の…", "몸의 …")."""
     readers = []
     for modality, entry in taxonomy.load_lexicon("owners.toml").items():
-        owners = "|".join(re.escape(w) for w in sorted(entry["owners"], key=len, reverse=True))
+
+        def alternatives(words: Sequence[str]) -> str:
+            return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+        possessive = alternatives(entry["possessives"])
+        whose = rf"(?:{possessive}|(?:(?:{possessive}|the)\s+)?[^\W\d_]+'s)"
+        describing = rf"(?:(?:{alternatives(entry['describing'])})\s+)?"
+        owners = alternatives(entry["owners"])
         after = re.compile(
-            r"\s+(?:of|del|de|du|des|von|seines|ihres)\s+(?:[^\W\d_]+\s+){0,2}?"
-            rf"(?:{owners})(?![^\W\d_])"
+            rf"\s+(?:of\s+|de\s+|du\s+)?{whose}\s+{describing}(?:{owners})"
+            r"(?![\w'-])(?!\s+(?:of|de)\s)"
         )
         before = re.compile(
-            # (a Latin owner is a whole word; a Japanese or Korean one stands anywhere)
-            rf"(?<![a-zß-ÿ])(?:{owners})(?:'s|')?\s*(?:の|의)?\s*(?:[^\W_]+\s+)?\s*$"
+            rf"(?:(?<![\w'-]){whose}\s+{describing}(?:{owners})(?:'s|')?"
+            rf"|(?:の|의|\s)(?:{alternatives(entry['joined'])})(?:の|의)?)\s*$"
         )
         tasks = dict(entry.get("tasks", {}))
         readers.append((modality, frozenset(entry["things"]), tasks, after, before))
@@ -1965,11 +2028,24 @@ def _owned_tasks() -> frozenset[str]:
 
 
 def _owner(question: str, start: int, end: int) -> int | None:
-    """Which reader of `_owner_readers` owns the words at start:end, if any."""
+    """Which reader of `_owner_readers` owns the words at start:end, if any: a person's body
+    (said of an animal only, "犬の体の3Dの動き" names no person's)."""
     for index, (_, _, _, after, before) in enumerate(_owner_readers()):
-        if after.match(question, end) or before.search(question, max(0, start - 24), start):
+        said = after.match(question, end) or before.search(question, max(0, start - 24), start)
+        if said and _shows_a_person(question):
             return index
     return None
+
+
+_PEOPLE = frozenset({"person", "whole_body", "face"})
+
+
+def _shows_a_person(question: str) -> bool:
+    """Whether the question does not show an animal alone (scope.question_subjects)."""
+    from scholarflow.grounding import detect_language
+
+    subjects = question_subjects(question, detect_language(question))
+    return "animal" not in subjects or bool(subjects & _PEOPLE)
 
 
 def _owned(mentions: list[_Mention], question: str) -> list[_Mention]:
@@ -2457,7 +2533,7 @@ _AUXILIARY_ONLY = frozenset({"ich habe"})
 _HANDED_IN_BEFORE = re.compile(
     r"(?:決めた|選んだ|描いた|書いた|撮った|撮影した|録音した|録った|用意した|指定した|"
     r"アップロードした|入れた|入力した|打ち込んだ|タイプした|"
-    r"정한|고른|선택한|그린|쓴|찍은|촬영한|녹음한|준비한|지정한|올린|넣은|입력한|적은)\s*$"
+    r"정한|고른|선택한|그린|쓴|찍은|촬영한|녹음한|준비한|지정한|올린|넣은|입력한)\s*$"
 )
 # The same acts closing the clause a thing stands in, as Korean and Japanese put the verb
 # after its object ("8台のカメラを置いて取組を撮りました", "영상을 찍었어요"): what the user
@@ -2521,7 +2597,7 @@ _EN_HANDED_IN = (
     r"fed in|fed|put in|dropped in|picked|chose)"
 )
 _HANDED_IN_AFTER = re.compile(
-    r"(?:(?:\s+[\w'-]+){0,6}?\s*,?\s+(?:"
+    r"(?:(?:\s+[\w'-]+){0,4}?\s*,?\s+(?:"
     # English says who handed it in ("that fed the second model" is no one's upload)...
     r"(?:that|which)\s+"
     + _EN_HANDED_IN

@@ -33,6 +33,9 @@ class ModalityInfo:
     # is no "text prompt")
     made_label: str | None = None
     described: tuple[str, ...] = ()  # nouns that name it after a determiner, words between
+    # ...only as something that came out ("it gave me a clean mask"; "in a carnival mask" is
+    # worn, not had)
+    described_made: bool = False
     # recordings that, counted two or more, are this modality ("eight clips" of one show):
     # counted as `counted` is, but no devices
     counted_takes: tuple[str, ...] = ()
@@ -115,6 +118,7 @@ def modalities() -> dict[str, ModalityInfo]:
             bool(value.get("moves", False)),
             value.get("made_label"),
             described=tuple(value.get("described", ())),
+            described_made=bool(value.get("described_made", False)),
             counted_takes=tuple(value.get("counted_takes", ())),
         )
         for key, value in _load("modalities.toml").items()
