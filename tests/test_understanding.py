@@ -2767,7 +2767,10 @@ def test_a_thing_made_then_steered_or_described_is_still_made(question, thing):
 
 
 def test_dots_that_stay_on_in_a_video_are_point_tracks_seen_played():
-    question = "娘のジャグリングを撮って、ボールにいくつか点を打ったら、点がずっとボールに付いたままの動画になりました。"
+    question = (
+        "娘のジャグリングを撮って、ボールにいくつか点を打ったら、"
+        "点がずっとボールに付いたままの動画になりました。"
+    )
     assert _understand(question).task.id == "point_tracking"
 
 
