@@ -1395,3 +1395,36 @@ def test_a_title_naming_a_family_as_a_part_keeps_its_own_job():
     title = "Inpaint Anything: Segment Anything Meets Image Inpainting"
     source = enrich(Source(id="s1", name="Inpaint Anything", title=title, role="recommended"))
     assert source.tasks[:1] == ("image_inpainting",)
+
+
+@pytest.mark.parametrize(
+    ("title", "task"),
+    [
+        (
+            "SAM 2 Video Inpainting: Removing Objects from Videos with Segment Anything",
+            "video_inpainting",
+        ),
+    ],
+)
+def test_a_family_member_that_names_its_job_keeps_it(title, task):
+    # (guard) the family's jobs lead only where its own name names no job of its own
+    source = enrich(Source(id="s1", name=title.split(":")[0], title=title, role="recommended"))
+    assert source.tasks[:1] == (task,)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "DeepFilter: Real-Time Speech Enhancement for Video Calls",
+        "Robust Speech Recognition for Video Subtitles",
+    ],
+)
+def test_an_outside_job_for_a_use_named_after_for_is_still_that_job(title):
+    source = enrich(Source(id="s1", name=title.split(":")[0], title=title, role="recommended"))
+    assert source.tasks == () and source.signatures[0].inputs == ("audio",)
+
+
+def test_what_a_lift_into_makes_ends_at_an_aside_too():
+    # "with image features fused in" is an aside, not a thing made
+    summary = "It lifts 2D keypoints into 3D, with image features fused in."
+    assert stated_conversion(normalize(summary)) == (None, ())

@@ -314,13 +314,20 @@ def _read_source(
         or (task in named_tasks and score >= best * _NAMED_SHARE)
         or (task in words and score >= best * _SECONDARY_SHARE)
     )
-    own_family = _family_tasks(normalize(_own_name(source)))
-    if own_family and not converting and not own_family & set(served[:1]):
+    own_name = normalize(_own_name(source))
+    own_family = _family_tasks(own_name)
+    if (
+        own_family
+        and not converting
+        and not own_family & set(served[:1])
+        and not any(v >= _CUE_STRENGTH for v in cue_scores(own_name).values())
+    ):
         # A model that is itself a member of a well-known family says what it does more
         # plainly than a word of its title that many jobs share ("EdgeSAM: Prompt-In-the-Loop
         # Distillation …" segments; its prompts are clicks): the family's jobs are what it
-        # serves. (Not a title naming the family as a part: "Inpaint Anything: Segment
-        # Anything Meets Image Inpainting" inpaints.)
+        # serves. (Not where its own name names a job outright, "SAM 2 Video Inpainting: …",
+        # nor a title naming the family as a part: "Inpaint Anything: Segment Anything Meets
+        # Image Inpainting" inpaints.)
         family = own_family
         served = tuple(task for task, _ in ranked if task in family)
         ranked = [
@@ -873,7 +880,7 @@ _NEXT_CLAUSE = re.compile(r",\s+(?:and|then|which|while|before|after|so)\s")
 # A comma, then a few words and a verb of being or having: a clause of its own ("…, image
 # features are fused in"), not more of a list of things ("a detailed, fully textured mesh").
 _CLAUSE_AFTER_COMMA = re.compile(
-    r",\s+(?:[^\s,]+\s+){0,3}?(?:is|are|was|were|gets|get|got|has|have|had|becomes?)\s"
+    r",\s+(?:[^\s,]+\s+){0,3}?(?:is|are|was|were|being|gets|get|got|has|have|had|becomes?)\s"
 )
 # What follows these in a list of things made is an aside, not more of the list.
 _SAID_BY_THE_WAY = re.compile(r"\s(?:from|for example|for instance|e\.g\.|such as|using|with)\s")
@@ -901,7 +908,8 @@ def stated_conversion(summary: str) -> tuple[str | None, tuple[str, ...]]:
     if found is not None:
         # (what it makes ends where a clause of its own begins: "lifts 2D keypoints into 3D,
         # image features are fused in" makes no picture)
-        made_words = _CLAUSE_AFTER_COMMA.split(found.group(2), maxsplit=1)[0]
+        made_words = _SAID_BY_THE_WAY.split(found.group(2), maxsplit=1)[0]
+        made_words = _CLAUSE_AFTER_COMMA.split(made_words, maxsplit=1)[0]
         if _names_first(matcher, made_words):
             said.append((found.start(), found.group(1), made_words))
     # (a verb of taking or of making from says a conversion only where a thing follows it

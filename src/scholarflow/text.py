@@ -188,11 +188,13 @@ class CueMatcher:
 
 _SENTENCE_STARTS = re.compile(r"(?:^|[.!?]['\")\]]*)\s+['\"(\[]*$|^['\"(\[]*$")
 # What an act done by the user takes next: its object, led by an article, a possessive or a
-# count ("Photographed an old collar", "Filmed the pond", "Recorded my uncle", "Filmed two
-# laps"). Not "Recorded in 1962, …" nor "Recorded audio came out", where the word describes.
+# count, or a pronoun or a name's "'s" ("Photographed an old collar", "Filmed the pond",
+# "Recorded my uncle", "Filmed two laps", "Filmed myself dancing", "Filmed Grandma's hands").
+# Not "Recorded in 1962, …" nor "Recorded audio came out", where the word describes.
 _OBJECT_LEADS = re.compile(
     r"\s+(?:a|an|the|my|our|his|her|their|your|this|that|these|those|some|one|two|three|"
-    r"four|five|six|seven|eight|nine|ten|a few|several|every|each|all|about|around|\d+)\s"
+    r"four|five|six|seven|eight|nine|ten|a few|several|every|each|all|about|around|\d+|"
+    r"it|him|me|myself|us|ourselves|them|both|dozens|lots|last|[^\W\d_]+'s)(?![\w'])"
 )
 
 

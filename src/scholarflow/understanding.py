@@ -561,15 +561,20 @@ def _steered_by_a_camera_path() -> tuple[str, ...]:
     )
 
 
+@cache
+def _camera_words() -> re.Pattern[str]:
+    words = taxonomy.load_lexicon("motion.toml")["camera_words"]
+    spaced = "|".join(re.escape(w) for w in words if not _unspaced(w))
+    unspaced = "|".join(re.escape(w) for w in words if _unspaced(w))
+    return re.compile(rf"(?<!\w)(?:{spaced})|{unspaced}")
+
+
 def _says_camera(question: str, mentions: Sequence[_Mention]) -> bool:
-    """Whether the question names a camera path or a camera (lexicon/motion.toml, `cameras`)."""
+    """Whether the question names a camera path, or the camera or how it moves
+    (lexicon/motion.toml, `camera_words`)."""
     if any(m.hit.label == "camera_trajectory" for m in mentions):
         return True
-    _, cameras = _camera_reader()
-    return any(
-        c in question if _unspaced(c) else re.search(rf"(?<!\w){re.escape(c)}", question)
-        for c in cameras
-    )
+    return _camera_words().search(question) is not None
 
 
 def _add_glossed_semantics(
@@ -1942,8 +1947,12 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 and _made_to_act(question, looked, at, start + hit.end)
             ):
                 role = "have"  # "it made an old photo of me do her spike": made to act
-            if role != "want" and (hit.start, hit.end) in made_only:
-                continue  # "in a carnival mask": worn, not a mask that came out
+            if (
+                (hit.start, hit.end) in made_only
+                and role != "want"
+                and not (markers and markers[-1].group(0) in _HANDED_IN and role == "have")
+            ):
+                continue  # "in a carnival mask", "photographed a carnival mask": a thing shown
             shifted = CueHit(hit.label, hit.cue, at, start + hit.end)
             handed = bool(markers) and markers[-1].group(0) in _HANDED_IN and role == "have"
             either = _ambiguous_cues().get(hit.cue, ())
@@ -2006,7 +2015,9 @@ def _owner_readers() -> tuple[
             return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
         possessive = alternatives(entry["possessives"])
-        whose = rf"(?:{possessive}|(?:(?:{possessive}|the)\s+)?[^\W\d_]+'s)"
+        # (a name's "'s" counts after a possessive, "my grandad's body", not alone: "the
+        # car's body", "the horse's body" are no person's)
+        whose = rf"(?:{possessive})(?:\s+[^\W\d_]+'s)?"
         describing = rf"(?:(?:{alternatives(entry['describing'])})\s+)?"
         owners = alternatives(entry["owners"])
         after = re.compile(

@@ -33,8 +33,8 @@ class ModalityInfo:
     # is no "text prompt")
     made_label: str | None = None
     described: tuple[str, ...] = ()  # nouns that name it after a determiner, words between
-    # ...only as something that came out ("it gave me a clean mask"; "in a carnival mask" is
-    # worn, not had)
+    # ...only where it is said to go in or come out ("it gave me a clean mask"; "in a
+    # carnival mask" is worn)
     described_made: bool = False
     # recordings that, counted two or more, are this modality ("eight clips" of one show):
     # counted as `counted` is, but no devices
