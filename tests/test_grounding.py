@@ -443,3 +443,57 @@ def test_a_citation_after_a_name_read_is_no_version_of_it(text, names):
 
     # the longest name is read, but not across the citation that follows a name already read
     assert known_names_in(text) == names
+
+
+# A toolkit whose own name reads as a domain ("pyannote.audio"): ".audio" is a top-level domain.
+DOTTED_PROMPT = """You are an AI scientist.
+
+A user has asked the following question:
+"I filmed my uncle telling a story at the harbour. The app split his voice from the gulls and \
+the wind so only his words were left. How does it do that?"
+
+Based on the following recommended models, explain:
+
+1. What task the user is trying to perform.
+2. How the model(s) would work in a CNAPS AI-like workflow (input → model → output).
+3. List relevant papers and tools (with GitHub or ArXiv links) that support your answer.
+
+Use **only the provided models and papers**. Do not refer to outside sources.
+
+### Recommended AI Models:
+Model: voicesplit.audio: separating a speaker's voice from background noise
+GitHub: https://github.com/example-lab/voicesplit-audio
+
+Answer:
+"""
+
+
+def test_a_provided_name_that_reads_as_a_domain_is_printed_as_that_name():
+    result = answer(parse_prompt(DOTTED_PROMPT)).model_dump(mode="json")
+    # named in the answer, where a link would have failed the final check (exit 3)
+    assert "voicesplit.audio" in result["markdown"]
+    assert "voicesplit.audio" in result["sections"]["task"] + result["sections"]["workflow"]
+
+
+@pytest.mark.parametrize(
+    ("text", "problems"),
+    [
+        ("voicesplit.audio separates the voice.", 0),
+        ("voicesplit.audio's mask keeps the words.", 0),
+        # a link that only starts with the name, or another domain, is still a link
+        ("Get it at voicesplit.audio/download now.", 1),
+        ("See evil.example.com for voicesplit.audio.", 1),
+        ("Fetch https://voicesplit.audio first.", 1),
+    ],
+)
+def test_only_a_provided_dotted_name_word_for_word_escapes_the_link_check(text, problems):
+    screen = _screen_of("voicesplit.audio")
+    links = [p for p in screen.policy_problems(text, citations=False) if p.kind == "link"]
+    assert len(links) == problems
+
+
+@pytest.mark.parametrize("name", ["evil.com/x", "www.evil.com", "https://evil.com", "a b.com"])
+def test_a_provided_name_holding_a_path_scheme_or_www_stays_a_link(name):
+    from scholarflow.text import dotted_names
+
+    assert dotted_names([name]) == frozenset()

@@ -413,9 +413,11 @@ def _final_check(sections: Sections, brief: Brief, screen: Screen) -> None:
     provided ones; citations in range. A failure here is a bug in the assembly, not a writer's
     fault, so it is an error (exit 3) rather than something to repair."""
     problems: list[str] = []
+    names = screen.dotted_names
     for name in ("task", "workflow"):
-        problems += [f"link in the {name} section: {u}" for u in find_urls(getattr(sections, name))]
-    for url in find_urls(sections.references):
+        section = getattr(sections, name)
+        problems += [f"link in the {name} section: {u}" for u in find_urls(section, names=names)]
+    for url in find_urls(sections.references, names=names):
         if canonical_url(url) not in screen.allowed_links:
             problems.append(f"link not provided: {url}")
     full = "\n".join((sections.task, sections.workflow, sections.references))

@@ -40,7 +40,14 @@ from typing import NamedTuple
 
 from scholarflow import english_words
 from scholarflow.models import Source
-from scholarflow.text import canonical_url, collapse_spaced, link_spans, sentences, squash
+from scholarflow.text import (
+    canonical_url,
+    collapse_spaced,
+    dotted_names,
+    link_spans,
+    sentences,
+    squash,
+)
 
 # Dash-like characters an attacker uses to keep a name from matching ("GPT‑4" with U+2011).
 _DASHES = str.maketrans(
@@ -645,6 +652,8 @@ class Screen:
         self.count = len(self.sources)
         self.language = detect_language(question) if question else "en"
         self.allowed_links = {canonical_url(u) for s in self.sources for u in s.links()}
+        # A provided name that reads as a domain ("pyannote.audio") is still that name.
+        self.dotted_names = dotted_names(s.name for s in self.sources)
         self._provided_keys = _window_keys(
             part for s in self.sources for part in (s.name, s.title, *s.links()) if part
         )
@@ -758,10 +767,14 @@ class Screen:
     def policy_problems(self, text: str, *, citations: bool = True) -> list[Problem]:
         """Links, HTML, Markdown links, bad citations, unprovided known names, mixed scripts."""
         text = normalize_prose(text)
-        problems = [Problem("link", text[a:b][:80]) for a, b in link_spans(text)]
+        names = self.dotted_names
+        problems = [Problem("link", text[a:b][:80]) for a, b in link_spans(text, names=names)]
         for collapsed in (collapse_spaced(text), collapse_spaced(text, split_digits=True)):
             if collapsed != text and not problems:
-                problems = [Problem("link", collapsed[a:b][:80]) for a, b in link_spans(collapsed)]
+                problems = [
+                    Problem("link", collapsed[a:b][:80])
+                    for a, b in link_spans(collapsed, names=names)
+                ]
         problems += _html_problems(text)
         if citations:
             problems += [Problem("citation", c) for c in self.bad_citations(text)]

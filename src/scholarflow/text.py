@@ -7,7 +7,7 @@ import difflib
 import heapq
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -389,10 +389,44 @@ def _link_like(word: str) -> bool:
     return any(_host_like(part) for part in re.split(r"[()\[\]<>\"'`]", lowered) if part)
 
 
-def link_spans(text: str) -> list[tuple[int, int]]:
+def link_spans(text: str, *, names: Collection[str] = ()) -> list[tuple[int, int]]:
     """(start, end) of every link-like run of `text`: URLs with any scheme, protocol-relative
     `//host`, bare domains with any top-level domain, IPv4 addresses, `www.` names, and the
-    defanged forms (`hxxps://`, `evil[.]com`). Linear in the length of the text."""
+    defanged forms (`hxxps://`, `evil[.]com`). Linear in the length of the text.
+
+    `names` (from `dotted_names`) are provided names that only look like domains
+    ("pyannote.audio"): a run that is one of them, word for word, is that name, not a link."""
+    spans = _link_spans(text)
+    if names:
+        spans = [(a, b) for a, b in spans if _bare(text[a:b]) not in names]
+    return spans
+
+
+def dotted_names(names: Iterable[str]) -> frozenset[str]:
+    """The names, lowercased, that read as a bare domain but carry no scheme, slash, at-sign
+    or "www." ("pyannote.audio", a toolkit's own name): written by code from a provided
+    source, they are names, not links (`link_spans`)."""
+    return frozenset(
+        name.lower()
+        for name in names
+        if name
+        and _link_like(name)
+        and not any(mark in name for mark in ("/", ":", "@", "\\", " "))
+        and not name.lower().startswith("www.")
+    )
+
+
+def _bare(run: str) -> str:
+    """A link-like run as a name would stand in prose: without the punctuation around it or a
+    possessive "'s"."""
+    cleaned = clean_url(run).lower()
+    for possessive in ("'s", "’s"):
+        if cleaned.endswith(possessive):
+            cleaned = cleaned[: -len(possessive)]
+    return cleaned
+
+
+def _link_spans(text: str) -> list[tuple[int, int]]:
     undefanged = _undefang(text)
     if undefanged != text:
         # Defanged dots change offsets; report the runs of the original text that hold one.
@@ -482,9 +516,10 @@ def has_link(text: str) -> bool:
     return bool(link_spans(text))
 
 
-def find_urls(text: str) -> list[str]:
-    """Every link-like string in `text`, without the punctuation around it."""
-    return [clean_url(text[a:b]) for a, b in link_spans(text)]
+def find_urls(text: str, *, names: Collection[str] = ()) -> list[str]:
+    """Every link-like string in `text`, without the punctuation around it (`names`: see
+    `link_spans`)."""
+    return [clean_url(text[a:b]) for a, b in link_spans(text, names=names)]
 
 
 # A quoted run: what the user typed into a generator ("I typed 'a foggy pier, shallow depth
