@@ -362,3 +362,19 @@ def test_a_second_model_doing_the_job_starts_from_what_the_user_brought(titles):
             assert reference["source_id"] in main or reference["source_id"] in flagged
     edges = _edges_by_name(data)
     assert ("input", second.split(":")[0]) in edges
+
+
+def test_a_job_on_sound_named_by_a_picture_word_is_a_step_on_sound():
+    # "Audio Super-resolution" takes and makes sound, whatever "super-resolution" names alone
+    prompt = _prompt_of(
+        "I typed 'rain on a tin roof, distant thunder' and got a clip that sounded muffled, "
+        "so a second step made it crisp. How do the two models work together?",
+        "Model: SoundWeave: Text-to-Audio Generation with Latent Diffusion\n"
+        "Paper: https://arxiv.org/abs/2301.00053\n\n"
+        "Model: CrispWave: Audio Super-resolution for Any Sound\n"
+        "Paper: https://arxiv.org/abs/2301.00054\n",
+    )
+    data = _answer_text(prompt)
+    assert data["understanding"]["task"]["id"] == "text_to_audio"
+    assert ("SoundWeave", "CrispWave") in _edges_by_name(data)
+    assert "model_task_mismatch" not in {w["code"] for w in data["warnings"]}

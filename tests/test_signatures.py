@@ -1319,6 +1319,13 @@ def test_a_title_that_builds_no_scene_of_its_own_keeps_its_start(title, not_a_re
         ("Music Source Separation in the Waveform Domain", ("audio",), ("audio",)),
         ("Robust Speech Recognition via Large-Scale Weak Supervision", ("audio",), ("text",)),
         ("Speech Enhancement with Score-Based Generative Models", ("audio",), ("audio",)),
+        # jobs that judge or label what they are given make labels or scores
+        ("Rating Video Quality Assessment in the Wild with Two Views", ("video",), ("annotation",)),
+        ("Pose-Based Action Recognition with Graph Networks", ("video",), ("annotation",)),
+        ("DiaNet: End-to-End Speaker Diarization for Meetings", ("audio",), ("annotation",)),
+        ("Dense Anchor-Free Object Detection on Street Photos", ("image",), ("annotation",)),
+        # a job making what a task makes, but another job: colour where there was none
+        ("TintNet: Automatic Image Colorization with Palette Priors", ("image",), ("image",)),
     ],
 )
 def test_a_title_naming_a_job_outside_the_taxonomy_is_read_as_that_job(title, takes, makes):
@@ -1349,6 +1356,8 @@ def test_a_title_naming_a_task_keeps_it_beside_an_outside_job_word():
         "Visual Speech Recognition for Multiple Languages in the Wild",
         "Noisy Speech Enhancement Driven Facial Animation for Virtual Humans",
         "The Sound of Pixels: Source Separation of Musical Instruments in Videos",
+        # a salient object detected is cut out: a mask, image segmentation's
+        "Nested U-Structure for Salient Object Detection",
     ],
 )
 def test_a_title_naming_more_than_an_outside_job_is_not_read_as_that_job(title):
@@ -1428,3 +1437,16 @@ def test_what_a_lift_into_makes_ends_at_an_aside_too():
     # "with image features fused in" is an aside, not a thing made
     summary = "It lifts 2D keypoints into 3D, with image features fused in."
     assert stated_conversion(normalize(summary)) == (None, ())
+
+
+@pytest.mark.parametrize(
+    ("title", "task"),
+    [
+        # what a work is "-based" on is how it does its job, not the job
+        ("Exemplar-Based Video Colorization with Long-Term Propagation", "video_colour_editing"),
+        # (guard) "based on" starts no means of the words before it
+        ("Video Frame Interpolation Based on Bidirectional Flow", "frame_interpolation"),
+    ],
+)
+def test_what_a_title_is_based_on_names_no_job(title, task):
+    assert task in enrich(_source(title)).tasks

@@ -946,6 +946,34 @@ def test_what_the_first_actor_of_a_clause_wrote_is_theirs():
 
 
 @pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        # a clause with no actor of its own shares the one before it
+        ("The app sharpened my scan, then wrote a caption for the gallery wall.", "want"),
+        ("It first cleaned up my photo so the faces show, then wrote a short description.", "want"),
+        # (guards) the user before, the user still
+        ("I scanned the old print, then wrote a caption for it.", "have"),
+        ("We photographed the hut at dawn, and then wrote a description of it.", "have"),
+    ],
+)
+def test_what_an_unnamed_actor_wrote_is_the_earlier_actors(question, role):
+    assert _roles(question)["text"] == role
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I typed two lines about rain on a tin roof and got a sound clip that fits.",
+        "The audio recording of the choir became a clip with moving pictures.",
+    ],
+)
+def test_a_sound_clip_is_sound_not_a_video(question):
+    roles = _roles(question)
+    assert "audio" in roles
+    assert roles.get("video") != roles["audio"]
+
+
+@pytest.mark.parametrize(
     ("question", "told"),
     [
         ("I typed a prompt and got a clip, then a second model made it sharper.", True),

@@ -63,7 +63,7 @@ def enrich(source: Source) -> Source:
         tasks, plausible, guessed, near = _read_source(read)
         # A title naming a job of its own, none of the tasks, is read as that job, where its
         # words name no task ("Music Source Separation …" is no guess among audio tasks).
-        job = other_job(source) if guessed or not tasks else None
+        job = other_job(source, covering=bool(tasks) and not guessed)
         if job is not None:
             tasks, plausible, guessed, near = (), (), False, ()
             update["signatures"] = (job,)
@@ -103,18 +103,33 @@ def _other_jobs() -> tuple[re.Pattern[str], tuple[tuple[re.Pattern[str], Signatu
     return beside, jobs
 
 
-def other_job(source: Source) -> Signature | None:
+def other_job(source: Source, *, covering: bool = False) -> Signature | None:
     """What a source whose title names a job outside the taxonomy ("Music Source Separation
     …", lexicon/other_jobs.toml) takes and makes; None when its title names none, or names
-    more besides ("Visual Speech Recognition", "… Driven Facial Animation"). (Called for a
-    source whose words name no task: a title naming a task of the taxonomy is read as that.)"""
+    more besides ("Visual Speech Recognition", "… Driven Facial Animation").
+
+    A title naming a task of the taxonomy is read as that task, unless (`covering`) the job's
+    words hold every task name of the title: "Audio Super-resolution" names a job on sound,
+    not the "super-resolution" of pictures."""
     title = normalize(f"{source.name} | {source.title}")
     beside, jobs = _other_jobs()
     if beside.search(title):
         return None
     for pattern, signature in jobs:
-        if pattern.search(title):
-            return signature
+        found = [(m.start(), m.end()) for m in pattern.finditer(title)]
+        if not found:
+            continue
+        if covering:
+            named = [
+                hit
+                for hit in taxonomy.task_matcher().find(title)
+                if not hit.label.endswith(":hint")
+            ]
+            if not named or not all(
+                any(a <= hit.start and hit.end <= b for a, b in found) for hit in named
+            ):
+                continue
+        return signature
     return None
 
 
@@ -1028,10 +1043,13 @@ def _without_quality_words(title: str) -> str:
 # So is what follows "via", up to a job it is for: "Tuning-Free Longer Video Diffusion via
 # Noise Rescheduling" makes videos; the noise is how. And what a work is "aware" of is what
 # it pays heed to while doing its job: "Depth-Aware Video Frame Interpolation" makes no depth.
+# Nor does what it is "-based" on name its job: "Skeleton-Based Action Recognition" recognises
+# actions from skeletons, it makes none.
 _MEANS_FOR_A_JOB = re.compile(
     r"(?<!\w)(?:exploiting|leveraging|harnessing|using)\s+[^:|]{1,80}?\s+(?=for\s+[a-z]+ing(?!\w))"
     r"|(?<!\w)via\s+(?:(?!\s(?:for|to)\s)[^:|]){1,80}"
-    r"|(?<![\w-])[^\W_]+(?:-[^\W_]+)*[-\s]aware(?!\w)",
+    r"|(?<![\w-])[^\W_]+(?:-[^\W_]+)*[-\s]aware(?!\w)"
+    r"|(?<![\w-])[^\W_]+(?:-[^\W_]+)*[-\s]based(?!\w|\s+(?:on|upon)(?!\w))",
     re.IGNORECASE,
 )
 

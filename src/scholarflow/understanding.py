@@ -367,10 +367,19 @@ _USER_DID = re.compile(r"(?<!\w)(?:i|we|i've|we've|i had|we had|i'd|we'd)\s+$")
 
 
 def _tool_acted(window: str, marker_start: int) -> bool:
-    """Whether the first actor of the clause before a marker is the tool, not the user."""
-    opening = _CLAUSE_START.match(window, 0, marker_start)
-    actor = _ACTOR.search(window, opening.end() if opening else 0, marker_start)
-    return actor is not None and actor.group("tool") is not None
+    """Whether the first actor of the clause before a marker is the tool, not the user. A
+    clause with no actor of its own shares the one before it ("The app brightened it, then
+    wrote a description": the app wrote it), back to the window's start."""
+    end = marker_start
+    while True:
+        opening = _CLAUSE_START.match(window, 0, end)
+        begins = opening.end() if opening else 0
+        actor = _ACTOR.search(window, begins, end)
+        if actor is not None:
+            return actor.group("tool") is not None
+        if not begins:
+            return False
+        end = begins - 1  # the clause before, without its closing comma
 
 
 # What a quoted passage of the question is read as (a text cue of taxonomy/modalities.toml):
