@@ -1437,16 +1437,3 @@ def test_what_a_lift_into_makes_ends_at_an_aside_too():
     # "with image features fused in" is an aside, not a thing made
     summary = "It lifts 2D keypoints into 3D, with image features fused in."
     assert stated_conversion(normalize(summary)) == (None, ())
-
-
-@pytest.mark.parametrize(
-    ("title", "task"),
-    [
-        # what a work is "-based" on is how it does its job, not the job
-        ("Exemplar-Based Video Colorization with Long-Term Propagation", "video_colour_editing"),
-        # (guard) "based on" starts no means of the words before it
-        ("Video Frame Interpolation Based on Bidirectional Flow", "frame_interpolation"),
-    ],
-)
-def test_what_a_title_is_based_on_names_no_job(title, task):
-    assert task in enrich(_source(title)).tasks

@@ -2859,3 +2859,26 @@ def test_a_mask_handed_in_with_describing_words_is_had():
 def test_a_things_body_is_no_persons(question):
     # (guards) a car's body, a horse's body
     assert _understand(question).task.id != "human_motion_capture"
+
+
+def test_a_bare_titles_guessed_reading_takes_no_input_away_from_the_user():
+    # a speech-representation title could be read as making sound from a clip; that guess
+    # does not turn the new voice the user brought into one a model made on the way
+    from scholarflow.signatures import enrich
+
+    speech = enrich(
+        Source(
+            id="s1",
+            name="VoxRep",
+            title="VoxRep: Self-Supervised Learning of Speech Representations",
+            role="recommended",
+        )
+    )
+    understood = _understand(
+        "My uncle filmed a birthday message in Portuguese. My cousin recorded the same words in "
+        "French, and the app re-timed his mouth so he seems to speak French. How does it "
+        "match his lips to the new voice?",
+        speech,
+    )
+    assert understood.task.id == "lip_sync"
+    assert "audio" in understood.have

@@ -125,12 +125,24 @@ def other_job(source: Source, *, covering: bool = False) -> Signature | None:
                 for hit in taxonomy.task_matcher().find(title)
                 if not hit.label.endswith(":hint")
             ]
+            # (what the job is "-based" on, right before it, is what it runs on: the
+            # skeletons of "Skeleton-Based Action Recognition" are no motion it captures)
+            spans = [(_based_on_start(title, a), b) for a, b in found]
             if not named or not all(
-                any(a <= hit.start and hit.end <= b for a, b in found) for hit in named
+                any(a <= hit.start and hit.end <= b for a, b in spans) for hit in named
             ):
                 continue
         return signature
     return None
+
+
+_BASED_ON = re.compile(r"(?<![\w-])[^\W_]+(?:-[^\W_]+)*[-\s]based\s+$")
+
+
+def _based_on_start(title: str, start: int) -> int:
+    """Where the "X-based" words right before `start` begin (`start` when there are none)."""
+    before = _BASED_ON.search(title, max(0, start - 60), start)
+    return before.start() if before else start
 
 
 def meaning_text(source: Source) -> str:
@@ -1043,13 +1055,10 @@ def _without_quality_words(title: str) -> str:
 # So is what follows "via", up to a job it is for: "Tuning-Free Longer Video Diffusion via
 # Noise Rescheduling" makes videos; the noise is how. And what a work is "aware" of is what
 # it pays heed to while doing its job: "Depth-Aware Video Frame Interpolation" makes no depth.
-# Nor does what it is "-based" on name its job: "Skeleton-Based Action Recognition" recognises
-# actions from skeletons, it makes none.
 _MEANS_FOR_A_JOB = re.compile(
     r"(?<!\w)(?:exploiting|leveraging|harnessing|using)\s+[^:|]{1,80}?\s+(?=for\s+[a-z]+ing(?!\w))"
     r"|(?<!\w)via\s+(?:(?!\s(?:for|to)\s)[^:|]){1,80}"
-    r"|(?<![\w-])[^\W_]+(?:-[^\W_]+)*[-\s]aware(?!\w)"
-    r"|(?<![\w-])[^\W_]+(?:-[^\W_]+)*[-\s]based(?!\w|\s+(?:on|upon)(?!\w))",
+    r"|(?<![\w-])[^\W_]+(?:-[^\W_]+)*[-\s]aware(?!\w)",
     re.IGNORECASE,
 )
 

@@ -656,7 +656,7 @@ def _decide(reading: _Reading, recommended: Sequence[Source]) -> Understanding:
         task = _unknown_task(mentions)
         confidence = family_confidence = 0.05
     have, want = _resolve_modalities(task, mentions)
-    have = _made_on_the_way(task, have, mentions, recommended)
+    have = _made_on_the_way(task, have, mentions, recommended, told=told)
     supplied = taxonomy.freely_supplied()
     made = tuple(
         dict.fromkeys(
@@ -3176,12 +3176,19 @@ def _could_do(source: Source) -> tuple[Signature, ...]:
 
 
 def _made_on_the_way(
-    task: Task, have: tuple[str, ...], mentions: Sequence[_Mention], recommended: Sequence[Source]
+    task: Task,
+    have: tuple[str, ...],
+    mentions: Sequence[_Mention],
+    recommended: Sequence[Source],
+    *,
+    told: bool = False,
 ) -> tuple[str, ...]:
     """What the user has, without a thing the task needs that they did not say they brought
     and that a recommended model makes from what they did bring: "it first guessed a depth
     map for each photo, then adjusted them together" was given photos, and the depth maps are
-    the first model's work."""
+    the first model's work. What a bare title could be doing counts only where the user
+    tells the steps (`told`): a guess among its readings takes no input away from a lip sync
+    whose new voice was "recorded by a friend"."""
     said = {m.hit.label for m in mentions if m.role == "have"}
     known = taxonomy.modalities()
     kept = list(have)
@@ -3202,7 +3209,7 @@ def _made_on_the_way(
         if rest and any(
             modality in signature.outputs and all(map(brought, signature.required_inputs))
             for source in steps
-            for signature in _could_do(source)
+            for signature in (_could_do(source) if told else source.signatures)
         ):
             kept = rest
     return tuple(kept)
