@@ -480,7 +480,7 @@ def test_a_provided_name_that_reads_as_a_domain_is_printed_as_that_name():
     [
         ("voicesplit.audio separates the voice.", 0),
         ("voicesplit.audio's mask keeps the words.", 0),
-        # a link that only starts with the name, or another domain, is still a link
+        # (guards) a link that only starts with the name, or another domain, is still a link
         ("Get it at voicesplit.audio/download now.", 1),
         ("See evil.example.com for voicesplit.audio.", 1),
         ("Fetch https://voicesplit.audio first.", 1),
@@ -494,6 +494,7 @@ def test_only_a_provided_dotted_name_word_for_word_escapes_the_link_check(text, 
 
 @pytest.mark.parametrize("name", ["evil.com/x", "www.evil.com", "https://evil.com", "a b.com"])
 def test_a_provided_name_holding_a_path_scheme_or_www_stays_a_link(name):
+    # (guards: such a name is a link wherever it stands)
     from scholarflow.text import dotted_names
 
     assert dotted_names([name]) == frozenset()

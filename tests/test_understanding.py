@@ -2863,21 +2863,21 @@ def test_a_things_body_is_no_persons(question):
 
 def test_a_bare_titles_guessed_reading_takes_no_input_away_from_the_user():
     # a speech-representation title could be read as making sound from a clip; that guess
-    # does not turn the new voice the user brought into one a model made on the way
+    # does not turn the new voice a friend recorded into one a model made on the way
     from scholarflow.signatures import enrich
 
     speech = enrich(
         Source(
             id="s1",
-            name="VoxRep",
-            title="VoxRep: Self-Supervised Learning of Speech Representations",
+            name="wav2feat",
+            title="wav2feat: Self-Supervised Learning of Speech Representations",
             role="recommended",
         )
     )
     understood = _understand(
-        "My uncle filmed a birthday message in Portuguese. My cousin recorded the same words in "
-        "French, and the app re-timed his mouth so he seems to speak French. How does it "
-        "match his lips to the new voice?",
+        "Our choir leader recorded a welcome video in Italian for a festival abroad. A friend "
+        "recorded the same words in Dutch, and the app re-timed the leader's mouth so it looks "
+        "as if he speaks Dutch. How does it match his lips to a new voice?",
         speech,
     )
     assert understood.task.id == "lip_sync"
