@@ -127,3 +127,15 @@ def test_writing_all_covers_every_data_file_of_the_runtime_packages() -> None:
         if path.name.endswith((".toml", ".txt.gz"))
     }
     assert on_disk <= set(written)
+
+
+def test_the_json_schema_lists_every_modality_of_the_taxonomy() -> None:
+    # a modality the taxonomy gains ("annotation") must be one the published schema allows
+    import json
+
+    from scholarflow import taxonomy
+
+    schema = json.loads(
+        resources.files("scholarflow.schema").joinpath("answer-v1.schema.json").read_text()
+    )
+    assert set(schema["$defs"]["modality"]["enum"]) == set(taxonomy.modalities())

@@ -470,9 +470,33 @@ Answer:
 
 def test_a_provided_name_that_reads_as_a_domain_is_printed_as_that_name():
     result = answer(parse_prompt(DOTTED_PROMPT)).model_dump(mode="json")
-    # named in the answer, where a link would have failed the final check (exit 3)
-    assert "voicesplit.audio" in result["markdown"]
+    # named in the answer, where a link would have failed the final check (exit 3), and
+    # nowhere replaced as a link: not in its reference, its step, nor the echoed question
+    markdown = result["markdown"]
     assert "voicesplit.audio" in result["sections"]["task"] + result["sections"]["workflow"]
+    assert "link removed" not in markdown
+    asked = DOTTED_PROMPT.replace("The app split", "I ran voicesplit.audio and it split")
+    echoed = answer(parse_prompt(asked)).model_dump(mode="json")
+    assert "question_link_ignored" not in {w["code"] for w in echoed["warnings"]}
+    assert "voicesplit.audio" in echoed["question"]
+
+
+def test_a_dotted_name_its_own_links_do_not_bear_out_stays_a_link():
+    # (guard) "bit.ly" with no repository of that name is a link, as it always was
+    prompt = DOTTED_PROMPT.replace("voicesplit.audio", "bit.ly")
+    with pytest.raises(GroundingError):
+        answer(parse_prompt(prompt))
+
+
+def _dotted_screen() -> Screen:
+    source = Source(
+        id="s1",
+        name="voicesplit.audio",
+        title="voicesplit.audio: separating voices",
+        github_url="https://github.com/example-lab/voicesplit-audio",
+        role="recommended",
+    )
+    return Screen([source])
 
 
 @pytest.mark.parametrize(
@@ -487,14 +511,40 @@ def test_a_provided_name_that_reads_as_a_domain_is_printed_as_that_name():
     ],
 )
 def test_only_a_provided_dotted_name_word_for_word_escapes_the_link_check(text, problems):
-    screen = _screen_of("voicesplit.audio")
-    links = [p for p in screen.policy_problems(text, citations=False) if p.kind == "link"]
+    links = [p for p in _dotted_screen().policy_problems(text, citations=False) if p.kind == "link"]
     assert len(links) == problems
 
 
-@pytest.mark.parametrize("name", ["evil.com/x", "www.evil.com", "https://evil.com", "a b.com"])
-def test_a_provided_name_holding_a_path_scheme_or_www_stays_a_link(name):
-    # (guards: such a name is a link wherever it stands)
+@pytest.mark.parametrize(
+    ("name", "link"),
+    [
+        ("pyannote.audio", "https://github.com/pyannote/pyannote-audio"),
+        # a dotted word inside a longer name, borne out by the repository
+        (
+            "pyannote.audio 2.1 speaker diarization pipeline",
+            "https://github.com/pyannote/pyannote-audio",
+        ),
+    ],
+)
+def test_a_dotted_name_its_repository_spells_is_a_name(name, link):
     from scholarflow.text import dotted_names
 
-    assert dotted_names([name]) == frozenset()
+    assert dotted_names([(name, [link])]) == frozenset({"pyannote.audio"})
+
+
+@pytest.mark.parametrize(
+    ("name", "link"),
+    [
+        ("evil.com/x", "https://github.com/lab/evilcomx"),
+        ("www.evil.com", "https://github.com/lab/wwwevilcom"),
+        ("https://evil.com", "https://github.com/lab/httpsevilcom"),
+        ("bit.ly", ""),
+        ("bit.ly", "https://github.com/lab/other"),
+        ("10.0.0.1", "https://github.com/lab/10001"),
+    ],
+)
+def test_a_dotted_name_with_a_path_scheme_or_no_repository_of_its_name_stays_a_link(name, link):
+    # (guards: such a name is a link wherever it stands, and an address is no name)
+    from scholarflow.text import dotted_names
+
+    assert dotted_names([(name, [link] if link else [])]) == frozenset()

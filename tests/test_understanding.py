@@ -954,6 +954,14 @@ def test_what_the_first_actor_of_a_clause_wrote_is_theirs():
         # (guards) the user before, the user still
         ("I scanned the old print, then wrote a caption for it.", "have"),
         ("We photographed the hut at dawn, and then wrote a description of it.", "have"),
+        # (guards) someone else acting, the tool only named as an object, a dummy "it", a
+        # subordinate "it", a new statement after a semicolon
+        ("The app brightened my scan, and my friend wrote a caption for it.", "have"),
+        ("The app brightened it, then she wrote a caption.", "have"),
+        ("Opened the app, typed a short prompt, and got a video of a fox.", "have"),
+        ("It took me a while, but wrote a description of the castle.", "have"),
+        ("When it finished I checked the photo, then wrote a caption for it.", "have"),
+        ("Step one: the app upscaled my photo; step two: wrote a caption myself.", "have"),
     ],
 )
 def test_what_an_unnamed_actor_wrote_is_the_earlier_actors(question, role):
@@ -2882,3 +2890,26 @@ def test_a_bare_titles_guessed_reading_takes_no_input_away_from_the_user():
     )
     assert understood.task.id == "lip_sync"
     assert "audio" in understood.have
+
+
+def test_a_guess_may_still_make_what_the_user_names_nowhere():
+    # (guard) nothing of a voice is named: a text-to-speech guess makes it on the way
+    from scholarflow.signatures import enrich
+
+    titles = (
+        "SpeechT5: Unified-Modal Encoder-Decoder Pre-Training for Spoken Language Processing",
+        "SadTalker: Learning Realistic 3D Motion Coefficients for Stylized Audio-Driven Single "
+        "Image Talking Face Animation",
+    )
+    recommended = tuple(
+        enrich(Source(id=f"s{i}", name=t.split(":")[0], title=t, role="recommended"))
+        for i, t in enumerate(titles)
+    )
+    understood = understand(
+        Request(
+            question="I uploaded a photo of my grandpa and typed a birthday message, and now he "
+            "says it out loud in a video. How does it work?",
+            recommended=recommended,
+        )
+    )
+    assert "audio" not in understood.have

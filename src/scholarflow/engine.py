@@ -149,7 +149,7 @@ def prepare(request: Request) -> Prepared:
         )
         for source_id in instructed
     ]
-    if has_link(request.question):
+    if has_link(request.question, names=screen.dotted_names):
         extra.append(
             Warning(
                 code="question_link_ignored",
@@ -159,7 +159,7 @@ def prepare(request: Request) -> Prepared:
         )
     plan = plan.model_copy(update={"warnings": plan.warnings + tuple(extra)})
     brief = Brief(
-        question=sanitize_question(request.question),
+        question=sanitize_question(request.question, screen.dotted_names),
         plan=plan,
         sources=enriched,
         evidence=found,

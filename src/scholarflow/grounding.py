@@ -32,7 +32,7 @@ import itertools
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -653,7 +653,7 @@ class Screen:
         self.language = detect_language(question) if question else "en"
         self.allowed_links = {canonical_url(u) for s in self.sources for u in s.links()}
         # A provided name that reads as a domain ("pyannote.audio") is still that name.
-        self.dotted_names = dotted_names(s.name for s in self.sources)
+        self.dotted_names = dotted_names((s.name, s.links()) for s in self.sources)
         self._provided_keys = _window_keys(
             part for s in self.sources for part in (s.name, s.title, *s.links()) if part
         )
@@ -1144,8 +1144,9 @@ def quote_problems(sentence: str) -> list[Problem]:
     return problems
 
 
-def sanitize_question(question: str) -> str:
-    """The question as echoed back: links in it are not sources, so they are not repeated."""
+def sanitize_question(question: str, names: Collection[str] = ()) -> str:
+    """The question as echoed back: links in it are not sources, so they are not repeated
+    (a provided name that reads as a domain is that name: `Screen.dotted_names`)."""
     from scholarflow.text import replace_links
 
-    return replace_links(normalize_prose(question), "<link removed>")
+    return replace_links(normalize_prose(question), "<link removed>", names=names)

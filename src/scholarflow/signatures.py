@@ -10,6 +10,7 @@ task's, with the task's variants (a stereo converter that is handed the depth).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -116,7 +117,14 @@ def other_job(source: Source, *, covering: bool = False) -> Signature | None:
     if beside.search(title):
         return None
     for pattern, signature in jobs:
-        found = [(m.start(), m.end()) for m in pattern.finditer(title)]
+        # (a job named as a help of the work, "… with Speaker Diarization Feedback", is not
+        # its job)
+        found = [
+            (m.start(), m.end())
+            for m in pattern.finditer(title)
+            if not _AS_A_HELP_BEFORE.search(title, max(0, m.start() - 24), m.start())
+            and not _AS_A_HELP_AFTER.match(title, m.end())
+        ]
         if not found:
             continue
         if covering:
@@ -126,14 +134,33 @@ def other_job(source: Source, *, covering: bool = False) -> Signature | None:
                 if not hit.label.endswith(":hint")
             ]
             # (what the job is "-based" on, right before it, is what it runs on: the
-            # skeletons of "Skeleton-Based Action Recognition" are no motion it captures)
-            spans = [(_based_on_start(title, a), b) for a, b in found]
-            if not named or not all(
-                any(a <= hit.start and hit.end <= b for a, b in spans) for hit in named
-            ):
+            # skeletons of "Skeleton-Based Speaker Diarization" are no motion it captures)
+            spans = sorted((_based_on_start(title, a), b) for a, b in found)
+            starts = [a for a, _ in spans]
+            if not named or not all(_within(hit.start, hit.end, spans, starts) for hit in named):
                 continue
         return signature
     return None
+
+
+# Words that make a job named after them, or before them, a help of the work rather than its
+# job: "… Guided by Video Quality Assessment", "… with Speech Recognition Feedback".
+_AS_A_HELP_BEFORE = re.compile(
+    r"(?<!\w)(?:with|using|via|guided by|driven by|evaluated by|supervised by|aided by)\s+$"
+)
+_AS_A_HELP_AFTER = re.compile(
+    r"[\s-]+(?:feedback|guidance|guided|driven|loss|losses|priors?|features|supervision|"
+    r"rewards?|metrics?)(?!\w)"
+)
+
+
+def _within(start: int, end: int, spans: Sequence[tuple[int, int]], starts: Sequence[int]) -> bool:
+    """Whether start:end lies inside one of `spans` (sorted; `starts` their starts): found by
+    bisection, so checking every task name of a long title stays n log n. (Spans of one
+    pattern's matches do not overlap, so the last span starting at or before it is the one
+    that could hold it.)"""
+    at = bisect.bisect_right(starts, start) - 1
+    return at >= 0 and end <= spans[at][1]
 
 
 _BASED_ON = re.compile(r"(?<![\w-])[^\W_]+(?:-[^\W_]+)*[-\s]based\s+$")

@@ -7,7 +7,7 @@ import difflib
 import heapq
 import re
 import unicodedata
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -402,18 +402,33 @@ def link_spans(text: str, *, names: Collection[str] = ()) -> list[tuple[int, int
     return spans
 
 
-def dotted_names(names: Iterable[str]) -> frozenset[str]:
-    """The names, lowercased, that read as a bare domain but carry no scheme, slash, at-sign
-    or "www." ("pyannote.audio", a toolkit's own name): written by code from a provided
-    source, they are names, not links (`link_spans`)."""
-    return frozenset(
-        name.lower()
-        for name in names
-        if name
-        and _link_like(name)
-        and not any(mark in name for mark in ("/", ":", "@", "\\", " "))
-        and not name.lower().startswith("www.")
-    )
+def dotted_names(named: Iterable[tuple[str, Sequence[str]]]) -> frozenset[str]:
+    """Of each (name, its own links), the words of the name that read as a bare domain but are
+    the project's own name as its repository spells it, lowercased: "pyannote.audio" of
+    github.com/pyannote/pyannote-audio. Written by code from a provided source, they are that
+    name, not links (`link_spans`). A name no link of its own bears out ("bit.ly", "evil.com")
+    stays a link, as do words with a scheme, a path, an at-sign or "www."."""
+    found = set()
+    for name, links in named:
+        own = {squash(_last_segment(link)) for link in links} - {""}
+        for word in name.split():
+            word = clean_url(word)
+            if (
+                _link_like(word)
+                and not any(mark in word for mark in ("/", ":", "@", "\\"))
+                and not word.lower().startswith("www.")
+                and not _IPV4.match(word)
+                and squash(word) in own
+            ):
+                found.add(word.lower())
+    return frozenset(found)
+
+
+def _last_segment(link: str) -> str:
+    """The last segment of a link's path ("pyannote-audio" of …/pyannote/pyannote-audio)."""
+    path = link.split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    head, _, last = path.rpartition("/")
+    return last if head and not head.endswith(":/") else ""
 
 
 def _bare(run: str) -> str:
@@ -511,9 +526,9 @@ def collapse_spaced(text: str, *, split_digits: bool = False) -> str:
     return " ".join(out)
 
 
-def has_link(text: str) -> bool:
+def has_link(text: str, *, names: Collection[str] = ()) -> bool:
     """Whether `text` holds anything link-like (see `link_spans`)."""
-    return bool(link_spans(text))
+    return bool(link_spans(text, names=names))
 
 
 def find_urls(text: str, *, names: Collection[str] = ()) -> list[str]:
@@ -712,9 +727,10 @@ def compared(text: str, start: int, end: int) -> bool:
     return after.match(text[end : end + _SIMILE_LOOKAHEAD]) is not None
 
 
-def replace_links(text: str, replacement: str) -> str:
-    """`text` with every link-like run replaced (how a question is echoed back)."""
-    spans = link_spans(text)
+def replace_links(text: str, replacement: str, *, names: Collection[str] = ()) -> str:
+    """`text` with every link-like run replaced (how a question is echoed back); `names`: see
+    `link_spans`."""
+    spans = link_spans(text, names=names)
     if not spans:
         return text
     pieces, last = [], 0

@@ -357,6 +357,16 @@ _ACTOR = re.compile(
     r"(?<!\w)(?:(?P<user>i|we)|(?P<tool>it|(?:model|app|tool|ai|program|software|network)s?))(?!\w)"
 )
 _CLAUSE_START = re.compile(r".*[,;:]", re.DOTALL)
+# A clause opening straight with its verb, after a joining word at most ("…, then wrote …"),
+# and a clause opening with its subject: the user, or the tool ("it" not as in "it was a rainy
+# day", "it took me a while").
+_JOINING = r"(?:(?:and|then|but|so|also|first|later|finally|afterwards|after that)\s+)*"
+_ELIDED_SUBJECT = re.compile(rf"\s*{_JOINING}")
+_SUBJECT_FIRST = re.compile(
+    rf"\s*{_JOINING}(?:(?:the|this|that|our|my)\s+)?"
+    r"(?:(?P<user>i|we)|(?P<tool>it(?!\s+(?:was|is|took|looked|seemed|felt|has|had)(?!\w))"
+    r"|(?:model|app|tool|ai|program|software|network)s?))(?!\w)"
+)
 # (verbs of putting words or lines down, which either the user or the tool may do)
 _WRITING_VERBS = frozenset({"typed", "wrote", "drew", "sketched", "described", "entered", "gave"})
 
@@ -368,18 +378,30 @@ _USER_DID = re.compile(r"(?<!\w)(?:i|we|i've|we've|i had|we had|i'd|we'd)\s+$")
 
 def _tool_acted(window: str, marker_start: int) -> bool:
     """Whether the first actor of the clause before a marker is the tool, not the user. A
-    clause with no actor of its own shares the one before it ("The app brightened it, then
-    wrote a description": the app wrote it), back to the window's start."""
-    end = marker_start
-    while True:
-        opening = _CLAUSE_START.match(window, 0, end)
-        begins = opening.end() if opening else 0
-        actor = _ACTOR.search(window, begins, end)
-        if actor is not None:
-            return actor.group("tool") is not None
-        if not begins:
+    clause that opens straight with its verb ("…, then wrote a description") shares the
+    subject the clause before it opens with: "The app brightened it, then wrote a
+    description" is the app's; "My dad filmed it, then typed …", "It took a while, but typed
+    …", "Opened the app, typed …" are not the tool's. Only across commas: a semicolon or a
+    colon starts a statement of its own."""
+    opening = _CLAUSE_START.match(window, 0, marker_start)
+    begins = opening.end() if opening else 0
+    actor = _ACTOR.search(window, begins, marker_start)
+    if actor is not None:
+        return actor.group("tool") is not None
+    end = begins
+    while (
+        end and window[end - 1] == "," and _ELIDED_SUBJECT.fullmatch(window, begins, marker_start)
+    ):
+        before = window.rfind(",", 0, end - 1)
+        stop = max(window.rfind(";", 0, end - 1), window.rfind(":", 0, end - 1))
+        if stop > before:
             return False
-        end = begins - 1  # the clause before, without its closing comma
+        begins, marker_start = before + 1, end - 1
+        subject = _SUBJECT_FIRST.match(window, begins, marker_start)
+        if subject is not None:
+            return subject.group("tool") is not None
+        end = begins
+    return False
 
 
 # What a quoted passage of the question is read as (a text cue of taxonomy/modalities.toml):
@@ -3186,10 +3208,11 @@ def _made_on_the_way(
     """What the user has, without a thing the task needs that they did not say they brought
     and that a recommended model makes from what they did bring: "it first guessed a depth
     map for each photo, then adjusted them together" was given photos, and the depth maps are
-    the first model's work. What a bare title could be doing counts only where the user
-    tells the steps (`told`): a guess among its readings takes no input away from a lip sync
-    whose new voice was "recorded by a friend"."""
+    the first model's work. A bare title's guessed readings take away only a thing the user
+    names nowhere, or where they tell the steps (`told`): the "new voice" of a lip sync is
+    the one a friend recorded, whatever a speech model's title might be doing."""
     said = {m.hit.label for m in mentions if m.role == "have"}
+    named = {m.hit.label for m in mentions if m.role != "want"}
     known = taxonomy.modalities()
     kept = list(have)
     # a model doing the task itself makes its result, not a step towards it (an animator
@@ -3209,7 +3232,8 @@ def _made_on_the_way(
         if rest and any(
             modality in signature.outputs and all(map(brought, signature.required_inputs))
             for source in steps
-            for signature in (_could_do(source) if told else source.signatures)
+            if told or not source.guessed or modality not in named
+            for signature in _could_do(source)
         ):
             kept = rest
     return tuple(kept)

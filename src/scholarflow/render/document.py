@@ -14,13 +14,14 @@ exactly what the finished answer holds.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from scholarflow import taxonomy
 from scholarflow.i18n import Messages, messages_for
 from scholarflow.models import Brief, Sections, Slots, Source, Step, Warning
 from scholarflow.render.diagram import ascii_diagram
-from scholarflow.text import replace_links
+from scholarflow.text import dotted_names, replace_links
 
 SECTIONS = ("task", "workflow", "references")
 _PARAGRAPH = "\n\n"
@@ -48,13 +49,14 @@ class Part:
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 
 
-def plain(text: str) -> str:
+def plain(text: str, names: Collection[str] = ()) -> str:
     """A name or title from a source record, safe to print: links removed, Markdown escaped.
 
     Source records come from the request, so they are data: a title holding a link or markup
-    must print as text, never as a link or as HTML.
+    must print as text, never as a link or as HTML. (`names`: provided names that only read
+    as domains, `text.dotted_names`.)
     """
-    text = replace_links(" ".join(text.split()), "<link removed>")
+    text = replace_links(" ".join(text.split()), "<link removed>", names=names)
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
@@ -72,6 +74,8 @@ class _Outline:
         self.parts: list[Part] = []
         self._names: re.Pattern[str] | None = None
         self._number_of: dict[str, int] = {}
+        # (a provided name that reads as a domain, "pyannote.audio", prints as that name)
+        self.dotted = dotted_names((s.name, s.links()) for s in brief.sources)
 
     def labels(self, modalities: tuple[str, ...] | list[str], *, made: bool = False) -> str:
         return self.text.join([self.text.label(m, made=made) for m in modalities])
@@ -86,7 +90,7 @@ class _Outline:
         return self.brief.source(source_id)
 
     def cite_name(self, source: Source) -> str:
-        return f"{plain(source.name)} [{self.n(source.id)}]"
+        return f"{plain(source.name, self.dotted)} [{self.n(source.id)}]"
 
     def cited(self, text: str) -> str:
         """A warning message (code-written) with each source it names followed by its number:
@@ -258,7 +262,7 @@ class _Outline:
                 text(
                     "reference_line",
                     number=str(reference.number),
-                    title=plain(source.title),
+                    title=plain(source.title, self.dotted),
                     role=role,
                     where=where,
                 )
