@@ -548,3 +548,27 @@ def test_a_dotted_name_with_a_path_scheme_or_no_repository_of_its_name_stays_a_l
     from scholarflow.text import dotted_names
 
     assert dotted_names([(name, [link] if link else [])]) == frozenset()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Foo [1] is at example.com—see there.",
+        "github.io–it lists the code",
+        "evil.com、then the depth",
+        "evil.com。次に",
+        "see evil．com now",
+        "evil.com∕setup",
+    ],
+)
+def test_a_domain_glued_to_a_dash_a_cjk_mark_or_a_look_alike_is_still_a_link(text):
+    from scholarflow.text import find_urls
+
+    assert find_urls(text)
+
+
+def test_dashes_between_words_make_no_link():
+    # (guard)
+    from scholarflow.text import find_urls
+
+    assert find_urls("It uses depth—and flow—to stay stable; “Depth Anything” — a model.") == []

@@ -334,7 +334,9 @@ _SPOKEN_DOT = re.compile(
     r"sh|to|gg|uk|us|click|link|site|online|top|zip)\b)",
     re.I,
 )
-_RUN = re.compile(r"\S+")
+# A run of text a link may be: up to a space, or up to a dash or a CJK mark that ends a word
+# ("example.com—see there", "evil.com、then"), which a linkifier stops at too.
+_RUN = re.compile(r"[^\s—–、。，；（）「」『』【】〈〉《》]+")
 _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?$")
 
 
@@ -441,13 +443,21 @@ def _bare(run: str) -> str:
     return cleaned
 
 
+def _compatible(run: str) -> str:
+    """A run with its look-alike characters folded (NFKC: "evil．com" is "evil.com"), and the
+    division slash read as the slash it stands for ("evil.com∕setup")."""
+    if run.isascii():
+        return run
+    return unicodedata.normalize("NFKC", run).replace("∕", "/").replace("⁄", "/")
+
+
 def _link_spans(text: str) -> list[tuple[int, int]]:
     undefanged = _undefang(text)
     if undefanged != text:
         # Defanged dots change offsets; report the runs of the original text that hold one.
         found = []
         for match in _RUN.finditer(text):
-            if _link_like(_undefang(match.group(0))):
+            if _link_like(_undefang(_compatible(match.group(0)))):
                 found.append((match.start(), match.end()))
         if found or not _SPOKEN_DOT.search(text):
             return found
@@ -455,7 +465,7 @@ def _link_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     for m in _RUN.finditer(text):
         run = m.group(0)
-        if not _link_like(run):
+        if not _link_like(_compatible(run)):
             continue
         cut = _words_before_the_scheme(run)
         if cut and _link_like(run[:cut]):
