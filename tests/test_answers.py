@@ -378,3 +378,15 @@ def test_a_job_on_sound_named_by_a_picture_word_is_a_step_on_sound():
     assert data["understanding"]["task"]["id"] == "text_to_audio"
     assert ("SoundWeave", "CrispWave") in _edges_by_name(data)
     assert "model_task_mismatch" not in {w["code"] for w in data["warnings"]}
+
+
+def test_a_flagged_model_making_the_last_output_is_not_said_to_do_the_task():
+    # The answer has just said the model cannot do the job; the step that shows what it makes
+    # instead must not then say "It does the task itself here".
+    data = _answer_json(PROMPTS_DIR / "voice_memo_denoiser_alone_flagged.txt")
+    flagged = {w["source_id"] for w in data["warnings"] if w["code"] == "model_task_mismatch"}
+    (cleanwave,) = [r["source_id"] for r in data["references"] if r["name"] == "CleanWave"]
+    assert cleanwave in flagged
+    workflow = data["sections"]["workflow"]
+    line = next(line for line in workflow.splitlines() if line.startswith("- **CleanWave"))
+    assert "does the task itself" not in line

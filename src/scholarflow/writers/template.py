@@ -246,8 +246,9 @@ class _Composer:
         items = self.unused(source.id)
         if items:
             said.append(self.say(items[0]))
-        if not said and self.makes_the_result(step):
+        if not said and self.makes_the_result(step) and source.id not in self.misfits:
             # nothing of its own to quote (a bare title): say which job it does on the path
+            # (not for a model that does not fit: the answer has just said it cannot do it)
             job = self.text.task_description(self.understanding.task)
             said.append(self.text("does_the_job", job=job))
         return " ".join(said)
