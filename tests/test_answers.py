@@ -383,10 +383,38 @@ def test_a_job_on_sound_named_by_a_picture_word_is_a_step_on_sound():
 def test_a_flagged_model_making_the_last_output_is_not_said_to_do_the_task():
     # The answer has just said the model cannot do the job; the step that shows what it makes
     # instead must not then say "It does the task itself here".
-    data = _answer_json(PROMPTS_DIR / "voice_memo_denoiser_alone_flagged.txt")
+    question = (
+        "My voice memo from the windy pier is full of wind noise. How do I get a clean "
+        "version of my voice?"
+    )
+    recommended = "Model: CleanWave: Speech Enhancement with Score-Based Diffusion Models"
+    data = _answer_text(_prompt_of(question, recommended + "\nPaper: None"))
     flagged = {w["source_id"] for w in data["warnings"] if w["code"] == "model_task_mismatch"}
     (cleanwave,) = [r["source_id"] for r in data["references"] if r["name"] == "CleanWave"]
     assert cleanwave in flagged
     workflow = data["sections"]["workflow"]
     line = next(line for line in workflow.splitlines() if line.startswith("- **CleanWave"))
     assert "does the task itself" not in line
+
+
+@pytest.mark.parametrize(
+    ("question", "recommended"),
+    [
+        (
+            "I gave it a photo of our cafe's menu board and it wrote alt text describing the "
+            "picture for blind visitors. How does it describe a photo?",
+            "Model: LineReader: A Practical Ultra Lightweight OCR System\nPaper: None",
+        ),
+        (
+            "I gave it a photo of our cafe's menu board and it wrote alt text describing the "
+            "picture for blind visitors. How does it describe a photo?",
+            "Model: GlyphBox: Character Region Awareness for Text Detection\nPaper: None",
+        ),
+    ],
+)
+def test_a_model_of_another_field_making_the_wanted_kind_still_does_not_fit(question, recommended):
+    # An OCR system turns a photo into text, as a captioner does, but the text it gives is the
+    # words printed in the picture, not a description of it: it does a job of its own
+    data = _answer_text(_prompt_of(question, recommended))
+    assert data["understanding"]["task"]["id"] == "image_captioning"
+    assert "model_task_mismatch" in {w["code"] for w in data["warnings"]}

@@ -1351,16 +1351,14 @@ def test_a_title_naming_a_task_keeps_it_beside_an_outside_job_word():
 @pytest.mark.parametrize(
     "title",
     [
-        "Visual Speech Recognition for Multiple Languages in the Wild",
         "Noisy Speech Enhancement Driven Facial Animation for Virtual Humans",
-        "The Sound of Pixels: Source Separation of Musical Instruments in Videos",
         # a job named as a help of the work is not its job
         "Text-to-Video Generation with Video Quality Assessment Rewards",
         "Layout-to-Image Generation Guided by Speaker Diarization",
     ],
 )
 def test_a_title_naming_more_than_an_outside_job_is_not_read_as_that_job(title):
-    # (guards) lip reading takes video, a facial animation is a task of its own
+    # (guards) a facial animation is a task of its own
     source = enrich(Source(id="s1", name=title.split(":")[0], title=title, role="recommended"))
     assert source.tasks != ()
 
@@ -1436,3 +1434,66 @@ def test_what_a_lift_into_makes_ends_at_an_aside_too():
     # "with image features fused in" is an aside, not a thing made
     summary = "It lifts 2D keypoints into 3D, with image features fused in."
     assert stated_conversion(normalize(summary)) == (None, ())
+
+
+@pytest.mark.parametrize(
+    ("title", "makes"),
+    [
+        ("Visual Speech Recognition for Multiple Languages in the Wild", ("text",)),
+        ("LipScribe: Audio-Visual Speech Recognition from Noisy Lectures", ("text",)),
+        ("SeeHear: Audio-Visual Speech Enhancement in Crowded Rooms", ("audio",)),
+        ("The Sound of Pixels: Source Separation of Musical Instruments in Videos", ("audio",)),
+    ],
+)
+def test_a_job_on_sound_named_with_what_is_seen_is_that_job_on_a_clip(title, makes):
+    # lip reading and its audio-visual kind run on the clip, picture and sound: still the job,
+    # not a talking head or a lip sync for being near one in meaning
+    source = enrich(Source(id="s1", name=title.split(":")[0], title=title, role="recommended"))
+    assert source.tasks == () and source.other_job
+    assert [(s.inputs, s.outputs) for s in source.signatures] == [(("video",), makes)]
+
+
+@pytest.mark.parametrize(
+    ("title", "job", "takes"),
+    [
+        # a job on pictures is about what is seen: "visual" is no other work here
+        (
+            "PlaceNet: Universal Visual Place Recognition",
+            "image_retrieval",
+            ("image", "point_cloud"),
+        ),
+        ("FlowNetX: Dense Optical Flow Estimation with Cost Volumes", "optical_flow", None),
+        (
+            "LumaFix: Low-Light Image Enhancement with Curve Estimation",
+            "low_light_enhancement",
+            None,
+        ),
+    ],
+)
+def test_a_broad_lexicon_of_outside_jobs_reads_titles_of_other_fields(title, job, takes):
+    source = enrich(Source(id="s1", name=title.split(":")[0], title=title, role="recommended"))
+    assert source.tasks == () and source.plausible == () and source.other_job == job
+    if takes:
+        assert tuple(s.inputs[0] for s in source.signatures) == takes
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # the job beside a thing it neither takes nor makes: the work does more than the job
+        "GeoFound: A Monocular Geometric Foundation Model for Metric Depth and Surface Normal "
+        "Estimation",
+        "ClipTalk: Advancing Spatial-Temporal Modeling and Audio Understanding in Video-LLMs",
+    ],
+)
+def test_a_job_named_beside_a_thing_it_neither_takes_nor_makes_is_not_that_job(title):
+    source = enrich(Source(id="s1", name=title.split(":")[0], title=title, role="recommended"))
+    assert not source.other_job
+
+
+def test_a_restoring_job_makes_the_kind_it_took():
+    # "takes" are alternatives: a photo comes back a photo, a clip a clip
+    title = "ClearSky: All-in-One Dehazing for Photos and Videos"
+    source = enrich(Source(id="s1", name="ClearSky", title=title, role="recommended"))
+    ways = {(s.inputs, s.outputs) for s in source.signatures}
+    assert (("image",), ("image",)) in ways and (("image",), ("video",)) not in ways

@@ -2913,3 +2913,43 @@ def test_a_guess_may_still_make_what_the_user_names_nowhere():
         )
     )
     assert "audio" not in understood.have
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I filmed a coworker planting trees on a slope. The app gave me back every point of the "
+        "scene moving in 3D throughout the video. How?",
+        "Grabé a una compañera plantando árboles. La app me devolvió cada punto de la escena "
+        "moviéndose en 3D a lo largo del vídeo. ¿Cómo?",
+        "J'ai filmé une collègue qui plante des arbres. L'appli m'a rendu chaque point de la "
+        "scène qui bouge en 3D tout au long de la vidéo. Comment ?",
+    ],
+)
+def test_the_clip_a_result_spans_is_not_what_came_out(question):
+    from scholarflow.understanding import _read
+
+    # "throughout the video" says over what the points move, not that a video came back
+    mentions = _read(question, None).mentions
+    assert not [m for m in mentions if m.role == "want" and m.hit.label == "video"]
+    assert [m for m in mentions if m.role == "have" and m.hit.label == "video"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I have a three-hour recording of a fiddle contest. I asked the app when each player "
+        "starts and which tune got the whole room dancing; it answered with exact minutes. How "
+        "does an AI follow such a long video?",
+        "J'ai l'enregistrement de trois heures d'un concours de violon. J'ai demandé à l'appli "
+        "quand chaque candidat commence et quel morceau a fait danser la salle ; elle m'a "
+        "répondu avec les minutes exactes. Comment une IA suit-elle une vidéo aussi longue ?",
+    ],
+)
+def test_what_the_user_asked_the_tool_about_a_clip_is_its_content_not_the_job(question):
+    # "which tune got the room dancing" is a question about the recording, not a wish to make
+    # anyone dance: no cue inside it speaks for a task, and the job is answering questions
+    from scholarflow.understanding import _read
+
+    assert "character_animation" not in _read(question, None).cues
+    assert _understand(question).task.id == "video_understanding"

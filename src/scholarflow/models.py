@@ -174,6 +174,11 @@ class Source(_Described):
     # A recommended model whose name, title and summary say nothing readable of what it does,
     # placed for the job it was recommended for (signatures.adopt_unread): the answer says so.
     read_from_request: bool = Field(default=False, exclude=True)
+    # A title naming a job outside the taxonomy (lexicon/other_jobs.toml, "… Optical Flow"):
+    # that job's id. Its signatures say what it takes and makes; it does none of the tasks,
+    # even where what it makes has the kind the user wants (an OCR system's text is no
+    # caption).
+    other_job: str = Field(default="", exclude=True)
 
 
 class CatalogEntry(_Described):

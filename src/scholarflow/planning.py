@@ -257,6 +257,9 @@ def search(
     any of their steps counts as doing it.
     """
     families = {s.id: _families(s) for s in sources}
+    # (a source doing a job outside the taxonomy makes its own kind of thing, whatever its
+    # modality: it is not the user's exact job)
+    other_jobs = {s.id for s in sources if s.other_job}
     have_set = set(have)
     have_roles = user_roles(doing, have)
     supplied = taxonomy.supplied()
@@ -288,7 +291,9 @@ def search(
         if action.source_id:
             if together and action.source_id in required:
                 return True
-            return doing.family in families.get(action.source_id, set()) or exact(action)
+            return doing.family in families.get(action.source_id, set()) or (
+                action.source_id not in other_jobs and exact(action)
+            )
         return action.operation in doing.done_by
 
     def bound(needs: tuple[_Need, ...], used: frozenset[str] = frozenset()) -> float:

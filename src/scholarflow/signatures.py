@@ -14,6 +14,7 @@ import bisect
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from urllib.parse import urlsplit
 
@@ -67,7 +68,7 @@ def enrich(source: Source) -> Source:
         job = other_job(source, covering=bool(tasks) and not guessed)
         if job is not None:
             tasks, plausible, guessed, near = (), (), False, ()
-            update["signatures"] = (job,)
+            update["other_job"], update["signatures"] = job
         update["tasks"] = tasks
         update["plausible"] = plausible
         update["guessed"] = guessed
@@ -93,39 +94,82 @@ def _whole_words(words: Sequence[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])")
 
 
+@dataclass(frozen=True)
+class _Job:
+    """A job outside the taxonomy, as lexicon/other_jobs.toml writes it."""
+
+    id: str
+    title: re.Pattern[str]
+    takes: tuple[str, ...]
+    makes: tuple[str, ...]
+
+    @property
+    def on_sound(self) -> bool:
+        return set(self.takes) <= {"audio"}
+
+    @property
+    def things(self) -> frozenset[str]:
+        return frozenset(self.takes) | frozenset(self.makes)
+
+
 @cache
-def _other_jobs() -> tuple[re.Pattern[str], tuple[tuple[re.Pattern[str], Signature], ...]]:
+def _other_jobs() -> tuple[re.Pattern[str], re.Pattern[str], tuple[_Job, ...]]:
+    """The `beside` and `seen` words, and the jobs."""
     data = dict(taxonomy.load_lexicon("other_jobs.toml"))
     beside = _whole_words(data.pop("beside")["words"])
+    seen = _whole_words(data.pop("seen")["words"])
     jobs = tuple(
-        (_whole_words(entry["title"]), Signature.of(entry["takes"], entry["makes"]))
-        for entry in data.values()
+        _Job(job_id, _whole_words(entry["title"]), tuple(entry["takes"]), tuple(entry["makes"]))
+        for job_id, entry in data.items()
     )
-    return beside, jobs
+    return beside, seen, jobs
 
 
-def other_job(source: Source, *, covering: bool = False) -> Signature | None:
+def _job_signatures(takes: Sequence[str], makes: Sequence[str]) -> tuple[Signature, ...]:
+    """A job's ways of working, one per thing it runs on: from a kind it also makes (a photo
+    or a clip restored), that same kind; from any other, everything it makes."""
+    return tuple(
+        Signature.of([thing], [thing] if thing in makes else list(makes)) for thing in takes
+    )
+
+
+def other_job(
+    source: Source, *, covering: bool = False
+) -> tuple[str, tuple[Signature, ...]] | None:
     """What a source whose title names a job outside the taxonomy ("Music Source Separation
-    …", lexicon/other_jobs.toml) takes and makes; None when its title names none, or names
-    more besides ("Visual Speech Recognition", "… Driven Facial Animation").
+    …", lexicon/other_jobs.toml): the job's id and its ways of working (what it takes and
+    makes); None when its title names none, or names
+    more besides a job on sound ("Visual Speech Recognition", "… Driven Facial Animation").
 
     A title naming a task of the taxonomy is read as that task, unless (`covering`) the job's
     words hold every task name of the title: "Audio Super-resolution" names a job on sound,
     not the "super-resolution" of pictures."""
     title = normalize(f"{source.name} | {source.title}")
-    beside, jobs = _other_jobs()
-    if beside.search(title):
-        return None
-    for pattern, signature in jobs:
+    beside, seen, jobs = _other_jobs()
+    other_work = beside.search(title) is not None
+    shown = seen.search(title) is not None
+    things = [(hit.start, hit.label) for hit in taxonomy.modality_matcher().find(title)]
+    for job in jobs:
+        if other_work and job.on_sound:
+            continue
         # (a job named as a help of the work, "… with Speaker Diarization Feedback", is not
         # its job)
         found = [
             (m.start(), m.end())
-            for m in pattern.finditer(title)
+            for m in job.title.finditer(title)
             if not _AS_A_HELP_BEFORE.search(title, max(0, m.start() - 24), m.start())
             and not _AS_A_HELP_AFTER.match(title, m.end())
         ]
         if not found:
+            continue
+        # (what is seen beside a job on sound makes it that job on a clip; a thing the title
+        # names that the job neither takes nor makes, "… Metric Depth and Surface Normal
+        # Estimation", "… Audio Understanding in Video-LLMs", says the work does more than
+        # the job, unless it is the use named after a "for" that follows the job)
+        on_clip = shown and job.on_sound
+        own = job.things | ({"video"} if on_clip else set())
+        use = _USE_AFTER.search(title, found[0][1])
+        if any(label not in own for at, label in things if use is None or at < use.start()):
             continue
         if covering:
             named = [
@@ -139,8 +183,12 @@ def other_job(source: Source, *, covering: bool = False) -> Signature | None:
             starts = [a for a, _ in spans]
             if not named or not all(_within(hit.start, hit.end, spans, starts) for hit in named):
                 continue
-        return signature
+        takes = ("video",) if on_clip else job.takes
+        return job.id, _job_signatures(takes, job.makes)
     return None
+
+
+_USE_AFTER = re.compile(r"(?<!\w)for(?!\w)")
 
 
 # Words that make a job named after them, or before them, a help of the work rather than its

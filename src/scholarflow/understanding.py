@@ -409,6 +409,12 @@ def _tool_acted(window: str, marker_start: int) -> bool:
 _QUOTED_PROMPT = "quoted prompt"
 # A preposition of place between a marker and a mention makes the mention a place.
 _PLACE = re.compile(r"(?<!\w)(?:in|on|at|across|throughout|within|dans|sur|im|auf)(?!\w)")
+# ...and one of extent right before it, marker or not: "moving in 3D throughout the video",
+# "a lo largo del vídeo", "tout au long de la vidéo" is where it happens, not what came out.
+_ALONG = re.compile(
+    r"(?<!\w)(?:throughout|all along|over the course of|a lo largo del?|durante todo el|"
+    r"tout au long d[eu]|während d(?:es|er)|über die ganze)\s+(?:[^\W\d_]+\s+){0,2}$"
+)
 _ASK = re.compile(r"(?:^|[.!?¿]\s*|\s)(how|what|why|which|cómo|comment|wie|어떻게|如何)\b")
 _SENTENCE = re.compile(r"[^.!?。！？]+[.!?。！？]?")
 
@@ -1333,16 +1339,38 @@ def _unknown_task(mentions: list[_Mention]) -> Task:
 # --- signal 3: cue phrases -------------------------------------------------------------------
 
 
+# What the user asked the tool about a clip ("I asked the app when each player starts and
+# which tune got the room dancing"): its words tell what the clip shows, not the job. Runs to
+# the end of its clause.
+_ASKED_ABOUT = re.compile(
+    r"(?<!\w)(?:asked|demandé|demandais|pregunté|preguntó|preguntaba|gefragt|fragte)"
+    r"(?:\s+(?:the|it|à|a|al|la|le|die|den|das|dem)(?!\w))*(?:\s+l['’]|\s+)?"
+    r"(?:(?:app|application|appli|tool|outil|herramienta|aplicación|model|modèle|modelo|"
+    r"modell|assistant|ai|ia|ki|bot|chatbot)(?!\w))?"
+    r",?\s+(?:when|which|what|whether|where|who|how many|how often|if|quand|quel|quelle|"
+    r"quels|quelles|si|où|qui|combien|ce qui|ce que|cuándo|qué|cuál|cuáles|dónde|quién|"
+    r"cuántos|cuántas|wann|welche|welcher|welches|welchen|was|ob|wo|wer|wie viele|wie oft)"
+    r"(?!\w)[^.;!?]*"
+)
+
+
+def _asked_about(question: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _ASKED_ABOUT.finditer(question)]
+
+
 def _add_cues(scores: dict[str, float], question: str) -> list[str]:
     matched: list[str] = []
     cue_scores: dict[str, float] = defaultdict(float)
     hint_scores: dict[str, float] = defaultdict(float)
     seen: set[tuple[str, str]] = set()
+    asked = _asked_about(question)
     for hit in taxonomy.task_matcher().find(question):
         if (hit.label, hit.cue) in seen:
             continue
         if compared(question, hit.start, hit.end):
             continue  # "as if a whole camera rig had been there": a look, not what was done
+        if any(start <= hit.start < end for start, end in asked):
+            continue  # what the user asked the tool about the clip: its content, not the job
         if hit.cue in _detail_cues() and _NEGATED_BEFORE.search(
             question[max(0, hit.start - 20) : hit.start]
         ):
@@ -1876,7 +1904,9 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 )
             ):
                 role = "want"  # "it wrote '…'": the tool did the writing, the words came out
-            placed = bool(markers) and _names_a_place(window[markers[-1].end() :])
+            placed = (bool(markers) and _names_a_place(window[markers[-1].end() :])) or bool(
+                _ALONG.search(text, max(0, hit.start - 40), hit.start)
+            )
             if placed:
                 role = None  # "clicked it in one frame": where it happened, not what went in
             if role is not None and markers:
