@@ -1468,6 +1468,13 @@ def test_a_job_on_sound_named_with_what_is_seen_is_that_job_on_a_clip(title, mak
             "low_light_enhancement",
             None,
         ),
+        # the job's own name may hold a thing's word: the "3D object" of 3D object detection
+        ("PillarBox: Fast 3D Object Detection from Point Clouds", "object_detection_3d", None),
+        (
+            "GraphMoves: Skeleton-Based Action Recognition with Graph Networks",
+            "skeleton_action_recognition",
+            ("human_motion",),
+        ),
     ],
 )
 def test_a_broad_lexicon_of_outside_jobs_reads_titles_of_other_fields(title, job, takes):

@@ -148,7 +148,7 @@ def other_job(
     beside, seen, jobs = _other_jobs()
     other_work = beside.search(title) is not None
     shown = seen.search(title) is not None
-    things = [(hit.start, hit.label) for hit in taxonomy.modality_matcher().find(title)]
+    things = [(hit.start, hit.end, hit.label) for hit in taxonomy.modality_matcher().find(title)]
     for job in jobs:
         if other_work and job.on_sound:
             continue
@@ -165,11 +165,17 @@ def other_job(
         # (what is seen beside a job on sound makes it that job on a clip; a thing the title
         # names that the job neither takes nor makes, "… Metric Depth and Surface Normal
         # Estimation", "… Audio Understanding in Video-LLMs", says the work does more than
-        # the job, unless it is the use named after a "for" that follows the job)
+        # the job, unless it is the use named after a "for" that follows the job, or a word
+        # of the job's own name: the "3D object" of "3D Object Detection")
         on_clip = shown and job.on_sound
         own = job.things | ({"video"} if on_clip else set())
         use = _USE_AFTER.search(title, found[0][1])
-        if any(label not in own for at, label in things if use is None or at < use.start()):
+        if any(
+            label not in own
+            for start, end, label in things
+            if (use is None or start < use.start())
+            and not any(a <= start and end <= b for a, b in found)
+        ):
             continue
         if covering:
             named = [

@@ -34,6 +34,7 @@ class CaseResult:
     error: str = ""
     served: bool = True
     task: str = ""
+    confidence: float = 0.0  # how sure the understanding was of `task`
     inputs: tuple[str, ...] = ()
     outputs: tuple[str, ...] = ()
     mismatch: bool = False
@@ -82,6 +83,7 @@ def _score(
 ) -> None:
     understanding = produced.understanding
     result.task = understanding.task.id
+    result.confidence = understanding.confidence
     result.inputs, result.outputs = understanding.have, understanding.want
     result.mismatch = any(w.code == "model_task_mismatch" for w in produced.warnings)
     sources = request.sources
