@@ -384,16 +384,17 @@ def test_a_flagged_model_making_the_last_output_is_not_said_to_do_the_task():
     # The answer has just said the model cannot do the job; the step that shows what it makes
     # instead must not then say "It does the task itself here".
     question = (
-        "My voice memo from the windy pier is full of wind noise. How do I get a clean "
-        "version of my voice?"
+        "I have a tiny 200-pixel scan of my grandmother's photo and the app made it four times "
+        "bigger and sharp. How does it add detail?"
     )
-    recommended = "Model: CleanWave: Speech Enhancement with Score-Based Diffusion Models"
-    data = _answer_text(_prompt_of(question, recommended + "\nPaper: None"))
+    recommended = "Model: ClearSky: Single Image Dehazing with Feature Fusion\nPaper: None"
+    data = _answer_text(_prompt_of(question, recommended))
+    assert data["understanding"]["task"]["id"] == "image_super_resolution"
     flagged = {w["source_id"] for w in data["warnings"] if w["code"] == "model_task_mismatch"}
-    (cleanwave,) = [r["source_id"] for r in data["references"] if r["name"] == "CleanWave"]
-    assert cleanwave in flagged
+    (clearsky,) = [r["source_id"] for r in data["references"] if r["name"] == "ClearSky"]
+    assert clearsky in flagged
     workflow = data["sections"]["workflow"]
-    line = next(line for line in workflow.splitlines() if line.startswith("- **CleanWave"))
+    line = next(line for line in workflow.splitlines() if line.startswith("- **ClearSky"))
     assert "does the task itself" not in line
 
 
@@ -418,3 +419,35 @@ def test_a_model_of_another_field_making_the_wanted_kind_still_does_not_fit(ques
     data = _answer_text(_prompt_of(question, recommended))
     assert data["understanding"]["task"]["id"] == "image_captioning"
     assert "model_task_mismatch" in {w["code"] for w in data["warnings"]}
+
+
+def test_two_outside_jobs_do_not_chain_through_labels_or_features():
+    # a sentence encoder's embeddings are no vocoder's spectrogram: neither does text-to-audio
+    question = (
+        "I typed a sentence describing rain on a tin roof and got back a sound clip of it. How?"
+    )
+    recommended = (
+        "Model: SentEmb: Sentence Embeddings with Siamese Networks\nPaper: None\n\n"
+        "Model: WaveVoc: A Fast Neural Vocoder\nPaper: None"
+    )
+    data = _answer_text(_prompt_of(question, recommended))
+    assert data["understanding"]["task"]["id"] == "text_to_audio"
+    flagged = {w["source_id"] for w in data["warnings"] if w["code"] == "model_task_mismatch"}
+    assert len(flagged) == 2
+
+
+def test_a_model_of_another_field_listed_after_four_others_is_still_judged_by_its_job():
+    # past the first few recommended models fit is judged by a cheap test: it must know an
+    # outside job as well as the search does
+    question = (
+        "I gave it a photo of our cafe's menu board and it wrote alt text describing the "
+        "picture for blind visitors. How does it describe a photo?"
+    )
+    captioners = "".join(
+        f"Model: Cap{n}: Image Captioning with Transformers\nPaper: None\n\n" for n in range(4)
+    )
+    recommended = captioners + "Model: LineReader: A Practical Ultra Lightweight OCR System"
+    data = _answer_text(_prompt_of(question, recommended + "\nPaper: None"))
+    line_reader = next(r["source_id"] for r in data["references"] if r["name"] == "LineReader")
+    flagged = {w["source_id"] for w in data["warnings"] if w["code"] == "model_task_mismatch"}
+    assert line_reader in flagged

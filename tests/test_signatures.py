@@ -1480,6 +1480,7 @@ def test_a_job_on_sound_named_with_what_is_seen_is_that_job_on_a_clip(title, mak
 def test_a_broad_lexicon_of_outside_jobs_reads_titles_of_other_fields(title, job, takes):
     source = enrich(Source(id="s1", name=title.split(":")[0], title=title, role="recommended"))
     assert source.tasks == () and source.plausible == () and source.other_job == job
+    assert source.signatures
     if takes:
         assert tuple(s.inputs[0] for s in source.signatures) == takes
 
@@ -1504,3 +1505,38 @@ def test_a_restoring_job_makes_the_kind_it_took():
     source = enrich(Source(id="s1", name="ClearSky", title=title, role="recommended"))
     ways = {(s.inputs, s.outputs) for s in source.signatures}
     assert (("image",), ("image",)) in ways and (("image",), ("video",)) not in ways
+
+
+@pytest.mark.parametrize(
+    ("title", "job"),
+    [
+        # the longest job named wins, not the first in the file
+        (
+            "GlyphNet: Scene Text Recognition with Permuted Language Models",
+            "scene_text_recognition",
+        ),
+        ("TalkBridge: End-to-End Speech-to-Text Translation", "speech_translation"),
+        # singing is sound: a job on a singing voice is still that job
+        ("Singing Voice Separation with Deep U-Net Convolutional Networks", "source_separation"),
+    ],
+)
+def test_the_job_a_title_names_most_fully_is_read(title, job):
+    source = enrich(Source(id="s1", name=title.split(":")[0], title=title, role="recommended"))
+    assert source.other_job == job
+
+
+def test_a_job_that_makes_more_than_it_takes_makes_all_of_it():
+    # a speech translator makes text and speech from speech, not speech back
+    title = "TalkBridge: Simultaneous Speech Translation"
+    source = enrich(Source(id="s1", name="TalkBridge", title=title, role="recommended"))
+    assert [(s.inputs, s.outputs) for s in source.signatures] == [(("audio",), ("text", "audio"))]
+
+
+def test_a_job_run_on_labels_or_data_has_no_way_the_user_can_feed_and_is_not_adopted():
+    from scholarflow.signatures import adopt_unread
+
+    title = "WaveVoc: A Fast Neural Vocoder"
+    source = enrich(Source(id="s1", name="WaveVoc", title=title, role="recommended"))
+    assert source.other_job == "neural_vocoder" and source.signatures == ()
+    (adopted,) = adopt_unread([source], "text_to_audio")
+    assert adopted.tasks == () and not adopted.read_from_request

@@ -2953,3 +2953,39 @@ def test_what_the_user_asked_the_tool_about_a_clip_is_its_content_not_the_job(qu
 
     assert "character_animation" not in _read(question, None).cues
     assert _understand(question).task.id == "video_understanding"
+
+
+@pytest.mark.parametrize(
+    ("question", "task"),
+    [
+        # a wish, not a question about the clip
+        (
+            "I asked the app if it could make my photo dance, and it did. How?",
+            "character_animation",
+        ),
+        # nobody asked the tool
+        (
+            "My friend asked which app makes a photo dance like in the video. How?",
+            "character_animation",
+        ),
+        # the user again, after the question's clause
+        (
+            "I asked the app which tune got the room dancing, but now I want it to make my photo "
+            "dance. How?",
+            "character_animation",
+        ),
+    ],
+)
+def test_what_is_not_a_question_to_the_tool_about_a_clip_keeps_its_cues(question, task):
+    # (guards)
+    from scholarflow.understanding import _read
+
+    assert task in _read(question, None).cues
+
+
+def test_a_preposition_of_extent_before_a_new_clause_leaves_its_thing_alone():
+    # (guard) "throughout my trip" ends before "photos were taken": the photos were had
+    from scholarflow.understanding import _read
+
+    mentions = _read("Throughout my trip photos were taken and the app made a video. How?", None)
+    assert [m.hit.label for m in mentions.mentions if m.role == "have"] == ["image_set"]

@@ -797,7 +797,8 @@ def judge_fit(
         else:
             # Past the first few, a cheap test stands in for a search: bounded work.
             own = source_actions([source], ids) + fit_ops
-            fits[source.id] = _connectable(source, understanding, own)
+            # (a job outside the taxonomy does none of the tasks, alone: as in `search`)
+            fits[source.id] = not source.other_job and _connectable(source, understanding, own)
     stood_in &= {source_id for source_id, fit in fits.items() if fit}
     if stood_in and _done_directly(understanding, related, fit_ops):
         for source_id in stood_in:

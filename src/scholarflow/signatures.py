@@ -126,10 +126,17 @@ def _other_jobs() -> tuple[re.Pattern[str], re.Pattern[str], tuple[_Job, ...]]:
 
 
 def _job_signatures(takes: Sequence[str], makes: Sequence[str]) -> tuple[Signature, ...]:
-    """A job's ways of working, one per thing it runs on: from a kind it also makes (a photo
-    or a clip restored), that same kind; from any other, everything it makes."""
+    """A job's ways of working, one per thing it runs on. A job that makes only kinds it
+    takes restores or changes what it is given: a photo comes back a photo, a clip a clip.
+    Any other makes everything it makes from each ("… Speech Translation": text and speech
+    from speech). Labels, features or data it runs on (`annotation`: a vocoder's spectrogram,
+    a forecaster's series) are nothing the user brings or another model hands over here: no
+    way is made of them, so two outside jobs never chain through them."""
+    restores = set(makes) <= set(takes)
     return tuple(
-        Signature.of([thing], [thing] if thing in makes else list(makes)) for thing in takes
+        Signature.of([thing], [thing] if restores else list(makes))
+        for thing in takes
+        if thing != "annotation"
     )
 
 
@@ -138,17 +145,23 @@ def other_job(
 ) -> tuple[str, tuple[Signature, ...]] | None:
     """What a source whose title names a job outside the taxonomy ("Music Source Separation
     …", lexicon/other_jobs.toml): the job's id and its ways of working (what it takes and
-    makes); None when its title names none, or names
-    more besides a job on sound ("Visual Speech Recognition", "… Driven Facial Animation").
+    makes; none where all it takes is labels or data); None when its title names none.
 
-    A title naming a task of the taxonomy is read as that task, unless (`covering`) the job's
-    words hold every task name of the title: "Audio Super-resolution" names a job on sound,
-    not the "super-resolution" of pictures."""
+    Of several jobs named, the longest name wins ("Scene Text Recognition" over "Text
+    Recognition"). A job on sound named with other work ("… Driven Facial Animation",
+    `beside`) is not read; named with what is seen ("Visual Speech Recognition", `seen`) it
+    is that job on a clip. A title naming a thing the job neither takes nor makes ("… Metric
+    Depth and Surface Normal Estimation") is not read as the job, unless the thing is in the
+    job's own name ("3D Object Detection") or in the use named after a "for" that follows it
+    ("… for Video Calls"). A title naming a task of the taxonomy is read as that task, unless
+    (`covering`) the job's words hold every task name of the title: "Audio Super-resolution"
+    names a job on sound, not the "super-resolution" of pictures."""
     title = normalize(f"{source.name} | {source.title}")
     beside, seen, jobs = _other_jobs()
     other_work = beside.search(title) is not None
     shown = seen.search(title) is not None
     things = [(hit.start, hit.end, hit.label) for hit in taxonomy.modality_matcher().find(title)]
+    best: tuple[int, _Job, bool] | None = None
     for job in jobs:
         if other_work and job.on_sound:
             continue
@@ -162,19 +175,14 @@ def other_job(
         ]
         if not found:
             continue
-        # (what is seen beside a job on sound makes it that job on a clip; a thing the title
-        # names that the job neither takes nor makes, "… Metric Depth and Surface Normal
-        # Estimation", "… Audio Understanding in Video-LLMs", says the work does more than
-        # the job, unless it is the use named after a "for" that follows the job, or a word
-        # of the job's own name: the "3D object" of "3D Object Detection")
         on_clip = shown and job.on_sound
         own = job.things | ({"video"} if on_clip else set())
         use = _USE_AFTER.search(title, found[0][1])
+        starts = [a for a, _ in found]  # (one pattern's matches do not overlap: `_within`)
         if any(
             label not in own
             for start, end, label in things
-            if (use is None or start < use.start())
-            and not any(a <= start and end <= b for a, b in found)
+            if (use is None or start < use.start()) and not _within(start, end, found, starts)
         ):
             continue
         if covering:
@@ -186,12 +194,19 @@ def other_job(
             # (what the job is "-based" on, right before it, is what it runs on: the
             # skeletons of "Skeleton-Based Speaker Diarization" are no motion it captures)
             spans = sorted((_based_on_start(title, a), b) for a, b in found)
-            starts = [a for a, _ in spans]
-            if not named or not all(_within(hit.start, hit.end, spans, starts) for hit in named):
+            span_starts = [a for a, _ in spans]
+            if not named or not all(
+                _within(hit.start, hit.end, spans, span_starts) for hit in named
+            ):
                 continue
-        takes = ("video",) if on_clip else job.takes
-        return job.id, _job_signatures(takes, job.makes)
-    return None
+        longest = max(b - a for a, b in found)
+        if best is None or longest > best[0]:
+            best = (longest, job, on_clip)
+    if best is None:
+        return None
+    _, job, on_clip = best
+    takes = ("video",) if on_clip else job.takes
+    return job.id, _job_signatures(takes, job.makes)
 
 
 _USE_AFTER = re.compile(r"(?<!\w)for(?!\w)")
@@ -1242,7 +1257,8 @@ def adopt_unread(sources: Sequence[Source], task_id: str) -> tuple[Source, ...]:
             and not source.tasks
             and not source.plausible
             and not source.catalog_id
-            and not source.signatures  # (a job of its own: lexicon/other_jobs.toml)
+            and not source.signatures
+            and not source.other_job  # (a job of its own: lexicon/other_jobs.toml)
         ):
             tasks = (task_id,)
             source = source.model_copy(

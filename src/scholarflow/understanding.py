@@ -410,11 +410,39 @@ _QUOTED_PROMPT = "quoted prompt"
 # A preposition of place between a marker and a mention makes the mention a place.
 _PLACE = re.compile(r"(?<!\w)(?:in|on|at|across|throughout|within|dans|sur|im|auf)(?!\w)")
 # ...and one of extent right before it, marker or not: "moving in 3D throughout the video",
-# "a lo largo del vídeo", "tout au long de la vidéo" is where it happens, not what came out.
+# "across the entire clip", "a lo largo del vídeo", "tout au long de la vidéo" is where it
+# happens, not what came out. Only the preposition, an article or possessive and a word of
+# wholeness may stand between ("throughout my trip photos were taken" names the photos).
 _ALONG = re.compile(
-    r"(?<!\w)(?:throughout|all along|over the course of|a lo largo del?|durante todo el|"
-    r"tout au long d[eu]|während d(?:es|er)|über die ganze)\s+(?:[^\W\d_]+\s+){0,2}$"
+    r"(?<!\w)(?:throughout|across|all along|over the course of|for|during|"
+    r"a lo largo d(?:e|el)|durante|tout au long d(?:e|u|es)|au long d(?:e|u)|während|über)\s+"
+    r"(?:(?:the|this|that|my|our|his|her|their|its|el|la|los|las|le|les|l['’]|du|des|"
+    r"der|die|das|dem|den|des|meine[mns]?|unsere[mns]?|mi|nuestro|nuestra|mon|ma|notre)\s*)?"
+    r"(?:(?:whole|entire|full|complete|todo|toda|entero|entera|entier|entière|ganze[mns]?|"
+    r"gesamte[mns]?)\s+)?$"
 )
+# (not "for the video" or "during the clip" alone, with no word of wholeness: "a depth map for
+# the video" is what came out)
+_ALONG_WHOLE = re.compile(
+    r"(?:whole|entire|full|complete|todo|toda|entero|entera|entier|entière|ganze[mns]?|"
+    r"gesamte[mns]?)\s+$"
+)
+_ALONG_ALWAYS = re.compile(
+    r"(?<!\w)(?:throughout|all along|over the course of|a lo largo d(?:e|el)|"
+    r"tout au long d(?:e|u|es)|au long d(?:e|u))\s+\S*\s*$"
+)
+
+
+def _spans_the_whole(text: str, at: int) -> bool:
+    """Whether the words right before position `at` say the thing there is what a result
+    spans, not the result ("throughout the video", "for the whole clip")."""
+    before = text[max(0, at - 40) : at]
+    found = _ALONG.search(before)
+    if found is None:
+        return False
+    return bool(_ALONG_ALWAYS.search(before) or _ALONG_WHOLE.search(before))
+
+
 _ASK = re.compile(r"(?:^|[.!?¿]\s*|\s)(how|what|why|which|cómo|comment|wie|어떻게|如何)\b")
 _SENTENCE = re.compile(r"[^.!?。！？]+[.!?。！？]?")
 
@@ -556,7 +584,7 @@ def _read(question: str, embedder: Any) -> _Reading:
         if m.role == "have" and steps_begin is not None and m.hit.start < steps_begin
     )
     cues: dict[str, float] = defaultdict(float)
-    matched = _add_cues(cues, happened)
+    matched = _add_cues(cues, happened, asked_of_tool=True)
     _add_details(cues, happened, matched)
     fit: dict[str, float] = defaultdict(float)
     _add_modality_fit(fit, list(mentions))
@@ -1340,36 +1368,58 @@ def _unknown_task(mentions: list[_Mention]) -> Task:
 
 
 # What the user asked the tool about a clip ("I asked the app when each player starts and
-# which tune got the room dancing"): its words tell what the clip shows, not the job. Runs to
-# the end of its clause.
+# which tune got the room dancing"): its words tell what the clip shows, not the job. The tool
+# is named as the one asked (not "I wondered whether", "raters were asked which"), the
+# question word follows it (not "if it could make my photo dance": a wish), and the question
+# runs to the end of its clause (", but now I want …" is the user again).
+_QUESTION_RUNS = r"(?:(?!,\s(?:but|and|mais|pero|aber)(?!\w))[^.;!?\n])*"
 _ASKED_ABOUT = re.compile(
-    r"(?<!\w)(?:asked|demandé|demandais|pregunté|preguntó|preguntaba|gefragt|fragte)"
-    r"(?:\s+(?:the|it|à|a|al|la|le|die|den|das|dem)(?!\w))*(?:\s+l['’]|\s+)?"
-    r"(?:(?:app|application|appli|tool|outil|herramienta|aplicación|model|modèle|modelo|"
-    r"modell|assistant|ai|ia|ki|bot|chatbot)(?!\w))?"
-    r",?\s+(?:when|which|what|whether|where|who|how many|how often|if|quand|quel|quelle|"
-    r"quels|quelles|si|où|qui|combien|ce qui|ce que|cuándo|qué|cuál|cuáles|dónde|quién|"
-    r"cuántos|cuántas|wann|welche|welcher|welches|welchen|was|ob|wo|wer|wie viele|wie oft)"
-    r"(?!\w)[^.;!?]*"
+    r"(?<!\w)(?:"
+    r"asked\s(?:(?:the|my|our)\s)?(?:app|tool|model|assistant|ai|bot|chatbot)|asked\sit"
+    r")(?!\w),?\s(?:when|which|what|where|who|how many|how often|how long)(?!\w)"
+    + _QUESTION_RUNS
+    + r"|(?<!\w)(?:demandé|demandais)\s(?:à\sl['’]|au\s|à\sla\s)"
+    r"(?:appli|application|outil|ia|modèle|assistant|bot)(?!\w),?\s"
+    r"(?:quand|quel|quelle|quels|quelles|où|qui|combien|à quel|à quelle)(?!\w)"
+    + _QUESTION_RUNS
+    + r"|(?<!\w)(?:pregunté|preguntó|preguntaba)\s(?:a\sla\s|al\s)"
+    r"(?:app|aplicación|herramienta|ia|modelo|asistente|bot)(?!\w),?\s"
+    r"(?:cuándo|qué|cuál|cuáles|dónde|quién|cuántos|cuántas|en qué)(?!\w)"
+    + _QUESTION_RUNS
+    + r"|(?<!\w)(?:die\sapp|das\stool|das\smodell|die\ski|den\sassistenten|den\sbot)"
+    r"\s(?:\w+\s)?(?:gefragt|fragte)(?!\w),?\s"
+    r"(?:wann|welche|welcher|welches|welchen|was|wo|wer|wie viele|wie oft|wie lange)(?!\w)"
+    + _QUESTION_RUNS
 )
 
 
-def _asked_about(question: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _ASKED_ABOUT.finditer(question)]
+def _asked_about(question: str) -> tuple[list[int], list[int]]:
+    """The starts and ends of what the user asked the tool about a clip (`_ASKED_ABOUT`),
+    in order and not overlapping."""
+    spans = [(m.start(), m.end()) for m in _ASKED_ABOUT.finditer(question)]
+    return [a for a, _ in spans], [b for _, b in spans]
 
 
-def _add_cues(scores: dict[str, float], question: str) -> list[str]:
+def _inside(at: int, starts: list[int], ends: list[int]) -> bool:
+    index = bisect.bisect_right(starts, at) - 1
+    return index >= 0 and at < ends[index]
+
+
+def _add_cues(scores: dict[str, float], question: str, *, asked_of_tool: bool = False) -> list[str]:
+    """The task cues of `question` added to `scores`; the cues matched. With `asked_of_tool`
+    (a user's question, not a source's words), what the user asked the tool about a clip is
+    left out (`_ASKED_ABOUT`)."""
     matched: list[str] = []
     cue_scores: dict[str, float] = defaultdict(float)
     hint_scores: dict[str, float] = defaultdict(float)
     seen: set[tuple[str, str]] = set()
-    asked = _asked_about(question)
+    asked = _asked_about(question) if asked_of_tool else ([], [])
     for hit in taxonomy.task_matcher().find(question):
         if (hit.label, hit.cue) in seen:
             continue
         if compared(question, hit.start, hit.end):
             continue  # "as if a whole camera rig had been there": a look, not what was done
-        if any(start <= hit.start < end for start, end in asked):
+        if _inside(hit.start, *asked):
             continue  # what the user asked the tool about the clip: its content, not the job
         if hit.cue in _detail_cues() and _NEGATED_BEFORE.search(
             question[max(0, hit.start - 20) : hit.start]
@@ -1904,9 +1954,9 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 )
             ):
                 role = "want"  # "it wrote '…'": the tool did the writing, the words came out
-            placed = (bool(markers) and _names_a_place(window[markers[-1].end() :])) or bool(
-                _ALONG.search(text, max(0, hit.start - 40), hit.start)
-            )
+            placed = (
+                bool(markers) and _names_a_place(window[markers[-1].end() :])
+            ) or _spans_the_whole(text, hit.start)
             if placed:
                 role = None  # "clicked it in one frame": where it happened, not what went in
             if role is not None and markers:
