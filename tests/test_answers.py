@@ -451,3 +451,21 @@ def test_a_model_of_another_field_listed_after_four_others_is_still_judged_by_it
     line_reader = next(r["source_id"] for r in data["references"] if r["name"] == "LineReader")
     flagged = {w["source_id"] for w in data["warnings"] if w["code"] == "model_task_mismatch"}
     assert line_reader in flagged
+
+
+def test_a_task_read_unsurely_is_said_to_be_the_closest_reading():
+    # a voice memo cleaned of wind noise is none of the tasks' jobs exactly: the answer names
+    # the closest task and says that it is only that
+    question = (
+        "My voice memo from the windy pier is full of wind noise. How do I get a clean "
+        "version of my voice?"
+    )
+    recommended = "Model: CleanWave: Speech Enhancement with Score-Based Diffusion Models"
+    data = _answer_text(_prompt_of(question, recommended + "\nPaper: None"))
+    assert data["understanding"]["confidence"] <= 0.05
+    assert "the closest reading of your question" in data["sections"]["task"]
+
+
+def test_a_task_read_surely_is_not_hedged(seeds: dict[str, Path]):
+    data = _answer_json(seeds["004"])
+    assert "closest reading" not in data["markdown"]

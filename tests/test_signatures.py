@@ -1540,3 +1540,48 @@ def test_a_job_run_on_labels_or_data_has_no_way_the_user_can_feed_and_is_not_ado
     assert source.other_job == "neural_vocoder" and source.signatures == ()
     (adopted,) = adopt_unread([source], "text_to_audio")
     assert adopted.tasks == () and not adopted.read_from_request
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # a job named beside making things is a part of that work
+        "ShapeMix: Multimodal 3D Shape Completion, Reconstruction, and Generation",
+        "TuneWeaver: Joint Music Generation and Source Separation",
+        # ...or as its means
+        "StereoSound: Visually Guided Stereophonic Audio Generation by Associating Source "
+        "Separation",
+        # a job on words alone, named with pictures, is not that job
+        "SimpleVL: Simple Visual Language Modeling with Weak Supervision",
+    ],
+)
+def test_an_outside_job_named_as_a_part_of_making_things_is_not_the_work(title):
+    # (guards of the wider lexicon: at the start there was no `other_job` to read)
+    source = enrich(Source(id="s1", name=title.split(":")[0], title=title, role="recommended"))
+    assert not source.other_job
+
+
+@pytest.mark.parametrize(
+    ("title", "job", "takes"),
+    [
+        ("LipWords: End-to-End Sentence-level Lipreading", "lip_reading", ("video",)),
+        (
+            "BoxTrail: Multi-Object Tracking by Associating Every Detection Box",
+            "object_tracking",
+            ("video",),
+        ),
+        ("PoseAny: Unified 6D Pose Estimation of Novel Objects", "object_pose", ("image",)),
+    ],
+)
+def test_jobs_found_missing_by_an_attack_on_the_lexicon_are_read(title, job, takes):
+    source = enrich(Source(id="s1", name=title.split(":")[0], title=title, role="recommended"))
+    assert source.other_job == job
+    assert tuple(s.inputs[0] for s in source.signatures) == takes
+
+
+
+def test_a_job_for_the_making_it_serves_is_still_that_job():
+    # (guard) a vocoder is "for high-quality audio synthesis" and still a vocoder
+    title = "VocaNet: Fourier-based Neural Vocoders for High-Quality Audio Synthesis"
+    source = enrich(Source(id="s1", name="VocaNet", title=title, role="recommended"))
+    assert source.other_job == "neural_vocoder"

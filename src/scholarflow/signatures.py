@@ -175,9 +175,21 @@ def other_job(
         ]
         if not found:
             continue
+        # (a job named beside making, "… Shape Completion, Reconstruction, and Generation",
+        # "Music Generation and Source Separation", is a part of work that makes things; a
+        # job on words alone named with pictures, "Visual Language Model Pretraining", is
+        # not that job. Not a making named as what the job is for: a vocoder is "for
+        # high-quality audio synthesis" and still a vocoder.)
+        if any(
+            _AND_MAKING_AFTER.match(title, b) or _MAKING_AND_BEFORE.search(title, max(0, a - 40), a)
+            for a, b in found
+        ):
+            continue
+        if job.things <= {"text", "annotation"} and _SEEN_TOO.search(title):
+            continue
+        use = _USE_AFTER.search(title, found[0][1])
         on_clip = shown and job.on_sound
         own = job.things | ({"video"} if on_clip else set())
-        use = _USE_AFTER.search(title, found[0][1])
         starts = [a for a, _ in found]  # (one pattern's matches do not overlap: `_within`)
         if any(
             label not in own
@@ -210,12 +222,18 @@ def other_job(
 
 
 _USE_AFTER = re.compile(r"(?<!\w)for(?!\w)")
+_AND_MAKING_AFTER = re.compile(r"(?:,\s*[\w-]+)*,?\s+and\s+(?:generation|synthesis|editing)(?!\w)")
+_MAKING_AND_BEFORE = re.compile(
+    r"(?<!\w)(?:generation|synthesis|generating|editing)\s+and\s+(?:[\w-]+\s+)?$"
+)
+_SEEN_TOO = re.compile(r"(?<![\w-])(?:visual|vision|vision-language|multimodal|multi-modal)(?!\w)")
 
 
 # Words that make a job named after them, or before them, a help of the work rather than its
 # job: "… Guided by Video Quality Assessment", "… with Speech Recognition Feedback".
 _AS_A_HELP_BEFORE = re.compile(
-    r"(?<!\w)(?:with|using|via|guided by|driven by|evaluated by|supervised by|aided by)\s+$"
+    r"(?<!\w)(?:with|using|via|through|by(?:\s+[a-z]+ing)?|guided by|driven by|evaluated by|"
+    r"supervised by|aided by)\s+$"
 )
 _AS_A_HELP_AFTER = re.compile(
     r"[\s-]+(?:feedback|guidance|guided|driven|loss|losses|priors?|features|supervision|"

@@ -24,6 +24,10 @@ from scholarflow.render.diagram import ascii_diagram
 from scholarflow.text import dotted_names, replace_links
 
 SECTIONS = ("task", "workflow", "references")
+# At or below this confidence the task is said to be the closest reading, not a sure one: on
+# the dev halves (2,041 answers), 69% of the tasks read this unsurely were right, against 98%
+# of those read at above 0.4.
+UNSURE_AT = 0.05
 _PARAGRAPH = "\n\n"
 _LINE = "\n"
 
@@ -135,6 +139,8 @@ class _Outline:
                 result=text.with_article(result),
             ),
         )
+        if task.id != "none" and self.understanding.confidence <= UNSURE_AT:
+            self.add("task", text("task_unsure"))
         self.add("task", slot="task", optional=True)
         for warning in self.warnings("model_task_mismatch"):
             self.add("task", text("mismatch_notice", message=self.cited(warning.message)))
