@@ -385,3 +385,24 @@ def test_config_shows_where_each_setting_comes_from(server, tmp_path):
     assert result.returncode == 0
     assert "llm_base_url" in result.stdout and "(env)" in result.stdout
     assert "llm_deadline" in result.stdout and "llm_max_reply_bytes" in result.stdout
+
+
+def test_the_writer_is_told_when_the_task_is_only_the_closest_reading():
+    # the code hedges the task line at a low confidence: the writer must not then write the
+    # task as certain right after it
+    from scholarflow.writers.llm import build_messages
+
+    prompt = (
+        "You are an AI scientist.\nA user has asked the following question:\n"
+        '"My voice memo from the windy pier is full of wind noise. How do I get a clean '
+        'version of my voice?"\n### Recommended AI Models:\n'
+        "Model: CleanWave: Speech Enhancement with Score-Based Diffusion Models\nPaper: None\n"
+        "### Related Papers:\n\nAnswer:\n"
+    )
+    unsure = prepare(parse_prompt(prompt)).brief
+    assert unsure.plan.understanding.confidence <= 0.05
+    assert "only the closest reading" in build_messages(unsure)[1]["content"]
+    sure = prepare(
+        parse_prompt((PROMPTS_DIR / "drawn_path_plain_animator_mismatch.txt").read_text())
+    )
+    assert "only the closest reading" not in build_messages(sure.brief)[1]["content"]

@@ -1579,9 +1579,33 @@ def test_jobs_found_missing_by_an_attack_on_the_lexicon_are_read(title, job, tak
     assert tuple(s.inputs[0] for s in source.signatures) == takes
 
 
-
 def test_a_job_for_the_making_it_serves_is_still_that_job():
     # (guard) a vocoder is "for high-quality audio synthesis" and still a vocoder
     title = "VocaNet: Fourier-based Neural Vocoders for High-Quality Audio Synthesis"
     source = enrich(Source(id="s1", name="VocaNet", title=title, role="recommended"))
     assert source.other_job == "neural_vocoder"
+
+
+@pytest.mark.parametrize(
+    ("title", "not_job"),
+    [
+        # a making named after "and", with a word before it, or after a list
+        ("TuneWeaver: Joint Source Separation and Music Generation", "source_separation"),
+        ("TrackEdit: Multi-Object Tracking and Video Editing", "object_tracking"),
+        # a job the making is conditioned on is its means
+        ("ControlEdge: Image Generation Conditioned on Edge Detection", "edge_detection"),
+        # a hand and an object: no object pose job
+        ("HandObj: Joint Hand and Object Pose Estimation from a Single Image", "object_pose"),
+    ],
+)
+def test_titles_a_review_found_misread_as_outside_jobs(title, not_job):
+    source = enrich(Source(id="s1", name=title.split(":")[0], title=title, role="recommended"))
+    assert source.other_job != not_job
+
+
+def test_a_labelling_job_on_data_named_with_pictures_is_still_that_job():
+    # only a job on words is another thing when pictures are named: a multimodal trajectory
+    # predictor still predicts trajectories
+    title = "MTR: Multimodal Trajectory Prediction with Motion Transformer"
+    source = enrich(Source(id="s1", name="MTR", title=title, role="recommended"))
+    assert source.other_job == "trajectory_prediction"

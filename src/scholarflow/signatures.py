@@ -181,11 +181,12 @@ def other_job(
         # not that job. Not a making named as what the job is for: a vocoder is "for
         # high-quality audio synthesis" and still a vocoder.)
         if any(
-            _AND_MAKING_AFTER.match(title, b) or _MAKING_AND_BEFORE.search(title, max(0, a - 40), a)
+            _AND_MAKING_AFTER.match(title, b, b + _AND_MAKING_REACH)
+            or _MAKING_AND_BEFORE.search(title, max(0, a - 40), a)
             for a, b in found
         ):
             continue
-        if job.things <= {"text", "annotation"} and _SEEN_TOO.search(title):
+        if "text" in job.takes and job.things <= {"text", "annotation"} and _SEEN_TOO.search(title):
             continue
         use = _USE_AFTER.search(title, found[0][1])
         on_clip = shown and job.on_sound
@@ -222,7 +223,14 @@ def other_job(
 
 
 _USE_AFTER = re.compile(r"(?<!\w)for(?!\w)")
-_AND_MAKING_AFTER = re.compile(r"(?:,\s*[\w-]+)*,?\s+and\s+(?:generation|synthesis|editing)(?!\w)")
+# (a list of at most four items of a few words each, then "and" and the making, with one word
+# before it: "… Completion, 3D Reconstruction, and Generation", "… and Music Generation";
+# read within a bounded reach, so a long title costs one bounded look per place found)
+_AND_MAKING_AFTER = re.compile(
+    r"(?:,\s*[\w-]{1,40}(?:\s[\w-]{1,40}){0,2}){0,4},?\s+and\s+(?:[\w-]{1,40}\s)?"
+    r"(?:generation|synthesis|editing)(?!\w)"
+)
+_AND_MAKING_REACH = 400
 _MAKING_AND_BEFORE = re.compile(
     r"(?<!\w)(?:generation|synthesis|generating|editing)\s+and\s+(?:[\w-]+\s+)?$"
 )
@@ -233,7 +241,7 @@ _SEEN_TOO = re.compile(r"(?<![\w-])(?:visual|vision|vision-language|multimodal|m
 # job: "… Guided by Video Quality Assessment", "… with Speech Recognition Feedback".
 _AS_A_HELP_BEFORE = re.compile(
     r"(?<!\w)(?:with|using|via|through|by(?:\s+[a-z]+ing)?|guided by|driven by|evaluated by|"
-    r"supervised by|aided by)\s+$"
+    r"supervised by|aided by|conditioned on|based on)\s+$"
 )
 _AS_A_HELP_AFTER = re.compile(
     r"[\s-]+(?:feedback|guidance|guided|driven|loss|losses|priors?|features|supervision|"

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from scholarflow import taxonomy
 from scholarflow.models import Brief, Slots
 from scholarflow.render.diagram import ascii_diagram
+from scholarflow.render.document import UNSURE_AT
 
 if TYPE_CHECKING:
     from scholarflow.llm_client import ChatClient, ChatResult
@@ -147,6 +148,13 @@ def _plan_text(brief: Brief) -> str:
         f"The user starts from: {_labels(understanding.have)}. They want: "
         f"{task.result or _labels(understanding.want, made=True)}.",
         f"The question asks about: {focus.phrase}.",
+    ]
+    if task.id != "none" and understanding.confidence <= UNSURE_AT:
+        lines.append(
+            "This is only the closest reading of the question (the code says so before your "
+            "task paragraph): do not write as if the task were certain."
+        )
+    lines += [
         "",
         "WORKFLOW (already drawn by code; for your understanding):",
         ascii_diagram(plan.workflow, numbers, preferred),
