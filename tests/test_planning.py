@@ -1411,3 +1411,11 @@ def test_two_ways_to_a_4d_model_both_make_the_4d_model_asked_for():
     result = plan(understanding, sources, question)
     on_main = {n.source_id for n in result.workflow.nodes if n.kind == "model" and not n.optional}
     assert on_main == {"s1", "s2"}
+
+
+def test_a_well_known_model_of_another_field_named_without_a_title_is_a_mismatch():
+    # MTCNN finds faces; its name alone says so, and it cannot make a portrait speak.
+    result, sources = _plan((PROMPTS_DIR / "face_detector_for_a_talking_photo.txt").read_text())
+    assert sources["s1"].other_job == "face_analysis"
+    assert [w.code for w in result.warnings if w.source_id == "s1"] == ["model_task_mismatch"]
+    assert any(step.source_id == "s2" for step in result.steps if not step.optional)

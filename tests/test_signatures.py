@@ -1609,3 +1609,73 @@ def test_a_labelling_job_on_data_named_with_pictures_is_still_that_job():
     title = "MTR: Multimodal Trajectory Prediction with Motion Transformer"
     source = enrich(Source(id="s1", name="MTR", title=title, role="recommended"))
     assert source.other_job == "trajectory_prediction"
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "github_url", "job"),
+    [
+        # titles naming no job of their own: the name the field knows the model by does
+        ("MTCNN", "MTCNN", None, "face_analysis"),
+        (
+            "BigGAN",
+            "Large Scale GAN Training for High Fidelity Natural Image Synthesis",
+            None,
+            "unconditional_image_generation",
+        ),
+        ("SimCLR", "SimCLR", None, "image_representation_pretraining"),
+        # an edition after the name, and an organisation's path before it
+        ("openai/whisper-large-v3", "whisper-large-v3", None, "speech_recognition"),
+        ("ResNet-50", "ResNet-50", None, "image_classification"),
+        ("Qwen2.5", "Qwen2.5 Technical Report", None, "language_modeling"),
+        # a title's part before its colon
+        (
+            "A diffusion model",
+            "DiffWave: A Versatile Diffusion Model for Audio Synthesis",
+            None,
+            "neural_vocoder",
+        ),
+        # the code repository's name
+        (
+            "A weakly supervised recogniser",
+            "Trained at scale on the web",
+            "https://github.com/openai/whisper",
+            "speech_recognition",
+        ),
+    ],
+)
+def test_a_well_known_models_name_says_its_job_where_its_title_names_none(
+    name, title, github_url, job
+):
+    source = enrich(
+        Source(id="s1", name=name, title=title, github_url=github_url, role="recommended")
+    )
+    assert source.other_job == job and source.tasks == ()
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "not_job"),
+    [
+        # (guards: at the start no name said a job) a known name starting a longer one
+        ("RAFT-3D", "RAFT-3D: Scene Flow using Rigid-Motion Embeddings", "optical_flow"),
+        ("Point-BERT", "Point-BERT: Pre-training 3D Point Cloud Transformers", "language_modeling"),
+        (
+            "StyleGAN-T",
+            "StyleGAN-T: Unlocking the Power of GANs for Fast Large-Scale Text-to-Image Synthesis",
+            "unconditional_image_generation",
+        ),
+        ("Qwen-Image", "Qwen-Image Technical Report", "language_modeling"),
+        (
+            "Grounding DINO",
+            "Grounding DINO: Marrying DINO with Grounded Pre-Training for Open-Set Object "
+            "Detection",
+            "image_representation_pretraining",
+        ),
+        # a family of the taxonomy's own tasks
+        ("Video-LLaMA", "Video-LLaMA: An Instruction-tuned Audio-Visual Language Model", None),
+    ],
+)
+def test_a_known_name_inside_a_longer_one_or_a_family_is_not_that_models_job(name, title, not_job):
+    source = enrich(Source(id="s1", name=name, title=title, role="recommended"))
+    assert source.other_job != not_job
+    if not_job is None:
+        assert not source.other_job and source.tasks

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from scholarflow import catalog, taxonomy, vocabulary
 from scholarflow.models import Port, Signature, Source
-from scholarflow.text import CueMatcher, find_urls, names_a_method, normalize, sentences
+from scholarflow.text import CueMatcher, find_urls, names_a_method, normalize, sentences, squash
 
 # Tuned on the real Awesome-Video-Diffusion list, its sections taken as labels (see
 # understanding.SOURCE_NEAREST): title cues at 2.0 read 0.62 of 399 titles right, at 1.0 0.64.
@@ -125,6 +125,56 @@ def _other_jobs() -> tuple[re.Pattern[str], re.Pattern[str], tuple[_Job, ...]]:
     return beside, seen, jobs
 
 
+@cache
+def _jobs_by_name() -> dict[str, _Job]:
+    """The jobs of well-known models, by their names squashed to letters and digits ("pwcnet"
+    for "PWC-Net"): other_jobs.toml's `names`."""
+    data = taxonomy.load_lexicon("other_jobs.toml")
+    by_id = {job.id: job for job in _other_jobs()[2]}
+    return {
+        squash(name): by_id[job_id]
+        for job_id, entry in data.items()
+        if job_id in by_id
+        for name in entry.get("names", ())
+    }
+
+
+# A version, size or edition after a model's name ("Whisper large-v3", "ResNet-50", "YOLOv8
+# Nano"): the same model. Only at the end, one at a time.
+# (not a "3D" or "4D" after it: "RAFT-3D" is another model than RAFT)
+_EDITION_TAIL = re.compile(
+    r"(?:[\s_.-]*v?\d+(?:\.\d+)*[a-ce-z]?|[\s_.-]+(?:large|base|small|tiny|medium|huge|giant|nano|"
+    r"xl|xxl|lite|mini|plus|pro|turbo|hd))$"
+)
+_NAME_MAX = 60  # (longer is a title given as a name, which no model is known by)
+
+
+def _named_job(source: Source) -> _Job | None:
+    """The job of a well-known model a source is, by its own name (its name, its title's part
+    before a colon, its code repository's name), with no more to it than an edition: "PWC-Net"
+    and "Whisper large-v3" are, "CLIP-Forge" (a text-to-shape model) is not CLIP. A name says
+    what the model does where its title's words do not ("Glow: Generative Flow with
+    Invertible 1x1 Convolutions")."""
+    table = _jobs_by_name()
+    head, colon, _ = (source.title or "").partition(":")
+    own = [source.name, head if colon else "", _repository_name(source)]
+    # (a family of the taxonomy's tasks named, "Video-LLaVA", is read as that family)
+    if not table or _family_tasks(normalize(" | ".join(own))):
+        return None
+    for name in own:
+        # ("openai/whisper-large-v3": the model's own part; "(OpenAI)" after it says whose)
+        name = normalize(name).rpartition("/")[2].partition("(")[0].strip()
+        while name and len(name) <= _NAME_MAX:
+            job = table.get(squash(name))
+            if job is not None:
+                return job
+            shorter = _EDITION_TAIL.sub("", name).strip()
+            if shorter == name:
+                break
+            name = shorter
+    return None
+
+
 def _job_signatures(takes: Sequence[str], makes: Sequence[str]) -> tuple[Signature, ...]:
     """A job's ways of working, one per thing it runs on. A job that makes only kinds it
     takes restores or changes what it is given: a photo comes back a photo, a clip a clip.
@@ -216,7 +266,12 @@ def other_job(
         if best is None or longest > best[0]:
             best = (longest, job, on_clip)
     if best is None:
-        return None
+        # (a well-known model's name says its job where its title names none of the jobs: a
+        # name is what the field knows the work by, surer than a guess from a title's words)
+        named = _named_job(source)
+        if named is None:
+            return None
+        return named.id, _job_signatures(named.takes, named.makes)
     _, job, on_clip = best
     takes = ("video",) if on_clip else job.takes
     return job.id, _job_signatures(takes, job.makes)
