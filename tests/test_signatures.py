@@ -1623,6 +1623,12 @@ def test_a_labelling_job_on_data_named_with_pictures_is_still_that_job():
             "unconditional_image_generation",
         ),
         ("SimCLR", "SimCLR", None, "image_representation_pretraining"),
+        (
+            "Horovod",
+            "Horovod: fast and easy distributed deep learning in TensorFlow",
+            None,
+            "training_methods",
+        ),
         # an edition after the name, and an organisation's path before it
         ("openai/whisper-large-v3", "whisper-large-v3", None, "speech_recognition"),
         ("ResNet-50", "ResNet-50", None, "image_classification"),
@@ -1664,6 +1670,8 @@ def test_a_well_known_models_name_says_its_job_where_its_title_names_none(
             "unconditional_image_generation",
         ),
         ("Qwen-Image", "Qwen-Image Technical Report", "language_modeling"),
+        # a title naming a task of the taxonomy says more than a name another model shares
+        ("AdaM", "AdaM: Adaptive Human Matting for Dynamic Videos", "training_methods"),
         (
             "Grounding DINO",
             "Grounding DINO: Marrying DINO with Grounded Pre-Training for Open-Set Object "

@@ -204,6 +204,22 @@ def test_a_thing_with_a_particle_of_means_is_what_the_result_was_made_from(quest
     assert _roles(question)["image"] == "have"
 
 
+@pytest.mark.parametrize(
+    ("question", "had", "made"),
+    [
+        # a count between the thing and its particle: "one video", "two photos", "one clip"
+        ("영상 하나로 어떻게 3D 모델을 만드나요?", "video", "mesh"),
+        ("사진 두 장으로 어떻게 영상을 만드나요?", "image_set", "video"),
+        ("動画1本から3Dモデルを作るには?", "video", "mesh"),
+    ],
+)
+def test_a_counted_thing_with_a_particle_of_means_is_what_the_result_was_made_from(
+    question, had, made
+):
+    roles = _roles(question)
+    assert roles[had] == "have" and roles[made] == "want"
+
+
 def test_a_thing_with_a_particle_right_before_the_making_verb_is_what_it_became():
     assert _roles("이 사진을 동영상으로 만들어 주는 도구")["video"] == "want"
 
@@ -293,6 +309,28 @@ def test_a_german_clause_closed_by_a_participle_of_handing_in_says_what_went_in(
     roles = _roles("Ich habe danach das Video und die Masken zusammen hochgeladen.")
     assert roles["video"] == "have"
     assert roles["mask_video"] == "have"
+    # "genommen": what the user took to start from, as "tomé" and "pris" say
+    roles = _roles(
+        "Für die Einladung habe ich ein Foto unseres Platzes unter den Kastanien genommen "
+        "und 'als Aquarell' eingetippt."
+    )
+    assert roles["image"] == "have"
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("Comment les deux étapes s'enchaînent-elles ?", "tapes"),  # steps, not video tapes
+        ("avec beaucoup d'émotion", "motion"),
+        ("die Übergänge", "bergänge"),
+    ],
+)
+def test_no_cue_starts_inside_a_word_with_accented_letters(text, cue):
+    from scholarflow.text import CueMatcher, normalize
+
+    matcher = CueMatcher({"thing": [cue]})
+    assert not list(matcher.find(normalize(text)))
+    assert list(matcher.find(normalize(f"les {cue}")))  # (the cue itself is found)
 
 
 def test_in_a_verb_final_sentence_only_the_thing_right_before_the_verb_came_out():

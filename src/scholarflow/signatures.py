@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from urllib.parse import urlsplit
 
-from scholarflow import catalog, taxonomy, vocabulary
+from scholarflow import catalog, english_words, taxonomy, vocabulary
 from scholarflow.models import Port, Signature, Source
 from scholarflow.text import CueMatcher, find_urls, names_a_method, normalize, sentences, squash
 
@@ -149,7 +149,17 @@ _EDITION_TAIL = re.compile(
 _NAME_MAX = 60  # (longer is a title given as a name, which no model is known by)
 
 
-def _named_job(source: Source) -> _Job | None:
+def _could_be_anyones(name: str) -> bool:
+    """Whether a model's name (squashed) is a common English word, one in ten thousand words
+    or more ("Adam", "Lion", "Lamb"), which others name their work by too: where the title
+    names a task of the taxonomy, the title says what this work is ("AdaM: Adaptive Human
+    Matting …" is no optimizer). A rarer or coined name ("AST", "Demucs", "Music
+    Transformer") is the model's own, whatever its title's words suggest. (Measured on the
+    names: at one in a hundred thousand, "ast", "raft" and "kan" would count as common.)"""
+    return english_words.plain(name) and english_words.at_least(name, 4.0)
+
+
+def _named_job(source: Source) -> tuple[_Job, str] | None:
     """The job of a well-known model a source is, by its own name (its name, its title's part
     before a colon, its code repository's name), with no more to it than an edition: "PWC-Net"
     and "Whisper large-v3" are, "CLIP-Forge" (a text-to-shape model) is not CLIP. A name says
@@ -165,9 +175,10 @@ def _named_job(source: Source) -> _Job | None:
         # ("openai/whisper-large-v3": the model's own part; "(OpenAI)" after it says whose)
         name = normalize(name).rpartition("/")[2].partition("(")[0].strip()
         while name and len(name) <= _NAME_MAX:
-            job = table.get(squash(name))
+            key = squash(name)
+            job = table.get(key)
             if job is not None:
-                return job
+                return job, key
             shorter = _EDITION_TAIL.sub("", name).strip()
             if shorter == name:
                 break
@@ -266,12 +277,16 @@ def other_job(
         if best is None or longest > best[0]:
             best = (longest, job, on_clip)
     if best is None:
-        # (a well-known model's name says its job where its title names none of the jobs: a
-        # name is what the field knows the work by, surer than a guess from a title's words)
+        # (a well-known model's name says its job where its title names none of the jobs nor
+        # a task of the taxonomy: a name is what the field knows the work by, surer than a
+        # guess from a title's words; but "AdaM: Adaptive Human Matting …" is no optimizer)
         named = _named_job(source)
         if named is None:
             return None
-        return named.id, _job_signatures(named.takes, named.makes)
+        job, name = named
+        if covering and _could_be_anyones(name):
+            return None
+        return job.id, _job_signatures(job.takes, job.makes)
     _, job, on_clip = best
     takes = ("video",) if on_clip else job.takes
     return job.id, _job_signatures(takes, job.makes)

@@ -37,12 +37,21 @@ class CueHit:
     end: int
 
 
+def _in_latin_word(ch: str) -> bool:
+    """Whether `ch` is a letter, digit or "_" of a word written in the Latin alphabet, accents
+    and all: "étapes" is one word with no "tapes" in it, nor "émotion" a "motion". A letter of
+    Korean, Japanese or Chinese is not: a cue starts right after one ("入力したら3Dモデル")."""
+    if ch.isascii():
+        return ch.isalnum() or ch == "_"
+    return ch.isalpha() and ("\u00c0" <= ch <= "\u024f" or "\u1e00" <= ch <= "\u1eff")
+
+
 def _ends_word(text: str, end: int) -> bool:
     """Whether a Latin word ends at `end`, allowing a plural "s" or "es"."""
     for ending in ("", "s", "es"):
         if text.startswith(ending, end):
             after = text[end + len(ending) : end + len(ending) + 1]
-            if not (after.isascii() and (after.isalnum() or after == "_")):
+            if not _in_latin_word(after):
                 return True
     return False
 
@@ -138,13 +147,13 @@ class CueMatcher:
             start = text.find(key)
             while start >= 0:
                 before = text[start - 1] if start else ""
-                # Only a Latin letter or digit before a cue joins it to a longer word: after a
-                # Korean, Japanese or Chinese character ("入力したら3Dモデル") a cue starts.
+                # Only a Latin letter (accented too) or digit before a cue joins it to a longer
+                # word: after a Korean, Japanese or Chinese character a cue starts.
                 if (
                     (
                         not bounded
                         or not before
-                        or not (before.isascii() and (before.isalnum() or before == "_"))
+                        or not _in_latin_word(before)
                         or (head and before.isalpha())
                     )
                     and (not (bounded and self._whole_words) or _ends_word(text, start + len(key)))
@@ -283,7 +292,7 @@ def _number_goes_on(text: str, key: str, end: int) -> bool:
     if not key[-1].isdigit():
         return False
     after = text[end : end + 1]
-    return bool(after) and after.isascii() and (after.isalnum() or after == "_")
+    return bool(after) and _in_latin_word(after)
 
 
 _ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "vs.", "fig.", "eq.", "cf.", "approx.")

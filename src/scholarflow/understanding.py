@@ -2621,6 +2621,9 @@ _DID_THEN = re.compile(r"(?:たら|ったら|더니|었더니|았더니|자마�
 _HANDED_IN_LAST = re.compile(
     r"(?<!\w)(?:hochgeladen|reingeladen|geladen|eingefügt|gegeben|reingeworfen|reingesteckt|"
     r"eingegeben|reingepackt|reingezogen|gefüttert|"
+    # (what the user took to start from, "ein Foto … genommen", as "tomé una foto" and
+    # "j'ai pris une photo" say it)
+    r"genommen|hergenommen|"
     # (what the user filmed, photographed, recorded or scanned is theirs too)
     r"fotografiert|gefilmt|aufgenommen|gescannt|eingesprochen|abfotografiert)(?!\w)"
 )
@@ -2699,7 +2702,7 @@ _TYPED_AFTER = re.compile(
     r"eingetippt|getippt|eingegeben)"
 )
 _MADE_AFTER = re.compile(
-    r"\s*(?:を|は|も|을|를|은|는|도)?\s*(?:作る|作り|作ろ|作っ|作れ|作成|만들|제작)"
+    r"\s*(?:を|は|も|을|를|은|는|도)?\s*(?:作る|作り|作ろ|作っ|作れ|作成|만들|만드|만든|제작)"
     # ...and "動画にしたい" (to turn it into a video): what it is turned into
     r"|\s*に(?:したい|して(?!も)|した(?!が)|する|しよう|なっ|なり|なる)"
 )
@@ -2708,10 +2711,13 @@ _MADE_AFTER = re.compile(
 # 으로 right before a verb of making says what it became ("영상으로 만들었어요"), and before a
 # verb of telling or showing the form the answer came in ("문장으로 설명해 줬어요"): not that.
 _MADE_FROM = re.compile(
-    r"(?:으로|로)\s+(?!만들|바꾸|바꿔|바뀌|변환|변해|되|됐|설명해|설명했|설명을 해|알려|답해|"
+    # (a count may come between: "영상 하나로", "사진 두 장으로", "動画1本から")
+    r"(?:\s*(?:하나|둘|셋|(?:한|두|세|네|여러|몇)\s*(?:개|장|편|컷)|"
+    r"(?:\d+|一|二|三|数)\s*(?:本|枚|つ|個)))?"
+    r"(?:(?:으로|로)\s+(?!만들|바꾸|바꿔|바뀌|변환|변해|되|됐|설명해|설명했|설명을 해|알려|답해|"
     r"답했|답변해|써 |써줬|써 줬|적어|보여|정리해|요약해|나와|나왔|출력)\S"
     r"|에서\s+(?!만들|바꾸|바꿔|바뀌|변환|변해|되|됐)\S"
-    r"|から|を使って|を元に|를 가지고|을 가지고"
+    r"|から|を使って|を元に|를 가지고|을 가지고)"
 )
 _EN_HANDED_IN = (
     r"(?:i|i've|i had|we|we've)\s+"
