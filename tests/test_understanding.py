@@ -243,6 +243,18 @@ def test_a_count_of_two_or_more_names_a_set(question, modality):
     assert modality in _roles(question)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "클럽하우스를 사진 약 180장으로 찍었더니 영상을 만들어 줬어요.",  # about 180 photos
+        "写真を約180枚撮ったら動画を作ってくれました。",
+    ],
+)
+def test_a_count_said_to_be_about_so_many_is_still_the_nouns(question):
+    roles = _roles(question)
+    assert roles.get("image_set") == "have" and "image" not in roles
+
+
 def test_one_counted_thing_is_not_a_set():
     assert "multi_view_video" not in _roles("I filmed it with 1 camera on a tripod")
     assert "image_set" not in _roles("一枚の絵から作りました")

@@ -419,6 +419,7 @@ def _counted_patterns(takes: bool = False) -> tuple[tuple[str, re.Pattern[str]],
     counted = rf"{number}\s*(?:{counters})"
     sheets = "|".join(re.escape(c) for c in data["sheet_counters"])
     particles = data["korean_particles"]
+    about = "|".join(re.escape(w) for w in data["approximately"])
     patterns = []
     for key, info in modalities().items():
         counted_nouns = (*info.counted, *(info.counted_takes if takes else ()))
@@ -427,7 +428,9 @@ def _counted_patterns(takes: bool = False) -> tuple[tuple[str, re.Pattern[str]],
         nouns = "|".join(re.escape(n) for n in sorted(counted_nouns, key=len, reverse=True))
         latin = rf"{count}\s+(?:[^\W\d]+\s+){{0,2}}?(?:{nouns})(?!\w)"
         # "写真8枚", "原画を2枚", "사진 두 장": the noun, perhaps its object particle, the count
-        after = rf"(?:{nouns})\s*(?:を|が|は|も|을|를|이|가|은|는|도)?\s*{counted}"
+        # (perhaps said to be about so many: "사진 약 180장")
+        particle = r"(?:を|が|は|も|을|를|이|가|은|는|도)?"
+        after = rf"(?:{nouns})\s*{particle}\s*(?:(?:{about})\s*)?{counted}"
         before = rf"{counted}\s*の?\s*(?:{nouns})"
         forms = [latin, after, before]
         if key == data["sheets_are"]:
