@@ -255,6 +255,17 @@ def test_a_count_said_to_be_about_so_many_is_still_the_nouns(question):
     assert roles.get("image_set") == "have" and "image" not in roles
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "J'ai tapé « une déneigeuse au petit matin » et l'appli m'a fait une vidéo assez longue.",
+        "Escribí una frase y la app me hizo un video bastante largo.",
+    ],
+)
+def test_what_the_app_made_for_the_user_came_out(question):
+    assert _roles(question).get("video") == "want"
+
+
 def test_one_counted_thing_is_not_a_set():
     assert "multi_view_video" not in _roles("I filmed it with 1 camera on a tripod")
     assert "image_set" not in _roles("一枚の絵から作りました")
