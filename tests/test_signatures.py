@@ -1629,6 +1629,13 @@ def test_a_labelling_job_on_data_named_with_pictures_is_still_that_job():
             None,
             "training_methods",
         ),
+        ("Mistral 7B", "Mistral 7B", None, "language_modeling"),
+        (
+            "Tree of Thoughts",
+            "Tree of Thoughts: Deliberate Problem Solving with Large Language Models",
+            None,
+            "llm_reasoning",
+        ),
         # an edition after the name, and an organisation's path before it
         ("openai/whisper-large-v3", "whisper-large-v3", None, "speech_recognition"),
         ("ResNet-50", "ResNet-50", None, "image_classification"),
