@@ -1699,12 +1699,11 @@ def test_a_known_name_inside_a_longer_one_or_a_family_is_not_that_models_job(nam
 @pytest.mark.parametrize(
     "title",
     [
-        "ToonFace: One Shot Face Stylization",
         "ColorPick: Real-Time User-Guided Image Colorization with Learned Deep Priors",
     ],
 )
-def test_a_title_restyling_or_colouring_a_picture_is_image_to_image(title):
-    # (a photo coloured or restyled keeps its layout: the taxonomy's image-to-image editing)
+def test_a_title_colouring_a_picture_is_image_to_image(title):
+    # (a photo coloured keeps its layout: the taxonomy's image-to-image editing)
     source = enrich(Source(id="s1", name=title.split(":")[0], title=title, role="recommended"))
     assert "image_to_image" in source.tasks and not source.other_job
 

@@ -259,7 +259,7 @@ def test_a_count_said_to_be_about_so_many_is_still_the_nouns(question):
     "question",
     [
         "J'ai tapé « une déneigeuse au petit matin » et l'appli m'a fait une vidéo assez longue.",
-        "Escribí una frase y la app me hizo un video bastante largo.",
+        "Escribí una frase y la app me generó un video bastante largo.",
     ],
 )
 def test_what_the_app_made_for_the_user_came_out(question):

@@ -149,10 +149,11 @@ _WANT_MARKERS = (
     # 3D-Video gemacht", "möchte daraus ein Video")
     "daraus",
     "erzeugte", "erstellte", "me devolvió", "obtuve", "j'ai obtenu", "m'a donné",
-    # what the app made for the user ("l'appli m'a fait une vidéo", "me hizo un video"):
-    # the user's own "j'ai fait une vidéo" (filmed it) has no "me" for the maker
+    # what the app made for the user ("l'appli m'a fait une vidéo", "me generó un video"):
+    # the user's own "j'ai fait une vidéo" (filmed it) has no "me" for the maker. (Not "me
+    # hizo": "mi hermana me hizo una foto" took a photo of the user.)
     "m'a fait", "nous a fait", "m'a fabriqué", "m'a créé", "m'a généré",
-    "me hizo", "nos hizo", "me creó", "me generó",
+    "me creó", "me generó",
     # the French perfect of "get" and "receive", the way "got" is said ("j'ai eu une image")
     "j'ai eu", "j'ai reçu", "on a eu", "nous avons eu",
     # what the user says they want or need is what they are after ("it only gave me a mask;
