@@ -28,6 +28,12 @@ PROMPT_EXPECTATIONS = {
     "neon_poster": ("text_to_image", ["text"], ["image"], False),
     "jacket_colour": ("video_colour_editing", ["video"], ["video"], False),
     "dancer_background_mismatch": ("video_background_replacement", ["video"], ["video"], True),
+    "face_detector_for_a_talking_photo": (
+        "talking_head_generation",
+        ["image", "audio"],
+        ["video"],
+        True,
+    ),
     "statue_turntable_mismatch": ("novel_view_video_from_image", ["image"], ["video"], True),
     "spanish_depth": ("video_depth_estimation", ["video"], ["depth_video"], False),
     "unknown_no_summaries": ("video_depth_estimation", ["video"], ["depth_video"], False),

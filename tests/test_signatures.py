@@ -1677,6 +1677,7 @@ def test_a_well_known_models_name_says_its_job_where_its_title_names_none(
             "unconditional_image_generation",
         ),
         ("Qwen-Image", "Qwen-Image Technical Report", "language_modeling"),
+        # (guard: "dino" is left out of the names; "groundingdino" was never "dino" anyway)
         # a title naming a task of the taxonomy says more than a name another model shares
         ("AdaM", "AdaM: Adaptive Human Matting for Dynamic Videos", "training_methods"),
         (
@@ -1685,8 +1686,10 @@ def test_a_well_known_models_name_says_its_job_where_its_title_names_none(
             "Detection",
             "image_representation_pretraining",
         ),
-        # a family of the taxonomy's own tasks
-        ("Video-LLaMA", "Video-LLaMA: An Instruction-tuned Audio-Visual Language Model", None),
+        # a family of the taxonomy's own tasks, named in the title
+        ("Qwen", "Qwen-VL: A Versatile Vision-Language Model", None),
+        # a "V" after a version is vision, no edition
+        ("GLM-4V-9B", "GLM-4V-9B", "language_modeling"),
     ],
 )
 def test_a_known_name_inside_a_longer_one_or_a_family_is_not_that_models_job(name, title, not_job):
@@ -1717,3 +1720,32 @@ def test_a_name_two_famous_models_share_is_no_outside_job():
         )
     )
     assert not source.other_job
+
+
+def test_a_toolkits_repository_says_less_than_a_title_naming_a_task():
+    # (guard: at the start no name said a job)
+    source = enrich(
+        Source(
+            id="s1",
+            name="Sound Maker",
+            title="Sound Maker: Text-to-Audio Generation with Latent Diffusion",
+            github_url="https://github.com/openai/whisper",
+            role="recommended",
+        )
+    )
+    assert source.other_job != "speech_recognition"
+
+
+def test_no_model_name_is_listed_under_two_jobs():
+    # (guard on the data: a name under two jobs would silently keep the last)
+    from scholarflow import taxonomy
+    from scholarflow.text import squash
+
+    seen: dict[str, str] = {}
+    twice = []
+    for job, entry in taxonomy.load_lexicon("other_jobs.toml").items():
+        for name in entry.get("names", ()):
+            key = squash(name)
+            if seen.setdefault(key, job) != job:
+                twice.append((name, seen[key], job))
+    assert twice == []

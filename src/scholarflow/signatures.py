@@ -141,35 +141,41 @@ def _jobs_by_name() -> dict[str, _Job]:
 
 # A version, size or edition after a model's name ("Whisper large-v3", "ResNet-50", "YOLOv8
 # Nano"): the same model. Only at the end, one at a time.
-# (not a "3D" or "4D" after it: "RAFT-3D" is another model than RAFT)
+# (not a "3D" or "4D" after it: "RAFT-3D" is another model than RAFT; nor a "V" of vision:
+# "GLM-4V" sees pictures, GLM does not)
 _EDITION_TAIL = re.compile(
-    r"(?:[\s_.-]*v?\d+(?:\.\d+)*[a-ce-z]?|[\s_.-]+(?:large|base|small|tiny|medium|huge|giant|nano|"
+    r"(?:[\s_.-]*v?\d+(?:\.\d+)*[abce-uw-z]?|[\s_.-]+(?:large|base|small|tiny|medium|huge|giant|nano|"
     r"xl|xxl|lite|mini|plus|pro|turbo|hd))$"
 )
 _NAME_MAX = 60  # (longer is a title given as a name, which no model is known by)
 
 
 def _could_be_anyones(name: str) -> bool:
-    """Whether a model's name (squashed) is a common English word, one in ten thousand words
-    or more ("Adam", "Lion", "Lamb"), which others name their work by too: where the title
-    names a task of the taxonomy, the title says what this work is ("AdaM: Adaptive Human
-    Matting …" is no optimizer). A rarer or coined name ("AST", "Demucs", "Music
-    Transformer") is the model's own, whatever its title's words suggest. (Measured on the
-    names: at one in a hundred thousand, "ast", "raft" and "kan" would count as common.)"""
+    """Whether a model's name (squashed) is a common English word, one in a hundred thousand
+    words or more (Zipf 4: "Adam", "Lamb", "Albert"), which others name their work by too:
+    where the title names a task of the taxonomy, the title says what this work is ("AdaM:
+    Adaptive Human Matting …" is no optimizer). A rarer or coined name ("AST", "Demucs",
+    "Music Transformer") is the model's own, whatever its title's words suggest. (Measured on
+    the names: at Zipf 3, one in a million, "ast", "raft" and "kan" would count as common,
+    and right readings of AST and MERT on the dev and spent halves were lost.)"""
     return english_words.plain(name) and english_words.at_least(name, 4.0)
 
 
-def _named_job(source: Source) -> tuple[_Job, str] | None:
+def _named_job(source: Source, *, title_names_a_task: bool = False) -> tuple[_Job, str] | None:
     """The job of a well-known model a source is, by its own name (its name, its title's part
-    before a colon, its code repository's name), with no more to it than an edition: "PWC-Net"
-    and "Whisper large-v3" are, "CLIP-Forge" (a text-to-shape model) is not CLIP. A name says
-    what the model does where its title's words do not ("Glow: Generative Flow with
-    Invertible 1x1 Convolutions")."""
+    before a colon, and, where the title names no task, its code repository's name), with no
+    more to it than an edition: "PWC-Net" and "Whisper large-v3" are, "CLIP-Forge" (a
+    text-to-shape model) is not CLIP. A name says what the model does where its title's words
+    do not ("Glow: Generative Flow with Invertible 1x1 Convolutions"). (A repository is often
+    a toolkit hosting many models, media ones among them: a title naming a task says more.)"""
     table = _jobs_by_name()
     head, colon, _ = (source.title or "").partition(":")
-    own = [source.name, head if colon else "", _repository_name(source)]
-    # (a family of the taxonomy's tasks named, "Video-LLaVA", is read as that family)
-    if not table or _family_tasks(normalize(" | ".join(own))):
+    own = [source.name, head if colon else ""]
+    if not title_names_a_task:
+        own.append(_repository_name(source))
+    # (a family of the taxonomy's tasks named anywhere in its name or title, "Video-LLaVA",
+    # "GPT-4o …", is read as that family)
+    if not table or _family_tasks(normalize(" | ".join([*own, source.title or ""]))):
         return None
     for name in own:
         # ("openai/whisper-large-v3": the model's own part; "(OpenAI)" after it says whose)
@@ -206,7 +212,8 @@ def other_job(
 ) -> tuple[str, tuple[Signature, ...]] | None:
     """What a source whose title names a job outside the taxonomy ("Music Source Separation
     …", lexicon/other_jobs.toml): the job's id and its ways of working (what it takes and
-    makes; none where all it takes is labels or data); None when its title names none.
+    makes; none where all it takes is labels or data); None when its title names none and it
+    is no well-known model of one by name (`_named_job`).
 
     Of several jobs named, the longest name wins ("Scene Text Recognition" over "Text
     Recognition"). A job on sound named with other work ("… Driven Facial Animation",
@@ -277,10 +284,12 @@ def other_job(
         if best is None or longest > best[0]:
             best = (longest, job, on_clip)
     if best is None:
-        # (a well-known model's name says its job where its title names none of the jobs nor
-        # a task of the taxonomy: a name is what the field knows the work by, surer than a
-        # guess from a title's words; but "AdaM: Adaptive Human Matting …" is no optimizer)
-        named = _named_job(source)
+        # (a well-known model's name says its job where its title names none of the jobs: a
+        # name is what the field knows the work by, surer than a guess from a title's words,
+        # and a rare or coined one surer than a task its title names ("Music Transformer:
+        # Generating Music …" writes notes, not sound); but a common word is anyone's name,
+        # and "AdaM: Adaptive Human Matting …" is no optimizer)
+        named = _named_job(source, title_names_a_task=covering)
         if named is None:
             return None
         job, name = named

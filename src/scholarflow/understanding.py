@@ -149,11 +149,6 @@ _WANT_MARKERS = (
     # 3D-Video gemacht", "möchte daraus ein Video")
     "daraus",
     "erzeugte", "erstellte", "me devolvió", "obtuve", "j'ai obtenu", "m'a donné",
-    # what the app made for the user ("l'appli m'a fait une vidéo", "me generó un video"):
-    # the user's own "j'ai fait une vidéo" (filmed it) has no "me" for the maker. (Not "me
-    # hizo": "mi hermana me hizo una foto" took a photo of the user.)
-    "m'a fait", "nous a fait", "m'a fabriqué", "m'a créé", "m'a généré",
-    "me creó", "me generó",
     # the French perfect of "get" and "receive", the way "got" is said ("j'ai eu une image")
     "j'ai eu", "j'ai reçu", "on a eu", "nous avons eu",
     # what the user says they want or need is what they are after ("it only gave me a mask;
@@ -2626,9 +2621,6 @@ _DID_THEN = re.compile(r"(?:たら|ったら|더니|었더니|았더니|자마�
 _HANDED_IN_LAST = re.compile(
     r"(?<!\w)(?:hochgeladen|reingeladen|geladen|eingefügt|gegeben|reingeworfen|reingesteckt|"
     r"eingegeben|reingepackt|reingezogen|gefüttert|"
-    # (what the user took to start from, "ein Foto … genommen", as "tomé una foto" and
-    # "j'ai pris une photo" say it)
-    r"genommen|hergenommen|"
     # (what the user filmed, photographed, recorded or scanned is theirs too)
     r"fotografiert|gefilmt|aufgenommen|gescannt|eingesprochen|abfotografiert)(?!\w)"
 )
@@ -2719,8 +2711,9 @@ _MADE_FROM = re.compile(
     # (a count may come between: "영상 하나로", "사진 두 장으로", "動画1本から")
     r"(?:\s*(?:하나|둘|셋|(?:한|두|세|네|여러|몇)\s*(?:개|장|편|컷)|"
     r"(?:\d+|一|二|三|数)\s*(?:本|枚|つ|個)))?"
-    r"(?:(?:으로|로)\s+(?!만들|바꾸|바꿔|바뀌|변환|변해|되|됐|설명해|설명했|설명을 해|알려|답해|"
-    r"답했|답변해|써 |써줬|써 줬|적어|보여|정리해|요약해|나와|나왔|출력)\S"
+    r"(?:(?:으로|로)\s+(?!만들|바꾸|바꿔|바뀌|변환|변해|되|됐|합쳐|합치|합쳤|묶어|묶었|이어|"
+    r"설명해|설명했|설명을 해|알려|답해|답했|답변해|써 |써줬|써 줬|적어|보여|정리해|요약해|"
+    r"나와|나왔|출력)\S"
     r"|에서\s+(?!만들|바꾸|바꿔|바뀌|변환|변해|되|됐)\S"
     r"|から|を使って|を元に|를 가지고|을 가지고)"
 )
