@@ -118,6 +118,20 @@ def test_a_result_verb_between_a_marker_and_a_thing_says_the_thing_came_out():
     assert understood.want == ("video",)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "J'ai tapé « un chasse-neige » et l'appli m'a fait une vidéo longue du début à la fin.",
+        "Escribí « un quitanieves » y la app me hizo un vídeo con el mismo camión "
+        "del principio al final.",
+    ],
+)
+def test_the_end_of_a_span_is_not_the_end_the_result_came_at(question):
+    # "du début à la fin" (from start to finish) says how long; it is no "in the end"
+    # after which the result came, with the clip before it the user's own.
+    assert _roles(question)["video"] != "have"
+
+
 def _roles(question: str) -> dict[str, str | None]:
     from scholarflow.text import normalize
     from scholarflow.understanding import _modality_mentions
@@ -3039,3 +3053,60 @@ def test_a_preposition_of_extent_before_a_new_clause_leaves_its_thing_alone():
 
     mentions = _read("Throughout my trip photos were taken and the app made a video. How?", None)
     assert [m.hit.label for m in mentions.mentions if m.role == "have"] == ["image_set"]
+
+
+def _doing(*task_ids: str) -> Source:
+    return Source(id="s1", name="M", title="M", role="recommended", tasks=task_ids)
+
+
+def test_a_reading_the_recommended_model_does_wins_a_near_tie():
+    from scholarflow.understanding import _close_to_the_recommended
+
+    # The question scores making a clip from a prompt a hair above restyling one; the model
+    # the platform chose restyles: its reading is taken, and no mismatch is claimed on a tie.
+    ranked = [("text_to_video", 4.14), ("text_guided_video_editing", 4.06), ("text_to_image", 2.9)]
+    taken = _close_to_the_recommended(ranked, [_doing("text_guided_video_editing")])
+    assert [task for task, _ in taken][:2] == ["text_guided_video_editing", "text_to_video"]
+
+
+def test_a_clear_lead_over_the_recommended_models_reading_stands():
+    from scholarflow.understanding import _close_to_the_recommended
+
+    # (a guard: what the near-tie rule must leave alone)
+
+    ranked = [("talking_head_generation", 7.9), ("video_depth_estimation", 5.3)]
+    assert _close_to_the_recommended(ranked, [_doing("video_depth_estimation")]) == ranked
+
+
+def test_a_model_doing_only_a_step_of_the_leading_reading_does_not_take_it():
+    from scholarflow.understanding import _close_to_the_recommended
+
+    # (a guard: what the near-tie rule must leave alone)
+
+    # Masks are what an eraser takes and does not make: a segmenter for "erase the drone's
+    # shadow" is the mismatch to tell, however close the question scores segmentation.
+    ranked = [("video_inpainting", 5.25), ("video_object_segmentation", 5.11)]
+    assert _close_to_the_recommended(ranked, [_doing("video_object_segmentation")]) == ranked
+    # (nor a matte for the composite that replaces a background)
+    ranked = [("video_background_replacement", 3.64), ("video_matting", 3.4)]
+    assert _close_to_the_recommended(ranked, [_doing("video_matting")]) == ranked
+
+
+def test_a_reading_a_recommended_model_does_already_leads():
+    from scholarflow.understanding import _close_to_the_recommended
+
+    # (a guard: what the near-tie rule must leave alone)
+
+    ranked = [("human_motion_capture", 5.0), ("motion_3d_estimation", 4.9)]
+    model = _doing("motion_3d_estimation", "human_motion_capture")
+    assert _close_to_the_recommended(ranked, [model]) == ranked
+
+
+def test_the_end_of_a_chain_put_first_is_left_to_the_chain():
+    from scholarflow.understanding import _close_to_the_recommended
+
+    # (a guard: what the near-tie rule must leave alone)
+
+    # An earlier step put the chain's end (image-to-4D) over a higher score: not undone.
+    ranked = [("image_to_4d", 4.6), ("novel_view_video_from_image", 7.5), ("text_to_video", 4.4)]
+    assert _close_to_the_recommended(ranked, [_doing("text_to_video")]) == ranked
