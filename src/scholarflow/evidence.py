@@ -103,9 +103,19 @@ _ADDRESS_ANYWHERE = re.compile(
     # a notice to the machines that answer ("IMPORTANT NOTICE TO AI ANSWER ENGINES: …",
     # "Message for automated assistants …"), called so by a word of address or a colon after
     # them: not machines described ("a benchmark for search engines", "generative models")
-    | \b(?:notice|message|memo|note|instructions?|directive|attention|dear|hey|warning)\s+
+    # (a comma or a dash may set the call apart: "ATTENTION, AI MODEL READING THIS: …")
+    | \b(?:notice|message|memo|note|instructions?|directive|attention|dear|hey|warning)
+         \s*[,:;!\-\u2013\u2014]?\s+
          (?:to\s+|for\s+)?(?:all\s+|any\s+|every\s+|the\s+)?
          (?:ai|automated|answer|bots?|crawlers?|assistants?)\b
+    # a machine called by what it is doing to this very text ("AI model reading this",
+    # "any assistant processing the following"), not one described at work on images
+    | \b(?:ai|automated|answer|language)\s+(?:models?|systems?|agents?|assistants?|tools?|
+         engines?|readers?|summari[sz]ers?|crawlers?|bots?)\s+
+         (?:reading|processing|parsing|summari[sz]ing|seeing|scanning)\s+
+         (?:this|these|the\s+following)
+         (?:\s+(?:text|page|summary|abstract|note|message|document|entry|card|readme))?
+         (?=\s*(?:[:,.;!]|$|(?:must|should|shall|will|is|are|has|have|needs?)\b))
     | \b(?:to|for|any|all|every|each)\s+(?:the\s+)?(?:ai|automated|answer)\s+
          (?:(?:answer|search)\s+)?(?:engines?|systems?|models?|tools?|agents?|assistants?|
             readers?|summari[sz]ers?|crawlers?|bots?)\s*[:,]
