@@ -28,6 +28,12 @@ PROMPT_EXPECTATIONS = {
     "neon_poster": ("text_to_image", ["text"], ["image"], False),
     "jacket_colour": ("video_colour_editing", ["video"], ["video"], False),
     "dancer_background_mismatch": ("video_background_replacement", ["video"], ["video"], True),
+    "bookkeeping_library_for_a_relit_clip": (
+        "video_relighting",
+        ["video", "text"],
+        ["video"],
+        True,
+    ),
     "face_detector_for_a_talking_photo": (
         "talking_head_generation",
         ["image", "audio"],

@@ -1419,3 +1419,20 @@ def test_a_well_known_model_of_another_field_named_without_a_title_is_a_mismatch
     assert sources["s1"].other_job == "face_analysis"
     assert [w.code for w in result.warnings if w.source_id == "s1"] == ["model_task_mismatch"]
     assert any(step.source_id == "s2" for step in result.steps if not step.optional)
+
+
+def test_a_model_whose_summary_names_no_media_at_all_is_a_mismatch_not_adopted():
+    # A bookkeeping library, described in a summary of its own that names no picture, clip,
+    # sound or 3D thing: its work is elsewhere, which is the claim behind the flag; it is not
+    # placed as the relighting model "the job it was recommended for".
+    from scholarflow.engine import prepare
+
+    prepared = prepare(
+        parse_prompt((PROMPTS_DIR / "bookkeeping_library_for_a_relit_clip.txt").read_text())
+    )
+    sources = {s.id: s for s in prepared.brief.sources}
+    assert sources["s1"].other_job == "beyond_media"
+    assert not sources["s1"].read_from_request
+    mismatch = [w for w in prepared.brief.plan.warnings if w.source_id == "s1"]
+    assert [w.code for w in mismatch] == ["model_task_mismatch"]
+    assert "no image, video, sound or 3D" in mismatch[0].message

@@ -49,7 +49,7 @@ from scholarflow.models import (
     Workflow,
 )
 from scholarflow.scope import Scope, outside_kinds, outside_scope
-from scholarflow.signatures import source_signatures
+from scholarflow.signatures import NO_MEDIA_JOB, source_signatures
 
 MAX_STEPS = 8
 MAX_EXPANSIONS = 2000  # a search that has found nothing after this many states gives up
@@ -1532,6 +1532,8 @@ def _mismatch_warning(
             inputs=_phrase(signature.inputs, text),
             outputs=_phrase(signature.outputs, text, made=True),
         )
+    elif source.other_job == NO_MEDIA_JOB:
+        does = text("does_no_media")
     else:
         does = text("does_unknown")
     helpers = [s for s in builder.sources_on_main() if s.id != source.id]

@@ -1346,13 +1346,39 @@ def _draws_its_own(source: Source, task_id: str) -> bool:
     return set(reading.outputs) <= drawn and set(needed) <= set(task.inputs)
 
 
+# What a source is marked as doing when its own summary and title speak of nothing the
+# taxonomy knows (`speaks_of_no_media`): a job of another field, unnamed.
+NO_MEDIA_JOB = "beyond_media"
+# (a summary this long says what the work is about; a shorter one may just be a tag line)
+_OWN_SUMMARY_WORDS = 12
+
+
+def speaks_of_no_media(source: Source) -> bool:
+    """Whether the source's own summary (its sentences to the reader left out), at least a few
+    lines of it, and its name and title together name no picture, clip, sound, 3D thing or
+    task: "a Python library for causal inference … estimates the effect with statistical
+    estimators". A title alone is too little to say so ("Segment Anything" names no thing)."""
+    summary = described(source.summary) or ""
+    if len(summary.split()) < _OWN_SUMMARY_WORDS:
+        return False
+    text = normalize(f"{source.name} | {source.title} | {summary}")
+    if next(iter(taxonomy.modality_matcher().find(text)), None) is not None:
+        return False
+    return not any(not hit.label.endswith(":hint") for hit in taxonomy.task_matcher().find(text))
+
+
 def adopt_unread(sources: Sequence[Source], task_id: str) -> tuple[Source, ...]:
     """The sources, each recommended one with no reading at all (its name, title and summary
     near no task and no known family: "Zorblax-V: A Nine-Level Helper on Your Phone") read as
     doing the user's task, the job it was recommended for. Nothing it says contradicts that,
     and saying it does not fit would be a claim with nothing behind it; the answer says
     instead that its part is taken from the request (`Source.read_from_request`). A source
-    with any reading keeps it, and is judged by it."""
+    with any reading keeps it, and is judged by it.
+
+    Not one whose own summary says what its work is and names nothing of pictures, clips,
+    sound or 3D (`speaks_of_no_media`: a library for causal inference, a platform for
+    quantitative investment): that is a claim behind the mismatch, and it is marked as a
+    job of another field (`NO_MEDIA_JOB`)."""
     if task_id not in taxonomy.tasks():
         return tuple(sources)
     adopted: list[Source] = []
@@ -1365,6 +1391,9 @@ def adopt_unread(sources: Sequence[Source], task_id: str) -> tuple[Source, ...]:
             and not source.signatures
             and not source.other_job  # (a job of its own: lexicon/other_jobs.toml)
         ):
+            if speaks_of_no_media(source):
+                adopted.append(source.model_copy(update={"other_job": NO_MEDIA_JOB}))
+                continue
             tasks = (task_id,)
             source = source.model_copy(
                 update={
