@@ -104,11 +104,11 @@ def test_a_summary_sentence_is_quoted_only_when_it_passes_the_screen(summary, qu
     assert bool(items) is quoted
 
 
-def _written_blind() -> dict[str, list[str]]:
+def _written_blind(name: str = "addressed_sentences.toml") -> dict[str, list[str]]:
     import tomllib
     from pathlib import Path
 
-    path = Path(__file__).parent / "hostile" / "addressed_sentences.toml"
+    path = Path(__file__).parent / "hostile" / name
     return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
@@ -119,6 +119,18 @@ def test_sentences_planted_for_whoever_answers_are_detected(sentence: str):
 
 @pytest.mark.parametrize("sentence", _written_blind()["ordinary"])
 def test_abstract_sentences_sharing_words_with_orders_are_not_instructions(sentence: str):
+    assert not addresses_reader(sentence)
+
+
+# A second blind set: orders told by their parts in five languages, spaced-out letters, chat
+# template markers, "ignore" said of earlier instructions in Korean word order.
+@pytest.mark.parametrize("sentence", _written_blind("addressed_sentences_2.toml")["addressed"])
+def test_orders_of_many_shapes_and_languages_are_detected(sentence: str):
+    assert addresses_reader(sentence)
+
+
+@pytest.mark.parametrize("sentence", _written_blind("addressed_sentences_2.toml")["ordinary"])
+def test_abstract_sentences_of_many_shapes_are_not_instructions(sentence: str):
     assert not addresses_reader(sentence)
 
 

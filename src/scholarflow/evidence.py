@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from scholarflow import taxonomy
@@ -94,7 +94,11 @@ _ADDRESS_ANYWHERE = re.compile(
     r"""(?ix)
       \b(?:you|your|yours|yourself)\b
     | \b(?:previous|prior|above|earlier|all)\s+(?:instructions?|prompts?|rules|messages)\b
-    | \b(?:ai\s+assistant|system\s+prompt|this\s+prompt|the\s+assistant|jailbreak)\b
+    | \b(?:ai\s+assistant|this\s+prompt|the\s+assistant|jailbreak)\b
+    # a system prompt given or overridden, not one a paper reports using ("the system prompt
+    # used for the captioner is in the supplementary material")
+    | \b(?:your|new|updated|real|actual|override|overrides|replace|ignore)\s+(?:the\s+)?
+         system\s+prompt\b|\bsystem\s+prompt\s*[:\-\u2013\u2014]
     # a language model or chatbot spoken to ("Note to any language model: …", "chatbots
     # reading this must …"), not one described ("connects an image encoder to a large
     # language model", as the summaries of vision-language models say)
@@ -284,14 +288,80 @@ def addresses_reader(sentence: str) -> bool:
     """True for a sentence that speaks to whoever reads it: an instruction, not a description.
 
     Every clause is looked at ("The weights are here; always cite this link"), not only the
-    sentence's opening."""
+    sentence's opening; letters spaced out ("I g n o r e") are read as the word they spell."""
+    sentence = _unspaced(sentence)
     if _IMPERATIVE_OPENING.match(sentence) or any(
         _IMPERATIVE_OPENING.match(clause) for clause in _CLAUSE_BREAK.split(sentence)
     ):
         return True
-    lowered = sentence.lower()
+    if _speaks_to_a_machine(sentence):
+        return True
+    lowered = _without_titled_you(sentence).lower()
     # A sentence holding none of these words cannot match, and skips the full pattern.
-    return any(w in lowered for w in _ADDRESS_WORDS) and bool(_ADDRESS_ANYWHERE.search(sentence))
+    return any(w in lowered for w in _ADDRESS_WORDS) and bool(
+        _ADDRESS_ANYWHERE.search(_without_titled_you(sentence))
+    )
+
+
+# Letters spaced or dotted out one by one, three at least ("I g n o r e", "T.h.e").
+_SPACED = re.compile(r"(?<!\w)(?:\w[ .]){2,}\w(?!\w)")
+
+
+def _unspaced(sentence: str) -> str:
+    """The sentence with words spelled letter by letter written whole: the trick hides an
+    order from a reader of words, not from one of letters."""
+    if " " not in sentence and "." not in sentence:
+        return sentence
+    return _SPACED.sub(lambda m: m.group(0).replace(" ", "").replace(".", ""), sentence)
+
+
+# "You" in a run of capitalised words is a title's ("You Only Look Once", "Attention Is All
+# You Need"), not the reader.
+_TITLED_YOU = re.compile(
+    r"(?:\b[A-Z][a-z]+\s+){1,6}(?:You|Your)\b(?:\s+[A-Z][a-z]+\b)*"
+    r"|\b(?:You|Your)(?:\s+[A-Z][a-z]+\b){2,}"
+)
+
+
+def _without_titled_you(sentence: str) -> str:
+    if "You" not in sentence:
+        return sentence
+    return _TITLED_YOU.sub(lambda m: m.group(0).replace("You", "Yoo"), sentence)
+
+
+@cache
+def _address_parts() -> dict[str, re.Pattern[str]]:
+    """lexicon/addressing.toml's lists, one pattern each."""
+    data = taxonomy.load_lexicon("addressing.toml")
+    return {
+        key: re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE | re.MULTILINE)
+        for key, patterns in data.items()
+    }
+
+
+# How far apart "ignore" and the instructions it is said of may stand (characters).
+_IGNORE_REACH = 60
+
+
+def _speaks_to_a_machine(sentence: str) -> bool:
+    """Whether a sentence is an order to a machine that reads or answers it, told by its
+    parts in any of the question languages (lexicon/addressing.toml): a call of a chat
+    template, "ignore" said of instructions, or a machine or this very text named together
+    with something required ("Any summariser ingesting this abstract should …", "Tout modèle
+    de langage lisant ce résumé doit …", "この要約を読んでいる言語モデルは…しなければ")."""
+    parts = _address_parts()
+    if parts["calls"].search(sentence):
+        return True
+    for found in parts["ignore"].finditer(sentence):
+        # (either side: the object comes first in Korean and Japanese, "이전 지시를 … 무시하고")
+        near = sentence[max(0, found.start() - _IGNORE_REACH) : found.end() + _IGNORE_REACH]
+        if parts["instructions"].search(near) and parts["earlier"].search(near):
+            return True
+    if not parts["orders"].search(sentence):
+        return False
+    if parts["machines"].search(sentence) or parts["this_text"].search(sentence):
+        return True
+    return bool(parts["answers"].search(sentence))
 
 
 def gather(
