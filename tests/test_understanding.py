@@ -3110,3 +3110,40 @@ def test_the_end_of_a_chain_put_first_is_left_to_the_chain():
     # An earlier step put the chain's end (image-to-4D) over a higher score: not undone.
     ranked = [("image_to_4d", 4.6), ("novel_view_video_from_image", 7.5), ("text_to_video", 4.4)]
     assert _close_to_the_recommended(ranked, [_doing("text_to_video")]) == ranked
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I filmed my brother juggling in our kitchen and uploaded a photo of the old harbour; "
+        "now he juggles in front of the harbour for the whole clip. How does it keep him cut out?",
+        "J'ai filmé ma sœur qui danse dans le salon et j'ai mis une photo de plage à la place du "
+        "mur : elle danse maintenant devant la plage. Comment la détoure-t-il ?",
+    ],
+)
+def test_a_photo_of_a_place_given_beside_a_clip_is_a_background_not_a_character(question):
+    # A still showing a place and no one cannot be a character to animate with the clip's
+    # motion: it is what goes behind the clip's subject.
+    assert _understand(question).task.id == "video_background_replacement"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I uploaded a photo of my grandmother in her garden and a clip of me dancing, and now "
+        "she dances my moves. How?",
+        "I have a photo of the snowman we built for the village square and a clip of me doing "
+        "star jumps; now the snowman does them. How?",
+    ],
+)
+def test_a_photo_of_someone_given_beside_a_clip_may_still_be_animated(question):
+    # (a guard: a photo of someone at a place, or of a thing built for a place, is no
+    # background only: the place comes after what the photo is of)
+    assert _understand(question).task.id == "character_animation"
+
+
+def test_in_korean_what_a_thing_was_pulled_out_as_came_out():
+    # "…으로 뽑아 줬어요" (pulled it out as …): what it became, not what it was made from
+    roles = _roles("경기 영상에서 선수의 동작을 3D 몸 움직임으로 뽑아 줬어요. 어떻게 하나요?")
+    assert roles["human_motion"] == "want"
+    assert roles["video"] == "have"

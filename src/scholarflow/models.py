@@ -255,6 +255,9 @@ class Task(_Frozen):
     done_by: tuple[str, ...] = ()  # generic operations that do its job themselves
     animates: bool = False  # its result moves where the still it starts from does not
     finishing: bool = False  # it only betters what another job made (an upscale, more frames)
+    # its still is of someone (a person, an animal, a drawn character) whom it moves: a photo
+    # of a place is no still for it (a street photo given beside a clip is a background)
+    animates_someone: bool = False
     # what can tell its model which subject to work on (a mask of it in one frame), where
     # another recommended model makes that (signatures.adopt_guide)
     guided_by: tuple[Modality, ...] = ()

@@ -194,7 +194,7 @@ _RESULT_VERBS = re.compile(
     r"in the end|at the end|am ende|(?<!principio )(?<!inicio )(?<!comienzo )al final|"
     r"(?<!début )(?<!debut )à la fin)"
     # Korean and Japanese verbs follow their object with no space between ("動画ができた")
-    r"|(?:되었|됐|나왔|나오고|나오더니|나오면서|나와서|나와요|만들어|생성|바뀌었|바뀌었어요|얻었|になった|になりました|できた|できました|"
+    r"|(?:되었|됐|나왔|나오고|나오더니|나오면서|나와서|나와요|만들어|생성|바뀌었|바뀌었어요|얻었|뽑아|뽑았|になった|になりました|できた|できました|"
     r"出てきた|出てきました|変わった|変わりました|"
     r"生成|결국|最後に|"
     # what a clause says was needed or wanted is what the user was after
@@ -461,6 +461,8 @@ class _Mention:
     handed_in: bool = False  # marked by a plain "I gave it / uploaded / put in"
     either: tuple[str, ...] = ()  # other things its word may name (lexicon/ambiguous.toml)
     step: bool = False  # made on the way to the result ("it first made a depth map, then …")
+    # it shows a place and no one ("a photo of the Brooklyn street", "une photo de plage")
+    place_only: bool = False
 
     def as_for(self, ports: set[str]) -> str:
         """What the mention names for a task whose ports are `ports`: its label, or the
@@ -583,7 +585,7 @@ def _read(question: str, embedder: Any) -> _Reading:
     # "I thought I needed X, but…"; "the recommended model makes X from Y" (what the model
     # does, in the user's words, is not what the user did)
     happened = mask_model_descriptions(mask_corrected_beliefs(normalized))
-    mentions = tuple(_modality_mentions(happened))
+    mentions = _with_places(tuple(_modality_mentions(happened)), happened, question)
     steps_begin = _steps_begin(happened)
     brought = frozenset(
         m.hit.label
@@ -617,6 +619,75 @@ def _read(question: str, embedder: Any) -> _Reading:
         focus=_named_focus(normalized),
         brought=brought,
     )
+
+
+# What a still shows is said right after it ("a photo of the street where …", "une photo de
+# plage", "ein Foto vom Strand"): the noun phrase up to the next preposition or the end of its
+# clause ("a photo of the founder of the farm" shows the founder); or right before it ("a street
+# photo", "해변 사진", "海辺の写真").
+_SHOWN_AFTER = re.compile(
+    r"\s*(?:of|showing|de|du|des|d['’]|del|de la|von|vom|der)(?!\w)", re.IGNORECASE
+)
+_SHOWN_UNTIL = re.compile(
+    r"[,.;:!?、。()]|\s(?:and|where|which|that|who|in|at|on|of|with|by|from|near|under|behind|"
+    r"beside|for|et|où|qui|dans|à|au|aux|de|du|des|sur|avec|près|pour|y|donde|que|en|del|con|al|"
+    r"sobre|para|"
+    r"und|wo|im|am|an|auf|mit|von|vom|bei|aus|für)(?!\w)"
+)
+_SHOWN_REACH = 60
+_SHOWN_WORDS = 4
+_SOMEONE = frozenset({"person", "face", "whole_body", "animal"})
+
+
+@cache
+def _place_words() -> dict[str, re.Pattern[str]]:
+    """Per language, the words of a place a still may show: subjects.toml's `place` and
+    lexicon/places.toml."""
+    places = dict(taxonomy.load_lexicon("subjects.toml")["subjects"]["place"])
+    for language, words in taxonomy.load_lexicon("places.toml").items():
+        places[language] = [*places.get(language, ()), *words]
+    patterns = {}
+    for language, words in places.items():
+        body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        spaced = language not in ("ja", "ko", "zh")
+        patterns[language] = re.compile(rf"(?<!\w)(?:{body})(?:s|es)?(?!\w)" if spaced else body)
+    return patterns
+
+
+def _with_places(mentions: tuple[_Mention, ...], text: str, question: str) -> tuple[_Mention, ...]:
+    """The mentions, each still the user had marked `place_only` where what it is said to
+    show is a place and no one: a photo of a street handed in beside a clip is a background to
+    put behind the clip's subject, not a character to animate with the clip's motion."""
+    from scholarflow.grounding import detect_language
+    from scholarflow.scope import question_subjects
+
+    if not any(m.hit.label == "image" and m.role == "have" for m in mentions):
+        return mentions
+    language = detect_language(question)
+    places = _place_words().get(language)
+    if places is None:
+        return mentions
+    spaced = language not in ("ja", "ko", "zh")
+    marked = []
+    for mention in mentions:
+        if mention.hit.label == "image" and mention.role == "have":
+            shown = ""
+            after = _SHOWN_AFTER.match(text, mention.hit.end)
+            if after is not None:
+                rest = text[after.end() : after.end() + _SHOWN_REACH]
+                end = _SHOWN_UNTIL.search(rest, 1)
+                # (its first words only: "the scarecrow our class built for the garden" shows
+                # a scarecrow; a place comes within "the old Brooklyn street")
+                shown = " ".join((rest[: end.start()] if end else rest).split()[:_SHOWN_WORDS])
+            if spaced:
+                before = text[max(0, mention.hit.start - 20) : mention.hit.start].split()
+                shown = f"{before[-1] if before else ''} {shown}"
+            else:
+                shown = text[max(0, mention.hit.start - 8) : mention.hit.start] + shown
+            if places.search(shown) and not question_subjects(shown, language) & _SOMEONE:
+                mention = replace(mention, place_only=True)
+        marked.append(mention)
+    return tuple(marked)
 
 
 @cache
@@ -2759,15 +2830,18 @@ _MADE_AFTER = re.compile(
 )
 # A thing followed by a particle of means or source, with more words before the verb: what
 # the result was made from ("사진 한 장으로 어떻게 움직임을 만들어", "写真から動画を"). Korean
-# 으로 right before a verb of making says what it became ("영상으로 만들었어요"), and before a
-# verb of telling or showing the form the answer came in ("문장으로 설명해 줬어요"): not that.
+# 으로 right before a verb of making or pulling out says what it became ("영상으로 만들었어요",
+# "3D 움직임으로 뽑아 줬어요"), and before a verb of telling or showing the form the answer came
+# in ("문장으로 설명해 줬어요"): not that.
 _MADE_FROM = re.compile(
     # (a count may come between: "영상 하나로", "사진 두 장으로", "動画1本から")
     r"(?:\s*(?:하나|둘|셋|(?:한|두|세|네|여러|몇)\s*(?:개|장|편|컷)|"
     r"(?:\d+|一|二|三|数)\s*(?:本|枚|つ|個)))?"
     r"(?:(?:으로|로)\s+(?!만들|바꾸|바꿔|바뀌|변환|변해|되|됐|합쳐|합치|합쳤|묶어|묶었|이어|"
     r"설명해|설명했|설명을 해|알려|답해|답했|답변해|써 |써줬|써 줬|적어|보여|정리해|요약해|"
-    r"나와|나왔|출력)\S"
+    r"나와|나왔|출력|"
+    # (what a thing was pulled out as: "3D 몸 움직임으로 뽑아 줬어요")
+    r"뽑아|뽑았|추출)\S"
     r"|에서\s+(?!만들|바꾸|바꿔|바뀌|변환|변해|되|됐)\S"
     r"|から|を使って|を元に|를 가지고|을 가지고)"
 )
@@ -2967,7 +3041,16 @@ def _best_fit(
         fit = _signature_fit(variant, listed, asked)
         if fit > best[1]:  # (ties keep the task's own, as max() over it first did)
             best = (variant, fit)
+    if task.animates_someone and _only_places_given(listed):
+        # the still it would move shows no one: what was counted for it went in unused
+        return best[0], best[1] - _HAVE_FIT - _HAVE_UNUSED
     return best
+
+
+def _only_places_given(mentions: Sequence[_Mention]) -> bool:
+    """Whether every still the user had shows a place and no one."""
+    stills = [m for m in mentions if m.hit.label == "image" and m.role == "have"]
+    return bool(stills) and all(m.place_only for m in stills)
 
 
 def _signature_fit(signature: Signature, mentions: Sequence[_Mention], asked: bool) -> float:
@@ -2997,6 +3080,10 @@ def _signature_fit(signature: Signature, mentions: Sequence[_Mention], asked: bo
     # use for it at all: a task that ignores half of what went in is not what happened.
     score = _HAVE_FIT * min(2, len(have & needs))
     score += _HAVE_FIT * 0.5 * min(1, len((have - needs) & extras))
+    # a photo of a place put where the task takes a background counts as fully as a need
+    backgrounds = {m for p in signature.ports_in() if p.role == "background" for m in p.modalities}
+    if backgrounds & (have - needs) and _only_places_given(mentions):
+        score += _HAVE_FIT * 0.5
     score -= _HAVE_UNUSED * len(have - takes - supplied - taxonomy.stand_ins(takes))
     score += _WANT_FIT * len(want & makes)
     # Wanting what the task's result holds (videos of new angles are the views of a

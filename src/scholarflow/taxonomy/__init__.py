@@ -178,6 +178,7 @@ def tasks() -> dict[str, Task]:
             done_by=tuple(value.get("done_by", ())),
             animates=bool(value.get("animates", False)),
             finishing=bool(value.get("finishing", False)),
+            animates_someone=bool(value.get("animates_someone", False)),
             guided_by=tuple(value.get("guided_by", ())),
             cues=tuple(value.get("cues", ())),
             hints=tuple(value.get("hints", ())),
