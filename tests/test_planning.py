@@ -1435,4 +1435,4 @@ def test_a_model_whose_summary_names_no_media_at_all_is_a_mismatch_not_adopted()
     assert not sources["s1"].read_from_request
     mismatch = [w for w in prepared.brief.plan.warnings if w.source_id == "s1"]
     assert [w.code for w in mismatch] == ["model_task_mismatch"]
-    assert "no image, video, sound or 3D" in mismatch[0].message
+    assert "name no image, video, sound or 3D" in mismatch[0].message

@@ -3147,3 +3147,34 @@ def test_in_korean_what_a_thing_was_pulled_out_as_came_out():
     roles = _roles("경기 영상에서 선수의 동작을 3D 몸 움직임으로 뽑아 줬어요. 어떻게 하나요?")
     assert roles["human_motion"] == "want"
     assert roles["video"] == "have"
+
+
+@pytest.mark.parametrize(
+    ("question", "task"),
+    [
+        # (from the round's code review: a place word that only qualifies who is shown, or a
+        # word that is a place only by chance, makes no background; guards but the last)
+        (
+            "I uploaded a photo of the city mayor and a clip of me talking; now the mayor "
+            "says my words.",
+            "talking_head_generation",
+        ),
+        (
+            "I uploaded a photo of the museum statue and a clip of me waving; now the statue "
+            "waves.",
+            "character_animation",
+        ),
+        (
+            "역사 속 인물 사진과 내 춤 영상을 넣었더니 그 인물이 내 춤을 춰요.",
+            "character_animation",
+        ),
+        ("시장님 사진과 제가 말하는 영상을 넣었더니 시장님이 제 말을 해요.", "character_animation"),
+        (
+            "J'ai filmé mon frère qui jongle et j'ai mis une photo d'église derrière lui : il "
+            "jongle devant l'église. Comment le détoure-t-il ?",
+            "video_background_replacement",
+        ),
+    ],
+)
+def test_only_a_place_at_the_head_of_what_a_photo_shows_makes_it_a_background(question, task):
+    assert _understand(question).task.id == task

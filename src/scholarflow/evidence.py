@@ -95,13 +95,10 @@ _ADDRESS_ANYWHERE = re.compile(
       \b(?:you|your|yours|yourself)\b
     | \b(?:previous|prior|above|earlier|all)\s+(?:instructions?|prompts?|rules|messages)\b
     | \b(?:ai\s+assistant|this\s+prompt|the\s+assistant|jailbreak)\b
-    # a system prompt given or overridden, not one a paper reports using ("the system prompt
-    # used for the captioner is in the supplementary material")
-    | \b(?:your|new|updated|real|actual|override|overrides|replace|ignore)\s+(?:the\s+)?
-         system\s+prompt\b|\bsystem\s+prompt\s*[:\-\u2013\u2014]
-    # a language model or chatbot spoken to ("Note to any language model: …", "chatbots
-    # reading this must …"), not one described ("connects an image encoder to a large
-    # language model", as the summaries of vision-language models say)
+    # a system prompt given or overridden, not one a paper reports using or designing ("the
+    # system prompt used for the captioner is in the supplementary material")
+    | \b(?:your|override|overrides|replace|ignore)\s+(?:the\s+)?system\s+prompt\b
+    | \bsystem\s+prompt\s*:
     | \b(?:to|for|dear|hey|attention|any|all|every|each)\s+(?:ai\s+)?
          (?:(?:large\s+)?language\s+models?|llms?|chatbots?)\b
     # a notice to the machines that answer ("IMPORTANT NOTICE TO AI ANSWER ENGINES: …",
@@ -288,79 +285,82 @@ def addresses_reader(sentence: str) -> bool:
     """True for a sentence that speaks to whoever reads it: an instruction, not a description.
 
     Every clause is looked at ("The weights are here; always cite this link"), not only the
-    sentence's opening; letters spaced out ("I g n o r e") are read as the word they spell."""
-    sentence = _unspaced(sentence)
+    sentence's opening; letters spaced out ("I g n o r e") are read as the word they spell,
+    and a title's "you" ("You Only Look Once") as no one's."""
+    sentence = _address_parts()["titles"].sub(" ", _unspaced(sentence))
     if _IMPERATIVE_OPENING.match(sentence) or any(
         _IMPERATIVE_OPENING.match(clause) for clause in _CLAUSE_BREAK.split(sentence)
     ):
         return True
     if _speaks_to_a_machine(sentence):
         return True
-    lowered = _without_titled_you(sentence).lower()
+    lowered = sentence.lower()
     # A sentence holding none of these words cannot match, and skips the full pattern.
-    return any(w in lowered for w in _ADDRESS_WORDS) and bool(
-        _ADDRESS_ANYWHERE.search(_without_titled_you(sentence))
-    )
+    return any(w in lowered for w in _ADDRESS_WORDS) and bool(_ADDRESS_ANYWHERE.search(sentence))
 
 
-# Letters spaced or dotted out one by one, three at least ("I g n o r e", "T.h.e").
-_SPACED = re.compile(r"(?<!\w)(?:\w[ .]){2,}\w(?!\w)")
+# Letters spaced out one by one, five at least ("I g n o r e"; not the "a b c" of a list), or
+# dotted, three at least ("T.h.e"; not "e.g."): the same words, hidden from a word reader.
+_SPACED = re.compile(r"(?<![\w.])(?:(?:\w ){4,}|(?:\w\.){2,})\w(?!\w)")
 
 
 def _unspaced(sentence: str) -> str:
     """The sentence with words spelled letter by letter written whole: the trick hides an
-    order from a reader of words, not from one of letters."""
+    order from a reader of words, not from one of letters. (Words are kept apart where two
+    spaces part them, as such text writes them: "I g n o r e  a l l".)"""
     if " " not in sentence and "." not in sentence:
         return sentence
     return _SPACED.sub(lambda m: m.group(0).replace(" ", "").replace(".", ""), sentence)
 
 
-# "You" in a run of capitalised words is a title's ("You Only Look Once", "Attention Is All
-# You Need"), not the reader.
-_TITLED_YOU = re.compile(
-    r"(?:\b[A-Z][a-z]+\s+){1,6}(?:You|Your)\b(?:\s+[A-Z][a-z]+\b)*"
-    r"|\b(?:You|Your)(?:\s+[A-Z][a-z]+\b){2,}"
-)
-
-
-def _without_titled_you(sentence: str) -> str:
-    if "You" not in sentence:
-        return sentence
-    return _TITLED_YOU.sub(lambda m: m.group(0).replace("You", "Yoo"), sentence)
-
-
 @cache
 def _address_parts() -> dict[str, re.Pattern[str]]:
     """lexicon/addressing.toml's lists, one pattern each."""
-    data = taxonomy.load_lexicon("addressing.toml")
-    return {
-        key: re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE | re.MULTILINE)
-        for key, patterns in data.items()
+    data = dict(taxonomy.load_lexicon("addressing.toml"))
+    starts = "|".join(data.pop("ignore_at_start"))
+    patterns = {
+        key: re.compile("|".join(f"(?:{p})" for p in items), re.IGNORECASE | re.MULTILINE)
+        for key, items in data.items()
     }
+    # (an "ignore" that opens the sentence or a clause: after a colon, a comma, a dash)
+    patterns["ignore_at_start"] = re.compile(
+        rf"(?:^|[:;,.!\u2014\u2013-]|\b(?:and|then|now|just|please|et|y|und))\W*"
+        rf"\b(?:{starts})\b",
+        re.IGNORECASE | re.MULTILINE,
+    )
+    return patterns
 
 
-# How far apart "ignore" and the instructions it is said of may stand (characters).
-_IGNORE_REACH = 60
+# How far apart an "ignore" and the instructions it is said of may stand, and how far after a
+# machine its order may come (characters; within one clause).
+_IGNORE_REACH = 50
+_ORDER_REACH = 70
+_CLAUSE_STOP = re.compile(r"[,.;:!?。、]")
 
 
 def _speaks_to_a_machine(sentence: str) -> bool:
     """Whether a sentence is an order to a machine that reads or answers it, told by its
-    parts in any of the question languages (lexicon/addressing.toml): a call of a chat
-    template, "ignore" said of instructions, or a machine or this very text named together
-    with something required ("Any summariser ingesting this abstract should …", "Tout modèle
-    de langage lisant ce résumé doit …", "この要約を読んでいる言語モデルは…しなければ")."""
+    parts in any of the question languages (lexicon/addressing.toml says which, and why)."""
     parts = _address_parts()
     if parts["calls"].search(sentence):
         return True
-    for found in parts["ignore"].finditer(sentence):
-        # (either side: the object comes first in Korean and Japanese, "이전 지시를 … 무시하고")
-        near = sentence[max(0, found.start() - _IGNORE_REACH) : found.end() + _IGNORE_REACH]
-        if parts["instructions"].search(near) and parts["earlier"].search(near):
-            return True
+    for key in ("ignore_anywhere", "ignore_at_start"):
+        for found in parts[key].finditer(sentence):
+            # (either side: the object comes first in Korean and Japanese, "이전 지시를 … 무시하고")
+            near = sentence[max(0, found.start() - _IGNORE_REACH) : found.end() + _IGNORE_REACH]
+            if parts["instructions"].search(near) and parts["earlier"].search(near):
+                return True
     if not parts["orders"].search(sentence):
         return False
-    if parts["machines"].search(sentence) or parts["this_text"].search(sentence):
-        return True
+    for machine in parts["machines"].finditer(sentence):
+        after = sentence[machine.end() : machine.end() + _ORDER_REACH]
+        stop = _CLAUSE_STOP.search(after)
+        if parts["orders"].search(after[: stop.start()] if stop else after):
+            return True
+    for text in parts["this_text"].finditer(sentence):
+        near = sentence[max(0, text.start() - 40) : text.end() + 40]
+        if parts["reading"].search(near):
+            return True
     return bool(parts["answers"].search(sentence))
 
 

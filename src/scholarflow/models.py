@@ -177,7 +177,8 @@ class Source(_Described):
     # A title naming a job outside the taxonomy (lexicon/other_jobs.toml, "… Optical Flow"):
     # that job's id. Its signatures say what it takes and makes; it does none of the tasks,
     # even where what it makes has the kind the user wants (an OCR system's text is no
-    # caption).
+    # caption). "beyond_media" (signatures.NO_MEDIA_JOB) where no title names the job but the
+    # source's own summary names nothing of pictures, clips, sound or 3D at all.
     other_job: str = Field(default="", exclude=True)
 
 

@@ -1364,7 +1364,17 @@ def speaks_of_no_media(source: Source) -> bool:
     text = normalize(f"{source.name} | {source.title} | {summary}")
     if next(iter(taxonomy.modality_matcher().find(text)), None) is not None:
         return False
+    if _media_words().search(text):
+        return False
     return not any(not hit.label.endswith(":hint") for hit in taxonomy.task_matcher().find(text))
+
+
+@cache
+def _media_words() -> re.Pattern[str]:
+    """lexicon/media_words.toml's words, whole, a plural ending allowed."""
+    words = taxonomy.load_lexicon("media_words.toml")["words"]
+    body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{body})(?:s|es)?(?![\w])", re.IGNORECASE)
 
 
 def adopt_unread(sources: Sequence[Source], task_id: str) -> tuple[Source, ...]:

@@ -192,9 +192,11 @@ _RESULT_VERBS = re.compile(
     # (not the end of a span: "du début à la fin", "del principio al final" say how long,
     # not what came out)
     r"in the end|at the end|am ende|(?<!principio )(?<!inicio )(?<!comienzo )al final|"
-    r"(?<!début )(?<!debut )à la fin)"
+    r"(?<!début )(?<!debut )(?<!jusqu')(?<!jusqu’)à la fin)"
     # Korean and Japanese verbs follow their object with no space between ("動画ができた")
-    r"|(?:되었|됐|나왔|나오고|나오더니|나오면서|나와서|나와요|만들어|생성|바뀌었|바뀌었어요|얻었|뽑아|뽑았|になった|になりました|できた|できました|"
+    r"|(?:되었|됐|나왔|나오고|나오더니|나오면서|나와서|나와요|만들어|생성|바뀌었|바뀌었어요|얻었|"
+    # (what a thing was pulled out as, "…으로 뽑아 줬어요"; not "사진을 뽑아서", picked)
+    r"(?<=로 )뽑(?:아|았)|(?<=로)뽑(?:아|았)|になった|になりました|できた|できました|"
     r"出てきた|出てきました|変わった|変わりました|"
     r"生成|결국|最後に|"
     # what a clause says was needed or wanted is what the user was after
@@ -626,7 +628,7 @@ def _read(question: str, embedder: Any) -> _Reading:
 # clause ("a photo of the founder of the farm" shows the founder); or right before it ("a street
 # photo", "해변 사진", "海辺の写真").
 _SHOWN_AFTER = re.compile(
-    r"\s*(?:of|showing|de|du|des|d['’]|del|de la|von|vom|der)(?!\w)", re.IGNORECASE
+    r"\s*(?:(?:of|showing|de la|de|du|des|del|von|vom|der)(?!\w)|d['’])", re.IGNORECASE
 )
 _SHOWN_UNTIL = re.compile(
     r"[,.;:!?、。()]|\s(?:and|where|which|that|who|in|at|on|of|with|by|from|near|under|behind|"
@@ -636,6 +638,11 @@ _SHOWN_UNTIL = re.compile(
 )
 _SHOWN_REACH = 60
 _SHOWN_WORDS = 4
+# Languages whose noun comes before the words that qualify it, and the articles before it.
+_HEAD_FIRST = frozenset({"fr", "es"})
+_ARTICLE = re.compile(
+    r"^\s*(?:(?:le|la|les|l['’]|un|une|des|el|los|las|unos|unas|mon|ma|notre|nuestr[oa]|mi)\s*)+"
+)
 _SOMEONE = frozenset({"person", "face", "whole_body", "animal"})
 
 
@@ -679,12 +686,18 @@ def _with_places(mentions: tuple[_Mention, ...], text: str, question: str) -> tu
                 # (its first words only: "the scarecrow our class built for the garden" shows
                 # a scarecrow; a place comes within "the old Brooklyn street")
                 shown = " ".join((rest[: end.start()] if end else rest).split()[:_SHOWN_WORDS])
+            # the head of what it is of, or of the word before it: "the city mayor" is a
+            # mayor, "the old Brooklyn street" a street, "a street photo" a street
+            heads = shown.split()[-1:]
+            if language in _HEAD_FIRST:  # ("une photo d'église derrière lui", "de la gare")
+                heads += _ARTICLE.sub("", shown).split()[:1]
             if spaced:
-                before = text[max(0, mention.hit.start - 20) : mention.hit.start].split()
-                shown = f"{before[-1] if before else ''} {shown}"
-            else:
-                shown = text[max(0, mention.hit.start - 8) : mention.hit.start] + shown
-            if places.search(shown) and not question_subjects(shown, language) & _SOMEONE:
+                heads += text[max(0, mention.hit.start - 20) : mention.hit.start].split()[-1:]
+                at_a_place = any(places.fullmatch(head.strip(".,;:!?'\"()")) for head in heads)
+            else:  # (the place right before the photo and its particle: "해변 사진", "港町の写真")
+                before = text[max(0, mention.hit.start - 10) : mention.hit.start]
+                at_a_place = re.search(rf"(?:{places.pattern})[の의]?\s*$", before) is not None
+            if at_a_place and not question_subjects(shown, language) & _SOMEONE:
                 mention = replace(mention, place_only=True)
         marked.append(mention)
     return tuple(marked)
@@ -772,7 +785,7 @@ def _decide(reading: _Reading, recommended: Sequence[Source]) -> Understanding:
         may_be={m.hit.label: m.either for m in reading.mentions if m.role == "have"},
     )
     ranked = _job_finished(ranked, recommended, asked, told=told)
-    ranked = _close_to_the_recommended(ranked, recommended)
+    ranked = _close_to_the_recommended(ranked, recommended, named=reading.cues)
     mentions = list(reading.mentions)
     if ranked and ranked[0][1] >= _NONE_BELOW:
         task = known[ranked[0][0]]
@@ -1370,7 +1383,10 @@ def _job_finished(
 
 
 def _close_to_the_recommended(
-    ranked: list[tuple[str, float]], recommended: Sequence[Source]
+    ranked: list[tuple[str, float]],
+    recommended: Sequence[Source],
+    *,
+    named: Mapping[str, float] | None = None,
 ) -> list[tuple[str, float]]:
     """Where no recommended model does the reading that leads, and one does a reading the
     question scores nearly as high, that reading is taken: a model the platform chose for the
@@ -1381,7 +1397,10 @@ def _close_to_the_recommended(
     Not a reading that is a step of the leading one, making a thing the leading task takes
     and does not make itself (a mask for the eraser, a matte for the composite): a model that
     only does that step is the mismatch the user should hear of. Not where an earlier step
-    put the end of a chain first over a higher score: the chain decided."""
+    put the end of a chain first over a higher score: the chain decided. Not over a reading
+    the question names in its own words more than the model's (`named`, its cue scores: "the
+    app removed the leash from every frame" is an eraser's job, whatever depth model came
+    with it): the platform's pick breaks ties of meaning, not what the user said happened."""
     if len(ranked) < 2 or not recommended or ranked[0][1] <= 0:
         return ranked
     lead_id, best = ranked[0]
@@ -1410,6 +1429,8 @@ def _close_to_the_recommended(
         if task_id not in served or best - score > _RECOMMENDED_CLOSE or task_id not in known:
             continue
         if (set(known[task_id].outputs) & takes) - makes:
+            continue
+        if named and named.get(lead_id, 0.0) > named.get(task_id, 0.0):
             continue
         return [(task_id, score), *(item for item in ranked if item[0] != task_id)]
     return ranked
