@@ -3174,6 +3174,11 @@ def test_in_korean_what_a_thing_was_pulled_out_as_came_out():
             "jongle devant l'église. Comment le détoure-t-il ?",
             "video_background_replacement",
         ),
+        (
+            "I filmed my sister dancing and gave the app a photo of the old harbour I took last "
+            "summer; now she dances in front of it the whole time. How is she cut out?",
+            "video_background_replacement",
+        ),
     ],
 )
 def test_only_a_place_at_the_head_of_what_a_photo_shows_makes_it_a_background(question, task):

@@ -634,7 +634,9 @@ _SHOWN_UNTIL = re.compile(
     r"[,.;:!?、。()]|\s(?:and|where|which|that|who|in|at|on|of|with|by|from|near|under|behind|"
     r"beside|for|et|où|qui|dans|à|au|aux|de|du|des|sur|avec|près|pour|y|donde|que|en|del|con|al|"
     r"sobre|para|"
-    r"und|wo|im|am|an|auf|mit|von|vom|bei|aus|für)(?!\w)"
+    r"und|wo|im|am|an|auf|mit|von|vom|bei|aus|für|"
+    # (a clause that opens with its subject: "the 1960s garage I gave it")
+    r"i|we|you|he|she|they|je|nous|yo|ich|wir)(?!\w)"
 )
 _SHOWN_REACH = 60
 _SHOWN_WORDS = 4
