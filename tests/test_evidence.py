@@ -234,3 +234,16 @@ def test_an_order_in_title_case_or_a_conditional_call_is_addressed(sentence):
 )
 def test_a_method_told_what_it_must_do_is_not_addressed(sentence):
     assert not addresses_reader(sentence)
+
+
+# A third blind set: planted notes dressed as errata, licence terms, JSON messages and notes
+# "for summarization pipelines", machines named as readers ("downstream models", "any large
+# language model"), asks said before the one asked, zero-width characters inside words.
+@pytest.mark.parametrize("sentence", _written_blind("addressed_sentences_3.toml")["addressed"])
+def test_planted_notes_in_disguise_are_detected(sentence: str):
+    assert addresses_reader(sentence)
+
+
+@pytest.mark.parametrize("sentence", _written_blind("addressed_sentences_3.toml")["ordinary"])
+def test_papers_about_assistants_and_jailbreaks_describe_them(sentence: str):
+    assert not addresses_reader(sentence)

@@ -1436,3 +1436,60 @@ def test_a_model_whose_summary_names_no_media_at_all_is_a_mismatch_not_adopted()
     mismatch = [w for w in prepared.brief.plan.warnings if w.source_id == "s1"]
     assert [w.code for w in mismatch] == ["model_task_mismatch"]
     assert "name no image, video, sound or 3D" in mismatch[0].message
+
+
+_TOLD_STEPS_QUESTION = (
+    "I only have one photo of the old lighthouse. An app first worked out the depth of the "
+    "photo and then made a video where the camera circles the tower, showing the side I never "
+    "photographed. How do the two steps fit together?"
+)
+_TOLD_STEPS_PROMPT = f'''You are an AI scientist.
+
+A user has asked the following question:
+"{_TOLD_STEPS_QUESTION}"
+
+Based on the following recommended models, explain:
+
+1. What task the user is trying to perform.
+2. How the model(s) would work in a CNAPS AI-like workflow (input → model → output).
+3. List relevant papers and tools (with GitHub or ArXiv links) that support your answer.
+
+Use **only the provided models and papers**. Do not refer to outside sources.
+
+### Recommended AI Models:
+Model: DepthSeer: Monocular Depth Estimation from a Single Photo
+Paper: https://arxiv.org/abs/2401.00001
+
+Model: RingView: Zero-Shot Novel View Synthesis with Video Diffusion
+Paper: https://arxiv.org/abs/2401.00002
+
+Answer:
+'''
+
+
+def test_what_the_user_tells_was_made_first_feeds_the_model_doing_the_job():
+    # "first worked out the depth of the photo and then made a video": the depth model's
+    # map goes on into the novel-view model, which still takes the photo itself.
+    from scholarflow.engine import answer
+
+    workflow = answer(parse_prompt(_TOLD_STEPS_PROMPT)).workflow
+    model = {n.label.split(":")[0]: n.id for n in workflow.nodes if n.kind == "model"}
+    edges = {(e.source, e.target) for e in workflow.edges}
+    assert (model["DepthSeer"], model["RingView"]) in edges
+    photo = next(n.id for n in workflow.nodes if n.kind == "input" and n.modality == "image")
+    assert (photo, model["RingView"]) in edges
+    assert not any(n.optional for n in workflow.nodes if n.kind == "model")
+
+
+def test_without_told_steps_the_depth_map_is_not_fed_on():
+    # (guard: with no steps told, the novel-view model takes only what its title says)
+    from scholarflow.engine import answer
+
+    prompt = _TOLD_STEPS_PROMPT.replace(
+        "An app first worked out the depth of the photo and then made a video",
+        "An app made a video",
+    )
+    workflow = answer(parse_prompt(prompt)).workflow
+    model = {n.label.split(":")[0]: n.id for n in workflow.nodes if n.kind == "model"}
+    edges = {(e.source, e.target) for e in workflow.edges}
+    assert (model.get("DepthSeer"), model["RingView"]) not in edges

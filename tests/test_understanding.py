@@ -2252,9 +2252,10 @@ def test_get_as_a_passive_marks_nothing_received(question, expected):
 @pytest.mark.parametrize(
     ("question", "thing", "expected"),
     [
-        # a preposition left with no object marks nothing: the point cloud was not brought
+        # a preposition left with no object marks nothing: the point cloud was not brought,
+        # the app worked it out
         ("The app worked out where every photo was taken from and a point cloud of the barn.",
-         "point_cloud", None),
+         "point_cloud", "want"),
         # a use with its purpose: what the infinitive names was made with what was used
         ("All my photos were used to build a point cloud of the chapel.", "point_cloud", "want"),
         ("I used the photos to work out a point cloud of the chapel.", "point_cloud", "want"),
@@ -3183,3 +3184,99 @@ def test_in_korean_what_a_thing_was_pulled_out_as_came_out():
 )
 def test_only_a_place_at_the_head_of_what_a_photo_shows_makes_it_a_background(question, task):
     assert _understand(question).task.id == task
+
+
+def test_german_single_low_quotes_hold_a_quoted_prompt():
+    # ("‚…‘" is how German quotes inside a sentence: its words are the prompt, not the task)
+    from scholarflow.text import mask_quoted
+
+    masked = mask_quoted("Ich habe eingetippt: ‚ein Fuchs springt über einen Zaun im Schnee‘ und")
+    assert "Fuchs" not in masked and masked.startswith("Ich habe eingetippt:")
+
+
+def test_the_words_of_the_users_typed_instruction_are_theirs_after_a_result():
+    # "made it sharp and then followed my typed instruction '…'": the quote spells out the
+    # instruction the user gave; the "made" before it does not make the quote a result.
+    question = (
+        "My only photo of the relay handoff was blurry. The app made it sharp and then "
+        "followed my typed instruction 'put a stormy sky over the stadium roof', keeping us "
+        "as we were."
+    )
+    roles = [m.role for m in _mentions_of(question) if m.hit.label == "text"]
+    assert roles and "want" not in roles
+    # (guard: a quote the tool wrote stays what came out)
+    got = "I uploaded a photo and the app wrote 'a dog running on a beach at sunset' for it."
+    assert "want" in [m.role for m in _mentions_of(got) if m.hit.label == "text"]
+
+
+def _mentions_of(question: str):
+    from scholarflow.understanding import _read
+
+    return _read(question, None).mentions
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I have one photo of a lighthouse. An app first computed the depth of the photo and "
+        "then made a video where the camera circles it.",
+        "Tengo una foto de un faro. Una app primero calculó la profundidad de la foto y luego "
+        "hizo un vídeo en el que la cámara gira alrededor.",
+    ],
+)
+def test_what_the_tool_worked_out_first_is_a_step_not_the_users(question):
+    depth = [m for m in _mentions_of(question) if m.hit.label.startswith("depth")]
+    assert depth and all(m.role != "have" for m in depth) and any(m.step for m in depth)
+    assert any(m.role == "want" and m.hit.label == "video" for m in _mentions_of(question))
+
+
+def test_what_the_user_worked_out_themselves_is_theirs():
+    # (the same verbs with the user acting bring the thing in: at the start the depth maps
+    # were read as nobody's)
+    question = "I estimated depth maps for my clip with another tool and fed them in with it."
+    depth = [m for m in _mentions_of(question) if m.hit.label.startswith("depth")]
+    assert depth and depth[0].role == "have"
+
+
+def test_spanish_made_by_the_tool_is_a_result_and_made_to_act_is_not():
+    made = "Subí una sola foto de mi bici y la app hizo un vídeo girando alrededor."
+    assert _roles(made).get("video") == "want"
+    # (made by a person, "hacer una foto" is to take one: the user's, as before)
+    assert _roles("Mi hermana hizo un vídeo de la carrera y lo subí.").get("video") != "want"
+    # (guard: "hizo bailar la foto" made the photo dance; the photo stays what went in)
+    assert _roles("La app hizo bailar la foto de mi abuela.").get("image") != "want"
+
+
+@pytest.mark.parametrize(
+    ("question", "thing", "role"),
+    [
+        # "I had", in the past, as "i had" is in English
+        ("Para la meta tenía solo una foto de la directora y un audio.", "image", "have"),
+        ("J'avais une photo de la tour et rien d'autre.", "image", "have"),
+        # "made a …" by the tool, in French, the tool named as French names it
+        ("J'ai pris trois photos du salon. L'outil en a fait une vidéo.", "video", "want"),
+    ],
+)
+def test_had_and_made_read_in_spanish_and_french(question, thing, role):
+    assert _roles(question).get(thing) == role
+
+
+def test_what_was_worked_out_first_is_a_step_when_the_result_is_left_unnamed():
+    # "first worked out the depth of every frame and then repainted the clip": the repainted
+    # clip is the result, though no word names it as got; the depth was on the way.
+    question = (
+        "I typed 'a 1920s silent film look' over a clip of our recital. The app first worked "
+        "out the depth of every frame and then repainted the clip in that style."
+    )
+    depth = [m for m in _mentions_of(question) if m.hit.label.startswith("depth")]
+    assert depth and all(m.role != "want" for m in depth) and any(m.step for m in depth)
+
+
+def test_the_tool_named_after_a_semicolon_made_what_its_elided_clause_made():
+    # "…; l'appli l'a détourée sur un fond uni, puis en a fait une vidéo": the app's clause
+    # after the semicolon holds the subject the "puis" clause leaves out.
+    question = (
+        "J'ai cliqué sur la roue dans ma photo ; l'appli l'a détourée sur un fond uni, puis en "
+        "a fait une vidéo où la caméra tourne autour."
+    )
+    assert _roles(question).get("video") == "want"

@@ -116,6 +116,9 @@ def prepare(request: Request) -> Prepared:
         alternatives_told=tells_alternatives(normalize(request.question)),
     )
     enriched = signatures.adopt_stated_needs(enriched, request.question)
+    enriched = signatures.adopt_told_steps(
+        enriched, understanding.told_steps, understanding.task.id
+    )
     enriched = signatures.adopt_guide(enriched)
     enriched = signatures.adopt_alternative(
         enriched,

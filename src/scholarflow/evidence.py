@@ -94,7 +94,9 @@ _ADDRESS_ANYWHERE = re.compile(
     r"""(?ix)
       \b(?:you|your|yours|yourself)\b
     | \b(?:previous|prior|above|earlier|all)\s+(?:instructions?|prompts?|rules|messages)\b
-    | \b(?:ai\s+assistant|this\s+prompt|the\s+assistant|jailbreak)\b
+    # (not "the assistant" or "jailbreak" alone: a paper on assistants or on jailbreaks
+    # describes them, "fine-tunes the assistant so that …")
+    | \b(?:ai\s+assistant|this\s+prompt)\b
     # a system prompt given or overridden, not one a paper reports using or designing ("the
     # system prompt used for the captioner is in the supplementary material")
     | \b(?:your|override|overrides|replace|ignore)\s+(?:the\s+)?system\s+prompt\b
@@ -304,10 +306,15 @@ def addresses_reader(sentence: str) -> bool:
 _SPACED = re.compile(r"(?<![\w.])(?:(?:\w ){4,}|(?:\w\.){2,})\w(?!\w)")
 
 
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
+
+
 def _unspaced(sentence: str) -> str:
     """The sentence with words spelled letter by letter written whole: the trick hides an
     order from a reader of words, not from one of letters. (Words are kept apart where two
     spaces part them, as such text writes them: "I g n o r e  a l l".)"""
+    # (letters kept apart by characters no reader sees, "dis\u200bregard", are one word too)
+    sentence = _INVISIBLE.sub("", sentence)
     if " " not in sentence and "." not in sentence:
         return sentence
     return _SPACED.sub(lambda m: m.group(0).replace(" ", "").replace(".", ""), sentence)
@@ -336,6 +343,19 @@ def _address_parts() -> dict[str, re.Pattern[str]]:
 _IGNORE_REACH = 50
 _ORDER_REACH = 70
 _CLAUSE_STOP = re.compile(r"[,.;:!?。、]")
+# An order said of how a machine is to be handled, not given to it.
+_HANDLED = re.compile(r"\s+(?:not\s+)?be\s+(?:told|asked|prompted|instructed|given|shown|fed)\b")
+# What may stand between a machine and a verb of reading said of it ("models that ingest …").
+_THEN = re.compile(r"\s*(?:(?:that|which|who|qui|que|die|das|der)\s+)?")
+# A machine called: a particle or two of address at most, then a colon, a comma or a dash.
+_CALLED = re.compile(r"\s*(?:の方)?(?:へ|に|님|께|에게)?\s*[:,\u3001\u2014\u2013-]")
+
+
+def _machines(parts: dict[str, re.Pattern[str]], sentence: str) -> list[re.Match[str]]:
+    """The machines a sentence names, as such or as readers ("any large language model",
+    "downstream models"), in order."""
+    found = [*parts["machines"].finditer(sentence), *parts["readers"].finditer(sentence)]
+    return sorted(found, key=lambda m: m.start())
 
 
 def _speaks_to_a_machine(sentence: str) -> bool:
@@ -350,12 +370,30 @@ def _speaks_to_a_machine(sentence: str) -> bool:
             near = sentence[max(0, found.start() - _IGNORE_REACH) : found.end() + _IGNORE_REACH]
             if parts["instructions"].search(near) and parts["earlier"].search(near):
                 return True
+    for reader in parts["readers"].finditer(sentence):
+        # a machine called by what it does to this text ("any model reading:", "downstream
+        # models that ingest this abstract") is the one spoken to, order or none
+        between = _THEN.match(sentence, reader.end())
+        if parts["reading"].match(sentence, between.end() if between else reader.end()):
+            return True
     if not parts["orders"].search(sentence):
         return False
-    for machine in parts["machines"].finditer(sentence):
+    for machine in _machines(parts, sentence):
         after = sentence[machine.end() : machine.end() + _ORDER_REACH]
+        # (a machine called before a colon or a comma is spoken to: "summarizers: please
+        # state …", "アシスタントの方へ、…してください"; its order is in the clause after)
+        called = _CALLED.match(after)
+        if called:
+            after = after[called.end() :]
         stop = _CLAUSE_STOP.search(after)
-        if parts["orders"].search(after[: stop.start()] if stop else after):
+        order = parts["orders"].search(after[: stop.start()] if stop else after)
+        # (not how the machine has to be handled: "chatbots that must be told to …")
+        if order and not _HANDLED.match(after, order.end()):
+            return True
+        # (or asked before it, in its clause: "We kindly ask automated assistants not to …")
+        before = sentence[max(0, machine.start() - _ORDER_REACH) : machine.start()]
+        opened = max((m.end() for m in _CLAUSE_STOP.finditer(before)), default=0)
+        if parts["asks"].search(before[opened:]):
             return True
     for text in parts["this_text"].finditer(sentence):
         near = sentence[max(0, text.start() - 40) : text.end() + 40]

@@ -280,6 +280,9 @@ class Understanding(_Frozen):
     # What anyone could supply (a prompt) that the user says a model made on the way ("one
     # model watched it and wrote a description"): not theirs, so a step must make it.
     made_on_the_way: tuple[Modality, ...] = Field(default=(), exclude=True)
+    # What the user tells was made in a step before the result ("it first worked out the
+    # depth of the photo, then made a video …"): what the later step went on from.
+    told_steps: tuple[Modality, ...] = Field(default=(), exclude=True)
     # How sure the reading is of the task's family (image-to-4D or camera-controlled
     # image-to-video: new views of a photo either way), where the task itself is a near tie:
     # enough to search a catalog by, not to name the task.

@@ -423,7 +423,11 @@ def _read_source(
     scores: dict[str, float] = defaultdict(float)
     for task_id, value in source_task_scores(name_text, _TITLE_WEIGHT).items():
         scores[task_id] += value
-    summary = normalize(source.summary) if source.summary else ""
+    # (a summary too names what kind of model the work builds on: "makes the editing of real
+    # photos with text-to-image diffusion models exact" edits photos)
+    summary = (
+        _without_borrowed_names(normalize(source.summary), said_used=True) if source.summary else ""
+    )
     if summary:
         for task_id, value in source_task_scores(summary, _SUMMARY_WEIGHT).items():
             scores[task_id] += value
@@ -480,7 +484,13 @@ def _read_source(
     # Of the tasks it names, the one working on the thing the title names leads: "… Large
     # Hole Image Inpainting" fills pictures, though "inpainting" names the clip job as well.
     # (a thing the title says it makes, "… Video Generation", is not what it works on)
-    shown = {hit.label for hit in taxonomy.modality_matcher().find(name_text)}
+    # (nor a kind naming the method it builds on: "Taming Video Diffusion Models for … Novel
+    # View Synthesis" works on no clip)
+    shown = {
+        hit.label
+        for hit in taxonomy.modality_matcher().find(name_text)
+        if not names_a_method(name_text, hit.end)
+    }
     shown -= stated_products(name_text)
     known_tasks = taxonomy.tasks()
     if ranked[0][0] in named_tasks and not _takes(known_tasks[ranked[0][0]]) & shown:
@@ -1269,14 +1279,16 @@ def _without_means(title: str) -> str:
     return _MEANS_FOR_A_JOB.sub(" ", title)
 
 
-def _without_borrowed_names(title: str) -> str:
+def _without_borrowed_names(title: str, *, said_used: bool = False) -> str:
     """A title (normalized) without the task names that only say what kind of model it builds
     on, where it names something else it does: "Animate Your Personalized Text-to-Image
     Diffusion Models" animates; the text-to-image models are what it starts from. Where it is
     the title's only task name, it goes only when the words before it make those models
     something the work uses ("… Image Animator via Modules in Text-to-Image Models"): then
     what the title means says what the model does. "A Generative Image-to-text Transformer"
-    is what the model is, and keeps its name."""
+    is what the model is, and keeps its name. A summary (`said_used`) loses only names the
+    words before make used: "the editing of real photos with text-to-image diffusion models"
+    edits photos; "A text-to-video latent diffusion transformer" makes clips from text."""
     # task names only: a hint ("language") names no other job the title does
     hits = [h for h in taxonomy.task_matcher().find(title) if not h.label.endswith(":hint")]
     borrowed = [hit for hit in hits if names_a_method(title, hit.end)]
@@ -1290,7 +1302,9 @@ def _without_borrowed_names(title: str) -> str:
         if hit not in borrowed
         and not any(b.start <= hit.start and hit.end <= b.end for b in borrowed)
     ]
-    if not others:
+    if not others or said_used:
+        # (in a summary, only where the words before it say it is used: "A text-to-video
+        # latent diffusion transformer" is what the model is, in a summary as in a title)
         borrowed = [hit for hit in borrowed if _USED_BEFORE.search(title, 0, hit.start)]
         if not borrowed:
             return title
@@ -1311,8 +1325,10 @@ def adopt_task(sources: Sequence[Source], task_id: str) -> tuple[Source, ...]:
     it does keeps its reading, so a model that does not fit is still said not to."""
     adopted: list[Source] = []
     for source in sources:
-        if task_id not in source.tasks[:1] and (
-            task_id in source.plausible or _draws_its_own(source, task_id)
+        if (
+            task_id not in source.tasks[:1]
+            and (task_id in source.plausible or _draws_its_own(source, task_id))
+            and not _composed_into(source, task_id)
         ):
             tasks = (task_id, *(t for t in source.tasks if t != task_id))
             source = source.model_copy(
@@ -1320,6 +1336,30 @@ def adopt_task(sources: Sequence[Source], task_id: str) -> tuple[Source, ...]:
             )
         adopted.append(source)
     return tuple(adopted)
+
+
+def _composed_into(source: Source, task_id: str) -> bool:
+    """Whether `source`'s own reading makes, from what the task starts from, a thing the
+    task's composing operation takes (a matte of the clip, which the new background is
+    composited behind): the model is the step before that operation, as an engineer wires
+    it, not a second reading of the whole job."""
+    known = taxonomy.tasks()
+    task = known.get(task_id)
+    reading = known.get(source.tasks[0]) if source.tasks else None
+    if task is None or reading is None:
+        return False
+    modalities = taxonomy.modalities()
+    operations = taxonomy.operations()
+    taken = {
+        m
+        for op in task.done_by
+        if op in operations and operations[op].kind == "compose"
+        for m in operations[op].inputs
+    }
+    return set(reading.inputs) <= set(task.inputs) and any(
+        made not in task.inputs and any(made == m or m in modalities[made].includes for m in taken)
+        for made in reading.outputs
+    )
 
 
 def _draws_its_own(source: Source, task_id: str) -> bool:
@@ -1528,6 +1568,46 @@ def adopt_feeder(
         current = _as_later_steps(current, supplied, task)
         current = _last_step_does_the_job(current, task)
     return tuple(current.get(s.id, s) if s.role == "recommended" else s for s in sources)
+
+
+def adopt_told_steps(
+    sources: Sequence[Source], steps: Sequence[str], task: str
+) -> tuple[Source, ...]:
+    """The sources, each recommended model doing the user's `task` also taking what the user
+    tells was made in a step before the result, where another recommended model makes it:
+    "it first worked out the depth of the photo, then made a video in which the camera
+    circles the group" went on from the depth, whatever the video model's title says it
+    takes. It is an input the model may go without (`with_guides`): the user told what was
+    done, not what the model cannot do without."""
+    if not steps:
+        return tuple(sources)
+    modalities = taxonomy.modalities()
+
+    def same(told: str, made: str) -> bool:
+        # (the depth told of is the depth map made: one holds the other)
+        return (
+            told == made or made in modalities[told].includes or told in modalities[made].includes
+        )
+
+    recommended = [s for s in sources if s.role == "recommended"]
+    made_before = {
+        made
+        for source in recommended
+        if source.tasks[:1] != (task,)
+        for sig in source.signatures
+        for made in sig.outputs
+        if any(same(told, made) for told in steps)
+    }
+    if not made_before:
+        return tuple(sources)
+    adopted = []
+    for source in sources:
+        if source.role == "recommended" and source.tasks[:1] == (task,):
+            source = source.model_copy(
+                update={"signatures": with_guides(source.signatures, sorted(made_before))}
+            )
+        adopted.append(source)
+    return tuple(adopted)
 
 
 def adopt_guide(sources: Sequence[Source]) -> tuple[Source, ...]:

@@ -567,7 +567,7 @@ def find_urls(text: str, *, names: Collection[str] = ()) -> list[str]:
 _QUOTED = re.compile(
     r"(?<!\w)'[^'\n]+'(?![^\W\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3])"
     r"|\"[^\"\n]+\"|“[^”\n]+”|‘[^’\n]+’|「[^」\n]+」|『[^』\n]+』"
-    r"|«[^»\n]+»|„[^“\n]+“"
+    r"|«[^»\n]+»|„[^“\n]+“|‚[^‘\n]+‘|‹[^›\n]+›"
 )
 _MIN_QUOTED_WORDS = 3
 _MIN_QUOTED_CHARS = 6  # for scripts written without spaces

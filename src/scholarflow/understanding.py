@@ -133,6 +133,10 @@ _HAVE_MARKERS = (
     # "I have a …" in Spanish and French
     "tengo un", "tengo una", "tengo unos", "tengo unas", "solo tengo", "sólo tengo",
     "j'ai un", "j'ai une", "j'ai des", "je n'ai qu'un", "je n'ai qu'une",
+    # ...and "I had", as "i had" and "i only had" are
+    "tenía un", "tenía una", "tenía solo", "tenía sólo", "solo tenía", "sólo tenía",
+    "j'avais un", "j'avais une", "je n'avais qu'un", "je n'avais qu'une", "ich hatte ein",
+    "ich hatte eine", "ich hatte einen", "ich hatte nur",
     "le di", "le pasé", "dibujé", "grabé", "j'ai donné", "j'ai dessiné", "j'ai fourni",
     "ich gab", "ich zeichnete",
     # "took" (a photo, a clip) in French and Spanish
@@ -141,6 +145,14 @@ _HAVE_MARKERS = (
     "describe", "describes", "describing", "caption", "captions", "captioning",
     "answer questions about", "answers questions about", "analyze", "analyzes", "analyse",
     "analyses",
+    # what was worked out: the user's when the user did it ("I estimated depth maps and fed
+    # them in"), what came out when the tool did (`_WRITING_VERBS`)
+    "computed", "estimated", "calculated", "worked out", "figured out", "extracted",
+    "predicted", "calculó", "estimó", "extrajo",
+    # "made" with its article: the user's ("mi hermana me hizo una foto", "hacer una foto" is
+    # to take one) unless the tool made it (`_WRITING_VERBS`); not "hizo bailar la foto"
+    "hizo un", "hizo una", "machte ein", "machte eine", "machte einen", "a fait un",
+    "a fait une", "en a fait un", "en a fait une",
 )  # fmt: skip
 _WANT_MARKERS = (
     "now i have", "now i've got", "now i got", "and now i have",
@@ -149,6 +161,7 @@ _WANT_MARKERS = (
     "got back", "output", "turned into", "result", "giving", "gave me", "came out as",
     "came back", "spat out", "returned", "converted into", "converted to", "turn into",
     "in ein", "in eine", "generó", "creó", "a créé", "a généré",
+
     # "out of it" says the thing after it was made from what came before ("hat daraus ein
     # 3D-Video gemacht", "möchte daraus ein Video")
     "daraus",
@@ -362,22 +375,53 @@ _TOOL_SUBJECT = re.compile(
 )
 # ...or further back in its clause: the first one who acts in it ("One model watched it and
 # wrote a description": the model wrote it; "I gave it a photo and wrote …": the user did).
+# (the tool as the other languages name it, with its article: "l'appli", "la herramienta")
+_TOOL_NAMED = (
+    r"l'outil|l'appli|l'application|le modèle|l'ia|le logiciel|la app|la aplicación|el modelo|"
+    r"la herramienta|la ia|el programa|das tool|die app|das modell|die ki|das programm"
+)
 _ACTOR = re.compile(
-    r"(?<!\w)(?:(?P<user>i|we)|(?P<tool>it|(?:model|app|tool|ai|program|software|network)s?))(?!\w)"
+    r"(?<!\w)(?:(?P<user>i|we|je|j'|nous|yo|ich|wir)|(?P<tool>it|(?:model|app|tool|ai|program|"
+    rf"software|network)s?|{_TOOL_NAMED}))(?!\w)"
 )
 _CLAUSE_START = re.compile(r".*[,;:]", re.DOTALL)
 # A clause opening straight with its verb, after a joining word at most ("…, then wrote …"),
 # and a clause opening with its subject: the user, or the tool ("it" not as in "it was a rainy
 # day", "it took me a while").
-_JOINING = r"(?:(?:and|then|but|so|also|first|later|finally|afterwards|after that)\s+)*"
+_JOINING = (
+    r"(?:(?:and|then|but|so|also|first|later|finally|afterwards|after that|puis|ensuite|et|"
+    r"enfin|luego|y|después|primero|dann|und|danach|zuerst)\s+)*"
+)
 _ELIDED_SUBJECT = re.compile(rf"\s*{_JOINING}")
 _SUBJECT_FIRST = re.compile(
     rf"\s*{_JOINING}(?:(?:the|this|that|our|my)\s+)?"
-    r"(?:(?P<user>i|we)|(?P<tool>it(?!\s+(?:was|is|took|looked|seemed|felt|has|had)(?!\w))"
-    r"|(?:model|app|tool|ai|program|software|network)s?))(?!\w)"
+    r"(?:(?P<user>i|we|je|j'|nous|yo|ich|wir)|(?P<tool>it(?!\s+(?:was|is|took|looked|seemed|"
+    rf"felt|has|had)(?!\w))|(?:model|app|tool|ai|program|software|network)s?|{_TOOL_NAMED}))"
+    r"(?!\w)"
 )
 # (verbs of putting words or lines down, which either the user or the tool may do)
-_WRITING_VERBS = frozenset({"typed", "wrote", "drew", "sketched", "described", "entered", "gave"})
+_WRITING_VERBS = frozenset(
+    {"typed", "wrote", "drew", "sketched", "described", "entered", "gave", "computed",
+     "estimated", "calculated", "worked", "figured", "extracted", "predicted", "calculó",
+     "estimó", "extrajo", "hizo", "machte", "fait"}
+)  # fmt: skip
+
+
+# "Made a …" in the languages where it is also what a person does with a camera ("hacer una
+# foto", "faire une vidéo"): whose the thing is depends on who made it, named or not at all.
+_MADE_BY_WHOEVER = frozenset(
+    {"hizo un", "hizo una", "machte ein", "machte eine", "machte einen", "a fait un",
+     "a fait une", "en a fait un", "en a fait une"}
+)  # fmt: skip
+
+
+def _verb_of(marker: str) -> str:
+    """A marker's verb: its first word, or the participle after a French auxiliary ("en a fait
+    une": "fait")."""
+    words = marker.split()
+    while len(words) > 1 and words[0] in {"en", "a", "m'a", "l'a"}:
+        words = words[1:]
+    return words[0]
 
 
 # The user right before a cue that is itself a verb ("I rotoscoped the post in every frame"):
@@ -392,11 +436,23 @@ def _tool_acted(window: str, marker_start: int) -> bool:
     description" is the app's; "My dad filmed it, then typed …", "It took a while, but typed
     …", "Opened the app, typed …" are not the tool's. Only across commas: a semicolon or a
     colon starts a statement of its own."""
+    return _actor_of(window, marker_start) == "tool"
+
+
+def _actor_of(window: str, marker_start: int) -> str | None:
+    """Who acts in the clause before a marker, "tool" or "user", as `_tool_acted` reads it;
+    None when neither is named."""
+
+    def kind(found: re.Match[str] | None) -> str | None:
+        if found is None:
+            return None
+        return "tool" if found.group("tool") is not None else "user"
+
     opening = _CLAUSE_START.match(window, 0, marker_start)
     begins = opening.end() if opening else 0
     actor = _ACTOR.search(window, begins, marker_start)
     if actor is not None:
-        return actor.group("tool") is not None
+        return kind(actor)
     end = begins
     while (
         end and window[end - 1] == "," and _ELIDED_SUBJECT.fullmatch(window, begins, marker_start)
@@ -404,13 +460,15 @@ def _tool_acted(window: str, marker_start: int) -> bool:
         before = window.rfind(",", 0, end - 1)
         stop = max(window.rfind(";", 0, end - 1), window.rfind(":", 0, end - 1))
         if stop > before:
-            return False
+            # (the statement the semicolon opens is the last one looked at: "…; l'appli l'a
+            # détourée, puis en a fait une vidéo" is the app's)
+            return kind(_SUBJECT_FIRST.match(window, stop + 1, end - 1))
         begins, marker_start = before + 1, end - 1
         subject = _SUBJECT_FIRST.match(window, begins, marker_start)
         if subject is not None:
-            return subject.group("tool") is not None
+            return kind(subject)
         end = begins
-    return False
+    return None
 
 
 # What a quoted passage of the question is read as (a text cue of taxonomy/modalities.toml):
@@ -817,6 +875,9 @@ def _decide(reading: _Reading, recommended: Sequence[Source]) -> Understanding:
             and m.hit.label not in (*have, *want)
         )
     )
+    told_steps = tuple(
+        dict.fromkeys(m.hit.label for m in mentions if m.step and m.hit.label not in want)
+    )
     return Understanding(
         task=task,
         confidence=round(min(max(confidence, 0.05), 0.99), 2),
@@ -827,6 +888,7 @@ def _decide(reading: _Reading, recommended: Sequence[Source]) -> Understanding:
         matched_cues=reading.matched,
         language=language,
         made_on_the_way=made,
+        told_steps=told_steps,
         subjects=tuple(sorted(subjects | implied_subjects(task))),
     )
 
@@ -2094,7 +2156,7 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 and (
                     _TOOL_SUBJECT.search(window, 0, markers[-1].start())
                     or (
-                        markers[-1].group(0).split()[0] in _WRITING_VERBS
+                        _verb_of(markers[-1].group(0)) in _WRITING_VERBS
                         and _tool_acted(
                             question[start:at], at - start - len(window) + markers[-1].start()
                         )
@@ -2102,6 +2164,16 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 )
             ):
                 role = "want"  # "it wrote '…'": the tool did the writing, the words came out
+            elif (
+                role == "have"
+                and markers
+                and markers[-1].group(0) in _MADE_BY_WHOEVER
+                and _actor_of(question[start:at], at - start - len(window) + markers[-1].start())
+                is None
+            ):
+                # "…, et elle en a fait une vidéo": made, by someone the clause does not name
+                # (the user takes a photo so, "hacer una foto"; the tool makes a clip so)
+                role = None
             placed = (
                 bool(markers) and _names_a_place(window[markers[-1].end() :])
             ) or _spans_the_whole(text, hit.start)
@@ -2177,7 +2249,9 @@ def _modality_mentions(question: str) -> list[_Mention]:
             if _FOR_USE_AFTER.match(text, hit.end):
                 role = None  # "PR動画用に": what the result is for
             if hit.cue == _QUOTED_PROMPT and (
-                _called_a_prompt(text, hits, index) or _TYPED_AFTER.match(text, hit.end)
+                _called_a_prompt(text, hits, index)
+                or _TYPED_AFTER.match(text, hit.end)
+                or _names_given_words(text, hits, index, found, start)
             ):
                 role = "have"  # the user quotes the words they gave it: "the prompt '…'"
             if hit.cue in _MAKING_MARKERS or hit.cue.split()[0] in _MAKING_MARKERS:
@@ -2646,7 +2720,10 @@ def _first_then(mentions: list[_Mention], question: str) -> list[_Mention]:
         if m.role == "want" and first.end() <= m.hit.start < then.start()
     }
     later = {m.hit.label for m in mentions if m.role == "want" and m.hit.start >= then.end()}
-    if not step or not later - step:
+    # (or worked on after it, the result unnamed: "first worked out the depth of every frame
+    # and then repainted the clip" repainted the clip; the depth was on the way)
+    worked_on = {m.hit.label for m in mentions if m.role == "have" and m.hit.start >= then.end()}
+    if not step or not (later or worked_on) - step:
         return mentions
     return [
         replace(m, role=None, step=True)
@@ -2664,6 +2741,23 @@ def _called_a_prompt(text: str, hits: Sequence[CueHit], index: int) -> bool:
         return False
     before = hits[index - 1]
     return before.label == "text" and not text[before.end : hits[index].start].strip(" :,'\"")
+
+
+def _names_given_words(
+    text: str, hits: Sequence[CueHit], index: int, found: Sequence[_Mention], offset: int
+) -> bool:
+    """Whether the quoted passage at hits[index] spells out words the user already said they
+    gave, named right before it with one word at most between ("followed my typed instruction
+    '…'": the instruction's head noun). Whatever marked the sentence before ("made it sharp
+    and then followed …") does not turn the user's own words into a result. (`found` holds
+    the sentence's mentions so far, placed `offset` further on than `text`.)"""
+    if index == 0 or not found:
+        return False
+    before, last = hits[index - 1], found[-1]
+    if before.label != "text" or last.role != "have" or last.hit.end != offset + before.end:
+        return False
+    gap = text[before.end : hits[index].start].strip(" :,'\"")
+    return gap == "" or (len(gap.split()) == 1 and gap.isalpha())
 
 
 def _filmed_as(found: list[_Mention], question: str) -> list[_Mention]:
