@@ -247,3 +247,24 @@ def test_planted_notes_in_disguise_are_detected(sentence: str):
 @pytest.mark.parametrize("sentence", _written_blind("addressed_sentences_3.toml")["ordinary"])
 def test_papers_about_assistants_and_jailbreaks_describe_them(sentence: str):
     assert not addresses_reader(sentence)
+
+
+# The round's code review: sentences of abstracts the parts of the third set first flagged.
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Each model processes 16 frames at a time on a single A100 GPU.",
+        "Any tool reading EXIF metadata can recover the focal length of the photo.",
+        "For a fair comparison, all baseline models must be retrained on our dataset.",
+        "For every input image the model must predict a dense depth map.",
+        "The protocol requires all models to generate 16 frames, and each clip must be 512x512.",
+        "Unlike automated systems, human annotators should judge temporal consistency.",
+        "Tous les modèles doivent être entraînés sur les mêmes données.",
+        "Alle Modelle müssen auf denselben Daten trainiert werden.",
+        "## System requirements: CUDA 11.8 or newer.",
+        "### System Overview",
+        "Automatic speech recognition models read the audio and must output a transcript.",
+    ],
+)
+def test_a_papers_own_models_told_what_they_must_do_are_not_addressed(sentence: str):
+    assert not addresses_reader(sentence)

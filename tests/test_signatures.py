@@ -1843,3 +1843,64 @@ def test_a_matting_model_stays_the_step_before_the_composite_of_a_new_background
     assert matting.tasks[0] == "video_matting"
     adopted = adopt_task([matting], "video_background_replacement")[0]
     assert adopted.tasks[0] == "video_matting"
+
+
+def _media_model_names() -> list[tuple[str, str]]:
+    from pathlib import Path
+
+    path = Path(__file__).parent / "hostile" / "media_model_names.tsv"
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, title = line.partition("\t")
+            rows.append((name.strip(), title.strip()))
+    return rows
+
+
+def test_no_media_model_written_blind_reads_as_a_job_of_another_field():
+    # (the other fields' names grew fourfold this round: a media model sharing one, named
+    # alone or with its title, must still not read as that field's job; text_to_motion and
+    # the jobs making pictures, clips or sound are media jobs of their own)
+    from scholarflow.signatures import _other_jobs
+
+    media = {"image", "video", "audio"}
+    jobs = {job.id: job for job in _other_jobs()[2]}
+    elsewhere = {j for j, job in jobs.items() if not (set(job.takes) | set(job.makes)) & media}
+    elsewhere.discard("text_to_motion")
+    wrong = []
+    for name, title in _media_model_names():
+        for given in (f"{name}: {title}" if title else name, name):
+            source = enrich(Source(id="s1", name=name, title=given))
+            if source.other_job in elsewhere:
+                wrong.append((name, source.other_job))
+    assert len(_media_model_names()) >= 200 and wrong == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "LION: Latent Point Diffusion Models for 3D Shape Generation",
+        "Paella: Text-to-Image Generation with Discrete Denoising",
+        "Hummingbird: High Fidelity Image Generation via Multimodal Context Alignment",
+        "GameGAN: Learning to Simulate Dynamic Environments with GameGAN",
+        "Denoise: Clean up noisy phone videos",
+    ],
+)
+def test_a_media_title_is_not_overruled_by_a_name_another_field_shares(title):
+    # (the code review's examples: a name gathered in the one pass over other fields yields
+    # to a title naming a task, and common words are no one's)
+    source = enrich(Source(id="s1", name=title.split(":")[0], title=title))
+    assert not source.other_job
+
+
+@pytest.mark.parametrize(
+    ("name", "job"),
+    [
+        ("Pyro", "probabilistic_inference"),
+        ("EGNN", "equivariant_networks"),
+        ("HyenaDNA", "genomic_sequence_modeling"),
+        ("imbalanced-learn", "imbalanced_learning"),
+    ],
+)
+def test_a_model_of_another_field_known_by_name_reads_as_its_job(name, job):
+    assert enrich(Source(id="s1", name=name, title=name)).other_job == job

@@ -3241,7 +3241,8 @@ def test_what_the_user_worked_out_themselves_is_theirs():
 def test_spanish_made_by_the_tool_is_a_result_and_made_to_act_is_not():
     made = "Subí una sola foto de mi bici y la app hizo un vídeo girando alrededor."
     assert _roles(made).get("video") == "want"
-    # (made by a person, "hacer una foto" is to take one: the user's, as before)
+    # (made by someone the clause does not say is the tool, "hacer una foto" being to take
+    # one, it is no result: at the start it was read so by nothing either)
     assert _roles("Mi hermana hizo un vídeo de la carrera y lo subí.").get("video") != "want"
     # (guard: "hizo bailar la foto" made the photo dance; the photo stays what went in)
     assert _roles("La app hizo bailar la foto de mi abuela.").get("image") != "want"
@@ -3280,3 +3281,55 @@ def test_the_tool_named_after_a_semicolon_made_what_its_elided_clause_made():
         "a fait une vidéo où la caméra tourne autour."
     )
     assert _roles(question).get("video") == "want"
+
+
+def test_french_j_apostrophe_is_the_user_not_an_ai():
+    # ("j'ai": the "ai" of the French perfect is no AI acting)
+    from scholarflow.understanding import _ACTOR
+
+    assert _ACTOR.search("j'ai pris une photo").group("user")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I want to get computed depth maps for my clip, which model should I use?",
+        "How can I get an estimated depth map for my photo?",
+    ],
+)
+def test_a_participle_of_working_out_marks_nothing(question):
+    # (a guard from the round's review: "computed depth maps" describes what is wanted; only
+    # "computed the depth" is an act)
+    depth = [m for m in _mentions_of(question) if m.hit.label.startswith("depth")]
+    assert depth and all(m.role != "have" for m in depth)
+
+
+def test_a_quote_after_a_word_of_another_kind_is_not_the_typed_words():
+    # (a guard from the round's review: "rewrote my prompt into '…'": the rewritten quote
+    # came out)
+    question = (
+        "I uploaded a photo and the app rewrote my prompt into 'a majestic lion walking at "
+        "dawn in the savanna' and made a picture."
+    )
+    roles = [m.role for m in _mentions_of(question) if m.hit.label == "text"]
+    assert "want" in roles
+
+
+def test_a_new_thing_handed_in_after_then_keeps_the_first_result():
+    # (a guard from the round's review: "then I uploaded a texture image" is not the user's
+    # material worked on again; the 3D model stays what was made)
+    question = (
+        "First the tool generated a 3D model from my photos, then I uploaded a texture image "
+        "for it."
+    )
+    mesh = [m for m in _mentions_of(question) if m.hit.label == "mesh"]
+    assert mesh and not any(m.step for m in mesh)
+
+
+def test_a_step_with_no_act_of_its_own_carries_who_made_the_one_before():
+    # "la app primero hizo una imagen y luego un vídeo": the app made both; the picture was on
+    # the way to the clip.
+    question = "Escribí 'un faro en la tormenta' y la app primero hizo una imagen y luego un vídeo."
+    roles = {m.hit.label: (m.role, m.step) for m in _mentions_of(question)}
+    assert roles.get("video") == ("want", False)
+    assert roles.get("image", (None, False))[0] != "want"

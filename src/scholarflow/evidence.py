@@ -343,8 +343,22 @@ def _address_parts() -> dict[str, re.Pattern[str]]:
 _IGNORE_REACH = 50
 _ORDER_REACH = 70
 _CLAUSE_STOP = re.compile(r"[,.;:!?。、]")
-# An order said of how a machine is to be handled, not given to it.
-_HANDLED = re.compile(r"\s+(?:not\s+)?be\s+(?:told|asked|prompted|instructed|given|shown|fed)\b")
+# An order said of how a machine is to be handled ("must be told to …", "must be retrained"),
+# not given to it.
+_HANDLED = re.compile(r"\s+(?:not\s+)?(?:be|être|sein|werden)\b")
+# What follows a verb of reading said of the one reading: this very text, or the end of the
+# call ("any model reading:").
+_THIS_TEXT_NEXT = re.compile(
+    r"\s*(?:[:,]|$|(?:this|these|the\s+following|ce|cette|ces|este|esta|diese[nmrs]?)\b)"
+)
+# A machine that opens its clause, alone or after a word of address, is the one called:
+# "Summarizers: please …", "(summarizers: …)", "Dear model, …"; not "Unlike automated
+# systems, human annotators should …".
+_OPENS_ITS_CLAUSE = re.compile(
+    r"(?:^|[(\[.;:!?]|\b(?:dear|hey|attention|to|for|note\s+(?:to|for)))\W*"
+    r"(?:(?:all|any|the)\s+)?$",
+    re.IGNORECASE,
+)
 # What may stand between a machine and a verb of reading said of it ("models that ingest …").
 _THEN = re.compile(r"\s*(?:(?:that|which|who|qui|que|die|das|der)\s+)?")
 # A machine called: a particle or two of address at most, then a colon, a comma or a dash.
@@ -372,9 +386,11 @@ def _speaks_to_a_machine(sentence: str) -> bool:
                 return True
     for reader in parts["readers"].finditer(sentence):
         # a machine called by what it does to this text ("any model reading:", "downstream
-        # models that ingest this abstract") is the one spoken to, order or none
+        # models that ingest this abstract") is the one spoken to, order or none; not one
+        # at work on something else ("any tool reading EXIF metadata")
         between = _THEN.match(sentence, reader.end())
-        if parts["reading"].match(sentence, between.end() if between else reader.end()):
+        reading = parts["reading"].match(sentence, between.end() if between else reader.end())
+        if reading and _THIS_TEXT_NEXT.match(sentence, reading.end()):
             return True
     if not parts["orders"].search(sentence):
         return False
@@ -383,7 +399,7 @@ def _speaks_to_a_machine(sentence: str) -> bool:
         # (a machine called before a colon or a comma is spoken to: "summarizers: please
         # state …", "アシスタントの方へ、…してください"; its order is in the clause after)
         called = _CALLED.match(after)
-        if called:
+        if called and _OPENS_ITS_CLAUSE.search(sentence, 0, machine.start()):
             after = after[called.end() :]
         stop = _CLAUSE_STOP.search(after)
         order = parts["orders"].search(after[: stop.start()] if stop else after)

@@ -126,17 +126,26 @@ def _other_jobs() -> tuple[re.Pattern[str], re.Pattern[str], tuple[_Job, ...]]:
 
 
 @cache
-def _jobs_by_name() -> dict[str, _Job]:
+def _jobs_by_name() -> dict[str, tuple[_Job, bool]]:
     """The jobs of well-known models, by their names squashed to letters and digits ("pwcnet"
-    for "PWC-Net"): other_jobs.toml's `names`."""
+    for "PWC-Net"): other_jobs.toml's `names`, each checked against media models, and its
+    `also_known`, gathered in one pass over other fields (False beside the job: a name that
+    says the job only where the title names no task)."""
     data = taxonomy.load_lexicon("other_jobs.toml")
     by_id = {job.id: job for job in _other_jobs()[2]}
-    return {
-        squash(name): by_id[job_id]
+    table = {
+        squash(name): (by_id[job_id], False)
+        for job_id, entry in data.items()
+        if job_id in by_id
+        for name in entry.get("also_known", ())
+    }
+    table.update(
+        (squash(name), (by_id[job_id], True))
         for job_id, entry in data.items()
         if job_id in by_id
         for name in entry.get("names", ())
-    }
+    )
+    return table
 
 
 # A version, size or edition after a model's name ("Whisper large-v3", "ResNet-50", "YOLOv8
@@ -182,9 +191,10 @@ def _named_job(source: Source, *, title_names_a_task: bool = False) -> tuple[_Jo
         name = normalize(name).rpartition("/")[2].partition("(")[0].strip()
         while name and len(name) <= _NAME_MAX:
             key = squash(name)
-            job = table.get(key)
-            if job is not None:
-                return job, key
+            known = table.get(key)
+            # (a name of the one pass over other fields yields to a title naming a task)
+            if known is not None and (known[1] or not title_names_a_task):
+                return known[0], key
             shorter = _EDITION_TAIL.sub("", name).strip()
             if shorter == name:
                 break

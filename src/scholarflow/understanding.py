@@ -148,7 +148,8 @@ _HAVE_MARKERS = (
     # what was worked out: the user's when the user did it ("I estimated depth maps and fed
     # them in"), what came out when the tool did (`_WRITING_VERBS`)
     "computed", "estimated", "calculated", "worked out", "figured out", "extracted",
-    "predicted", "calculó", "estimó", "extrajo",
+    "predicted", "calculó", "estimó", "extrajo", "i computed", "i estimated", "i calculated",
+    "i extracted", "i predicted", "i worked out", "i figured out",
     # "made" with its article: the user's ("mi hermana me hizo una foto", "hacer una foto" is
     # to take one) unless the tool made it (`_WRITING_VERBS`); not "hizo bailar la foto"
     "hizo un", "hizo una", "machte ein", "machte eine", "machte einen", "a fait un",
@@ -161,7 +162,6 @@ _WANT_MARKERS = (
     "got back", "output", "turned into", "result", "giving", "gave me", "came out as",
     "came back", "spat out", "returned", "converted into", "converted to", "turn into",
     "in ein", "in eine", "generó", "creó", "a créé", "a généré",
-
     # "out of it" says the thing after it was made from what came before ("hat daraus ein
     # 3D-Video gemacht", "möchte daraus ein Video")
     "daraus",
@@ -242,9 +242,23 @@ def _subject_variants(markers: tuple[str, ...]) -> tuple[str, ...]:
 
 _HAVE_MARKERS = _subject_variants(_HAVE_MARKERS)
 _WANT_MARKERS = tuple(m for m in _subject_variants(_WANT_MARKERS) if m not in _HAVE_MARKERS)
+# Verbs of working a thing out mark it only as an act, with the thing's article after them
+# ("computed the depth", "estimated a depth map"), not as a participle that describes it ("I
+# want computed depth maps", "an estimated depth map").
+_WORKED_OUT = frozenset(
+    {"computed", "estimated", "calculated", "worked out", "figured out", "extracted",
+     "predicted", "calculó", "estimó", "extrajo"}
+)  # fmt: skip
+_ARTICLE_NEXT = (
+    r"(?=\s+(?:the|a|an|my|our|its|their|his|her|some|each|every|all|where|how|what|la|el|"
+    r"los|las|un|una|mi|su|sus)\b)"
+)
 _MARKER_PATTERN = re.compile(
     r"(?<!\w)(?:"
-    + "|".join(re.escape(m) for m in sorted(_HAVE_MARKERS + _WANT_MARKERS, key=len, reverse=True))
+    + "|".join(
+        re.escape(m) + (_ARTICLE_NEXT if m in _WORKED_OUT else "")
+        for m in sorted(_HAVE_MARKERS + _WANT_MARKERS, key=len, reverse=True)
+    )
     + r")(?!\w)"
 )
 _MARKER_ROLE = {m: "have" for m in _HAVE_MARKERS} | {m: "want" for m in _WANT_MARKERS}
@@ -381,8 +395,8 @@ _TOOL_NAMED = (
     r"la herramienta|la ia|el programa|das tool|die app|das modell|die ki|das programm"
 )
 _ACTOR = re.compile(
-    r"(?<!\w)(?:(?P<user>i|we|je|j'|nous|yo|ich|wir)|(?P<tool>it|(?:model|app|tool|ai|program|"
-    rf"software|network)s?|{_TOOL_NAMED}))(?!\w)"
+    r"(?<!\w)(?:(?P<user>(?:i|we|je|nous|yo|ich|wir)(?!\w)|j')|(?P<tool>(?:it|(?:model|app|tool|"
+    rf"ai|program|software|network)s?|{_TOOL_NAMED})(?!\w)))"
 )
 _CLAUSE_START = re.compile(r".*[,;:]", re.DOTALL)
 # A clause opening straight with its verb, after a joining word at most ("…, then wrote …"),
@@ -395,15 +409,15 @@ _JOINING = (
 _ELIDED_SUBJECT = re.compile(rf"\s*{_JOINING}")
 _SUBJECT_FIRST = re.compile(
     rf"\s*{_JOINING}(?:(?:the|this|that|our|my)\s+)?"
-    r"(?:(?P<user>i|we|je|j'|nous|yo|ich|wir)|(?P<tool>it(?!\s+(?:was|is|took|looked|seemed|"
-    rf"felt|has|had)(?!\w))|(?:model|app|tool|ai|program|software|network)s?|{_TOOL_NAMED}))"
-    r"(?!\w)"
+    r"(?:(?P<user>(?:i|we|je|nous|yo|ich|wir)(?!\w)|j')|(?P<tool>(?:it(?!\s+(?:was|is|took|"
+    rf"looked|seemed|felt|has|had)(?!\w))|(?:model|app|tool|ai|program|software|network)s?|"
+    rf"{_TOOL_NAMED})(?!\w)))"
 )
 # (verbs of putting words or lines down, which either the user or the tool may do)
 _WRITING_VERBS = frozenset(
     {"typed", "wrote", "drew", "sketched", "described", "entered", "gave", "computed",
      "estimated", "calculated", "worked", "figured", "extracted", "predicted", "calculó",
-     "estimó", "extrajo", "hizo", "machte", "fait"}
+     "estimó", "extrajo"}
 )  # fmt: skip
 
 
@@ -437,6 +451,19 @@ def _tool_acted(window: str, marker_start: int) -> bool:
     …", "Opened the app, typed …" are not the tool's. Only across commas: a semicolon or a
     colon starts a statement of its own."""
     return _actor_of(window, marker_start) == "tool"
+
+
+def _last_actor(window: str, marker_start: int) -> str | None:
+    """Who acts last before a marker in its clause, "tool" or "user" (the nearest subject:
+    "j'ai tapé … et l'appli m'a fait une vidéo" is the app's), else as `_actor_of` reads an
+    elided subject."""
+    opening = _CLAUSE_START.match(window, 0, marker_start)
+    begins = opening.end() if opening else 0
+    actors = list(_ACTOR.finditer(window, begins, marker_start))
+    if actors:
+        last = actors[-1]  # (the nearest)
+        return "tool" if last.group("tool") is not None else "user"
+    return _actor_of(window, marker_start)
 
 
 def _actor_of(window: str, marker_start: int) -> str | None:
@@ -2150,6 +2177,10 @@ def _modality_mentions(question: str) -> list[_Mention]:
                     and _TOOL_SUBJECT.search(question, opens[step - 1], act.start())
                 ):
                     role = "want"  # "it wrote a caption, then a title": it wrote that too
+                elif act is not None and act.group(0) in _MADE_BY_WHOEVER:
+                    # ("la app primero hizo una imagen y luego un vídeo": the app made both)
+                    maker = _last_actor(question, act.start())
+                    role = {"tool": "want", "user": "have"}.get(maker or "")
             if (
                 role == "have"
                 and markers
@@ -2164,16 +2195,15 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 )
             ):
                 role = "want"  # "it wrote '…'": the tool did the writing, the words came out
-            elif (
-                role == "have"
-                and markers
-                and markers[-1].group(0) in _MADE_BY_WHOEVER
-                and _actor_of(question[start:at], at - start - len(window) + markers[-1].start())
-                is None
-            ):
-                # "…, et elle en a fait une vidéo": made, by someone the clause does not name
-                # (the user takes a photo so, "hacer una foto"; the tool makes a clip so)
-                role = None
+            elif role == "have" and markers and markers[-1].group(0) in _MADE_BY_WHOEVER:
+                # made by whoever the clause names last before it: the tool's is a result
+                # ("j'ai tapé « … » et l'appli m'a fait une vidéo"), the user's their own (the
+                # user takes a photo so, "hacer una foto"); by someone unnamed, neither ("…,
+                # et elle en a fait une vidéo")
+                maker = _last_actor(
+                    question[start:at], at - start - len(window) + markers[-1].start()
+                )
+                role = {"tool": "want", "user": "have"}.get(maker or "")
             placed = (
                 bool(markers) and _names_a_place(window[markers[-1].end() :])
             ) or _spans_the_whole(text, hit.start)
@@ -2722,7 +2752,14 @@ def _first_then(mentions: list[_Mention], question: str) -> list[_Mention]:
     later = {m.hit.label for m in mentions if m.role == "want" and m.hit.start >= then.end()}
     # (or worked on after it, the result unnamed: "first worked out the depth of every frame
     # and then repainted the clip" repainted the clip; the depth was on the way)
-    worked_on = {m.hit.label for m in mentions if m.role == "have" and m.hit.start >= then.end()}
+    # (the user's own material, brought before the "first": not a new thing handed in after
+    # it, "then I uploaded a texture image")
+    brought = {m.hit.label for m in mentions if m.role == "have" and m.hit.start < first.start()}
+    worked_on = {
+        m.hit.label
+        for m in mentions
+        if m.role == "have" and m.hit.start >= then.end() and m.hit.label in brought
+    }
     if not step or not (later or worked_on) - step:
         return mentions
     return [
@@ -2757,7 +2794,12 @@ def _names_given_words(
     if before.label != "text" or last.role != "have" or last.hit.end != offset + before.end:
         return False
     gap = text[before.end : hits[index].start].strip(" :,'\"")
-    return gap == "" or (len(gap.split()) == 1 and gap.isalpha())
+    return gap == "" or gap in _prompt_heads()
+
+
+@cache
+def _prompt_heads() -> frozenset[str]:
+    return frozenset(taxonomy.load_lexicon("prompt_words.toml")["heads"])
 
 
 def _filmed_as(found: list[_Mention], question: str) -> list[_Mention]:
