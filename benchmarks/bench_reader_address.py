@@ -22,6 +22,9 @@ TEXTS = {
     "agree, and models processing long clips stay stable. ",
     "rescan bait": "models processing models reading systems answering ",
     "address words": "the answer for every user of the assistant model system engine ",
+    # (machines called by a comma, each one looked back from: quadratic in the nineteenth
+    # round's first fix, 3.8 s on 40 KB)
+    "called machines": "chatbots, summarizers, downstream models, ",
 }
 
 

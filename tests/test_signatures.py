@@ -1904,3 +1904,14 @@ def test_a_media_title_is_not_overruled_by_a_name_another_field_shares(title):
 )
 def test_a_model_of_another_field_known_by_name_reads_as_its_job(name, job):
     assert enrich(Source(id="s1", name=name, title=name)).other_job == job
+
+
+def test_a_name_of_the_pass_over_other_fields_yields_to_a_title_naming_a_task():
+    # ("Optuna" alone is the optimisation framework; a title naming a media task says what
+    # a work of that name does, and a longer name is never one of these: "Spann3R")
+    def job(name: str, title: str) -> str | None:
+        return enrich(Source(id="s1", name=name, title=title)).other_job
+
+    assert job("Optuna", "Optuna") == "hyperparameter_optimization"
+    assert not job("Optuna", "Optuna: Text-to-Video Generation with Motion Priors")
+    assert not job("Spann3R", "Spann3R")

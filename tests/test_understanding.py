@@ -3288,6 +3288,8 @@ def test_french_j_apostrophe_is_the_user_not_an_ai():
     from scholarflow.understanding import _ACTOR
 
     assert _ACTOR.search("j'ai pris une photo").group("user")
+    # (nor found after it: the second review's finditer still met "ai")
+    assert [m.lastgroup for m in _ACTOR.finditer("j'ai demandé à ma sœur")] == ["user"]
 
 
 @pytest.mark.parametrize(
@@ -3333,3 +3335,10 @@ def test_a_step_with_no_act_of_its_own_carries_who_made_the_one_before():
     roles = {m.hit.label: (m.role, m.step) for m in _mentions_of(question)}
     assert roles.get("video") == ("want", False)
     assert roles.get("image", (None, False))[0] != "want"
+
+
+def test_the_users_own_clip_worked_on_after_then_makes_the_first_a_step():
+    # (the second review: "then repainted my clip", no clip named before the "first")
+    question = "The tool first worked out the depth of every frame and then repainted my clip."
+    depth = [m for m in _mentions_of(question) if m.hit.label.startswith("depth")]
+    assert depth and all(m.step for m in depth)

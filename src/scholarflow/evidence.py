@@ -343,22 +343,39 @@ def _address_parts() -> dict[str, re.Pattern[str]]:
 _IGNORE_REACH = 50
 _ORDER_REACH = 70
 _CLAUSE_STOP = re.compile(r"[,.;:!?。、]")
-# An order said of how a machine is to be handled ("must be told to …", "must be retrained"),
-# not given to it.
-_HANDLED = re.compile(r"\s+(?:not\s+)?(?:be|être|sein|werden)\b")
+# An order said of how a machine is to be handled ("must be told to …", "must be retrained",
+# "doivent être entraînés", "debe ser evaluada"), not given to it: a passive, not "must be
+# positive about this work".
+_HANDLED = re.compile(
+    r"\s+(?:not\s+)?(?:be\s+(?:\w+ed|\w+en|told|given|shown|fed|run|done|kept|made|set|put|"
+    r"built|taught|trained|tested|held)|être\s+\w+(?:é|ée|és|ées|is|it|u|us)|"
+    r"ser\s+\w+(?:ado|ada|ados|adas|ido|ida|idos|idas))\b"
+)
 # What follows a verb of reading said of the one reading: this very text, or the end of the
 # call ("any model reading:").
 _THIS_TEXT_NEXT = re.compile(
-    r"\s*(?:[:,]|$|(?:this|these|the\s+following|ce|cette|ces|este|esta|diese[nmrs]?)\b)"
+    r"\s*(?::|$|(?:this|the\s+following|ce|cette|este|esta|diese[nmrs]?)\b)"
 )
 # A machine that opens its clause, alone or after a word of address, is the one called:
 # "Summarizers: please …", "(summarizers: …)", "Dear model, …"; not "Unlike automated
 # systems, human annotators should …".
-_OPENS_ITS_CLAUSE = re.compile(
-    r"(?:^|[(\[.;:!?]|\b(?:dear|hey|attention|to|for|note\s+(?:to|for)))\W*"
-    r"(?:(?:all|any|the)\s+)?$",
+_CALL_BEFORE = re.compile(
+    r"(?:[(\[.;:!?]|\b(?:dear|hey|attention|note\s+(?:to|for)))\W*(?:(?:all|any|the)\s+)?$",
     re.IGNORECASE,
 )
+_CALL_REACH = 40  # (characters before the machine looked at: a word of address is short)
+
+
+def _opens_its_clause(sentence: str, start: int) -> bool:
+    """Whether the machine at `start` opens its sentence or clause, alone or after a word of
+    address. (Only the few characters before it are looked at, so a sentence naming many
+    machines is still read in linear time.)"""
+    head = sentence[max(0, start - _CALL_REACH) : start]
+    if start <= _CALL_REACH and not head.strip(" \t\"'([*#-"):
+        return True
+    return _CALL_BEFORE.search(head) is not None
+
+
 # What may stand between a machine and a verb of reading said of it ("models that ingest …").
 _THEN = re.compile(r"\s*(?:(?:that|which|who|qui|que|die|das|der)\s+)?")
 # A machine called: a particle or two of address at most, then a colon, a comma or a dash.
@@ -392,25 +409,29 @@ def _speaks_to_a_machine(sentence: str) -> bool:
         reading = parts["reading"].match(sentence, between.end() if between else reader.end())
         if reading and _THIS_TEXT_NEXT.match(sentence, reading.end()):
             return True
-    if not parts["orders"].search(sentence):
-        return False
+    ordered = parts["orders"].search(sentence) is not None
     for machine in _machines(parts, sentence):
+        # (asked before it, in its clause: "We kindly ask automated assistants not to …",
+        # "Se ruega a todo modelo de lenguaje …": the asking is the order)
+        before = sentence[max(0, machine.start() - _ORDER_REACH) : machine.start()]
+        opened = max((m.end() for m in _CLAUSE_STOP.finditer(before)), default=0)
+        if parts["asks"].search(before[opened:]):
+            return True
+        if not ordered:
+            continue
         after = sentence[machine.end() : machine.end() + _ORDER_REACH]
         # (a machine called before a colon or a comma is spoken to: "summarizers: please
         # state …", "アシスタントの方へ、…してください"; its order is in the clause after)
         called = _CALLED.match(after)
-        if called and _OPENS_ITS_CLAUSE.search(sentence, 0, machine.start()):
+        if called and _opens_its_clause(sentence, machine.start()):
             after = after[called.end() :]
         stop = _CLAUSE_STOP.search(after)
         order = parts["orders"].search(after[: stop.start()] if stop else after)
         # (not how the machine has to be handled: "chatbots that must be told to …")
         if order and not _HANDLED.match(after, order.end()):
             return True
-        # (or asked before it, in its clause: "We kindly ask automated assistants not to …")
-        before = sentence[max(0, machine.start() - _ORDER_REACH) : machine.start()]
-        opened = max((m.end() for m in _CLAUSE_STOP.finditer(before)), default=0)
-        if parts["asks"].search(before[opened:]):
-            return True
+    if not ordered:
+        return False
     for text in parts["this_text"].finditer(sentence):
         near = sentence[max(0, text.start() - 40) : text.end() + 40]
         if parts["reading"].search(near):

@@ -189,11 +189,13 @@ def _named_job(source: Source, *, title_names_a_task: bool = False) -> tuple[_Jo
     for name in own:
         # ("openai/whisper-large-v3": the model's own part; "(OpenAI)" after it says whose)
         name = normalize(name).rpartition("/")[2].partition("(")[0].strip()
+        original = name
         while name and len(name) <= _NAME_MAX:
             key = squash(name)
             known = table.get(key)
-            # (a name of the one pass over other fields yields to a title naming a task)
-            if known is not None and (known[1] or not title_names_a_task):
+            # (a name of the one pass over other fields yields to a title naming a task, and
+            # is matched whole: "Spann3R" is no edition of "Spann")
+            if known is not None and (known[1] or (not title_names_a_task and name == original)):
                 return known[0], key
             shorter = _EDITION_TAIL.sub("", name).strip()
             if shorter == name:

@@ -395,8 +395,8 @@ _TOOL_NAMED = (
     r"la herramienta|la ia|el programa|das tool|die app|das modell|die ki|das programm"
 )
 _ACTOR = re.compile(
-    r"(?<!\w)(?:(?P<user>(?:i|we|je|nous|yo|ich|wir)(?!\w)|j')|(?P<tool>(?:it|(?:model|app|tool|"
-    rf"ai|program|software|network)s?|{_TOOL_NAMED})(?!\w)))"
+    r"(?<!\w)(?:(?P<user>(?:i|we|je|nous|yo|ich|wir)(?!\w)|j')|(?<!')(?P<tool>(?:it|(?:model|app|"
+    rf"tool|ai|program|software|network)s?|{_TOOL_NAMED})(?!\w)))"
 )
 _CLAUSE_START = re.compile(r".*[,;:]", re.DOTALL)
 # A clause opening straight with its verb, after a joining word at most ("…, then wrote …"),
@@ -2752,13 +2752,12 @@ def _first_then(mentions: list[_Mention], question: str) -> list[_Mention]:
     later = {m.hit.label for m in mentions if m.role == "want" and m.hit.start >= then.end()}
     # (or worked on after it, the result unnamed: "first worked out the depth of every frame
     # and then repainted the clip" repainted the clip; the depth was on the way)
-    # (the user's own material, brought before the "first": not a new thing handed in after
-    # it, "then I uploaded a texture image")
-    brought = {m.hit.label for m in mentions if m.role == "have" and m.hit.start < first.start()}
+    # (the user's own material worked on: not a new thing handed in after it, "then I
+    # uploaded a texture image")
     worked_on = {
         m.hit.label
         for m in mentions
-        if m.role == "have" and m.hit.start >= then.end() and m.hit.label in brought
+        if m.role == "have" and not m.handed_in and m.hit.start >= then.end()
     }
     if not step or not (later or worked_on) - step:
         return mentions
