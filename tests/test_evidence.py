@@ -296,4 +296,3 @@ def test_orders_asked_or_of_how_to_speak_are_addressed(sentence: str):
 )
 def test_machines_at_work_on_other_things_are_not_addressed(sentence: str):
     assert not addresses_reader(sentence)
-
