@@ -1,8 +1,9 @@
-"""Embed the taxonomy's task descriptions with the example requests (task_vectors.npz) and
-with the paper-style phrases (paper_vectors.npz).
+"""Embed the taxonomy's task descriptions with the example requests (task_vectors.npz), with
+the paper-style phrases (paper_vectors.npz), and the title phrases of other fields' jobs
+(lexicon/other_job_vectors.npz).
 
-Run after editing taxonomy/tasks.toml, examples.toml or paper_phrases.toml
-(tests/test_taxonomy_vectors.py fails until you do):
+Run after editing taxonomy/tasks.toml, examples.toml, paper_phrases.toml or the `title`
+lists of lexicon/other_jobs.toml (tests/test_taxonomy_vectors.py fails until you do):
 
     .venv/bin/python scripts/embed_taxonomy.py
 
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from scholarflow import taxonomy
+from scholarflow import other_fields, taxonomy
 from scholarflow.embeddings import get_embedder
 
 
@@ -34,6 +35,14 @@ def main() -> int:
         )
         target.write_bytes(buffer.getvalue())
         print(f"wrote {len(texts)} vectors to {target} ({target.stat().st_size:,} bytes)")
+    target = Path(other_fields.__file__).with_name("lexicon") / other_fields.VECTORS_FILE
+    vectors = other_fields.embed_phrases(embedder)
+    buffer = io.BytesIO()
+    np.savez_compressed(
+        buffer, vectors=vectors.astype(np.float16), hash=np.array(other_fields.phrases_hash())
+    )
+    target.write_bytes(buffer.getvalue())
+    print(f"wrote {len(vectors)} vectors to {target} ({target.stat().st_size:,} bytes)")
     return 0
 
 

@@ -1915,3 +1915,33 @@ def test_a_name_of_the_pass_over_other_fields_yields_to_a_title_naming_a_task():
     assert job("Optuna", "Optuna") == "hyperparameter_optimization"
     assert not job("Optuna", "Optuna: Text-to-Video Generation with Motion Priors")
     assert not job("Spann3R", "Spann3R")
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "job"),
+    [
+        # titles whose words no list holds, plainly of other fields by what they mean: at
+        # the start each was read as nothing, and placed for whatever task it came with
+        ("River", "River: machine learning for streaming data in Python", "data_stream_learning"),
+        (
+            "Gymnasium",
+            "Gymnasium: A Standard Interface for Reinforcement Learning Environments",
+            "reinforcement_learning",
+        ),
+    ],
+)
+def test_a_title_meaning_another_fields_job_is_read_as_that_job(name, title, job):
+    assert enrich(Source(id="s1", name=name, title=title)).other_job == job
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("DeOldify", "DeOldify"),  # (a bare name means nothing to read)
+        ("Kandinsky 3.0", "Kandinsky 3.0 Technical Report"),
+        ("Emu3", "Emu3: Next-Token Prediction is All You Need"),
+        ("PaliGemma", "PaliGemma: A versatile 3B VLM for transfer"),
+    ],
+)
+def test_a_title_near_no_other_fields_job_is_left_unread(name, title):
+    assert not enrich(Source(id="s1", name=name, title=title)).other_job

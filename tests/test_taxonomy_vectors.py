@@ -27,6 +27,16 @@ def test_every_task_has_texts_in_every_index(index):
     assert all(len(texts) >= 8 for texts in entries.values())
 
 
+def test_stored_vectors_of_other_fields_were_made_from_the_current_phrases():
+    # After editing a `title` list of lexicon/other_jobs.toml, run
+    # `.venv/bin/python scripts/embed_taxonomy.py`.
+    from scholarflow import other_fields
+
+    assert other_fields.stored_vectors_current(), (
+        f"lexicon/{other_fields.VECTORS_FILE} is stale: run scripts/embed_taxonomy.py"
+    )
+
+
 def test_a_paper_title_is_read_against_paper_phrases_not_user_requests():
     from scholarflow.understanding import SOURCE_INDEX
 

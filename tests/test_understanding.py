@@ -3342,3 +3342,24 @@ def test_the_users_own_clip_worked_on_after_then_makes_the_first_a_step():
     question = "The tool first worked out the depth of every frame and then repainted my clip."
     depth = [m for m in _mentions_of(question) if m.hit.label.startswith("depth")]
     assert depth and all(m.step for m in depth)
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        # the user making a photo in their own person took it ("hacer una foto", "faire une
+        # photo"): at the start these photos were read as results or as nobody's
+        ("Hice una foto del salón con la luz fea. Escribí 'luz cálida' y me la devolvió.", "have"),
+        ("J'ai fait une photo du terrain et j'ai tapé « aquarelle ».", "have"),
+        # a German perfect closed by "genommen" or by "gemacht" with the user acting
+        ("Habe ich ein Foto unseres Platzes genommen und etwas eingetippt.", "have"),
+        ("Habe ich ein Foto unseres Platzes gemacht und etwas eingetippt.", "have"),
+    ],
+)
+def test_a_photo_the_user_made_in_their_own_person_is_what_they_brought(question, role):
+    assert _roles(question).get("image") == role
+
+
+def test_a_german_thing_the_tool_made_is_a_result():
+    # (guard: "gemacht" by the app is what came out)
+    assert _roles("Die App hat ein Video gemacht, in dem sie tanzt.").get("video") == "want"

@@ -66,6 +66,9 @@ def enrich(source: Source) -> Source:
         # A title naming a job of its own, none of the tasks, is read as that job, where its
         # words name no task ("Music Source Separation …" is no guess among audio tasks).
         job = other_job(source, covering=bool(tasks) and not guessed)
+        if job is None and not tasks:
+            # (nor in words any list holds, but plainly in what its title means)
+            job = job_by_meaning(read)
         if job is not None:
             tasks, plausible, guessed, near = (), (), False, ()
             update["other_job"], update["signatures"] = job
@@ -311,6 +314,20 @@ def other_job(
     _, job, on_clip = best
     takes = ("video",) if on_clip else job.takes
     return job.id, _job_signatures(takes, job.makes)
+
+
+def job_by_meaning(source: Source) -> tuple[str, tuple[Signature, ...]] | None:
+    """What a source whose words name no task and no job does, where its title's meaning
+    is plainly that of a job of another field (`other_fields.job_meant`): "River: machine
+    learning for streaming data in Python" learns from data streams, whatever clip it was
+    recommended for."""
+    from scholarflow.other_fields import job_meant
+
+    job_id = job_meant(source.title or "", source.name or "", meaning_text(source))
+    if job_id is None:
+        return None
+    job = next(job for job in _other_jobs()[2] if job.id == job_id)
+    return job.id, _job_signatures(job.takes, job.makes)
 
 
 _USE_AFTER = re.compile(r"(?<!\w)for(?!\w)")

@@ -154,6 +154,9 @@ _HAVE_MARKERS = (
     # to take one) unless the tool made it (`_WRITING_VERBS`); not "hizo bailar la foto"
     "hizo un", "hizo una", "machte ein", "machte eine", "machte einen", "a fait un",
     "a fait une", "en a fait un", "en a fait une",
+    # ...and the user's own, by the verb's person ("hice una foto", "j'ai fait une photo")
+    "hice un", "hice una", "hicimos un", "hicimos una", "j'ai fait un", "j'ai fait une",
+    "nous avons fait un", "nous avons fait une", "on a fait un", "on a fait une",
 )  # fmt: skip
 _WANT_MARKERS = (
     "now i have", "now i've got", "now i got", "and now i have",
@@ -2083,7 +2086,12 @@ def _modality_mentions(question: str) -> list[_Mention]:
         last_said: _Mention | None = None  # the last thing in the sentence with a role
         participles = [m.start() for m in _HANDED_IN_LAST.finditer(text)] if compounds else []
         got_last = [m.start() for m in _GOT_LAST.finditer(text)] if compounds else []
-        marks = [m.start() for m in _CLAUSE_MARK.finditer(text)] if participles or got_last else []
+        made_last = [m.start() for m in _MADE_LAST.finditer(text)] if compounds else []
+        marks = (
+            [m.start() for m in _CLAUSE_MARK.finditer(text)]
+            if participles or got_last or made_last
+            else []
+        )
         hits = _things_named(text, compounds, together=together)
         made_only = _described_made(text, compounds)
         opens = [start] + [
@@ -2232,11 +2240,20 @@ def _modality_mentions(question: str) -> list[_Mention]:
             elif (
                 compounds
                 and (role is None or (act is not None and act.group(0) in _AUXILIARY_ONLY))
-                and (closing := _closing_participle(text, hit.end, participles, got_last, marks))
+                and (
+                    closing := _closing_participle(
+                        text, hit.end, participles, got_last, marks, made=made_last
+                    )
+                )
             ):
                 # the participle closing the thing's clause says which way it went: "dann Clip
                 # und Masken zusammen hochgeladen" went in, "einen Clip … bekommen" came out
-                # (whatever "ich habe", the perfect's auxiliary, stood before it)
+                # (whatever "ich habe", the perfect's auxiliary, stood before it); "gemacht",
+                # by whom the clause names
+                if closing == "made":
+                    closing = {"tool": "want", "user": "have"}.get(
+                        _last_actor(text, hit.start) or ""
+                    )
                 role = closing
             elif role is None and _GOT_AFTER.match(text, hit.end):
                 role = "want"  # "the picture I got is a tavern": what the user got, said after
@@ -2905,8 +2922,12 @@ _HANDED_IN_LAST = re.compile(
     r"(?<!\w)(?:hochgeladen|reingeladen|geladen|eingefügt|gegeben|reingeworfen|reingesteckt|"
     r"eingegeben|reingepackt|reingezogen|gefüttert|"
     # (what the user filmed, photographed, recorded or scanned is theirs too)
-    r"fotografiert|gefilmt|aufgenommen|gescannt|eingesprochen|abfotografiert)(?!\w)"
+    r"fotografiert|gefilmt|aufgenommen|gescannt|eingesprochen|abfotografiert|genommen)(?!\w)"
 )
+# ...and a thing in a clause closed by "gemacht" was made by whoever the clause names: "habe
+# ich ein Foto … gemacht" took it (a German takes a photo by making it), "die App hat ein
+# Video gemacht" made it for them.
+_MADE_LAST = re.compile(r"(?<!\w)gemacht(?!\w)")
 # ...and a thing in a clause closed by a participle of getting came out: "… eingetippt und
 # einen Clip von über einer Minute bekommen" (typed … and got a clip), whatever the "und"
 # joins it to.
@@ -3096,16 +3117,26 @@ def _came_out_next(text: str, end: int) -> bool:
 
 
 def _closing_participle(
-    text: str, end: int, handed: Sequence[int], got: Sequence[int], marks: Sequence[int]
+    text: str,
+    end: int,
+    handed: Sequence[int],
+    got: Sequence[int],
+    marks: Sequence[int],
+    *,
+    made: Sequence[int] = (),
 ) -> str | None:
     """`have` or `want` from the participle that closes the clause after a thing, a German
     one of handing in or of getting, whichever comes first before the next clause mark;
-    None where there is none, or a verb of wanting stands before it (`_MODAL`)."""
+    `made` where it is one of making (whose it is, the clause's actor says); None where
+    there is none, or a verb of wanting stands before it (`_MODAL`)."""
     handed_next = _next_in_clause(end, handed, marks)
     got_next = _next_in_clause(end, got, marks)
-    first = min((p for p in (handed_next, got_next) if p is not None), default=None)
+    made_next = _next_in_clause(end, made, marks) if made else None
+    first = min((p for p in (handed_next, got_next, made_next) if p is not None), default=None)
     if first is None or _MODAL.search(text, end, first):
         return None
+    if first == made_next:
+        return "made"
     return "want" if first == got_next else "have"
 
 
