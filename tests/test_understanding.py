@@ -3361,5 +3361,19 @@ def test_a_photo_the_user_made_in_their_own_person_is_what_they_brought(question
 
 
 def test_a_german_thing_the_tool_made_is_a_result():
-    # (guard: "gemacht" by the app is what came out)
+    # ("gemacht" by the app is what came out; at the start it was nobody's)
     assert _roles("Die App hat ein Video gemacht, in dem sie tanzt.").get("video") == "want"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # (guards from a code review: a clip the user "made" may well be made with the tool;
+        # only a photo so made was taken)
+        "Con la app hice un vídeo de mi foto.",
+        "J'ai fait une vidéo de ma photo avec l'appli.",
+        "Mit der App habe ich ein Video gemacht.",
+    ],
+)
+def test_a_clip_the_user_made_is_not_thereby_brought(question):
+    assert _roles(question).get("video") != "have"

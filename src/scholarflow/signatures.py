@@ -318,12 +318,12 @@ def other_job(
 
 def job_by_meaning(source: Source) -> tuple[str, tuple[Signature, ...]] | None:
     """What a source whose words name no task and no job does, where its title's meaning
-    is plainly that of a job of another field (`other_fields.job_meant`): "River: machine
-    learning for streaming data in Python" learns from data streams, whatever clip it was
-    recommended for."""
+    is plainly that of a job of another field, away from pictures, clips and sound
+    (`other_fields.job_meant`): "River: machine learning for streaming data in Python" learns
+    from data streams, whatever clip it was recommended for."""
     from scholarflow.other_fields import job_meant
 
-    job_id = job_meant(source.title or "", source.name or "", meaning_text(source))
+    job_id = job_meant(_without_quality_words(source.title or ""), source.name or "")
     if job_id is None:
         return None
     job = next(job for job in _other_jobs()[2] if job.id == job_id)

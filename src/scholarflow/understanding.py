@@ -154,10 +154,18 @@ _HAVE_MARKERS = (
     # to take one) unless the tool made it (`_WRITING_VERBS`); not "hizo bailar la foto"
     "hizo un", "hizo una", "machte ein", "machte eine", "machte einen", "a fait un",
     "a fait une", "en a fait un", "en a fait une",
-    # ...and the user's own, by the verb's person ("hice una foto", "j'ai fait une photo")
+    # ...and the user's own, by the verb's person, of a photo (`_MADE_BY_THE_USER`)
     "hice un", "hice una", "hicimos un", "hicimos una", "j'ai fait un", "j'ai fait une",
     "nous avons fait un", "nous avons fait une", "on a fait un", "on a fait une",
 )  # fmt: skip
+# "Made" by the user in their own person: a photo so made was taken ("hice una foto", "j'ai
+# fait une photo", "habe ich ein Foto gemacht") and brought; anything else so made may well
+# have been made with the tool ("hice un vídeo con la app"), and is left to the task.
+_MADE_BY_THE_USER = frozenset(
+    {"hice un", "hice una", "hicimos un", "hicimos una", "j'ai fait un", "j'ai fait une",
+     "nous avons fait un", "nous avons fait une", "on a fait un", "on a fait une"}
+)  # fmt: skip
+_TAKEN_AS_PHOTOS = frozenset({"image", "image_set"})
 _WANT_MARKERS = (
     "now i have", "now i've got", "now i got", "and now i have",
     "into", "created", "create", "made", "make", "makes", "generated", "generating",
@@ -2203,6 +2211,13 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 )
             ):
                 role = "want"  # "it wrote '…'": the tool did the writing, the words came out
+            elif (
+                role == "have"
+                and markers
+                and markers[-1].group(0) in _MADE_BY_THE_USER
+                and hit.label not in _TAKEN_AS_PHOTOS
+            ):
+                role = None  # ("hice un vídeo con la app": made with the tool, or filmed)
             elif role == "have" and markers and markers[-1].group(0) in _MADE_BY_WHOEVER:
                 # made by whoever the clause names last before it: the tool's is a result
                 # ("j'ai tapé « … » et l'appli m'a fait une vidéo"), the user's their own (the
@@ -2251,9 +2266,10 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 # (whatever "ich habe", the perfect's auxiliary, stood before it); "gemacht",
                 # by whom the clause names
                 if closing == "made":
-                    closing = {"tool": "want", "user": "have"}.get(
-                        _last_actor(text, hit.start) or ""
-                    )
+                    maker = _last_actor(text, hit.start)
+                    if maker == "user" and hit.label not in _TAKEN_AS_PHOTOS:
+                        maker = None  # ("mit der App habe ich ein Video gemacht")
+                    closing = {"tool": "want", "user": "have"}.get(maker or "")
                 role = closing
             elif role is None and _GOT_AFTER.match(text, hit.end):
                 role = "want"  # "the picture I got is a tavern": what the user got, said after
