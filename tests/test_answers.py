@@ -481,3 +481,43 @@ def test_a_task_read_unsurely_is_said_to_be_the_closest_reading():
 def test_a_task_read_surely_is_not_hedged(seeds: dict[str, Path]):
     data = _answer_json(seeds["004"])
     assert "closest reading" not in data["markdown"]
+
+
+_STABILISE_THEN_UPSCALE = (
+    "Model: Hybrid Neural Fusion for Full-frame Video Stabilization\n"
+    "Paper: https://arxiv.org/abs/2102.06205\nGitHub: https://github.com/alex04072000/FuSta\n\n"
+    "Model: Real-BasicVSR: Investigating Tradeoffs in Real-World Video Super-Resolution\n"
+    "Paper: https://arxiv.org/abs/2111.12704\n"
+    "GitHub: https://github.com/ckkelvinchan/RealBasicVSR\n"
+)
+
+
+def test_two_recommended_models_none_fitting_the_reading_have_the_request_read_again():
+    # "l'image tremble" read as a photo brought beside the clip made it character
+    # animation, and both models unfit; two picks of the platform say more against that
+    # reading than against them both. Read again among what they do, they are one chain,
+    # and the reading is said to be unsure. (At the start both were flagged.)
+    question = (
+        "J'ai filmé le spectacle de mon fils depuis le fond de la salle avec un vieux "
+        "téléphone : l'image tremble à chaque applaudissement et elle est floue, en 480p. "
+        "L'appli m'a rendu une vidéo stable, puis beaucoup plus grande et plus nette pour le "
+        "grand écran. Comment fait-elle ?"
+    )
+    data = _answer_text(_prompt_of(question, _STABILISE_THEN_UPSCALE))
+    assert data["understanding"]["task"]["id"] == "video_super_resolution"
+    assert "model_task_mismatch" not in {w["code"] for w in data["warnings"]}
+    assert data["understanding"]["confidence"] < 0.3
+    assert "pas une lecture sûre" in data["markdown"]
+
+
+def test_two_recommended_models_for_another_job_altogether_stay_unfit():
+    # (guard: read again among what two video models do, a question about making a song
+    # from words scores none of it, and both stay flagged)
+    question = (
+        "I typed 'a slow folk song about the harbour at dawn, with a fiddle' and the app gave "
+        "me a two-minute song with that fiddle in it. How does it make music from words?"
+    )
+    data = _answer_text(_prompt_of(question, _STABILISE_THEN_UPSCALE))
+    assert data["understanding"]["task"]["id"] == "text_to_audio"
+    flagged = [w for w in data["warnings"] if w["code"] == "model_task_mismatch"]
+    assert len(flagged) == 2

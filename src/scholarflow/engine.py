@@ -24,11 +24,13 @@ from scholarflow.grounding import Problem, Screen, sanitize_question
 from scholarflow.models import (
     Answer,
     Brief,
+    Plan,
     Reference,
     Request,
     Sections,
     Slots,
     Source,
+    Understanding,
     Warning,
     slot_kind,
 )
@@ -102,39 +104,20 @@ def prepare(request: Request) -> Prepared:
             "related": tuple(s for s in enriched if s.role != "recommended"),
         }
     )
+    original = request
     lap("signatures")
-    understanding = understand(request)
-    enriched = signatures.adopt_stated_work(enriched, request.question)
-    enriched = signatures.adopt_task(enriched, understanding.task.id)
-    enriched = signatures.adopt_unread(enriched, understanding.task.id)
-    enriched = signatures.adopt_feeder(
-        enriched,
-        understanding.have,
-        understanding.task.id,
-        steps_told=tells_steps(normalize(request.question)),
-        made=understanding.made_on_the_way,
-        alternatives_told=tells_alternatives(normalize(request.question)),
-    )
-    enriched = signatures.adopt_stated_needs(enriched, request.question)
-    enriched = signatures.adopt_told_steps(
-        enriched, understanding.told_steps, understanding.task.id
-    )
-    enriched = signatures.adopt_guide(enriched)
-    enriched = signatures.adopt_alternative(
-        enriched,
-        understanding.have,
-        understanding.task.id,
-        steps_told=tells_steps(normalize(request.question)),
-    )
-    enriched = planning.compose_recommended(understanding, enriched, request.question)
-    request = request.model_copy(
-        update={
-            "recommended": tuple(s for s in enriched if s.role == "recommended"),
-            "related": tuple(s for s in enriched if s.role != "recommended"),
-        }
-    )
+    understanding, enriched, request, plan = _read_and_plan(request)
+    if _every_recommended_flagged(plan, request):
+        # Two picks or more of the platform, none fitting the reading, say more against the
+        # reading than against them all: the request is read again among the tasks they do,
+        # and that reading stands where it leaves fewer of them unfit.
+        served = frozenset(
+            task_id for s in request.recommended for task_id in (*s.tasks, *s.plausible)
+        )
+        again = _read_and_plan(original, among=served) if served else None
+        if again is not None and _flagged(again[3], again[2]) < _flagged(plan, request):
+            understanding, enriched, request, plan = again
     lap("understand")
-    plan = planning.plan(understanding, enriched, request.question)
     lap("plan")
     screen = Screen(enriched, question=request.question)
     found, instructed = evidence.gather(enriched, understanding.focus, screen)
@@ -170,6 +153,56 @@ def prepare(request: Request) -> Prepared:
     )
     screen.set_topic(_topic_text(brief))
     return Prepared(request=request, brief=brief, screen=screen, timings=timings)
+
+
+def _read_and_plan(
+    request: Request, *, among: frozenset[str] | None = None
+) -> tuple[Understanding, tuple[Source, ...], Request, Plan]:
+    """The user's task (`among` those tasks, where given), the sources adopted to it, and
+    the plan: the request's sources already enriched."""
+    understanding = understand(request, among=among)
+    enriched = tuple(request.sources)
+    enriched = signatures.adopt_stated_work(enriched, request.question)
+    enriched = signatures.adopt_task(enriched, understanding.task.id)
+    enriched = signatures.adopt_unread(enriched, understanding.task.id)
+    enriched = signatures.adopt_feeder(
+        enriched,
+        understanding.have,
+        understanding.task.id,
+        steps_told=tells_steps(normalize(request.question)),
+        made=understanding.made_on_the_way,
+        alternatives_told=tells_alternatives(normalize(request.question)),
+    )
+    enriched = signatures.adopt_stated_needs(enriched, request.question)
+    enriched = signatures.adopt_told_steps(
+        enriched, understanding.told_steps, understanding.task.id
+    )
+    enriched = signatures.adopt_guide(enriched)
+    enriched = signatures.adopt_alternative(
+        enriched,
+        understanding.have,
+        understanding.task.id,
+        steps_told=tells_steps(normalize(request.question)),
+    )
+    enriched = planning.compose_recommended(understanding, enriched, request.question)
+    request = request.model_copy(
+        update={
+            "recommended": tuple(s for s in enriched if s.role == "recommended"),
+            "related": tuple(s for s in enriched if s.role != "recommended"),
+        }
+    )
+    plan = planning.plan(understanding, enriched, request.question)
+    return understanding, enriched, request, plan
+
+
+def _flagged(plan: Plan, request: Request) -> int:
+    """How many recommended models the plan says do not fit."""
+    flagged = {w.source_id for w in plan.warnings if w.code == "model_task_mismatch"}
+    return sum(1 for s in request.recommended if s.id in flagged)
+
+
+def _every_recommended_flagged(plan: Plan, request: Request) -> bool:
+    return len(request.recommended) >= 2 and _flagged(plan, request) == len(request.recommended)
 
 
 def _topic_text(brief: Brief) -> str:

@@ -602,8 +602,11 @@ def _as_a_source_says(mentions: list[_Mention]) -> list[_Mention]:
     return [replace(m, either=()) if m.either and m.hit.cue in only else m for m in mentions]
 
 
-def understand(request: Request, *, embedder: Any = None) -> Understanding:
-    """The user's task, what they have and want, and what the question asks about.
+def understand(
+    request: Request, *, embedder: Any = None, among: frozenset[str] | None = None
+) -> Understanding:
+    """The user's task, what they have and want, and what the question asks about; `among`
+    those tasks, where given, the best of them the question scores at all.
 
     A request with `earlier` questions (a conversation) is a follow-up: each earlier question
     is read in the context of the ones before it, and this one in the context of them all
@@ -620,7 +623,7 @@ def understand(request: Request, *, embedder: Any = None) -> Understanding:
         reading = _with_translated_meaning(reading)
     if context is not None:
         reading = _follow(context, reading)
-    return _decide(reading, request.recommended)
+    return _decide(reading, request.recommended, among=among)
 
 
 def _with_translated_meaning(reading: _Reading) -> _Reading:
@@ -848,8 +851,11 @@ def _add_glossed_semantics(
     )
 
 
-def _decide(reading: _Reading, recommended: Sequence[Source]) -> Understanding:
-    """The task the signals point to, with its confidence, inputs, outputs and focus."""
+def _decide(
+    reading: _Reading, recommended: Sequence[Source], *, among: frozenset[str] | None = None
+) -> Understanding:
+    """The task the signals point to, with its confidence, inputs, outputs and focus (the
+    best of `among`, where given, that scores enough to be a reading)."""
     scores: dict[str, float] = defaultdict(float)
     # Summed signal by signal in a fixed order, so a question scores the same to the bit
     # whether or not it was read as part of a conversation.
@@ -884,6 +890,12 @@ def _decide(reading: _Reading, recommended: Sequence[Source]) -> Understanding:
     )
     ranked = _job_finished(ranked, recommended, asked, told=told)
     ranked = _close_to_the_recommended(ranked, recommended, named=reading.cues)
+    if among:
+        kept = [item for item in ranked if item[0] in among]
+        if kept and kept[0][1] >= _NONE_BELOW:
+            # (the others keep their places: the confidence is the margin over the best of
+            # them, and low where the question itself scored another higher)
+            ranked = [kept[0], *(item for item in ranked if item[0] != kept[0][0])]
     mentions = list(reading.mentions)
     if ranked and ranked[0][1] >= _NONE_BELOW:
         task = known[ranked[0][0]]
