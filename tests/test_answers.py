@@ -507,7 +507,8 @@ def test_two_recommended_models_none_fitting_the_reading_have_the_request_read_a
     assert data["understanding"]["task"]["id"] == "video_super_resolution"
     assert "model_task_mismatch" not in {w["code"] for w in data["warnings"]}
     assert data["understanding"]["confidence"] < 0.3
-    assert "pas une lecture sûre" in data["markdown"]
+    # (said so in the answer, in the question's language)
+    assert "Ceci suit ce que font les modèles recommandés" in data["markdown"]
 
 
 def test_two_recommended_models_for_another_job_altogether_stay_unfit():
@@ -519,5 +520,28 @@ def test_two_recommended_models_for_another_job_altogether_stay_unfit():
     )
     data = _answer_text(_prompt_of(question, _STABILISE_THEN_UPSCALE))
     assert data["understanding"]["task"]["id"] == "text_to_audio"
+    flagged = [w for w in data["warnings"] if w["code"] == "model_task_mismatch"]
+    assert len(flagged) == 2
+
+
+_TALKING_HEAD_PAIR = (
+    "Model: SadTalker: Learning Realistic 3D Motion Coefficients for Stylized Audio-Driven "
+    "Single Image Talking Face Animation\nPaper: https://arxiv.org/abs/2211.12194\n"
+    "GitHub: https://github.com/OpenTalker/SadTalker\n\n"
+    "Model: Wav2Lip: A Lip Sync Expert Is All You Need for Speech to Lip Generation In the "
+    "Wild\nPaper: https://arxiv.org/abs/2008.10010\n"
+    "GitHub: https://github.com/Rudrabha/Wav2Lip\n"
+)
+
+
+def test_two_recommended_models_against_a_sure_reading_stay_unfit():
+    # (guard from a code review: a question that plainly names its job stands against two
+    # picks of a neighbouring field; read again, it had become a lip sync with no flags)
+    question = (
+        "My old 480p home video looked blurry; the app made it 4K and sharp without flicker. "
+        "How does it upscale the video?"
+    )
+    data = _answer_text(_prompt_of(question, _TALKING_HEAD_PAIR))
+    assert data["understanding"]["task"]["id"] == "video_super_resolution"
     flagged = [w for w in data["warnings"] if w["code"] == "model_task_mismatch"]
     assert len(flagged) == 2

@@ -92,9 +92,10 @@ def prepare(request: Request) -> Prepared:
     clock = perf_counter()
 
     def lap(stage: str) -> None:
+        # (a stage run twice, on a second reading, counts both times)
         nonlocal clock
         now = perf_counter()
-        timings[stage] = round((now - clock) * 1000, 3)
+        timings[stage] = round(timings.get(stage, 0.0) + (now - clock) * 1000, 3)
         clock = now
 
     enriched = signatures.enrich_all(request.sources)
@@ -106,19 +107,26 @@ def prepare(request: Request) -> Prepared:
     )
     original = request
     lap("signatures")
-    understanding, enriched, request, plan = _read_and_plan(request)
-    if _every_recommended_flagged(plan, request):
-        # Two picks or more of the platform, none fitting the reading, say more against the
-        # reading than against them all: the request is read again among the tasks they do,
-        # and that reading stands where it leaves fewer of them unfit.
+    understanding, enriched, request, plan = _read_and_plan(request, lap)
+    if (
+        _every_recommended_flagged(plan, request)
+        and understanding.confidence < _SURE_AGAINST_THE_PICKS
+        and not original.earlier
+    ):
+        # Two picks or more of the platform, none fitting an unsure reading, say more
+        # against the reading than against them all: the request is read again among the
+        # tasks they do, and that reading stands where it leaves fewer of them unfit. (Not a
+        # follow-up: what the conversation said carries it.)
         served = frozenset(
-            task_id for s in request.recommended for task_id in (*s.tasks, *s.plausible)
+            task_id for s in original.recommended for task_id in (*s.tasks, *s.plausible)
         )
-        again = _read_and_plan(original, among=served) if served else None
-        if again is not None and _flagged(again[3], again[2]) < _flagged(plan, request):
+        again = _read_and_plan(original, lap, among=served) if served else None
+        if (
+            again is not None
+            and again[0].question_reads_as is not None
+            and _flagged(again[3], again[2]) < _flagged(plan, request)
+        ):
             understanding, enriched, request, plan = again
-    lap("understand")
-    lap("plan")
     screen = Screen(enriched, question=request.question)
     found, instructed = evidence.gather(enriched, understanding.focus, screen)
     lap("evidence")
@@ -155,11 +163,15 @@ def prepare(request: Request) -> Prepared:
     return Prepared(request=request, brief=brief, screen=screen, timings=timings)
 
 
+# A reading this sure of the question stands against every pick of the platform.
+_SURE_AGAINST_THE_PICKS = 0.7
+
+
 def _read_and_plan(
-    request: Request, *, among: frozenset[str] | None = None
+    request: Request, lap: Callable[[str], None], *, among: frozenset[str] | None = None
 ) -> tuple[Understanding, tuple[Source, ...], Request, Plan]:
     """The user's task (`among` those tasks, where given), the sources adopted to it, and
-    the plan: the request's sources already enriched."""
+    the plan: the request's sources already enriched. (`lap` adds each stage's time.)"""
     understanding = understand(request, among=among)
     enriched = tuple(request.sources)
     enriched = signatures.adopt_stated_work(enriched, request.question)
@@ -191,7 +203,9 @@ def _read_and_plan(
             "related": tuple(s for s in enriched if s.role != "recommended"),
         }
     )
+    lap("understand")
     plan = planning.plan(understanding, enriched, request.question)
+    lap("plan")
     return understanding, enriched, request, plan
 
 

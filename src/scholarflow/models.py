@@ -287,6 +287,9 @@ class Understanding(_Frozen):
     # image-to-video: new views of a photo either way), where the task itself is a near tie:
     # enough to search a catalog by, not to name the task.
     family_confidence: float = Field(default=0.0, ge=0.0, le=1.0, exclude=True)
+    # The task the question alone read as, where the reading was taken instead among what the
+    # recommended models do (none of them fitting the question's own reading): said so.
+    question_reads_as: Task | None = Field(default=None, exclude=True)
 
 
 class Node(_Frozen):

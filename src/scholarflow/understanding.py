@@ -115,6 +115,9 @@ _PRIOR_OTHER = 0.35
 _PRIOR_DOUBT = 1.5
 _DOUBT_SCALE = 0.5
 _NONE_BELOW = 0.5  # a best score under this means nothing fits (the prior alone is above)
+# A task the recommended models do is read instead of the question's best (`among`) only
+# where the question's own words score it this share of that best at least.
+_AMONG_SHARE = 0.5
 
 # Words just before a mention that say whether the user had it or got it.
 _HAVE_MARKERS = (
@@ -890,11 +893,22 @@ def _decide(
     )
     ranked = _job_finished(ranked, recommended, asked, told=told)
     ranked = _close_to_the_recommended(ranked, recommended, named=reading.cues)
-    if among:
-        kept = [item for item in ranked if item[0] in among]
-        if kept and kept[0][1] >= _NONE_BELOW:
+    question_reads_as = None
+    if among and ranked and ranked[0][0] not in among:
+        # (of the question's own scores, before the models' prior: a task their prior alone
+        # carries is no reading of the question)
+        top = max(asked.values(), default=0.0)
+        kept = [
+            item
+            for item in ranked
+            if item[0] in among
+            and asked.get(item[0], 0.0) >= _NONE_BELOW
+            and asked.get(item[0], 0.0) >= top * _AMONG_SHARE
+        ]
+        if kept:
             # (the others keep their places: the confidence is the margin over the best of
             # them, and low where the question itself scored another higher)
+            question_reads_as = known[ranked[0][0]]
             ranked = [kept[0], *(item for item in ranked if item[0] != kept[0][0])]
     mentions = list(reading.mentions)
     if ranked and ranked[0][1] >= _NONE_BELOW:
@@ -940,6 +954,7 @@ def _decide(
         made_on_the_way=made,
         told_steps=told_steps,
         subjects=tuple(sorted(subjects | implied_subjects(task))),
+        question_reads_as=question_reads_as,
     )
 
 

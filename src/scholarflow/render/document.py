@@ -139,7 +139,10 @@ class _Outline:
                 result=text.with_article(result),
             ),
         )
-        if task.id != "none" and self.understanding.confidence <= UNSURE_AT:
+        read_as = self.understanding.question_reads_as
+        if read_as is not None:
+            self.add("task", text("task_from_recommended", reading=text.task_name(read_as)))
+        elif task.id != "none" and self.understanding.confidence <= UNSURE_AT:
             self.add("task", text("task_unsure"))
         self.add("task", slot="task", optional=True)
         for warning in self.warnings("model_task_mismatch"):
