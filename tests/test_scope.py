@@ -204,3 +204,27 @@ def test_a_task_made_for_faces_shows_a_face_whatever_else_is_named():
     )
     assert understood.task.id == "lip_sync"
     assert "face" in understood.subjects
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        (
+            "I filmed a mahout climbing onto his elephant. The app gave me his 3D body "
+            "movement for Blender. How?",
+            "en",
+        ),
+        (
+            "Grabé al cuidador subiendo a su elefante y la app sacó el movimiento 3D de su cuerpo.",
+            "es",
+        ),
+    ],
+)
+def test_a_body_someone_owns_shows_a_person_beside_an_animal(question, language):
+    # (a person the person words lack, "a mahout", is shown by the body that is theirs)
+    assert {"person", "animal"} <= question_subjects(question, language)
+
+
+def test_an_animal_alone_shows_no_person():
+    # (a guard: no one's body named, no person)
+    assert "person" not in question_subjects("I filmed my dog running in the park.", "en")

@@ -1997,3 +1997,18 @@ def test_a_source_is_read_without_the_embedding_model(monkeypatch):
     title = "River: machine learning for streaming data in Python"
     assert not enrich(Source(id="s1", name="River", title=title)).other_job
     other_fields._title_vector.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "title", ["Colorful Image Colorization", "Instance-aware Image Colorization"]
+)
+def test_a_title_colouring_images_reads_as_a_picture_job_not_the_clip_one(title):
+    # "colorization" is a hint of the clip job as well; the title says it works on pictures
+    source = enrich(Source(id="s1", name=title, title=title, role="recommended"))
+    assert source.tasks[0] == "image_to_image"
+
+
+def test_a_word_in_capitals_in_a_title_is_a_name_not_a_clip():
+    title = "Open-Vocabulary Semantic Segmentation with Mask-adapted CLIP"
+    source = enrich(Source(id="s1", name=title, title=title, role="recommended"))
+    assert source.tasks[0] == "image_segmentation"

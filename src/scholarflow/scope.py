@@ -149,7 +149,27 @@ def question_subjects(question: str, language: str) -> frozenset[str]:
         )
     ):
         kinds.add("person")
+    # "his 3D body movement", "el movimiento de su cuerpo": a body someone owns is a person's,
+    # whatever else the question shows ("climbing onto his elephant")
+    if _persons_body().search(text):
+        kinds.add("person")
     return frozenset(kinds)
+
+
+@cache
+def _persons_body() -> re.Pattern[str]:
+    """A possessive, perhaps a describing word or "3D", then a body word (lexicon/owners.toml,
+    `human_motion`): someone's body."""
+    entry = load_lexicon("owners.toml")["human_motion"]
+
+    def alternatives(words: Iterable[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    return re.compile(
+        rf"(?<![\w'-])(?:{alternatives(entry['possessives'])})\s+"
+        rf"(?:(?:{alternatives(entry['describing'])}|3d)\s+)*(?:{alternatives(entry['owners'])})"
+        r"(?![\w'-])(?!\s+(?:of|de)\s)"
+    )
 
 
 @cache

@@ -515,18 +515,29 @@ def _read_source(
     # (a thing the title says it makes, "… Video Generation", is not what it works on)
     # (nor a kind naming the method it builds on: "Taming Video Diffusion Models for … Novel
     # View Synthesis" works on no clip)
+    # (a word in capitals is a name: "… with Mask-adapted CLIP" works on no clip)
+    capitals = {w.lower() for w in re.findall(r"\b[A-Z]{3,}\b", f"{source.name} {source.title}")}
     shown = {
         hit.label
         for hit in taxonomy.modality_matcher().find(name_text)
         if not names_a_method(name_text, hit.end)
+        and name_text[hit.start : hit.end].strip() not in capitals
     }
     shown -= stated_products(name_text)
     known_tasks = taxonomy.tasks()
-    if ranked[0][0] in named_tasks and not _takes(known_tasks[ranked[0][0]]) & shown:
+    # (and a task it names working on that thing leads one its words only hint at: "Image
+    # Colorization" colours pictures, though the word is a hint of the clip job as well)
+    # (a picture, a clip or a sound: not a "Mask-adapted" method's mask)
+    lead_named = ranked[0][0] in named_tasks
+    on = shown if lead_named else shown & _PLAIN_MEDIA
+    if not _takes(known_tasks[ranked[0][0]]) & shown and (
+        lead_named or said.get(ranked[0][0], 0.0) < _CUE_STRENGTH
+    ):
         on_it = [
             item
             for item in named
-            if _takes(known_tasks[item[0]]) & shown and item[1] >= ranked[0][1] * _NAMED_SHARE
+            if (_takes if lead_named else _needs)(known_tasks[item[0]]) & on
+            and item[1] >= ranked[0][1] * _NAMED_SHARE
         ]
         if on_it:
             ranked = [on_it[0], *(item for item in ranked if item != on_it[0])]
@@ -893,6 +904,14 @@ _USED_BEFORE = re.compile(
     r"with|leveraging|"
     r"off-the-shelf)\s+(?:[\w'-]+\s+){0,2}$"
 )
+
+
+_PLAIN_MEDIA = frozenset({"image", "image_set", "video", "audio"})
+
+
+def _needs(task: taxonomy.Task) -> set[str]:
+    """What the task cannot start without (not a mask it may be guided by)."""
+    return set(task.signature.required_inputs) if task.signature else set(task.inputs)
 
 
 def _takes(task: taxonomy.Task) -> set[str]:

@@ -238,9 +238,16 @@ _PLURAL_SUBJECT = {"i": "we", "i've": "we've", "ive": "weve", "i'd": "we'd"}
 _SUBJECT_ADVERBS = ("only", "just", "still", "also", "already")
 
 
+# French says "we" as "on" as often as "nous": "on a donné la vidéo" marks what "j'ai donné" does.
+_FRENCH_WE = {"j'ai ": ("on a ", "nous avons "), "j'avais ": ("on avait ", "nous avions ")}
+
+
 def _subject_variants(markers: tuple[str, ...]) -> tuple[str, ...]:
     variants = list(markers)
     for marker in markers:
+        for mine, ours in _FRENCH_WE.items():
+            if marker.startswith(mine):
+                variants.extend(we + marker[len(mine) :] for we in ours)
         words = marker.split()
         subject_at = next((i for i, w in enumerate(words) if w in _PLURAL_SUBJECT), None)
         if subject_at is None:
@@ -301,8 +308,12 @@ _MAKING_MARKERS = frozenset(
      "using", "use", "fed", "entered", "described", "chose", "set", "my", "with my", "of my",
      "i filmed", "filmed my", "i recorded", "recorded myself", "i shot", "grabé", "filmé",
      "me grabé", "j'ai filmé", "je me suis filmé", "je me suis filmée", "gefilmt", "ich filmte",
+     "filmed me", "filmed us", "me grabó", "nos grabó", "me filmó", "nos filmó", "m'a filmé",
+     "m'a filmée", "nous a filmés", "nous a filmées",
      "j'ai écrit", "j'ai tapé", "escribí", "tecleé", "ich schrieb", "eingetippt", "eingegeben",
-     "dibujé", "j'ai dessiné", "ich zeichnete", "le di", "j'ai donné", "ich gab"}
+     "dibujé", "j'ai dessiné", "ich zeichnete", "le di", "j'ai donné", "ich gab",
+     # (the user's own act of photographing, as of filming: "I photographed the bench")
+     "i photographed", "fotografié", "j'ai photographié", "ich fotografierte"}
 )  # fmt: skip
 _LOOKBACK = 40
 # "get" as the auxiliary of a passive ("it got masked through the whole clip", "the shadow
@@ -455,6 +466,16 @@ def _verb_of(marker: str) -> str:
 # The user right before a cue that is itself a verb ("I rotoscoped the post in every frame"):
 # the thing it names is what they made and brought.
 _USER_DID = re.compile(r"(?<!\w)(?:i|we|i've|we've|i had|we had|i'd|we'd)\s+$")
+# "My" right before a picture, a clip or a recording the user could bring, in the languages
+# whose possessive is no marker of its own ("my" is one, `_HAVE_MARKERS`): it is theirs.
+# Only right before it: "la app hizo mi video en 3D" says whose the result is, words away.
+_MINE = frozenset(
+    {"mi", "mis", "nuestro", "nuestra", "nuestros", "nuestras", "ma", "mon", "mes", "notre",
+     "nos", "mein", "meine", "meinem", "meinen", "meiner", "unser", "unsere", "unserem",
+     "unseren", "unserer"}
+)  # fmt: skip
+_MINE_BEFORE = re.compile(rf"(?<!\w)(?:{'|'.join(sorted(_MINE))})\s+$")
+_BROUGHT_MEDIA = frozenset({"image", "image_set", "video", "audio"})
 
 
 def _tool_acted(window: str, marker_start: int) -> bool:
@@ -744,10 +765,28 @@ _SHOWN_REACH = 60
 _SHOWN_WORDS = 4
 # Languages whose noun comes before the words that qualify it, and the articles before it.
 _HEAD_FIRST = frozenset({"fr", "es"})
+# (whole words: "une forêt" loses "une", not "un", which left "e forêt")
 _ARTICLE = re.compile(
-    r"^\s*(?:(?:le|la|les|l['’]|un|une|des|el|los|las|unos|unas|mon|ma|notre|nuestr[oa]|mi)\s*)+"
+    r"^\s*(?:(?:le|la|les|un|une|des|el|los|las|unos|unas|mon|ma|notre|nuestr[oa]|mi)\s+"
+    r"|l['’]\s*)+"
 )
 _SOMEONE = frozenset({"person", "face", "whole_body", "animal"})
+# Where the user says the photo went, whatever it shows: "put her in front of my photo", "a
+# mis derrière nous ma photo", "vor mein Foto gesetzt", "my photo … behind us". Someone put in
+# front of a still, or a still put behind someone, is a background.
+_WHO = (
+    r"me|us|him|her|them|it|moi|nous|lui|elle|eux|la|le|les|mí|nosotros|nosotras|ella|él|"
+    r"mich|uns|ihn|sie|ihm|ihr|ihnen"
+)
+_BACKDROP_BEFORE = re.compile(
+    r"(?<!\w)(?:in\s+front\s+of|behind|devant|derrière|delante\s+de|detrás\s+de|enfrente\s+de|"
+    rf"vor|hinter)(?:\s+(?:{_WHO}))?(?:\s+(?:my|our|the|a|an|ma|mon|notre|la|le|une|un|mi|"
+    r"nuestra|nuestro|una|el|mein|meine|meinem|unser|unsere|das|ein|dem|einem))?\s*$"
+)
+_BACKDROP_AFTER = re.compile(
+    rf"(?:\s+[\w'’-]+){{0,6}}?\s+(?:behind\s+(?:{_WHO})|derrière\s+(?:{_WHO})|"
+    rf"detrás\s+de\s+(?:{_WHO})|hinter\s+(?:{_WHO}))(?!\w)"
+)
 
 
 @cache
@@ -801,7 +840,12 @@ def _with_places(mentions: tuple[_Mention, ...], text: str, question: str) -> tu
             else:  # (the place right before the photo and its particle: "해변 사진", "港町の写真")
                 before = text[max(0, mention.hit.start - 10) : mention.hit.start]
                 at_a_place = re.search(rf"(?:{places.pattern})[の의]?\s*$", before) is not None
-            if at_a_place and not question_subjects(shown, language) & _SOMEONE:
+            # (or said to be put behind someone: a backdrop, whatever place it shows)
+            backdrop = bool(
+                _BACKDROP_BEFORE.search(text, max(0, mention.hit.start - 40), mention.hit.start)
+                or _BACKDROP_AFTER.match(text, mention.hit.end)
+            )
+            if (at_a_place or backdrop) and not question_subjects(shown, language) & _SOMEONE:
                 mention = replace(mention, place_only=True)
         marked.append(mention)
     return tuple(marked)
@@ -1937,6 +1981,16 @@ def _only_articles(gap: str) -> bool:
     return _determiners().fullmatch(f"{' '.join(words)} ") is not None
 
 
+def _opens_a_phrase(gap: str) -> bool:
+    """Whether `gap` is at most a determiner and two describing words after it: "aus einem
+    einzigen Satz ein bewegtes Video" names a second thing, not one word of the first's."""
+    words = gap.split()
+    if not words:
+        return not gap.strip()
+    opened = _determiners().match(f"{' '.join(words)} ")
+    return opened is not None and len(f"{' '.join(words)} "[opened.end() :].split()) <= 2
+
+
 def _starts_a_phrase(cue: str) -> bool:
     """Whether a cue starts with a determiner ("ein bild"): a thing named so starts a new
     phrase, and the name before it ("aus einem flachen Video ein Bild") modifies nothing."""
@@ -2188,9 +2242,10 @@ def _modality_mentions(question: str) -> list[_Mention]:
                     _modifies(text[hits[index - 1].end : hit.start])
                     and not _starts_a_phrase(hit.cue)
                 )
-                # (next to it, an article at most between: not "from the video's audio
-                # track", one thing's part, nor "from images to videos", a range)
-                and _only_articles(text[hits[index - 1].end : hit.start])
+                # (next to it, an article and two describing words at most between: not
+                # "from the video's audio track", one thing's part, nor "from images to
+                # videos", a range)
+                and _opens_a_phrase(text[hits[index - 1].end : hit.start])
                 and not _COORDINATED.search(question, start + hits[index - 1].end, at)
             ):
                 # "aus einem flachen Video ein Bild": the preposition's object is the thing
@@ -2348,6 +2403,15 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 role = "have"  # the cue is the act of giving it: "typed '…'", "described in"
             if role is None and _USER_DID.search(text, max(0, hit.start - 12), hit.start):
                 role = "have"  # the cue is the user's own act: "I rotoscoped the post"
+            if (
+                role is None
+                and hit.label in _BROUGHT_MEDIA
+                and (
+                    hit.cue.split()[0] in _MINE
+                    or _MINE_BEFORE.search(text, max(0, hit.start - 12), hit.start)
+                )
+            ):
+                role = "have"  # "ma photo d'une forêt", "mein Foto vom Stadion": the user's
             # "image-to-video", "video-to-audio": a conversion named by its two ends
             if text[max(0, hit.start - 4) : hit.start] == "-to-":
                 role = "want"
@@ -2440,7 +2504,8 @@ def _owner_readers() -> tuple[
         possessive = alternatives(entry["possessives"])
         # (a name's "'s" counts after a possessive, "my grandad's body", not alone: "the
         # car's body", "the horse's body" are no person's)
-        whose = rf"(?:{possessive})(?:\s+[^\W\d_]+'s)?"
+        whole = rf"(?:(?:{alternatives(entry['whole'])})\s+)?" if entry.get("whole") else ""
+        whose = rf"{whole}(?:{possessive})(?:\s+[^\W\d_]+'s)?"
         describing = rf"(?:(?:{alternatives(entry['describing'])})\s+)?"
         owners = alternatives(entry["owners"])
         after = re.compile(
@@ -3070,7 +3135,9 @@ _MADE_FROM = re.compile(
 _EN_HANDED_IN = (
     r"(?:i|i've|i had|we|we've)\s+"
     r"(?:uploaded|gave it|gave|added|typed|wrote|described|drew|sketched|supplied|provided|"
-    r"fed in|fed|put in|dropped in|picked|chose)"
+    r"fed in|fed|put in|dropped in|picked|chose|"
+    # (and what the user took themselves: "a photo of the old harbour I took last summer")
+    r"took|shot|snapped|photographed|filmed|recorded)"
 )
 _HANDED_IN_AFTER = re.compile(
     r"(?:(?:\s+[\w'-]+){0,4}?\s*,?\s+(?:"
@@ -3079,9 +3146,11 @@ _HANDED_IN_AFTER = re.compile(
     + _EN_HANDED_IN
     # ...Spanish, French and German may leave the subject in the verb.
     # (a pronoun of whom it went to may stand between: "que le di", "que je lui ai donnée")
-    + r"|que\s+(?:(?:le|les|me)\s+)?(?:subí|di|añadí|escribí|dibujé)"
-    r"|que\s+(?:j'ai|je\s+(?:lui|leur)\s+ai)\s+(?:ajouté|donné|écrit|dessiné|fourni)e?s?"
-    r"|(?:das|die|den)\s+ich\s+(?:\w+\s+){0,3}?(?:hochgeladen|gezeichnet|geschrieben|gegeben)"
+    + r"|que\s+(?:(?:le|les|me)\s+)?(?:subí|di|añadí|escribí|dibujé|tomé|saqué|grabé)"
+    r"|que\s+(?:j'ai|j'avais|je\s+(?:lui|leur)\s+ai)\s+"
+    r"(?:ajouté|donné|écrit|dessiné|fourni|pris|photographié|filmé|enregistré)e?s?"
+    r"|(?:das|die|den)\s+ich\s+(?:\w+\s+){0,3}?(?:hochgeladen|gezeichnet|geschrieben|gegeben|"
+    r"aufgenommen|fotografiert|gefilmt|geknipst)"
     r")"
     # ...and English may leave out the "that", right after the thing or what it is of ("a
     # photo of the old garage I gave it"; not "a clip come from when all I gave it")
@@ -3285,6 +3354,25 @@ def _only_places_given(mentions: Sequence[_Mention]) -> bool:
     return bool(stills) and all(m.place_only for m in stills)
 
 
+def _brought_for(mentions: Sequence[_Mention], takes: set[str]) -> list[str]:
+    """What the user brought, as a task taking `takes` reads it: a word naming either of two
+    things is the one the task uses, and the other one where a plain word already names the
+    first ("on a donné la vidéo et le nouvel enregistrement": the recording is the voice)."""
+    plain = {m.hit.label for m in mentions if m.role == "have" and not m.either}
+    brought = []
+    for mention in mentions:
+        if mention.role != "have":
+            continue
+        label = mention.as_for(takes)
+        if mention.either and label in plain:
+            label = next(
+                (o for o in (mention.hit.label, *mention.either) if o in takes and o not in plain),
+                label,
+            )
+        brought.append(label)
+    return brought
+
+
 def _signature_fit(signature: Signature, mentions: Sequence[_Mention], asked: bool) -> float:
     """How well the things the question names, by whether they went in or came out, fit
     what `signature` takes and makes."""
@@ -3302,7 +3390,7 @@ def _signature_fit(signature: Signature, mentions: Sequence[_Mention], asked: bo
     takes = needs | extras
     makes = {m for p in signature.ports_out() for m in p.modalities}
     if either:  # a word naming either of two things names, for this task, the one it uses
-        have = brought([m.as_for(takes) for m in mentions if m.role == "have"])
+        have = brought(_brought_for(mentions, takes))
         want = {m.as_for(makes) for m in mentions if m.role == "want"}
         named = {m.as_for(takes | makes) for m in mentions if m.role is None}
         stand_ins = taxonomy.stand_ins(have)
