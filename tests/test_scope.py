@@ -225,6 +225,14 @@ def test_a_body_someone_owns_shows_a_person_beside_an_animal(question, language)
     assert {"person", "animal"} <= question_subjects(question, language)
 
 
-def test_an_animal_alone_shows_no_person():
-    # (a guard: no one's body named, no person)
-    assert "person" not in question_subjects("I filmed my dog running in the park.", "en")
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("I filmed my dog running in the park.", "en"),
+        # (from the round's code review: the user's own animal's body is the animal's)
+        ("I filmed my mare rolling in the sand and got the 3D movement of her body.", "en"),
+        ("Filmé a mi perro y la app sacó el movimiento 3D de todo su cuerpo.", "es"),
+    ],
+)
+def test_an_animal_of_the_user_shows_no_person(question, language):
+    assert "person" not in question_subjects(question, language)

@@ -2000,7 +2000,12 @@ def test_a_source_is_read_without_the_embedding_model(monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "title", ["Colorful Image Colorization", "Instance-aware Image Colorization"]
+    "title",
+    [
+        "Colorful Image Colorization",
+        "Instance-aware Image Colorization",
+        "COLORFUL IMAGE COLORIZATION",  # (a title in capitals names no model by them)
+    ],
 )
 def test_a_title_colouring_images_reads_as_a_picture_job_not_the_clip_one(title):
     # "colorization" is a hint of the clip job as well; the title says it works on pictures

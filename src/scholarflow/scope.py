@@ -150,10 +150,24 @@ def question_subjects(question: str, language: str) -> frozenset[str]:
     ):
         kinds.add("person")
     # "his 3D body movement", "el movimiento de su cuerpo": a body someone owns is a person's,
-    # whatever else the question shows ("climbing onto his elephant")
-    if _persons_body().search(text):
+    # where no animal is shown, or an animal shown is owned by someone else than the user
+    # ("climbing onto his elephant"); "my mare … her body" is the mare's
+    if _persons_body().search(text) and (
+        "animal" not in kinds
+        or any(
+            _THIRD_OWNER.search(text, max(0, m.start() - 12), m.start())
+            for m in found.get("animal", ())
+        )
+    ):
         kinds.add("person")
     return frozenset(kinds)
+
+
+# Someone's animal, said with the possessive of a third person: "his elephant", "su caballo".
+_THIRD_OWNER = re.compile(
+    r"(?<![\w'-])(?:his|her|their|su|sus|son|sa|ses|leur|sein|seine|seinen|seinem|ihr|ihre|"
+    r"ihren|ihrem)\s+$"
+)
 
 
 @cache

@@ -515,8 +515,15 @@ def _read_source(
     # (a thing the title says it makes, "… Video Generation", is not what it works on)
     # (nor a kind naming the method it builds on: "Taming Video Diffusion Models for … Novel
     # View Synthesis" works on no clip)
-    # (a word in capitals is a name: "… with Mask-adapted CLIP" works on no clip)
-    capitals = {w.lower() for w in re.findall(r"\b[A-Z]{3,}\b", f"{source.name} {source.title}")}
+    # (a word in capitals in a title written in small letters is a name: "… with Mask-adapted
+    # CLIP" works on no clip; "COLORFUL IMAGE COLORIZATION" is a title shouted)
+    written = f"{source.name} {source.title}"
+    capitals = (
+        {w.lower() for w in re.findall(r"\b[A-Z]{3,}\b", written)}
+        - {w.lower() for w in re.findall(r"\b\w*[a-z]\w*\b", written)}
+        if sum(c.islower() for c in written) > sum(c.isupper() for c in written)
+        else set()
+    )
     shown = {
         hit.label
         for hit in taxonomy.modality_matcher().find(name_text)
@@ -906,6 +913,7 @@ _USED_BEFORE = re.compile(
 )
 
 
+# (pictures, clips and sound: what a title says it works on, not a mask or a 3D thing)
 _PLAIN_MEDIA = frozenset({"image", "image_set", "video", "audio"})
 
 

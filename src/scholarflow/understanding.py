@@ -238,16 +238,9 @@ _PLURAL_SUBJECT = {"i": "we", "i've": "we've", "ive": "weve", "i'd": "we'd"}
 _SUBJECT_ADVERBS = ("only", "just", "still", "also", "already")
 
 
-# French says "we" as "on" as often as "nous": "on a donné la vidéo" marks what "j'ai donné" does.
-_FRENCH_WE = {"j'ai ": ("on a ", "nous avons "), "j'avais ": ("on avait ", "nous avions ")}
-
-
 def _subject_variants(markers: tuple[str, ...]) -> tuple[str, ...]:
     variants = list(markers)
     for marker in markers:
-        for mine, ours in _FRENCH_WE.items():
-            if marker.startswith(mine):
-                variants.extend(we + marker[len(mine) :] for we in ours)
         words = marker.split()
         subject_at = next((i for i, w in enumerate(words) if w in _PLURAL_SUBJECT), None)
         if subject_at is None:
@@ -308,7 +301,8 @@ _MAKING_MARKERS = frozenset(
      "using", "use", "fed", "entered", "described", "chose", "set", "my", "with my", "of my",
      "i filmed", "filmed my", "i recorded", "recorded myself", "i shot", "grabé", "filmé",
      "me grabé", "j'ai filmé", "je me suis filmé", "je me suis filmée", "gefilmt", "ich filmte",
-     "filmed me", "filmed us", "me grabó", "nos grabó", "me filmó", "nos filmó", "m'a filmé",
+     "filmed me", "filmed us", "recorded me", "recorded us", "me grabó", "nos grabó", "me filmó",
+     "nos filmó", "m'a filmé",
      "m'a filmée", "nous a filmés", "nous a filmées",
      "j'ai écrit", "j'ai tapé", "escribí", "tecleé", "ich schrieb", "eingetippt", "eingegeben",
      "dibujé", "j'ai dessiné", "ich zeichnete", "le di", "j'ai donné", "ich gab",
@@ -466,16 +460,17 @@ def _verb_of(marker: str) -> str:
 # The user right before a cue that is itself a verb ("I rotoscoped the post in every frame"):
 # the thing it names is what they made and brought.
 _USER_DID = re.compile(r"(?<!\w)(?:i|we|i've|we've|i had|we had|i'd|we'd)\s+$")
-# "My" right before a picture, a clip or a recording the user could bring, in the languages
-# whose possessive is no marker of its own ("my" is one, `_HAVE_MARKERS`): it is theirs.
-# Only right before it: "la app hizo mi video en 3D" says whose the result is, words away.
+# "My" right before a picture or a recording the user could bring, in the languages whose
+# possessive is no marker of its own ("my" is one, `_HAVE_MARKERS`): it is theirs. Only right
+# before it, and not of a clip: "la app hizo mi video", "die App hat mein Video erstellt" say
+# whose the result is.
 _MINE = frozenset(
     {"mi", "mis", "nuestro", "nuestra", "nuestros", "nuestras", "ma", "mon", "mes", "notre",
      "nos", "mein", "meine", "meinem", "meinen", "meiner", "unser", "unsere", "unserem",
      "unseren", "unserer"}
 )  # fmt: skip
 _MINE_BEFORE = re.compile(rf"(?<!\w)(?:{'|'.join(sorted(_MINE))})\s+$")
-_BROUGHT_MEDIA = frozenset({"image", "image_set", "video", "audio"})
+_BROUGHT_MEDIA = frozenset({"image", "image_set", "audio"})
 
 
 def _tool_acted(window: str, marker_start: int) -> bool:
@@ -775,13 +770,19 @@ _SOMEONE = frozenset({"person", "face", "whole_body", "animal"})
 # mis derrière nous ma photo", "vor mein Foto gesetzt", "my photo … behind us". Someone put in
 # front of a still, or a still put behind someone, is a background.
 _WHO = (
-    r"me|us|him|her|them|it|moi|nous|lui|elle|eux|la|le|les|mí|nosotros|nosotras|ella|él|"
-    r"mich|uns|ihn|sie|ihm|ihr|ihnen"
+    r"me|us|him|her|them|moi|nous|lui|elle|eux|mí|nosotros|nosotras|ella|él|mich|uns|ihn|ihm|"
+    r"ihnen"
 )
 _BACKDROP_BEFORE = re.compile(
-    r"(?<!\w)(?:in\s+front\s+of|behind|devant|derrière|delante\s+de|detrás\s+de|enfrente\s+de|"
-    rf"vor|hinter)(?:\s+(?:{_WHO}))?(?:\s+(?:my|our|the|a|an|ma|mon|notre|la|le|une|un|mi|"
-    r"nuestra|nuestro|una|el|mein|meine|meinem|unser|unsere|das|ein|dem|einem))?\s*$"
+    # someone in front of it: "put her in front of my photo", "vor mein Foto gesetzt"
+    r"(?<!\w)(?:(?:in\s+front\s+of|devant|delante\s+de|enfrente\s+de|vor)"
+    rf"(?:\s+(?:{_WHO}))?"
+    # ...or it behind someone: "a mis derrière nous ma photo" ("behind my photo" is not)
+    rf"|(?:behind|derrière|detrás\s+de|hinter)\s+(?:{_WHO}))"
+    r"(?:\s+(?:par|with|by|por|con|mit|durch))?"
+    r"(?:\s+(?:my|our|the|a|an|ma|mon|notre|la|le|une|un|mi|nuestra|nuestro|una|el|mein|meine|"
+    r"meinem|unser|unsere|das|ein|dem|einem))?(?:\s+(?:own|propre|propia|propio|eigenes|eigene|"
+    r"eigenen))?\s*$"
 )
 _BACKDROP_AFTER = re.compile(
     rf"(?:\s+[\w'’-]+){{0,6}}?\s+(?:behind\s+(?:{_WHO})|derrière\s+(?:{_WHO})|"
@@ -1973,20 +1974,13 @@ def _determiners() -> re.Pattern[str]:
     return re.compile(rf"(?:{body})\s")
 
 
-def _only_articles(gap: str) -> bool:
-    """Whether `gap` holds nothing but at most one determiner ("ein", "so ein")."""
-    words = gap.split()
-    if not words:
-        return not gap.strip()
-    return _determiners().fullmatch(f"{' '.join(words)} ") is not None
-
-
 def _opens_a_phrase(gap: str) -> bool:
-    """Whether `gap` is at most a determiner and two describing words after it: "aus einem
-    einzigen Satz ein bewegtes Video" names a second thing, not one word of the first's."""
+    """Whether `gap` is nothing, or a determiner and at most two words after it (the words
+    that describe the thing): "aus einem einzigen Satz ein bewegtes Video" names a second
+    thing, not one word of the first's."""
     words = gap.split()
     if not words:
-        return not gap.strip()
+        return True
     opened = _determiners().match(f"{' '.join(words)} ")
     return opened is not None and len(f"{' '.join(words)} "[opened.end() :].split()) <= 2
 
@@ -2349,8 +2343,14 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 # by whom the clause names
                 if closing == "made":
                     maker = _last_actor(text, hit.start)
-                    if maker == "user" and hit.label not in _TAKEN_AS_PHOTOS:
-                        maker = None  # ("mit der App habe ich ein Video gemacht")
+                    if (
+                        maker == "user"
+                        and hit.label not in _TAKEN_AS_PHOTOS
+                        and hit.label not in taxonomy.freely_supplied()
+                    ):
+                        # ("mit der App habe ich ein Video gemacht"; a prompt or a path the
+                        # user wrote or drew is theirs)
+                        maker = None
                     closing = {"tool": "want", "user": "have"}.get(maker or "")
                 role = closing
             elif role is None and _GOT_AFTER.match(text, hit.end):
@@ -2362,7 +2362,9 @@ def _modality_mentions(question: str) -> list[_Mention]:
             if role == "have" and hit.label in taxonomy.freely_supplied():
                 last = markers[-1] if markers else None
                 close = last is not None and len(window) - last.end() <= 16
-                if not (close and last.group(0) in _MAKING_MARKERS):
+                if not (close and last.group(0) in _MAKING_MARKERS) and not (
+                    compounds and _MADE_BY_HAND_LAST.match(text, hit.end)
+                ):
                     role = None
             # (a want marker words away does not make the filming rig a result: "en un patio
             # con diez móviles" is where and how it was filmed)
@@ -2381,7 +2383,11 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 role = "have"  # "사진 한 장으로 … 만들어", "写真から": what it is made from
             if verb_final and role is None and _HAD_AFTER.match(text, hit.end):
                 role = "have"  # "写真が1枚あります", "사진이 한 장 있는데": the user has it
-            if role != "have" and _HANDED_IN_AFTER.match(text, hit.end):
+            if role != "have" and (
+                _HANDED_IN_AFTER.match(text, hit.end)
+                or _TAKEN_NEXT.match(text, hit.end)
+                or (hit.label in _TAKEN_AS_PHOTOS and _TAKEN_AFTER.match(text, hit.end))
+            ):
                 # "a photo of a library that I uploaded": said after the thing, and surer
                 # than a marker before it ("got the clip back with a photo I gave it")
                 role = "have"
@@ -2396,6 +2402,7 @@ def _modality_mentions(question: str) -> list[_Mention]:
             if hit.cue == _QUOTED_PROMPT and (
                 _called_a_prompt(text, hits, index)
                 or _TYPED_AFTER.match(text, hit.end)
+                or _TYPED_BEFORE.search(text, max(0, hit.start - 24), hit.start)
                 or _names_given_words(text, hits, index, found, start)
             ):
                 role = "have"  # the user quotes the words they gave it: "the prompt '…'"
@@ -3035,7 +3042,20 @@ _HANDED_IN_LAST = re.compile(
 # ...and a thing in a clause closed by "gemacht" was made by whoever the clause names: "habe
 # ich ein Foto … gemacht" took it (a German takes a photo by making it), "die App hat ein
 # Video gemacht" made it for them.
-_MADE_LAST = re.compile(r"(?<!\w)gemacht(?!\w)")
+# A thing anyone could supply (a prompt, a camera path) in a clause the user closes with a
+# participle of writing or drawing was made by them: "einen Satz über … geschrieben", "eine
+# Kamerafahrt eingezeichnet".
+_MADE_BY_HAND_LAST = re.compile(
+    r"[^,.;:!?]{0,80}?(?<!\w)(?:geschrieben|getippt|eingetippt|gezeichnet|eingezeichnet|"
+    r"skizziert)(?!\w)"
+)
+# (and so by any participle of making, writing or drawing: "die App hat mir ein Bild davon
+# erstellt", "es hat mir eine Beschreibung geschrieben", "ich habe eine Kamerafahrt
+# eingezeichnet")
+_MADE_LAST = re.compile(
+    r"(?<!\w)(?:gemacht|erstellt|erzeugt|generiert|gerendert|geschrieben|getippt|eingetippt|"
+    r"gezeichnet|eingezeichnet|skizziert)(?!\w)"
+)
 # ...and a thing in a clause closed by a participle of getting came out: "… eingetippt und
 # einen Clip von über einer Minute bekommen" (typed … and got a clip), whatever the "und"
 # joins it to.
@@ -3106,6 +3126,12 @@ _FOR_USE_AFTER = re.compile(r"\s*(?:用|용)(?:に|の|で|으로|의|$|\s)")
 # it first: "typed '…'", `_MAKING_MARKERS`.)
 # Only verbs of typing: words "written" after a quote may be on a sign ("「…」と書いてある看板",
 # "steht '…' geschrieben").
+# ...or before it, with a colon: "Ich habe nur getippt: '…'", "j'ai tapé : « … »", "typed:
+# '…'" (the words typed are the quote, not a button tapped)
+_TYPED_BEFORE = re.compile(
+    r"(?<!\w)(?:typed|wrote|getippt|eingetippt|eingegeben|geschrieben|tapé|écrit|tecleé|"
+    r"escribí)\s*:\s*$"
+)
 _TYPED_AFTER = re.compile(
     r"\s*(?:(?:이)?라고\s*(?:입력|쳤|쳐서)|(?:と|って)\s*(?:入力|打ち込|打っ)|"
     r"eingetippt|getippt|eingegeben)"
@@ -3135,10 +3161,11 @@ _MADE_FROM = re.compile(
 _EN_HANDED_IN = (
     r"(?:i|i've|i had|we|we've)\s+"
     r"(?:uploaded|gave it|gave|added|typed|wrote|described|drew|sketched|supplied|provided|"
-    r"fed in|fed|put in|dropped in|picked|chose|"
-    # (and what the user took themselves: "a photo of the old harbour I took last summer")
-    r"took|shot|snapped|photographed|filmed|recorded)"
+    r"fed in|fed|put in|dropped in|picked|chose)"
 )
+# (and what the user took themselves: "a photo of the old harbour I took last summer"; not
+# through "of …": "a point cloud of the room I filmed" was made of the room)
+_EN_TAKEN = r"(?:i|we)\s+(?:took|shot|snapped|photographed|filmed|recorded)"
 _HANDED_IN_AFTER = re.compile(
     r"(?:(?:\s+[\w'-]+){0,4}?\s*,?\s+(?:"
     # English says who handed it in ("that fed the second model" is no one's upload)...
@@ -3146,15 +3173,23 @@ _HANDED_IN_AFTER = re.compile(
     + _EN_HANDED_IN
     # ...Spanish, French and German may leave the subject in the verb.
     # (a pronoun of whom it went to may stand between: "que le di", "que je lui ai donnée")
-    + r"|que\s+(?:(?:le|les|me)\s+)?(?:subí|di|añadí|escribí|dibujé|tomé|saqué|grabé)"
-    r"|que\s+(?:j'ai|j'avais|je\s+(?:lui|leur)\s+ai)\s+"
-    r"(?:ajouté|donné|écrit|dessiné|fourni|pris|photographié|filmé|enregistré)e?s?"
-    r"|(?:das|die|den)\s+ich\s+(?:\w+\s+){0,3}?(?:hochgeladen|gezeichnet|geschrieben|gegeben|"
-    r"aufgenommen|fotografiert|gefilmt|geknipst)"
+    + r"|que\s+(?:(?:le|les|me)\s+)?(?:subí|di|añadí|escribí|dibujé)"
+    r"|que\s+(?:j'ai|je\s+(?:lui|leur)\s+ai)\s+(?:ajouté|donné|écrit|dessiné|fourni)e?s?"
+    r"|(?:das|die|den)\s+ich\s+(?:\w+\s+){0,3}?(?:hochgeladen|gezeichnet|geschrieben|gegeben)"
     r")"
     # ...and English may leave out the "that", right after the thing or what it is of ("a
     # photo of the old garage I gave it"; not "a clip come from when all I gave it")
     r"|(?:\s+of(?:\s+[\w'-]+){1,3}?)?\s+" + _EN_HANDED_IN + r")(?!\w)"
+)
+# What the user says they took, right after the thing ("the clip I shot"), or after what a
+# photo is of ("a photo of the old harbour I took"), in the tongues that may say it so.
+_TAKEN_NEXT = re.compile(r"\s*,?\s+(?:(?:that|which)\s+)?" + _EN_TAKEN + r"(?!\w)")
+_TAKEN_AFTER = re.compile(
+    r"(?:(?:\s+[\w'-]+){0,4}?\s*,?\s+(?:"
+    r"(?:(?:that|which)\s+)?" + _EN_TAKEN + r"|que\s+(?:tomé|saqué)"
+    r"|que\s+(?:j'ai|j'avais)\s+(?:pris|photographié)e?s?"
+    r"|(?:das|die|den)\s+ich\s+(?:\w+\s+){0,3}?(?:aufgenommen|fotografiert|geknipst)"
+    r"))(?!\w)"
 )
 
 
@@ -3364,7 +3399,8 @@ def _brought_for(mentions: Sequence[_Mention], takes: set[str]) -> list[str]:
         if mention.role != "have":
             continue
         label = mention.as_for(takes)
-        if mention.either and label in plain:
+        # (a word, not the act of recording: "grabé el cumpleaños … el video" is one clip)
+        if mention.either and label in plain and mention.hit.cue not in _MAKING_MARKERS:
             label = next(
                 (o for o in (mention.hit.label, *mention.either) if o in takes and o not in plain),
                 label,
