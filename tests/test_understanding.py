@@ -3573,8 +3573,8 @@ def test_a_photo_put_behind_the_user_by_a_replacement_is_a_background(question):
     ("question", "task"),
     [
         (
-            "Ich habe einen einzigen Satz über einen Leuchtturm im Sturm geschrieben, und die "
-            "App hat mir ein Bild davon erstellt. Wie funktioniert das?",
+            "Ich habe einen einzigen Satz geschrieben, ein Leuchtturm im Sturm, und die App hat "
+            "mir ein Bild davon erstellt. Wie funktioniert das?",
             "text_to_image",
         ),
         (
@@ -3625,3 +3625,33 @@ def test_what_the_tool_wrote_in_german_was_not_brought():
         "Ich habe ein Foto gemacht, und es hat mir eine Beschreibung für den Shop geschrieben."
     )
     assert roles.get("text") != "have"
+
+
+@pytest.mark.parametrize(
+    ("question", "task"),
+    [
+        # (guards from the round's second code review)
+        (
+            'The app wrote: "a dog surfing a wave" under my photo. How does it know?',
+            "image_captioning",
+        ),
+        (
+            "Mein Hund macht im Video einen großen Satz über den Zaun, und die App hat das Video "
+            "flüssiger gemacht. Wie?",
+            "frame_interpolation",
+        ),
+        (
+            "Ich habe meine Tochter gefilmt und die App hat mein Foto vom Strand hinter sie "
+            "gesetzt. Wie?",
+            "video_background_replacement",
+        ),
+    ],
+)
+def test_the_tools_quote_a_leap_and_behind_her_read_as_they_should(question, task):
+    assert _understand(question).task.id == task
+
+
+def test_a_participle_of_another_clause_says_nothing_of_what_the_user_filmed():
+    # "ein Video gedreht und die App hat daraus … erstellt": the participle is the app's
+    roles = _roles("Ich habe ein Video gedreht und die App hat daraus ein 3D-Modell erstellt.")
+    assert roles.get("video") == "have"

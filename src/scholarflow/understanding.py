@@ -771,7 +771,7 @@ _SOMEONE = frozenset({"person", "face", "whole_body", "animal"})
 # front of a still, or a still put behind someone, is a background.
 _WHO = (
     r"me|us|him|her|them|moi|nous|lui|elle|eux|mí|nosotros|nosotras|ella|él|mich|uns|ihn|ihm|"
-    r"ihnen"
+    r"ihnen|sie|ihr"
 )
 _BACKDROP_BEFORE = re.compile(
     # someone in front of it: "put her in front of my photo", "vor mein Foto gesetzt"
@@ -2341,6 +2341,15 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 # und Masken zusammen hochgeladen" went in, "einen Clip … bekommen" came out
                 # (whatever "ich habe", the perfect's auxiliary, stood before it); "gemacht",
                 # by whom the clause names
+                if closing == "made" and (
+                    _OBJECT_OF_A_PREPOSITION.search(text, max(0, hit.start - 24), hit.start)
+                    or _ANOTHER_CLAUSE.search(text, hit.end, _clause_end(text, hit.end))
+                ):
+                    # "zu meinem Foto eine Bildunterschrift geschrieben": what it was made
+                    # for or from; "ein Video gedreht und die App hat daraus … erstellt": the
+                    # participle of another clause, with its own subject (what the clause
+                    # said before stands)
+                    closing = role
                 if closing == "made":
                     maker = _last_actor(text, hit.start)
                     if (
@@ -2363,7 +2372,9 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 last = markers[-1] if markers else None
                 close = last is not None and len(window) - last.end() <= 16
                 if not (close and last.group(0) in _MAKING_MARKERS) and not (
-                    compounds and _MADE_BY_HAND_LAST.match(text, hit.end)
+                    compounds
+                    and _MADE_BY_HAND_LAST.match(text, hit.end)
+                    and _last_actor(text, hit.start) == "user"
                 ):
                     role = None
             # (a want marker words away does not make the filming rig a result: "en un patio
@@ -2402,7 +2413,7 @@ def _modality_mentions(question: str) -> list[_Mention]:
             if hit.cue == _QUOTED_PROMPT and (
                 _called_a_prompt(text, hits, index)
                 or _TYPED_AFTER.match(text, hit.end)
-                or _TYPED_BEFORE.search(text, max(0, hit.start - 24), hit.start)
+                or _typed_by_the_user(text, hit.start)
                 or _names_given_words(text, hits, index, found, start)
             ):
                 role = "have"  # the user quotes the words they gave it: "the prompt '…'"
@@ -3049,6 +3060,25 @@ _MADE_BY_HAND_LAST = re.compile(
     r"[^,.;:!?]{0,80}?(?<!\w)(?:geschrieben|getippt|eingetippt|gezeichnet|eingezeichnet|"
     r"skizziert)(?!\w)"
 )
+# A thing right after a preposition is what the made thing was made for or from ("zu meinem
+# Foto", "anhand meines Fotos"), and a clause opened by "und" with a subject of its own is
+# another act ("… gedreht und die App hat daraus … erstellt"): a participle of making
+# closing the sentence says nothing of either.
+_OBJECT_OF_A_PREPOSITION = re.compile(
+    r"(?<!\w)(?:zu|zum|zur|für|anhand|aus|von|vom|mit|nach|über)\s+(?:[^\W\d_]+\s+)?$"
+)
+_ANOTHER_CLAUSE = re.compile(
+    r"(?<!\w)(?:und|aber|dann|danach)\s+(?:die|der|das|es|sie|er|ich|wir|man)\s"
+)
+
+
+def _clause_end(text: str, start: int) -> int:
+    """Where the clause going on at `start` ends: the next mark of a clause or a sentence."""
+    found = _CLAUSE_MARK_OR_STOP.search(text, start)
+    return found.start() if found else len(text)
+
+
+_CLAUSE_MARK_OR_STOP = re.compile(r"[,;:.!?]")
 # (and so by any participle of making, writing or drawing: "die App hat mir ein Bild davon
 # erstellt", "es hat mir eine Beschreibung geschrieben", "ich habe eine Kamerafahrt
 # eingezeichnet")
@@ -3132,6 +3162,15 @@ _TYPED_BEFORE = re.compile(
     r"(?<!\w)(?:typed|wrote|getippt|eingetippt|eingegeben|geschrieben|tapé|écrit|tecleé|"
     r"escribí)\s*:\s*$"
 )
+
+
+def _typed_by_the_user(text: str, start: int) -> bool:
+    """Whether a verb of typing and a colon stand right before a quote at `start`, said of
+    the user ("ich habe nur getippt: '…'"), not of the tool ("the app wrote: '…'")."""
+    typed = _TYPED_BEFORE.search(text, max(0, start - 24), start)
+    return typed is not None and _last_actor(text, typed.start()) != "tool"
+
+
 _TYPED_AFTER = re.compile(
     r"\s*(?:(?:이)?라고\s*(?:입력|쳤|쳐서)|(?:と|って)\s*(?:入力|打ち込|打っ)|"
     r"eingetippt|getippt|eingegeben)"
