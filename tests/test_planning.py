@@ -663,8 +663,16 @@ def test_a_picture_model_run_frame_by_frame_fits_when_nothing_does_the_clip():
     assert result.understanding.task.id == "video_relighting"
     assert not [w for w in result.warnings if w.code == "model_task_mismatch"]
     main = [n for n in result.workflow.nodes if not n.optional]
-    assert any(n.operation == "split_frames" for n in main)
     assert [sources[n.source_id].name for n in main if n.kind == "model"] == ["PhotoLumen"]
+    # drawn on the clip, as an engineer draws it: no frame-splitting nodes, the step's note
+    # says it works frame by frame
+    assert not any(n.operation in {"split_frames", "encode_video"} for n in main)
+    (lumen,) = [n for n in main if n.kind == "model"]
+    edges = {(e.source, e.target): e.modality for e in result.workflow.edges}
+    assert {m for (a, b), m in edges.items() if b == lumen.id} - {"text"} == {"video"}
+    assert {m for (a, b), m in edges.items() if a == lumen.id} == {"video"}
+    (step,) = [s for s in result.steps if s.node_id == lumen.id]
+    assert "every frame" in step.description
 
 
 def test_a_stand_in_step_names_the_kind_of_result_it_loses():
@@ -1493,3 +1501,47 @@ def test_without_told_steps_the_depth_map_is_not_fed_on():
     model = {n.label.split(":")[0]: n.id for n in workflow.nodes if n.kind == "model"}
     edges = {(e.source, e.target) for e in workflow.edges}
     assert (model.get("DepthSeer"), model["RingView"]) not in edges
+
+
+def _rig_prompt(question: str) -> str:
+    return f"""You are an AI scientist.
+
+A user has asked the following question:
+"{question}"
+
+Based on the following recommended models, explain:
+
+1. What task the user is trying to perform.
+
+### Recommended AI Models:
+Model: FrameBoost: Intermediate Feature Network for Efficient Frame Interpolation
+Paper: https://example.org/frameboost
+
+Model: PlaneScene: A Fast Representation for Dynamic Scenes
+Paper: https://example.org/planescene
+
+### Related Papers:
+Model: SpaceTimePlanes
+Paper: None
+
+Answer:
+"""
+
+
+def test_told_steps_run_a_clip_model_on_each_camera_before_the_scene_is_built():
+    # "first made every clip smoother, then built the replay": the frames are added to each
+    # camera's clip, one at a time, before the moving scene is fitted, not to the replay
+    result, sources = _plan(
+        _rig_prompt(
+            "Six phones stood round the skate ramp and filmed at only 30 frames per second. "
+            "The app first made every clip smoother and then built a replay I can watch from "
+            "any angle in slow motion. How do the two steps fit together?"
+        )
+    )
+    main = [n for n in result.workflow.nodes if not n.optional]
+    by_name = {sources[n.source_id].name: n.id for n in main if n.kind == "model"}
+    assert set(by_name) == {"FrameBoost", "PlaneScene"}
+    assert any(
+        e.source == by_name["FrameBoost"] and e.target == by_name["PlaneScene"]
+        for e in result.workflow.edges
+    )

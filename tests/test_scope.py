@@ -236,3 +236,20 @@ def test_a_body_someone_owns_shows_a_person_beside_an_animal(question, language)
 )
 def test_an_animal_of_the_user_shows_no_person(question, language):
     assert "person" not in question_subjects(question, language)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "The app turned the clip of my duck dive into a 3D body that copies my movement.",
+        "Mi perro salta conmigo y la app copió mi cuerpo entero en 3D.",
+    ],
+)
+def test_the_users_own_body_or_movement_shows_a_person_whatever_animal_is_named(question):
+    language = "es" if "perro" in question else "en"
+    assert "person" in question_subjects(question, language)
+
+
+def test_an_animals_movement_owned_by_the_user_shows_no_person():
+    # (guard) "my dog's movement": the owner of the movement is the dog
+    assert "person" not in question_subjects("I filmed my dog's movement in the park.", "en")

@@ -2017,3 +2017,46 @@ def test_a_word_in_capitals_in_a_title_is_a_name_not_a_clip():
     title = "Open-Vocabulary Semantic Segmentation with Mask-adapted CLIP"
     source = enrich(Source(id="s1", name=title, title=title, role="recommended"))
     assert source.tasks[0] == "image_segmentation"
+
+
+def test_a_title_naming_no_medium_may_edit_pictures_or_clips():
+    # "Text-Based Editing" says nothing of whether it edits photos or clips: both readings
+    # stay open for the request to choose
+    source = enrich(
+        _source("FlowEdit: Inversion-Free Text-Based Editing Using Pre-Trained Flow Models")
+    )
+    assert "image_to_image" in source.plausible
+
+
+def test_a_title_saying_it_starts_from_one_image_is_read_from_one_image():
+    # (its summary's "video diffusion" does not make it start from a clip)
+    source = enrich(
+        _source(
+            "DimensionX: Create Any 3D and 4D Scenes from a Single Image with Controllable "
+            "Video Diffusion",
+            _DIMENSIONX,
+        )
+    )
+    assert source.tasks[0] == "image_to_4d"
+
+
+_DIMENSIONX = (
+    "DimensionX creates 3D and 4D scenes from a single image with a controllable "
+    "video diffusion model. Its ST-Director decouples space and time by learning "
+    "dimension-aware LoRAs on data that varies only in space or only in time, so the "
+    "generated video can move the camera around a still scene, animate the scene from "
+    "a fixed view, or both; a trajectory-aware mechanism and an identity-preserving "
+    "denoising strategy lift the generated videos into 3D or 4D."
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "job"),
+    [
+        ("MLPerf Inference Benchmark", "mlops"),
+        ("HellaSwag: Can a Machine Really Finish Your Sentence?", "question_answering"),
+        ("A Large Benchmark for Commonsense Reasoning over Sentences", "question_answering"),
+    ],
+)
+def test_a_benchmark_of_another_field_is_read_as_that_fields_job(title, job):
+    assert enrich(_source(title)).other_job == job

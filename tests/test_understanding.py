@@ -3655,3 +3655,124 @@ def test_a_participle_of_another_clause_says_nothing_of_what_the_user_filmed():
     # "ein Video gedreht und die App hat daraus … erstellt": the participle is the app's
     roles = _roles("Ich habe ein Video gedreht und die App hat daraus ein 3D-Modell erstellt.")
     assert roles.get("video") == "have"
+
+
+# --- the twenty-second round: what the user started from and ended with, in more words ------
+
+
+@pytest.mark.parametrize(
+    ("question", "label", "role"),
+    [
+        # a verb of change, its "en"/"in" and a few words: what it became
+        ("L'appli l'a transformée en quelques secondes de vidéo.", "video", "want"),
+        ("La app la convirtió en un vídeo corto de la playa.", "video", "want"),
+        ("Die App hat mein Foto in ein kurzes Video verwandelt.", "video", "want"),
+        # "I wanted" in kana, as in kanji: what came out
+        ("試合の動画に効果音がほしくて、『雨の音』と入力しました。", "audio", "want"),
+        # the only thing looked at, in Korean and Japanese: what it was made from
+        ("사진만 보고 어떻게 이런 글을 만들어 내나요?", "image", "have"),
+        ("写真だけでどうやって動画を作るんですか？", "image", "have"),
+        # a clip someone else filmed, named after the act a few nouns on
+        (
+            "昨日公園で撮った娘のダンスの動画の動きどおりに、母を踊らせてくれました。",
+            "video",
+            "have",
+        ),
+        (
+            "어제 공원에서 찍은 우리 아이 영상의 춤 그대로 할머니 사진을 움직이게 해 줬어요.",
+            "video",
+            "have",
+        ),
+        # filmed by someone else, in Spanish, as "filmed" is in English
+        ("Mi abuelo grabó un vídeo del desfile y la app lo hizo más nítido.", "video", "have"),
+        # the words for a picture written for those who cannot see it
+        ("I uploaded a photo of our choir and the app wrote alt text for it.", "text", "want"),
+    ],
+)
+def test_what_went_in_and_came_out_is_read_in_more_ways(question, label, role):
+    assert _roles(question).get(label) == role
+
+
+def test_a_korean_noun_made_a_verb_of_an_act_going_on_is_no_thing():
+    # "노래하는 사진": a photo of people singing, no song brought
+    roles = _roles("친구들이 노래하는 사진을 올렸더니 설명을 써 줬어요.")
+    assert "audio" not in roles and roles.get("image") == "have"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I chose 'golden hour from the left' from a list and my photo came back relit. How?",
+        "Elegí 'luz de ventana' de una lista y la foto salió con otra iluminación. ¿Cómo?",
+        "J'ai choisi 'soleil du matin' dans une liste et la photo est revenue éclairée. Comment ?",
+    ],
+)
+def test_words_picked_from_a_list_are_a_setting_not_a_prompt(question):
+    assert "text" not in _roles(question)
+    assert _understand(question).task.id == "image_relighting"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I have one photo of the old stone bridge at dusk. The app turned it into a few seconds "
+        "of video where the river flows and the lanterns flicker. How can a still photo start "
+        "moving like that?",
+        "I have one photo of the concrete ping-pong table in our park at dusk. The app turned it "
+        "into a few seconds of video where the net flutters, the leaves blow in the wind and a "
+        "lamp flickers on. How can a still photo start moving like that?",
+        "J'ai une photo de mon chat sur le rebord. L'appli l'a transformée en quelques secondes "
+        "de vidéo où sa queue bouge. Comment ?",
+    ],
+)
+def test_a_photo_set_moving_with_no_camera_or_side_named_is_no_new_view(question):
+    assert _understand(question).task.id == "image_to_video"
+
+
+def test_a_photo_set_moving_while_the_camera_goes_round_it_is_still_a_new_view():
+    # (guard) the camera named going round: a moving scene seen from new angles
+    understood = _understand(
+        "From one photo of my paper crane I got a clip where it flaps its wings while the "
+        "camera circles all the way around it, even showing its back. How?"
+    )
+    assert understood.task.id != "image_to_video"
+
+
+def test_a_hint_every_prompt_job_shares_does_not_outweigh_the_recommended_editor():
+    # "typed '…'" hints at every job making something from a prompt: between making a new
+    # picture and editing the photo the user took, scored within a hair, the recommended
+    # editor decides
+    from scholarflow.understanding import _close_to_the_recommended
+
+    editor = Source(
+        id="s1", name="QuillEdit", title="QuillEdit", role="recommended", tasks=("image_to_image",)
+    )
+    ranked = [("text_to_image", 7.75), ("image_to_image", 7.67)]
+    shared = dict.fromkeys(("text_to_image", "text_to_video", "text_to_audio", "text_to_3d"), 0.75)
+    assert _close_to_the_recommended(ranked, [editor], named=shared)[0][0] == "image_to_image"
+
+
+def test_a_hint_naming_the_leading_job_alone_keeps_it():
+    # (guard) "it vanished from the whole pan": the eraser's own hint, whatever the
+    # recommended editor does
+    from scholarflow.understanding import _close_to_the_recommended
+
+    editor = Source(
+        id="s1",
+        name="AnyEdit",
+        title="AnyEdit",
+        role="recommended",
+        tasks=("text_guided_video_editing",),
+    )
+    ranked = [("video_inpainting", 2.59), ("text_guided_video_editing", 2.24)]
+    named = {"video_inpainting": 0.75}
+    assert _close_to_the_recommended(ranked, [editor], named=named)[0][0] == "video_inpainting"
+
+
+def test_the_possessive_of_a_body_is_the_owners_not_a_marker_of_having():
+    # "gave me my body's 3D movement": made, and a person's
+    understood = _understand(
+        "Two apps each gave me my body's 3D movement in the gym, and it doesn't slide even "
+        "though the phone moved. How do they get 3D motion out of a shaky video?"
+    )
+    assert understood.task.id == "human_motion_capture"

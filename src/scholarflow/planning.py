@@ -61,6 +61,9 @@ RECOMMENDED_COST = 0.5
 RELATED_COST = 2.0
 VARIANT_EXTRA = 0.5  # a source's secondary signature costs a little more than its main one
 PER_FRAME_EXTRA = 0.5
+# A plan running the models in the order the user told them may cost this much more than the
+# cheapest plan (one format step and a per-view run), and is still preferred.
+ORDER_MARGIN = 1.5
 # A related source known only by its title does what its title suggests, a guess: a step
 # from one whose own words (a summary, a catalog entry) say what it does is preferred, even
 # with a generic step more around it.
@@ -148,7 +151,39 @@ def source_actions(sources: Sequence[Source], recommended_ids: set[str]) -> list
                         per_item=True,
                     )
                 )
+            if _per_view(ins, outs):
+                # a step on one clip that gives a clip back (more frames, sharper frames) can
+                # be run on each camera of a rig, the cameras kept apart
+                actions.append(
+                    Action(
+                        f"{source.id}#{index}v",
+                        tuple(_as_views(p) for p in ins),
+                        tuple(_as_views(p) for p in outs),
+                        cost + PER_FRAME_EXTRA,
+                        source.id,
+                        note=messages_for("en")("per_view"),
+                        per_item=True,
+                    )
+                )
     return actions
+
+
+def _per_view(ins: tuple[Port, ...], outs: tuple[Port, ...]) -> bool:
+    """A step taking one clip alone and giving one clip back, which a camera rig's footage
+    can go through one camera at a time."""
+    required = [p for p in ins if not p.optional]
+    return (
+        len(outs) == 1
+        and outs[0].modality == "video"
+        and len(required) == 1
+        and required[0].modality == "video"
+    )
+
+
+def _as_views(port: Port) -> Port:
+    if port.modality != "video" or port.optional:
+        return port
+    return port.model_copy(update={"modality": "multi_view_video", "alternatives": ()})
 
 
 def _per_frame(ins: tuple[Port, ...], outs: tuple[Port, ...]) -> bool:
@@ -239,6 +274,7 @@ def search(
     max_steps: int = MAX_STEPS,
     must_take: frozenset[str] = frozenset(),
     together: bool = False,
+    in_order: bool = False,
 ) -> list[Placed] | None:
     """The cheapest plan, in forward order (the last item feeds the outputs), or None.
 
@@ -254,7 +290,8 @@ def search(
     task is about, not by its plainer way that leaves the path out.
     With `together`, the `required` sources do the job between them, whatever their family
     (a picture drawn from a prompt, then filmed all the way round, is a clip from a prompt):
-    any of their steps counts as doing it.
+    any of their steps counts as doing it. With `in_order`, no model feeds one given before
+    it: the plan runs the models in the order they were given, or there is none.
     """
     families = {s.id: _families(s) for s in sources}
     # (a source doing a job outside the taxonomy makes its own kind of thing, whatever its
@@ -317,8 +354,16 @@ def search(
     position = {s.id: i for i, s in enumerate(sources)}
     source_of = {a.key: a.source_id for a in actions if a.source_id}
 
-    def inverted(step: Action | None, consumer: str) -> int:
-        if step is None or step.source_id not in position or consumer not in source_of:
+    def inverted(step: Action | None, consumer: str, feeds: tuple) -> int:
+        if step is None or step.source_id not in position:
+            return 0
+        # (through the generic steps between: a model feeding a frame split that feeds an
+        # earlier-given model still runs before it)
+        for _ in range(max_steps):
+            if consumer in source_of or consumer == OUT:
+                break
+            consumer = next((c for (c, _), f in feeds if f.producer == consumer), OUT)
+        if consumer not in source_of:
             return 0
         return int(position[step.source_id] > position.get(source_of[consumer], -1))
 
@@ -356,7 +401,9 @@ def search(
                 continue
             new_used = used | {step.used_key} if step else used
             new_cost = cost + option_cost
-            new_inversions = inversions + inverted(step, need.consumer)
+            new_inversions = inversions + inverted(step, need.consumer, feeds)
+            if in_order and new_inversions:
+                continue
             all_feeds = (*feeds, *new_feeds)
             # (two plans alike but for what they took from the user are not the same plan
             # when the user's things must be taken)
@@ -899,6 +946,55 @@ def _whole_result(
     return wider, path
 
 
+@dataclass(frozen=True)
+class _Way:
+    """One way of searching for a chain of a group of recommended models."""
+
+    understanding: Understanding
+    candidates: Sequence[Source]
+    required: frozenset[str]
+    group: Sequence[Source]
+    steps_told: bool
+    together: bool
+
+    def plan(self, actions: Sequence[Action], *, in_order: bool) -> list[Placed] | None:
+        """The cheapest plan with every model of the group, doing the job on what the user
+        brought; None when there is none."""
+        found = search(
+            self.understanding.have,
+            self.understanding.want,
+            actions,
+            required=self.required,
+            doing=self.understanding.task,
+            sources=self.candidates,
+            must_take=_needed_from_user(self.understanding),
+            together=self.together,
+            in_order=in_order,
+        )
+        if found is None or (self.together and not _passed_along(found, self.group)):
+            return None
+        if (
+            _job_works_on_users_input(
+                found, self.understanding, self.candidates, steps_told=self.steps_told
+            )
+            and _uses_what_it_needs(found, self.understanding)
+            and _footage_kept(found, self.understanding)
+        ):
+            return found
+        return None
+
+
+def _cost(path: Sequence[Placed]) -> float:
+    return sum(placed.action.cost for placed in path)
+
+
+def _inverted(path: Sequence[Placed], group: Sequence[Source]) -> bool:
+    """Whether a model of `group` runs before one given before it on the path."""
+    position = {s.id: i for i, s in enumerate(group)}
+    order = [position[p.action.source_id] for p in path if p.action.source_id in position]
+    return order != sorted(order)
+
+
 def _passed_along(path: Sequence[Placed], group: Sequence[Source]) -> bool:
     """Whether a path the models of `group` make together hands each one's result to the
     next in the order they were given, with no step standing in for what one of them is
@@ -1257,27 +1353,24 @@ def _main_path(
             for extra, together in ways:
                 if together and found_paths:
                     break
-                found = search(
-                    understanding.have,
-                    understanding.want,
-                    usable + extra,
-                    required=required,
-                    doing=understanding.task,
-                    sources=candidates,
-                    must_take=_needed_from_user(understanding),
-                    together=together,
+                way = _Way(understanding, candidates, required, group, steps_told, together)
+                plain = way.plan(usable + extra, in_order=False)
+                # (where the user tells the steps, the models run in the order they were
+                # given when a plan not much dearer does that: "first made smoother, then
+                # built the replay" is not the replay made smoother)
+                ordered = (
+                    way.plan(usable + extra, in_order=True)
+                    if steps_told and size > 1 and plain is not None and _inverted(plain, group)
+                    else None
                 )
-                if found is not None and together and not _passed_along(found, group):
-                    continue
                 if (
-                    found is not None
-                    and _job_works_on_users_input(
-                        found, understanding, candidates, steps_told=steps_told
-                    )
-                    and _uses_what_it_needs(found, understanding)
-                    and _footage_kept(found, understanding)
+                    ordered is not None
+                    and plain is not None
+                    and _cost(ordered) <= _cost(plain) + ORDER_MARGIN
                 ):
-                    found_paths.append(found)
+                    found_paths.append(ordered)
+                elif plain is not None:
+                    found_paths.append(plain)
             if found_paths:
                 return _preferred(found_paths)
     anyhow = search(
@@ -1770,7 +1863,7 @@ class _GraphBuilder:
         )
 
     def add_main(self, placed: list[Placed]) -> None:
-        *steps, final = placed
+        *steps, final = _frames_kept_inside(placed)
         for item in steps:
             self._action_node(item, optional=False)
             self.main_keys.append(item.action.key)
@@ -2018,6 +2111,74 @@ class _GraphBuilder:
                 outputs[free] = modality
         kept = tuple(m if m is not None else step.outputs[i] for i, m in enumerate(outputs))
         return step.model_copy(update={"outputs": kept})
+
+
+def _frames_kept_inside(placed: list[Placed]) -> list[Placed]:
+    """The path, a picture model run on every frame of a clip drawn as one step from the clip
+    to the clip (its note says it works frame by frame): splitting the clip into frames and
+    writing them back out are no steps a user acts on, and an engineer draws the model on
+    the clip. (New steps: the path itself is left as found.)"""
+    by_key = {p.action.key: p for p in placed}
+    consumers: dict[str, list[Placed]] = {}
+    for item in placed:
+        for feed in item.feeds.values():
+            consumers.setdefault(feed.producer, []).append(item)
+    stands_for: dict[str, str] = {}  # a dropped step's key -> the key standing for it
+    redrawn: dict[str, Placed] = {}
+    for item in placed:
+        action = item.action
+        if not (action.per_item and action.source_id):
+            continue
+        frames = [i for i, feed in item.feeds.items() if feed.modality == "image_set"]
+        split = by_key.get(item.feeds[frames[0]].producer) if len(frames) == 1 else None
+        after = consumers.get(action.key, [])
+        if (
+            split is None
+            or split.action.operation != "split_frames"
+            or len(consumers.get(split.action.key, [])) != 1
+            or len(after) != 1
+            or after[0].action.operation != "encode_video"
+        ):
+            continue
+        index = frames[0]
+        stands_for[split.action.key] = split.feeds[0].producer
+        stands_for[after[0].action.key] = action.key
+        redrawn[action.key] = Placed(
+            replace(
+                action,
+                inputs=tuple(
+                    _as_clip(port) if i == index else port for i, port in enumerate(action.inputs)
+                ),
+                outputs=tuple(
+                    _as_clip(port) if port.modality == "image_set" else port
+                    for port in action.outputs
+                ),
+            ),
+            {**item.feeds, index: split.feeds[0]},
+        )
+    if not redrawn:
+        return placed
+
+    def standing(producer: str) -> str:
+        while producer in stands_for:
+            producer = stands_for[producer]
+        return producer
+
+    return [
+        Placed(
+            redrawn.get(item.action.key, item).action,
+            {
+                index: replace(feed, producer=standing(feed.producer))
+                for index, feed in redrawn.get(item.action.key, item).feeds.items()
+            },
+        )
+        for item in placed
+        if item.action.key not in stands_for
+    ]
+
+
+def _as_clip(port: Port) -> Port:
+    return port.model_copy(update={"modality": "video", "alternatives": ()})
 
 
 def _output_label(understanding: Understanding, modality: str, text: Messages) -> str:

@@ -160,7 +160,26 @@ def question_subjects(question: str, language: str) -> frozenset[str]:
         )
     ):
         kinds.add("person")
+    # "a 3D body that copies my movement": the user's own body or movement is a person's
+    if _users_own().search(text):
+        kinds.add("person")
     return frozenset(kinds)
+
+
+@cache
+def _users_own() -> re.Pattern[str]:
+    """A first-person possessive, perhaps one describing word, then a body or movement word
+    (lexicon/subjects.toml, `users_own`)."""
+    entry = _data()["users_own"]
+
+    def alternatives(words: Iterable[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+    return re.compile(
+        rf"(?<![\w'-])(?:{alternatives(entry['possessives'])})\s+"
+        rf"(?:(?:{alternatives(entry['describing'])})\s+)?(?:{alternatives(entry['things'])})"
+        r"(?![\w'-])"
+    )
 
 
 # Someone's animal, said with the possessive of a third person: "his elephant", "su caballo".

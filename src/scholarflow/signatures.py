@@ -185,6 +185,15 @@ def _named_job(source: Source, *, title_names_a_task: bool = False) -> tuple[_Jo
     own = [source.name, head if colon else ""]
     if not title_names_a_task:
         own.append(_repository_name(source))
+        # (a title with no colon may still open with the name, "MLPerf Training Benchmark",
+        # where the rest names nothing of pictures, clips or sound)
+        first = (source.title or "").split(maxsplit=1)
+        if (
+            not colon
+            and len(first) == 2
+            and not any(taxonomy.modality_matcher().find(normalize(source.title or "")))
+        ):
+            own.append(first[0])
     # (a family of the taxonomy's tasks named anywhere in its name or title, "Video-LLaVA",
     # "GPT-4o …", is read as that family)
     if not table or _family_tasks(normalize(" | ".join([*own, source.title or ""]))):
@@ -624,7 +633,7 @@ def _read_source(
     # that takes it leads, where it scores a fair share of the best.
     stated = stated_start(name_text)
     starts_right: object = lambda task: True  # noqa: E731
-    if stated and not any(stated in _takes(known_tasks[t]) for t in served):
+    if stated and not all(stated in _takes(known_tasks[t]) for t in served):
         fitting = [
             (task, score)
             for task, score in ranked
@@ -725,6 +734,17 @@ def _read_source(
                 and takes_what_is_named(t)
             )
         ]
+        # A title naming no medium at all ("… Text-Based Editing Using Pre-Trained Flow
+        # Models") leaves open whether the job is done on pictures or on clips: the same job
+        # on the other medium, near enough in meaning, is a reading the request may choose.
+        if not named_things:
+            could += [
+                t
+                for t, score in ranked[:_PLAUSIBLE_MAX]
+                if t not in could
+                and score >= best * _SAME_MAKE_SHARE
+                and _on_the_other_medium(known[t], known[ranked[0][0]])
+            ]
         # a job its words hint at that makes what its best reading makes ("Portrait
         # Animation" beside a talking head) stays plausible, however far its meaning is
         lead_makes = known[ranked[0][0]].outputs
@@ -1963,6 +1983,29 @@ def _same_job(task: taxonomy.Task, other: taxonomy.Task) -> bool:
     """Whether two tasks make the same thing in the same family: what they differ in is
     what they take (a mesh from a prompt or from a photo)."""
     return task.family == other.family and _same_things(task.outputs, other.outputs)
+
+
+def _on_the_other_medium(task: taxonomy.Task, other: taxonomy.Task) -> bool:
+    """Whether `task` is `other`'s job done on the other medium: what it cannot do without
+    and what it makes are each what `other` takes and makes, or its still or moving kind (a
+    picture for a clip, a depth map for a depth video): editing a photo by a prompt and
+    editing a clip by one."""
+    modalities = taxonomy.modalities()
+
+    def kin(a: str, b: str) -> bool:
+        return a == b or (
+            modalities[a].family == modalities[b].family
+            and modalities[a].moves != modalities[b].moves
+        )
+
+    taken = _takes(other)
+    return (
+        task.id != other.id
+        and len(task.outputs) == len(other.outputs)
+        and all(any(kin(a, b) for b in other.outputs) for a in task.outputs)
+        and all(any(kin(a, b) for b in taken) for a in _required(task))
+        and set(task.outputs) != set(other.outputs)
+    )
 
 
 def _same_things(these: Sequence[str], those: Sequence[str]) -> bool:

@@ -63,6 +63,7 @@ _CUE_WEIGHT = 2.0
 _CUE_CAP = 4.0
 _HINT_WEIGHT = 0.75
 _HINT_CAP = 1.5
+_SHARED_HINT = 2  # a hint given to more tasks than this names none of them
 _CONTRAST_FOR = 1.0  # a detail that tells twin tasks apart, for the tasks it is true of
 _CONTRAST_AGAINST = 2.0  # and against the twins it is not
 _HAVE_FIT = 2.0
@@ -73,6 +74,10 @@ _HAVE_UNUSED = 1.0
 _NAMED_FIT = 0.75
 # What a task that needs a camera path loses where the question names no camera at all.
 _UNSAID_CAMERA_PATH = 1.0
+# ...and a new view of one picture where no camera, side or angle is named at all: twice that,
+# as the new view is the whole of such a task's result (a picture set moving as taken reads
+# close in meaning to one seen all round).
+_UNSAID_VIEW = 2.0
 _LOOKS_SHARE = 0.7
 _TIE = 1.0  # two tasks of the same inputs and outputs this close: the recommended model decides
 # A reading some recommended model does, scored this close under the best one that none does,
@@ -129,6 +134,9 @@ _HAVE_MARKERS = (
     "i still have", "i still had", "all i had", "all i have", "based on", "put in", "i put",
     "loaded",
     "recorded", "filmed", "shot", "typed", "wrote", "drew", "sketched", "clicked", "picked",
+    # ...and chose, as picked is (a preset, a style from a list)
+    "chose", "i chose", "selected", "i selected", "elegí", "escogí", "seleccioné",
+    "j'ai choisi", "j'ai sélectionné", "ich wählte",
     "plus", "along with", "dazu", "zusätzlich", "además", "junto con", "avec", "et une",
     "desde", "de una", "de un", "à partir d", "aus einem", "aus", "von", "subí", "metí", "le metí",
     "puse", "le puse", "j'ai mis", "j'ai écrit", "j'ai tapé", "escribí", "tecleé", "ich schrieb",
@@ -141,6 +149,8 @@ _HAVE_MARKERS = (
     "j'avais un", "j'avais une", "je n'avais qu'un", "je n'avais qu'une", "ich hatte ein",
     "ich hatte eine", "ich hatte einen", "ich hatte nur",
     "le di", "le pasé", "dibujé", "grabé", "j'ai donné", "j'ai dessiné", "j'ai fourni",
+    # ...and filmed by someone else, as "filmed" and "recorded" are whoever did it
+    "grabó", "grabaron", "filmó", "filmaron", "a filmé", "ont filmé", "filmte", "filmten",
     "ich gab", "ich zeichnete",
     # "took" (a photo, a clip) in French and Spanish
     "j'ai pris", "tomé",
@@ -227,7 +237,7 @@ _RESULT_VERBS = re.compile(
     r"出てきた|出てきました|変わった|変わりました|"
     r"生成|결국|最後に|"
     # what a clause says was needed or wanted is what the user was after
-    r"필요했|필요해|원했|欲しかった|欲しい|必要だった|必要でした)"
+    r"필요했|필요해|원했|欲しかった|欲しい|欲しくて|ほしかった|ほしい|ほしくて|必要だった|必要でした)"
 )
 # (one pair of word bounds around the whole alternation, not one per marker: the same
 # matches, and half the time to compile on every cold start)
@@ -306,6 +316,8 @@ _MAKING_MARKERS = frozenset(
      "m'a filmée", "nous a filmés", "nous a filmées",
      "j'ai écrit", "j'ai tapé", "escribí", "tecleé", "ich schrieb", "eingetippt", "eingegeben",
      "dibujé", "j'ai dessiné", "ich zeichnete", "le di", "j'ai donné", "ich gab",
+     "i chose", "selected", "i selected", "elegí", "escogí", "seleccioné", "j'ai choisi",
+     "j'ai sélectionné", "ich wählte",
      # (the user's own act of photographing, as of filming: "I photographed the bench")
      "i photographed", "fotografié", "j'ai photographié", "ich fotografierte"}
 )  # fmt: skip
@@ -722,6 +734,13 @@ def _read(question: str, embedder: Any) -> _Reading:
         # that names no camera at all (no path, no camera, no drone) did not steer one.
         for task_id in _steered_by_a_camera_path():
             fit[task_id] -= _UNSAID_CAMERA_PATH
+        if not _side_words().search(happened) and any(
+            m.hit.label == "image" and m.role == "have" for m in mentions
+        ):
+            # ...and one naming no other side or angle either asked for no new view of a
+            # picture: a photo set moving is seen as it was taken
+            for task_id in _new_views_of_a_picture():
+                fit[task_id] -= _UNSAID_VIEW
     semantics: dict[str, float] = defaultdict(float)
     # the meaning is read with the prompt called what people call it
     for_meaning = mask_idioms(mask_quoted(question, " a text prompt ", asked=" a question "))
@@ -867,8 +886,29 @@ def _steered_by_a_camera_path() -> tuple[str, ...]:
 
 
 @cache
+def _new_views_of_a_picture() -> tuple[str, ...]:
+    """The tasks making new views (a family of its own) from one picture alone."""
+    return tuple(
+        task.id
+        for task in taxonomy.tasks().values()
+        if task.family == "new_views"
+        and task.signature is not None
+        and set(task.signature.required_inputs) == {"image"}
+    )
+
+
+@cache
+def _side_words() -> re.Pattern[str]:
+    return _word_pattern("side_words")
+
+
+@cache
 def _camera_words() -> re.Pattern[str]:
-    words = taxonomy.load_lexicon("motion.toml")["camera_words"]
+    return _word_pattern("camera_words")
+
+
+def _word_pattern(key: str) -> re.Pattern[str]:
+    words = taxonomy.load_lexicon("motion.toml")[key]
     spaced = "|".join(re.escape(w) for w in words if not _unspaced(w))
     unspaced = "|".join(re.escape(w) for w in words if _unspaced(w))
     return re.compile(rf"(?<!\w)(?:{spaced})|{unspaced}")
@@ -1604,7 +1644,11 @@ def _close_to_the_recommended(
             continue
         if (set(known[task_id].outputs) & takes) - makes:
             continue
-        if named and named.get(lead_id, 0.0) > named.get(task_id, 0.0):
+        # (a hint shared by many jobs is no naming: "typed '…'" hints at every job making
+        # something from a prompt alike)
+        said = named.get(lead_id, 0.0) if named else 0.0
+        shared = sum(1 for value in (named or {}).values() if value >= said) > _SHARED_HINT
+        if said > (named or {}).get(task_id, 0.0) and (said >= _CUE_WEIGHT or not shared):
             continue
         return [(task_id, score), *(item for item in ranked if item[0] != task_id)]
     return ranked
@@ -2193,6 +2237,10 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 continue  # "video diffusion priors": the video names a kind of method
             if _denied(text, hit):
                 continue  # "no prompt or anything", "声は一切使っていません": not had
+            if verb_final and _DOING_AFTER.match(text, hit.end):
+                continue  # "노래하는 사진", "録音しながら": someone doing it, no thing
+            if hit.label == "text" and _FROM_A_LIST_AFTER.match(text, hit.end):
+                continue  # "chose 'morning sun' from a list": a setting picked, no prompt
             if compared(text, hit.start, hit.end):
                 continue  # "as if a whole camera rig had been there": neither had nor got
             at = start + hit.start
@@ -2213,6 +2261,10 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 and not _passive_get(reach, m, len(window))
                 and not _stranded(reach, m)
             ]
+            owned_from = _owner_phrase_start(question, at)
+            if owned_from is not None:
+                # "gave me my body's 3D movement": the possessive is the owner's, no marker
+                markers = [m for m in markers if looked + m.start() < owned_from]
             act = markers[-1] if markers else None
             role = _MARKER_ROLE[act.group(0)] if act else None
             if (
@@ -2385,7 +2437,7 @@ def _modality_mentions(question: str) -> list[_Mention]:
             if (
                 verb_final
                 and role is None
-                and _HANDED_IN_BEFORE.search(text, max(0, hit.start - 16), hit.start)
+                and _HANDED_IN_BEFORE.search(text, max(0, hit.start - 48), hit.start)
             ):
                 role = "have"  # "자신이 정한 카메라 움직임": a relative clause of the user's act
             if verb_final and _MADE_AFTER.match(text, hit.end):
@@ -2408,6 +2460,10 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 and _INTO_AFTER.match(text, hit.end)
             ):
                 role = "have"  # "how does it turn a picture into a sentence": what is turned
+            if role is None and _CHANGED_INTO_BEFORE.search(
+                text, max(0, hit.start - _LOOKBACK), hit.start
+            ):
+                role = "want"  # "l'appli l'a transformée en quelques secondes de vidéo"
             if _FOR_USE_AFTER.match(text, hit.end):
                 role = None  # "PR動画用に": what the result is for
             if hit.cue == _QUOTED_PROMPT and (
@@ -2466,7 +2522,7 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 last_said = found[-1]  # (kept as it goes: no rescan of the sentence per thing)
         mentions.extend(_filmed_as(_coordinated(found, question), question))
     mentions = _named_again(_made_per_item(mentions, question), question)
-    mentions = _owned(mentions, question)
+    mentions = _one_body(_owned(mentions, question))
     return _where_shown(_first_then(_got_then_used(mentions), question), question)
 
 
@@ -2557,6 +2613,16 @@ def _owner(question: str, start: int, end: int) -> int | None:
 _PEOPLE = frozenset({"person", "whole_body", "face"})
 
 
+def _owner_phrase_start(question: str, at: int) -> int | None:
+    """Where an owner phrase right before position `at` starts ("my body's", "her body's"),
+    or None."""
+    for _, _, _, _, before in _owner_readers():
+        said = before.search(question, max(0, at - 24), at)
+        if said:
+            return said.start()
+    return None
+
+
 def _shows_a_person(question: str) -> bool:
     """Whether the question does not show an animal alone (scope.question_subjects)."""
     from scholarflow.grounding import detect_language
@@ -2578,6 +2644,21 @@ def _owned(mentions: list[_Mention], question: str) -> list[_Mention]:
                 mention = replace(mention, hit=replace(hit, label=readers[owner][0]))
         kept.append(mention)
     return kept
+
+
+def _one_body(mentions: list[_Mention]) -> list[_Mention]:
+    """The mentions, the 3D motion asked for where a body's motion is asked for too taken as
+    that body's ("got a 3D body model that copies his climb … how does it get 3D movement
+    out of a video?"): one thing named twice, not the points of a scene as well."""
+    wanted = {m.hit.label for m in mentions if m.role == "want"}
+    if "human_motion" not in wanted or "dynamic_point_cloud" not in wanted:
+        return mentions
+    return [
+        replace(m, hit=replace(m.hit, label="human_motion"))
+        if m.role == "want" and m.hit.label == "dynamic_point_cloud"
+        else m
+        for m in mentions
+    ]
 
 
 def _named_again(mentions: list[_Mention], question: str) -> list[_Mention]:
@@ -3117,7 +3198,11 @@ _AUXILIARY_ONLY = frozenset({"ich habe"})
 _HANDED_IN_BEFORE = re.compile(
     r"(?:決めた|選んだ|描いた|書いた|撮った|撮影した|録音した|録った|用意した|指定した|"
     r"アップロードした|入れた|入力した|打ち込んだ|タイプした|"
-    r"정한|고른|선택한|그린|쓴|찍은|촬영한|녹음한|준비한|지정한|올린|넣은|입력한)\s*$"
+    r"정한|고른|선택한|그린|쓴|찍은|촬영한|녹음한|준비한|지정한|올린|넣은|입력한)"
+    # (the act's noun may be the last of a chain the thing heads: "今日リンクで撮った若い
+    # スケーターのステップの動画", "어제 찍은 우리 아이 영상"; no particle of another role between)
+    r"(?:[^、。，．！？!?をがはにでともへ\s]{0,30}の"
+    r"|(?:\s+[^\s,.!?]*[^\s,.!?을를은는서로]){1,3})?\s*$"
 )
 # The same acts closing the clause a thing stands in, as Korean and Japanese put the verb
 # after its object ("8台のカメラを置いて取組を撮りました", "영상을 찍었어요"): what the user
@@ -3147,6 +3232,18 @@ _HAD_AFTER = re.compile(
     # 없어요"
     r"|(?:しか|밖에)\s*+(?:ありません|ありませんが|ない|ないです|ないんです|なくて|"
     r"없어요|없는데|없습니다|없고|없어서|없다))"
+)
+# A noun made a verb of an act going on: "노래하는 사진" (a photo of people singing), "녹음하면서",
+# "録音しながら": the act is said, no song or recording is a thing had or made.
+_DOING_AFTER = re.compile(r"(?:하는|하며|하면서|하던|하다가|している|しながら|してる|しつつ)")
+# Words picked from a list the tool offers are a setting, not words the user wrote: "I chose
+# 'window light from the left' from a list", "elegí '…' de una lista", "j'ai choisi '…' dans
+# une liste", "リストから", "목록에서".
+_FROM_A_LIST_AFTER = re.compile(
+    r"\s*,?\s*(?:(?:from|in|off|out of)\s+(?:a|the|its|their)\s+(?:list|menu|drop-?down|dropdown)"
+    r"|(?:de|en)\s+(?:una|la|su)\s+(?:lista|menú)|(?:dans|depuis|d')\s*(?:une|la|le|sa|son|leur)\s+"
+    r"(?:liste|menu)|(?:aus|in)\s+(?:einer|der|dem|einem|ihrer|seiner)\s+(?:liste|menü|auswahl)"
+    r"|(?:と|を)?\s*(?:リスト|メニュー)から|\s*(?:을|를)?\s*(?:목록|메뉴)에서)(?!\w)"
 )
 # A thing followed by a word of purpose: what the result is for, neither had nor made
 # ("PR動画用に効果音を作った": sounds for a promo video; "발표 영상용으로").
@@ -3195,7 +3292,9 @@ _MADE_FROM = re.compile(
     # (what a thing was pulled out as: "3D 몸 움직임으로 뽑아 줬어요")
     r"뽑아|뽑았|추출)\S"
     r"|에서\s+(?!만들|바꾸|바꿔|바뀌|변환|변해|되|됐)\S"
-    r"|から|を使って|を元に|를 가지고|을 가지고)"
+    r"|から|を使って|を元に|를 가지고|을 가지고"
+    # ...and what it was made from alone, the only thing looked at: "사진만 보고", "写真だけで"
+    r"|만\s*(?:보고|가지고|갖고|으로|으로는)|だけ(?:から|で|を見て|を元に|を使って))"
 )
 _EN_HANDED_IN = (
     r"(?:i|i've|i had|we|we've)\s+"
@@ -3249,6 +3348,17 @@ _TURNS_BEFORE = re.compile(
 _INTO_AFTER = re.compile(
     r"(?:\s+[\w'-]+){0,2}?\s+(?:into|to|en|in(?=\s+(?:ein|eine|einen)\b))\s+"
     r"(?:(?:a|an|the|one|my|its|una?|el|la|une?|le|ein|eine|einen)\s+)?(?=\w)"
+)
+# ...and the thing after a verb of change and its "into", a few words on, is what it became:
+# "la convirtió en un video", "l'a transformée en quelques secondes de vidéo" (English "into"
+# is a marker of its own; Spanish and French "en" alone says too little).
+_CHANGED_INTO_BEFORE = re.compile(
+    r"(?<!\w)(?:turned|converted|transformed|changed|convirti[óo]|convierte|convertir|"
+    r"convertid[oa]s?|transform[óo]|transforma|transformar|transformad[oa]s?|"
+    r"transform(?:é|ée|és|ées|e|er|ait)|converti(?:e|s|es|t)?|chang(?:é|ée|és|ées)|"
+    r"verwandelt|verwandelte|umgewandelt|umwandeln)"
+    r"(?:\s+[\w'-]+){0,2}?\s+(?:into|en|in(?=\s+(?:ein|eine|einen)\b))"
+    r"(?:\s+[\w'-]+){0,3}?\s+$"
 )
 # A relative clause right after a thing saying the user got it: "the picture (that) I got",
 # "la vidéo que j'ai obtenue", "el vídeo que obtuve", "das Bild, das ich bekommen habe".
