@@ -253,3 +253,8 @@ def test_the_users_own_body_or_movement_shows_a_person_whatever_animal_is_named(
 def test_an_animals_movement_owned_by_the_user_shows_no_person():
     # (guard) "my dog's movement": the owner of the movement is the dog
     assert "person" not in question_subjects("I filmed my dog's movement in the park.", "en")
+
+
+def test_the_users_pose_model_shows_no_person():
+    # (guard from the round's review) "my pose model" names a tool, not a body
+    assert "person" not in question_subjects("I ran my pose model on a video of my cat.", "en")

@@ -2028,26 +2028,21 @@ def test_a_title_naming_no_medium_may_edit_pictures_or_clips():
     assert "image_to_image" in source.plausible
 
 
-def test_a_title_saying_it_starts_from_one_image_is_read_from_one_image():
-    # (its summary's "video diffusion" does not make it start from a clip)
-    source = enrich(
-        _source(
-            "DimensionX: Create Any 3D and 4D Scenes from a Single Image with Controllable "
-            "Video Diffusion",
-            _DIMENSIONX,
-        )
-    )
-    assert source.tasks[0] == "image_to_4d"
+def test_a_title_naming_no_medium_keeps_only_its_own_job_on_the_other_medium():
+    # (guards from the round's review) a relighter is no colour grader of clips; a still 3D
+    # model no tracker of moving points
+    relighter = enrich(_source("IC-Light"))
+    assert not {"text_guided_video_editing", "video_colour_editing"} & set(relighter.plausible)
+    dust3r = enrich(_source("DUSt3R: Geometric 3D Vision Made Easy"))
+    assert "motion_3d_estimation" not in dust3r.plausible
 
 
-_DIMENSIONX = (
-    "DimensionX creates 3D and 4D scenes from a single image with a controllable "
-    "video diffusion model. Its ST-Director decouples space and time by learning "
-    "dimension-aware LoRAs on data that varies only in space or only in time, so the "
-    "generated video can move the camera around a still scene, animate the scene from "
-    "a fixed view, or both; a trajectory-aware mechanism and an identity-preserving "
-    "denoising strategy lift the generated videos into 3D or 4D."
+@pytest.mark.parametrize(
+    "title", ["Bert Animation", "Prophet Inequalities for Online Resource Allocation"]
 )
+def test_a_common_word_opening_a_title_is_no_name_of_another_field(title):
+    # (guard) only a coined name opening a colon-less title says the field: "MLPerf …"
+    assert enrich(_source(title)).other_job == ""
 
 
 @pytest.mark.parametrize(

@@ -3776,3 +3776,51 @@ def test_the_possessive_of_a_body_is_the_owners_not_a_marker_of_having():
         "though the phone moved. How do they get 3D motion out of a shaky video?"
     )
     assert understood.task.id == "human_motion_capture"
+
+
+@pytest.mark.parametrize(
+    ("question", "label", "role"),
+    [
+        # (guards from the round's review)
+        # a phrase of time after "en" is no result: the photo is what was changed
+        ("La app convirtió en segundos mi foto en un video.", "image", "have"),
+        # "to want someone to do" is no thing wanted
+        ("写真を動かしてほしくて、アプリに入れたら動画になりました。", "image", "have"),
+        # "not only the clip" is no clip it was made from
+        ("動画だけでなく3Dモデルも出てきました。", "video", None),
+        # a chain broken by a verb: the app's clip, made from the photo, was not brought
+        ("スマホで撮った写真から生成された猫の動画が変です。", "video", None),
+        ("사진을 찍은 다음 앱이 만든 영상이 이상해요.", "video", None),
+    ],
+)
+def test_the_new_readings_stop_where_they_should(question, label, role):
+    assert _roles(question).get(label) == role
+
+
+def test_a_prompt_from_a_list_someone_keeps_is_still_a_prompt():
+    # (guard) only quoted words picked from the tool's list are a setting
+    assert "text" in _roles("I typed 'a fox in the snow' from a list of ideas and got a picture.")
+
+
+def test_new_views_said_with_other_words_than_a_cameras_are_no_still_photo_set_moving():
+    understood = _understand(
+        "I uploaded a single photo of our fountain and got a video of it from different "
+        "perspectives. How?"
+    )
+    assert understood.task.id != "image_to_video"
+
+
+@pytest.mark.parametrize(
+    ("text", "side", "camera"),
+    [
+        ("the sidewalk in front of an angler", False, False),
+        ("un girasol y vuestro perro en pleno vuelo", False, False),
+        ("a video from different angles", True, False),
+        ("la vue avance lentement", False, True),
+    ],
+)
+def test_side_and_camera_words_are_whole_words(text, side, camera):
+    from scholarflow.understanding import _camera_words, _side_words
+
+    assert bool(_side_words().search(normalize(text))) is side
+    assert bool(_camera_words().search(normalize(text))) is camera

@@ -61,9 +61,6 @@ RECOMMENDED_COST = 0.5
 RELATED_COST = 2.0
 VARIANT_EXTRA = 0.5  # a source's secondary signature costs a little more than its main one
 PER_FRAME_EXTRA = 0.5
-# A plan running the models in the order the user told them may cost this much more than the
-# cheapest plan (one format step and a per-view run), and is still preferred.
-ORDER_MARGIN = 1.5
 # A related source known only by its title does what its title suggests, a guess: a step
 # from one whose own words (a summary, a catalog entry) say what it does is preferred, even
 # with a generic step more around it.
@@ -159,7 +156,10 @@ def source_actions(sources: Sequence[Source], recommended_ids: set[str]) -> list
                         f"{source.id}#{index}v",
                         tuple(_as_views(p) for p in ins),
                         tuple(_as_views(p) for p in outs),
-                        cost + PER_FRAME_EXTRA,
+                        # (no more than the step on one clip: each camera's clip keeps its own
+                        # time, where a picture model run frame by frame loses it; between
+                        # plans of one cost, the models run in the order they were given)
+                        cost,
                         source.id,
                         note=messages_for("en")("per_view"),
                         per_item=True,
@@ -274,7 +274,6 @@ def search(
     max_steps: int = MAX_STEPS,
     must_take: frozenset[str] = frozenset(),
     together: bool = False,
-    in_order: bool = False,
 ) -> list[Placed] | None:
     """The cheapest plan, in forward order (the last item feeds the outputs), or None.
 
@@ -290,8 +289,7 @@ def search(
     task is about, not by its plainer way that leaves the path out.
     With `together`, the `required` sources do the job between them, whatever their family
     (a picture drawn from a prompt, then filmed all the way round, is a clip from a prompt):
-    any of their steps counts as doing it. With `in_order`, no model feeds one given before
-    it: the plan runs the models in the order they were given, or there is none.
+    any of their steps counts as doing it.
     """
     families = {s.id: _families(s) for s in sources}
     # (a source doing a job outside the taxonomy makes its own kind of thing, whatever its
@@ -402,8 +400,6 @@ def search(
             new_used = used | {step.used_key} if step else used
             new_cost = cost + option_cost
             new_inversions = inversions + inverted(step, need.consumer, feeds)
-            if in_order and new_inversions:
-                continue
             all_feeds = (*feeds, *new_feeds)
             # (two plans alike but for what they took from the user are not the same plan
             # when the user's things must be taken)
@@ -957,7 +953,7 @@ class _Way:
     steps_told: bool
     together: bool
 
-    def plan(self, actions: Sequence[Action], *, in_order: bool) -> list[Placed] | None:
+    def plan(self, actions: Sequence[Action]) -> list[Placed] | None:
         """The cheapest plan with every model of the group, doing the job on what the user
         brought; None when there is none."""
         found = search(
@@ -969,7 +965,6 @@ class _Way:
             sources=self.candidates,
             must_take=_needed_from_user(self.understanding),
             together=self.together,
-            in_order=in_order,
         )
         if found is None or (self.together and not _passed_along(found, self.group)):
             return None
@@ -982,17 +977,6 @@ class _Way:
         ):
             return found
         return None
-
-
-def _cost(path: Sequence[Placed]) -> float:
-    return sum(placed.action.cost for placed in path)
-
-
-def _inverted(path: Sequence[Placed], group: Sequence[Source]) -> bool:
-    """Whether a model of `group` runs before one given before it on the path."""
-    position = {s.id: i for i, s in enumerate(group)}
-    order = [position[p.action.source_id] for p in path if p.action.source_id in position]
-    return order != sorted(order)
 
 
 def _passed_along(path: Sequence[Placed], group: Sequence[Source]) -> bool:
@@ -1353,24 +1337,11 @@ def _main_path(
             for extra, together in ways:
                 if together and found_paths:
                     break
-                way = _Way(understanding, candidates, required, group, steps_told, together)
-                plain = way.plan(usable + extra, in_order=False)
-                # (where the user tells the steps, the models run in the order they were
-                # given when a plan not much dearer does that: "first made smoother, then
-                # built the replay" is not the replay made smoother)
-                ordered = (
-                    way.plan(usable + extra, in_order=True)
-                    if steps_told and size > 1 and plain is not None and _inverted(plain, group)
-                    else None
+                found = _Way(understanding, candidates, required, group, steps_told, together).plan(
+                    usable + extra
                 )
-                if (
-                    ordered is not None
-                    and plain is not None
-                    and _cost(ordered) <= _cost(plain) + ORDER_MARGIN
-                ):
-                    found_paths.append(ordered)
-                elif plain is not None:
-                    found_paths.append(plain)
+                if found is not None:
+                    found_paths.append(found)
             if found_paths:
                 return _preferred(found_paths)
     anyhow = search(

@@ -178,7 +178,7 @@ def _users_own() -> re.Pattern[str]:
     return re.compile(
         rf"(?<![\w'-])(?:{alternatives(entry['possessives'])})\s+"
         rf"(?:(?:{alternatives(entry['describing'])})\s+)?(?:{alternatives(entry['things'])})"
-        r"(?![\w'-])"
+        rf"(?![\w'-])(?!\s+(?:{alternatives(entry['not_before'])})(?![\w'-]))"
     )
 
 

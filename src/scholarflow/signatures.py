@@ -186,11 +186,14 @@ def _named_job(source: Source, *, title_names_a_task: bool = False) -> tuple[_Jo
     if not title_names_a_task:
         own.append(_repository_name(source))
         # (a title with no colon may still open with the name, "MLPerf Training Benchmark",
-        # where the rest names nothing of pictures, clips or sound)
+        # where the rest names nothing of pictures, clips or sound; a coined name, "MLPerf",
+        # not a word any title may open with: "Bert Animation", "Prophet Inequalities …")
         first = (source.title or "").split(maxsplit=1)
         if (
             not colon
             and len(first) == 2
+            and any(c.isupper() or c.isdigit() for c in first[0][1:])
+            and not _could_be_anyones(first[0])
             and not any(taxonomy.modality_matcher().find(normalize(source.title or "")))
         ):
             own.append(first[0])
@@ -633,7 +636,7 @@ def _read_source(
     # that takes it leads, where it scores a fair share of the best.
     stated = stated_start(name_text)
     starts_right: object = lambda task: True  # noqa: E731
-    if stated and not all(stated in _takes(known_tasks[t]) for t in served):
+    if stated and not any(stated in _takes(known_tasks[t]) for t in served):
         fitting = [
             (task, score)
             for task, score in ranked
@@ -1986,21 +1989,30 @@ def _same_job(task: taxonomy.Task, other: taxonomy.Task) -> bool:
 
 
 def _on_the_other_medium(task: taxonomy.Task, other: taxonomy.Task) -> bool:
-    """Whether `task` is `other`'s job done on the other medium: what it cannot do without
-    and what it makes are each what `other` takes and makes, or its still or moving kind (a
-    picture for a clip, a depth map for a depth video): editing a photo by a prompt and
-    editing a clip by one."""
+    """Whether `task` is `other`'s job done on the other medium: the same job (one family,
+    or one job named last in both names: "… editing", "… generation"), and what it cannot do
+    without and what it makes are each what `other` takes and makes, or the picture for the
+    clip (or the clip for the picture), or what holds it or is held in it (a depth map and a
+    depth video): editing a photo by a prompt and editing a clip by one. Not a photo
+    relighter for a clip's colour grade, nor a still 3D model for moving points."""
     modalities = taxonomy.modalities()
 
     def kin(a: str, b: str) -> bool:
-        return a == b or (
-            modalities[a].family == modalities[b].family
-            and modalities[a].moves != modalities[b].moves
+        plain = modalities[a].family == modalities[b].family == "rgb"
+        return (
+            a == b
+            or (plain and modalities[a].moves != modalities[b].moves)
+            or a in modalities[b].includes
+            or b in modalities[a].includes
         )
+
+    def job(name: str) -> str:
+        return name.partition("(")[0].split()[-1] if name.split() else ""
 
     taken = _takes(other)
     return (
         task.id != other.id
+        and (task.family == other.family or job(task.name) == job(other.name))
         and len(task.outputs) == len(other.outputs)
         and all(any(kin(a, b) for b in other.outputs) for a in task.outputs)
         and all(any(kin(a, b) for b in taken) for a in _required(task))

@@ -34,7 +34,7 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from scholarflow import taxonomy
@@ -237,7 +237,8 @@ _RESULT_VERBS = re.compile(
     r"出てきた|出てきました|変わった|変わりました|"
     r"生成|결국|最後に|"
     # what a clause says was needed or wanted is what the user was after
-    r"필요했|필요해|원했|欲しかった|欲しい|欲しくて|ほしかった|ほしい|ほしくて|必要だった|必要でした)"
+    r"필요했|필요해|원했|(?<![てで])(?:欲しかった|欲しい|欲しくて|ほしかった|ほしい|ほしくて)|"
+    r"必要だった|必要でした)"
 )
 # (one pair of word bounds around the whole alternation, not one per marker: the same
 # matches, and half the time to compile on every cold start)
@@ -899,7 +900,7 @@ def _new_views_of_a_picture() -> tuple[str, ...]:
 
 @cache
 def _side_words() -> re.Pattern[str]:
-    return _word_pattern("side_words")
+    return _word_pattern("side_words", whole=True)
 
 
 @cache
@@ -907,11 +908,14 @@ def _camera_words() -> re.Pattern[str]:
     return _word_pattern("camera_words")
 
 
-def _word_pattern(key: str) -> re.Pattern[str]:
+def _word_pattern(key: str, *, whole: bool = False) -> re.Pattern[str]:
+    """The words of lexicon/motion.toml `key`, matched from the start of a word ("panning"
+    for "pan"), or as whole words; Japanese and Korean ones anywhere."""
     words = taxonomy.load_lexicon("motion.toml")[key]
     spaced = "|".join(re.escape(w) for w in words if not _unspaced(w))
     unspaced = "|".join(re.escape(w) for w in words if _unspaced(w))
-    return re.compile(rf"(?<!\w)(?:{spaced})|{unspaced}")
+    end = r"(?!\w)" if whole else ""
+    return re.compile(rf"(?<!\w)(?:{spaced}){end}|{unspaced}")
 
 
 def _says_camera(question: str, mentions: Sequence[_Mention]) -> bool:
@@ -1647,7 +1651,7 @@ def _close_to_the_recommended(
         # (a hint shared by many jobs is no naming: "typed '…'" hints at every job making
         # something from a prompt alike)
         said = named.get(lead_id, 0.0) if named else 0.0
-        shared = sum(1 for value in (named or {}).values() if value >= said) > _SHARED_HINT
+        shared = sum(1 for value in (named or {}).values() if value == said) > _SHARED_HINT
         if said > (named or {}).get(task_id, 0.0) and (said >= _CUE_WEIGHT or not shared):
             continue
         return [(task_id, score), *(item for item in ranked if item[0] != task_id)]
@@ -2239,7 +2243,7 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 continue  # "no prompt or anything", "声は一切使っていません": not had
             if verb_final and _DOING_AFTER.match(text, hit.end):
                 continue  # "노래하는 사진", "録音しながら": someone doing it, no thing
-            if hit.label == "text" and _FROM_A_LIST_AFTER.match(text, hit.end):
+            if hit.cue == _QUOTED_PROMPT and _FROM_A_LIST_AFTER.match(text, hit.end):
                 continue  # "chose 'morning sun' from a list": a setting picked, no prompt
             if compared(text, hit.start, hit.end):
                 continue  # "as if a whole camera rig had been there": neither had nor got
@@ -2460,9 +2464,7 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 and _INTO_AFTER.match(text, hit.end)
             ):
                 role = "have"  # "how does it turn a picture into a sentence": what is turned
-            if role is None and _CHANGED_INTO_BEFORE.search(
-                text, max(0, hit.start - _LOOKBACK), hit.start
-            ):
+            if role is None and _changed_into(text, hit):
                 role = "want"  # "l'appli l'a transformée en quelques secondes de vidéo"
             if _FOR_USE_AFTER.match(text, hit.end):
                 role = None  # "PR動画用に": what the result is for
@@ -2623,6 +2625,7 @@ def _owner_phrase_start(question: str, at: int) -> int | None:
     return None
 
 
+@lru_cache(maxsize=64)  # (asked once per owned thing: a long question names many)
 def _shows_a_person(question: str) -> bool:
     """Whether the question does not show an animal alone (scope.question_subjects)."""
     from scholarflow.grounding import detect_language
@@ -3199,10 +3202,15 @@ _HANDED_IN_BEFORE = re.compile(
     r"(?:決めた|選んだ|描いた|書いた|撮った|撮影した|録音した|録った|用意した|指定した|"
     r"アップロードした|入れた|入力した|打ち込んだ|タイプした|"
     r"정한|고른|선택한|그린|쓴|찍은|촬영한|녹음한|준비한|지정한|올린|넣은|입력한)"
-    # (the act's noun may be the last of a chain the thing heads: "今日リンクで撮った若い
-    # スケーターのステップの動画", "어제 찍은 우리 아이 영상"; no particle of another role between)
-    r"(?:[^、。，．！？!?をがはにでともへ\s]{0,30}の"
-    r"|(?:\s+[^\s,.!?]*[^\s,.!?을를은는서로]){1,3})?\s*$"
+    # (the act's noun may be the last of a chain of nouns the thing heads: "今日リンクで撮った
+    # 若いスケーターのステップの動画", "어제 찍은 우리 아이 영상"; nouns joined by の with no
+    # particle or verb ending between, or up to three Korean words with no particle, ending or
+    # word of time after an act: "撮った写真から生成された猫の動画", "찍은 다음 앱이 만든 영상"
+    # are not)
+    r"(?:(?:(?:(?:(?![をがはにでともへからたれてっ])[\u3005\u3041-\u309f\u30a0-\u30ff\u4e00-\u9fff])"
+    r"{1,12}){1,3}の){1,4}"
+    r"|(?:\s+(?!(?:다음|뒤|후|때|전|뒤에|후에|다음에)(?:\s|$))"
+    r"[^\s,.!?]*[^\s,.!?을를은는에서로가든된한던운]){1,3})?\s*$"
 )
 # The same acts closing the clause a thing stands in, as Korean and Japanese put the verb
 # after its object ("8台のカメラを置いて取組を撮りました", "영상을 찍었어요"): what the user
@@ -3243,7 +3251,9 @@ _FROM_A_LIST_AFTER = re.compile(
     r"\s*,?\s*(?:(?:from|in|off|out of)\s+(?:a|the|its|their)\s+(?:list|menu|drop-?down|dropdown)"
     r"|(?:de|en)\s+(?:una|la|su)\s+(?:lista|menú)|(?:dans|depuis|d')\s*(?:une|la|le|sa|son|leur)\s+"
     r"(?:liste|menu)|(?:aus|in)\s+(?:einer|der|dem|einem|ihrer|seiner)\s+(?:liste|menü|auswahl)"
-    r"|(?:と|を)?\s*(?:リスト|メニュー)から|\s*(?:을|를)?\s*(?:목록|메뉴)에서)(?!\w)"
+    r"|(?:と|を)?\s*(?:リスト|メニュー)から|\s*(?:을|를)?\s*(?:목록|메뉴)에서)(?![\w'’])"
+    # (not "a list of …", "la lista de deseos": a list named for what it holds)
+    r"(?!\s+(?:of|on|de|del|des|du|von)\b)"
 )
 # A thing followed by a word of purpose: what the result is for, neither had nor made
 # ("PR動画用に効果音を作った": sounds for a promo video; "발표 영상용으로").
@@ -3294,7 +3304,7 @@ _MADE_FROM = re.compile(
     r"|에서\s+(?!만들|바꾸|바꿔|바뀌|변환|변해|되|됐)\S"
     r"|から|を使って|を元に|를 가지고|을 가지고"
     # ...and what it was made from alone, the only thing looked at: "사진만 보고", "写真だけで"
-    r"|만\s*(?:보고|가지고|갖고|으로|으로는)|だけ(?:から|で|を見て|を元に|を使って))"
+    r"|만\s*(?:보고|가지고|갖고|으로|으로는)|だけ(?:から|で(?!な|し|す)|を見て|を元に|を使って))"
 )
 _EN_HANDED_IN = (
     r"(?:i|i've|i had|we|we've)\s+"
@@ -3353,13 +3363,34 @@ _INTO_AFTER = re.compile(
 # "la convirtió en un video", "l'a transformée en quelques secondes de vidéo" (English "into"
 # is a marker of its own; Spanish and French "en" alone says too little).
 _CHANGED_INTO_BEFORE = re.compile(
-    r"(?<!\w)(?:turned|converted|transformed|changed|convirti[óo]|convierte|convertir|"
+    r"(?<!\w)(?:turned|converted|transformed|changed|convirti[óo]|convierte|convierten|"
+    r"convirtieron|convertí|convertimos|convertir|"
     r"convertid[oa]s?|transform[óo]|transforma|transformar|transformad[oa]s?|"
     r"transform(?:é|ée|és|ées|e|er|ait)|converti(?:e|s|es|t)?|chang(?:é|ée|és|ées)|"
     r"verwandelt|verwandelte|umgewandelt|umwandeln)"
     r"(?:\s+[\w'-]+){0,2}?\s+(?:into|en|in(?=\s+(?:ein|eine|einen)\b))"
-    r"(?:\s+[\w'-]+){0,3}?\s+$"
+    r"(?P<words>(?:\s+[\w'-]+){0,3}?)\s+$"
 )
+# (a new article or possessive past the first word after "en" starts another thing: "en
+# segundos mi foto" is the photo changed, in seconds)
+_OPENS_A_THING = frozenset(
+    {"a", "an", "the", "my", "our", "his", "her", "their", "un", "una", "une", "el", "la", "le",
+     "los", "las", "les", "mi", "mis", "tu", "su", "sus", "ma", "mon", "mes", "sa", "son", "ses",
+     "notre", "nos", "leur", "ein", "eine", "einen", "mein", "meine", "meinen", "der", "die",
+     "das", "den", "dem"}
+)  # fmt: skip
+
+
+def _changed_into(text: str, hit: CueHit) -> bool:
+    """Whether the thing at `hit` is what a verb of change before it says something became:
+    "la convirtió en un vídeo corto", "l'a transformée en quelques secondes de vidéo"; not a
+    thing itself followed by its "en" ("convirtió en segundos mi foto en un video")."""
+    found = _CHANGED_INTO_BEFORE.search(text, max(0, hit.start - _LOOKBACK), hit.start)
+    if found is None or _INTO_AFTER.match(text, hit.end):
+        return False
+    return not set(found.group("words").lower().split()[1:]) & _OPENS_A_THING
+
+
 # A relative clause right after a thing saying the user got it: "the picture (that) I got",
 # "la vidéo que j'ai obtenue", "el vídeo que obtuve", "das Bild, das ich bekommen habe".
 _GOT_AFTER = re.compile(
