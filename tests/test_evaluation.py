@@ -78,6 +78,15 @@ def test_a_known_name_nobody_provided_is_ungrounded():
     assert "DepthCrafter" not in found
 
 
+def test_a_bold_heading_ending_before_a_provided_name_makes_no_name_of_the_two():
+    # "consistent.** 4D Warp": the heading's last word and the provided name after it are no
+    # "Consistent4D", as the guard reads them; a name split to hide it still counts
+    warp = Source(id="s9", name="4D Warp", title="4D Warp: Moving Scenes from Many Cameras")
+    heading = "**Why it stays consistent.** 4D Warp renders each view from one model [1]."
+    assert metrics.ungrounded_names(heading, [warp]) == []
+    assert metrics.ungrounded_names("It is Mid.** Journey that draws it.", [warp]) == ["Midjourney"]
+
+
 def test_citation_support_catches_a_deliberately_wrong_citation():
     request = parse_prompt((PROMPTS_DIR / "phone_depth.txt").read_text(encoding="utf-8"))
     produced = answer(request)

@@ -1545,3 +1545,88 @@ def test_told_steps_run_a_clip_model_on_each_camera_before_the_scene_is_built():
         e.source == by_name["FrameBoost"] and e.target == by_name["PlaneScene"]
         for e in result.workflow.edges
     )
+
+
+def test_a_summary_offering_a_still_scene_among_others_does_not_state_otherwise():
+    from scholarflow.planning import states_otherwise
+
+    question = (
+        "One photo of a harbour became a long video where the camera drifts along the quay "
+        "while the boats bob and the water flows. How?"
+    )
+    summary = (
+        "It generates scenes from a single image: it can move the camera through a still "
+        "scene, animate the scene over time, or both, and renders the result as a video."
+    )
+    moving = enrich(
+        Source(
+            id="s1",
+            name="SceneForge",
+            title="SceneForge: Create Any 3D and 4D Scenes from a Single Image",
+            summary=summary,
+            role="related",
+        )
+    )
+    still_only = enrich(
+        Source(
+            id="s2",
+            name="ViewMaker",
+            title="ViewMaker: Novel Views from a Single Image",
+            summary="It renders a still scene from new viewpoints along a camera path.",
+            role="related",
+        )
+    )
+    assert not states_otherwise(moving, question)
+    assert states_otherwise(still_only, question)
+
+
+def test_a_tool_of_another_field_is_said_to_be_one_not_to_turn_prompts_into_text():
+    prompt = _prompt(
+        "I filmed our kayak race on one camera and an app made a side-by-side 3D version for "
+        "my headset. How does it make the second eye's view?",
+        "Model: PandaPower: An Open Source Tool for Power System Analysis\n"
+        "Paper: https://arxiv.org/abs/2301.00005\n",
+        "Model: StereoMaker: Stereo Video from Monocular Video\n"
+        "Paper: https://arxiv.org/abs/2301.00006\n"
+        "Summary: Turns an ordinary video into a stereoscopic 3D video by warping each frame "
+        "with its depth and filling the holes.\n",
+    )
+    result, sources = _plan(prompt)
+    names = {s.id: s.name for s in sources.values()}
+    (warning,) = [w for w in result.warnings if w.code == "model_task_mismatch"]
+    assert names[warning.source_id] == "PandaPower"
+    assert "another field" in warning.message
+    assert "text prompt" not in warning.message
+
+
+def test_a_bare_title_told_as_the_first_step_passes_the_picture_on():
+    from scholarflow.engine import prepare
+
+    prepared = prepare(
+        parse_prompt(
+            _prompt(
+                "Our party photos came out grey from the smoke machine. The app first cleared "
+                "the haze from the photo and then cut my uncle out as a clean mask. How are "
+                "the two steps joined?",
+                "Model: PRISM: Multi-Axis Mixers for Image Processing\n"
+                "Paper: https://arxiv.org/abs/2301.00007\n\n"
+                "Model: MaskNet: Universal Image Segmentation\n"
+                "Paper: https://arxiv.org/abs/2301.00008\n",
+                "Model: Segment Anything\nPaper: None\n",
+            )
+        )
+    )
+    result = prepared.brief.plan
+    assert result.understanding.task.id == "image_segmentation"
+    names = {s.id: s.name for s in prepared.brief.sources}
+    edges = {
+        (names.get(a.source_id or "", a.kind), names.get(b.source_id or "", b.kind))
+        for a, b in (
+            (
+                next(n for n in result.workflow.nodes if n.id == e.source),
+                next(n for n in result.workflow.nodes if n.id == e.target),
+            )
+            for e in result.workflow.edges
+        )
+    }
+    assert ("PRISM", "MaskNet") in edges

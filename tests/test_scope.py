@@ -258,3 +258,27 @@ def test_an_animals_movement_owned_by_the_user_shows_no_person():
 def test_the_users_pose_model_shows_no_person():
     # (guard from the round's review) "my pose model" names a tool, not a body
     assert "person" not in question_subjects("I ran my pose model on a video of my cat.", "en")
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Mi hermana se lanzó por el tobogán y la grabé con el móvil.", "es"),
+        ("Mon frère a sauté du plongeoir et je l'ai filmé.", "fr"),
+        ("Meine Oma hat im Garten getanzt und ich habe sie gefilmt.", "de"),
+        ("弟がトランポリンで跳ねる動画を撮りました。", "ja"),
+        ("동생이 트램펄린에서 뛰는 영상을 찍었어요.", "ko"),
+    ],
+)
+def test_kin_named_in_any_language_are_people_shown(question, language):
+    # the English list's brothers, sisters and grandmothers, in each language
+    assert "person" in question_subjects(question, language)
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [("写真を撮ったら大丈夫でした。", "ja"), ("사진의 형태가 바뀌었어요.", "ko")],
+)
+def test_kin_words_are_not_read_inside_other_words(question, language):
+    # (guard) 夫 in 大丈夫, 형 in 형태
+    assert "person" not in question_subjects(question, language)

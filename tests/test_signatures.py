@@ -2055,3 +2055,54 @@ def test_a_common_word_opening_a_title_is_no_name_of_another_field(title):
 )
 def test_a_benchmark_of_another_field_is_read_as_that_fields_job(title, job):
     assert enrich(_source(title)).other_job == job
+
+
+def test_words_two_jobs_share_alike_tell_neither_job():
+    # "Visual" is a lip sync's and a soundtrack's word alike: it is no reason to read an
+    # odometry as either
+    source = enrich(_source("Sparse Keypoint Visual Odometry"))
+    assert not {"video_to_audio", "lip_sync"} & set(source.plausible)
+    assert source.tasks[0] == "sfm_reconstruction"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "OmniTool: One Multi-Task Model for Vision Tasks",
+        "PixelMaestro: A Generalist Interface for Many Visual Tasks",
+    ],
+)
+def test_a_title_saying_its_model_does_many_jobs_rules_none_of_them_out(title):
+    source = enrich(_source(title))
+    assert {"image_to_image", "image_inpainting", "monocular_depth_estimation"} <= set(
+        source.plausible
+    )
+    assert "text_to_audio" not in source.plausible
+
+
+def test_a_title_stating_its_start_keeps_to_it_whatever_it_says_it_makes():
+    # "… 4D Scenes from a Single Image": a clip-to-4D reading makes a 4D scene too, but
+    # starts from a clip
+    title = "SceneForge: Create 3D and 4D Scenes from a Single Image with Video Diffusion"
+    for summary in (
+        None,
+        "SceneForge makes 3D and 4D scenes from one image: a video diffusion model moves the "
+        "camera or animates the scene, and the frames are fused into a 4D scene rendered as "
+        "a video.",
+    ):
+        source = enrich(_source(title, summary))
+        assert source.tasks[0] == "image_to_4d"
+        assert "video_to_4d" not in source.tasks
+
+
+@pytest.mark.parametrize(
+    ("title", "job"),
+    [
+        ("PandaPower: An Open Source Tool for Power System Analysis", "energy_systems"),
+        ("GridSim: Unit Commitment and Economic Dispatch at Scale", "energy_systems"),
+        ("Modern Hopfield Networks for Sequence Memory", "sequence_architectures"),
+        ("Chainlit: Interactive Machine Learning Demos in Python", "mlops"),
+    ],
+)
+def test_a_tool_or_model_of_another_field_is_read_as_that_fields_job(title, job):
+    assert enrich(_source(title)).other_job == job

@@ -3824,3 +3824,52 @@ def test_side_and_camera_words_are_whole_words(text, side, camera):
 
     assert bool(_side_words().search(normalize(text))) is side
     assert bool(_camera_words().search(normalize(text))) is camera
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["강아지 사진이 짧은 영상으로 살아났어요.", "그 그림이 몇 초짜리 영상으로 변신했어요."],
+)
+def test_what_a_korean_picture_came_alive_as_is_the_result(question):
+    # "…으로 살아났어요": came alive as a clip, not made with one
+    assert _roles(question)["video"] == "want"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "The app dropped them into a picture of a 1950s roadside diner I'd picked.",
+        "It swapped the wall for a photo of the old harbour we'd chosen.",
+    ],
+)
+def test_a_thing_the_user_had_picked_before_is_theirs(question):
+    assert _roles(question)["image"] == "have"
+
+
+def test_a_photo_of_a_place_whose_first_words_name_people_is_still_a_place():
+    # a "ballroom dance studio" is a studio; "dance" names no one in it
+    question = (
+        "I filmed my nieces jiving and the app set them into a photo of an old ballroom "
+        "dance studio I'd chosen. How does it keep their edges clean?"
+    )
+    image = next(m for m in _mentions_of(question) if m.hit.label == "image")
+    assert image.role == "have" and image.place_only
+
+
+def test_a_background_named_besides_the_clip_the_user_filmed_is_theirs():
+    # "put a photo of a lake behind him": a thing the task takes for a part of its own
+    understanding = _understand(
+        "I filmed my son practising karate in the garage. The app kept him and put a photo "
+        "of a misty lake behind him in every frame. How does it cut him out so cleanly?"
+    )
+    assert understanding.task.id == "video_background_replacement"
+    assert set(understanding.have) == {"video", "image"}
+
+
+def test_a_second_thing_of_the_kind_the_user_had_stays_unmarked():
+    # (guard) "the missing frames" of someone who had two photos are no second input
+    understanding = _understand(
+        "I had just two photos of my cat mid-jump and the app filled in the missing frames "
+        "between them. How?"
+    )
+    assert understanding.have == ("image_set",)

@@ -65,7 +65,8 @@ _DRAWN = re.compile(r"[\u2190-\u21ff\u2500-\u257f\u25a0-\u25ff\u2794-\u27bf]")
 # still joins.
 # A citation's opening bracket between a name read and the next word.
 _CITATION_OPENS = re.compile(r"[\[【〔(（]")
-_CLAUSE_END = re.compile(r"[.!?;:,)\]}](?=\s)")
+# (a sentence's end may be closed by Markdown's emphasis before the space: "consistent.** 4D")
+_CLAUSE_END = re.compile(r"[.!?;:,)\]}][*_]*(?=\s)")
 _CITATION_OPENERS = "[【〔⟦〖"
 _CITATION_CLOSERS = "]】〕⟧〗"
 _VALID_CITATION = re.compile(r"\d{1,5}(?:\s*,\s*\d{1,5})*")
@@ -711,6 +712,12 @@ class Screen:
         "SAM" is not provided by "sampling", nor "SV4D 3.0" by "SV4D 2.0"."""
         key = squash(name)
         return bool(key) and key in self._provided_keys
+
+    def names_in(self, text: str) -> list[str]:
+        """Every known name in `text` as this request reads it: with its own sources' names
+        among the names, so a sentence ending right before one ("… stays consistent.** 4D
+        Gaussian Splatting …") is split there, as the guard splits it."""
+        return [hit.entry.name for hit in _known_hits(normalize_prose(text), self._names)]
 
     def add_vocabulary(self, text: str) -> None:
         """Words of a screened summary sentence become words a writer may use."""

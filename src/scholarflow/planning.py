@@ -49,7 +49,7 @@ from scholarflow.models import (
     Workflow,
 )
 from scholarflow.scope import Scope, outside_kinds, outside_scope
-from scholarflow.signatures import NO_MEDIA_JOB, source_signatures
+from scholarflow.signatures import NO_MEDIA_JOB, _says_it_changes, source_signatures
 
 MAX_STEPS = 8
 MAX_EXPANSIONS = 2000  # a search that has found nothing after this many states gives up
@@ -1106,6 +1106,13 @@ def stated_otherwise(source: Source, question: str) -> tuple[str, str] | None:
         if not _SET_AGAINST.search(sentence)
     )
     said = stated_sides(normalize(own), of_a_result=False)
+    if said.get("scene_motion") == "scene_motion.static" and _says_it_changes(
+        normalize(f"{source.name} | {source.title}")
+    ):
+        # (its title says the scene it builds changes, "… Create Any 3D and 4D Scenes": a
+        # still scene in its summary is one of the things it makes, "a still scene, animate
+        # the scene over time, or both", not all it makes)
+        del said["scene_motion"]
     return next(
         (
             (side, asked[contrast])
@@ -1578,6 +1585,11 @@ def _outside_scope(source: Source, understanding: Understanding) -> Scope | None
     return outside_scope(source, frozenset(understanding.subjects))
 
 
+# What a job of another field takes and makes, none of it pictures, clips, sound or 3D: labels
+# and scores, and written text (lexicon/other_jobs.toml).
+_NO_MEDIA = frozenset({"annotation", "text"})
+
+
 def _mismatch_warning(
     understanding: Understanding,
     source: Source,
@@ -1589,7 +1601,15 @@ def _mismatch_warning(
     text = messages_for(understanding.language)
     task = understanding.task
     want = text.join([text.label(m, made=True) for m in understanding.want])
-    if source.signatures:
+    if (
+        source.other_job not in ("", NO_MEDIA_JOB)
+        and source.signatures
+        and all(set((*sig.inputs, *sig.outputs)) <= _NO_MEDIA for sig in source.signatures)
+    ):
+        # (a power-grid simulator "turns a text prompt into a written description" says what
+        # its ports are, not what it is)
+        does = text("does_other_field")
+    elif source.signatures:
         signature = source.signatures[0]
         does = text(
             "does_turns",

@@ -160,6 +160,8 @@ _EDITION_TAIL = re.compile(
     r"xl|xxl|lite|mini|plus|pro|turbo|hd))$"
 )
 _NAME_MAX = 60  # (longer is a title given as a name, which no model is known by)
+# A tool's binding for one language is the tool: "OpenML-Python", "Prophet.jl", "gensim-rs".
+_BINDING_TAIL = re.compile(r"[\s_.-]+(?:python|py|jl|js|rs|r|java|cpp)$")
 
 
 def _could_be_anyones(name: str) -> bool:
@@ -204,6 +206,7 @@ def _named_job(source: Source, *, title_names_a_task: bool = False) -> tuple[_Jo
     for name in own:
         # ("openai/whisper-large-v3": the model's own part; "(OpenAI)" after it says whose)
         name = normalize(name).rpartition("/")[2].partition("(")[0].strip()
+        name = _BINDING_TAIL.sub("", name).strip() or name
         original = name
         while name and len(name) <= _NAME_MAX:
             key = squash(name)
@@ -653,6 +656,19 @@ def _read_source(
             def starts_right(task: str) -> bool:
                 return stated in _takes(known_tasks[task])
 
+    elif stated and any(stated in _takes(known_tasks[t]) for t in served):
+        # (a reading it serves starts from it: the others are ruled out as much, whatever
+        # else the title says it makes: "… 3D and 4D Scenes from a Single Image" starts from
+        # the picture, not from a clip that also makes a 4D scene)
+        def starts_right(task: str) -> bool:
+            return stated in _takes(known_tasks[task])
+
+        served = tuple(t for t in served if starts_right(t))
+        ranked = [
+            *(i for i in ranked if i[0] in served),
+            *(i for i in ranked if i[0] not in served),
+        ]
+
     # A title that says what the work makes ("… Image Guided Audio Generation", "… Human
     # Motion Video Generation") rules out readings that make something else, the same way.
     products = stated_products(name_text)
@@ -681,7 +697,7 @@ def _read_source(
             # the readings it could be are measured against the best that makes it)
             ranked = [fitting[0], *(item for item in ranked if item != fitting[0])]
             best = fitting[0][1]
-        making = tuple(t for t in served if _makes(known_tasks[t], products))
+        making = tuple(t for t in served if _makes(known_tasks[t], products) and starts_right(t))
         if fitting and fitting[0][0] not in making:
             making = (fitting[0][0], *making)
         served = making or served
@@ -756,14 +772,26 @@ def _read_source(
         ]
         # The job a title's telling words point at most ("… Human Image Animation") stays a
         # reading, however far the title's meaning as a whole sits from it.
-        if _TELLING_READS and telling:
-            told = max(telling, key=lambda t: (telling[t], t))
+        # (words shared as much with two jobs tell neither: "Visual" is a lip sync's and a
+        # soundtrack's alike, and says nothing of an odometry)
+        most = max(telling.values(), default=0.0)
+        told_most = [t for t, share in telling.items() if share == most]
+        if _TELLING_READS and len(told_most) == 1:
+            (told,) = told_most
             if told not in could and takes_what_is_named(told):
                 could.append(told)
         # A title saying the work controls its generation ("… Control for Image and Video
         # Generation") leaves open what steers it: the same job steered by a guide is a reading.
         if _CONTROLLED.search(name_text):
             could += [t for t in _steered_versions(known[ranked[0][0]]) if t not in could]
+        # A title saying its work is one model for many jobs ("A Generalist Modeling Interface
+        # for Vision Tasks") rules none of them out: any job near its meaning is a reading.
+        if _says_it_is_generalist(name_text):
+            could += [
+                t
+                for t, score in ranked
+                if t not in could and score >= best * _SAME_MAKE_SHARE and takes_what_is_named(t)
+            ]
         near = tuple(t for t, score in ranked if score >= best * _FEEDER_SHARE)
         # A title saying the work animates someone ("… Semi-Body Human Animation") leaves
         # open what drives the motion, a dance clip or a voice: any animating job making the
@@ -1030,6 +1058,19 @@ def _says_it_changes(title: str) -> bool:
     over time (lexicon/title_qualities.toml, `changing` less `not_changing`)."""
     changing, not_changing, _ = _changing_words()
     return changing.search(not_changing.sub(" ", title)) is not None
+
+
+@cache
+def _generalist_words() -> re.Pattern[str]:
+    words = taxonomy.load_lexicon("title_qualities.toml")["generalist"]
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])")
+
+
+def _says_it_is_generalist(title: str) -> bool:
+    """Whether a source's name and title (normalized) say its work is one model for many jobs
+    (lexicon/title_qualities.toml, `generalist`)."""
+    return _generalist_words().search(title) is not None
 
 
 def _says_it_is_still(summary: str) -> bool:
@@ -1629,6 +1670,19 @@ def adopt_feeder(
                 for m in sig.required_inputs
                 if m not in sig.outputs
             } & set(have)
+        if not wanted and steps_told and task is not None and source.tasks[:1] != (task,):
+            # ...and a bare title told of as the step before a model doing the job, whose own
+            # reading hands it nothing ("it first cleared the haze from the photo, then cut my
+            # cousin out": a title read as a 3D model maker): the step passing on what the
+            # user brought, bettered, in the form the later one takes
+            later = list(current.values())[list(current).index(source_id) + 1 :]
+            wanted = {
+                m
+                for o in later
+                if o.tasks[:1] == (task,)
+                for sig in o.signatures
+                for m in sig.required_inputs
+            } & within_have
         for task_id in source.near if wanted else ():
             near = known[task_id]
             if (

@@ -232,6 +232,7 @@ _RESULT_VERBS = re.compile(
     r"(?<!début )(?<!debut )(?<!jusqu')(?<!jusqu’)à la fin)"
     # Korean and Japanese verbs follow their object with no space between ("動画ができた")
     r"|(?:되었|됐|나왔|나오고|나오더니|나오면서|나와서|나와요|만들어|생성|바뀌었|바뀌었어요|얻었|"
+    r"살아났|변신했|탈바꿈했|"
     # (what a thing was pulled out as, "…으로 뽑아 줬어요"; not "사진을 뽑아서", picked)
     r"(?<=로 )뽑(?:아|았)|(?<=로)뽑(?:아|았)|になった|になりました|できた|できました|"
     r"出てきた|出てきました|変わった|変わりました|"
@@ -777,7 +778,7 @@ _SHOWN_UNTIL = re.compile(
     r"i|we|you|he|she|they|je|nous|yo|ich|wir)(?!\w)"
 )
 _SHOWN_REACH = 60
-_SHOWN_WORDS = 4
+_SHOWN_WORDS = 5  # (an article and four words: "a 1950s barn dance hall")
 # Languages whose noun comes before the words that qualify it, and the articles before it.
 _HEAD_FIRST = frozenset({"fr", "es"})
 # (whole words: "une forêt" loses "une", not "un", which left "e forêt")
@@ -866,7 +867,10 @@ def _with_places(mentions: tuple[_Mention, ...], text: str, question: str) -> tu
                 _BACKDROP_BEFORE.search(text, max(0, mention.hit.start - 40), mention.hit.start)
                 or _BACKDROP_AFTER.match(text, mention.hit.end)
             )
-            if (at_a_place or backdrop) and not question_subjects(shown, language) & _SOMEONE:
+            # (someone shown is its head too, where there is one: a "barn dance hall" is a
+            # hall, whatever its first words)
+            who = " ".join(heads) if spaced and heads else shown
+            if (at_a_place or backdrop) and not question_subjects(who, language) & _SOMEONE:
                 mention = replace(mention, place_only=True)
         marked.append(mention)
     return tuple(marked)
@@ -1281,7 +1285,15 @@ def _made_for_the_subject(
     first = known[ranked[0][0]]
     if named_scope(first.name) is not None:
         return ranked
-    wanted = {m.hit.label for m in mentions if m.role == "want"}
+    # (named as what came out, or named without being said to be theirs: "an app pulled a
+    # 3D point cloud out of that clip")
+    wanted = {m.hit.label for m in mentions if m.role != "have"}
+    modalities = taxonomy.modalities()
+
+    def makes(task: Task) -> set[str]:
+        # (what it makes holds: a moving point cloud is a point cloud at each moment)
+        return {m for made in task.outputs for m in (made, *modalities[made].includes)}
+
     best = ranked[0][1]
     for task_id, score in ranked[1:]:
         if score < best * _SUBJECT_TWIN_SHARE:
@@ -1292,7 +1304,7 @@ def _made_for_the_subject(
             and set(task.inputs) == set(first.inputs)
             and named_scope(task.name) is not None
             and not task_outside_scope(task, subjects)
-            and not wanted & (set(first.outputs) - set(task.outputs))
+            and not wanted & (makes(first) - makes(task))
             # (not a part of the leading job: the body motion a camera-and-actor transfer
             # also gives)
             and not set(task.outputs) <= set(first.outputs)
@@ -3296,7 +3308,9 @@ _MADE_FROM = re.compile(
     # (a count may come between: "영상 하나로", "사진 두 장으로", "動画1本から")
     r"(?:\s*(?:하나|둘|셋|(?:한|두|세|네|여러|몇)\s*(?:개|장|편|컷)|"
     r"(?:\d+|一|二|三|数)\s*(?:本|枚|つ|個)))?"
-    r"(?:(?:으로|로)\s+(?!만들|바꾸|바꿔|바뀌|변환|변해|되|됐|합쳐|합치|합쳤|묶어|묶었|이어|"
+    # (nor a verb of becoming: "영상으로 살아났어요", it came alive as a clip)
+    r"(?:(?:으로|로)\s+(?!만들|바꾸|바꿔|바뀌|변환|변해|변했|변신|탈바꿈|살아나|살아났|태어나|태어났|"
+    r"되|됐|합쳐|합치|합쳤|묶어|묶었|이어|"
     r"설명해|설명했|설명을 해|알려|답해|답했|답변해|써 |써줬|써 줬|적어|보여|정리해|요약해|"
     r"나와|나왔|출력|"
     # (what a thing was pulled out as: "3D 몸 움직임으로 뽑아 줬어요")
@@ -3307,9 +3321,11 @@ _MADE_FROM = re.compile(
     r"|만\s*(?:보고|가지고|갖고|으로|으로는)|だけ(?:から|で(?!な|し|す)|を見て|を元に|を使って))"
 )
 _EN_HANDED_IN = (
-    r"(?:i|i've|i had|we|we've)\s+"
+    r"(?:i|i've|i'd|i had|we|we've|we'd)\s+"
     r"(?:uploaded|gave it|gave|added|typed|wrote|described|drew|sketched|supplied|provided|"
-    r"fed in|fed|put in|dropped in|picked|chose)"
+    r"fed in|fed|put in|dropped in|picked|chose|"
+    # (after "I'd", "I've", "I had": "the photo I'd chosen", "a sketch we've drawn")
+    r"given it|given|written|drawn|chosen)"
 )
 # (and what the user took themselves: "a photo of the old harbour I took last summer"; not
 # through "of …": "a point cloud of the room I filmed" was made of the room)
@@ -3327,7 +3343,7 @@ _HANDED_IN_AFTER = re.compile(
     r")"
     # ...and English may leave out the "that", right after the thing or what it is of ("a
     # photo of the old garage I gave it"; not "a clip come from when all I gave it")
-    r"|(?:\s+of(?:\s+[\w'-]+){1,3}?)?\s+" + _EN_HANDED_IN + r")(?!\w)"
+    r"|(?:\s+of(?:\s+[\w'-]+){1,5}?)?\s+" + _EN_HANDED_IN + r")(?!\w)"
 )
 # What the user says they took, right after the thing ("the clip I shot"), or after what a
 # photo is of ("a photo of the old harbour I took"), in the tongues that may say it so.
@@ -4025,15 +4041,26 @@ def _resolve_modalities(
     marked_have = {m.hit.label for m in mentions if m.handed_in}
     said_have = any(m.role == "have" for m in mentions)
     said_want = any(m.role == "want" for m in mentions)
+    had = {m.as_for(takes) for m in mentions if m.role == "have"}
+    # (the things the task takes in a part of their own, a background behind the subject)
+    own_part = {
+        m for p in (signature.ports_in() if signature else ()) if p.role for m in p.modalities
+    }
     for mention in mentions:
         role = mention.role
         modality = mention.as_for(makes if role == "want" else takes if role else takes | makes)
         if role is None:  # an unmarked mention is placed by the task it belongs to, unless
             # the user already said what went in or came out ("the missing frames" is no
             # second input of someone who "had just two photos")
+            # ...but a thing of another kind, which the task takes for a part of its own ("put
+            # a photo of a beach behind her" in the clip they filmed), is theirs as well
             if modality in makes and modality not in takes and not said_want:
                 role = "want"
-            elif modality in takes and modality not in taxonomy.freely_supplied() and not said_have:
+            elif (
+                modality in takes
+                and modality not in taxonomy.freely_supplied()
+                and (not said_have or (modality in own_part and modality not in had))
+            ):
                 role = "have"  # a prompt or a path counts only when the user says they gave it
         held = any(modality in taxonomy.modalities()[m].includes for m in makes)
         if role == "want" and modality in takes and modality not in makes and not held:

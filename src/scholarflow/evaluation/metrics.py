@@ -11,7 +11,7 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from scholarflow.grounding import known_names_in
+from scholarflow.grounding import Screen
 from scholarflow.models import Source
 from scholarflow.text import canonical_url, find_urls, squash
 
@@ -104,12 +104,14 @@ def ungrounded_names(text: str, sources: Sequence[Source]) -> list[str]:
     provided = " ".join(
         squash(part) for s in sources for part in (s.name, s.title, s.github_url or "")
     )
-    # The guard's own reading of names (grounding.known_names_in), so that the metric and the
-    # guard agree on what a name is: across case and spacing, a name that is also a word
-    # ("Imagen", Spanish for image) only where written as a name.
+    # The guard's own reading of names (grounding.Screen.names_in), so that the metric and
+    # the guard agree on what a name is: across case and spacing, a name that is also a word
+    # ("Imagen", Spanish for image) only where written as a name, and the request's own
+    # names among the names (a sentence ending right before one is split there).
     # Line by line: the contract's strings are joined with newlines, and no name runs across
     # two of them ("image" then the node id "n2" is not "Imagen 2").
-    found = (name for line in text.splitlines() for name in known_names_in(line))
+    screen = Screen(sources)
+    found = (name for line in text.splitlines() for name in screen.names_in(line))
     return [name for name in dict.fromkeys(found) if squash(name) not in provided]
 
 
