@@ -2092,7 +2092,13 @@ def test_a_title_stating_its_start_keeps_to_it_whatever_it_says_it_makes():
     ):
         source = enrich(_source(title, summary))
         assert source.tasks[0] == "image_to_4d"
-        assert "video_to_4d" not in source.tasks
+        assert "video_to_4d" not in source.plausible
+
+
+def test_a_title_naming_what_its_job_runs_on_keeps_the_job_on_a_frame():
+    # (guard) a clip inpainter serves one frame too: the picture form of its own job
+    source = enrich(_source("Flow-Guided Transformer for Video Inpainting"))
+    assert source.tasks[:2] == ("video_inpainting", "image_inpainting")
 
 
 @pytest.mark.parametrize(

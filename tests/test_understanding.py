@@ -3873,3 +3873,31 @@ def test_a_second_thing_of_the_kind_the_user_had_stays_unmarked():
         "between them. How?"
     )
     assert understanding.have == ("image_set",)
+
+
+def test_a_generalist_title_backs_no_reading_over_another():
+    # "… A Generalist Interface for Many Visual Tasks": every job is open, and the question
+    # alone decides among them; a bare title naming its job still backs it
+    from scholarflow.understanding import _add_recommended_prior
+
+    generalist = enrich(
+        Source(
+            id="s1",
+            name="PixelMaestro",
+            title="PixelMaestro: A Generalist Interface for Many Visual Tasks",
+            role="recommended",
+        )
+    )
+    scores = defaultdict(float, {"text_to_image": 1.0, "image_to_image": 0.9})
+    _add_recommended_prior(scores, [generalist])
+    assert dict(scores) == {"text_to_image": 1.0, "image_to_image": 0.9}
+    named = enrich(
+        Source(
+            id="s2",
+            name="EditIt",
+            title="EditIt: Instruction-Based Image Editing",
+            role="recommended",
+        )
+    )
+    _add_recommended_prior(scores, [named])
+    assert scores["image_to_image"] > 0.9

@@ -656,18 +656,20 @@ def _read_source(
             def starts_right(task: str) -> bool:
                 return stated in _takes(known_tasks[task])
 
-    elif stated and any(stated in _takes(known_tasks[t]) for t in served):
-        # (a reading it serves starts from it: the others are ruled out as much, whatever
-        # else the title says it makes: "… 3D and 4D Scenes from a Single Image" starts from
-        # the picture, not from a clip that also makes a 4D scene)
+    elif stated:
+        # (a reading it serves starts from it: what else the title says it makes is made from
+        # that, "… 3D and 4D Scenes from a Single Image" from the picture, not from a clip
+        # that also makes a 4D scene)
         def starts_right(task: str) -> bool:
             return stated in _takes(known_tasks[task])
 
-        served = tuple(t for t in served if starts_right(t))
-        ranked = [
-            *(i for i in ranked if i[0] in served),
-            *(i for i in ranked if i[0] not in served),
-        ]
+        if served and not starts_right(served[0]):
+            # (and one further down leads: the others are ruled out as much)
+            served = tuple(t for t in served if starts_right(t))
+            ranked = [
+                *(i for i in ranked if i[0] in served),
+                *(i for i in ranked if i[0] not in served),
+            ]
 
     # A title that says what the work makes ("… Image Guided Audio Generation", "… Human
     # Motion Video Generation") rules out readings that make something else, the same way.
@@ -1071,6 +1073,15 @@ def _says_it_is_generalist(title: str) -> bool:
     """Whether a source's name and title (normalized) say its work is one model for many jobs
     (lexicon/title_qualities.toml, `generalist`)."""
     return _generalist_words().search(title) is not None
+
+
+def reads_as_generalist(source: Source) -> bool:
+    """Whether a source known by its bare title says it is one model for many jobs ("A
+    Generalist Modeling Interface for Vision Tasks"): its readings are all open, and none of
+    them is likelier than another for being its."""
+    return source.guessed and _says_it_is_generalist(
+        normalize(f"{source.name} | {source.title}")
+    )
 
 
 def _says_it_is_still(summary: str) -> bool:

@@ -3899,8 +3899,12 @@ def _add_recommended_prior(
 ) -> None:
     """The recommended models' tasks: a small prior, larger where the question cannot tell
     its best reading from the next and the model's task was read from more than a title."""
+    from scholarflow.signatures import reads_as_generalist
+
     asked = dict(scores)  # the question's own scores, before any model's prior
     for source in recommended:
+        if reads_as_generalist(source):
+            continue  # (its title backs no job over another: the question decides alone)
         if _feeds_another(source, recommended):
             primary = _PRIOR_OTHER  # a step towards the result: the result is the other's
         else:
