@@ -1079,9 +1079,7 @@ def reads_as_generalist(source: Source) -> bool:
     """Whether a source known by its bare title says it is one model for many jobs ("A
     Generalist Modeling Interface for Vision Tasks"): its readings are all open, and none of
     them is likelier than another for being its."""
-    return source.guessed and _says_it_is_generalist(
-        normalize(f"{source.name} | {source.title}")
-    )
+    return source.guessed and _says_it_is_generalist(normalize(f"{source.name} | {source.title}"))
 
 
 def _says_it_is_still(summary: str) -> bool:
