@@ -3901,3 +3901,28 @@ def test_a_generalist_title_backs_no_reading_over_another():
     )
     _add_recommended_prior(scores, [named])
     assert scores["image_to_image"] > 0.9
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "i typed a prompt and got a huge crisp poster in one go, no separate upscaling step",
+        "it made a wallpaper-sized picture from my sentence, without any upscaling afterwards",
+        "la foto salió enorme y nítida, sin upscaling aparte",
+    ],
+)
+def test_a_step_said_not_to_have_been_taken_speaks_for_no_task(question):
+    from scholarflow.understanding import _add_cues
+
+    scores: dict[str, float] = defaultdict(float)
+    _add_cues(scores, normalize(question))
+    assert scores["image_super_resolution"] <= 0 and scores["video_super_resolution"] <= 0
+
+
+def test_a_step_not_only_taken_is_still_said():
+    # (guard) "not just upscaled": it was upscaled, and more
+    from scholarflow.understanding import _add_cues
+
+    scores: dict[str, float] = defaultdict(float)
+    _add_cues(scores, normalize("my old clip was not just upscaling, it got sharper too"))
+    assert scores["video_super_resolution"] > 0

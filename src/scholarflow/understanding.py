@@ -1801,10 +1801,9 @@ def _add_cues(scores: dict[str, float], question: str, *, asked_of_tool: bool = 
             continue  # "as if a whole camera rig had been there": a look, not what was done
         if _inside(hit.start, *asked):
             continue  # what the user asked the tool about the clip: its content, not the job
-        if hit.cue in _detail_cues() and _NEGATED_BEFORE.search(
-            question[max(0, hit.start - 20) : hit.start]
-        ):
+        if _cue_denied(question, hit):
             continue  # "no soft edges needed": a detail said not to hold speaks for no task
+            # ...nor a step said not to have been done ("no separate upscaling step")
         seen.add((hit.label, hit.cue))
         task_id, _, kind = hit.label.partition(":")
         owner = _owner(question, hit.start, hit.end) if task_id in _owned_tasks() else None
@@ -1837,12 +1836,10 @@ def _without_denied_details(question: str) -> str:
     its meaning: a sentence's embedding does not read a negation, and "no soft edges" sits as
     near a matte as "soft edges" does. The question as it stands where it denies none."""
     text = normalize(question)
-    details = _detail_cues()
     spans = [
         (negation.start(), hit.end)
         for hit in taxonomy.task_matcher().find(text)
-        if hit.cue in details
-        and (negation := _NEGATED_BEFORE.search(text, max(0, hit.start - 20), hit.start))
+        if (negation := _cue_denied(text, hit))
     ]
     if not spans:
         return question
@@ -1880,6 +1877,21 @@ _NEGATED_BEFORE = re.compile(
     r"(?<!\w)(?:no|not|without|don't need|do not need|didn't need|never|sin|sans|ohne|kein|"
     r"keine|pas de|ni)\s+(?:any\s+|the\s+|a\s+)?$"
 )
+# ...and a step said not to have been taken: "no separate upscaling step", "without any
+# retouching" (one word may qualify it; "not just upscaled" still says it was)
+_STEP_DENIED_BEFORE = re.compile(
+    r"(?<!\w)(?:no|without|didn't need|did not need|never needed|sin|sans|ohne|kein|keine|"
+    r"pas de)\s+(?:any\s+|a\s+|the\s+)?(?!(?:only|just|merely)\b)(?:[\w-]+\s+)?$"
+)
+
+
+def _cue_denied(text: str, hit: CueHit) -> re.Match[str] | None:
+    """The negation right before a task cue that says it does not hold: a detail ("no soft
+    edges") or a step ("no separate upscaling step")."""
+    window = max(0, hit.start - 28)
+    if hit.cue in _detail_cues():
+        return _NEGATED_BEFORE.search(text, max(0, hit.start - 20), hit.start)
+    return _STEP_DENIED_BEFORE.search(text, window, hit.start)
 
 
 def _add_contrasts(scores: dict[str, float], question: str, matched: list[str]) -> None:
