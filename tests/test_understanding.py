@@ -3926,3 +3926,19 @@ def test_a_step_not_only_taken_is_still_said():
     scores: dict[str, float] = defaultdict(float)
     _add_cues(scores, normalize("my old clip was not just upscaling, it got sharper too"))
     assert scores["video_super_resolution"] > 0
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I gave it an old framed portrait of my aunt and a clip of my cousin dancing.",
+        "My restored portrait of the mayor now blinks and smiles. How?",
+    ],
+)
+def test_a_portrait_with_a_word_before_it_is_still_a_picture(question):
+    assert "image" in _roles(question)
+
+
+def test_a_portrait_naming_what_another_noun_is_of_is_no_picture():
+    # (guard) "a portrait photographer" is a photographer
+    assert "image" not in _roles("We hired a local portrait photographer for the club.")

@@ -94,7 +94,7 @@ class CueMatcher:
         for label, phrases in cues.items():
             for phrase in phrases:
                 key = normalize(phrase)
-                if key:
+                if key and label not in self._labels.get(key, ()):
                     self._labels.setdefault(key, []).append(label)
         for key in list(self._labels):
             if not key.isascii():
