@@ -3942,3 +3942,24 @@ def test_a_portrait_with_a_word_before_it_is_still_a_picture(question):
 def test_a_portrait_naming_what_another_noun_is_of_is_no_picture():
     # (guard) "a portrait photographer" is a photographer
     assert "image" not in _roles("We hired a local portrait photographer for the club.")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Filmé a mi hija en el festival y el video salió muy oscuro y con ruido.",
+        "J'ai filmé le défilé et la vidéo est sortie pleine de reflets.",
+    ],
+)
+def test_how_the_users_own_recording_came_out_is_no_result(question):
+    # "el vídeo salió lleno de …": the clip just filmed, named again, as it came out of the
+    # camera, before any tool
+    assert _roles(question)["video"] == "have"
+
+
+def test_a_thing_that_came_out_of_the_tool_is_still_the_result():
+    # (guard) "salió un vídeo": a new thing came out
+    assert _roles("Le di una foto de mi abuela y salió un vídeo de ella sonriendo.") == {
+        "image": "have",
+        "video": "want",
+    }

@@ -2446,7 +2446,17 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 role = "want"  # "the picture I got is a tavern": what the user got, said after
             elif role is None and pivot is not None:
                 role = "have" if at < pivot else "want"
-                if role == "have" and _came_out_next(text, hit.end):
+                if (
+                    role == "have"
+                    and _came_out_next(text, hit.end)
+                    # (not the thing the user just said they had, named again: "grabé a los
+                    # bailarines y el vídeo salió lleno de rayas" is how the recording came
+                    # out, before any tool)
+                    and not (
+                        _definite(text, hit)
+                        and any(m.hit.label == hit.label and m.role == "have" for m in found)
+                    )
+                ):
                     role = "want"  # "and then a 3D model of the press came out of that"
             if role == "have" and hit.label in taxonomy.freely_supplied():
                 last = markers[-1] if markers else None
