@@ -3915,7 +3915,7 @@ def test_a_step_said_not_to_have_been_taken_speaks_for_no_task(question):
     from scholarflow.understanding import _add_cues
 
     scores: dict[str, float] = defaultdict(float)
-    _add_cues(scores, normalize(question))
+    _add_cues(scores, normalize(question), asked_of_tool=True)
     assert scores["image_super_resolution"] <= 0 and scores["video_super_resolution"] <= 0
 
 
@@ -3924,7 +3924,11 @@ def test_a_step_not_only_taken_is_still_said():
     from scholarflow.understanding import _add_cues
 
     scores: dict[str, float] = defaultdict(float)
-    _add_cues(scores, normalize("my old clip was not just upscaling, it got sharper too"))
+    _add_cues(
+        scores,
+        normalize("my old clip was not just upscaling, it got sharper too"),
+        asked_of_tool=True,
+    )
     assert scores["video_super_resolution"] > 0
 
 
@@ -3963,3 +3967,28 @@ def test_a_thing_that_came_out_of_the_tool_is_still_the_result():
         "image": "have",
         "video": "want",
     }
+
+
+def test_a_hint_word_after_a_negation_is_still_a_hint():
+    # (guard) "without the colour bleeding" names no step that was not taken
+    from scholarflow.understanding import _add_cues
+
+    scores: dict[str, float] = defaultdict(float)
+    _add_cues(
+        scores,
+        normalize("it changed the dress to teal without the colour bleeding into her arms"),
+        asked_of_tool=True,
+    )
+    assert scores["video_colour_editing"] > 0 or scores["image_to_image"] > 0
+
+
+def test_a_summary_saying_what_it_does_without_still_names_the_job():
+    # (guard) "without structure-from-motion" in a summary says how the work recovers the
+    # cameras, not that it does not
+    from scholarflow.understanding import cue_scores
+
+    said = normalize(
+        "It recovers the camera poses and a point cloud from the photos in one pass, without "
+        "structure-from-motion."
+    )
+    assert cue_scores(said).get("sfm_reconstruction", 0) > 0

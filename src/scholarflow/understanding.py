@@ -131,6 +131,14 @@ _HAVE_MARKERS = (
     "gave it", "gave", "fed", "feed", "fed in", "input", "started with", "start with", "took",
     "with my", "of my", "my", "with our", "of our", "our", "out of", "i have", "i had",
     "i only had", "i only have", "i just had",
+    # ...and what there is of it, when there is nothing else: "there's only a 240p clip of the
+    # race", "es gibt nur ein kleines Video", "the only photo of her"
+    "there is only", "there's only", "there are only", "there was only", "all we have",
+    "all we had", "we only have", "we only had", "the only", "our only", "my only",
+    "solo hay", "sólo hay", "solo tenemos", "sólo tenemos", "la única", "el único",
+    "il n'y a qu'un", "il n'y a qu'une", "on n'a qu'un", "on n'a qu'une", "nous n'avons qu'un",
+    "nous n'avons qu'une", "la seule", "le seul", "gibt es nur", "es gibt nur",
+    "haben wir nur", "wir haben nur", "habe ich nur", "das einzige", "die einzige",
     "i still have", "i still had", "all i had", "all i have", "based on", "put in", "i put",
     "loaded",
     "recorded", "filmed", "shot", "typed", "wrote", "drew", "sketched", "clicked", "picked",
@@ -1794,14 +1802,15 @@ def _add_cues(scores: dict[str, float], question: str, *, asked_of_tool: bool = 
     hint_scores: dict[str, float] = defaultdict(float)
     seen: set[tuple[str, str]] = set()
     asked = _asked_about(question) if asked_of_tool else ([], [])
-    for hit in taxonomy.task_matcher().find(question):
+    hits = list(taxonomy.task_matcher().find(question))
+    for hit in hits:
         if (hit.label, hit.cue) in seen:
             continue
         if compared(question, hit.start, hit.end):
             continue  # "as if a whole camera rig had been there": a look, not what was done
         if _inside(hit.start, *asked):
             continue  # what the user asked the tool about the clip: its content, not the job
-        if _cue_denied(question, hit):
+        if _cue_denied(question, hit, hits, steps=asked_of_tool):
             continue  # "no soft edges needed": a detail said not to hold speaks for no task
             # ...nor a step said not to have been done ("no separate upscaling step")
         seen.add((hit.label, hit.cue))
@@ -1836,10 +1845,9 @@ def _without_denied_details(question: str) -> str:
     its meaning: a sentence's embedding does not read a negation, and "no soft edges" sits as
     near a matte as "soft edges" does. The question as it stands where it denies none."""
     text = normalize(question)
+    hits = list(taxonomy.task_matcher().find(text))
     spans = [
-        (negation.start(), hit.end)
-        for hit in taxonomy.task_matcher().find(text)
-        if (negation := _cue_denied(text, hit))
+        (negation.start(), hit.end) for hit in hits if (negation := _cue_denied(text, hit, hits))
     ]
     if not spans:
         return question
@@ -1881,17 +1889,29 @@ _NEGATED_BEFORE = re.compile(
 # retouching" (one word may qualify it; "not just upscaled" still says it was)
 _STEP_DENIED_BEFORE = re.compile(
     r"(?<!\w)(?:no|without|didn't need|did not need|never needed|sin|sans|ohne|kein|keine|"
-    r"pas de)\s+(?:any\s+|a\s+|the\s+)?(?!(?:only|just|merely)\b)(?:[\w-]+\s+)?$"
+    r"pas de)\s+(?:any\s+|a\s+)?(?!(?:only|just|merely|the)\b)(?:[\w-]+\s+)?$"
 )
 
 
-def _cue_denied(text: str, hit: CueHit) -> re.Match[str] | None:
+def _cue_denied(
+    text: str, hit: CueHit, hits: Sequence[CueHit] = (), *, steps: bool = True
+) -> re.Match[str] | None:
     """The negation right before a task cue that says it does not hold: a detail ("no soft
-    edges") or a step ("no separate upscaling step")."""
-    window = max(0, hit.start - 28)
+    edges") or, in a user's words (`steps`), a step ("no separate upscaling step"): a
+    summary's "without structure-from-motion" says how the work does that job. Not one that
+    is part of a cue itself (`hits`: "without a green screen" is a matting's, the screen the
+    user did without)."""
     if hit.cue in _detail_cues():
-        return _NEGATED_BEFORE.search(text, max(0, hit.start - 20), hit.start)
-    return _STEP_DENIED_BEFORE.search(text, window, hit.start)
+        negation = _NEGATED_BEFORE.search(text, max(0, hit.start - 20), hit.start)
+    elif not steps or hit.label.endswith(":hint"):
+        return None  # (a hint's word, "without the colour bleeding", names no step)
+    else:
+        negation = _STEP_DENIED_BEFORE.search(text, max(0, hit.start - 28), hit.start)
+    if negation is not None and any(
+        other.start <= negation.start() and other.end >= hit.end for other in hits
+    ):
+        return None
+    return negation
 
 
 def _add_contrasts(scores: dict[str, float], question: str, matched: list[str]) -> None:
