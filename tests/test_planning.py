@@ -1630,3 +1630,36 @@ def test_a_bare_title_told_as_the_first_step_passes_the_picture_on():
         )
     }
     assert ("PRISM", "MaskNet") in edges
+
+
+def test_a_mask_made_by_the_first_tool_guides_the_point_tracker_told_after_it():
+    from scholarflow.engine import prepare
+
+    prepared = prepare(
+        parse_prompt(
+            _prompt(
+                "I filmed my son's skateboard rolling down the ramp. I tapped the board in the "
+                "first frame and the first tool made a mask of it in every frame; the second "
+                "tool spread a grid of dots inside that mask and kept each dot glued to the "
+                "same spot on the deck. How do the two tools share the work?",
+                "Model: MaskFollow: Semi-Supervised Video Object Segmentation\n"
+                "Paper: https://arxiv.org/abs/2301.00009\n\n"
+                "Model: DotTrack: Online Point Tracking with Memory\n"
+                "Paper: https://arxiv.org/abs/2301.00010\n",
+                "Model: Tracking Any Point\nPaper: None\n",
+            )
+        )
+    )
+    result = prepared.brief.plan
+    assert result.understanding.task.id == "point_tracking"
+    names = {s.id: s.name for s in prepared.brief.sources}
+    nodes = {n.id: n for n in result.workflow.nodes}
+    edges = {
+        (
+            names.get(nodes[e.source].source_id or "", nodes[e.source].kind),
+            names.get(nodes[e.target].source_id or "", nodes[e.target].kind),
+        )
+        for e in result.workflow.edges
+    }
+    assert ("MaskFollow", "DotTrack") in edges
+    assert not [n for n in nodes.values() if n.kind == "operation" and not n.optional]

@@ -1040,8 +1040,16 @@ def _decide(
             and m.hit.label not in (*have, *want)
         )
     )
+    # (and, where the user tells of steps, a thing they say came out that the task does not
+    # make: "the first tool made a mask of it for every frame; the second … inside that
+    # mask" made the mask on the way to the dots)
     told_steps = tuple(
-        dict.fromkeys(m.hit.label for m in mentions if m.step and m.hit.label not in want)
+        dict.fromkeys(
+            m.hit.label
+            for m in mentions
+            if (m.step or (told and m.role == "want" and m.hit.label not in task.outputs))
+            and m.hit.label not in want
+        )
     )
     return Understanding(
         task=task,
@@ -1391,7 +1399,7 @@ def _told_chain(
     if not told or len(recommended) < 2 or not ranked or ranked[0][1] <= 0:
         return ranked
     chain = list(recommended)
-    if not all(_passes_to(a, b) for a, b in itertools.pairwise(chain)):
+    if not all(_passes_to(a, b, guides=True) for a, b in itertools.pairwise(chain)):
         return ranked
     known = taxonomy.tasks()
 
@@ -1685,12 +1693,20 @@ def _either_way(job: Task, finishing: Task) -> bool:
     )
 
 
-def _passes_to(source: Source, other: Source) -> bool:
+def _passes_to(source: Source, other: Source, *, guides: bool = False) -> bool:
     """Whether something a signature of `source` makes is taken by one of `other`, and
-    nothing `other` makes is taken by `source` (the order is the other way round)."""
+    nothing `other` makes is taken by `source` (the order is the other way round). With
+    `guides` (the user tells the steps), what may guide `other`'s job is taken too, and what
+    is made holds what it holds: "the second tool scattered dots inside that mask" took the
+    first one's masks (taxonomy/tasks.toml `guided_by`)."""
+    known = taxonomy.modalities()
     makes = {m for sig in source.signatures for m in sig.outputs}
     later_makes = {m for sig in other.signatures for m in sig.outputs}
     takes = {m for sig in other.signatures for m in sig.inputs}
+    if guides:
+        tasks = taxonomy.tasks()
+        takes |= {g for t in other.tasks[:1] if t in tasks for g in tasks[t].guided_by}
+        makes |= {inner for m in makes for inner in known[m].includes}
     earlier_takes = {m for sig in source.signatures for m in sig.inputs}
     return bool(makes & takes) and not (later_makes & earlier_takes - makes)
 
