@@ -1663,3 +1663,58 @@ def test_a_mask_made_by_the_first_tool_guides_the_point_tracker_told_after_it():
     }
     assert ("MaskFollow", "DotTrack") in edges
     assert not [n for n in nodes.values() if n.kind == "operation" and not n.optional]
+
+
+def _model_edges(prepared) -> set[tuple[str, str]]:
+    result = prepared.brief.plan
+    names = {s.id: s.name for s in prepared.brief.sources}
+    nodes = {n.id: n for n in result.workflow.nodes}
+    return {
+        (
+            names.get(nodes[e.source].source_id or "", nodes[e.source].kind),
+            names.get(nodes[e.target].source_id or "", nodes[e.target].kind),
+        )
+        for e in result.workflow.edges
+    }
+
+
+def test_a_bare_title_told_after_the_job_betters_what_the_job_made():
+    from scholarflow.engine import prepare
+
+    prepared = prepare(
+        parse_prompt(
+            _prompt(
+                "I took about 40 photos around the old boathouse. The app turned them into a "
+                "fly-through video along a path I never walked, and then made that video "
+                "sharper and smoother before handing it over. How do the two steps fit?",
+                "Model: GridField: Anti-Aliased Neural Radiance Fields\n"
+                "Paper: https://arxiv.org/abs/2301.00011\n\n"
+                "Model: ClipPolish: Generative Space-Time Enhancement for Video Generation\n"
+                "Paper: https://arxiv.org/abs/2301.00012\n",
+                "Model: Plenoxels\nPaper: None\n",
+            )
+        )
+    )
+    assert prepared.brief.plan.understanding.task.id == "static_view_synthesis"
+    assert ("GridField", "ClipPolish") in _model_edges(prepared)
+
+
+def test_a_bare_title_told_first_betters_each_photo_of_the_set():
+    from scholarflow.engine import prepare
+
+    prepared = prepare(
+        parse_prompt(
+            _prompt(
+                "雨の日に港の倉庫を60枚ほど撮ったら、どの写真もレンズに水滴がついていました。"
+                "アプリがまず水滴を消して、そのあと写真から倉庫の3D点群と各写真の撮影位置を出して"
+                "くれました。二つの処理はどうつながっていますか？",
+                "Model: PRISM: Multi-Axis Mixers for Image Processing\n"
+                "Paper: https://arxiv.org/abs/2301.00013\n\n"
+                "Model: FeatSfM: Structure-from-Motion with Featuremetric Refinement\n"
+                "Paper: https://arxiv.org/abs/2301.00014\n",
+                "Model: Global Structure-from-Motion Revisited\nPaper: None\n",
+            )
+        )
+    )
+    assert prepared.brief.plan.understanding.task.id == "sfm_reconstruction"
+    assert ("PRISM", "FeatSfM") in _model_edges(prepared)

@@ -1597,6 +1597,18 @@ def _required(task: taxonomy.Task) -> set[str]:
     return set(task.signature.required_inputs if task.signature else task.inputs)
 
 
+def _ways_to_the_job(source: Source, task: str | None) -> tuple[Signature, ...]:
+    """The signatures of `source`; of a model doing the user's `task`, those making what the
+    job makes (the clip a reconstruction's camera-path way reads is none of the photos'
+    steps), or all of them when none does."""
+    known = taxonomy.tasks()
+    if task not in known or source.tasks[:1] != (task,):
+        return source.signatures
+    job_makes = set(known[task].outputs)
+    making = tuple(sig for sig in source.signatures if set(sig.outputs) & job_makes)
+    return making or source.signatures
+
+
 def _hands_on(source: Source, recommended: Sequence[Source]) -> bool:
     """Whether what `source` makes by its own reading is what a model recommended after it
     needs (an upscaled picture for an inpainter): told as steps, the two are that chain."""
@@ -1647,7 +1659,7 @@ def adopt_feeder(
         lacking = {
             m
             for o in others
-            for sig in (o.signatures if every_way else _ways_in(o, supplied))
+            for sig in (_ways_to_the_job(o, task) if every_way else _ways_in(o, supplied))
             for m in sig.inputs
         }
         lacking -= supplied
@@ -1692,6 +1704,9 @@ def adopt_feeder(
                 for sig in o.signatures
                 for m in sig.required_inputs
             } & within_have
+            # (a set of photos is bettered one photo at a time)
+            modalities = taxonomy.modalities()
+            wanted |= {inner for m in wanted for inner in modalities[m].includes}
         for task_id in source.near if wanted else ():
             near = known[task_id]
             if (
@@ -1820,7 +1835,10 @@ def _as_later_steps(current: dict[str, Source], supplied: set[str], task: str) -
     made: set[str] = set()
     for source_id, source in list(current.items()):
         doing_it = source.tasks[:1] == (task,)
-        if doing_it and made and source.guessed:
+        # (so too one whose own reading takes nothing the earlier one made: "then made that
+        # video sharper and smoother", of a title read as making clips from a prompt)
+        hands_nothing_on = not any(set(sig.inputs) & made for sig in source.signatures)
+        if (doing_it or hands_nothing_on) and made and source.guessed:
             for task_id in source.near:
                 near = known[task_id]
                 takes = set(near.inputs)

@@ -2951,7 +2951,8 @@ _ASKED_TO_END = re.compile(r"[^.!?]*\?")
 _IF_BEFORE_THEN = re.compile(r"(?<!\w)(?:if|when|si|wenn|falls)\s[^.!?]*$")
 _THEN = re.compile(
     r"(?<!\w)(?:then|afterwards|after that|dann|danach|anschließend|puis|ensuite|luego|"
-    r"después)(?!\w)|それから|次に|その後|그다음|그 다음|그리고 나서|그런 다음"
+    r"después)(?!\w)|それから|次に|その後|そのあと|続いて|그다음|그 다음|그리고 나서|그런 다음|"
+    r"그러고 나서|그 후|그 뒤|이어서"
 )
 
 
