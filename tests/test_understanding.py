@@ -3992,3 +3992,38 @@ def test_a_summary_saying_what_it_does_without_still_names_the_job():
         "structure-from-motion."
     )
     assert cue_scores(said).get("sfm_reconstruction", 0) > 0
+
+
+def test_a_clip_the_user_brings_in_the_told_steps_is_theirs_for_the_job_end_to_end():
+    # "then the photo copied a routine from a video of our newest member": the clip is the
+    # user's, brought for the last step, and the job end to end takes it
+    recommended = (
+        enrich(
+            Source(
+                id="s1",
+                name="Keys to Better Inpainting",
+                title="Keys to Better Image Inpainting: Structure and Texture Go Hand in Hand",
+                role="recommended",
+            )
+        ),
+        enrich(
+            Source(
+                id="s2",
+                name="PosePaint",
+                title="PosePaint: Fashion Image-to-Video Synthesis via Stable Diffusion",
+                role="recommended",
+            )
+        ),
+    )
+    understanding = understand(
+        Request(
+            question=(
+                "The only full-length photo of our juggler in his old waistcoat had a coffee "
+                "stain on one sleeve. I brushed the stain away, and then the photo copied a "
+                "whole juggling routine from a video of our newest member. How does the photo "
+                "end up doing the routine?"
+            ),
+            recommended=recommended,
+        )
+    )
+    assert understanding.task.id == "character_animation"

@@ -990,6 +990,7 @@ def _decide(
         recommended,
         told=told or _needs_what_the_chain_made(ranked, recommended, had),
         had_before=reading.brought if told else had,
+        had_later=had - reading.brought if told else frozenset(),
         may_be={m.hit.label: m.either for m in reading.mentions if m.role == "have"},
     )
     ranked = _job_finished(ranked, recommended, asked, told=told)
@@ -1387,13 +1388,17 @@ def _told_chain(
     *,
     told: bool,
     had_before: frozenset[str] = frozenset(),
+    had_later: frozenset[str] = frozenset(),
     may_be: Mapping[str, tuple[str, ...]] | None = None,
 ) -> list[tuple[str, float]]:
     """The user tells of steps ("the first model erased him, then the second made the whole
     picture move") and the recommended models, in the order given, pass each one's result to
     the next: what they got is what the last one makes, from what the first one took. The
     task doing that, end to end, leads, where the question scores it a fair share of its
-    best: the steps they describe at length are on the way to it, not the result."""
+    best: the steps they describe at length are on the way to it, not the result.
+    (`had_later`: what the user says was theirs in the telling of the steps, "then the photo
+    copied a routine from a video of our newest member": brought too, where no earlier
+    model's own reading makes it.)"""
     from scholarflow.signatures import _same_things
 
     if not told or len(recommended) < 2 or not ranked or ranked[0][1] <= 0:
@@ -1422,6 +1427,8 @@ def _told_chain(
         taxonomy.freely_supplied()
     )
     made_inside = {m for source in chain[:-1] for sig in source.signatures for m in sig.outputs}
+    made_first = {m for source in chain[:-1] for sig in source.signatures[:1] for m in sig.outputs}
+    had_before = had_before | (had_later - made_first)
     # (its own reading, making what its signature makes: "… Lip Synchronization with Latent
     # Space Inpainting" is a lip sync, whatever else its words name)
     last = chain[-1]
