@@ -1718,3 +1718,21 @@ def test_a_bare_title_told_first_betters_each_photo_of_the_set():
     )
     assert prepared.brief.plan.understanding.task.id == "sfm_reconstruction"
     assert ("PRISM", "FeatSfM") in _model_edges(prepared)
+
+
+def test_a_tool_of_another_field_with_no_ports_of_its_own_is_said_to_be_one():
+    # an MLOps toolkit takes and makes nothing of its own; the flag says what it is
+    prompt = _prompt(
+        "I filmed our relay and tapped my daughter in the first frame; the app kept a mask on "
+        "her through the whole race. How does it follow her?",
+        "Model: Chainlit: Interactive Machine Learning Demos in Python\n"
+        "Paper: https://arxiv.org/abs/2301.00015\n",
+        "Model: MaskFollow: Semi-Supervised Video Object Segmentation\n"
+        "Paper: https://arxiv.org/abs/2301.00016\n"
+        "Summary: Follows an object through a video from its mask in the first frame.\n",
+    )
+    result, sources = _plan(prompt)
+    names = {s.id: s.name for s in sources.values()}
+    (warning,) = [w for w in result.warnings if w.code == "model_task_mismatch"]
+    assert names[warning.source_id] == "Chainlit"
+    assert "another field" in warning.message

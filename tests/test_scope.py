@@ -277,7 +277,16 @@ def test_kin_named_in_any_language_are_people_shown(question, language):
 
 @pytest.mark.parametrize(
     ("question", "language"),
-    [("写真を撮ったら大丈夫でした。", "ja"), ("사진의 형태가 바뀌었어요.", "ko")],
+    [
+        ("写真を撮ったら大丈夫でした。", "ja"),
+        ("背景の細かいところまできれいに動画になりました。", "ja"),
+        ("稲妻の写真が動き出しました。", "ja"),
+        ("사진의 형태가 바뀌었어요.", "ko"),
+        ("지형의 3D 모델이 나왔어요.", "ko"),
+        ("이모지를 넣은 영상이에요.", "ko"),
+        ("Ich habe meine junge Katze beim Spielen gefilmt.", "de"),
+        ("El corredor del hotel salió en 3D.", "es"),
+    ],
 )
 def test_kin_words_are_not_read_inside_other_words(question, language):
     # (guard) 夫 in 大丈夫, 형 in 형태

@@ -2112,3 +2112,28 @@ def test_a_title_naming_what_its_job_runs_on_keeps_the_job_on_a_frame():
 )
 def test_a_tool_or_model_of_another_field_is_read_as_that_fields_job(title, job):
     assert enrich(_source(title)).other_job == job
+
+
+@pytest.mark.parametrize(
+    ("title", "job"),
+    [
+        ("OpenML-Python: an extensible Python API for OpenML", "tabular_learning"),
+        ("JuMP.jl: A Modeling Language for Mathematical Optimization", "mathematical_optimization"),
+        ("PowerModels.jl: Exploring Power Flow Formulations", "energy_systems"),
+    ],
+)
+def test_a_tools_binding_for_one_language_is_the_tool(title, job):
+    # a name as written first ("JuMP.jl" is listed so), then without its binding's tail
+    assert enrich(_source(title)).other_job == job
+
+
+def test_a_title_doing_one_job_for_everything_is_no_generalist():
+    # (guard) "All-In-One Image Restoration" restores pictures; it opens no other job
+    source = enrich(_source("AirNet: All-In-One Image Restoration for Unknown Corruption"))
+    assert not {"monocular_depth_estimation", "image_to_3d", "lip_sync"} & set(source.plausible)
+
+
+def test_a_job_the_title_names_stays_whatever_picture_guides_it():
+    # "Video Matting from a Single Background Photo" mattes clips; the photo guides it
+    source = enrich(_source("Video Matting from a Single Background Photo"))
+    assert "video_matting" in source.tasks

@@ -49,7 +49,7 @@ from scholarflow.models import (
     Workflow,
 )
 from scholarflow.scope import Scope, outside_kinds, outside_scope
-from scholarflow.signatures import NO_MEDIA_JOB, _says_it_changes, source_signatures
+from scholarflow.signatures import NO_MEDIA_JOB, reads_as_generalist, source_signatures
 
 MAX_STEPS = 8
 MAX_EXPANSIONS = 2000  # a search that has found nothing after this many states gives up
@@ -1099,20 +1099,14 @@ def stated_otherwise(source: Source, question: str) -> tuple[str, str] | None:
     if not asked:
         return None
     # (a sentence setting the work against others says what they do: "unlike methods that
-    # assume a static scene")
+    # assume a static scene"; one offering a choice says what it can do, not all it does:
+    # "move the camera through a still scene, animate the scene over time, or both")
     own = " ".join(
         sentence
         for sentence in _summary_sentences(source.summary)
-        if not _SET_AGAINST.search(sentence)
+        if not _SET_AGAINST.search(sentence) and not _OFFERS_A_CHOICE.search(sentence)
     )
     said = stated_sides(normalize(own), of_a_result=False)
-    if said.get("scene_motion") == "scene_motion.static" and _says_it_changes(
-        normalize(f"{source.name} | {source.title}")
-    ):
-        # (its title says the scene it builds changes, "… Create Any 3D and 4D Scenes": a
-        # still scene in its summary is one of the things it makes, "a still scene, animate
-        # the scene over time, or both", not all it makes)
-        del said["scene_motion"]
     return next(
         (
             (side, asked[contrast])
@@ -1123,6 +1117,9 @@ def stated_otherwise(source: Source, question: str) -> tuple[str, str] | None:
     )
 
 
+_OFFERS_A_CHOICE = re.compile(
+    r"(?i)\b(?:or both|either|o ambos|o ambas|ou les deux|oder beides)\b"
+)
 _SET_AGAINST = re.compile(
     r"(?i)\b(?:unlike|whereas|while|existing|previous|prior|earlier|conventional|traditional|"
     r"assum\w*|compared|in contrast|instead of|rather than|limited to|restricted to)\b"
@@ -1601,10 +1598,8 @@ def _mismatch_warning(
     text = messages_for(understanding.language)
     task = understanding.task
     want = text.join([text.label(m, made=True) for m in understanding.want])
-    if (
-        source.other_job not in ("", NO_MEDIA_JOB)
-        and source.signatures
-        and all(set((*sig.inputs, *sig.outputs)) <= _NO_MEDIA for sig in source.signatures)
+    if source.other_job not in ("", NO_MEDIA_JOB) and all(
+        set((*sig.inputs, *sig.outputs)) <= _NO_MEDIA for sig in source.signatures
     ):
         # (a power-grid simulator "turns a text prompt into a written description" says what
         # its ports are, not what it is)
@@ -1699,7 +1694,9 @@ def _read_from_request_warning(
     task = understanding.task
     known = taxonomy.tasks()
     own = [t for t in source.tasks if t != task.id and t in known]
-    if own:  # its title read as another job (`compose_recommended`)
+    if reads_as_generalist(source):  # its title says it does many jobs (`adopt_task`)
+        message = text("read_generalist", name=source.name, task=text.task_name(task))
+    elif own:  # its title read as another job (`compose_recommended`)
         others = [s.name for s in recommended if s.id != source.id]
         message = text(
             "read_with_others",

@@ -161,7 +161,7 @@ _EDITION_TAIL = re.compile(
 )
 _NAME_MAX = 60  # (longer is a title given as a name, which no model is known by)
 # A tool's binding for one language is the tool: "OpenML-Python", "Prophet.jl", "gensim-rs".
-_BINDING_TAIL = re.compile(r"[\s_.-]+(?:python|py|jl|js|rs|r|java|cpp)$")
+_BINDING_TAIL = re.compile(r"[\s_.-]+(?:python|py|jl|js|rs|java|cpp)$")
 
 
 def _could_be_anyones(name: str) -> bool:
@@ -203,22 +203,25 @@ def _named_job(source: Source, *, title_names_a_task: bool = False) -> tuple[_Jo
     # "GPT-4o …", is read as that family)
     if not table or _family_tasks(normalize(" | ".join([*own, source.title or ""]))):
         return None
-    for name in own:
+    for written in own:
         # ("openai/whisper-large-v3": the model's own part; "(OpenAI)" after it says whose)
-        name = normalize(name).rpartition("/")[2].partition("(")[0].strip()
-        name = _BINDING_TAIL.sub("", name).strip() or name
-        original = name
-        while name and len(name) <= _NAME_MAX:
-            key = squash(name)
-            known = table.get(key)
-            # (a name of the one pass over other fields yields to a title naming a task, and
-            # is matched whole: "Spann3R" is no edition of "Spann")
-            if known is not None and (known[1] or (not title_names_a_task and name == original)):
-                return known[0], key
-            shorter = _EDITION_TAIL.sub("", name).strip()
-            if shorter == name:
-                break
-            name = shorter
+        written = normalize(written).rpartition("/")[2].partition("(")[0].strip()
+        # (as written first, "JuMP.jl"; then without a binding's tail, "OpenML-Python")
+        for name in dict.fromkeys((written, _BINDING_TAIL.sub("", written).strip() or written)):
+            original = name
+            while name and len(name) <= _NAME_MAX:
+                key = squash(name)
+                known = table.get(key)
+                # (a name of the one pass over other fields yields to a title naming a task,
+                # and is matched whole: "Spann3R" is no edition of "Spann")
+                if known is not None and (
+                    known[1] or (not title_names_a_task and name == original)
+                ):
+                    return known[0], key
+                shorter = _EDITION_TAIL.sub("", name).strip()
+                if shorter == name:
+                    break
+                name = shorter
     return None
 
 
@@ -638,7 +641,18 @@ def _read_source(
     # Multi-view Video") rules out readings that start from something else: the best reading
     # that takes it leads, where it scores a fair share of the best.
     stated = stated_start(name_text)
-    starts_right: object = lambda task: True  # noqa: E731
+    # (the start every reading must take, once a title or summary settles it; a job the
+    # source's words name outright stays, whatever picture guides it: "Video Matting from a
+    # Single Background Photo" mattes clips)
+    starts_from: str | None = None
+
+    def starts_right(task: str) -> bool:
+        return (
+            starts_from is None
+            or task in named_tasks
+            or starts_from in _takes(known_tasks[task])
+        )
+
     if stated and not any(stated in _takes(known_tasks[t]) for t in served):
         fitting = [
             (task, score)
@@ -652,17 +666,12 @@ def _read_source(
                 *(t for t in served if t != fitting[0][0] and stated in _takes(known_tasks[t])),
             )
             named_tasks = named_tasks | {fitting[0][0]}
-
-            def starts_right(task: str) -> bool:
-                return stated in _takes(known_tasks[task])
-
+            starts_from = stated
     elif stated:
         # (a reading it serves starts from it: what else the title says it makes is made from
         # that, "… 3D and 4D Scenes from a Single Image" from the picture, not from a clip
         # that also makes a 4D scene)
-        def starts_right(task: str) -> bool:
-            return stated in _takes(known_tasks[task])
-
+        starts_from = stated
         if served and not starts_right(served[0]):
             # (and one further down leads: the others are ruled out as much)
             served = tuple(t for t in served if starts_right(t))
@@ -681,10 +690,7 @@ def _read_source(
     if summary_said:
         products = frozenset(made[:1])
         if start is not None and not stated:
-            stated = start
-
-            def starts_right(task: str) -> bool:
-                return stated in _takes(known_tasks[task])
+            stated = starts_from = start
 
     if products:
         fitting = [
@@ -1064,9 +1070,7 @@ def _says_it_changes(title: str) -> bool:
 
 @cache
 def _generalist_words() -> re.Pattern[str]:
-    words = taxonomy.load_lexicon("title_qualities.toml")["generalist"]
-    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])")
+    return _whole_words(taxonomy.load_lexicon("title_qualities.toml")["generalist"])
 
 
 def _says_it_is_generalist(title: str) -> bool:
@@ -1461,7 +1465,13 @@ def adopt_task(sources: Sequence[Source], task_id: str) -> tuple[Source, ...]:
         ):
             tasks = (task_id, *(t for t in source.tasks if t != task_id))
             source = source.model_copy(
-                update={"tasks": tasks, "signatures": source_signatures(source, tasks)}
+                update={
+                    "tasks": tasks,
+                    "signatures": source_signatures(source, tasks),
+                    # (a title saying it does many jobs does not say it does this one: the
+                    # answer says its part comes from the request)
+                    "read_from_request": source.read_from_request or reads_as_generalist(source),
+                }
             )
         adopted.append(source)
     return tuple(adopted)

@@ -133,12 +133,13 @@ _HAVE_MARKERS = (
     "i only had", "i only have", "i just had",
     # ...and what there is of it, when there is nothing else: "there's only a 240p clip of the
     # race", "es gibt nur ein kleines Video", "the only photo of her"
+    # (not a bare "the only", "le seul": "it made the only 3D model that stood up")
     "there is only", "there's only", "there are only", "there was only", "all we have",
-    "all we had", "we only have", "we only had", "the only", "our only", "my only",
-    "solo hay", "sólo hay", "solo tenemos", "sólo tenemos", "la única", "el único",
+    "all we had", "we only have", "we only had", "our only", "my only",
+    "solo hay", "sólo hay", "solo tenemos", "sólo tenemos",
     "il n'y a qu'un", "il n'y a qu'une", "on n'a qu'un", "on n'a qu'une", "nous n'avons qu'un",
-    "nous n'avons qu'une", "la seule", "le seul", "gibt es nur", "es gibt nur",
-    "haben wir nur", "wir haben nur", "habe ich nur", "das einzige", "die einzige",
+    "nous n'avons qu'une", "gibt es nur", "es gibt nur", "haben wir nur", "wir haben nur",
+    "habe ich nur",
     "i still have", "i still had", "all i had", "all i have", "based on", "put in", "i put",
     "loaded",
     "recorded", "filmed", "shot", "typed", "wrote", "drew", "sketched", "clicked", "picked",
@@ -240,7 +241,9 @@ _RESULT_VERBS = re.compile(
     r"(?<!début )(?<!debut )(?<!jusqu')(?<!jusqu’)à la fin)"
     # Korean and Japanese verbs follow their object with no space between ("動画ができた")
     r"|(?:되었|됐|나왔|나오고|나오더니|나오면서|나와서|나와요|만들어|생성|바뀌었|바뀌었어요|얻었|"
-    r"살아났|변신했|탈바꿈했|"
+    # (a verb of becoming only after what it became: "영상으로 살아났어요"; "사진이 살아났어요"
+    # says the photo came alive, the photo being what went in)
+    r"(?<=로 )살아났|(?<=로)살아났|"
     # (what a thing was pulled out as, "…으로 뽑아 줬어요"; not "사진을 뽑아서", picked)
     r"(?<=로 )뽑(?:아|았)|(?<=로)뽑(?:아|았)|になった|になりました|できた|できました|"
     r"出てきた|出てきました|変わった|変わりました|"
@@ -782,6 +785,9 @@ _SHOWN_UNTIL = re.compile(
     r"beside|for|et|où|qui|dans|à|au|aux|de|du|des|sur|avec|près|pour|y|donde|que|en|del|con|al|"
     r"sobre|para|"
     r"und|wo|im|am|an|auf|mit|von|vom|bei|aus|für|"
+    # (where someone is: "my daughter outside the church", "Oma draußen vor der Kirche")
+    r"outside|inside|dehors|afuera|fuera|draußen|drinnen|vor|hinter|devant|derrière|delante|"
+    r"detrás|"
     # (a clause that opens with its subject: "the 1960s garage I gave it")
     r"i|we|you|he|she|they|je|nous|yo|ich|wir)(?!\w)"
 )
@@ -1044,11 +1050,20 @@ def _decide(
     # (and, where the user tells of steps, a thing they say came out that the task does not
     # make: "the first tool made a mask of it for every frame; the second … inside that
     # mask" made the mask on the way to the dots)
+    from scholarflow.signatures import _with_what_it_holds
+
     told_steps = tuple(
         dict.fromkeys(
             m.hit.label
             for m in mentions
-            if (m.step or (told and m.role == "want" and m.hit.label not in task.outputs))
+            if (
+                m.step
+                or (
+                    told
+                    and m.role == "want"
+                    and m.hit.label not in _with_what_it_holds(task.outputs)
+                )
+            )
             and m.hit.label not in want
         )
     )
@@ -1302,15 +1317,12 @@ def _made_for_the_subject(
     first = known[ranked[0][0]]
     if named_scope(first.name) is not None:
         return ranked
+    from scholarflow.signatures import _with_what_it_holds
+
     # (named as what came out, or named without being said to be theirs: "an app pulled a
-    # 3D point cloud out of that clip")
+    # 3D point cloud out of that clip"; what a task makes holds what it holds: a moving point
+    # cloud is a point cloud at each moment)
     wanted = {m.hit.label for m in mentions if m.role != "have"}
-    modalities = taxonomy.modalities()
-
-    def makes(task: Task) -> set[str]:
-        # (what it makes holds: a moving point cloud is a point cloud at each moment)
-        return {m for made in task.outputs for m in (made, *modalities[made].includes)}
-
     best = ranked[0][1]
     for task_id, score in ranked[1:]:
         if score < best * _SUBJECT_TWIN_SHARE:
@@ -1321,7 +1333,8 @@ def _made_for_the_subject(
             and set(task.inputs) == set(first.inputs)
             and named_scope(task.name) is not None
             and not task_outside_scope(task, subjects)
-            and not wanted & (makes(first) - makes(task))
+            and not wanted
+            & (_with_what_it_holds(first.outputs) - _with_what_it_holds(task.outputs))
             # (not a part of the leading job: the body motion a camera-and-actor transfer
             # also gives)
             and not set(task.outputs) <= set(first.outputs)
@@ -1706,14 +1719,15 @@ def _passes_to(source: Source, other: Source, *, guides: bool = False) -> bool:
     `guides` (the user tells the steps), what may guide `other`'s job is taken too, and what
     is made holds what it holds: "the second tool scattered dots inside that mask" took the
     first one's masks (taxonomy/tasks.toml `guided_by`)."""
-    known = taxonomy.modalities()
     makes = {m for sig in source.signatures for m in sig.outputs}
     later_makes = {m for sig in other.signatures for m in sig.outputs}
     takes = {m for sig in other.signatures for m in sig.inputs}
     if guides:
+        from scholarflow.signatures import _with_what_it_holds
+
         tasks = taxonomy.tasks()
         takes |= {g for t in other.tasks[:1] if t in tasks for g in tasks[t].guided_by}
-        makes |= {inner for m in makes for inner in known[m].includes}
+        makes = _with_what_it_holds(sorted(makes))
     earlier_takes = {m for sig in source.signatures for m in sig.inputs}
     return bool(makes & takes) and not (later_makes & earlier_takes - makes)
 
@@ -1826,6 +1840,7 @@ def _add_cues(scores: dict[str, float], question: str, *, asked_of_tool: bool = 
     seen: set[tuple[str, str]] = set()
     asked = _asked_about(question) if asked_of_tool else ([], [])
     hits = list(taxonomy.task_matcher().find(question))
+    spans = _CueSpans(hits)
     for hit in hits:
         if (hit.label, hit.cue) in seen:
             continue
@@ -1833,9 +1848,10 @@ def _add_cues(scores: dict[str, float], question: str, *, asked_of_tool: bool = 
             continue  # "as if a whole camera rig had been there": a look, not what was done
         if _inside(hit.start, *asked):
             continue  # what the user asked the tool about the clip: its content, not the job
-        if _cue_denied(question, hit, hits, steps=asked_of_tool):
-            continue  # "no soft edges needed": a detail said not to hold speaks for no task
-            # ...nor a step said not to have been done ("no separate upscaling step")
+        if _cue_denied(question, hit, spans, steps=asked_of_tool):
+            # "no soft edges needed": a detail said not to hold speaks for no task, nor a step
+            # said not to have been done ("no separate upscaling step")
+            continue
         seen.add((hit.label, hit.cue))
         task_id, _, kind = hit.label.partition(":")
         owner = _owner(question, hit.start, hit.end) if task_id in _owned_tasks() else None
@@ -1869,8 +1885,9 @@ def _without_denied_details(question: str) -> str:
     near a matte as "soft edges" does. The question as it stands where it denies none."""
     text = normalize(question)
     hits = list(taxonomy.task_matcher().find(text))
+    found = _CueSpans(hits)
     spans = [
-        (negation.start(), hit.end) for hit in hits if (negation := _cue_denied(text, hit, hits))
+        (negation.start(), hit.end) for hit in hits if (negation := _cue_denied(text, hit, found))
     ]
     if not spans:
         return question
@@ -1908,16 +1925,45 @@ _NEGATED_BEFORE = re.compile(
     r"(?<!\w)(?:no|not|without|don't need|do not need|didn't need|never|sin|sans|ohne|kein|"
     r"keine|pas de|ni)\s+(?:any\s+|the\s+|a\s+)?$"
 )
-# ...and a step said not to have been taken: "no separate upscaling step", "without any
-# retouching" (one word may qualify it; "not just upscaled" still says it was)
-_STEP_DENIED_BEFORE = re.compile(
-    r"(?<!\w)(?:no|without|didn't need|did not need|never needed|sin|sans|ohne|kein|keine|"
-    r"pas de)\s+(?:any\s+|a\s+)?(?!(?:only|just|merely|the)\b)(?:[\w-]+\s+)?$"
-)
+
+
+@cache
+def _step_denied_before() -> re.Pattern[str]:
+    """A step said not to have been taken, right before its cue: "no separate upscaling
+    step" (lexicon/negation.toml)."""
+    data = taxonomy.load_lexicon("negation.toml")
+
+    def alternation(words: Sequence[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+    return re.compile(
+        rf"(?<!\w)(?:{alternation(data['negations'])})\s*(?:any\s+|a\s+)?"
+        rf"(?:(?:{alternation(data['qualifiers'])})\s+)?$"
+    )
+
+
+class _CueSpans:
+    """The task cues found in a text, to ask in logarithmic time whether one of them spans
+    from a place to another (a negation that is part of a cue itself: "without a green
+    screen")."""
+
+    def __init__(self, hits: Sequence[CueHit]) -> None:
+        ordered = sorted(hits, key=lambda hit: hit.start)
+        self._starts = [hit.start for hit in ordered]
+        self._furthest: list[int] = []
+        furthest = -1
+        for hit in ordered:
+            furthest = max(furthest, hit.end)
+            self._furthest.append(furthest)
+
+    def spans(self, start: int, end: int) -> bool:
+        """Whether a cue starting at or before `start` reaches `end`."""
+        at = bisect.bisect_right(self._starts, start) - 1
+        return at >= 0 and self._furthest[at] >= end
 
 
 def _cue_denied(
-    text: str, hit: CueHit, hits: Sequence[CueHit] = (), *, steps: bool = True
+    text: str, hit: CueHit, spans: _CueSpans | None = None, *, steps: bool = True
 ) -> re.Match[str] | None:
     """The negation right before a task cue that says it does not hold: a detail ("no soft
     edges") or, in a user's words (`steps`), a step ("no separate upscaling step"): a
@@ -1929,10 +1975,8 @@ def _cue_denied(
     elif not steps or hit.label.endswith(":hint"):
         return None  # (a hint's word, "without the colour bleeding", names no step)
     else:
-        negation = _STEP_DENIED_BEFORE.search(text, max(0, hit.start - 28), hit.start)
-    if negation is not None and any(
-        other.start <= negation.start() and other.end >= hit.end for other in hits
-    ):
+        negation = _step_denied_before().search(text, max(0, hit.start - 32), hit.start)
+    if negation is not None and spans is not None and spans.spans(negation.start(), hit.end):
         return None
     return negation
 
@@ -2527,10 +2571,17 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 role = "have"  # "사진 한 장으로 … 만들어", "写真から": what it is made from
             if verb_final and role is None and _HAD_AFTER.match(text, hit.end):
                 role = "have"  # "写真が1枚あります", "사진이 한 장 있는데": the user has it
-            if role != "have" and (
+            said_after = (
                 _HANDED_IN_AFTER.match(text, hit.end)
                 or _TAKEN_NEXT.match(text, hit.end)
                 or (hit.label in _TAKEN_AS_PHOTOS and _TAKEN_AFTER.match(text, hit.end))
+            )
+            if (
+                role != "have"
+                and said_after
+                # (not across another thing named on the way: "a video of the old family
+                # photo I uploaded" uploaded the photo)
+                and (following is None or following.start >= said_after.end())
             ):
                 # "a photo of a library that I uploaded": said after the thing, and surer
                 # than a marker before it ("got the clip back with a photo I gave it")
@@ -2958,8 +3009,8 @@ _ASKED_TO_END = re.compile(r"[^.!?]*\?")
 _IF_BEFORE_THEN = re.compile(r"(?<!\w)(?:if|when|si|wenn|falls)\s[^.!?]*$")
 _THEN = re.compile(
     r"(?<!\w)(?:then|afterwards|after that|dann|danach|anschließend|puis|ensuite|luego|"
-    r"después)(?!\w)|それから|次に|その後|そのあと|続いて|그다음|그 다음|그리고 나서|그런 다음|"
-    r"그러고 나서|그 후|그 뒤|이어서"
+    r"después)(?!\w)|それから|次に|その後|そのあと|그다음|그 다음|그리고 나서|그런 다음|"
+    r"그러고 나서|그 후"
 )
 
 
@@ -3409,7 +3460,7 @@ _HANDED_IN_AFTER = re.compile(
     r")"
     # ...and English may leave out the "that", right after the thing or what it is of ("a
     # photo of the old garage I gave it"; not "a clip come from when all I gave it")
-    r"|(?:\s+of(?:\s+[\w'-]+){1,5}?)?\s+" + _EN_HANDED_IN + r")(?!\w)"
+    r"|(?:\s+of(?:\s+[\w'-]+){1,3}?)?\s+" + _EN_HANDED_IN + r")(?!\w)"
 )
 # What the user says they took, right after the thing ("the clip I shot"), or after what a
 # photo is of ("a photo of the old harbour I took"), in the tongues that may say it so.
@@ -4112,9 +4163,12 @@ def _resolve_modalities(
     said_have = any(m.role == "have" for m in mentions)
     said_want = any(m.role == "want" for m in mentions)
     had = {m.as_for(takes) for m in mentions if m.role == "have"}
-    # (the things the task takes in a part of their own, a background behind the subject)
-    own_part = {
-        m for p in (signature.ports_in() if signature else ()) if p.role for m in p.modalities
+    # (what the task takes as a background behind the subject)
+    background = {
+        m
+        for p in (signature.ports_in() if signature else ())
+        if p.role == "background"
+        for m in p.modalities
     }
     for mention in mentions:
         role = mention.role
@@ -4122,14 +4176,14 @@ def _resolve_modalities(
         if role is None:  # an unmarked mention is placed by the task it belongs to, unless
             # the user already said what went in or came out ("the missing frames" is no
             # second input of someone who "had just two photos")
-            # ...but a thing of another kind, which the task takes for a part of its own ("put
-            # a photo of a beach behind her" in the clip they filmed), is theirs as well
+            # ...but a thing of another kind, which the task takes as the background ("put a
+            # photo of a beach behind her" in the clip they filmed), is theirs as well
             if modality in makes and modality not in takes and not said_want:
                 role = "want"
             elif (
                 modality in takes
                 and modality not in taxonomy.freely_supplied()
-                and (not said_have or (modality in own_part and modality not in had))
+                and (not said_have or (modality in background and modality not in had))
             ):
                 role = "have"  # a prompt or a path counts only when the user says they gave it
         held = any(modality in taxonomy.modalities()[m].includes for m in makes)
