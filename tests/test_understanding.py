@@ -3965,6 +3965,16 @@ def test_how_the_users_own_recording_came_out_is_no_result(question):
     assert _roles(question)["video"] == "have"
 
 
+def test_the_clip_that_came_out_after_the_app_worked_is_the_result():
+    # (guard) "j'ai mis ma vidéo dans l'appli et la vidéo est sortie nette": the app acted
+    # between the two, so the second is what it gave
+    roles = [
+        m.role
+        for m in _mentions_of("J'ai mis ma vidéo floue dans l'appli et la vidéo est sortie nette.")
+    ]
+    assert roles[-1] == "want"
+
+
 def test_a_thing_that_came_out_of_the_tool_is_still_the_result():
     # (guard) "salió un vídeo": a new thing came out
     assert _roles("Le di una foto de mi abuela y salió un vídeo de ella sonriendo.") == {

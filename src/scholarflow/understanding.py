@@ -2541,7 +2541,17 @@ def _modality_mentions(question: str) -> list[_Mention]:
                     # out, before any tool)
                     and not (
                         _definite(text, hit)
-                        and any(m.hit.label == hit.label and m.role == "have" for m in found)
+                        and any(
+                            m.hit.label == hit.label
+                            and m.role == "have"
+                            # (with no tool acting since: "j'ai mis ma vidéo dans l'appli et
+                            # la vidéo est sortie nette" came out of the app)
+                            and not any(
+                                actor.group("tool")
+                                for actor in _ACTOR.finditer(text, m.hit.end, hit.start)
+                            )
+                            for m in found
+                        )
                     )
                 ):
                     role = "want"  # "and then a 3D model of the press came out of that"
