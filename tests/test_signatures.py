@@ -2108,6 +2108,8 @@ def test_a_title_naming_what_its_job_runs_on_keeps_the_job_on_a_frame():
         ("GridSim: Unit Commitment and Economic Dispatch at Scale", "energy_systems"),
         ("Modern Hopfield Networks for Sequence Memory", "sequence_architectures"),
         ("Chainlit: Interactive Machine Learning Demos in Python", "mlops"),
+        ("MeshKit: A Fast Library for Point Cloud Processing", "geometry_processing"),
+        ("Trimesh", "geometry_processing"),
     ],
 )
 def test_a_tool_or_model_of_another_field_is_read_as_that_fields_job(title, job):
