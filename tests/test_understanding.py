@@ -4051,3 +4051,31 @@ def test_a_clip_the_user_brings_in_the_told_steps_is_theirs_for_the_job_end_to_e
         )
     )
     assert understanding.task.id == "character_animation"
+
+
+@pytest.mark.parametrize(
+    ("question", "thing"),
+    [
+        ("La seule vidéo du spectacle de 2011 est toute floue et minuscule.", "video"),
+        ("The only photo of my great-aunt is a tiny scan from a church album.", "image"),
+        ("El único vídeo de la boda de mis padres está muy oscuro.", "video"),
+    ],
+)
+def test_the_only_one_of_its_kind_opening_a_sentence_is_the_users(question, thing):
+    assert _roles(question)[thing] == "have"
+
+
+def test_the_only_one_the_tool_made_is_still_the_result():
+    # (guard) "it gave me the only depth map that looked right"
+    assert _roles("It gave me the only depth map that looked right from my photo.") == {
+        "depth_map": "want",
+        "image": "have",
+    }
+
+
+def test_what_a_verb_of_change_made_outweighs_the_act_the_sentence_opened_with():
+    question = (
+        "Tenía una foto borrosa de mi abuelo en el muelle; la app primero la enfocó y luego la "
+        "convirtió en un vídeo corto donde saluda con la mano."
+    )
+    assert _roles(question) == {"image": "have", "video": "want"}

@@ -641,17 +641,15 @@ def _read_source(
     # Multi-view Video") rules out readings that start from something else: the best reading
     # that takes it leads, where it scores a fair share of the best.
     stated = stated_start(name_text)
+    # the tasks its title names outright ("Large Mask Inpainting")
+    titled = {t for t, value in cue_scores(name_text).items() if value >= _CUE_STRENGTH}
     # (the start every reading must take, once a title or summary settles it; a job the
-    # source's words name outright stays, whatever picture guides it: "Video Matting from a
-    # Single Background Photo" mattes clips)
+    # title names outright stays, whatever picture guides it: "Video Matting from a Single
+    # Background Photo" mattes clips)
     starts_from: str | None = None
 
     def starts_right(task: str) -> bool:
-        return (
-            starts_from is None
-            or task in named_tasks
-            or starts_from in _takes(known_tasks[task])
-        )
+        return starts_from is None or task in titled or starts_from in _takes(known_tasks[task])
 
     if stated and not any(stated in _takes(known_tasks[t]) for t in served):
         fitting = [
@@ -716,7 +714,6 @@ def _read_source(
     # summary names outright too ("generates the in-between frames"; a summary mentions too
     # much in passing for a task it names but does not otherwise serve to count), and,
     # for a bare title that names none, the tasks nearest its meaning.
-    titled = {t for t, value in cue_scores(name_text).items() if value >= _CUE_STRENGTH}
     known = taxonomy.tasks()
     makes = known[ranked[0][0]].outputs
 

@@ -780,6 +780,12 @@ def _read(question: str, embedder: Any) -> _Reading:
 _SHOWN_AFTER = re.compile(
     r"\s*(?:(?:of|showing|de la|de|du|des|del|von|vom|der)(?!\w)|d['’])", re.IGNORECASE
 )
+# "The only photo of my grandpa …", "La seule vidéo de la kermesse …" opening a sentence: the
+# one thing of its kind the user has (not "it made the only 3D model that stood up")
+_ONLY_ONE_OPENS = re.compile(
+    r"\s*(?:the only|our only|my only|la seule|le seul|el único|la única|das einzige|"
+    r"die einzige|der einzige)(?:\s+[\w'’-]+){0,2}?\s*"
+)
 _SHOWN_UNTIL = re.compile(
     r"[,.;:!?、。()]|\s(?:and|where|which|that|who|in|at|on|of|with|by|from|near|under|behind|"
     r"beside|for|et|où|qui|dans|à|au|aux|de|du|des|sur|avec|près|pour|y|donde|que|en|del|con|al|"
@@ -2602,8 +2608,13 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 and _INTO_AFTER.match(text, hit.end)
             ):
                 role = "have"  # "how does it turn a picture into a sentence": what is turned
-            if role is None and _changed_into(text, hit):
-                role = "want"  # "l'appli l'a transformée en quelques secondes de vidéo"
+            if role is None and _ONLY_ONE_OPENS.fullmatch(text, 0, hit.start):
+                role = "have"  # "La seule vidéo de la kermesse …": the one they have
+            if role != "want" and _changed_into(text, hit):
+                # "l'appli l'a transformée en quelques secondes de vidéo": what a verb of change
+                # made, whatever act of the user's the sentence opened with ("Tenía una foto …;
+                # la app … la convirtió en un vídeo")
+                role = "want"
             if _FOR_USE_AFTER.match(text, hit.end):
                 role = None  # "PR動画用に": what the result is for
             if hit.cue == _QUOTED_PROMPT and (
