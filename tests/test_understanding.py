@@ -4079,3 +4079,20 @@ def test_what_a_verb_of_change_made_outweighs_the_act_the_sentence_opened_with()
         "convirtió en un vídeo corto donde saluda con la mano."
     )
     assert _roles(question) == {"image": "have", "video": "want"}
+
+
+def test_a_photo_someone_was_put_into_is_a_backdrop_they_had():
+    # "the app put them into an old photo of our farm": where they went, not what came out
+    image = next(
+        m
+        for m in _mentions_of(
+            "I filmed my sons and the app put them into an old photo of our farm."
+        )
+        if m.hit.label == "image"
+    )
+    assert image.role == "have" and image.place_only
+
+
+def test_a_clip_turned_into_a_photo_is_still_the_result():
+    # (guard) "turned my clip into a photo": no one was put into it
+    assert _roles("The app turned my clip into a photo.")["image"] == "want"

@@ -815,15 +815,17 @@ _WHO = (
     r"ihnen|sie|ihr"
 )
 _BACKDROP_BEFORE = re.compile(
+    # someone put into it: "put them into an old photo", "dropped us into a picture"
+    rf"(?<!\w)(?:(?:put|placed|dropped|pasted|inserted|set)\s+(?:{_WHO})\s+(?:into|in)"
     # someone in front of it: "put her in front of my photo", "vor mein Foto gesetzt"
-    r"(?<!\w)(?:(?:in\s+front\s+of|devant|delante\s+de|enfrente\s+de|vor)"
+    r"|(?:in\s+front\s+of|devant|delante\s+de|enfrente\s+de|vor)"
     rf"(?:\s+(?:{_WHO}))?"
     # ...or it behind someone: "a mis derrière nous ma photo" ("behind my photo" is not)
     rf"|(?:behind|derrière|detrás\s+de|hinter)\s+(?:{_WHO}))"
     r"(?:\s+(?:par|with|by|por|con|mit|durch))?"
     r"(?:\s+(?:my|our|the|a|an|ma|mon|notre|la|le|une|un|mi|nuestra|nuestro|una|el|mein|meine|"
     r"meinem|unser|unsere|das|ein|dem|einem))?(?:\s+(?:own|propre|propia|propio|eigenes|eigene|"
-    r"eigenen))?\s*$"
+    r"eigenen))?(?:\s+(?:old|new|vintage|favourite|favorite|framed))?\s*$"
 )
 _BACKDROP_AFTER = re.compile(
     rf"(?:\s+[\w'’-]+){{0,6}}?\s+(?:behind\s+(?:{_WHO})|derrière\s+(?:{_WHO})|"
@@ -2608,6 +2610,12 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 and _INTO_AFTER.match(text, hit.end)
             ):
                 role = "have"  # "how does it turn a picture into a sentence": what is turned
+            if (
+                role == "want"
+                and hit.label in _TAKEN_AS_PHOTOS
+                and _BACKDROP_BEFORE.search(text, max(0, hit.start - 40), hit.start)
+            ):
+                role = "have"  # "put them into an old photo": the picture they were put in
             if role is None and _ONLY_ONE_OPENS.fullmatch(text, 0, hit.start):
                 role = "have"  # "La seule vidéo de la kermesse …": the one they have
             if role != "want" and _changed_into(text, hit):
