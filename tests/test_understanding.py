@@ -4096,3 +4096,36 @@ def test_a_photo_someone_was_put_into_is_a_backdrop_they_had():
 def test_a_clip_turned_into_a_photo_is_still_the_result():
     # (guard) "turned my clip into a photo": no one was put into it
     assert _roles("The app turned my clip into a photo.")["image"] == "want"
+
+
+def test_a_told_chain_ends_with_the_thing_the_user_says_came_out():
+    # the last model's title reads as 3D from one picture; the user says a depth map came out
+    recommended = (
+        enrich(
+            Source(
+                id="s1",
+                name="RestoreNet",
+                title="RestoreNet: Half Instance Normalization Network for Image Restoration",
+                role="recommended",
+            )
+        ),
+        enrich(
+            Source(
+                id="s2",
+                name="ShapeFromOne",
+                title="Learning to Recover 3D Scene Shape from a Single Image",
+                role="recommended",
+            )
+        ),
+    )
+    understanding = understand(
+        Request(
+            question=(
+                "ボブスレーを撮った写真がブレてしまいました。アプリはまずブレを取ってくれて、"
+                "そのあと写真の各点がカメラからどれくらい離れているかを表す深度マップを出して"
+                "くれました。二つの処理はどうつながっていますか？"
+            ),
+            recommended=recommended,
+        )
+    )
+    assert understanding.task.id == "monocular_depth_estimation"

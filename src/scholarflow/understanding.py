@@ -1006,6 +1006,8 @@ def _decide(
         had_before=reading.brought if told else had,
         had_later=had - reading.brought if told else frozenset(),
         may_be={m.hit.label: m.either for m in reading.mentions if m.role == "have"},
+        # (named as what came out, or named without being said to be theirs)
+        wanted=frozenset(m.hit.label for m in reading.mentions if m.role != "have") - had,
     )
     ranked = _job_finished(ranked, recommended, asked, told=told)
     ranked = _close_to_the_recommended(ranked, recommended, named=reading.cues)
@@ -1411,6 +1413,7 @@ def _told_chain(
     had_before: frozenset[str] = frozenset(),
     had_later: frozenset[str] = frozenset(),
     may_be: Mapping[str, tuple[str, ...]] | None = None,
+    wanted: frozenset[str] = frozenset(),
 ) -> list[tuple[str, float]]:
     """The user tells of steps ("the first model erased him, then the second made the whole
     picture move") and the recommended models, in the order given, pass each one's result to
@@ -1515,9 +1518,17 @@ def _told_chain(
         task = known[task_id]
         return task.animates or not (animating_steps - {task.family})
 
+    from scholarflow.signatures import _with_what_it_holds
+
+    def makes_what_they_got(task_id: str) -> bool:
+        # (what the user says came out of the last step, "a depth map", is what the job
+        # end to end makes, whatever else the last model's own reading makes)
+        return not wanted or bool(_with_what_it_holds(known[task_id].outputs) & wanted)
+
     for task_id, score in sorted(
         fair,
         key=lambda item: (
+            not makes_what_they_got(item[0]),
             not takes_all_they_had(item[0]),
             not keeps_the_motion(item[0]),
             item[0] not in last_jobs,
