@@ -1117,9 +1117,7 @@ def stated_otherwise(source: Source, question: str) -> tuple[str, str] | None:
     )
 
 
-_OFFERS_A_CHOICE = re.compile(
-    r"(?i)\b(?:or both|either|o ambos|o ambas|ou les deux|oder beides)\b"
-)
+_OFFERS_A_CHOICE = re.compile(r"(?i)\b(?:or both|either|o ambos|o ambas|ou les deux|oder beides)\b")
 _SET_AGAINST = re.compile(
     r"(?i)\b(?:unlike|whereas|while|existing|previous|prior|earlier|conventional|traditional|"
     r"assum\w*|compared|in contrast|instead of|rather than|limited to|restricted to)\b"

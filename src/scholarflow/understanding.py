@@ -1006,8 +1006,15 @@ def _decide(
         had_before=reading.brought if told else had,
         had_later=had - reading.brought if told else frozenset(),
         may_be={m.hit.label: m.either for m in reading.mentions if m.role == "have"},
-        # (named as what came out, or named without being said to be theirs)
-        wanted=frozenset(m.hit.label for m in reading.mentions if m.role != "have") - had,
+        # (named as what came out, or, not a picture or a clip, named without being said to
+        # be theirs: "…深度マップを出してくれました")
+        wanted=frozenset(
+            m.hit.label
+            for m in reading.mentions
+            if m.role == "want"
+            or (m.role is None and taxonomy.modalities()[m.hit.label].family != "rgb")
+        )
+        - had,
     )
     ranked = _job_finished(ranked, recommended, asked, told=told)
     ranked = _close_to_the_recommended(ranked, recommended, named=reading.cues)
@@ -1518,12 +1525,20 @@ def _told_chain(
         task = known[task_id]
         return task.animates or not (animating_steps - {task.family})
 
-    from scholarflow.signatures import _with_what_it_holds
+    modalities = taxonomy.modalities()
 
     def makes_what_they_got(task_id: str) -> bool:
         # (what the user says came out of the last step, "a depth map", is what the job
-        # end to end makes, whatever else the last model's own reading makes)
-        return not wanted or bool(_with_what_it_holds(known[task_id].outputs) & wanted)
+        # end to end makes, whatever else the last model's own reading makes; in any of its
+        # ways, and either holding the other: a 4D scene holds moving points)
+        task = known[task_id]
+        ways = (task.signature, *taxonomy.variants().get(task_id, ())) if task.signature else ()
+        made = {m for way in ways for m in way.outputs} | set(task.outputs)
+        return not wanted or any(
+            w == m or w in modalities[m].includes or m in modalities[w].includes
+            for w in wanted
+            for m in made
+        )
 
     for task_id, score in sorted(
         fair,
