@@ -1736,3 +1736,87 @@ def test_a_tool_of_another_field_with_no_ports_of_its_own_is_said_to_be_one():
     (warning,) = [w for w in result.warnings if w.code == "model_task_mismatch"]
     assert names[warning.source_id] == "Chainlit"
     assert "another field" in warning.message
+
+
+def _edges_by_name(result, sources) -> set[tuple[str, str]]:
+    names = {
+        n.id: (sources[n.source_id].name if n.source_id else n.kind) for n in result.workflow.nodes
+    }
+    optional = {n.id for n in result.workflow.nodes if n.optional}
+    return {
+        (names[e.source], names[e.target])
+        for e in result.workflow.edges
+        if e.source not in optional and e.target not in optional
+    }
+
+
+def test_a_driving_clip_is_not_relit_before_it_drives_the_animation():
+    # the look of a driving clip never reaches the result: the relighter takes the animation
+    prompt = _prompt(
+        "I put in an old photo of my grandfather and a selfie clip of me pulling faces, and "
+        "the photo copied my expressions. Then I picked a warm lantern light and the whole "
+        "clip was relit that way. How do the two steps connect?",
+        "Model: FaceMover: Efficient Portrait Animation with Stitching and Retargeting Control\n"
+        "Paper: https://arxiv.org/abs/2401.00011\n\n"
+        "Model: GlowClip: Training-free Video Relighting via Progressive Light Fusion\n"
+        "Paper: https://arxiv.org/abs/2401.00012\n",
+        "Model: ToonDance: Animating a Character from a Driving Video\nPaper: None\n",
+    )
+    result, sources = _plan(prompt)
+    edges = _edges_by_name(result, sources)
+    assert ("FaceMover", "GlowClip") in edges
+    assert ("input", "GlowClip") not in edges
+
+
+def test_two_engines_offered_for_the_same_prompt_are_two_ways_not_a_chain():
+    # (the whole engine: both models are read from the built-in catalog as it reads them)
+    from scholarflow.engine import answer
+
+    prompt = _prompt(
+        "I typed 'a paper boat's trip down the gutter and then sinking in a puddle' and got a "
+        "short clip. The app offered two engines for the same prompt. How does each one turn "
+        "my words into moving frames?",
+        "Model: AnimateDiff: Animate Your Personalized Text-to-Image Diffusion Models without "
+        "Specific Tuning\nPaper: https://arxiv.org/abs/2307.04725\n\n"
+        "Model: EasyAnimate: A High-Performance Long Video Generation Method based on "
+        "Transformer Architecture\nPaper: https://arxiv.org/abs/2405.18991\n",
+        "Model: Latte: Latent Diffusion Transformer for Video Generation\nPaper: None\n",
+    )
+    result = answer(parse_prompt(prompt))
+    names = {n.id: n.label if n.source_id else n.kind for n in result.workflow.nodes}
+    edges = {(names[e.source], names[e.target]) for e in result.workflow.edges}
+    assert ("AnimateDiff", "EasyAnimate") not in edges
+    assert ("EasyAnimate", "AnimateDiff") not in edges
+    assert {("input", "AnimateDiff"), ("input", "EasyAnimate")} <= edges
+
+
+def test_a_photo_described_in_words_restyles_the_clip_through_those_words():
+    prompt = _prompt(
+        "I gave the app a short clip of my garden and a photo of an old quilt I love. It first "
+        "described the quilt's look in words, then restyled every frame of the clip so the "
+        "garden looks stitched from fabric. How do the two steps fit together?",
+        "Model: CapMaker: Improving Large Multi-Modal Models with Better Captions\n"
+        "Paper: https://arxiv.org/abs/2401.00015\n\n"
+        "Model: MergeEdit: Video Token Merging for Zero-Shot Video Editing\n"
+        "Paper: https://arxiv.org/abs/2401.00016\n",
+        "Model: TokenFlow: Consistent Diffusion Features for Consistent Video Editing\n"
+        "Paper: None\n",
+    )
+    result, sources = _plan(prompt)
+    edges = _edges_by_name(result, sources)
+    assert ("CapMaker", "MergeEdit") in edges and ("MergeEdit", "output") in edges
+
+
+def test_a_light_picked_from_the_apps_list_is_no_input_of_the_relighter():
+    prompt = _prompt(
+        "I photographed a pressed flower frame under a ceiling lamp. In the app I picked "
+        "'light from the east, warmer' from its settings, and the photo came back lit from "
+        "the side. How does it move the light in a photo already taken?",
+        "Model: LampNet: Deep Relighting Networks for Image Light Source Manipulation\n"
+        "Paper: https://arxiv.org/abs/2401.00017\n",
+        "Model: DiLightNet: Fine-grained Lighting Control for Diffusion-based Image "
+        "Generation\nPaper: None\n",
+    )
+    result, _sources = _plan(prompt)
+    inputs = [n for n in result.workflow.nodes if n.kind == "input"]
+    assert [n.modality for n in inputs] == ["image"]

@@ -2139,3 +2139,42 @@ def test_a_job_the_title_names_stays_whatever_picture_guides_it():
     # "Video Matting from a Single Background Photo" mattes clips; the photo guides it
     source = enrich(_source("Video Matting from a Single Background Photo"))
     assert "video_matting" in source.tasks
+
+
+@pytest.mark.parametrize(
+    ("title", "job"),
+    [
+        # radio links at the physical layer: signals that are no pictures, clips or sound
+        (
+            "RadioSim: An Open-Source Library for Next-Generation Physical Layer Research",
+            "wireless_communications",
+        ),
+        (
+            "MIMONet: Deep Learning for Massive MIMO Detection and Channel Estimation",
+            "wireless_communications",
+        ),
+        # what a model may know: a representation made fair, a concept taken out of it
+        ("FairRep: Learning Fair Representations under Demographic Parity", "algorithmic_fairness"),
+    ],
+)
+def test_wireless_links_and_fairness_are_work_of_other_fields(title, job):
+    source = enrich(Source(id="s1", name=title.split(":")[0], title=title, role="recommended"))
+    assert source.tasks == () and source.other_job == job
+
+
+def test_a_concept_eraser_known_by_name_is_no_inpainter():
+    title = "LEACE: Perfect Linear Concept Erasure in Closed Form"
+    source = enrich(Source(id="s1", name="LEACE", title=title, role="recommended"))
+    assert source.other_job == "algorithmic_fairness"
+
+
+def test_inverse_and_forward_rendering_of_video_reads_as_relighting():
+    title = "IntrinsicVid: Joint Inverse and Forward Rendering for Videos"
+    source = enrich(Source(id="s1", name="IntrinsicVid", title=title, role="recommended"))
+    assert source.tasks[:1] == ("video_relighting",)
+
+
+def test_human_image_animation_is_character_animation():
+    title = "UniMove: Taming Unified Video Diffusion Models for Consistent Human Image Animation"
+    source = enrich(Source(id="s1", name="UniMove", title=title, role="recommended"))
+    assert source.tasks[:1] == ("character_animation",)

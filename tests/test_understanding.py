@@ -4129,3 +4129,173 @@ def test_a_told_chain_ends_with_the_thing_the_user_says_came_out():
         )
     )
     assert understanding.task.id == "monocular_depth_estimation"
+
+
+@pytest.mark.parametrize(
+    ("question", "place"),
+    [
+        (
+            "Grabé a mi hija saltando en el pasillo y le pasé a la app el vídeo y una foto de "
+            "una pista de atletismo.",
+            True,
+        ),
+        (
+            "J'ai filmé mon fils qui patine dans le salon et j'ai donné à l'appli la vidéo et "
+            "une photo de la patinoire.",
+            True,
+        ),
+        (
+            "I filmed my niece jumping in the hallway and gave the app the clip and a photo of "
+            "the racetrack.",
+            True,
+        ),
+        # (guard) a photo of someone at a ground shows someone
+        (
+            "Grabé a mi hija saltando y le pasé a la app el vídeo y una foto de mi abuelo.",
+            False,
+        ),
+    ],
+)
+def test_a_photo_of_a_sports_ground_beside_a_clip_is_a_place(question, place):
+    image = next(m for m in _mentions_of(question) if m.hit.label == "image")
+    assert image.role == "have" and image.place_only is place
+
+
+def test_a_thing_said_with_one_handed_in_was_handed_in_too():
+    mentions = _mentions_of(
+        "I gave the app a short clip of my kitchen and a photo of a hooked rug I love."
+    )
+    assert [(m.hit.label, m.handed_in) for m in mentions[:2]] == [
+        ("video", True),
+        ("image", True),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("question", "told"),
+    [
+        (
+            "먼저 사진이 영상이 됐어요. 이어서 앱 목록에서 조명을 골랐더니 영상 전체가 바뀌었어요.",
+            True,
+        ),
+        ("まず写真が動画になりました。続いて、照明を選ぶと動画全体が明るくなりました。", True),
+        # (guard) "how do the two steps connect?" is asked, not told
+        ("먼저 사진이 영상이 됐어요. 두 단계가 어떻게 이어지나요?", False),
+    ],
+)
+def test_korean_and_japanese_words_for_next_tell_a_step(question, told):
+    from scholarflow.understanding import tells_steps, users_telling
+
+    assert tells_steps(users_telling(question)) is told
+
+
+def test_a_then_inside_the_typed_prompt_tells_no_step():
+    from scholarflow.understanding import tells_alternatives, tells_steps, users_telling
+
+    question = (
+        "I typed 'a paper boat's trip down the gutter and then sinking in a puddle' and got a "
+        "clip. The app offered two engines for the same prompt. How does each one work?"
+    )
+    telling = users_telling(question)
+    assert not tells_steps(telling) and tells_alternatives(telling)
+
+
+def test_an_apostrophe_inside_a_quoted_prompt_does_not_end_it():
+    from scholarflow.text import mask_quoted
+
+    assert mask_quoted("I typed 'a cat's nap on a sofa' and waited.") == "I typed  …  and waited."
+    # (guard) apostrophes with no quote around them stay
+    assert mask_quoted("It's the dog's toy and the cat's bed.") == (
+        "It's the dog's toy and the cat's bed."
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "In the app I picked 'soft light from the window' from its list of settings, and my "
+        "photo came back relit.",
+        "I chose the 'golden hour glow' lighting from the menu and every frame came back warm.",
+        "En la app elegí 'luz suave de ventana' de la lista de ajustes, y la foto volvió "
+        "iluminada de otra forma.",
+    ],
+)
+def test_a_setting_picked_from_the_apps_list_is_no_input(question):
+    text = [m for m in _mentions_of(question) if m.hit.label == "text"]
+    assert text and all(m.role is None for m in text)
+
+
+def test_a_prompt_the_user_typed_is_still_an_input():
+    # (guard) typed words are the user's, list or no list elsewhere
+    text = [
+        m
+        for m in _mentions_of("I typed 'a heron wading at dawn, misty' and got a clip.")
+        if m.hit.label == "text"
+    ]
+    assert text and text[0].role == "have"
+
+
+def test_a_picture_circled_all_the_way_round_is_asked_for_new_views():
+    from scholarflow.understanding import _side_words
+
+    question = "then made a video going all the way round the basket"
+    assert _side_words().search(question)
+    assert _side_words().search("a video showing the back i never photographed")
+    # (guard) a dog running in circles is said to move, not to be seen from around
+    assert not _side_words().search("my dog ran in circles on the lawn and came back")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "スマホで撮った動画が、動きやタイミングはそのままで、水彩画風になりました。",
+        "The clip came back painted, the motion and timing exactly as I filmed it.",
+        "Le clip est revenu peint, avec les mêmes mouvements qu'au tournage.",
+    ],
+)
+def test_the_motion_kept_as_filmed_says_the_users_footage_was_kept(question):
+    from scholarflow.understanding import stated_sides, users_telling
+
+    assert stated_sides(users_telling(question)).get("footage") == "footage.kept"
+
+
+def test_a_quote_closed_right_before_a_korean_particle_ends_there():
+    from scholarflow.text import mask_quoted
+
+    # (guard) the apostrophe inside a Latin word is a word's; this one closes the quote
+    text = "사진에 '하늘은 노을로, 팬은 황동색으로'라고 입력했더니 '팬에디터 프로'만 추천"
+    assert mask_quoted(text) == "사진에  … 라고 입력했더니 '팬에디터 프로'만 추천"
+
+
+def test_a_silent_clip_described_and_the_words_given_a_sound_is_a_clip_given_its_sound():
+    # (guard) the words the first model made are all the second takes: the job end to end
+    # takes the clip the user had
+    recommended = (
+        enrich(
+            Source(
+                id="s1",
+                name="ClipTeller",
+                title="ClipTeller: Describing Videos in Words with a Vision-Language Model",
+                role="recommended",
+            )
+        ),
+        enrich(
+            Source(
+                id="s2",
+                name="SoundWeaver",
+                title="SoundWeaver: Text-to-Audio Generation with Latent Diffusion Models",
+                role="recommended",
+            )
+        ),
+    )
+    understanding = understand(
+        Request(
+            question=(
+                "I had a silent clip of our old mantel clock striking noon. One model watched it "
+                "and wrote what should be heard, and a second model turned that description "
+                "into a soundtrack. How does the sound come out of the video this way?"
+            ),
+            recommended=recommended,
+        )
+    )
+    assert understanding.task.id == "video_to_audio"

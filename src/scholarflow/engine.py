@@ -42,8 +42,8 @@ from scholarflow.render.document import (
     outline,
     render_part,
 )
-from scholarflow.text import canonical_url, find_urls, has_link, normalize, sentences
-from scholarflow.understanding import tells_alternatives, tells_steps, understand
+from scholarflow.text import canonical_url, find_urls, has_link, sentences
+from scholarflow.understanding import tells_alternatives, tells_steps, understand, users_telling
 from scholarflow.writers import Writer, get_writer
 
 if TYPE_CHECKING:
@@ -181,9 +181,9 @@ def _read_and_plan(
         enriched,
         understanding.have,
         understanding.task.id,
-        steps_told=tells_steps(normalize(request.question)),
+        steps_told=tells_steps(users_telling(request.question)),
         made=understanding.made_on_the_way,
-        alternatives_told=tells_alternatives(normalize(request.question)),
+        alternatives_told=tells_alternatives(users_telling(request.question)),
     )
     enriched = signatures.adopt_stated_needs(enriched, request.question)
     enriched = signatures.adopt_told_steps(
@@ -194,7 +194,7 @@ def _read_and_plan(
         enriched,
         understanding.have,
         understanding.task.id,
-        steps_told=tells_steps(normalize(request.question)),
+        steps_told=tells_steps(users_telling(request.question)),
     )
     enriched = planning.compose_recommended(understanding, enriched, request.question)
     request = request.model_copy(

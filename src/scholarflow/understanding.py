@@ -730,7 +730,9 @@ def _read(question: str, embedder: Any) -> _Reading:
     # "I thought I needed X, but…"; "the recommended model makes X from Y" (what the model
     # does, in the user's words, is not what the user did)
     happened = mask_model_descriptions(mask_corrected_beliefs(normalized))
-    mentions = _with_places(tuple(_modality_mentions(happened)), happened, question)
+    mentions = _picked_from_a_list(
+        _with_places(tuple(_modality_mentions(happened)), happened, question), happened
+    )
     steps_begin = _steps_begin(happened)
     brought = frozenset(
         m.hit.label
@@ -846,6 +848,43 @@ def _place_words() -> dict[str, re.Pattern[str]]:
         spaced = language not in ("ja", "ko", "zh")
         patterns[language] = re.compile(rf"(?<!\w)(?:{body})(?:s|es)?(?!\w)" if spaced else body)
     return patterns
+
+
+@cache
+def _offered_lists() -> re.Pattern[str]:
+    words = taxonomy.load_lexicon("prompt_words.toml")["offered_lists"]
+    spaced = "|".join(
+        re.escape(w) for w in sorted(words, key=len, reverse=True) if not _unspaced(w)
+    )
+    unspaced = "|".join(re.escape(w) for w in words if _unspaced(w))
+    return re.compile(rf"(?<!\w)(?:{spaced})(?!\w)|{unspaced}")
+
+
+# The clause a picked quote stands in: as far as a sentence's end or a comma's "and".
+_CLAUSE_AROUND = 48
+_CLAUSE_CUT = re.compile(r"[.;!?。！？]|,\s*(?:and|y|et|und)\s|그리고|そして")
+
+
+def _picked_from_a_list(mentions: tuple[_Mention, ...], text: str) -> tuple[_Mention, ...]:
+    """The mentions, a quoted prompt the user picked from a list the app offered ("I picked
+    'light from the east, warmer' from its settings") read as no input: a setting the app
+    gave, not words they wrote."""
+    if not any(m.hit.label == "text" and m.hit.cue == _QUOTED_PROMPT for m in mentions):
+        return mentions
+    found = _offered_lists()
+    placed = []
+    for mention in mentions:
+        if mention.hit.label == "text" and mention.hit.cue == _QUOTED_PROMPT and mention.role:
+            before = text[max(0, mention.hit.start - _CLAUSE_AROUND) : mention.hit.start]
+            after = text[mention.hit.end : mention.hit.end + _CLAUSE_AROUND]
+            cuts = list(_CLAUSE_CUT.finditer(before))
+            before = before[cuts[-1].end() :] if cuts else before
+            cut = _CLAUSE_CUT.search(after)
+            after = after[: cut.start()] if cut else after
+            if found.search(before) or found.search(after):
+                mention = replace(mention, role=None, handed_in=False)
+        placed.append(mention)
+    return tuple(placed)
 
 
 def _with_places(mentions: tuple[_Mention, ...], text: str, question: str) -> tuple[_Mention, ...]:
@@ -1489,8 +1528,19 @@ def _told_chain(
         ports = task.signature.ports_in() if task.signature else ()
         taken = {m for port in ports for m in port.modalities}
         alternatives = may_be or {}
+        # (a thing an earlier model turned into something new the job takes beside the user's
+        # own material is taken in that form: a photo of a rug described in words, the words
+        # restyling the user's clip; not when all the job takes is what was turned: a silent
+        # clip described, the description given a sound, is a clip given its sound)
+        turned = {
+            thing
+            for source in chain[:-1]
+            for sig in source.signatures
+            if (set(sig.outputs) - had_before) & taken and taken & had_before
+            for thing in sig.inputs
+        }
         return all(
-            thing in taken or set(alternatives.get(thing, ())) & taken
+            thing in taken or thing in turned or set(alternatives.get(thing, ())) & taken
             for thing in had_before - steered_inside
         )
 
@@ -1527,6 +1577,14 @@ def _told_chain(
 
     modalities = taxonomy.modalities()
 
+    def uses_what_was_passed(task_id: str) -> bool:
+        # (the last step needs what an earlier one made for it: words describing a photo
+        # restyle a clip, where a job taking the photo itself, the words at most a help,
+        # would leave them unused)
+        task = known[task_id]
+        needs = task.signature.required_inputs if task.signature else tuple(task.inputs)
+        return bool(set(needs) & made_inside)
+
     def makes_what_they_got(task_id: str) -> bool:
         # (what the user says came out of the last step, "a depth map", is what the job
         # end to end makes, whatever else the last model's own reading makes; in any of its
@@ -1547,6 +1605,7 @@ def _told_chain(
             not takes_all_they_had(item[0]),
             not keeps_the_motion(item[0]),
             item[0] not in last_jobs,
+            not uses_what_was_passed(item[0]),
             known[item[0]].family not in last_families,
         ),
     ):
@@ -2986,7 +3045,16 @@ def _coordinated(found: list[_Mention], question: str) -> list[_Mention]:
             if (_COORDINATION.match(between) or (per_item and _ONE_EACH.match(between))) and (
                 not _RESULT_VERBS.search(between)
             ):
-                mention = replace(mention, role=before.role)
+                mention = replace(mention, role=before.role, handed_in=before.handed_in)
+        elif (
+            mention.role == "have"
+            and before is not None
+            and before.handed_in
+            and not mention.handed_in
+            and _COORDINATION.match(question[before.hit.end : mention.hit.start])
+        ):
+            # "I gave the app a clip … and a photo of a rug": both were handed in
+            mention = replace(mention, handed_in=True)
         placed.append(mention)
     return placed
 
@@ -3065,7 +3133,7 @@ _IF_BEFORE_THEN = re.compile(r"(?<!\w)(?:if|when|si|wenn|falls)\s[^.!?]*$")
 _THEN = re.compile(
     r"(?<!\w)(?:then|afterwards|after that|dann|danach|anschließend|puis|ensuite|luego|"
     r"después)(?!\w)|それから|次に|その後|そのあと|그다음|그 다음|그리고 나서|그런 다음|"
-    r"그러고 나서|그 후"
+    r"그러고 나서|그 후|続いて|(?<!\w)이어서(?!\w)"
 )
 
 
@@ -3090,6 +3158,13 @@ _ORDINAL_AFTER = re.compile(
     r"time|day|one was|fotos?|imagen|vídeo|bild|foto))"
     r"|두 번째|2つ目|二つ目|2番目"
 )
+
+
+def users_telling(question: str) -> str:
+    """The question as the user tells it, normalized, each quoted prompt masked: a "then" in
+    the words they typed ("a cube scrambling and then solving itself") tells no step of
+    theirs, as `_read` masks it."""
+    return normalize(mask_quoted(question, f" {_QUOTED_PROMPT} ", asked=" … "))
 
 
 def tells_steps(question: str) -> bool:
