@@ -2162,6 +2162,13 @@ def test_wireless_links_and_fairness_are_work_of_other_fields(title, job):
     assert source.tasks == () and source.other_job == job
 
 
+def test_a_concept_erased_from_a_picture_generator_is_still_media_work():
+    # (guard, the review's) a style taken out of a text-to-image model
+    title = "MACE: Mass Concept Erasure in Text-to-Image Diffusion Models"
+    source = enrich(Source(id="s1", name="MACE", title=title, role="recommended"))
+    assert not source.other_job and source.tasks
+
+
 def test_a_concept_eraser_known_by_name_is_no_inpainter():
     title = "LEACE: Perfect Linear Concept Erasure in Closed Form"
     source = enrich(Source(id="s1", name="LEACE", title=title, role="recommended"))

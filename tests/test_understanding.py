@@ -4149,6 +4149,12 @@ def test_a_told_chain_ends_with_the_thing_the_user_says_came_out():
             "the racetrack.",
             True,
         ),
+        # (guard, the review's) a circuit a user soldered is no racing circuit
+        (
+            "Grabé a mi hija soldando y le pasé a la app el vídeo y una foto del circuito que "
+            "soldó.",
+            False,
+        ),
         # (guard) a photo of someone at a ground shows someone
         (
             "Grabé a mi hija saltando y le pasé a la app el vídeo y una foto de mi abuelo.",
@@ -4171,24 +4177,6 @@ def test_a_thing_said_with_one_handed_in_was_handed_in_too():
     ]
 
 
-@pytest.mark.parametrize(
-    ("question", "told"),
-    [
-        (
-            "먼저 사진이 영상이 됐어요. 이어서 앱 목록에서 조명을 골랐더니 영상 전체가 바뀌었어요.",
-            True,
-        ),
-        ("まず写真が動画になりました。続いて、照明を選ぶと動画全体が明るくなりました。", True),
-        # (guard) "how do the two steps connect?" is asked, not told
-        ("먼저 사진이 영상이 됐어요. 두 단계가 어떻게 이어지나요?", False),
-    ],
-)
-def test_korean_and_japanese_words_for_next_tell_a_step(question, told):
-    from scholarflow.understanding import tells_steps, users_telling
-
-    assert tells_steps(users_telling(question)) is told
-
-
 def test_a_then_inside_the_typed_prompt_tells_no_step():
     from scholarflow.understanding import tells_alternatives, tells_steps, users_telling
 
@@ -4204,6 +4192,12 @@ def test_an_apostrophe_inside_a_quoted_prompt_does_not_end_it():
     from scholarflow.text import mask_quoted
 
     assert mask_quoted("I typed 'a cat's nap on a sofa' and waited.") == "I typed  …  and waited."
+    assert mask_quoted("I typed ‘a cat’s nap on a sofa’ and waited.") == "I typed  …  and waited."
+    # (guard, the review's) a decade's apostrophe opens no quote
+    decade = "My grandma's '70s home movies and my grandparents' farm came back sharp."
+    assert mask_quoted(decade) == decade
+    # ...but a prompt may start with a year
+    assert mask_quoted("I typed '1920s sepia silent film' next.") == "I typed  …  next."
     # (guard) apostrophes with no quote around them stay
     assert mask_quoted("It's the dog's toy and the cat's bed.") == (
         "It's the dog's toy and the cat's bed."
@@ -4218,6 +4212,8 @@ def test_an_apostrophe_inside_a_quoted_prompt_does_not_end_it():
         "I chose the 'golden hour glow' lighting from the menu and every frame came back warm.",
         "En la app elegí 'luz suave de ventana' de la lista de ajustes, y la foto volvió "
         "iluminada de otra forma.",
+        "アプリの一覧から「柔らかい窓の光で」を選びました。",
+        "앱 목록에서 '따뜻한 랜턴 불빛으로'를 골랐더니 영상이 바뀌었어요.",
     ],
 )
 def test_a_setting_picked_from_the_apps_list_is_no_input(question):
@@ -4225,14 +4221,22 @@ def test_a_setting_picked_from_the_apps_list_is_no_input(question):
     assert text and all(m.role is None for m in text)
 
 
-def test_a_prompt_the_user_typed_is_still_an_input():
-    # (guard) typed words are the user's, list or no list elsewhere
-    text = [
-        m
-        for m in _mentions_of("I typed 'a heron wading at dawn, misty' and got a clip.")
-        if m.hit.label == "text"
-    ]
-    assert text and text[0].role == "have"
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I typed 'a heron wading at dawn, misty' and got a clip.",
+        # (guards: a list named near words the user wrote, the review's)
+        "I typed 'a fox running through snow' and the list of results had three clips.",
+        "I typed 'soft neon pink from the left' since nothing in the list matched.",
+        "I chose 'sunset glow' from the menu and typed 'make the sky pink please'.",
+        "設定からではなく自分で「柔らかい窓の光で」と入力しました。",
+        "I uploaded a photo of my room. I typed 'make the walls sage green, keep the sofa' and "
+        "then selected Apply from the menu.",
+    ],
+)
+def test_a_prompt_the_user_typed_is_still_an_input(question):
+    text = [m for m in _mentions_of(question) if m.hit.label == "text"]
+    assert text and text[-1].role == "have"
 
 
 def test_a_picture_circled_all_the_way_round_is_asked_for_new_views():
@@ -4240,23 +4244,35 @@ def test_a_picture_circled_all_the_way_round_is_asked_for_new_views():
 
     question = "then made a video going all the way round the basket"
     assert _side_words().search(question)
-    assert _side_words().search("a video showing the back i never photographed")
-    # (guard) a dog running in circles is said to move, not to be seen from around
-    assert not _side_words().search("my dog ran in circles on the lawn and came back")
+    # (guards, the review's) a subject moving is not seen from another side
+    for moving in (
+        "my dog ran in circles on the lawn and came back",
+        "the puppy rolls onto its back",
+        "el perro sale dando vueltas persiguiendo su cola",
+    ):
+        assert not _side_words().search(moving)
 
 
 @pytest.mark.parametrize(
     "question",
     [
         "スマホで撮った動画が、動きやタイミングはそのままで、水彩画風になりました。",
-        "The clip came back painted, the motion and timing exactly as I filmed it.",
-        "Le clip est revenu peint, avec les mêmes mouvements qu'au tournage.",
+        "The clip came back painted, but the motion stayed the same as I filmed it.",
+        "영상이 수채화처럼 바뀌었는데 움직임은 그대로예요.",
     ],
 )
 def test_the_motion_kept_as_filmed_says_the_users_footage_was_kept(question):
     from scholarflow.understanding import stated_sides, users_telling
 
     assert stated_sides(users_telling(question)).get("footage") == "footage.kept"
+
+
+def test_a_photo_making_the_same_moves_says_nothing_of_footage_kept():
+    # (guard, the review's) the same movements as the user's are a motion copied
+    from scholarflow.understanding import stated_sides, users_telling
+
+    question = "La abuela de la foto hace los mismos movimientos que yo en el vídeo."
+    assert "footage" not in stated_sides(users_telling(question))
 
 
 def test_a_quote_closed_right_before_a_korean_particle_ends_there():

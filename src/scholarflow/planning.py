@@ -392,16 +392,7 @@ def search(
             continue
         need, rest = _next_need(needs)
         for option_cost, new_needs, step, new_feeds, new_flags in _options(
-            need,
-            rest,
-            have_roles,
-            supplied,
-            producers,
-            used,
-            path,
-            does_job,
-            flags,
-            doing_keys,
+            need, rest, have_roles, supplied, producers, used, path, does_job, flags, doing_keys
         ):
             steps = len(path) + (1 if step else 0)
             if steps > max_steps:
@@ -596,21 +587,11 @@ def _only_made_subject(port: Port, out: Port, modality: str, have: dict[str, str
     user brought no footage of that kind (and, as the caller checks, the step does the user's
     own kind of job, or is one of the recommended models searched for as one chain: `search`
     with `together`). The subject role keeps a user's own clip from being swapped for a new
-    one made from its frame; with no clip of theirs, or only one lending its motion (a
-    driving clip), (a portrait and a voice note, animated,
+    one made from its frame; with no clip of theirs (a portrait and a voice note, animated,
     then its lips fitted to the voice; a clip drawn from a prompt, then relit), the clip a
     step made is the only one there is to change. (Outside such a chain, a photo's clip then
     patched by a model of another job is no such step.)"""
-    return (
-        port.role in _KEPT_ROLES
-        and out.role == "generated"
-        and (modality not in have or have[modality] in _LENDS_MOTION_ONLY)
-    )
-
-
-# Roles of a user's clip that lend only its motion to the result (the moves an animated
-# portrait copies): its look, changed or not, never reaches what they get.
-_LENDS_MOTION_ONLY = frozenset({"driving"})
+    return port.role in _KEPT_ROLES and out.role == "generated" and modality not in have
 
 
 def _round_trip(action: Action, consumer: str) -> bool:
@@ -660,22 +641,11 @@ def _chain_candidates(recommended: Sequence[Source]) -> list[Source]:
     return chosen
 
 
-def _in_listed_order(path: Sequence[Placed], sources: Sequence[Source]) -> bool:
-    """Whether the path runs the given models in the order they were listed: a platform lists
-    the models of one workflow first to last."""
-    position = {s.id: i for i, s in enumerate(sources)}
-    placed = [position[p.action.source_id] for p in path if p.action.source_id in position]
-    return placed == sorted(placed)
-
-
-def _preferred(paths: Sequence[list[Placed]], sources: Sequence[Source] = ()) -> list[Placed]:
+def _preferred(paths: Sequence[list[Placed]]) -> list[Placed]:
     """The plain chain, unless it gets there only through a stand-in step and a chain guided
     by one frame of the footage does not: a picture model run on every frame, the frames
     put back together, keeps nothing from one frame to the next, where one edited frame
-    guiding a later model of the whole clip does. Of chains through the same models, one
-    running them in the order `sources` lists them first (a portrait animated, then its clip
-    relit, where the other way the relighter would change only the driving clip's look)."""
-    paths = [p for p in paths if _in_listed_order(p, sources)] or list(paths)
+    guiding a later model of the whole clip does."""
 
     def stands_in(path: Sequence[Placed]) -> bool:
         # (the one frame taken beside the footage guides; it stands in for nothing:
@@ -818,7 +788,7 @@ def judge_fit(
         if {s.id for s in chain} == ids:
             ways.append(([], True))
         for extra, together in ways:
-            if together and any(_in_listed_order(c, chain) for c in chains):
+            if together and chains:
                 break
             found = search(
                 understanding.have,
@@ -843,7 +813,7 @@ def judge_fit(
                 and _job_works_on_users_input(found, understanding, chain, steps_told=steps_told)
             ):
                 chains.append(found)
-        return _preferred(chains, chain) if chains else None
+        return _preferred(chains) if chains else None
 
     together = chained_path() if len(chain) > 1 else None
     if together is not None:
@@ -1367,7 +1337,7 @@ def _main_path(
                 # `judge_fit`)
                 ways.append(([], True))
             for extra, together in ways:
-                if together and any(_in_listed_order(p, group) for p in found_paths):
+                if together and found_paths:
                     break
                 found = _Way(understanding, candidates, required, group, steps_told, together).plan(
                     usable + extra
@@ -1375,7 +1345,7 @@ def _main_path(
                 if found is not None:
                     found_paths.append(found)
             if found_paths:
-                return _preferred(found_paths, group)
+                return _preferred(found_paths)
     anyhow = search(
         understanding.have,
         understanding.want,

@@ -561,15 +561,19 @@ def find_urls(text: str, *, names: Collection[str] = ()) -> list[str]:
 # so an apostrophe ("don't") never opens one. Each alternative stops at its closing mark or
 # the end of the line and excludes its opening mark, so a scan never passes the next quote:
 # linear in the text. (An apostrophe between two Latin letters inside it, "'a Rubik's cube
-# solving itself'", is a word's and does not close it; one before a Korean or Japanese word,
-# "'…노을로'라고", closes it.)
+# solving itself'", "‘a Rubik’s cube …’", is a word's and does not close it; one before a
+# Korean or Japanese word, "'…노을로'라고", closes it. One before a space, a decade ("'70s")
+# or eliding a word's start ("'cause") opens nothing.)
 # (a Korean or Japanese word may follow the closing mark with no space, "'…'이라고": a
 # Hangul syllable, kana or CJK ideograph there still closes the quote, where a Latin letter
 # after it is an apostrophe's: "don't")
 _QUOTED = re.compile(
-    r"(?<!\w)'(?:[^'\n]|(?<=[a-zA-Z\u00c0-\u024f])'(?=[a-zA-Z\u00c0-\u024f]))+'"
+    r"(?<!\w)'(?!\s|\d\ds\b|(?:cause|em|n|til|bout|round)\b)"
+    r"(?:[^'\n]|(?<=[a-zA-Z\u00c0-\u024f])'(?=[a-zA-Z\u00c0-\u024f]))+'"
     r"(?![^\W\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3])"
-    r"|\"[^\"\n]+\"|“[^”\n]+”|‘[^’\n]+’|「[^」\n]+」|『[^』\n]+』"
+    r"|\"[^\"\n]+\"|“[^”\n]+”"
+    r"|‘(?:[^’\n]|(?<=[a-zA-Z\u00c0-\u024f])’(?=[a-zA-Z\u00c0-\u024f]))+’"
+    r"|「[^」\n]+」|『[^』\n]+』"
     r"|«[^»\n]+»|„[^“\n]+“|‚[^‘\n]+‘|‹[^›\n]+›"
 )
 _MIN_QUOTED_WORDS = 3

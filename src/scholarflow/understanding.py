@@ -851,27 +851,50 @@ def _place_words() -> dict[str, re.Pattern[str]]:
 
 
 @cache
-def _offered_lists() -> re.Pattern[str]:
-    words = taxonomy.load_lexicon("prompt_words.toml")["offered_lists"]
-    spaced = "|".join(
-        re.escape(w) for w in sorted(words, key=len, reverse=True) if not _unspaced(w)
+def _picking_words() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Where a picked setting came from (a list word after a word of where: "from its
+    settings", "de la lista", "一覧から", "목록에서"), and the verbs of picking and of writing
+    (lexicon/prompt_words.toml)."""
+    data = taxonomy.load_lexicon("prompt_words.toml")
+
+    def alternatives(words: Sequence[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    lists = data["offered_lists"]
+    spaced = alternatives([w for w in lists if not _unspaced(w)])
+    unspaced = alternatives([w for w in lists if _unspaced(w)])
+    where = re.compile(
+        rf"(?<!\w)(?:from|in|on|de|del|en|dans|du|des|parmi|aus|in|im)\s+"
+        rf"(?:[\w'-]+\s+){{0,3}}?(?:{spaced})(?!\w)"
+        rf"|(?:{unspaced})(?:の中)?(?:から|에서)"
     )
-    unspaced = "|".join(re.escape(w) for w in words if _unspaced(w))
-    return re.compile(rf"(?<!\w)(?:{spaced})(?!\w)|{unspaced}")
+
+    def verbs(key: str) -> re.Pattern[str]:
+        found = data[key]
+        spaced = alternatives([w for w in found if not _unspaced(w)])
+        unspaced = alternatives([w for w in found if _unspaced(w)])
+        return re.compile(rf"(?<!\w)(?:{spaced})(?!\w)|{unspaced}")
+
+    return where, verbs("pick_verbs"), verbs("write_verbs")
 
 
 # The clause a picked quote stands in: as far as a sentence's end or a comma's "and".
 _CLAUSE_AROUND = 48
 _CLAUSE_CUT = re.compile(r"[.;!?。！？]|,\s*(?:and|y|et|und)\s|그리고|そして")
+# A place of choices said not to be where it came from: "not from the list", "設定からではなく".
+_NOT_FROM = re.compile(r"(?<!\w)(?:not|never|instead of|rather than|no|pas|nicht|statt)\s+$")
+_NOT_FROM_AFTER = re.compile(r"\s*(?:ではなく|じゃなく|말고|이 아니라|가 아니라)")
 
 
 def _picked_from_a_list(mentions: tuple[_Mention, ...], text: str) -> tuple[_Mention, ...]:
     """The mentions, a quoted prompt the user picked from a list the app offered ("I picked
     'light from the east, warmer' from its settings") read as no input: a setting the app
-    gave, not words they wrote."""
+    gave, not words they wrote. Only where the act nearest the quote is one of picking (not
+    "typed", "入力"), and its clause says it came from the app's list, and not that it did
+    not ("I typed 'x' since nothing in the list matched" is the user's)."""
     if not any(m.hit.label == "text" and m.hit.cue == _QUOTED_PROMPT for m in mentions):
         return mentions
-    found = _offered_lists()
+    where, picking, writing = _picking_words()
     placed = []
     for mention in mentions:
         if mention.hit.label == "text" and mention.hit.cue == _QUOTED_PROMPT and mention.role:
@@ -881,7 +904,26 @@ def _picked_from_a_list(mentions: tuple[_Mention, ...], text: str) -> tuple[_Men
             before = before[cuts[-1].end() :] if cuts else before
             cut = _CLAUSE_CUT.search(after)
             after = after[: cut.start()] if cut else after
-            if found.search(before) or found.search(after):
+            # the act nearest the quote: before it in English and its kin, after it in
+            # Japanese and Korean ("「…」を選びました", "'…'을 골랐더니")
+            # (distances within the clause; a tie goes to writing: the words are theirs)
+            acts = [
+                (len(before) - m.end(), pattern is picking)
+                for pattern in (picking, writing)
+                for m in pattern.finditer(before)
+            ] + [
+                (m.start(), pattern is picking)
+                for pattern in (picking, writing)
+                for m in pattern.finditer(after)
+            ]
+            nearest_picks = min(acts, default=(0, False))[1]
+            came_from = [
+                m
+                for m in (*where.finditer(before), *where.finditer(after))
+                if not _NOT_FROM.search(m.string, max(0, m.start() - 16), m.start())
+                and not _NOT_FROM_AFTER.match(m.string, m.end())
+            ]
+            if nearest_picks and came_from:
                 mention = replace(mention, role=None, handed_in=False)
         placed.append(mention)
     return tuple(placed)
@@ -1092,6 +1134,8 @@ def _decide(
         task = _unknown_task(mentions)
         confidence = family_confidence = 0.05
     have, want = _resolve_modalities(task, mentions)
+    if told:
+        have = _kept_for_an_earlier_step(task, have, reading.brought, recommended)
     have = _made_on_the_way(task, have, mentions, recommended, told=told)
     supplied = taxonomy.freely_supplied()
     made = tuple(
@@ -1519,6 +1563,15 @@ def _told_chain(
     takes -= made_inside - brought - had_before
     fair = [item for item in ranked if item[1] >= best * _TOLD_CHAIN_SHARE]
 
+    # (the ways of the earlier models that can run on what the user had: a dehazer's way for
+    # clips makes no clip from a photo)
+    runnable = [
+        sig
+        for source in chain[:-1]
+        for sig in source.signatures
+        if set(sig.inputs) <= had_before | set(taxonomy.freely_supplied())
+    ]
+
     def takes_all_they_had(task_id: str) -> bool:
         # (the job the chain does end to end takes all the user had before the steps: a clip
         # and a typed light are a relighting's, not an erasing's, however the chain ends)
@@ -1534,8 +1587,7 @@ def _told_chain(
         # clip described, the description given a sound, is a clip given its sound)
         turned = {
             thing
-            for source in chain[:-1]
-            for sig in source.signatures
+            for sig in runnable
             if (set(sig.outputs) - had_before) & taken and taken & had_before
             for thing in sig.inputs
         }
@@ -1583,7 +1635,9 @@ def _told_chain(
         # would leave them unused)
         task = known[task_id]
         needs = task.signature.required_inputs if task.signature else tuple(task.inputs)
-        return bool(set(needs) & made_inside)
+        # (not what the user had themselves: a cleaned voice is still the voice they gave)
+        passed = {m for sig in runnable for m in sig.outputs} - had_before
+        return bool(set(needs) & passed)
 
     def makes_what_they_got(task_id: str) -> bool:
         # (what the user says came out of the last step, "a depth map", is what the job
@@ -3051,7 +3105,8 @@ def _coordinated(found: list[_Mention], question: str) -> list[_Mention]:
             and before is not None
             and before.handed_in
             and not mention.handed_in
-            and _COORDINATION.match(question[before.hit.end : mention.hit.start])
+            and _COORDINATION.match(between := question[before.hit.end : mention.hit.start])
+            and not _RESULT_VERBS.search(between)
         ):
             # "I gave the app a clip … and a photo of a rug": both were handed in
             mention = replace(mention, handed_in=True)
@@ -3133,7 +3188,7 @@ _IF_BEFORE_THEN = re.compile(r"(?<!\w)(?:if|when|si|wenn|falls)\s[^.!?]*$")
 _THEN = re.compile(
     r"(?<!\w)(?:then|afterwards|after that|dann|danach|anschließend|puis|ensuite|luego|"
     r"después)(?!\w)|それから|次に|その後|そのあと|그다음|그 다음|그리고 나서|그런 다음|"
-    r"그러고 나서|그 후|続いて|(?<!\w)이어서(?!\w)"
+    r"그러고 나서|그 후"
 )
 
 
@@ -3161,10 +3216,11 @@ _ORDINAL_AFTER = re.compile(
 
 
 def users_telling(question: str) -> str:
-    """The question as the user tells it, normalized, each quoted prompt masked: a "then" in
-    the words they typed ("a cube scrambling and then solving itself") tells no step of
-    theirs, as `_read` masks it."""
-    return normalize(mask_quoted(question, f" {_QUOTED_PROMPT} ", asked=" … "))
+    """The question as the user tells it, read as `_read` reads it (`Reading.normalized`):
+    each quoted prompt, idiom and link masked; a "then" in the words they typed ("a cube
+    scrambling and then solving itself") tells no step of theirs."""
+    described = mask_idioms(mask_quoted(question, f" {_QUOTED_PROMPT} ", asked=" … "))
+    return normalize(replace_links(described, " "))
 
 
 def tells_steps(question: str) -> bool:
@@ -4223,6 +4279,34 @@ def _could_do(source: Source) -> tuple[Signature, ...]:
     from scholarflow.signatures import task_signatures
 
     return (*source.signatures, *(sig for t in source.plausible for sig in task_signatures(t)))
+
+
+def _kept_for_an_earlier_step(
+    task: Task,
+    have: tuple[str, ...],
+    brought: frozenset[str],
+    recommended: Sequence[Source],
+) -> tuple[str, ...]:
+    """What the user has, with what they had before the steps they tell began and the task
+    does not take, where a recommended model of another job takes it: "a photo of an old
+    quilt", described in words by the first model, the words then restyling the clip."""
+    earlier = {
+        m
+        for source in recommended
+        if task.id not in source.tasks
+        for signature in source.signatures
+        for m in signature.inputs
+    }
+    known = taxonomy.modalities()
+    # (not one of what they have already: a photo of the set they brought is in the set)
+    return (
+        *have,
+        *(
+            m
+            for m in sorted(brought)
+            if m not in have and m in earlier and not any(m in known[h].includes for h in have)
+        ),
+    )
 
 
 def _made_on_the_way(
