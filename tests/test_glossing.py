@@ -125,3 +125,12 @@ def test_dots_put_on_a_subject_are_glossed_as_dots_not_as_a_shot(text, language)
     from scholarflow.glossing import english_gloss
 
     assert "dots" in english_gloss(text, language)
+
+
+def test_stickers_followed_and_never_lost_are_glossed():
+    gloss = english_gloss(
+        "丸いシールを貼って回しました。アプリは点を見失わず、同じ点にくっついていました。", "ja"
+    )
+    assert "sticker" in gloss and "lose track" in gloss and "stuck to" in gloss
+    # a shield is no sticker for starting with the same letters
+    assert "sticker" not in english_gloss("盾（シールド）を持った騎士の写真", "ja")
