@@ -124,6 +124,34 @@ def test_the_recommended_model_is_on_the_main_path_when_it_fits(seeds):
     assert main[1].source_id == "s1" and result.recommended_fits
 
 
+def test_a_recommended_tool_of_another_field_read_from_its_title_alone_is_flagged():
+    # (no summary, no word any list holds: its title reads as geophysics, and the video
+    # inpainter among the related papers does the job)
+    from scholarflow.engine import answer
+    from scholarflow.prompt_format import parse_prompt
+
+    prompt = _prompt(
+        "I filmed my dad pushing a toboggan and the app erased him, the snow behind him "
+        "filled in on every frame. How does it know what was behind him?",
+        "Model: SeisBench - A Toolbox for Machine Learning in Seismology\n"
+        "Paper: https://arxiv.org/abs/2111.00786\n",
+        "Model: ProPainter: Improving Propagation and Transformer for Video Inpainting\n"
+        "Paper: https://arxiv.org/abs/2309.03897\n"
+        "Summary: ProPainter removes objects from videos and fills the hole with what "
+        "neighbouring frames show, along completed optical flow.\n",
+    )
+    request = parse_prompt(prompt)
+    result = answer(request)
+    names = {s.id: s.name for s in (*request.recommended, *request.related)}
+    flagged = [names[w.source_id] for w in result.warnings if w.code == "model_task_mismatch"]
+    assert flagged == ["SeisBench - A Toolbox for Machine Learning in Seismology"]
+    assert "another field" in next(
+        w.message for w in result.warnings if w.code == "model_task_mismatch"
+    )
+    main = [names[n.source_id] for n in result.workflow.nodes if n.source_id and not n.optional]
+    assert main == ["ProPainter"]
+
+
 def test_a_mismatched_model_is_used_for_the_step_it_can_do(seeds):
     result, sources = _plan(seeds["003"].read_text(encoding="utf-8"))
     main_models = [

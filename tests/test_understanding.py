@@ -4315,3 +4315,74 @@ def test_a_silent_clip_described_and_the_words_given_a_sound_is_a_clip_given_its
         )
     )
     assert understanding.task.id == "video_to_audio"
+
+
+def test_two_models_said_to_do_the_whole_job_each_are_no_chain():
+    # (a blurry tape bettered, and both recommended models said to make the clip sharp and
+    # large: the one whose title reads as making clips from words is another way to the
+    # upscale, not a job the upscale finishes)
+    question = (
+        "2003년에 아버지가 캠코더로 찍은 용춤 공연 테이프를 디지털로 옮겼는데 화질이 너무 "
+        "뭉개져 있었어요. 두 가지 모델을 추천받았는데, 둘 다 영상을 선명하고 크게 만들어 "
+        "주고 프레임 사이에 깜빡임도 없다고 해요. 각각 어떻게 작동하나요?"
+    )
+    recommended = tuple(
+        enrich(Source(id=f"s{i}", name=title.split(":")[0], title=title, role="recommended"))
+        for i, title in enumerate(
+            (
+                "STAR: Spatial-Temporal Augmentation with Text-to-Video Models for Real-World "
+                "Video Super-Resolution",
+                "VEnhancer: Generative Space-Time Enhancement for Video Generation",
+            ),
+            start=1,
+        )
+    )
+    understanding = understand(Request(question=question, recommended=recommended))
+    assert understanding.task.id == "video_super_resolution"
+
+
+def test_a_cue_starts_no_longer_word_of_another_language():
+    # (an English cue starts no longer word of another language: "mask" is no mask in
+    # "Maskottchen", and no segmentation is read from it)
+    understanding = _understand(
+        "Unser Verein hat ein gezeichnetes Maskottchen, ein Känguru. Ich habe mich beim "
+        "Springen gefilmt, und eine App hat es meine Sprünge nachmachen lassen. Wie geht das?"
+    )
+    assert "mask" not in understanding.matched_cues
+
+
+def test_a_cue_still_takes_a_short_ending_in_another_language():
+    # (a plural or a case ending keeps the cue: "Masken" is masks)
+    from scholarflow.text import CueMatcher
+
+    matcher = CueMatcher({"mask": ["mask"]})
+    assert [h.cue for h in matcher.find("drei masken", foreign=True)] == ["mask"]
+    assert [h.cue for h in matcher.find("das maskottchen", foreign=True)] == []
+    assert [h.cue for h in matcher.find("the masking", foreign=False)] == ["mask"]
+
+
+def test_a_near_tie_goes_to_any_reading_of_the_recommended_model():
+    # (WHAM's words name 3D motion first and people's motion as well: where the question
+    # scores a camera-path transfer a hair above capturing the body's motion, the platform's
+    # pick breaks the tie for the body, its second reading, not only for its first)
+    from scholarflow.understanding import _close_to_the_recommended
+
+    wham = enrich(
+        Source(
+            id="s1",
+            name="WHAM",
+            title="WHAM: Reconstructing World-grounded Humans with Accurate 3D Motion",
+            role="recommended",
+        )
+    )
+    assert wham.tasks[0] != "human_motion_capture"
+    assert "human_motion_capture" in (*wham.tasks, *wham.plausible)
+    ranked = [
+        ("cinematic_camera_transfer", 5.45),
+        ("human_motion_capture", 5.35),
+        ("motion_3d_estimation", 1.15),
+    ]
+    assert _close_to_the_recommended(ranked, [wham])[0][0] == "human_motion_capture"
+    # (not past the closeness a tie of meaning has)
+    far = [("cinematic_camera_transfer", 7.0), ("human_motion_capture", 5.35)]
+    assert _close_to_the_recommended(far, [wham])[0][0] == "cinematic_camera_transfer"

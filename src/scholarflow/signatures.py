@@ -340,14 +340,27 @@ def job_by_meaning(source: Source) -> tuple[str, tuple[Signature, ...]] | None:
     """What a source whose words name no task and no job does, where its title's meaning
     is plainly that of a job of another field, away from pictures, clips and sound
     (`other_fields.job_meant`): "River: machine learning for streaming data in Python" learns
-    from data streams, whatever clip it was recommended for."""
-    from scholarflow.other_fields import job_meant
+    from data streams, whatever clip it was recommended for. Where no job of the list is
+    near, the field itself may be (`other_fields.field_meant`): "SeisBench - A Toolbox for
+    Machine Learning in Seismology" is work of geophysics, with no way of working any task
+    takes ("field:<id>", no signatures), where the title is all that is said of it."""
+    from scholarflow.other_fields import field_meant, job_meant
 
-    job_id = job_meant(_without_quality_words(source.title or ""), source.name or "")
+    title = _without_quality_words(source.title or "")
+    job_id = job_meant(title, source.name or "")
     if job_id is None:
-        return None
+        # (only a title with nothing else said of the work: a summary of its own says more
+        # than a field's line, and `speaks_of_no_media` reads it)
+        if described(source.summary):
+            return None
+        field_id = field_meant(title, source.name or "")
+        return None if field_id is None else (f"{FIELD_PREFIX}{field_id}", ())
     job = next(job for job in _other_jobs()[2] if job.id == job_id)
     return job.id, _job_signatures(job.takes, job.makes)
+
+
+# The prefix of `Source.other_job` for work read as of a field, not a job (`job_by_meaning`).
+FIELD_PREFIX = "field:"
 
 
 _USE_AFTER = re.compile(r"(?<!\w)for(?!\w)")
