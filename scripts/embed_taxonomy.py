@@ -1,6 +1,6 @@
 """Embed the taxonomy's task descriptions with the example requests (task_vectors.npz), with
 the paper-style phrases (paper_vectors.npz), and the title phrases of other fields' jobs
-(lexicon/other_job_vectors.npz).
+(lexicon/other_job_vectors.npz, with the fields of lexicon/fields.toml).
 
 Run after editing taxonomy/tasks.toml, examples.toml, paper_phrases.toml or the `title`
 lists of lexicon/other_jobs.toml (tests/test_taxonomy_vectors.py fails until you do):

@@ -28,7 +28,8 @@ def test_every_task_has_texts_in_every_index(index):
 
 
 def test_stored_vectors_of_other_fields_were_made_from_the_current_phrases():
-    # After editing a `title` list of lexicon/other_jobs.toml, run
+    # After editing a `title` list of lexicon/other_jobs.toml or an `about` line of
+    # lexicon/fields.toml, run
     # `.venv/bin/python scripts/embed_taxonomy.py`.
     from scholarflow import other_fields
 

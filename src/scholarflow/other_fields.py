@@ -50,18 +50,21 @@ _MEDIA = frozenset({"image", "video", "audio"})
 _JOB_AT_LEAST = 0.54
 _JOB_LEAD = 0.2
 _CLOSEST = 3
-# A title is read as work of a field (`field_meant`) where its line comes this close, this
-# much closer than the nearest field of media work or general method, and the mean of its
-# three closest media phrases stays below the last. Set on the development halves' titles
-# (1,151 distinct): of the six recommended ones of other fields nothing else reads, five
-# (HotStuff, OTT, DisCoPy, SeisBench, Pynguin) reach 0.25-0.50, lead by 0.09-0.38 and stay
-# at 0.17-0.28 from media ("egg: … Equality Saturation" leads by 0.02 and is not read); of
-# the 938 titles read as media work, one meets all three (Faster Segment Anything, which its
-# words read anyway), and of the media titles nothing else reads, none: PaliGemma is 0.30
-# from media, Kandinsky's, PuLID's and Emu3's titles lead no field.
+# A title is read as work of a field (`field_meant`) where its words besides the model's name
+# come this close to a field's line, this much closer than to the nearest field of media work
+# or general method, and the mean of their three closest media phrases stays below the last.
+# Set on the development halves' titles (1,151 distinct): of the six recommended ones of other
+# fields nothing else reads, four (HotStuff, DisCoPy, SeisBench, Pynguin) are read ("egg: …
+# Equality Saturation" and "… Toolbox for all things Wasserstein" lead no field); of the 938
+# titles read as media work, one meets all of it (Faster Segment Anything, which its words
+# read anyway), and of the media titles nothing else reads, none (Kandinsky's, PuLID's, Emu3's
+# and PaliGemma's titles lead no field). A code review's 300-odd media titles (FLUX editions,
+# Cosmos world models, ComfyUI node packs, model merging) led to leaving the name out of what
+# is read, to three words at least, and to no title naming anything of media.
 _FIELD_AT_LEAST = 0.25
 _FIELD_LEAD = 0.05
 _MEDIA_AT_MOST = 0.29
+_FIELD_WORDS = 3  # words of two letters or more besides the name: "Turbo Alpha" says no field
 
 
 @cache
@@ -114,8 +117,8 @@ def phrases_hash() -> str:
     digest = hashlib.sha256(MODEL_ID.encode())
     for job_id, phrase in job_phrases():
         digest.update(f"{job_id}\t{phrase}\n".encode())
-    for field_id, side, line in field_lines():
-        digest.update(f"field\t{field_id}\t{side}\t{line}\n".encode())
+    for field_id, _, line in field_lines():
+        digest.update(f"field\t{field_id}\t{line}\n".encode())
     return digest.hexdigest()
 
 
@@ -198,19 +201,26 @@ def job_meant(title: str, name: str) -> str | None:
 
 def field_meant(title: str, name: str) -> str | None:
     """The field away from media work a source's title plainly reads as (lexicon/fields.toml,
-    side "other"), where it comes near enough to it, clearly nearer than to any field of
-    media work or of general method, and stays far from every media task's paper phrases;
-    None otherwise, for a title that is no more than the model's name, and where no
-    embedding model is installed. ("Kandinsky 3.0 Technical Report" says nothing of any
-    field; "Consistency Models" is as near general machine learning as anything.)"""
-    if not _says_more_than_its_name(title, name):
+    side "other"), where the title's words besides the model's name come near enough to it,
+    clearly nearer than to any field of media work or of general method, and stay far from
+    every media task's paper phrases; None otherwise: for a title saying fewer than three
+    words besides the name ("Flux - Turbo - Alpha"), one naming anything of pictures, clips,
+    sound or 3D, and where no embedding model is installed. ("Kandinsky 3.0 Technical Report"
+    says nothing of any field; "Consistency Models" is as near general machine learning as
+    anything.) The name itself is left out of what is read: "Cosmos" or "Flux" is no
+    astronomy or plasma physics."""
+    described = _words_besides_the_name(title, name)
+    if len([w for w in described if sum(c.isalpha() for c in w) >= 2]) < _FIELD_WORDS:
         return None
+    if _names_media(title):  # (the name too: "Dense Optical Tracking: Connecting the Dots")
+        return None
+    said = " ".join(described)
     import numpy as np
 
     from scholarflow.understanding import _default_embedder
 
     embedder = _default_embedder()
-    vector = _title_vector(title) if embedder is not None else None
+    vector = _title_vector(said) if embedder is not None else None
     media = taxonomy.index_vectors(embedder, taxonomy.PAPERS) if vector is not None else None
     if vector is None or media is None:
         return None
@@ -232,16 +242,39 @@ def field_meant(title: str, name: str) -> str | None:
     return None
 
 
+def _names_media(text: str) -> bool:
+    """Whether words of `text` name a picture, clip, sound or 3D thing, or a task: such a
+    title is media work whatever field its other words sit near ("… node suite for ComfyUI
+    …" is no graph theory)."""
+    from scholarflow.signatures import _media_words
+    from scholarflow.text import normalize
+
+    normalized = normalize(text)
+    if _media_words().search(normalized):
+        return True
+    if next(iter(taxonomy.modality_matcher().find(normalized)), None) is not None:
+        return True
+    return any(not hit.label.endswith(":hint") for hit in taxonomy.task_matcher().find(normalized))
+
+
 _DASHED = re.compile(r"\s+[-–—]\s+")
+
+
+def _words_besides_the_name(title: str, name: str) -> list[str]:
+    """The words of a title that are not the model's name, however the name is spelled; a
+    name that is the whole title, given without a colon ("SeisBench - A Toolbox for …"), is
+    the part before its first dash."""
+    if squash(name) == squash(title):
+        name = _DASHED.split(title, maxsplit=1)[0]
+    own = squash(name)
+    words = [word for word in _DASHED.sub(" ", title).replace(":", " ").split() if squash(word)]
+    return [word for word in words if squash(word) not in own or not own]
 
 
 def _says_more_than_its_name(title: str, name: str) -> bool:
     """Whether a title holds two words or more besides the model's name, however the name is
     spelled ("consistency_models", "ConsistencyModels"): a name alone ("DeOldify") means
-    nothing a meaning can be read from. A name that is the whole title, given without a
-    colon ("SeisBench - A Toolbox for …"), is the part before its dash."""
-    if squash(name) == squash(title):
-        name = _DASHED.split(title, maxsplit=1)[0]
+    nothing a meaning can be read from."""
     own = squash(name)
     words = [word for word in title.replace(":", " ").split() if squash(word)]
     rest = [word for word in words if squash(word) not in own or not own]

@@ -350,8 +350,8 @@ def job_by_meaning(source: Source) -> tuple[str, tuple[Signature, ...]] | None:
     job_id = job_meant(title, source.name or "")
     if job_id is None:
         # (only a title with nothing else said of the work: a summary of its own says more
-        # than a field's line, and `speaks_of_no_media` reads it)
-        if described(source.summary):
+        # than a field's line, and `speaks_of_no_media` reads it; "N/A" says nothing)
+        if len((described(source.summary) or "").split()) >= _OWN_SUMMARY_WORDS:
             return None
         field_id = field_meant(title, source.name or "")
         return None if field_id is None else (f"{FIELD_PREFIX}{field_id}", ())

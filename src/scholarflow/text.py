@@ -46,15 +46,6 @@ def _in_latin_word(ch: str) -> bool:
     return ch.isalpha() and ("\u00c0" <= ch <= "\u024f" or "\u1e00" <= ch <= "\u1eff")
 
 
-# (an ending of a plural or a case, not another word: "Masken", "vidéos", "Fotos")
-_LONGEST_ENDING = 3
-
-
-def _runs_on(text: str, end: int) -> bool:
-    """Whether a Latin word goes on at `end` for more letters than an ending has."""
-    return all(_in_latin_word(text[end + i : end + i + 1]) for i in range(_LONGEST_ENDING + 1))
-
-
 def _ends_word(text: str, end: int) -> bool:
     """Whether a Latin word ends at `end`, allowing a plural "s" or "es"."""
     for ending in ("", "s", "es"):
@@ -144,17 +135,11 @@ class CueMatcher:
     def _groups_of(self, key: str) -> set[str]:
         return {self._group(label) if self._group else "" for label in self._labels[key]}
 
-    def find(
-        self, normalized_text: str, *, compound_heads: bool = False, foreign: bool = False
-    ) -> Iterator[CueHit]:
+    def find(self, normalized_text: str, *, compound_heads: bool = False) -> Iterator[CueHit]:
         """The cues in `normalized_text`. With `compound_heads` (German text), a one-word cue
         of four letters or more also matches as the last part of a longer word: a German
         compound is the kind of thing its last part names ("Handyvideo" is a video,
-        "Strandfoto" a photo). With `foreign` (text in a language other than English), a cue
-        does not match the start of a longer word past an ending of three letters or fewer:
-        an English stem or word there starts a word of that language ("mask" is not in
-        "Maskottchen", "video" not the thing of "Videokamera"), where a plural or a case
-        ending ("Masken", "videos") keeps it."""
+        "Strandfoto" a photo)."""
         text = normalized_text
         found: list[tuple[int, int, str]] = []
         for key, bounded in self._keys:
@@ -172,7 +157,6 @@ class CueMatcher:
                         or (head and before.isalpha())
                     )
                     and (not (bounded and self._whole_words) or _ends_word(text, start + len(key)))
-                    and not (bounded and foreign and _runs_on(text, start + len(key)))
                     and not _number_goes_on(text, key, start + len(key))
                     and not _leads_compound(text, key, start + len(key))
                     and not (bounded and not self._whole_words and _other_word(text, key, start))

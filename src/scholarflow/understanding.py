@@ -740,9 +740,7 @@ def _read(question: str, embedder: Any) -> _Reading:
         if m.role == "have" and steps_begin is not None and m.hit.start < steps_begin
     )
     cues: dict[str, float] = defaultdict(float)
-    matched = _add_cues(
-        cues, happened, asked_of_tool=True, foreign=detect_language(question) != "en"
-    )
+    matched = _add_cues(cues, happened, asked_of_tool=True)
     _add_details(cues, happened, matched)
     fit: dict[str, float] = defaultdict(float)
     _add_modality_fit(fit, list(mentions))
@@ -1072,10 +1070,7 @@ def _decide(
     known = taxonomy.tasks()
     recommended = [s for s in recommended if outside_scope(s, subjects) is None]
     asked = dict(scores)  # what the question alone says, before the recommended models' prior
-    # Where the user says each recommended model did the whole job ("두 가지 모델 … 둘 다 영상을
-    # 선명하게"), they are two ways to one result: none is a step on the way to another's.
-    alternatives = len(recommended) > 1 and tells_alternatives(reading.normalized)
-    _add_recommended_prior(scores, recommended, doubt=_doubt(scores), alternatives=alternatives)
+    _add_recommended_prior(scores, recommended, doubt=_doubt(scores))
 
     ranked = sorted(scores.items(), key=lambda item: (-item[1], _task_order(item[0])))
     in_scope = [r for r in ranked if not task_outside_scope(known[r[0]], subjects)]
@@ -1083,8 +1078,7 @@ def _decide(
     ranked = _break_twin_ties(ranked, recommended)
     ranked = _made_for_the_subject(ranked, subjects, reading.mentions)
     told = tells_steps(reading.normalized)
-    if not alternatives:
-        ranked = _end_of_chain(ranked, recommended, told=told)
+    ranked = _end_of_chain(ranked, recommended, told=told)
     had = frozenset(m.hit.label for m in reading.mentions if m.role == "have")
     ranked = _told_chain(
         ranked,
@@ -1103,8 +1097,7 @@ def _decide(
         )
         - had,
     )
-    if not alternatives:
-        ranked = _job_finished(ranked, recommended, asked, told=told)
+    ranked = _job_finished(ranked, recommended, asked, told=told)
     ranked = _close_to_the_recommended(ranked, recommended, named=reading.cues)
     question_reads_as = None
     if among and ranked and ranked[0][0] not in among:
@@ -1828,10 +1821,12 @@ def _close_to_the_recommended(
         return ranked
     if any(lead_id in (*s.tasks, *s.plausible) for s in recommended):
         return ranked
-    # (any of a model's readings: a model read from its bare title may be doing any task its
-    # title could name, and one whose words name two jobs, "3D human motion" of a moving
-    # camera's clip, either of them)
-    served = {task_id for s in recommended for task_id in (*s.tasks, *s.plausible)}
+    # (a model read from its bare title may be doing any task its title could name)
+    served = {
+        task_id
+        for s in recommended
+        for task_id in (*s.tasks[:1], *(s.plausible if s.guessed else ()))
+    }
     known = taxonomy.tasks()
     lead = known[lead_id]
     operations = taxonomy.operations()
@@ -1982,19 +1977,16 @@ def _inside(at: int, starts: list[int], ends: list[int]) -> bool:
     return index >= 0 and at < ends[index]
 
 
-def _add_cues(
-    scores: dict[str, float], question: str, *, asked_of_tool: bool = False, foreign: bool = False
-) -> list[str]:
+def _add_cues(scores: dict[str, float], question: str, *, asked_of_tool: bool = False) -> list[str]:
     """The task cues of `question` added to `scores`; the cues matched. With `asked_of_tool`
     (a user's question, not a source's words), what the user asked the tool about a clip is
-    left out (`_ASKED_ABOUT`). With `foreign` (a question not in English), a cue starts no
-    longer word (`CueMatcher.find`)."""
+    left out (`_ASKED_ABOUT`)."""
     matched: list[str] = []
     cue_scores: dict[str, float] = defaultdict(float)
     hint_scores: dict[str, float] = defaultdict(float)
     seen: set[tuple[str, str]] = set()
     asked = _asked_about(question) if asked_of_tool else ([], [])
-    hits = list(taxonomy.task_matcher().find(question, foreign=foreign))
+    hits = list(taxonomy.task_matcher().find(question))
     spans = _CueSpans(hits)
     for hit in hits:
         if (hit.label, hit.cue) in seen:
@@ -4206,22 +4198,17 @@ def _doubt(scores: dict[str, float]) -> float:
 
 
 def _add_recommended_prior(
-    scores: dict[str, float],
-    recommended: Sequence[Source],
-    *,
-    doubt: float = 0.0,
-    alternatives: bool = False,
+    scores: dict[str, float], recommended: Sequence[Source], *, doubt: float = 0.0
 ) -> None:
     """The recommended models' tasks: a small prior, larger where the question cannot tell
-    its best reading from the next and the model's task was read from more than a title.
-    Told to be `alternatives`, no model is a step towards another's result."""
+    its best reading from the next and the model's task was read from more than a title."""
     from scholarflow.signatures import reads_as_generalist
 
     asked = dict(scores)  # the question's own scores, before any model's prior
     for source in recommended:
         if reads_as_generalist(source):
             continue  # (its title backs no job over another: the question decides alone)
-        if not alternatives and _feeds_another(source, recommended):
+        if _feeds_another(source, recommended):
             primary = _PRIOR_OTHER  # a step towards the result: the result is the other's
         else:
             primary = _PRIOR_PRIMARY
