@@ -2249,3 +2249,107 @@ def test_human_image_animation_is_character_animation():
     title = "UniMove: Taming Unified Video Diffusion Models for Consistent Human Image Animation"
     source = enrich(Source(id="s1", name="UniMove", title=title, role="recommended"))
     assert source.tasks[:1] == ("character_animation",)
+
+
+def test_a_short_title_clearly_nearer_a_field_than_any_media_phrase_is_read_as_it():
+    # (a short abstract title sits near everything: 0.37 from a field, 0.30 from the nearest
+    # media phrases; the bar of 0.29 on the phrases alone left it unread)
+    from scholarflow.signatures import FIELD_PREFIX
+
+    source = enrich(
+        Source(id="s1", name="egg", title="egg: Fast and Extensible Equality Saturation")
+    )
+    assert source.other_job.startswith(FIELD_PREFIX)
+    assert not source.tasks and not source.signatures
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        # (a review's: geometry processing and simulation for graphics sit near a field of
+        # computing and near the media phrases too; they are media work)
+        ("QuadriFlow", "QuadriFlow: A Scalable and Robust Method for Quadrangulation"),
+        (
+            "Projective Dynamics",
+            "Projective Dynamics: Fusing Constraint Projections for Fast Simulation",
+        ),
+    ],
+)
+def test_graphics_work_near_the_media_phrases_is_read_as_no_other_field(name, title):
+    from scholarflow.signatures import FIELD_PREFIX
+
+    source = enrich(Source(id="s1", name=name, title=title))
+    assert not source.other_job.startswith(FIELD_PREFIX)
+
+
+def test_a_work_hosted_in_a_repository_of_many_works_is_not_read_as_the_repository():
+    # (microsoft/unilm hosts many works; its name is a language model's, and TextDiffuser
+    # draws text into pictures)
+    hosted = enrich(
+        Source(
+            id="s1",
+            name="TextDiffuser",
+            title="TextDiffuser: Diffusion Models as Text Painters",
+            github_url="https://github.com/microsoft/unilm",
+            role="recommended",
+        )
+    )
+    assert not hosted.other_job
+    assert hosted.tasks[:1] == ("text_to_image",)
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "github", "job"),
+    [
+        # (a repository of the work itself names its job, however the work is called)
+        (
+            "JuMP 1.0",
+            "JuMP 1.0: Recent improvements to a modeling language for mathematical optimization",
+            "https://github.com/jump-dev/JuMP.jl",
+            "mathematical_optimization",
+        ),
+        (
+            "Alias-Free GAN",
+            "Alias-Free Generative Adversarial Networks",
+            "https://github.com/NVlabs/stylegan3",
+            "unconditional_image_generation",
+        ),
+    ],
+)
+def test_a_repository_of_its_own_still_names_the_works_job(name, title, github, job):
+    source = enrich(Source(id="s1", name=name, title=title, github_url=github))
+    assert source.other_job == job
+
+
+def test_a_use_after_for_that_is_a_conversion_of_media_is_what_the_work_makes():
+    # ("A Generative Flow for Text-to-Speech": the flow makes speech from text; the job
+    # phrase "generative flow" of image generation does not hold it)
+    source = enrich(
+        Source(
+            id="s1",
+            name="Glow-TTS",
+            title="Glow-TTS: A Generative Flow for Text-to-Speech via Monotonic Alignment Search",
+            role="recommended",
+        )
+    )
+    assert not source.other_job
+    assert source.tasks[:1] == ("text_to_audio",)
+
+
+@pytest.mark.parametrize(
+    ("title", "job"),
+    [
+        ("Speech Enhancement for Video Calls", "speech_enhancement"),
+        # (a review's: a "2" inside a name, a conversion that names a following noun)
+        ("Speech Enhancement for Video Calls at 32kHz", "speech_enhancement"),
+        (
+            "Speaker Diarization for Video Meetings with wav2vec 2.0 Embeddings",
+            "speaker_diarization",
+        ),
+        ("Speech Recognition for Video Lectures using Seq2Seq Models", "speech_recognition"),
+        ("Music Source Separation for Music Videos via U2Net", "source_separation"),
+        ("Speech Recognition for Video-to-Speech Evaluation", "speech_recognition"),
+    ],
+)
+def test_a_use_after_for_that_names_no_conversion_of_media_is_a_setting(title, job):
+    assert enrich(Source(id="s1", name=title, title=title)).other_job == job

@@ -52,10 +52,14 @@ _JOB_LEAD = 0.2
 _CLOSEST = 3
 # A title is read as work of a field (`field_meant`) where its words besides the model's name
 # come this close to a field's line, this much closer than to the nearest field of media work
-# or general method, and the mean of their three closest media phrases stays below the last.
+# or general method, and where the mean of their three closest media phrases stays below the
+# last bar, or the field is nearer than it by a margin (the bar alone missed "egg: Fast and
+# Extensible Equality Saturation", 0.37 from a field and 0.30 from the phrases: a short
+# abstract title sits near everything, and how much nearer the field is tells).
 # Set on the development halves' titles (1,151 distinct): of the six recommended ones of other
-# fields nothing else reads, four (HotStuff, DisCoPy, SeisBench, Pynguin) are read ("egg: …
-# Equality Saturation" and "… Toolbox for all things Wasserstein" lead no field); of the 938
+# fields nothing else reads, five (HotStuff, DisCoPy, SeisBench, Pynguin, and "egg: …
+# Equality Saturation" with the margin below) are read ("… Toolbox for all things
+# Wasserstein" leads no field); of the 938
 # titles read as media work, one meets all of it (Faster Segment Anything, which its words
 # read anyway), and of the media titles nothing else reads, none (Kandinsky's, PuLID's, Emu3's
 # and PaliGemma's titles lead no field). A code review's 300-odd media titles (FLUX editions,
@@ -64,6 +68,14 @@ _CLOSEST = 3
 _FIELD_AT_LEAST = 0.25
 _FIELD_LEAD = 0.05
 _MEDIA_AT_MOST = 0.29
+# (on the development halves' titles and tests/hostile/field_titles.tsv, no media title that
+# reaches this test is nearer a field than its phrases by more than 0.021, Faster Segment
+# Anything's; of the field list's other titles, 18 pass all of it, 13 did with the bar alone)
+_CLEAR_OF_MEDIA = 0.03
+# ...and only just past the bar: titles of geometry processing and physical simulation for
+# graphics ("QuadriFlow: … Quadrangulation" 0.42, "Projective Dynamics" 0.39, a review's)
+# sit this near the phrases and nearer still to a field of computing; they are media work
+_MEDIA_NEAR_AT_MOST = 0.31
 _FIELD_WORDS = 3  # words of two letters or more besides the name: "Turbo Alpha" says no field
 
 
@@ -236,7 +248,12 @@ def field_meant(title: str, name: str) -> str | None:
     if (
         other >= _FIELD_AT_LEAST
         and other - nearest_rest >= _FIELD_LEAD
-        and float(to_media) < _MEDIA_AT_MOST
+        and (
+            float(to_media) < _MEDIA_AT_MOST
+            or (
+                float(to_media) < _MEDIA_NEAR_AT_MOST and other - float(to_media) >= _CLEAR_OF_MEDIA
+            )
+        )
     ):
         return best_other
     return None

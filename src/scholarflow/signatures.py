@@ -188,7 +188,8 @@ def _named_job(source: Source, *, title_names_a_task: bool = False) -> tuple[_Jo
     head, colon, _ = (source.title or "").partition(":")
     own = [source.name, head if colon else ""]
     if not title_names_a_task:
-        own.append(_repository_name(source))
+        if _repository_is_the_works(source):
+            own.append(_repository_name(source))
         # (a title with no colon may still open with the name, "MLPerf Training Benchmark",
         # where the rest names nothing of pictures, clips or sound; a coined name, "MLPerf",
         # not a word any title may open with: "Bert Animation", "Prophet Inequalities …")
@@ -292,6 +293,10 @@ def other_job(
         if "text" in job.takes and job.things <= {"text", "annotation"} and _SEEN_TOO.search(title):
             continue
         use = _USE_AFTER.search(title, found[0][1])
+        if use is not None and _names_a_making(title[use.end() :]):
+            # (a use that is itself a making, "A Generative Flow for Text-to-Speech", is what
+            # the work makes, not a setting it is used in)
+            use = None
         on_clip = shown and job.on_sound
         own = job.things | ({"video"} if on_clip else set())
         starts = [a for a, _ in found]  # (one pattern's matches do not overlap: `_within`)
@@ -334,6 +339,26 @@ def other_job(
     _, job, on_clip = best
     takes = ("video",) if on_clip else job.takes
     return job.id, _job_signatures(takes, job.makes)
+
+
+# A conversion between two kinds of media named in full ("text-to-speech", "image to
+# video"): the "2" of "wav2vec" or "Seq2Seq" and any word before a "-to-" are no such thing.
+_MEDIA_KINDS = r"(?:text|speech|image|video|audio|sound|music|voice|lip|face|3d|mesh|motion)s?"
+_MEDIA_CONVERSION = re.compile(
+    rf"(?<![a-z0-9]){_MEDIA_KINDS}(?:-to-|\s+to\s+){_MEDIA_KINDS}(?![a-z0-9])"
+)
+# Where the use named after "for" ends: "… for Text-to-Speech via …", "… at 32kHz".
+_USE_ENDS = re.compile(r"\s(?:with|via|using|at|on|in|by|from|under|through|and)\s|[,;:(]")
+
+
+def _names_a_making(words: str) -> bool:
+    """Whether the use named after "for" (`words`, normalized, from there on) is a
+    conversion of one kind of media into another, and nothing more: "… for Text-to-Speech via
+    …" says what the work makes; "… for Video Calls", "… for Video-to-Speech Evaluation" and
+    "… with wav2vec 2.0" name a setting."""
+    use = _USE_ENDS.split(words, maxsplit=1)[0].strip()
+    found = _MEDIA_CONVERSION.search(use)
+    return found is not None and found.end() == len(use)
 
 
 def job_by_meaning(source: Source) -> tuple[str, tuple[Signature, ...]] | None:
@@ -1371,6 +1396,22 @@ def _repository_name(source: Source) -> str:
         return ""
     path = parts.path.strip("/").split("/")
     return normalize(path[1]) if len(path) >= 2 else ""
+
+
+@cache
+def _host_repositories() -> frozenset[str]:
+    """lexicon/host_repositories.toml: repositories hosting many works under one name."""
+    return frozenset(
+        name.lower() for name in taxonomy.load_lexicon("host_repositories.toml")["repositories"]
+    )
+
+
+def _repository_is_the_works(source: Source) -> bool:
+    """Whether the source's code repository may be taken as the work's own: not one that
+    hosts many works under its name ("TextDiffuser" in github.com/microsoft/unilm, whose
+    name is a language model's)."""
+    repository = _repository_name(source)
+    return bool(repository) and repository.lower() not in _host_repositories()
 
 
 def _own_name(source: Source) -> str:
