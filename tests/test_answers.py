@@ -102,6 +102,7 @@ PROMPT_EXPECTATIONS = {
         True,
     ),
     "son_skating_human_motion": ("human_motion_capture", ["video"], ["human_motion"], False),
+    "brushed_bin_caption_then_fill_title_only": ("image_inpainting", ["image"], ["image"], False),
     "portrait_animator_full_dance_mismatch": (
         "character_animation",
         ["image", "video"],

@@ -1322,6 +1322,55 @@ def test_a_segmenter_recommended_beside_a_matting_model_picks_its_subject_in_one
     assert not [w for w in result.warnings if w.code == "model_task_mismatch"]
 
 
+def test_a_captioner_recommended_beside_an_inpainter_describes_the_photo_the_fill_follows():
+    # both known by their titles alone, and the user typed nothing: the description of the
+    # photo is the inpainter's text condition, so the user ends with the filled photo, not
+    # with a caption of it
+    from scholarflow.engine import prepare
+
+    request = parse_prompt(
+        (PROMPTS_DIR / "brushed_bin_caption_then_fill_title_only.txt").read_text(encoding="utf-8")
+    )
+    brief = prepare(request).brief
+    result, sources = brief.plan, {s.id: s for s in brief.sources}
+    assert result.understanding.task.id == "image_inpainting"
+    main = [n for n in result.workflow.nodes if not n.optional]
+    by_name = {sources[n.source_id].name: n for n in main if n.source_id}
+    teller, filler = by_name["SceneTeller"], by_name["FillWise"]
+    photo = next(n.id for n in main if n.kind == "input")
+    output = next(n.id for n in main if n.kind == "output")
+    feeds = sorted((e.source, e.modality) for e in result.workflow.edges if e.target == filler.id)
+    assert feeds == sorted([(teller.id, "text"), (photo, "image")])
+    assert [e.source for e in result.workflow.edges if e.target == output] == [filler.id]
+    assert not [w for w in result.warnings if w.code == "model_task_mismatch"]
+
+
+def test_an_upscaler_takes_a_description_only_from_a_model_recommended_beside_it():
+    from scholarflow.signatures import adopt_guide
+
+    upscaler = enrich(
+        Source(
+            id="u",
+            name="SharpAgain",
+            title="SharpAgain: Photo-Realistic Image Super-Resolution with Diffusion Priors",
+            role="recommended",
+        )
+    )
+    [alone] = adopt_guide([upscaler])
+    assert all("text" not in sig.inputs for sig in alone.signatures)
+    teller = enrich(
+        Source(
+            id="t",
+            name="SceneTeller",
+            title="SceneTeller: Rich Descriptions of Photos from a Vision-Language Model",
+            role="recommended",
+        )
+    )
+    _, guided = adopt_guide([teller, upscaler])
+    assert any("text" in sig.inputs for sig in guided.signatures)
+    assert all("text" not in sig.required_inputs for sig in guided.signatures)
+
+
 def test_a_title_beside_no_segmenter_takes_no_guide():
     from scholarflow.signatures import adopt_guide
 

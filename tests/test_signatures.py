@@ -2321,6 +2321,50 @@ def test_a_repository_of_its_own_still_names_the_works_job(name, title, github, 
     assert source.other_job == job
 
 
+def test_a_work_in_a_siblings_repository_is_not_read_as_the_sibling():
+    # (huggingface/smollm is named after the language model SmolLM; SmolVLM, kept there too,
+    # sees pictures: a name sharing the repository's stem, but not it, is another member)
+    sibling = enrich(
+        Source(
+            id="s1",
+            name="SmolVLM",
+            title="SmolVLM: Redefining small and efficient multimodal models",
+            github_url="https://github.com/huggingface/smollm",
+            role="recommended",
+        )
+    )
+    assert not sibling.other_job
+    # (the language model itself, with an edition after its name, is still read by it)
+    namesake = enrich(
+        Source(
+            id="s2",
+            name="SmolLM2",
+            title="SmolLM2: When Smol Goes Big",
+            github_url="https://github.com/huggingface/smollm",
+        )
+    )
+    assert namesake.other_job == "language_modeling"
+
+
+@pytest.mark.parametrize(
+    ("own", "repository", "siblings"),
+    [
+        ("SmolVLM", "smollm", True),
+        ("Whisper large-v3", "whisper", False),
+        ("CogVideoX", "CogVideo", False),
+        ("MiniGPT-v2", "MiniGPT-4", False),
+        ("JuMP 1.0", "JuMP.jl", False),
+        ("Alias-Free GAN", "stylegan3", False),
+    ],
+)
+def test_names_are_siblings_only_when_they_share_a_stem_and_neither_extends_the_other(
+    own, repository, siblings
+):
+    from scholarflow.signatures import _sibling_names
+
+    assert _sibling_names(own, repository) is siblings
+
+
 def test_a_use_after_for_that_is_a_conversion_of_media_is_what_the_work_makes():
     # ("A Generative Flow for Text-to-Speech": the flow makes speech from text; the job
     # phrase "generative flow" of image generation does not hold it)

@@ -1409,9 +1409,33 @@ def _host_repositories() -> frozenset[str]:
 def _repository_is_the_works(source: Source) -> bool:
     """Whether the source's code repository may be taken as the work's own: not one that
     hosts many works under its name ("TextDiffuser" in github.com/microsoft/unilm, whose
-    name is a language model's)."""
+    name is a language model's), nor a sibling's whose name the work's own shares a stem
+    with (`_sibling_names`)."""
     repository = _repository_name(source)
-    return bool(repository) and repository.lower() not in _host_repositories()
+    if not repository or repository.lower() in _host_repositories():
+        return False
+    head, colon, _ = (source.title or "").partition(":")
+    return not any(_sibling_names(own, repository) for own in (source.name, head if colon else ""))
+
+
+# The shortest stem two names must share to be of one family ("Smol" of SmolVLM and SmolLM).
+_FAMILY_STEM = 3
+
+
+def _sibling_names(own: str, repository: str) -> bool:
+    """Whether a work's own name and its repository's are two members of one family: they
+    open alike, but neither is the other, nor the other with an edition or more after it.
+    SmolVLM (a model that sees pictures) in github.com/huggingface/smollm is not SmolLM (a
+    language model); "Whisper large-v3" in whisper and CogVideoX in CogVideo are the
+    repository's work, and "Alias-Free GAN" in stylegan3, sharing no stem, may be."""
+    mine, theirs = (
+        squash(_EDITION_TAIL.sub("", normalize(name)).strip() or name) for name in (own, repository)
+    )
+    if not mine or not theirs or mine.startswith(theirs) or theirs.startswith(mine):
+        return False
+    # (neither opens the other, so they part somewhere within the shorter)
+    shared = next(i for i, (a, b) in enumerate(zip(mine, theirs, strict=False)) if a != b)
+    return shared >= _FAMILY_STEM
 
 
 def _own_name(source: Source) -> str:

@@ -1069,6 +1069,12 @@ def _decide(
     subjects = question_subjects(reading.question, language)
     known = taxonomy.tasks()
     recommended = [s for s in recommended if outside_scope(s, subjects) is None]
+    # (and as they work in the company they were recommended in, for the order of their
+    # steps: a captioner beside an inpainter makes the description the fill follows, so it
+    # comes before it, not after)
+    from scholarflow.signatures import adopt_guide
+
+    steered = adopt_guide(recommended)
     asked = dict(scores)  # what the question alone says, before the recommended models' prior
     _add_recommended_prior(scores, recommended, doubt=_doubt(scores))
 
@@ -1078,7 +1084,7 @@ def _decide(
     ranked = _break_twin_ties(ranked, recommended)
     ranked = _made_for_the_subject(ranked, subjects, reading.mentions)
     told = tells_steps(reading.normalized)
-    ranked = _end_of_chain(ranked, recommended, told=told)
+    ranked = _end_of_chain(ranked, steered, told=told)
     had = frozenset(m.hit.label for m in reading.mentions if m.role == "have")
     ranked = _told_chain(
         ranked,
@@ -1097,7 +1103,7 @@ def _decide(
         )
         - had,
     )
-    ranked = _job_finished(ranked, recommended, asked, told=told)
+    ranked = _job_finished(ranked, steered, asked, told=told)
     ranked = _close_to_the_recommended(ranked, recommended, named=reading.cues)
     question_reads_as = None
     if among and ranked and ranked[0][0] not in among:
