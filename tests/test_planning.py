@@ -1903,3 +1903,53 @@ def test_a_light_picked_from_the_apps_list_is_no_input_of_the_relighter():
     result, _sources = _plan(prompt)
     inputs = [n for n in result.workflow.nodes if n.kind == "input"]
     assert [n.modality for n in inputs] == ["image"]
+
+
+_MESH_FROM_ONE_PHOTO = (
+    "MeshForge: Single Image to 3D Object Generation with Multi-View Diffusion"  # (made up)
+)
+
+
+def test_a_model_making_an_objects_mesh_from_one_photo_does_a_look_all_round_the_object():
+    # the mesh, drawn from a camera circling it, is the orbit video: the model does the job
+    # with only that drawing after it
+    from scholarflow.engine import prepare
+    from scholarflow.models import Request
+
+    maker = enrich(
+        Source(id="s1", name="MeshForge", title=_MESH_FROM_ONE_PHOTO, role="recommended")
+    )
+    assert maker.tasks[:1] == ("image_to_3d",)
+    request = Request(
+        question=(
+            "I only have one photo of my grandmother's brass teapot, and I got back a video "
+            "that circles all the way round it, showing the spout side and the back the photo "
+            "never showed. How does it know what the back looks like?"
+        ),
+        recommended=(maker,),
+    )
+    understanding = understand(request)
+    assert understanding.task.id == "novel_view_video_from_image"
+    assert judge_fit(understanding, (maker,)) == {"s1": True}
+    assert not [w for w in prepare(request).brief.plan.warnings if w.code == "model_task_mismatch"]
+
+
+def test_a_mesh_of_one_object_is_no_look_around_a_room():
+    # the same model, asked for a look around a place: one object's mesh holds no room
+    from scholarflow.models import Request
+
+    maker = enrich(
+        Source(id="s1", name="MeshForge", title=_MESH_FROM_ONE_PHOTO, role="recommended")
+    )
+    request = Request(
+        question=(
+            "I have one photo of the empty living room in our new house and wanted a video "
+            "looking all the way around the room, into the corners the photo never showed. "
+            "How would that work from one photo?"
+        ),
+        recommended=(maker,),
+    )
+    understanding = understand(request)
+    assert understanding.task.id == "novel_view_video_from_image"
+    assert "render_mesh" not in understanding.task.done_by
+    assert judge_fit(understanding, (maker,)) == {"s1": False}

@@ -291,3 +291,22 @@ def test_kin_named_in_any_language_are_people_shown(question, language):
 def test_kin_words_are_not_read_inside_other_words(question, language):
     # (guard) 夫 in 大丈夫, 형 in 형태
     assert "person" not in question_subjects(question, language)
+
+
+@pytest.mark.parametrize(
+    ("subjects", "kept"),
+    [
+        (frozenset(), True),  # nothing said of what is shown: every drawing may do the job
+        (frozenset({"object"}), True),
+        (frozenset({"place"}), False),  # one object's mesh holds no room
+        (frozenset({"place", "person"}), True),  # someone shown in the place is drawn round
+    ],
+)
+def test_a_task_is_done_only_by_drawings_that_can_show_the_subject(subjects, kept):
+    from scholarflow import taxonomy
+    from scholarflow.scope import drawings_shown
+
+    task = taxonomy.tasks()["novel_view_video_from_image"]
+    shown = drawings_shown(task, subjects)
+    assert ("render_mesh" in shown.done_by) is kept
+    assert "render_point_cloud" in shown.done_by  # (points can be of anything)

@@ -175,7 +175,7 @@ def _read_and_plan(
     understanding = understand(request, among=among)
     enriched = tuple(request.sources)
     enriched = signatures.adopt_stated_work(enriched, request.question)
-    enriched = signatures.adopt_task(enriched, understanding.task.id)
+    enriched = signatures.adopt_task(enriched, understanding.task.id, doing=understanding.task)
     enriched = signatures.adopt_unread(enriched, understanding.task.id)
     enriched = signatures.adopt_feeder(
         enriched,

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
+from scholarflow import taxonomy
 from scholarflow.models import Source, Task
 from scholarflow.taxonomy import load_lexicon
 from scholarflow.text import compared, normalize
@@ -305,6 +306,21 @@ def task_outside_scope(task: Task, subjects: frozenset[str]) -> bool:
     motion capture, asked about a mare)."""
     scope = named_scope(task.name)
     return scope is not None and bool(outside_kinds(scope, subjects))
+
+
+def drawings_shown(task: Task, subjects: frozenset[str]) -> Task:
+    """The task, done only by the drawings (`done_by`) that can show what the question
+    shows: a mesh drawn round does a look around an object, not around a room
+    (taxonomy/operations.toml `cannot_show`)."""
+    operations = taxonomy.operations()
+    kept = tuple(
+        op
+        for op in task.done_by
+        if op not in operations
+        or not operations[op].cannot_show
+        or not outside_kinds(Scope(op, operations[op].cannot_show), subjects)
+    )
+    return task if kept == task.done_by else task.model_copy(update={"done_by": kept})
 
 
 def outside_kinds(scope: Scope, subjects: frozenset[str]) -> tuple[str, ...]:

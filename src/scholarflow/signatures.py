@@ -1044,7 +1044,9 @@ def _builds(task: taxonomy.Task) -> set[str]:
 def _builds_still(task_id: str) -> bool:
     """Whether a task builds only geometry that does not change over time and has a moving
     kind (a 3D scene, a point cloud): a mesh, which no moving kind here includes, keeps a
-    text-to-3D reading out of it."""
+    text-to-3D reading out of it. Of the things its result is drawn from, one with a moving
+    kind will do: new views of a photo, drawn from its points or from a mesh, have their
+    moving twin (the photo's scene set moving)."""
     modalities = taxonomy.modalities()
     task = taxonomy.tasks()[task_id]
     if task.animates:  # (a photo set moving builds a moving scene, whatever it builds on)
@@ -1054,7 +1056,13 @@ def _builds_still(task_id: str) -> bool:
     if "camera_trajectory" in _takes(task):
         return False
     geometry = {m for m in _builds(task) if modalities[m].family == "geometry"}
-    return bool(geometry) and all(not modalities[m].moves and _has_moving_kind(m) for m in geometry)
+    if not geometry or any(modalities[m].moves for m in geometry):
+        return False
+    made = {m for m in _builds(task.model_copy(update={"done_by": ()})) if m in geometry}
+    drawn = geometry - made
+    return all(_has_moving_kind(m) for m in made) and (
+        not drawn or any(_has_moving_kind(m) for m in drawn)
+    )
 
 
 def _builds_moving(task: taxonomy.Task) -> bool:
@@ -1528,16 +1536,20 @@ def _without_borrowed_names(title: str, *, said_used: bool = False) -> str:
     return "".join(pieces)
 
 
-def adopt_task(sources: Sequence[Source], task_id: str) -> tuple[Source, ...]:
+def adopt_task(
+    sources: Sequence[Source], task_id: str, *, doing: taxonomy.Task | None = None
+) -> tuple[Source, ...]:
     """The sources, each one that could be serving `task_id` but was read as something else
     now read as serving it: a title that names no task is read in the light of the request.
     A source whose own words (a summary, a catalog entry, a task named in its title) say what
-    it does keeps its reading, so a model that does not fit is still said not to."""
+    it does keeps its reading, so a model that does not fit is still said not to. (`doing`:
+    the task as the request reads it, done only by the drawings that can show its subject:
+    `scope.drawings_shown`.)"""
     adopted: list[Source] = []
     for source in sources:
         if (
             task_id not in source.tasks[:1]
-            and (task_id in source.plausible or _draws_its_own(source, task_id))
+            and (task_id in source.plausible or _draws_its_own(source, task_id, doing))
             and not _composed_into(source, task_id)
         ):
             tasks = (task_id, *(t for t in source.tasks if t != task_id))
@@ -1578,12 +1590,13 @@ def _composed_into(source: Source, task_id: str) -> bool:
     )
 
 
-def _draws_its_own(source: Source, task_id: str) -> bool:
+def _draws_its_own(source: Source, task_id: str, doing: taxonomy.Task | None = None) -> bool:
     """Whether `source` is read as building, from what the task starts from, the thing the
     task draws its result from (a scene reconstructed from the photos, for new views of
-    them): such a model renders its own views, as its papers show them, and does the task."""
+    them): such a model renders its own views, as its papers show them, and does the task.
+    (`doing`: the task as the request reads it, where given.)"""
     known = taxonomy.tasks()
-    task = known.get(task_id)
+    task = doing if doing is not None and doing.id == task_id else known.get(task_id)
     if task is None or not source.tasks:
         return False
     operations = taxonomy.operations()

@@ -40,6 +40,7 @@ from typing import Any
 from scholarflow import taxonomy
 from scholarflow.models import Request, Signature, Source, Task, Understanding
 from scholarflow.scope import (
+    drawings_shown,
     implied_subjects,
     named_scope,
     outside_scope,
@@ -1173,8 +1174,10 @@ def _decide(
             and m.hit.label not in want
         )
     )
+    shown = subjects | implied_subjects(task)
     return Understanding(
-        task=task,
+        # (done only by the drawings that can show what the material shows)
+        task=drawings_shown(task, shown),
         confidence=round(min(max(confidence, 0.05), 0.99), 2),
         family_confidence=round(min(max(family_confidence, confidence, 0.05), 0.99), 2),
         have=have,
@@ -1184,7 +1187,7 @@ def _decide(
         language=language,
         made_on_the_way=made,
         told_steps=told_steps,
-        subjects=tuple(sorted(subjects | implied_subjects(task))),
+        subjects=tuple(sorted(shown)),
         question_reads_as=question_reads_as,
     )
 

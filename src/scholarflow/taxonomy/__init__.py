@@ -62,6 +62,9 @@ class Operation:
     # (one frame of a clip for a picture model: one moment, for a task about the whole clip),
     # "views" (one camera of a rig for a model of one clip, for a task made of all of them)
     stands_in: str = ""
+    # the subject kinds (lexicon/subjects.toml) what it draws cannot be, unless shown with a
+    # kind it can be: a mesh made from one photo is one object's, not a room's
+    cannot_show: frozenset[str] = frozenset()
 
 
 _STAND_INS = ("", "still", "moving", "footage", "views")
@@ -242,6 +245,7 @@ def operations() -> dict[str, Operation]:
             ports_out=_ports(f"operation {key}", value["outputs"]),
             undoes=value.get("undoes", ""),
             stands_in=_stand_in(key, value.get("stands_in", "")),
+            cannot_show=frozenset(value.get("cannot_show", ())),
         )
         for key, value in _operations_file().items()
         if key != "supplied"
