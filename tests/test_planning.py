@@ -1953,3 +1953,94 @@ def test_a_mesh_of_one_object_is_no_look_around_a_room():
     assert understanding.task.id == "novel_view_video_from_image"
     assert "render_mesh" not in understanding.task.done_by
     assert judge_fit(understanding, (maker,)) == {"s1": False}
+
+
+_UPSCALER = "SharpAgain: Photo-Realistic Image Super-Resolution with Diffusion Priors"
+_CAPTIONER = "SceneTeller: Rich Descriptions of Photos from a Vision-Language Model"
+_INPAINTER = "FillWise: Multimodal Image Inpainting with a Pretrained Diffusion Model"
+
+
+def _recommended(*titles: str) -> tuple[Source, ...]:
+    return tuple(
+        enrich(Source(id=f"s{i}", name=t.split(":")[0], title=t, role="recommended"))
+        for i, t in enumerate(titles, start=1)
+    )
+
+
+@pytest.mark.parametrize(
+    ("titles", "question"),
+    [
+        (
+            (_UPSCALER, _CAPTIONER),
+            "I got a sharper, bigger version of my pixelated photo plus a short caption "
+            "describing it. How?",
+        ),
+        (
+            (_INPAINTER, _CAPTIONER),
+            "The app removed the person from my photo and described the result in one "
+            "sentence for my alt text.",
+        ),
+    ],
+)
+def test_a_caption_the_user_names_is_what_came_out_not_a_guide(titles, question):
+    # (the captioner beside an upscaler or an inpainter describes their result: no text is
+    # handed back into the first model)
+    from scholarflow.engine import prepare
+    from scholarflow.models import Request
+
+    brief = prepare(Request(question=question, recommended=_recommended(*titles))).brief
+    result = brief.plan
+    assert result.understanding.task.id == "image_captioning"
+    names = {s.id: s.name for s in brief.sources}
+    nodes = {n.id: names.get(n.source_id or "", n.kind) for n in result.workflow.nodes}
+    edges = {(nodes[e.source], nodes[e.target], e.modality) for e in result.workflow.edges}
+    assert ("SceneTeller", "output", "text") in edges
+    assert not any(
+        target != "SceneTeller" and m == "text"
+        for _, target, m in edges - {("SceneTeller", "output", "text")}
+    )
+    assert not [w for w in result.warnings if w.code == "model_read_from_request"]
+
+
+def test_words_read_off_a_picture_are_no_description_to_fill_with():
+    # an OCR system beside an inpainter reads the watermark's words: a job of another field,
+    # which guides nothing and is still said not to fit
+    from scholarflow.engine import prepare
+    from scholarflow.models import Request
+
+    recommended = _recommended(
+        "InkSight: Optical Character Recognition for Low-Quality Documents", _INPAINTER
+    )
+    question = (
+        "How do I remove the watermark from a photo I bought? The text is right across the middle."
+    )
+    result = prepare(Request(question=question, recommended=recommended)).brief.plan
+    assert result.understanding.task.id == "image_inpainting"
+    assert not any(e.modality == "text" for e in result.workflow.edges)
+    flagged = {w.source_id for w in result.warnings if w.code == "model_task_mismatch"}
+    assert flagged == {"s1"}
+
+
+def test_an_objects_mesh_is_drawn_round_as_a_step_of_its_own_even_where_it_stands_in_a_room():
+    # the armchair in the living room is an object where it stands: the mesh is made, then
+    # drawn from a circling camera, each a step of the answer
+    from scholarflow.engine import prepare
+    from scholarflow.models import Request
+
+    maker = enrich(
+        Source(id="s1", name="MeshForge", title=_MESH_FROM_ONE_PHOTO, role="recommended")
+    )
+    question = (
+        "I have one photo of the antique armchair in our living room and got a video that "
+        "circles all the way round the chair. How?"
+    )
+    result = prepare(Request(question=question, recommended=(maker,))).brief.plan
+    assert result.understanding.task.id == "novel_view_video_from_image"
+    assert not [w for w in result.warnings if w.code == "model_task_mismatch"]
+    by_id = {n.id: n for n in result.workflow.nodes if not n.optional}
+    chain = {
+        (by_id[e.source].source_id or by_id[e.source].operation, e.modality)
+        for e in result.workflow.edges
+        if e.source in by_id and e.target in by_id
+    }
+    assert ("s1", "mesh") in chain and ("render_mesh", "video") in chain

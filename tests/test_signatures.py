@@ -2355,6 +2355,8 @@ def test_a_work_in_a_siblings_repository_is_not_read_as_the_sibling():
         ("MiniGPT-v2", "MiniGPT-4", False),
         ("JuMP 1.0", "JuMP.jl", False),
         ("Alias-Free GAN", "stylegan3", False),
+        # (a wrapper whose name only opens with the repository's letters: no word parts there)
+        ("tesserocr", "tesseract", False),
     ],
 )
 def test_names_are_siblings_only_when_they_share_a_stem_and_neither_extends_the_other(

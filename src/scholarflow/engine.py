@@ -189,7 +189,7 @@ def _read_and_plan(
     enriched = signatures.adopt_told_steps(
         enriched, understanding.told_steps, understanding.task.id
     )
-    enriched = signatures.adopt_guide(enriched)
+    enriched = signatures.adopt_guide(enriched, wanted=understanding.want)
     enriched = signatures.adopt_alternative(
         enriched,
         understanding.have,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from urllib.parse import urlsplit
@@ -1435,7 +1435,9 @@ def _sibling_names(own: str, repository: str) -> bool:
     open alike, but neither is the other, nor the other with an edition or more after it.
     SmolVLM (a model that sees pictures) in github.com/huggingface/smollm is not SmolLM (a
     language model); "Whisper large-v3" in whisper and CogVideoX in CogVideo are the
-    repository's work, and "Alias-Free GAN" in stylegan3, sharing no stem, may be."""
+    repository's work, and "Alias-Free GAN" in stylegan3, sharing no stem, may be. The
+    stem ends where a word of the work's own name does ("Smol|VLM"): "tesserocr", a wrapper
+    in the tesseract repository, only opens with the same letters."""
     mine, theirs = (
         squash(_EDITION_TAIL.sub("", normalize(name)).strip() or name) for name in (own, repository)
     )
@@ -1443,7 +1445,30 @@ def _sibling_names(own: str, repository: str) -> bool:
         return False
     # (neither opens the other, so they part somewhere within the shorter)
     shared = next(i for i, (a, b) in enumerate(zip(mine, theirs, strict=False)) if a != b)
-    return shared >= _FAMILY_STEM
+    return shared >= _FAMILY_STEM and shared in _word_starts(own)
+
+
+def _word_starts(name: str) -> set[int]:
+    """Where the words of a name begin, counted in its letters and digits only: after a
+    space or a hyphen, at a capital after a small letter ("SmolVLM": 0 and 4), and where
+    letters turn to digits or back."""
+    starts: set[int] = set()
+    kept = 0
+    previous = ""
+    for char in name:
+        if not char.isalnum():
+            previous = " "
+            continue
+        if (
+            kept == 0
+            or previous == " "
+            or (char.isupper() and previous.islower())
+            or char.isdigit() != previous.isdigit()
+        ):
+            starts.add(kept)
+        kept += 1
+        previous = char
+    return starts
 
 
 def _own_name(source: Source) -> str:
@@ -1602,10 +1627,14 @@ def _draws_its_own(source: Source, task_id: str, doing: taxonomy.Task | None = N
     operations = taxonomy.operations()
     # (not a drawing that needs the user's own footage as well: a stereo pair shifted from
     # the frames by their depth is made with the depth model's help, not by it)
+    # (nor a thing kept as a result of its own, a mesh: drawing it is a step of its own)
     drawn = {
         m
         for op in task.done_by
-        if op in operations and operations[op].kind == "render" and len(operations[op].inputs) == 1
+        if op in operations
+        and operations[op].kind == "render"
+        and len(operations[op].inputs) == 1
+        and not operations[op].own_step
         for m in operations[op].inputs
     }
     reading = known.get(source.tasks[0])
@@ -1867,13 +1896,16 @@ def adopt_told_steps(
     return tuple(adopted)
 
 
-def adopt_guide(sources: Sequence[Source]) -> tuple[Source, ...]:
+def adopt_guide(sources: Sequence[Source], *, wanted: Iterable[str] = ()) -> tuple[Source, ...]:
     """The sources, a recommended model of a job that a guide can steer (`guided_by` in
-    taxonomy/tasks.toml: which subject to follow through the clip) taking that guide as an
-    optional input, where another recommended model makes it from one picture: a segmenter
-    recommended beside a matting or tracking model was recommended to pick the subject in
-    one frame. A title alone never says a model takes a guide; the company it is
-    recommended in does."""
+    taxonomy/tasks.toml: which subject to follow through the clip, what a hole should hold)
+    taking that guide as an optional input, where another recommended model makes it from
+    one picture: a segmenter recommended beside a matting or tracking model was recommended
+    to pick the subject in one frame. A title alone never says a model takes a guide; the
+    company it is recommended in does. Not a thing the user wants as their result
+    (`wanted`: the caption they asked for is no fill prompt), nor one made by a job of
+    another field (the words an OCR system reads off a watermark describe no picture)."""
+    wanted = frozenset(wanted)
     known = taxonomy.tasks()
     recommended = [s for s in sources if s.role == "recommended"]
     adopted: dict[str, Source] = {}
@@ -1889,12 +1921,13 @@ def adopt_guide(sources: Sequence[Source]) -> tuple[Source, ...]:
             m
             for other in recommended
             if other.id != source.id
+            and not other.other_job
             and not makes & {m for sig in other.signatures for m in sig.outputs}
             for sig in other.signatures
             if set(sig.required_inputs) == {"image"}
             for m in sig.outputs
         }
-        guides = sorted(steered & made_for_it)
+        guides = sorted((steered & made_for_it) - wanted)
         if guides:
             signatures = with_guides(source.signatures, guides)
             adopted[source.id] = source.model_copy(update={"signatures": signatures})

@@ -1075,7 +1075,9 @@ def _decide(
     # comes before it, not after)
     from scholarflow.signatures import adopt_guide
 
-    steered = adopt_guide(recommended)
+    # (only a guide the question never names: where it names a caption or a sentence, that
+    # may be what came out, and the question's own words say which end the chain has)
+    steered = adopt_guide(recommended, wanted={m.hit.label for m in reading.mentions})
     asked = dict(scores)  # what the question alone says, before the recommended models' prior
     _add_recommended_prior(scores, recommended, doubt=_doubt(scores))
 
