@@ -1627,14 +1627,12 @@ def _draws_its_own(source: Source, task_id: str, doing: taxonomy.Task | None = N
     operations = taxonomy.operations()
     # (not a drawing that needs the user's own footage as well: a stereo pair shifted from
     # the frames by their depth is made with the depth model's help, not by it)
-    # (nor a thing kept as a result of its own, a mesh: drawing it is a step of its own)
+    # (an image-to-3D model made of multi-view or video diffusion draws the views of its
+    # object as it builds it: the drawing of its mesh is its own, as its papers show it)
     drawn = {
         m
         for op in task.done_by
-        if op in operations
-        and operations[op].kind == "render"
-        and len(operations[op].inputs) == 1
-        and not operations[op].own_step
+        if op in operations and operations[op].kind == "render" and len(operations[op].inputs) == 1
         for m in operations[op].inputs
     }
     reading = known.get(source.tasks[0])

@@ -65,7 +65,6 @@ class Operation:
     # the subject kinds (lexicon/subjects.toml) what it draws cannot be, unless shown with a
     # kind it can be: a mesh made from one photo is one object's, not a room's
     cannot_show: frozenset[str] = frozenset()
-    own_step: bool = False  # a render of a result in its own right (a mesh): a step of its own
 
 
 _STAND_INS = ("", "still", "moving", "footage", "views")
@@ -247,7 +246,6 @@ def operations() -> dict[str, Operation]:
             undoes=value.get("undoes", ""),
             stands_in=_stand_in(key, value.get("stands_in", "")),
             cannot_show=frozenset(value.get("cannot_show", ())),
-            own_step=bool(value.get("own_step", False)),
         )
         for key, value in _operations_file().items()
         if key != "supplied"
