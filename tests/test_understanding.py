@@ -4315,3 +4315,124 @@ def test_a_silent_clip_described_and_the_words_given_a_sound_is_a_clip_given_its
         )
     )
     assert understanding.task.id == "video_to_audio"
+
+
+def _all_roles(question: str) -> dict[str, set[str | None]]:
+    """Every role each kind of thing is read with, mention by mention."""
+    from scholarflow.understanding import _read
+
+    roles: dict[str, set[str | None]] = defaultdict(set)
+    for mention in _read(question, None).mentions:
+        roles[mention.hit.label].add(mention.role)
+    return roles
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I typed 'a paper boat sailing down a rain gutter, late afternoon' and got a short clip "
+        "back for the newsletter. How does it go from my few words to smooth moving video?",
+        "I typed 'a knitted owl on a garden gate' and got a short clip. How is a video made "
+        "from my sentence alone?",
+    ],
+)
+def test_the_closing_question_restates_what_the_account_says_came_out(question):
+    # The asking words "from … to moving video" and "a video made from" would read the clip
+    # as had; the account before them says it came out, and only the words went in.
+    assert _all_roles(question)["video"] == {"want"}
+    assert _understand(question).task.id == "text_to_video"
+
+
+def test_a_question_telling_a_start_the_account_left_untold_keeps_it():
+    roles = _all_roles(
+        "All I had was a phone at the diving pool. The app gave me four clips of the same "
+        "dive from around the board. How does it make them from one video?"
+    )
+    assert "have" in roles["video"]
+
+
+def test_a_thing_the_user_calls_their_own_in_the_question_is_no_restated_result():
+    roles = _all_roles(
+        "I drew a pencil outline of a teapot and typed 'glazed blue porcelain'. The app gave "
+        "me a clean image of it. How does my drawing steer the picture?"
+    )
+    assert "have" in roles["image"]
+
+
+@pytest.mark.parametrize(
+    ("wanted", "first"),
+    [
+        # just the body motion named: the job making only that leads
+        ({"human_motion"}, "human_motion_capture"),
+        # the camera path named too: the wider job makes what was asked
+        ({"human_motion", "camera_trajectory"}, "cinematic_camera_transfer"),
+        # nothing named as coming out: the scores decide
+        (set(), "cinematic_camera_transfer"),
+    ],
+)
+def test_a_close_task_making_just_what_came_out_leads_one_making_more(wanted, first):
+    from scholarflow.understanding import _no_more_than_wanted
+
+    ranked = [
+        ("cinematic_camera_transfer", 5.0),
+        ("human_motion_capture", 4.8),
+        ("sfm_reconstruction", 1.0),
+    ]
+    assert _no_more_than_wanted(ranked, frozenset(wanted))[0][0] == first
+
+
+def test_a_task_making_more_keeps_a_clear_lead():
+    from scholarflow.understanding import _no_more_than_wanted
+
+    ranked = [("cinematic_camera_transfer", 7.0), ("human_motion_capture", 4.0)]
+    assert _no_more_than_wanted(ranked, frozenset({"human_motion"})) == ranked
+
+
+def _decided_beside(question: str, recommended: Source):
+    from scholarflow.understanding import _decide, _read
+
+    return _decide(_read(question, None), (enrich(recommended),))
+
+
+MATTING_MODEL = Source(
+    id="s1", name="MattePro", title="MattePro: Temporally Coherent Video Matting",
+    role="recommended",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Our choir's video was shot in a cramped hall. I handed the app a picture of a "
+        "cathedral nave and now we sing in front of the nave, edges soft, no green screen. "
+        "What makes the cut?",
+        "I recorded my son's magic trick in the garage and the app put a theatre stage behind "
+        "him, curls and all, with no green screen. Who does the cutting out?",
+    ],
+)
+def test_a_models_prior_does_not_lift_its_step_over_the_result_it_is_composed_into(question):
+    # The question reads as a new background first; a matting model's prior lifted matting
+    # over it, though its matte is what the composite over the new background is made with.
+    assert _decided_beside(question, MATTING_MODEL).task.id == "video_background_replacement"
+
+
+def test_a_matte_asked_for_stays_the_matting_job():
+    question = "Can it give me just the alpha matte of my dancer clip, hair and all?"
+    assert _decided_beside(question, MATTING_MODEL).task.id == "video_matting"
+
+
+@pytest.mark.parametrize(
+    ("wanted", "first"),
+    [
+        (set(), "video_background_replacement"),
+        # the matte named as what came out: the matting job it was
+        ({"matte_video"}, "video_matting"),
+    ],
+)
+def test_a_matte_named_as_the_result_is_no_step_of_a_new_background(wanted, first):
+    from scholarflow.understanding import _result_of_the_step
+
+    ranked = [("video_matting", 7.0), ("video_background_replacement", 6.5)]
+    asked = {"video_matting": 5.9, "video_background_replacement": 6.5}
+    step = _result_of_the_step(ranked, asked, (enrich(MATTING_MODEL),), wanted=frozenset(wanted))
+    assert step[0][0] == first
