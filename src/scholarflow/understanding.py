@@ -388,7 +388,9 @@ _COORDINATED = re.compile(
 _FROM_TO = re.compile(
     r"(?<!\w)(?:go|goes|went|gone|going|get|gets|got|getting|turn|turns|turned|turning|come|"
     r"comes|came|coming)\s+(?:[\w']+\s+){0,3}?from\s+[^,.;:!?]{1,60}?\s+(?:to|into)\s+"
-    r"(?:(?:the|a|an|my|our)\s+)?$"
+    # (with up to two describing words: "from my sentence to smooth moving video"; not a
+    # verb's object, "from my friend to edit the video")
+    r"(?:(?:the|a|an|my|our)\s+)?(?:(?!(?:the|a|an|my|our)\s)[\w'-]+\s+){0,2}$"
 )
 
 
@@ -734,7 +736,6 @@ def _read(question: str, embedder: Any) -> _Reading:
     mentions = _picked_from_a_list(
         _with_places(tuple(_modality_mentions(happened)), happened, question), happened
     )
-    mentions = _restated_as_told(mentions, happened)
     steps_begin = _steps_begin(happened)
     brought = frozenset(
         m.hit.label
@@ -775,69 +776,6 @@ def _read(question: str, embedder: Any) -> _Reading:
         focus=_named_focus(normalized),
         brought=brought,
     )
-
-
-def _restated_as_told(mentions: Sequence[_Mention], text: str) -> tuple[_Mention, ...]:
-    """Mentions with the roles the account gives them, where the closing question names the
-    same kind of thing again: "I typed '…' and got a short clip. How does it go from my
-    sentence to moving video?" asks about the clip that came out, and no video went in.
-
-    The question restates what happened, in words of asking ("from … to", "made from") that
-    read poorly as an account; the sentences before it tell what the user had and got. Only
-    where the account tells both ends, and only a kind it gave one role, read the other way
-    in the question: a thing the account leaves unmarked, an end it leaves untold ("I only
-    had one phone … How does it fake a rig from one video?") or a thing the user calls their
-    own ("… gave me a clean image. How does my drawing steer the picture?") keeps what the
-    question says."""
-    asking = _asking_start(text)
-    if asking is None:
-        return tuple(mentions)
-    told: dict[str, set[str]] = defaultdict(set)
-    for mention in mentions:
-        if mention.hit.start < asking and mention.role is not None:
-            told[mention.hit.label].add(mention.role)
-    said = {role for roles in told.values() for role in roles}
-    if said != {"have", "want"}:
-        return tuple(mentions)  # (an account telling only one end leaves the other to ask)
-    restated = []
-    for mention in mentions:
-        roles = told.get(mention.hit.label, set())
-        if (
-            mention.hit.start >= asking
-            and mention.role is not None
-            and len(roles) == 1
-            and mention.role not in roles
-            and not _OWN_BEFORE.search(text, max(0, mention.hit.start - 40), mention.hit.start)
-        ):
-            mention = replace(mention, role=next(iter(roles)), handed_in=False)
-        restated.append(mention)
-    return tuple(restated)
-
-
-# A possessive before a thing, with up to two describing words between: "my drawing" is the
-# user's own, another thing than the picture that came out, though of the same kind.
-_OWN_BEFORE = re.compile(
-    r"(?<!\w)(?:my|our|mon|ma|mes|notre|nos|mi|mis|nuestr[oa]s?|mein(?:e|en|em|er)?|"
-    r"unser(?:e|en|em|er)?)\s+(?:[\w'’-]+\s+){0,2}$"
-)
-
-
-def _asking_start(text: str) -> int | None:
-    """Where the closing question of a request starts (its last run of sentences that end on
-    a question mark), or None when the request is all question, with no account before it."""
-    sentences = list(_SENTENCE.finditer(text))
-    start = None
-    for sentence in reversed(sentences):
-        said = sentence.group(0).strip()
-        if not said:
-            continue
-        if said[-1] in "?？":
-            start = sentence.start()
-            continue
-        break
-    if start is None or not text[:start].strip():
-        return None
-    return start
 
 
 # What a still shows is said right after it ("a photo of the street where …", "une photo de
@@ -1148,15 +1086,12 @@ def _decide(
     ranked = sorted(scores.items(), key=lambda item: (-item[1], _task_order(item[0])))
     in_scope = [r for r in ranked if not task_outside_scope(known[r[0]], subjects)]
     ranked = in_scope if in_scope and in_scope[0][1] >= _NONE_BELOW else ranked
-    ranked = _result_of_the_step(
-        ranked,
-        asked,
-        recommended,
-        wanted=frozenset(m.hit.label for m in reading.mentions if m.role == "want"),
-    )
     ranked = _break_twin_ties(ranked, recommended)
     ranked = _no_more_than_wanted(
-        ranked, frozenset(m.hit.label for m in reading.mentions if m.role == "want")
+        ranked,
+        frozenset(m.hit.label for m in reading.mentions if m.role == "want"),
+        recommended,
+        named=reading.cues,
     )
     ranked = _made_for_the_subject(ranked, subjects, reading.mentions)
     told = tells_steps(reading.normalized)
@@ -1469,67 +1404,37 @@ def _break_twin_ties(
     return ranked
 
 
-def _result_of_the_step(
+def _no_more_than_wanted(
     ranked: list[tuple[str, float]],
-    asked: Mapping[str, float],
+    wanted: frozenset[str],
     recommended: Sequence[Source],
     *,
-    wanted: frozenset[str] = frozenset(),
+    named: Mapping[str, float] | None = None,
 ) -> list[tuple[str, float]]:
-    """The models' prior lifted a model's own task over the reading the question itself put
-    first, and that reading is done by composing what the model makes (a matte for the
-    composite over a new background): the model is a step of the user's task, and the
-    question's reading stays first. Someone who got themselves "in front of the advert"
-    from a matting model got a new background, made with the matte."""
-    if len(ranked) < 2 or not asked:
-        return ranked
-    lead = ranked[0][0]
-    question_lead = max(asked.items(), key=lambda item: (item[1], item[0]))[0]
-    if question_lead == lead or asked[question_lead] <= asked.get(lead, 0.0):
-        return ranked
-    holders = [s for s in recommended if lead in s.tasks[:1]]
-    known = taxonomy.tasks()
-    if not holders or question_lead not in known:
-        return ranked
-    operations = taxonomy.operations()
-    modalities = taxonomy.modalities()
-    # What only a step makes for the composing: a mask or a matte, any kind a port takes. (A
-    # picture or a clip is made by any job and composed by many; a mesh drawn round is a
-    # view of the model's own result, not a step of another's.)
-    taken = {
-        modality
-        for op in known[question_lead].done_by
-        if op in operations and operations[op].kind == "compose"
-        for port in operations[op].ports_in
-        for modality in port.modalities
-        if modalities[modality].family != "rgb"
-    }
-    made = {m for s in holders for sig in s.signatures for m in sig.outputs}
-    if not made & taken or made & wanted:
-        return ranked  # (nor where the user names the matte as what they got)
-    return [
-        *(item for item in ranked if item[0] == question_lead),
-        *(item for item in ranked if item[0] != question_lead),
-    ]
-
-
-def _no_more_than_wanted(
-    ranked: list[tuple[str, float]], wanted: frozenset[str]
-) -> list[tuple[str, float]]:
-    """Two tasks scored close that take the same things, one making just what the user says
-    came out and the other that and more, which they never name: the narrower job is theirs.
-    Someone who got "his 3D body movement" from a clip of a race did not copy a shot's camera
-    work, whose camera path comes out beside the body motion."""
-    if len(ranked) < 2 or ranked[0][1] - ranked[1][1] >= _TIE or not wanted:
+    """Two tasks scored as good as tied that take the same things, one making just what the
+    user says came out and the other that and more, which they never name: where a
+    recommended model may be doing the narrower job and none does the wider one first, the
+    narrower job is theirs (the platform's pick breaks the tie, and the reading stays as
+    unsure as the tie was). Someone who got "his 3D body movement" from a clip of a race,
+    with a model of humans' 3D motion, did not copy a shot's camera work, whose camera path
+    comes out beside the body motion. Not where the question names the wider job in a phrase
+    of its own (`named`, its cue scores: "copy the shot", "a scene from a film")."""
+    if len(ranked) < 2 or abs(ranked[0][1] - ranked[1][1]) >= _TIE or not wanted:
         return ranked
     known = taxonomy.tasks()
     first, second = known[ranked[0][0]], known[ranked[1][0]]
     if _takes_all(first) != _takes_all(second):
         return ranked
     makes, narrower = set(first.outputs), set(second.outputs)
-    if narrower < makes and narrower <= wanted and not (makes - narrower) & wanted:
-        return [ranked[1], ranked[0], *ranked[2:]]
-    return ranked
+    if not (narrower < makes and narrower <= wanted and not (makes - narrower) & wanted):
+        return ranked
+    if (named or {}).get(first.id, 0.0) >= _CUE_WEIGHT:
+        return ranked
+    if any(first.id in s.tasks[:1] for s in recommended) or not any(
+        second.id in (*s.tasks, *s.plausible) for s in recommended
+    ):
+        return ranked
+    return [ranked[1], ranked[0], *ranked[2:]]
 
 
 def _takes_all(task: Task) -> set[str]:
