@@ -533,6 +533,51 @@ def test_a_dotted_name_its_repository_spells_is_a_name(name, link):
 
 
 @pytest.mark.parametrize(
+    ("title", "links", "dotted"),
+    [
+        # the makers' name in a title, as their repository's owner spells it
+        (
+            "Yi: Open Foundation Models by 01.AI",
+            ["https://arxiv.org/abs/2403.04652", "https://github.com/01-ai/Yi"],
+            {"01.ai"},
+        ),
+        ("Foo by acme.studio", ["https://huggingface.co/acme-studio/foo-xl"], {"acme.studio"}),
+        # (guards) a host is no owner, a lone segment is a repository's, and an owner that
+        # spells another name bears out nothing
+        ("Foo by github.com", ["https://github.com/lab/foo"], set()),
+        ("Foo by evil.com", ["https://github.com/01-ai/Yi"], set()),
+        ("Foo by evil.com", ["https://evil.example.org"], set()),
+    ],
+)
+def test_a_title_naming_its_makers_as_their_repository_spells_them_keeps_that_name(
+    title, links, dotted
+):
+    from scholarflow.text import dotted_names
+
+    assert dotted_names([(title, links)]) == frozenset(dotted)
+
+
+def test_a_title_naming_its_makers_prints_as_given_and_counts_no_link():
+    from scholarflow.evaluation.metrics import foreign_links
+
+    prompt = DOTTED_PROMPT.replace(
+        "Model: voicesplit.audio: separating a speaker's voice from background noise\n"
+        "GitHub: https://github.com/example-lab/voicesplit-audio",
+        "Model: VoiceSplit: separating a speaker's voice from noise by example.lab\n"
+        "GitHub: https://github.com/example-lab/voicesplit",
+    )
+    assert prompt != DOTTED_PROMPT
+    request = parse_prompt(prompt)
+    markdown = answer(request).markdown
+    assert "by example.lab" in markdown
+    assert "link removed" not in markdown
+    # the evaluation's link count reads the title's text as the guard does
+    assert foreign_links(markdown, request.sources) == []
+    # (guard) a domain no title holds is still a link
+    assert foreign_links("see evil.lab now", request.sources) == ["evil.lab"]
+
+
+@pytest.mark.parametrize(
     ("name", "link"),
     [
         ("evil.com/x", "https://github.com/lab/evilcomx"),

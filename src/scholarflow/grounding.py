@@ -645,6 +645,15 @@ def _vocabulary_of(text: str) -> set[str]:
     return words | {w + "s" for w in words} | {w + "es" for w in words}
 
 
+def provided_dotted_names(sources: Iterable[Source]) -> frozenset[str]:
+    """Words of the sources' names and titles that read as a bare domain but are the source's
+    own name or its makers' ("pyannote.audio", "Yi: … by 01.AI"): `text.dotted_names`. The
+    screen, the renderer and the evaluation's link count read them alike."""
+    return dotted_names(
+        (text, source.links()) for source in sources for text in (source.name, source.title) if text
+    )
+
+
 class Screen:
     """The grounding policy for one request: its sources, its question's language."""
 
@@ -654,7 +663,7 @@ class Screen:
         self.language = detect_language(question) if question else "en"
         self.allowed_links = {canonical_url(u) for s in self.sources for u in s.links()}
         # A provided name that reads as a domain ("pyannote.audio") is still that name.
-        self.dotted_names = dotted_names((s.name, s.links()) for s in self.sources)
+        self.dotted_names = provided_dotted_names(self.sources)
         self._provided_keys = _window_keys(
             part for s in self.sources for part in (s.name, s.title, *s.links()) if part
         )

@@ -11,7 +11,7 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from scholarflow.grounding import Screen
+from scholarflow.grounding import Screen, provided_dotted_names
 from scholarflow.models import Source
 from scholarflow.text import canonical_url, find_urls, squash
 
@@ -90,13 +90,15 @@ def allowed_links(sources: Sequence[Source]) -> set[str]:
     return {canonical_url(url) for source in sources for url in source.links()}
 
 
-def links_in(text: str) -> list[str]:
-    return find_urls(text)
+def links_in(text: str, sources: Sequence[Source] = ()) -> list[str]:
+    """Every link in `text`. A word of a source's name or title that only reads as a domain
+    ("pyannote.audio", "by 01.AI") is that text, as the guard reads it, not a link."""
+    return find_urls(text, names=provided_dotted_names(sources))
 
 
 def foreign_links(text: str, sources: Sequence[Source]) -> list[str]:
     allowed = allowed_links(sources)
-    return [url for url in links_in(text) if canonical_url(url) not in allowed]
+    return [url for url in links_in(text, sources) if canonical_url(url) not in allowed]
 
 
 def ungrounded_names(text: str, sources: Sequence[Source]) -> list[str]:
