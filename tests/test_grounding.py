@@ -533,7 +533,7 @@ def test_a_dotted_name_its_repository_spells_is_a_name(name, link):
 
 
 @pytest.mark.parametrize(
-    ("title", "links", "dotted"),
+    ("title", "links", "kept"),
     [
         # the makers' name in a title, as their repository's owner spells it
         (
@@ -542,19 +542,43 @@ def test_a_dotted_name_its_repository_spells_is_a_name(name, link):
             {"01.ai"},
         ),
         ("Foo by acme.studio", ["https://huggingface.co/acme-studio/foo-xl"], {"acme.studio"}),
-        # (guards) a host is no owner, a lone segment is a repository's, and an owner that
-        # spells another name bears out nothing
+        # (guards) a host is no owner; a lone segment, a site that hosts no code, a section of
+        # a code host, or an owner spelled otherwise bears out nothing
         ("Foo by github.com", ["https://github.com/lab/foo"], set()),
         ("Foo by evil.com", ["https://github.com/01-ai/Yi"], set()),
-        ("Foo by evil.com", ["https://evil.example.org"], set()),
+        ("Foo by evil.com", ["https://good.example.org/evil-com/x"], set()),
+        ("Foo by evil.com", ["//evil.com/x"], set()),
+        ("Demo on data.sets", ["https://huggingface.co/datasets/foo"], set()),
+        ("Demo on spac.es", ["https://huggingface.co/spaces/lab/foo"], set()),
+        ("Segment by facebookresear.ch", ["https://github.com/facebookresearch/sam"], set()),
     ],
 )
-def test_a_title_naming_its_makers_as_their_repository_spells_them_keeps_that_name(
-    title, links, dotted
+def test_a_title_naming_its_makers_as_their_code_host_spells_them_keeps_that_name(
+    title, links, kept
 ):
-    from scholarflow.text import dotted_names
+    from scholarflow.grounding import own_title_words
 
-    assert dotted_names([(title, links)]) == frozenset(dotted)
+    *papers, code = links
+    urls = {"github_url": code, "paper_url": papers[0] if papers else None}
+    source = Source(id="s1", name=title.split(":")[0], title=title, role="recommended", **urls)
+    assert own_title_words(source) == frozenset(kept)
+
+
+def test_a_makers_domain_from_a_title_is_no_word_a_writer_may_use():
+    # (guard) the screen reads a writer's prose with names alone: the maker's domain a title
+    # holds is still a link there, and the question is echoed as before
+    source = Source(
+        id="s1",
+        name="Yi",
+        title="Yi: Open Foundation Models by 01.AI",
+        github_url="https://github.com/01-ai/Yi",
+        role="recommended",
+    )
+    screen = Screen([source])
+    problems = screen.policy_problems("The weights [1] are mirrored at 01.ai.", citations=False)
+    assert [p.kind for p in problems if p.kind == "link"] == ["link"]
+    assert "01.ai" in screen.reference_names
+    assert "01.ai" not in screen.dotted_names
 
 
 def test_a_title_naming_its_makers_prints_as_given_and_counts_no_link():
@@ -573,8 +597,9 @@ def test_a_title_naming_its_makers_prints_as_given_and_counts_no_link():
     assert "link removed" not in markdown
     # the evaluation's link count reads the title's text as the guard does
     assert foreign_links(markdown, request.sources) == []
-    # (guard) a domain no title holds is still a link
+    # (guards) a domain no title holds is still a link, as is a title's domain on its own
     assert foreign_links("see evil.lab now", request.sources) == ["evil.lab"]
+    assert foreign_links("mirrored at example.lab", request.sources) == ["example.lab"]
 
 
 @pytest.mark.parametrize(

@@ -467,7 +467,7 @@ def _final_check(sections: Sections, brief: Brief, screen: Screen) -> None:
     for name in ("task", "workflow"):
         section = getattr(sections, name)
         problems += [f"link in the {name} section: {u}" for u in find_urls(section, names=names)]
-    for url in find_urls(sections.references, names=names):
+    for url in find_urls(sections.references, names=screen.reference_names):
         if canonical_url(url) not in screen.allowed_links:
             problems.append(f"link not provided: {url}")
     full = "\n".join((sections.task, sections.workflow, sections.references))

@@ -42,6 +42,7 @@ from scholarflow import english_words
 from scholarflow.models import Source
 from scholarflow.text import (
     canonical_url,
+    clean_url,
     collapse_spaced,
     dotted_names,
     link_spans,
@@ -645,13 +646,42 @@ def _vocabulary_of(text: str) -> set[str]:
     return words | {w + "s" for w in words} | {w + "es" for w in words}
 
 
-def provided_dotted_names(sources: Iterable[Source]) -> frozenset[str]:
-    """Words of the sources' names and titles that read as a bare domain but are the source's
-    own name or its makers' ("pyannote.audio", "Yi: … by 01.AI"): `text.dotted_names`. The
-    screen, the renderer and the evaluation's link count read them alike."""
-    return dotted_names(
-        (text, source.links()) for source in sources for text in (source.name, source.title) if text
-    )
+def own_title_words(source: Source) -> frozenset[str]:
+    """Words of one source's name and title that read as a bare domain but are the source's
+    own name (`text.dotted_names`) or its makers' as a code host spells the owner, "." read
+    as "-" and nothing else changed ("Yi: … by 01.AI" of github.com/01-ai/Yi), lowercased.
+    Only for printing that source's own name and title in its reference, where code prints
+    them: a writer's prose never gets them (a maker's domain is no name the answer may use
+    elsewhere), and an owner proves nothing of who holds the domain."""
+    links = source.links()
+    texts = [text for text in (source.name, source.title) if text]
+    found = set(dotted_names((text, links) for text in texts))
+    owners = {owner for link in links if (owner := _code_host_owner(link))}
+    if owners:
+        for text in texts:
+            for word in text.split():
+                word = clean_url(word).lower()
+                if (
+                    link_spans(word) == [(0, len(word))]
+                    and not any(mark in word for mark in ("/", ":", "@", "\\"))
+                    and not word.startswith("www.")
+                    and word.replace(".", "-") in owners
+                ):
+                    found.add(word)
+    return frozenset(found)
+
+
+def _code_host_owner(link: str) -> str | None:
+    """The owner in a link to a repository or model on a code host (lowercased), or None."""
+    rest = re.sub(r"(?i)^https?://", "", link.strip())
+    host, _, path = rest.partition("/")
+    host = host.lower().removeprefix("www.")
+    phrases = _screen_phrases()
+    segments = [part for part in path.split("?", 1)[0].split("#", 1)[0].split("/") if part]
+    if host not in phrases["code_hosts"] or len(segments) < 2:
+        return None
+    owner = segments[0].lower()
+    return None if owner in phrases["host_sections"] else owner
 
 
 class Screen:
@@ -663,7 +693,10 @@ class Screen:
         self.language = detect_language(question) if question else "en"
         self.allowed_links = {canonical_url(u) for s in self.sources for u in s.links()}
         # A provided name that reads as a domain ("pyannote.audio") is still that name.
-        self.dotted_names = provided_dotted_names(self.sources)
+        self.dotted_names = dotted_names((s.name, s.links()) for s in self.sources)
+        # ...and in the references, where code prints each source's name and title, so are
+        # the words of its title naming it or its makers (`own_title_words`).
+        self.reference_names = self.dotted_names.union(*(own_title_words(s) for s in self.sources))
         self._provided_keys = _window_keys(
             part for s in self.sources for part in (s.name, s.title, *s.links()) if part
         )

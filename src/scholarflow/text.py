@@ -414,15 +414,14 @@ def link_spans(text: str, *, names: Collection[str] = ()) -> list[tuple[int, int
 
 
 def dotted_names(named: Iterable[tuple[str, Sequence[str]]]) -> frozenset[str]:
-    """Of each (name or title, the source's own links), the words that read as a bare domain
-    but are the project's or its makers' own name as their repository spells it, lowercased:
-    "pyannote.audio" of github.com/pyannote/pyannote-audio, "01.AI" of github.com/01-ai/Yi
-    (a title's "… by 01.AI"). Written by code from a provided source, they are that name, not
-    links (`link_spans`). A name no link of its own bears out ("bit.ly", "evil.com") stays a
-    link, as do words with a scheme, a path, an at-sign or "www."."""
+    """Of each (name, its own links), the words of the name that read as a bare domain but are
+    the project's own name as its repository spells it, lowercased: "pyannote.audio" of
+    github.com/pyannote/pyannote-audio. Written by code from a provided source, they are that
+    name, not links (`link_spans`). A name no link of its own bears out ("bit.ly", "evil.com")
+    stays a link, as do words with a scheme, a path, an at-sign or "www."."""
     found = set()
     for name, links in named:
-        own = {squash(segment) for link in links for segment in _named_segments(link)} - {""}
+        own = {squash(_last_segment(link)) for link in links} - {""}
         for word in name.split():
             word = clean_url(word)
             if (
@@ -436,16 +435,11 @@ def dotted_names(named: Iterable[tuple[str, Sequence[str]]]) -> frozenset[str]:
     return frozenset(found)
 
 
-def _named_segments(link: str) -> tuple[str, ...]:
-    """The segments of a link's path that name a project or its makers: the last
-    ("pyannote-audio" of …/pyannote/pyannote-audio) and, where there are two or more, the
-    first ("01-ai" of github.com/01-ai/Yi: an owner, as code hosts and model hubs spell it)."""
+def _last_segment(link: str) -> str:
+    """The last segment of a link's path ("pyannote-audio" of …/pyannote/pyannote-audio)."""
     path = link.split("?", 1)[0].split("#", 1)[0].rstrip("/")
-    path = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", "", path)
-    segments = [part for part in path.split("/")[1:] if part]
-    if not segments:
-        return ()
-    return (segments[-1], segments[0]) if len(segments) >= 2 else (segments[-1],)
+    head, _, last = path.rpartition("/")
+    return last if head and not head.endswith(":/") else ""
 
 
 def _bare(run: str) -> str:

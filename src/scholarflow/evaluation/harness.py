@@ -95,7 +95,7 @@ def _score(
                 names[source.id] = alias
                 break
     result.nodes, result.edges = workflow_labels(produced.workflow, names)
-    result.links = len(metrics.links_in(text, sources))
+    result.links = len(metrics.links_in(text))
     result.foreign_links = metrics.foreign_links(text, sources)
     # The question is the user's own words, echoed: not a name the answer says.
     result.ungrounded_names = metrics.ungrounded_names(own, sources)

@@ -11,9 +11,9 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from scholarflow.grounding import Screen, provided_dotted_names
+from scholarflow.grounding import Screen
 from scholarflow.models import Source
-from scholarflow.text import canonical_url, find_urls, squash
+from scholarflow.text import canonical_url, clean_url, find_urls, link_spans, squash
 
 SUPPORT_THRESHOLD = 0.5  # a cited sentence shares at least half its content words with the source
 
@@ -90,15 +90,35 @@ def allowed_links(sources: Sequence[Source]) -> set[str]:
     return {canonical_url(url) for source in sources for url in source.links()}
 
 
-def links_in(text: str, sources: Sequence[Source] = ()) -> list[str]:
-    """Every link in `text`. A word of a source's name or title that only reads as a domain
-    ("pyannote.audio", "by 01.AI") is that text, as the guard reads it, not a link."""
-    return find_urls(text, names=provided_dotted_names(sources))
+def links_in(text: str) -> list[str]:
+    return find_urls(text)
 
 
 def foreign_links(text: str, sources: Sequence[Source]) -> list[str]:
+    """Links in `text` that no source gave. A run inside a word-for-word copy of a source's
+    title or name is that source's text ("Yi: … by 01.AI"), not a link the answer added;
+    read here from the text itself, not from the guard's lists, so that the metric can
+    catch what the guard lets through."""
     allowed = allowed_links(sources)
-    return [url for url in links_in(text, sources) if canonical_url(url) not in allowed]
+    given = [part for s in sources for part in (s.title, s.name) if part and find_urls(part)]
+    copies = [(found, found + len(part)) for part in given for found in _occurrences(text, part)]
+    foreign = []
+    for start, end in link_spans(text):
+        link = clean_url(text[start:end])
+        at = start + max(text.find(link, start, end) - start, 0)
+        if canonical_url(link) not in allowed and not any(
+            a <= at and at + len(link) <= b for a, b in copies
+        ):
+            foreign.append(link)
+    return foreign
+
+
+def _occurrences(text: str, part: str) -> list[int]:
+    found, at = [], text.find(part)
+    while at != -1:
+        found.append(at)
+        at = text.find(part, at + 1)
+    return found
 
 
 def ungrounded_names(text: str, sources: Sequence[Source]) -> list[str]:

@@ -18,11 +18,11 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from scholarflow import taxonomy
-from scholarflow.grounding import provided_dotted_names
+from scholarflow.grounding import own_title_words
 from scholarflow.i18n import Messages, messages_for
 from scholarflow.models import Brief, Sections, Slots, Source, Step, Warning
 from scholarflow.render.diagram import ascii_diagram
-from scholarflow.text import replace_links
+from scholarflow.text import dotted_names, replace_links
 
 SECTIONS = ("task", "workflow", "references")
 # At or below this confidence the task is said to be the closest reading, not a sure one: on
@@ -59,7 +59,7 @@ def plain(text: str, names: Collection[str] = ()) -> str:
 
     Source records come from the request, so they are data: a title holding a link or markup
     must print as text, never as a link or as HTML. (`names`: provided names that only read
-    as domains, `grounding.provided_dotted_names`.)
+    as domains, `text.dotted_names`.)
     """
     text = replace_links(" ".join(text.split()), "<link removed>", names=names)
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
@@ -80,7 +80,7 @@ class _Outline:
         self._names: re.Pattern[str] | None = None
         self._number_of: dict[str, int] = {}
         # (a provided name that reads as a domain, "pyannote.audio", prints as that name)
-        self.dotted = provided_dotted_names(brief.sources)
+        self.dotted = dotted_names((s.name, s.links()) for s in brief.sources)
 
     def labels(self, modalities: tuple[str, ...] | list[str], *, made: bool = False) -> str:
         return self.text.join([self.text.label(m, made=made) for m in modalities])
@@ -272,7 +272,7 @@ class _Outline:
                 text(
                     "reference_line",
                     number=str(reference.number),
-                    title=plain(source.title, self.dotted),
+                    title=plain(source.title, self.dotted | own_title_words(source)),
                     role=role,
                     where=where,
                 )
