@@ -543,10 +543,31 @@ def test_a_lone_task_name_the_title_says_the_model_is_keeps_its_name():
         ("Rekindle: Multi-view Video Editing", "multi_view_video"),
         # two works on different things say no one start
         ("Dual: Image Restoration and Video Editing", None),
+        # a work on one view starts from one picture, unless it names the thing viewed
+        ("Lumen: Ultra-Fast Single-View 3D Reconstruction", "image"),
+        ("Quill: Single View Depth Estimation in the Wild", "image"),
+        ("Ridge: Consistent Depth from Single-View Video", "video"),
+        ("Spool: Single-View Video Depth", None),
+        ("Tally: Multi-View Stereo Reconstruction", None),
+        # (guards, from the review) one view of a thing that moves, an X-to-Y compound, a
+        # longer word
+        ("Kite: Single-View Depth Estimation for Dynamic Scenes", None),
+        ("Kite: Single-View Depth for Driving Sequences", None),
+        ("Kite: Single-View Monocular Video Reconstruction", None),
+        ("Kite: Single-View to Multi-View Video Generation", None),
+        ("Kite: Single-Viewpoint Video Synthesis of Dynamic Humans", None),
+        ("Kite: Single-View SLAM for Handheld Cameras", None),
+        ("Kite: Single-View 3D Hand Tracking", None),
     ],
 )
 def test_a_title_says_what_its_work_starts_from(title, start):
     assert stated_start(normalize(title)) == start
+
+
+def test_a_single_view_reconstruction_title_is_read_as_made_from_one_picture():
+    source = enrich(_source("Lumen: Ultra-Fast Single-View 3D Reconstruction"))
+    assert source.tasks[0] == "image_to_3d"
+    assert all("image_set" not in sig.inputs for sig in source.signatures)
 
 
 def test_a_title_starting_from_a_video_is_not_read_as_a_task_starting_from_a_photo():

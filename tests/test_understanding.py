@@ -1332,6 +1332,71 @@ def test_the_job_made_for_the_people_shown_leads_its_wider_twin():
     assert cloud.task.id == "motion_3d_estimation"
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I filmed my uncle climbing the ladder at the fire station and got his 3D movement, "
+        "arms and legs and all. How does it get that out of an ordinary video?",
+        "We filmed the goalkeeper diving at training and got her 3D movement for our game. "
+        "How is it done?",
+    ],
+)
+def test_3d_movement_said_without_whose_is_the_body_motion_of_the_people_shown(question):
+    from scholarflow.signatures import enrich
+
+    model = enrich(
+        Source(
+            id="s1",
+            name="Trio",
+            title="Trio: Concurrent Multi-person 3D Motion",
+            role="recommended",
+        )
+    )
+    # "3D movement" says less of a human motion than "3D body movement" does: it does not
+    # name what only the wider job makes
+    assert _understand(question, model).task.id == "human_motion_capture"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # (guards) what only the wider job makes, named outright, keeps it
+        "I filmed my uncle climbing the ladder at the fire station and got a moving point "
+        "cloud of him. How does it get that out of an ordinary video?",
+        "I filmed my uncle climbing the ladder at the fire station and got the scene flow "
+        "of him and the ladder. How does it get that out of an ordinary video?",
+        # (guards, from the review) the motion of a thing named after it
+        "I recorded my brother driving his car around the lot and the app reconstructed the "
+        "3D motion of the car. How?",
+        "I filmed my kids on the trampoline and got the 3D movements of the trampoline mat and "
+        "the kids bouncing on it. How does this work?",
+    ],
+)
+def test_what_only_the_wider_job_makes_keeps_it_for_the_people_shown(question):
+    from scholarflow.signatures import enrich
+
+    model = enrich(
+        Source(
+            id="s1",
+            name="Trio",
+            title="Trio: Concurrent Multi-person 3D Motion",
+            role="recommended",
+        )
+    )
+    assert _understand(question, model).task.id == "motion_3d_estimation"
+
+
+def test_a_phrase_with_words_left_out_is_said_of_the_fuller_thing():
+    from scholarflow.understanding import _said_less_of
+
+    assert _said_less_of("3d movement", ("human_motion",))
+    assert _said_less_of("3d movements", ("human_motion",))
+    assert not _said_less_of("moving point cloud", ("human_motion",))
+    assert not _said_less_of("scene flow", ("human_motion",))
+    # (a phrase is not said less of itself)
+    assert not _said_less_of("3d body movement", ("human_motion",))
+
+
 def test_close_twins_by_what_they_can_take_go_to_the_one_the_model_serves():
     from scholarflow.signatures import enrich
     from scholarflow.understanding import _break_twin_ties
@@ -2329,6 +2394,73 @@ def test_several_clips_filmed_at_once_are_a_multi_view_video():
     assert _understand(question).task.id == "dynamic_view_synthesis"
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "At the school fair ten parents filmed our choir from round the hall with their "
+        "phones. The app fused the ten clips, and now I can turn the view round the singers "
+        "while they sing. How?",
+        "Five grandparents stood along the rink with their phones filming the ice show, and "
+        "from those five videos we got one replay that glides round the skaters. How?",
+        "Seis de nosotros grabamos la procesión con el móvil, subí los seis vídeos y la app "
+        "hizo una repetición donde la vista gira alrededor de los pasos. ¿Cómo?",
+        # (from the third review) "each" beside the filming, not after the tool's act
+        "Three of us filmed the wedding dance, each one from a different corner, and the app "
+        "merged the three videos into one where I can move the camera around. How?",
+        "Trois amis ont filmé le concert, chacun de son côté, et l'appli a combiné les trois "
+        "vidéos pour tourner autour de la scène. Comment ?",
+    ],
+)
+def test_clips_counted_of_several_people_filming_are_a_multi_view_video(question):
+    understanding = _understand(question)
+    assert understanding.have == ("multi_view_video",)
+    assert understanding.task.id == "dynamic_view_synthesis"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # (guards) one person's clips, and a count of time, film no scene from many places
+        "In six clips I filmed on our trip the app blended the sunsets into one video. How?",
+        "After two hours of filming the parade I had twelve clips, and the app joined them "
+        "into one video. How?",
+        # (guards, from the review) clips counted, someone filmed, a German verb put last
+        "Six videos recorded of my cat, and the app made them smooth at 60fps. How?",
+        "My two kids were filmed at their recital and I got three clips back. How?",
+        "Ich habe im Urlaub drei Videos aufgenommen und sie auf 4K hochskaliert. Wie?",
+        "At 6 am my dad started filming the sunrise and I have four clips of it. How?",
+    ],
+)
+def test_clips_counted_of_one_person_filming_stay_clips(question):
+    from scholarflow.taxonomy import filmed_together
+    from scholarflow.text import normalize
+
+    assert not filmed_together(normalize(question))
+    assert "multi_view_video" not in _roles(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "task"),
+    [
+        # (guards, from the review) several people filming, a job done on each clip
+        (
+            "Four cousins were filming the fireworks, and I uploaded the four videos; the app "
+            "made a slow-motion version of each. How?",
+            "frame_interpolation",
+        ),
+        (
+            "Several parents were filming the nativity play and I got their four videos; the app "
+            "turned the four clips into a smooth slow-motion each. How?",
+            "frame_interpolation",
+        ),
+    ],
+)
+def test_clips_a_job_is_done_on_one_by_one_stay_clips(question, task):
+    understanding = _understand(question)
+    assert "multi_view_video" not in understanding.have
+    assert understanding.task.id == task
+
+
 def test_a_japanese_comparison_after_a_topic_compares_something_else():
     question = "結婚式の動画は夢みたいな光で撮れていました。"
     assert "video" in _roles(question)
@@ -3062,6 +3194,78 @@ def test_what_is_not_a_question_to_the_tool_about_a_clip_keeps_its_cues(question
     from scholarflow.understanding import _read
 
     assert task in _read(question, None).cues
+
+
+def test_what_the_user_asked_the_tool_and_had_answered_is_a_written_answer():
+    question = (
+        "Our keeper left a camera running all night in the stable while the mare foaled. I "
+        "asked the app when the foal first stood and how many times the mare lay down, and it "
+        "answered with times. How can it answer questions about such a long video?"
+    )
+    understanding = _understand(question)
+    # a camera left running filmed the clip: it steers nothing
+    assert understanding.task.id == "video_understanding"
+    assert understanding.want == ("text",)
+
+
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        # the tool unnamed, the answer told
+        (
+            "I left a camera running by the paddock for an hour and asked when the foal first "
+            "stood up and how many times the mare lay down. It answered both, with times.",
+            True,
+        ),
+        # (guards) a wish; someone else asking; an asking of no one said to answer
+        ("I asked the app if it could make my photo dance, and it did.", False),
+        ("My friend asked which app makes a photo dance like in the video.", False),
+        ("I typed a prompt and asked when the clip would be ready. It made a fox video.", False),
+        # (guards, from the review) asked how, and the tool made something else
+        (
+            "I asked the app which filter to use and it answered 'Starry Night', then it made "
+            "my photo look like a Van Gogh painting.",
+            False,
+        ),
+        (
+            "Le pregunté a la app cuándo estaría listo, me respondió que en un minuto y animó "
+            "mi foto.",
+            False,
+        ),
+        # (guards, from the second review) an answer that was a deed, a picture, or an edit
+        (
+            "I uploaded my blurry photo and asked the app what went wrong. It answered 'camera "
+            "shake' and then fixed it so it's sharp.",
+            False,
+        ),
+        ("I asked it what I would look like as a knight; it answered with a painting.", False),
+        # (from the third review) an answer in words, and clauses the tool did not do
+        (
+            "I uploaded a video of my cat and asked where she hid the toy. It answered 'under "
+            "the sofa, at 0:42', and that turned out right.",
+            True,
+        ),
+        (
+            "I showed it a photo of my fridge and asked what I could cook; it answered with a "
+            "recipe for an omelette.",
+            True,
+        ),
+        (
+            "I uploaded a photo of my dog and asked the app what breed he is. It answered a "
+            "beagle mix; my vet, who cut his nails last week, agreed.",
+            True,
+        ),
+        (
+            "I asked the app what my video needed and it answered by adding a calm piano track.",
+            False,
+        ),
+    ],
+)
+def test_only_a_question_about_the_material_answered_brings_a_written_answer(question, answered):
+    from scholarflow.understanding import _read
+
+    mentions = _read(question, None).mentions
+    assert any(m.hit.label == "text" and m.role == "want" for m in mentions) == answered
 
 
 def test_a_preposition_of_extent_before_a_new_clause_leaves_its_thing_alone():

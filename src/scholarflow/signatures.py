@@ -1165,6 +1165,18 @@ def stated_start(title: str) -> str | None:
     started = _started_from_phrase(title, modalities)
     if started is not None:
         return started
+    one_view = _ONE_VIEW.search(title)
+    if (
+        one_view is not None
+        and not _TO_MORE_VIEWS.match(title, one_view.end())
+        and not _OVER_TIME.search(title)
+    ):
+        # "Single-View 3D Reconstruction" starts from one picture, where the title names no
+        # thing that moves ("Single-View Depth for Driving Sequences", "… of Dynamic Scenes"
+        # start from a clip; one said to start "from" something returned above). The images
+        # it may name are what it makes ("Sampling Multiview Consistent Images for
+        # Single-View Scene Reconstruction").
+        return "image"
     # (two works on different things, "Image Restoration and Video Editing", say no one start)
     worked_on = {
         _worked_on(title, worked.start(), modalities) for worked in _WORKED_ON.finditer(title)
@@ -1191,6 +1203,18 @@ def _worked_on(title: str, at: int, modalities: Mapping[str, taxonomy.ModalityIn
     return head.label if modalities[head.label].family in _STARTING_FAMILIES else None
 
 
+# A title's count of views that says its work starts from one picture, where no thing to
+# start from is named after it: "Single-View 3D Reconstruction".
+_ONE_VIEW = re.compile(r"(?<!\w)(?:single|one)[- ]view(?!\w)")
+# "Single-View to Multi-View …": the one view is where an X-to-Y compound starts
+_TO_MORE_VIEWS = re.compile(r"\s*(?:-to-|\s+to\s+|2)")
+# words of a work on something that unfolds over time, a clip named inside another thing's
+# name among them ("Video Depth")
+_OVER_TIME = re.compile(
+    r"(?<!\w)(?:dynamic|moving|motion|temporal|time|sequences?|frames|4d|deformable|"
+    r"non-rigid|monocular|videos?|clips?|footage|slam|odometry|tracking|tracker|flow|"
+    r"capture|trajectories|trajectory)(?!\w)"
+)
 # the joint of an "X-to-Y" or "X2Y" compound
 _TO_BETWEEN = re.compile(r"\s*(?:-to-|\s+to\s+|2)\s*")
 

@@ -736,6 +736,7 @@ def _read(question: str, embedder: Any) -> _Reading:
     mentions = _picked_from_a_list(
         _with_places(tuple(_modality_mentions(happened)), happened, question), happened
     )
+    mentions = _answer_to_what_was_asked(mentions, happened)
     steps_begin = _steps_begin(happened)
     brought = frozenset(
         m.hit.label
@@ -1093,7 +1094,7 @@ def _decide(
         recommended,
         named=reading.cues,
     )
-    ranked = _made_for_the_subject(ranked, subjects, reading.mentions)
+    ranked = _made_for_the_subject(ranked, subjects, reading.mentions, reading.normalized)
     told = tells_steps(reading.normalized)
     ranked = _end_of_chain(ranked, steered, told=told)
     had = frozenset(m.hit.label for m in reading.mentions if m.role == "have")
@@ -1449,6 +1450,32 @@ def _drawn_from(task: Task, recommended: Sequence[Source]) -> bool:
     return any(set(sig.outputs) & drawn for s in recommended for sig in s.signatures)
 
 
+# "The 3D motion of the car", "… of the trampoline mat and the kids": said of a thing, the
+# motion is that thing's, not a person's (of him, of her, of us: a person's)
+_OF_A_THING = re.compile(
+    r"\s+of\s+(?!(?:him|her|me|us|them|myself|himself|herself|themselves)(?!\w))"
+    # ...or a thing put beside it: "the 3D movement, the balls flying in arcs"
+    r"|\s*,\s+(?:the|a|an|its|their)\s"
+)
+
+
+def _said_less_of(cue: str, outputs: Sequence[str]) -> bool:
+    """Whether `cue` is a phrase of one of `outputs` with words left out: every word of "3D
+    movement" is in "3D body movement" (a human motion), so it may be said of one."""
+
+    def words(phrase: str) -> set[str]:
+        return {word.removesuffix("s") for word in phrase.lower().split()}
+
+    said = words(cue)
+    modalities = taxonomy.modalities()
+    return any(
+        said < words(other)
+        for output in outputs
+        if output in modalities
+        for other in modalities[output].cues
+    )
+
+
 # A twin of the leading task made for just the subjects the material shows leads instead
 # when the question scores it this share of the leading one.
 _SUBJECT_TWIN_SHARE = 0.3
@@ -1458,6 +1485,7 @@ def _made_for_the_subject(
     ranked: list[tuple[str, float]],
     subjects: frozenset[str],
     mentions: Sequence[_Mention],
+    text: str = "",
 ) -> list[tuple[str, float]]:
     """The leading task is for anything (the 3D motion of whatever moves) and a task of its
     family taking the same things is made for just what the material shows (the motion of
@@ -1474,19 +1502,26 @@ def _made_for_the_subject(
     # (named as what came out, or named without being said to be theirs: "an app pulled a
     # 3D point cloud out of that clip"; what a task makes holds what it holds: a moving point
     # cloud is a point cloud at each moment)
-    wanted = {m.hit.label for m in mentions if m.role != "have"}
+    wanted = [m.hit for m in mentions if m.role != "have"]
     best = ranked[0][1]
     for task_id, score in ranked[1:]:
         if score < best * _SUBJECT_TWIN_SHARE:
             break
         task = known[task_id]
+        # (a phrase that says less of what the narrower job makes names it too: "3D movement"
+        # is "3D body movement" without saying whose)
+        # (not said of a thing: "the 3D motion of the car")
+        named_wider = {
+            hit.label
+            for hit in wanted
+            if not _said_less_of(hit.cue, task.outputs) or _OF_A_THING.match(text, hit.end)
+        } & (_with_what_it_holds(first.outputs) - _with_what_it_holds(task.outputs))
         if (
             task.family == first.family
             and set(task.inputs) == set(first.inputs)
             and named_scope(task.name) is not None
             and not task_outside_scope(task, subjects)
-            and not wanted
-            & (_with_what_it_holds(first.outputs) - _with_what_it_holds(task.outputs))
+            and not named_wider
             # (not a part of the leading job: the body motion a camera-and-actor transfer
             # also gives)
             and not set(task.outputs) <= set(first.outputs)
@@ -2017,11 +2052,80 @@ _ASKED_ABOUT = re.compile(
 )
 
 
-def _asked_about(question: str) -> tuple[list[int], list[int]]:
-    """The starts and ends of what the user asked the tool about a clip (`_ASKED_ABOUT`),
+# ...and the user asking with the tool unnamed, where the question says it answered ("and
+# asked when the glider did its ground loop … It answered both"): a reply says whom.
+_ASKED_PLAINLY = re.compile(
+    r"(?<!\w)(?:i|we|and)\sasked(?!\w),?\s(?:when|which|what|where|who|how many|how often|"
+    r"how long)(?!\w)" + _QUESTION_RUNS
+)
+_ANSWERED = re.compile(
+    r"(?<!\w)(?:answered|replied|respondió|contestó|a répondu|antwortete|geantwortet)(?!\w)"
+)
+# ...an answer that was a deed or a picture: "it answered by adding a piano track", "it
+# answered with a painting of him"
+_ANSWERED_BY_DOING = re.compile(
+    r"\s+(?:by|par|con|avec|mit|with)\s+(?:(?:a|an|una|un|une|ein|eine|einem|einer)\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?:painting|picture|image|version|photo|video|clip|track|song|"
+    r"drawing|sketch|render|model|adding|making|cutting|turning|removing|changing|"
+    r"pintura|imagen|foto|vídeo|versión|peinture|vidéo|bild|foto|video)(?!\w)"
+    r"|\s+by\s+\w+ing(?!\w)"
+)
+# ...or one followed by the tool's edit: "it answered 'camera shake' and then fixed it"
+_EDITED_AFTER = re.compile(
+    r"(?<!\w)(?:it|the (?:app|tool|model|ai|assistant)|then|y luego|puis|dann)\s+"
+    r"(?:then\s+|also\s+|just\s+)?"
+    r"(?:fixed|sharpened|cut|added|removed|replaced|turned|changed|edited|animated|"
+    r"painted|coloured|colored|relit|upscaled|made|gave me|created|generated|produced|"
+    r"arregló|animó|cambió|a corrigé|a animé|hat)(?!\w)"
+)
+
+
+def _asked_spans(question: str) -> list[re.Match[str]]:
+    """What the user asked the tool about their material (`_ASKED_ABOUT`, `_ASKED_PLAINLY`),
     in order and not overlapping."""
-    spans = [(m.start(), m.end()) for m in _ASKED_ABOUT.finditer(question)]
+    found = list(_ASKED_ABOUT.finditer(question))
+    if _ANSWERED.search(question):
+        found += [
+            plain
+            for plain in _ASKED_PLAINLY.finditer(question)
+            if not any(m.start() < plain.end() and plain.start() < m.end() for m in found)
+        ]
+    return sorted(found, key=lambda m: m.start())
+
+
+def _asked_about(question: str) -> tuple[list[int], list[int]]:
+    """The starts and ends of what the user asked the tool about a clip (`_asked_spans`)."""
+    spans = [(m.start(), m.end()) for m in _asked_spans(question)]
     return [a for a, _ in spans], [b for _, b in spans]
+
+
+def _answer_to_what_was_asked(
+    mentions: tuple[_Mention, ...], question: str
+) -> tuple[_Mention, ...]:
+    """The mentions, with the answer to what the user asked the tool about their material
+    as a thing that came out ("I asked the app when the pup first climbed on its mother's
+    back, and it answered with times"): asking and being answered is what a reader of the
+    material does, whatever the rest of the sentence names (a camera left running). Only
+    where the question says it answered after the asking, and names nothing else that came
+    out ("asked which filter to use … it made a Van Gogh painting")."""
+    spans = _asked_spans(question)
+    answered = _ANSWERED.search(question, spans[0].end()) if spans else None
+    if answered is None or _ANSWERED_BY_DOING.match(question, answered.end()):
+        return mentions
+    if _EDITED_AFTER.search(question, answered.end()):
+        return mentions  # (it answered, then made or changed something: no reading)
+    # (the account says the tool made something else: what was asked was how, or when it
+    # would be done; a closing question's words are no account)
+    asking = [
+        (sentence.start(), sentence.end())
+        for sentence in _SENTENCE.finditer(question)
+        if sentence.group(0).rstrip().endswith(("?", "？"))
+    ]
+    if any(m.role == "want" and not any(a <= m.hit.start < b for a, b in asking) for m in mentions):
+        return mentions
+    asked = spans[0]
+    answer = _Mention(CueHit("text", asked.group(0), asked.start(), asked.end()), "want")
+    return tuple(sorted((*mentions, answer), key=lambda m: m.hit.start))
 
 
 def _inside(at: int, starts: list[int], ends: list[int]) -> bool:
@@ -2515,7 +2619,8 @@ def _modality_mentions(question: str) -> list[_Mention]:
     language = detect_language(question)
     compounds = language == "de"
     verb_final = language in _VERB_FINAL
-    together = taxonomy.filmed_together(question)
+    # (clips a job is done on one by one are several, filmed together or not)
+    together = taxonomy.filmed_together(question) and not _done_on_each(question)
     for sentence in _SENTENCE.finditer(question):
         start = sentence.start()
         text = sentence.group(0)
@@ -2872,7 +2977,7 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 last_said = found[-1]  # (kept as it goes: no rescan of the sentence per thing)
         mentions.extend(_filmed_as(_coordinated(found, question), question))
     mentions = _named_again(_made_per_item(mentions, question), question)
-    mentions = _one_body(_owned(mentions, question))
+    mentions = _one_footage(_one_body(_owned(mentions, question)), question)
     return _where_shown(_first_then(_got_then_used(mentions), question), question)
 
 
@@ -3007,6 +3112,58 @@ def _one_body(mentions: list[_Mention]) -> list[_Mention]:
     return [
         replace(m, hit=replace(m.hit, label="human_motion"))
         if m.role == "want" and m.hit.label == "dynamic_point_cloud"
+        else m
+        for m in mentions
+    ]
+
+
+# A job done on each clip in turn ("a slow-motion version of each", "beide Videos"): the
+# clips are several, not the views of one scene.
+_EACH_ONE = re.compile(
+    r"(?<!\w)(?:(?:of|for|to|on)\s+(?:each|every one|both)|each(?=\s*[.?!,;)]|\s*$)|"
+    r"each one|each of them|every one of them|cada uno|cada una|ambos|ambas|chacun|chacune|"
+    r"les deux|jedes einzelne|jedem einzelnen|beide|beiden)(?!\w)"
+)
+
+
+def _done_on_each(question: str) -> bool:
+    """Whether the tool's job is said to be done on each clip: "each" after the tool's act
+    ("the app made a slow-motion version of each"), not beside the filming ("six phones,
+    each on a tripod", "each of us filmed from our side")."""
+    act = _TOOL_ACT.search(question)
+    return act is not None and _EACH_ONE.search(question, act.end()) is not None
+
+
+# The tool's act: where what is said of each clip is its job.
+_TOOL_ACT = re.compile(
+    r"(?<!\w)(?:it|the (?:app|tool|model|program|software)|la app|la aplicación|l['’]appli|"
+    r"l['’]application|die app|das tool)\s+(?:then\s+|also\s+|just\s+)?\w+"
+)
+
+
+def _one_footage(mentions: list[_Mention], question: str) -> list[_Mention]:
+    """The mentions, the footage the user had taken as the views of a multi-view video the
+    question names without saying it came out ("ten parents filmed our group … the tool fused
+    the ten clips"): one thing named twice, the clips of one scene, not a single clip too.
+    Not where a job is done on each clip (`_EACH_ONE`). The clips counted said to come out
+    ("made the twelve clips sharper", "I got the six videos") are the clips themselves: a
+    multi-view video is what someone films, not what a tool hands back by the count."""
+    takes = taxonomy.modalities()["multi_view_video"].counted_takes
+    mentions = [
+        replace(m, hit=replace(m.hit, label="video"))
+        if m.hit.label == "multi_view_video"
+        and m.role == "want"
+        and any(re.search(rf"(?<!\w){re.escape(noun)}(?!\w)", m.hit.cue) for noun in takes)
+        else m
+        for m in mentions
+    ]
+    if not any(
+        m.hit.label == "multi_view_video" and m.role != "want" for m in mentions
+    ) or _done_on_each(question):
+        return mentions
+    return [
+        replace(m, hit=replace(m.hit, label="multi_view_video"))
+        if m.role == "have" and m.hit.label == "video"
         else m
         for m in mentions
     ]

@@ -386,10 +386,42 @@ def _together_pattern() -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
 
 
+@cache
+def _filmers_pattern() -> re.Pattern[str]:
+    """A count of people filming: "<count> <people> <up to seven words> <filming verb>", the
+    count leading the people ("eight of us filmed", "six parents stood in a circle with their
+    phones filming"): not a thing counted ("six videos recorded", "three days of filming"),
+    no "I" or "je"/"ich"/"yo" between, no sentence end, and not filmed by someone else
+    ("two kids were filmed")."""
+    data = load_lexicon("counts.toml")
+    words = "|".join(re.escape(w) for w in sorted(data["words"], key=len, reverse=True))
+    filming = sorted(data["filming"], key=len, reverse=True)
+    # (a participle after "were", "was" or "been" is filmed by someone else; "were filming"
+    # is the people's own act)
+    passive = r"(?<!\bwere)(?<!\bwas)(?<!\bbeen)(?<!\bbe)(?<!\bare)(?<!\bis)"
+    verbs = "|".join(
+        rf"{passive}\s+{re.escape(w)}" if w.endswith("ed") else rf"\s+{re.escape(w)}"
+        for w in filming
+    )
+    things = {w for info in modalities().values() for w in (*info.counted, *info.counted_takes)}
+    things |= set(data["spans_of_time"])
+    not_people = "|".join(re.escape(w) for w in sorted(things, key=len, reverse=True))
+    count = rf"(?:(?<![\d.,])(?:[2-9]|[1-9]\d+)(?![\d.,])|(?<!\w)(?:{words})(?!\w))"
+    word = r"(?!(?:i|je|j|ich|yo)\b)[^\W\d]+'?"
+    return re.compile(
+        rf"{count}(?!\s+(?:[^\W\d]+\s+)?(?:{not_people})(?!\w))(?:\s+{word}){{1,8}}?"
+        rf"(?:{verbs})(?!\w)"
+    )
+
+
 def filmed_together(normalized_text: str) -> bool:
     """Whether the text says several recordings were made at one moment (lexicon/counts.toml,
-    `filmed_together`): "eight of us filmed the show at the same time"."""
-    return _together_pattern().search(normalized_text) is not None
+    `filmed_together`): "eight of us filmed the show at the same time", or by several
+    people at once ("ten parents filmed our group", `filming`)."""
+    return (
+        _together_pattern().search(normalized_text) is not None
+        or _filmers_pattern().search(normalized_text) is not None
+    )
 
 
 def load_lexicon(name: str) -> dict[str, Any]:
