@@ -33,7 +33,7 @@ from types import TracebackType
 from typing import Any, Literal, Self, get_args
 
 from scholarflow.errors import ConfigurationError
-from scholarflow.sqlite_schema import Migrations
+from scholarflow.sqlite_schema import Migrations, use_write_ahead_log
 from scholarflow.sqlite_schema import apply_migrations as _apply_migrations
 from scholarflow.sqlite_schema import transaction as _transaction
 
@@ -376,7 +376,7 @@ def _connect(path: Path) -> sqlite3.Connection:
         raise ConfigurationError(_cannot_open(path, error)) from error
     try:
         db.row_factory = sqlite3.Row
-        db.execute("PRAGMA journal_mode=WAL")
+        use_write_ahead_log(db, within=_BUSY_TIMEOUT_SECONDS)
     except sqlite3.Error as error:
         db.close()
         raise ConfigurationError(_cannot_open(path, error)) from error

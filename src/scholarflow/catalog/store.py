@@ -46,7 +46,7 @@ from scholarflow.catalog.base import (
 from scholarflow.errors import ConfigurationError
 from scholarflow.models import CatalogEntry
 from scholarflow.progress import ProgressCallback
-from scholarflow.sqlite_schema import Migrations
+from scholarflow.sqlite_schema import Migrations, use_write_ahead_log
 from scholarflow.sqlite_schema import apply_migrations as _apply_migrations
 from scholarflow.sqlite_schema import transaction as _transaction
 
@@ -450,10 +450,14 @@ def _connect(path: str | Path) -> sqlite3.Connection:
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction is exactly
         # what the code says and nothing is committed behind our back.
         db = sqlite3.connect(str(path), isolation_level=None, timeout=_BUSY_TIMEOUT_SECONDS)
+    except (OSError, sqlite3.DatabaseError) as error:
+        raise ConfigurationError(f"{path}: cannot open the catalog: {error}") from error
+    try:
         db.row_factory = sqlite3.Row
         if not in_memory:
-            db.execute("PRAGMA journal_mode=WAL")
+            use_write_ahead_log(db, within=_BUSY_TIMEOUT_SECONDS)
         db.execute("PRAGMA foreign_keys=ON")
-    except (OSError, sqlite3.DatabaseError) as error:
+    except sqlite3.DatabaseError as error:
+        db.close()
         raise ConfigurationError(f"{path}: cannot open the catalog: {error}") from error
     return db
