@@ -1452,7 +1452,7 @@ def test_a_description_that_came_out_is_text_in_every_language(question):
     assert _roles(question)["text"] == "want"
 
 
-def test_the_prompt_a_task_cannot_run_without_was_given_but_not_a_camera_path():
+def test_the_prompt_a_task_cannot_run_without_was_given_but_not_a_camera_path_or_its_job():
     restyled = understand(
         Request(
             question="I filmed my dog in the park and the tool restyled the whole clip as a "
@@ -1469,8 +1469,10 @@ def test_the_prompt_a_task_cannot_run_without_was_given_but_not_a_camera_path():
             recommended=(),
         )
     )
-    assert flown.task.id == "camera_controlled_image_to_video"
-    assert flown.have == ("image",)  # a path never mentioned is not one the user drew
+    # A path never mentioned is not one the user drew, and a job steered by one is not what
+    # they did: the camera moved, nobody said where it should go (`_no_more_than_brought`).
+    assert flown.have == ("image",)
+    assert flown.task.id in {"novel_view_video_from_image", "image_to_4d"}
 
 
 def test_german_names_one_picture_and_its_depth_image_in_any_declension():
@@ -4663,3 +4665,84 @@ def test_a_films_shot_copied_stays_camera_work_beside_a_human_motion_model(quest
     # (the review's cases: the shot named in the user's own words keeps the wider job)
     understood = understand(Request(question=question, recommended=(HUMAN_MOTION_MODEL,)))
     assert understood.task.id == "cinematic_camera_transfer"
+
+
+@pytest.mark.parametrize(
+    ("brought", "named", "first"),
+    [
+        # nobody handed it a camera path: the job that needs only the photo leads
+        ({"image"}, {}, "image_to_4d"),
+        # a camera path the user had: the camera-controlled job keeps its lead
+        ({"image", "camera_trajectory"}, {}, "camera_controlled_image_to_video"),
+        # the camera-controlled job named in a phrase of its own keeps it too
+        ({"image"}, {"camera_controlled_image_to_video": 2.0}, "camera_controlled_image_to_video"),
+    ],
+)
+def test_a_tied_task_taking_a_thing_nobody_brought_gives_way(brought, named, first):
+    from scholarflow.understanding import _no_more_than_brought
+
+    ranked = [
+        ("camera_controlled_image_to_video", 6.8),
+        ("image_to_4d", 6.1),
+        ("image_to_video", 4.7),
+    ]
+    assert _no_more_than_brought(ranked, frozenset(brought), (), named=named)[0][0] == first
+
+
+@pytest.mark.parametrize(
+    "ranked",
+    [
+        # a clear lead is no tie
+        [("camera_controlled_image_to_video", 8.0), ("image_to_4d", 6.1)],
+        # a prompt is rarely said to be typed: editing a clip by one is no wider job here
+        [("text_guided_video_editing", 5.0), ("video_super_resolution", 4.8)],
+        # the two take different things, not one more than the other
+        [("video_matting", 5.0), ("image_to_4d", 4.9)],
+    ],
+)
+def test_only_a_tie_over_a_thing_besides_a_prompt_gives_way(ranked):
+    from scholarflow.understanding import _no_more_than_brought
+
+    assert _no_more_than_brought(ranked, frozenset({"image", "video"}), (), named={}) == ranked
+
+
+def test_a_tied_wider_job_a_recommended_model_is_made_for_keeps_its_lead():
+    from scholarflow.understanding import _no_more_than_brought
+
+    camera_model = Source(
+        id="s1",
+        name="Camera model",
+        title="Camera model",
+        role="recommended",
+        tasks=("camera_controlled_image_to_video",),
+        plausible=("camera_controlled_image_to_video",),
+    )
+    ranked = [("camera_controlled_image_to_video", 6.8), ("image_to_4d", 6.1)]
+    assert _no_more_than_brought(ranked, frozenset({"image"}), (camera_model,), named={}) == ranked
+
+
+@pytest.mark.parametrize(
+    ("question", "task"),
+    [
+        (
+            "A lone snapshot of the tram at the stop became a video in which the tram pulls "
+            "away and the camera pans and rises above the street. How does it move the camera "
+            "from a still?",
+            "image_to_4d",
+        ),
+        (
+            "I uploaded one picture of grandpa's steam engine model; what came back shows the "
+            "wheels turning, smoke puffing and the camera gliding around the model. How is the "
+            "camera moved?",
+            "image_to_4d",
+        ),
+        (
+            "From a single photo of the brass carousel at our fair I drew the camera path, a "
+            "slow arc to the right, and the app made a clip that follows exactly the path I "
+            "drew. How does it keep to my path?",
+            "camera_controlled_image_to_video",
+        ),
+    ],
+)
+def test_a_camera_that_moved_is_not_a_camera_path_the_user_handed_in(question, task):
+    assert _understand(question).task.id == task

@@ -1094,6 +1094,12 @@ def _decide(
         recommended,
         named=reading.cues,
     )
+    ranked = _no_more_than_brought(
+        ranked,
+        frozenset(m.hit.label for m in reading.mentions if m.role != "want"),
+        recommended,
+        named=reading.cues,
+    )
     ranked = _made_for_the_subject(ranked, subjects, reading.mentions, reading.normalized)
     told = tells_steps(reading.normalized)
     ranked = _end_of_chain(ranked, steered, told=told)
@@ -1432,6 +1438,44 @@ def _no_more_than_wanted(
     if (named or {}).get(first.id, 0.0) >= _CUE_WEIGHT:
         return ranked
     if any(first.id in s.tasks[:1] for s in recommended) or not any(
+        second.id in (*s.tasks, *s.plausible) for s in recommended
+    ):
+        return ranked
+    return [ranked[1], ranked[0], *ranked[2:]]
+
+
+def _no_more_than_brought(
+    ranked: list[tuple[str, float]],
+    brought: frozenset[str],
+    recommended: Sequence[Source],
+    *,
+    named: Mapping[str, float],
+) -> list[tuple[str, float]]:
+    """Two tasks scored as good as tied that make the same things, one taking what the other
+    takes and a thing more that the user never says they had (a camera path to follow, a
+    voice to speak, a clip to copy the moves of): nobody handed the wider job what it is
+    steered by, so the narrower one is theirs. "The camera swings round him" says that the
+    camera moved, not that anyone chose where it went. A prompt is no such thing: people
+    rarely say they typed one. Not where the question names the wider job in a phrase of its
+    own (`named`, its cue scores), nor where a recommended model is made for it and none for
+    the narrower one (the platform's pick breaks a tie, as in `_no_more_than_wanted`)."""
+    if len(ranked) < 2 or abs(ranked[0][1] - ranked[1][1]) >= _TIE:
+        return ranked
+    known = taxonomy.tasks()
+    first, second = known[ranked[0][0]], known[ranked[1][0]]
+
+    def things(ports: Sequence[str]) -> set[str]:
+        return {port.split(":")[0] for port in ports}
+
+    takes, fewer = things(first.inputs), things(second.inputs)
+    if not fewer < takes or things(first.outputs) != things(second.outputs):
+        return ranked
+    extra = takes - fewer
+    if "text" in extra or extra & brought:
+        return ranked
+    if named.get(first.id, 0.0) >= _CUE_WEIGHT:
+        return ranked
+    if any(first.id in s.tasks[:1] for s in recommended) and not any(
         second.id in (*s.tasks, *s.plausible) for s in recommended
     ):
         return ranked
