@@ -4686,7 +4686,10 @@ def test_a_tied_task_taking_a_thing_nobody_brought_gives_way(brought, named, fir
         ("image_to_4d", 6.1),
         ("image_to_video", 4.7),
     ]
-    assert _no_more_than_brought(ranked, frozenset(brought), (), named=named)[0][0] == first
+    assert (
+        _no_more_than_brought(ranked, frozenset(brought), (), named=named, meaning={})[0][0]
+        == first
+    )
 
 
 @pytest.mark.parametrize(
@@ -4703,22 +4706,66 @@ def test_a_tied_task_taking_a_thing_nobody_brought_gives_way(brought, named, fir
 def test_only_a_tie_over_a_thing_besides_a_prompt_gives_way(ranked):
     from scholarflow.understanding import _no_more_than_brought
 
-    assert _no_more_than_brought(ranked, frozenset({"image", "video"}), (), named={}) == ranked
+    brought = frozenset({"image", "video"})
+    assert _no_more_than_brought(ranked, brought, (), named={}, meaning={}) == ranked
 
 
-def test_a_tied_wider_job_a_recommended_model_is_made_for_keeps_its_lead():
+@pytest.mark.parametrize(
+    ("tasks", "kept"),
+    [
+        # made for the wider job, first or not (a camera-control model read first as
+        # text-to-video): it keeps the lead
+        (("camera_controlled_image_to_video",), True),
+        (("text_to_video", "camera_controlled_image_to_video"), True),
+        # ...unless another recommended model is made first of all for the narrower one
+        (("image_to_4d",), False),
+    ],
+)
+def test_a_tied_wider_job_a_recommended_model_is_made_for_keeps_its_lead(tasks, kept):
     from scholarflow.understanding import _no_more_than_brought
 
-    camera_model = Source(
-        id="s1",
-        name="Camera model",
-        title="Camera model",
-        role="recommended",
-        tasks=("camera_controlled_image_to_video",),
-        plausible=("camera_controlled_image_to_video",),
+    models = tuple(
+        Source(
+            id=f"s{n}",
+            name=f"Model {n}",
+            title=f"Model {n}",
+            role="recommended",
+            tasks=(task,),
+            plausible=(task,),
+        )
+        for n, task in enumerate(tasks, start=1)
     )
+    if not kept:
+        models += (
+            Source(
+                id="s9",
+                name="Camera model",
+                title="Camera model",
+                role="recommended",
+                tasks=("text_to_video", "camera_controlled_image_to_video"),
+            ),
+        )
     ranked = [("camera_controlled_image_to_video", 6.8), ("image_to_4d", 6.1)]
-    assert _no_more_than_brought(ranked, frozenset({"image"}), (camera_model,), named={}) == ranked
+    after = _no_more_than_brought(ranked, frozenset({"image"}), models, named={}, meaning={})
+    assert (after == ranked) is kept
+
+
+@pytest.mark.parametrize(
+    ("meaning", "kept"),
+    [
+        # the question's meaning is clearly the wider job's (a path said in words no cue
+        # knows): it keeps the lead
+        ({"camera_controlled_image_to_video": 2.7, "image_to_4d": 1.6}, True),
+        # as near one as the other: the tie gives way
+        ({"camera_controlled_image_to_video": 2.0, "image_to_4d": 1.9}, False),
+    ],
+)
+def test_a_tied_wider_job_the_meaning_points_to_keeps_its_lead(meaning, kept):
+    from scholarflow.understanding import _no_more_than_brought
+
+    ranked = [("camera_controlled_image_to_video", 6.8), ("image_to_4d", 6.1)]
+    after = _no_more_than_brought(ranked, frozenset({"image"}), (), named={}, meaning=meaning)
+    assert (after == ranked) is kept
 
 
 @pytest.mark.parametrize(
@@ -4746,3 +4793,39 @@ def test_a_tied_wider_job_a_recommended_model_is_made_for_keeps_its_lead():
 )
 def test_a_camera_that_moved_is_not_a_camera_path_the_user_handed_in(question, task):
     assert _understand(question).task.id == task
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I typed a line about a paper lantern floating over a lake. How is a clip made from a "
+        "sentence like that?",
+        "How can a video be generated from my text alone?",
+        "How was the short video created from my prompt so fast?",
+        "Typed one sentence about fireworks over a harbour. How is a whole video made just "
+        "from that?",
+    ],
+)
+def test_a_thing_asked_how_it_is_made_from_another_came_out(question):
+    assert _roles(question)["video"] == "want"
+
+
+@pytest.mark.parametrize(
+    ("question", "thing"),
+    [
+        # a thing made from something else that the user has is theirs, asked or not
+        ("I have a clip made from my holiday photos. How do I add music to it?", "video"),
+        ("My cousin sent me a video made from old slides; how can I make it sharper?", "video"),
+        # ...and where the question goes on to a later step done to it, that step is asked
+        # about, not how the thing was made (the second review's inputs)
+        ("How can the clip generated from my text be upscaled to 4K?", "video"),
+        ("How was the video made from my phone photos turned into 3D for my headset?", "video"),
+        ("How did the image created from my prompt get animated into this clip?", "image"),
+        ("How is the image made from my sketch used to build the 3D model?", "image"),
+        ("How can the video made from my painting be slowed down smoothly?", "video"),
+        ("How did the clip made out of my holiday photos get music added to it?", "video"),
+        ("How was the 3D model made from my photos turned into a spinning video?", "mesh"),
+    ],
+)
+def test_a_thing_made_from_another_that_the_user_has_stays_theirs(question, thing):
+    assert _roles(question).get(thing) in {"have", None}

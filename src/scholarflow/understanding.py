@@ -1099,6 +1099,7 @@ def _decide(
         frozenset(m.hit.label for m in reading.mentions if m.role != "want"),
         recommended,
         named=reading.cues,
+        meaning=reading.semantics,
     )
     ranked = _made_for_the_subject(ranked, subjects, reading.mentions, reading.normalized)
     told = tells_steps(reading.normalized)
@@ -1444,12 +1445,19 @@ def _no_more_than_wanted(
     return [ranked[1], ranked[0], *ranked[2:]]
 
 
+# How much more the meaning of the question may favour the wider job before a tie over a
+# thing nobody named stands: a path said in words no cue knows ("marqué la trayectoria")
+# still reads as camera control by its meaning.
+_MEANING_SAYS_MORE = 0.25
+
+
 def _no_more_than_brought(
     ranked: list[tuple[str, float]],
     brought: frozenset[str],
     recommended: Sequence[Source],
     *,
     named: Mapping[str, float],
+    meaning: Mapping[str, float],
 ) -> list[tuple[str, float]]:
     """Two tasks scored as good as tied that make the same things, one taking what the other
     takes and a thing more that the user never says they had (a camera path to follow, a
@@ -1475,8 +1483,10 @@ def _no_more_than_brought(
         return ranked
     if named.get(first.id, 0.0) >= _CUE_WEIGHT:
         return ranked
-    if any(first.id in s.tasks[:1] for s in recommended) and not any(
-        second.id in (*s.tasks, *s.plausible) for s in recommended
+    if meaning.get(first.id, 0.0) - meaning.get(second.id, 0.0) > _MEANING_SAYS_MORE:
+        return ranked
+    if any(first.id in s.tasks for s in recommended) and not any(
+        second.id in s.tasks[:1] for s in recommended
     ):
         return ranked
     return [ranked[1], ranked[0], *ranked[2:]]
@@ -3001,6 +3011,8 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 # "j'ai eu une version en 3D, avec une image pour chaque œil": a "with" right
                 # after what came out says what it came with, not what went in
                 role = None
+            if _asked_how_it_is_made(text, hit.start, hit.end):
+                role = "want"  # "how is a clip made from a sentence?": the thing asked about
             if (
                 role == "want"
                 and hit.label in _causative_things()
@@ -3994,6 +4006,40 @@ _ANOTHER_SUBJECT = re.compile(
 )
 # ...with at most this many words between: the rest of the thing's own phrase
 _CAME_OUT_REACH = 8
+
+
+# A question asking how a thing is made from another ("how is a clip made from a sentence?",
+# "how can a video be generated from my text"): the thing asked about is what came out,
+# whatever the words around it say the user had. Asked as a question only (a clip "made
+# from my holiday photos" that the user has is theirs), and only where the making is what
+# is asked: "how can the clip generated from my text be upscaled?" and "how was the video
+# made from my photos turned into 3D?" ask about a later step, done to a thing the user had.
+_ASKED_HOW_IS = re.compile(r"(?<!\w)how\s+(?:is|was|are|were)\s+(?:[\w'-]+\s+){0,3}$")
+_ASKED_HOW_CAN = re.compile(r"(?<!\w)how\s+(?:can|could|would|will)\s+(?:[\w'-]+\s+){0,3}$")
+_MADE_FROM_AFTER = re.compile(
+    r"\s+(?P<be>(?:be|get)\s+)?(?:made|generated|created|produced|rendered|built)"
+    r"\s+(?:just\s+|only\s+|purely\s+|directly\s+)?(?:from|out of)(?!\w)"
+)
+# what ends the clause the "from" opens
+_FROM_CLAUSE_END = re.compile(r"[?.!;:]|$")
+# a verb after the "from" phrase: the question goes on to ask about something else done
+_ANOTHER_VERB = re.compile(
+    r"(?<!\w)(?:\w+ed|be|get|gets|got|then|into|made|built|drawn|done|put|shown|seen|sent|"
+    r"given|taken|cut|set)(?!\w)"
+)
+
+
+def _asked_how_it_is_made(text: str, start: int, end: int) -> bool:
+    """Whether the thing at `start`..`end` is what a question asks how it was made from
+    something else (see `_ASKED_HOW_IS`)."""
+    before = max(0, start - 40)
+    copular = _ASKED_HOW_IS.search(text, before, start) is not None
+    modal = _ASKED_HOW_CAN.search(text, before, start) is not None
+    made = _MADE_FROM_AFTER.match(text, end)
+    if made is None or not (copular or (modal and made.group("be"))):
+        return False
+    rest = text[made.end() : _FROM_CLAUSE_END.search(text, made.end()).start()]
+    return _ANOTHER_VERB.search(rest) is None
 
 
 def _came_out_next(text: str, end: int) -> bool:
