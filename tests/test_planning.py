@@ -2042,3 +2042,20 @@ def test_an_object_where_it_stands_in_a_room_is_drawn_round_from_its_mesh():
     result = prepare(request).brief.plan
     assert not [w for w in result.warnings if w.code == "model_task_mismatch"]
     assert any(n.source_id == "s1" for n in result.workflow.nodes if not n.optional)
+
+
+def test_a_title_only_model_whose_title_states_the_users_start_is_not_flagged():
+    prompt = _prompt(
+        "I took one photo of my grandad's carved owl and got a 3D model I can spin round "
+        "and print. How does it build the whole shape from one picture?",
+        "Model: SplatForge: Gaussian Splatting for Fast Single-View 3D Reconstruction\n"
+        "Paper: https://arxiv.org/abs/2301.00011\n",
+        "",
+    )
+    from scholarflow.engine import answer
+
+    result = answer(parse_prompt(prompt))
+    assert result.understanding.task.id == "image_to_3d"
+    assert not [w for w in result.warnings if w.code == "model_task_mismatch"]
+    on_main = {n.source_id for n in result.workflow.nodes if n.source_id and not n.optional}
+    assert "s1" in on_main

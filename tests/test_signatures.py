@@ -2420,3 +2420,29 @@ def test_a_use_after_for_that_is_a_conversion_of_media_is_what_the_work_makes():
 )
 def test_a_use_after_for_that_names_no_conversion_of_media_is_a_setting(title, job):
     assert enrich(Source(id="s1", name=title, title=title)).other_job == job
+
+
+def test_a_title_stating_its_start_keeps_its_jobs_reading_from_that_start_open():
+    # ("… Gaussian Splatting for … Single-View 3D Reconstruction": the method's words read it
+    # as a reconstruction from many photos; the title says it starts from one picture, so
+    # building a 3D object from one picture stays a reading the request may choose)
+    source = enrich(
+        Source(
+            id="s1",
+            name="SplatForge",
+            title="SplatForge: Gaussian Splatting for Fast Single-View 3D Reconstruction",
+            role="recommended",
+        )
+    )
+    assert "image_to_3d" in source.plausible
+    # (a start the best reading already takes adds nothing: "… from a Single Image" read as
+    # an orbit video from one picture stays that, with no other job of its family opened)
+    orbit = enrich(
+        Source(
+            id="s2",
+            name="OrbitPic",
+            title="OrbitPic: 360° Orbit Videos from a Single Image",
+            role="recommended",
+        )
+    )
+    assert "image" in {m for sig in orbit.signatures for m in sig.inputs}

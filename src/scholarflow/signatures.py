@@ -687,6 +687,7 @@ def _read_source(
     # title names outright stays, whatever picture guides it: "Video Matting from a Single
     # Background Photo" mattes clips)
     starts_from: str | None = None
+    doubted: list[str] = []
 
     def starts_right(task: str) -> bool:
         return starts_from is None or task in titled or starts_from in _takes(known_tasks[task])
@@ -705,6 +706,17 @@ def _read_source(
             )
             named_tasks = named_tasks | {fitting[0][0]}
             starts_from = stated
+        else:
+            # The title says what the work starts from and no reading of it near the best
+            # takes that: its words for a method ("… Gaussian Splatting") outweigh its job
+            # ("Single-View 3D Reconstruction"). The best reading of the same kind of job
+            # taking it stays one the request may choose.
+            families = {known_tasks[t].family for t in served}
+            doubted = [
+                task
+                for task, _ in ranked
+                if stated in _takes(known_tasks[task]) and known_tasks[task].family in families
+            ][:1]
     elif stated:
         # (a reading it serves starts from it: what else the title says it makes is made from
         # that, "… 3D and 4D Scenes from a Single Image" from the picture, not from a clip
@@ -869,6 +881,7 @@ def _read_source(
                     or driven < _required(known[t])
                 )
             ]
+        could += [t for t in doubted if t not in could]
         could = [t for t in could if makes_right is None or makes_right(t)]
         return served, tuple(t for t in could if starts_right(t)), True, near
     if (
@@ -914,6 +927,7 @@ def _read_source(
                 )
             )
         ]
+    could += [t for t in doubted if t not in could]
     could = [t for t in could if makes_right is None or makes_right(t)]
     return served, tuple(t for t in could if starts_right(t)), False, ()
 
