@@ -3315,6 +3315,34 @@ def test_a_model_doing_only_a_step_of_the_leading_reading_does_not_take_it():
     assert _close_to_the_recommended(ranked, [_doing("video_matting")]) == ranked
 
 
+def test_the_one_recommended_models_reading_the_question_scores_fairly_is_taken():
+    from scholarflow.understanding import _close_to_the_recommended
+
+    # "a grey clip where near is bright and far is dark": the light words score relighting
+    # above depth by more than a near tie, yet the question's own words give depth 0.7 of
+    # their best, and the one model the platform picked makes depth: its reading is taken.
+    ranked = [("video_relighting", 6.0), ("video_depth_estimation", 4.5)]
+    asked = {"video_relighting": 5.0, "video_depth_estimation": 3.5}
+    taken = _close_to_the_recommended(ranked, [_doing("video_depth_estimation")], asked=asked)
+    assert [task for task, _ in taken] == ["video_depth_estimation", "video_relighting"]
+
+
+def test_a_fair_share_of_the_question_does_not_overturn_a_lead_among_several_models():
+    from scholarflow.understanding import _close_to_the_recommended
+
+    # (a guard: of two models, a reading neither does alone is often their chain's: a
+    # picture typed, then set moving, is a clip from a prompt)
+    ranked = [("text_to_video", 6.0), ("image_to_video", 4.5)]
+    asked = {"text_to_video": 5.0, "image_to_video": 3.5}
+    models = [_doing("text_to_image"), _doing("image_to_video").model_copy(update={"id": "s2"})]
+    assert _close_to_the_recommended(ranked, models, asked=asked) == ranked
+    # (nor, for one model, a reading the question scores under that share)
+    asked = {"video_relighting": 5.0, "video_depth_estimation": 2.5}
+    ranked = [("video_relighting", 6.0), ("video_depth_estimation", 4.5)]
+    one = [_doing("video_depth_estimation")]
+    assert _close_to_the_recommended(ranked, one, asked=asked) == ranked
+
+
 def test_a_reading_a_recommended_model_does_already_leads():
     from scholarflow.understanding import _close_to_the_recommended
 
@@ -4829,3 +4857,63 @@ def test_a_thing_asked_how_it_is_made_from_another_came_out(question):
 )
 def test_a_thing_made_from_another_that_the_user_has_stays_theirs(question, thing):
     assert _roles(question).get(thing) in {"have", None}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Flew the drone round the mill and got a grey clip where near is bright and far is "
+        "dark. Why doesn't it flicker?",
+        "Ich habe ein graues Video bekommen, nahe Bäume hell und ferne Hügel dunkel. Wie?",
+        "Une image en niveaux de gris où le bord proche est clair et le fond sombre. Comment ?",
+        "近い岩は白く、奥の壁はだんだん暗くなる白黒の画像が返ってきました。どうして？",
+        "가까운 바위는 밝고 먼 곳은 어두운 흑백 영상이 나왔어요. 어떻게요?",
+    ],
+)
+def test_a_picture_shaded_by_distance_names_the_depth_tasks(question):
+    # (a user who never says "depth" still says what a depth map looks like)
+    from scholarflow.understanding import _read
+
+    cues = _read(question, None).cues
+    assert cues.get("video_depth_estimation", 0) > 0
+    assert cues.get("monocular_depth_estimation", 0) > 0
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # (guards: light near something is no depth map without far and dark, or grey)
+        "I relit the portrait so the candles near her face are brighter. How?",
+        "The lamp close to the window came out brighter after the relight. How?",
+        # (nor a far thing dark alone)
+        "The hills far away are dark now, like dusk. How did it relight the clip?",
+        # (nor a photo in colour shaded so: a flash, a lamp; nor a grey one relit)
+        "My photo now looks like it was taken with an on-camera flash at night: the near "
+        "stuff is bright and the far stuff is dark. How did it change the light?",
+        "I relit the grey still life so near is bright and far is dark. How?",
+    ],
+)
+def test_light_near_something_alone_names_no_depth(question):
+    from scholarflow.understanding import _read
+
+    cues = _read(question, None).cues
+    assert cues.get("video_depth_estimation", 0) == 0
+    assert cues.get("monocular_depth_estimation", 0) == 0
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        ("Typed 'three otters juggling pebbles' and had a clip back in seconds. How?", "want"),
+        ("I typed 'a paper boat in a gutter' and a few seconds later I had a smooth clip.", "want"),
+        # (guards: a thing put back somewhere, or had before anything was done, is the user's)
+        ("I put the clip back into the app and it came out sharper. How?", "have"),
+        ("I put the clip back in the app and it came out sharper. How?", "have"),
+        ("I had a clip of my dog and the app made it sharp. How?", "have"),
+    ],
+)
+def test_a_thing_had_back_or_had_later_came_out(question, role):
+    from scholarflow.understanding import _read
+
+    clips = [m.role for m in _read(question, None).mentions if m.hit.label == "video"]
+    assert clips[:1] == [role]
