@@ -4891,6 +4891,8 @@ def test_a_picture_shaded_by_distance_names_the_depth_tasks(question):
         "My photo now looks like it was taken with an on-camera flash at night: the near "
         "stuff is bright and the far stuff is dark. How did it change the light?",
         "I relit the grey still life so near is bright and far is dark. How?",
+        # (nor a grey film given colour, a review's)
+        "A grey clip where near is bright and far is dark; the app gave it colour. How?",
     ],
 )
 def test_light_near_something_alone_names_no_depth(question):
@@ -4910,6 +4912,12 @@ def test_light_near_something_alone_names_no_depth(question):
         ("I put the clip back into the app and it came out sharper. How?", "have"),
         ("I put the clip back in the app and it came out sharper. How?", "have"),
         ("I had a clip of my dog and the app made it sharp. How?", "have"),
+        # (a review's: had later, then acted on by the tool, was had before the tool acted)
+        (
+            "Shortly after we had the lecture recording on the laptop, and the tool answered "
+            "questions about it. How?",
+            "have",
+        ),
     ],
 )
 def test_a_thing_had_back_or_had_later_came_out(question, role):

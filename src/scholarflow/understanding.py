@@ -2305,10 +2305,12 @@ def _add_changed_measures(scores: dict[str, float], question: str, matched: list
 
 
 @cache
-def _shading() -> tuple[tuple[str, ...], re.Pattern[str], re.Pattern[str], tuple[str, ...]]:
+def _shading() -> tuple[
+    tuple[str, ...], re.Pattern[str], re.Pattern[str], tuple[str, ...], re.Pattern[str]
+]:
     """The depth tasks, the patterns of a sentence shading by distance (a word for near then
-    one for light; a word for grey), and the lighting tasks whose naming rules it out
-    (lexicon/shading.toml)."""
+    one for light; a word for grey), and what rules it out: the lighting tasks named, a word
+    for colour (lexicon/shading.toml)."""
     data = taxonomy.load_lexicon("shading.toml")
     reach = int(data["reach"])
 
@@ -2327,6 +2329,7 @@ def _shading() -> tuple[tuple[str, ...], re.Pattern[str], re.Pattern[str], tuple
         then("near", "light"),
         re.compile(words("grey")),
         tuple(data["unless"]),
+        re.compile(words("colour")),
     )
 
 
@@ -2338,9 +2341,11 @@ def _add_shading(scores: dict[str, float], question: str, matched: list[str]) ->
     bright and far is dark") names the depth tasks as plainly as their cue phrases do, where
     no cue phrase named them already, nor a change of light: a user who never says "depth"
     still says what it looks like."""
-    tasks, near_light, grey, lighting = _shading()
+    tasks, near_light, grey, lighting, colour = _shading()
     if any(scores.get(task_id, 0.0) >= _CUE_WEIGHT for task_id in (*tasks, *lighting)):
         return  # (named already, or the light was changed: "relit so that near is bright")
+    if colour.search(question):
+        return  # (a grey film given colour was the user's own: "the app gave it colour")
     for sentence in _SENTENCE.finditer(question):
         said = near_light.search(sentence.group(0))
         if said and grey.search(sentence.group(0)):
@@ -2912,10 +2917,13 @@ def _modality_mentions(question: str) -> list[_Mention]:
                     bool(markers)
                     and _HAVING.search(markers[-1].group(0))
                     and _LATER_BEFORE.search(window, 0, markers[-1].start())
+                    and not _TOOL_ACTS_AFTER.search(text, hit.end)
                 )
             ):
                 # "typed '…' and had a clip back", "…, and a few seconds later I had a smooth
                 # clip": a thing had back, or had only after what the user did, came out
+                # (not one had before the tool acted on it: "soon we had the footage on the
+                # laptop, and the tool wrote a summary")
                 role = "want"
             if role is not None and markers:
                 # "I put both in and now it's a video": a result verb between the marker and
@@ -4082,6 +4090,12 @@ _BACK_AFTER = re.compile(
 # A marker of having ("I had", "we've got") right after a word of what came next ("a few
 # seconds later I had …") marks a result of what the user did before it.
 _HAVING = re.compile(r"(?<!\w)(?:had|have|got)$")
+# The tool acting later in the sentence, on what was had: "…, and the app wrote …", "… and it
+# added …".
+_TOOL_ACTS_AFTER = re.compile(
+    r"(?<!\w)(?:the|our|my|this) (?:model|app|tool|ai|program|software|website|site|service)"
+    r"(?!\w)|(?<!\w)it\s+(?:then\s+)?(?:\w+ed|wrote|made|gave|told|cut|drew|took|spat|put)(?!\w)"
+)
 _LATER_BEFORE = re.compile(r"(?<!\w)(?:later|afterwards|after that|soon|shortly after)\s*,?\s*$")
 _CAME_OUT = re.compile(
     r"(?<!\w)(?:came out|came back|sali[óo]|est sortie?s?|kam heraus|kam raus|entstand)(?!\w)"
