@@ -2059,3 +2059,116 @@ def test_a_title_only_model_whose_title_states_the_users_start_is_not_flagged():
     assert not [w for w in result.warnings if w.code == "model_task_mismatch"]
     on_main = {n.source_id for n in result.workflow.nodes if n.source_id and not n.optional}
     assert "s1" in on_main
+
+
+def _flagged_and_edges(prompt: str) -> tuple[str, list[str], set[tuple[str, str]]]:
+    """The task read, the names of the flagged models and the workflow's edges, each end
+    named by its model, its operation or its label."""
+    from scholarflow.engine import answer
+
+    result = answer(parse_prompt(prompt))
+    nodes = {n.id: n for n in result.workflow.nodes}
+    names = {r.source_id: r.name for r in result.references}
+
+    def end(node_id: str) -> str:
+        node = nodes[node_id]
+        return names.get(node.source_id or "", "") or node.operation or node.kind
+
+    flagged = [names[w.source_id] for w in result.warnings if w.code == "model_task_mismatch"]
+    edges = {(end(e.source), end(e.target)) for e in result.workflow.edges}
+    return result.understanding.task.id, flagged, edges
+
+
+_STEREO_QUESTION = (
+    "My flat drone clip of the harbour became a side-by-side 3D video for my VR headset, and "
+    "there are no torn edges around the masts. How do the models work together?"
+)
+_DEPTH_MODEL = (
+    "Model: DeepLong: Consistent Depth Estimation for Very Long Videos\n"
+    "Paper: https://arxiv.org/abs/2301.00011\n"
+)
+
+
+def test_a_depth_model_then_an_inpainter_make_the_stereo_clip_the_inpainter_filling_its_holes():
+    # the second eye's view, shifted by depth, has holes where the first eye saw nothing:
+    # the inpainter recommended beside the depth model fills them, on each eye's view
+    task, flagged, edges = _flagged_and_edges(
+        _prompt(
+            _STEREO_QUESTION,
+            _DEPTH_MODEL + "\nModel: GapPainter: Any-Length Video Inpainting with Diffusion\n"
+            "Paper: https://arxiv.org/abs/2301.00012\n",
+            "",
+        )
+    )
+    assert task == "stereo_conversion"
+    assert flagged == []
+    assert ("DeepLong", "render_stereo_pair") in edges
+    assert ("render_stereo_pair", "GapPainter") in edges
+    assert ("GapPainter", "output") in edges
+
+
+def test_a_depth_model_alone_leaves_the_holes_of_the_stereo_clip_and_is_still_flagged():
+    task, flagged, edges = _flagged_and_edges(_prompt(_STEREO_QUESTION, _DEPTH_MODEL, ""))
+    assert task == "stereo_conversion"
+    assert flagged == ["DeepLong"]
+    assert ("render_stereo_pair", "output") in edges
+
+
+def test_a_depth_model_then_an_inpainter_make_new_views_of_a_photo_the_holes_filled():
+    task, flagged, edges = _flagged_and_edges(
+        _prompt(
+            "I only had one photo of the old lighthouse, and the app made a short video "
+            "where the camera moves around it to new viewpoints, the gaps behind it filled "
+            "in. How do the two models work together?",
+            "Model: DepthMuse: Repurposing Image Generators for Monocular Depth Estimation\n"
+            "Paper: https://arxiv.org/abs/2301.00013\n"
+            "\nModel: GapPainter: Any-Length Video Inpainting with Diffusion\n"
+            "Paper: https://arxiv.org/abs/2301.00012\n",
+            "",
+        )
+    )
+    assert task == "novel_view_video_from_image"
+    assert flagged == []
+    assert ("render_point_cloud", "GapPainter") in edges
+    assert ("GapPainter", "output") in edges
+
+
+_TYPED_3D = (
+    "I typed 'a brass diving helmet with green patina' and got a 3D model I can print. How "
+    "do the two models work together?"
+)
+
+
+def test_two_bare_titles_are_read_as_the_jobs_near_them_that_together_do_the_task():
+    # "Nested Diffusion Models" is read first as an image edit and "ObjLift" as a depth step;
+    # recommended together for a prompt made into a 3D model, the jobs near their titles
+    # that make one workflow are the ones they do: a picture from the prompt, then its model
+    task, flagged, edges = _flagged_and_edges(
+        _prompt(
+            _TYPED_3D,
+            "Model: Nested Diffusion Models\nPaper: https://arxiv.org/abs/2301.00014\n"
+            "\nModel: ObjLift: Object Reconstruction Models at Scale\n"
+            "Paper: https://arxiv.org/abs/2301.00015\n",
+            "",
+        )
+    )
+    assert task == "text_to_3d"
+    assert flagged == []
+    assert ("Nested Diffusion Models", "ObjLift") in edges
+    assert ("ObjLift", "output") in edges
+
+
+def test_a_model_whose_summary_says_its_job_is_not_read_anew_beside_a_bare_title():
+    task, flagged, _ = _flagged_and_edges(
+        _prompt(
+            _TYPED_3D,
+            "Model: Nested Diffusion Models\nPaper: https://arxiv.org/abs/2301.00014\n"
+            "\nModel: TalkVox: Expressive Text-to-Speech\n"
+            "Paper: https://arxiv.org/abs/2301.00016\n"
+            "Summary: TalkVox reads a written sentence aloud in a chosen voice, turning text "
+            "into speech audio.\n",
+            "",
+        )
+    )
+    assert task == "text_to_3d"
+    assert "TalkVox" in flagged

@@ -148,6 +148,20 @@ def source_actions(sources: Sequence[Source], recommended_ids: set[str]) -> list
                         per_item=True,
                     )
                 )
+            if _per_view(ins, outs) and _fills_gaps(ins):
+                # a step filling a clip's gaps can fill those of each eye's view of a stereo
+                # clip, one after the other (the holes a view shifted by depth left)
+                actions.append(
+                    Action(
+                        f"{source.id}#{index}e",
+                        tuple(_as_eyes(p) for p in ins),
+                        tuple(_as_eyes(p) for p in outs),
+                        cost,
+                        source.id,
+                        note=messages_for("en")("per_eye"),
+                        per_item=True,
+                    )
+                )
             if _per_view(ins, outs):
                 # a step on one clip that gives a clip back (more frames, sharper frames) can
                 # be run on each camera of a rig, the cameras kept apart
@@ -178,6 +192,19 @@ def _per_view(ins: tuple[Port, ...], outs: tuple[Port, ...]) -> bool:
         and len(required) == 1
         and required[0].modality == "video"
     )
+
+
+def _fills_gaps(ins: tuple[Port, ...]) -> bool:
+    """Whether a step on one clip takes a mask of where to work (an inpainter's): what it
+    does to each eye of a stereo clip is filling what is missing there, not changing the two
+    views apart, which would break the depth they make together."""
+    return any(p.optional and p.role == "matte" for p in ins)
+
+
+def _as_eyes(port: Port) -> Port:
+    if port.modality != "video" or port.optional:
+        return port
+    return port.model_copy(update={"modality": "stereo_video", "alternatives": ()})
 
 
 def _as_views(port: Port) -> Port:
@@ -627,6 +654,39 @@ def _forward(path: tuple[Action, ...], feeds: tuple) -> list[Placed]:
 # --- judging fit -----------------------------------------------------------------------------
 
 
+def _drawings_with_holes(task: Task) -> list[Action]:
+    """The drawings doing the task that leave holes (`Operation.leaves_holes`), with the
+    geometry steps that give them what they draw: the steps a chain may hold only where a
+    model of the chain fills the holes (`_holes_filled`)."""
+    operations = taxonomy.operations()
+    if not any(operations[op].leaves_holes for op in task.done_by if op in operations):
+        return []
+    return [
+        action
+        for action in _operation_actions({"render", "geometry"})
+        if action.kind == "geometry"
+        or (action.operation in task.done_by and operations[action.operation].leaves_holes)
+    ]
+
+
+def _holes_filled(path: Sequence[Placed]) -> bool:
+    """Whether each drawing in the path that leaves holes hands what it drew to a model,
+    which fills them, rather than to the result: a drawing with holes is no result."""
+    operations = taxonomy.operations()
+    with_holes = {
+        placed.action.key
+        for placed in path
+        if placed.action.operation and operations[placed.action.operation].leaves_holes
+    }
+    filled = {
+        feed.producer
+        for placed in path
+        if placed.action.source_id
+        for feed in placed.feeds.values()
+    }
+    return bool(with_holes) and with_holes <= filled
+
+
 def _chain_candidates(recommended: Sequence[Source]) -> list[Source]:
     """Recommended models worth chaining: the first few, one per task (two models of the
     same task are alternatives, not steps of one another)."""
@@ -785,6 +845,12 @@ def judge_fit(
         ways: list[tuple[list[Action], bool]] = [
             (extra, False) for extra in (([], frames) if frames else ([],))
         ]
+        # (a view drawn with holes where surfaces were hidden, a shifted eye, points seen
+        # from elsewhere, the task's own drawing, is a result once a recommended model fills
+        # them: a depth model, then the drawing, then an inpainter make it together)
+        holes = _drawings_with_holes(task)
+        if holes:
+            ways.append((holes, False))
         if {s.id for s in chain} == ids:
             ways.append(([], True))
         for extra, together in ways:
@@ -801,6 +867,8 @@ def judge_fit(
                 together=together,
             )
             if found is not None and together and not _passed_along(found, chain):
+                continue
+            if found is not None and extra is holes and not _holes_filled(found):
                 continue
             # The same test the main path is held to: a chain that does the job on something
             # other than what the user brought (a generated clip edited in place of theirs)
@@ -867,6 +935,12 @@ def compose_recommended(
         return tuple(sources)
     related = [s for s in sources if s.role != "recommended"]
     fits = judge_fit(understanding, recommended, related, question)
+    # (where one of them fits already, the others are read as more ways of doing the job,
+    # below, unless the user tells of steps one after another)
+    if not any(fits.values()) or (not all(fits.values()) and _tells_steps(question)):
+        together = _read_together(understanding, recommended, related, question, fits)
+        if together is not None:
+            return tuple(together.get(s.id, s) for s in sources)
     if not any(fits.values()):
         return tuple(sources)
     statements = failure_statements(sources, question)
@@ -892,6 +966,61 @@ def compose_recommended(
             )
         composed.append(source)
     return tuple(composed)
+
+
+# The readings of each bare title tried when the recommended models are read together, its
+# nearest first: a bounded number of joint readings, each one search.
+_JOINT_READINGS = 8
+_JOINT_TRIALS = 64
+
+
+def _read_together(
+    understanding: Understanding,
+    recommended: Sequence[Source],
+    related: Sequence[Source],
+    question: str,
+    fits: dict[str, bool],
+) -> dict[str, Source] | None:
+    """The recommended models that do not fit, each known only by a title whose reading was
+    guessed from its meaning (`Source.near`), read instead as the tasks near that meaning with
+    which all the recommended models, one after another, do the user's job: the readings
+    nearest the titles' meaning first, or None where no such reading does it. A platform's
+    picks for one request are meant as one workflow, and a bare title leaves open which of the
+    jobs near it the work does ("Real3D: Scaling Up Large Reconstruction Models …" a depth
+    step or a 3D model maker): the workflow they make together is what settles it, as the
+    request settles it for one model alone (`signatures.adopt_task`). A model whose own words
+    say what it does keeps its reading, and so does one the question says failed."""
+    open_to = [
+        s
+        for s in recommended
+        if not fits[s.id]
+        and s.guessed
+        and s.near
+        and not s.summary
+        and not s.catalog_summary
+        and not states_otherwise(s, question)
+    ]
+    if not open_to or len(recommended) > MAX_CHAINED:
+        return None
+    choices = [s.near[:_JOINT_READINGS] for s in open_to]
+    # (the joint readings by how far they are from the titles' own: the sum of their ranks)
+    joint = sorted(
+        itertools.product(*(range(len(c)) for c in choices)), key=lambda ranks: (sum(ranks), ranks)
+    )
+    for ranks in joint[:_JOINT_TRIALS]:
+        readings = [choice[rank] for choice, rank in zip(choices, ranks, strict=True)]
+        if all(s.tasks[:1] == (t,) for s, t in zip(open_to, readings, strict=True)):
+            continue  # (their own readings, already judged)
+        read = {}
+        for source, task_id in zip(open_to, readings, strict=True):
+            tasks = (task_id, *(t for t in source.tasks if t != task_id))
+            read[source.id] = source.model_copy(
+                update={"tasks": tasks, "signatures": source_signatures(source, tasks)}
+            )
+        trial = [read.get(s.id, s) for s in recommended]
+        if all(judge_fit(understanding, trial, related, question).values()):
+            return read
+    return None
 
 
 def _whole_result(

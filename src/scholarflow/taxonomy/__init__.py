@@ -65,6 +65,9 @@ class Operation:
     # the subject kinds (lexicon/subjects.toml) what it draws cannot be, unless shown with a
     # kind it can be: a mesh made from one photo is one object's, not a room's
     cannot_show: frozenset[str] = frozenset()
+    # what it draws shows holes where the surfaces were hidden from the camera (a view shifted
+    # by depth, points seen from where they were not): a result only once a model fills them
+    leaves_holes: bool = False
 
 
 _STAND_INS = ("", "still", "moving", "footage", "views")
@@ -246,6 +249,7 @@ def operations() -> dict[str, Operation]:
             undoes=value.get("undoes", ""),
             stands_in=_stand_in(key, value.get("stands_in", "")),
             cannot_show=frozenset(value.get("cannot_show", ())),
+            leaves_holes=bool(value.get("leaves_holes", False)),
         )
         for key, value in _operations_file().items()
         if key != "supplied"
