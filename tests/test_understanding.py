@@ -4925,3 +4925,30 @@ def test_a_thing_had_back_or_had_later_came_out(question, role):
 
     clips = [m.role for m in _read(question, None).mentions if m.hit.label == "video"]
     assert clips[:1] == [role]
+
+
+_PIT_WALL = (
+    "J'ai filmé notre mécanicien qui enjambe le muret des stands, à moitié caché par la "
+    "fumée. J'ai récupéré tout son mouvement en 3D. Comment ça marche ?"
+)
+
+
+def test_the_narrower_job_a_recommended_model_does_is_the_users_where_no_subject_is_named():
+    # "notre mécanicien" is in no subjects list: the model made for people's motion, picked
+    # for this clip, says whose 3D movement it is
+    (model,) = _recommended("BodyTrail: Global Trajectories of People from Moving Cameras")
+    assert _understand(_PIT_WALL, model).task.id == "human_motion_capture"
+
+
+def test_the_wider_job_stays_where_the_recommended_model_does_no_narrower_one():
+    (model,) = _recommended("PointMotion: Dense 3D Motion of Everything in a Video")
+    assert _understand(_PIT_WALL, model).task.id == "motion_3d_estimation"
+
+
+def test_a_model_for_people_does_not_narrow_the_job_for_a_thing_the_question_names():
+    (model,) = _recommended("BodyTrail: Global Trajectories of People from Moving Cameras")
+    question = (
+        "J'ai filmé le vieux train à vapeur qui traverse le pont, et j'ai récupéré son "
+        "mouvement en 3D. Comment ça marche ?"
+    )
+    assert _understand(question, model).task.id == "motion_3d_estimation"

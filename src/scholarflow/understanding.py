@@ -1110,7 +1110,9 @@ def _decide(
         named=reading.cues,
         meaning=reading.semantics,
     )
-    ranked = _made_for_the_subject(ranked, subjects, reading.mentions, reading.normalized)
+    ranked = _made_for_the_subject(
+        ranked, subjects, reading.mentions, reading.normalized, recommended=recommended
+    )
     told = tells_steps(reading.normalized)
     ranked = _end_of_chain(ranked, steered, told=told)
     had = frozenset(m.hit.label for m in reading.mentions if m.role == "have")
@@ -1549,12 +1551,20 @@ def _made_for_the_subject(
     subjects: frozenset[str],
     mentions: Sequence[_Mention],
     text: str = "",
+    *,
+    recommended: Sequence[Source] = (),
 ) -> list[tuple[str, float]]:
     """The leading task is for anything (the 3D motion of whatever moves) and a task of its
     family taking the same things is made for just what the material shows (the motion of
     people, for three friends dancing): that narrower job is the user's, unless they name
-    what only the wider one makes (a moving point cloud)."""
-    if not ranked or not subjects or ranked[0][1] <= 0:
+    what only the wider one makes (a moving point cloud). Where the question names nothing
+    the material shows in words the subjects list knows ("I filmed the tyre changer jumping
+    the pit wall"), the platform's pick says it: the narrower job a recommended model does
+    is the user's."""
+    if not ranked or ranked[0][1] <= 0:
+        return ranked
+    picked = {t for s in recommended for t in s.tasks[:1]}
+    if not subjects and not picked:
         return ranked
     known = taxonomy.tasks()
     first = known[ranked[0][0]]
@@ -1580,7 +1590,8 @@ def _made_for_the_subject(
             if not _said_less_of(hit.cue, task.outputs) or _OF_A_THING.match(text, hit.end)
         } & (_with_what_it_holds(first.outputs) - _with_what_it_holds(task.outputs))
         if (
-            task.family == first.family
+            (subjects or task_id in picked)
+            and task.family == first.family
             and set(task.inputs) == set(first.inputs)
             and named_scope(task.name) is not None
             and not task_outside_scope(task, subjects)
