@@ -4952,3 +4952,23 @@ def test_a_model_for_people_does_not_narrow_the_job_for_a_thing_the_question_nam
         "mouvement en 3D. Comment ça marche ?"
     )
     assert _understand(question, model).task.id == "motion_3d_estimation"
+
+
+def test_a_person_named_with_a_model_for_people_takes_their_job_however_far_the_words_lean():
+    # "3D motion" scores the job for anything far above the job for people; the question
+    # names a person and the platform picked a model of people's motion: theirs it is
+    (model,) = _recommended("BodyTrail: Global Trajectories of People from Moving Cameras")
+    question = (
+        "I filmed our intern doing a cartwheel on the lawn and got his 3D motion out of the "
+        "clip. How does that work?"
+    )
+    assert _understand(question, model).task.id == "human_motion_capture"
+
+
+def test_a_thing_no_list_names_does_not_take_the_job_for_people_from_the_pick_alone():
+    (model,) = _recommended("BodyTrail: Global Trajectories of People from Moving Cameras")
+    question = (
+        "I filmed the forklift moving pallets and got its 3D motion in world coordinates. How "
+        "does that work?"
+    )
+    assert _understand(question, model).task.id == "motion_3d_estimation"

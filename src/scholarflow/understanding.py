@@ -1560,7 +1560,9 @@ def _made_for_the_subject(
     what only the wider one makes (a moving point cloud). Where the question names nothing
     the material shows in words the subjects list knows ("I filmed the tyre changer jumping
     the pit wall"), the platform's pick says it: the narrower job a recommended model does
-    is the user's."""
+    is the user's. Where the question names the subject too, the narrower job a recommended
+    model does is taken however far below the question scores it; otherwise only within a
+    share of the leading one."""
     if not ranked or ranked[0][1] <= 0:
         return ranked
     picked = {t for s in recommended for t in s.tasks[:1]}
@@ -1578,8 +1580,10 @@ def _made_for_the_subject(
     wanted = [m.hit for m in mentions if m.role != "have"]
     best = ranked[0][1]
     for task_id, score in ranked[1:]:
-        if score < best * _SUBJECT_TWIN_SHARE:
-            break
+        # (however far below, where the question names the subject and the platform picked
+        # a model doing it: the two say whose motion it is)
+        if score < best * _SUBJECT_TWIN_SHARE and not (subjects and task_id in picked):
+            continue
         task = known[task_id]
         # (a phrase that says less of what the narrower job makes names it too: "3D movement"
         # is "3D body movement" without saying whose)
