@@ -2158,6 +2158,24 @@ def test_two_bare_titles_are_read_as_the_jobs_near_them_that_together_do_the_tas
     assert ("ObjLift", "output") in edges
 
 
+def test_a_bare_title_read_anew_for_the_workflow_says_its_part_comes_from_the_request():
+    from scholarflow.engine import answer
+
+    result = answer(
+        parse_prompt(
+            _prompt(
+                _TYPED_3D,
+                "Model: Nested Diffusion Models\nPaper: https://arxiv.org/abs/2301.00014\n"
+                "\nModel: ObjLift: Object Reconstruction Models at Scale\n"
+                "Paper: https://arxiv.org/abs/2301.00015\n",
+                "",
+            )
+        )
+    )
+    told = {w.source_id for w in result.warnings if w.code == "model_read_from_request"}
+    assert told == {"s1", "s2"}
+
+
 def test_a_model_whose_summary_says_its_job_is_not_read_anew_beside_a_bare_title():
     task, flagged, _ = _flagged_and_edges(
         _prompt(
@@ -2172,3 +2190,63 @@ def test_a_model_whose_summary_says_its_job_is_not_read_anew_beside_a_bare_title
     )
     assert task == "text_to_3d"
     assert "TalkVox" in flagged
+
+
+def test_a_bare_title_read_anew_is_not_wired_in_only_through_a_paste():
+    # a generalist title could be read as a segmenter whose mask pastes the picture over
+    # itself: in the platform's workflow each model makes the result or what another takes
+    task, _, edges = _flagged_and_edges(
+        _prompt(
+            "For the club poster I typed 'a watercolour of a red lighthouse on a cliff' and "
+            "got a lovely picture, then I typed 'add a flock of gulls over the lamp room' and "
+            "the same picture came back with gulls and nothing else changed. How do the two "
+            "models share the work?",
+            "Model: Tide-DiT: A Powerful Multi-Resolution Diffusion Transformer with "
+            "Fine-Grained Understanding\nPaper: https://arxiv.org/abs/2301.00031\n"
+            "\nModel: OmniVision: A Generalist Modeling Interface for Vision Tasks\n"
+            "Paper: https://arxiv.org/abs/2301.00032\n",
+            "",
+        )
+    )
+    assert task == "text_to_image"
+    assert not [edge for edge in edges if "composite_still" in edge]
+    assert ("OmniVision", "output") in edges
+
+
+def test_an_inpainter_listed_before_the_depth_model_still_fills_the_shifted_eyes_holes():
+    # run first, on the flat clip, it would leave the holes the shift makes: it goes after
+    task, flagged, edges = _flagged_and_edges(
+        _prompt(
+            _STEREO_QUESTION,
+            "Model: GapPainter: Any-Length Video Inpainting with Diffusion\n"
+            "Paper: https://arxiv.org/abs/2301.00012\n\n" + _DEPTH_MODEL,
+            "",
+        )
+    )
+    assert task == "stereo_conversion"
+    assert flagged == []
+    assert ("render_stereo_pair", "GapPainter") in edges
+    assert ("GapPainter", "output") in edges
+    assert ("input", "GapPainter") not in edges
+
+
+def test_an_inpainter_before_a_stereo_model_works_on_the_flat_clip_not_on_each_eye():
+    # a stereo model's clip has no holes to fill: an object removed first is removed from
+    # the user's flat clip, which the stereo model then converts
+    task, flagged, edges = _flagged_and_edges(
+        _prompt(
+            "First the crane arm was erased from my clip of the harbour, then the clean clip "
+            "became a side-by-side 3D video for my VR headset. How do the two models work "
+            "together?",
+            "Model: GapPainter: Any-Length Video Inpainting with Diffusion\n"
+            "Paper: https://arxiv.org/abs/2301.00012\n"
+            "\nModel: StereoGen: Diffusion-based Stereoscopic 3D from Monocular Videos\n"
+            "Paper: https://arxiv.org/abs/2301.00017\n",
+            "",
+        )
+    )
+    assert task == "stereo_conversion"
+    assert flagged == []
+    assert ("input", "GapPainter") in edges
+    assert ("GapPainter", "StereoGen") in edges
+    assert ("StereoGen", "output") in edges

@@ -54,6 +54,7 @@ from scholarflow.signatures import NO_MEDIA_JOB, reads_as_generalist, source_sig
 MAX_STEPS = 8
 MAX_EXPANSIONS = 2000  # a search that has found nothing after this many states gives up
 MAX_BRANCHES = 2
+EYE_FILL_PREFERENCE = 0.01  # how much cheaper a clip's gap filler is on each eye's view
 MAX_CHAINED = 4  # recommended models tried together; the rest are judged one by one
 MAX_RELATED_PER_KIND = 2  # related sources kept per distinct signature
 MAX_RELATED = 16
@@ -156,7 +157,9 @@ def source_actions(sources: Sequence[Source], recommended_ids: set[str]) -> list
                         f"{source.id}#{index}e",
                         tuple(_as_eyes(p) for p in ins),
                         tuple(_as_eyes(p) for p in outs),
-                        cost,
+                        # (a shade cheaper than on the flat clip, where both can be placed: run
+                        # before the shift, its work would leave the holes the shift makes)
+                        cost - EYE_FILL_PREFERENCE,
                         source.id,
                         note=messages_for("en")("per_eye"),
                         per_item=True,
@@ -202,9 +205,12 @@ def _fills_gaps(ins: tuple[Port, ...]) -> bool:
 
 
 def _as_eyes(port: Port) -> Port:
+    """A gap filler's clip port as the stereo clip of a drawing with holes: it fills those,
+    not a stereo clip a model made whole (which it would only change one eye at a time)."""
     if port.modality != "video" or port.optional:
         return port
-    return port.model_copy(update={"modality": "stereo_video", "alternatives": ()})
+    role = "holed" if port.role == "subject" else port.role
+    return port.model_copy(update={"modality": "stereo_video", "role": role, "alternatives": ()})
 
 
 def _as_views(port: Port) -> Port:
@@ -1014,13 +1020,44 @@ def _read_together(
         read = {}
         for source, task_id in zip(open_to, readings, strict=True):
             tasks = (task_id, *(t for t in source.tasks if t != task_id))
+            # (the job is the workflow's, not the title's: the answer says so)
             read[source.id] = source.model_copy(
-                update={"tasks": tasks, "signatures": source_signatures(source, tasks)}
+                update={
+                    "tasks": tasks,
+                    "signatures": source_signatures(source, tasks),
+                    "read_from_request": True,
+                }
             )
         trial = [read.get(s.id, s) for s in recommended]
-        if all(judge_fit(understanding, trial, related, question).values()):
+        if _each_hands_on(trial, understanding) and all(
+            judge_fit(understanding, trial, related, question).values()
+        ):
             return read
     return None
+
+
+def _each_hands_on(recommended: Sequence[Source], understanding: Understanding) -> bool:
+    """Whether each recommended model, as read, makes what the user wants or what another of
+    them takes: in one workflow of the platform's picks, no model's work is only cut into
+    another's by a generic step (a mask made only to paste a picture over itself)."""
+    known = taxonomy.modalities()
+
+    def kinds(things: Iterable[str]) -> set[str]:
+        return {m for thing in things for m in (thing, *known[thing].includes)}
+
+    wanted = kinds(understanding.want)
+    for source in recommended:
+        makes = kinds(m for sig in source.signatures for m in sig.outputs)
+        taken = {
+            m
+            for other in recommended
+            if other.id != source.id
+            for sig in other.signatures
+            for m in sig.inputs
+        }
+        if not makes & (wanted | taken):
+            return False
+    return True
 
 
 def _whole_result(
