@@ -2446,3 +2446,10 @@ def test_a_title_stating_its_start_keeps_its_jobs_reading_from_that_start_open()
         )
     )
     assert "image" in {m for sig in orbit.signatures for m in sig.inputs}
+
+
+def test_a_task_word_in_the_means_after_an_outside_job_does_not_make_it_that_task():
+    # "by Relational Rotation": how the embedding is learnt, not a view turned round
+    title = "RelRot: Knowledge Graph Embedding by Relational Rotation in Complex Space"
+    source = enrich(Source(id="s1", name="RelRot", title=title, role="recommended"))
+    assert source.tasks == () and source.other_job == "graph_learning"

@@ -4972,3 +4972,163 @@ def test_a_thing_no_list_names_does_not_take_the_job_for_people_from_the_pick_al
         "does that work?"
     )
     assert _understand(question, model).task.id == "motion_3d_estimation"
+
+
+@pytest.mark.parametrize(
+    ("question", "place_only"),
+    [
+        # no word list names a boathouse or a bandstand: their meaning is a place
+        ("We filmed my uncle rowing and gave the app a photo of a Victorian boathouse.", True),
+        ("I filmed the choir and handed in a photo of an old seaside bandstand.", True),
+        # (guards: what a figure or someone is stays a character to animate)
+        ("I filmed my daughter dancing and gave the app a photo of a tin soldier.", False),
+        ("I filmed myself waving and uploaded a photo of my grandad.", False),
+    ],
+)
+def test_a_still_beside_a_clip_that_means_a_place_is_a_background(question, place_only):
+    from scholarflow.understanding import _read
+
+    stills = [m for m in _read(question, None).mentions if m.hit.label == "image"]
+    assert stills and all(m.place_only is place_only for m in stills)
+
+
+def test_a_photo_of_a_place_no_list_names_goes_behind_the_person_filmed():
+    question = (
+        "I filmed our blacksmith hammering in the yard and gave the tool a photo of a "
+        "Victorian boathouse. It put him inside it in every frame. How?"
+    )
+    assert _understand(question).task.id == "video_background_replacement"
+
+
+def test_a_result_said_to_move_of_itself_is_no_new_view_of_a_still():
+    # "flaps its wings" while the camera circles: a moving thing seen all round (image to
+    # 4D), not views of a still scene, whatever "circles" and "every side" lean to
+    question = (
+        "From one photo of my clay owl I got a clip where the owl flaps its wings while the "
+        "camera circles all the way around it. How can it be seen from every side?"
+    )
+    assert _understand(question).task.id == "image_to_4d"
+
+
+def test_a_still_scene_circled_stays_a_new_view_of_a_picture():
+    # (a guard: nothing said to move, the camera alone circling)
+    question = (
+        "From one photo of my clay owl I got a clip where the camera circles all the way "
+        "around it. How can it be seen from every side?"
+    )
+    assert _understand(question).task.id == "novel_view_video_from_image"
+
+
+def test_the_chain_of_the_picks_ends_where_the_last_one_does_when_neither_does_the_lead():
+    # an image animator, then a 4D reconstructor from clips: the picks pass a clip along, and
+    # the job they do end to end (one photo to a moving thing seen all round) is the user's,
+    # though "camera circles" alone leans to new views of a still
+    animator = Source(
+        id="s1",
+        name="ClipMaker",
+        title="ClipMaker: Image-to-Video Synthesis with Cascaded Diffusion Models",
+        role="recommended",
+    )
+    lifter = Source(
+        id="s2",
+        name="Lift4D",
+        title="Lift4D: Feed-forward 4D Reconstruction from Monocular Videos",
+        role="recommended",
+    )
+    question = (
+        "I took one photo of my painted tin robot and got a clip where the camera circles all "
+        "the way around it. How does one photo turn into that?"
+    )
+    request = Request(question=question, recommended=(enrich(animator), enrich(lifter)))
+    assert understand(request).task.id == "image_to_4d"
+
+
+@pytest.mark.parametrize(
+    ("had", "first"),
+    [
+        # only the swap takes the photo of the set the user gave
+        (frozenset({"video", "image"}), "video_background_replacement"),
+        # (a guard: a clip alone cannot tell them apart, and the upscaler picked does)
+        (frozenset({"video"}), "video_super_resolution"),
+    ],
+)
+def test_a_photo_handed_in_beside_the_clip_tells_a_background_swap_from_an_upscale(had, first):
+    from scholarflow.understanding import _break_twin_ties
+
+    upscaler = enrich(
+        Source(
+            id="s1",
+            name="SharpClip",
+            title="SharpClip: Video Super-Resolution with Flow-Guided Alignment",
+            role="recommended",
+        )
+    )
+    ranked = [("video_background_replacement", 5.4), ("video_super_resolution", 4.5)]
+    assert _break_twin_ties(ranked, (upscaler,), had=had)[0][0] == first
+
+
+def test_a_matting_model_picked_for_a_swap_the_user_describes_is_a_step_of_it():
+    # the question leads with a background swap, by a hair; the matting model picked makes
+    # the matte the composite needs, so it lends the small prior of a step, not the one that
+    # would turn the reading into matting alone
+    from scholarflow.understanding import _add_recommended_prior
+
+    matting = enrich(
+        Source(
+            id="s1",
+            name="MatteNet",
+            title="MatteNet: Trimap-Free Portrait Matting in Real Time",
+            summary="MatteNet predicts an alpha matte for every frame of a portrait video.",
+            role="recommended",
+        )
+    )
+    scores = {"video_background_replacement": 8.4, "video_matting": 8.3}
+    _add_recommended_prior(scores, (matting,), doubt=1.0, had=frozenset({"video", "image"}))
+    assert scores["video_background_replacement"] > scores["video_matting"]
+
+
+def test_a_matting_model_picked_without_a_photo_to_put_behind_backs_its_own_job():
+    # (a guard: with no photo handed in, the user may want the matte itself)
+    from scholarflow.understanding import _add_recommended_prior
+
+    matting = enrich(
+        Source(
+            id="s1",
+            name="MatteNet",
+            title="MatteNet: Trimap-Free Portrait Matting in Real Time",
+            summary="MatteNet predicts an alpha matte for every frame of a portrait video.",
+            role="recommended",
+        )
+    )
+    scores = {"video_background_replacement": 8.4, "video_matting": 8.3}
+    _add_recommended_prior(scores, (matting,), doubt=1.0, had=frozenset({"video"}))
+    assert scores["video_matting"] > scores["video_background_replacement"]
+
+
+@pytest.mark.parametrize(
+    ("question", "thing"),
+    [
+        ("I got back a cloud of points floating in 3D.", "point_cloud"),
+        ("What came out was a cloud of dots that sways with the balloon.", "point_cloud"),
+    ],
+)
+def test_a_cloud_of_points_is_a_point_cloud(question, thing):
+    assert thing in _roles(question)
+
+
+@pytest.mark.parametrize(
+    ("text", "verb"),
+    [
+        # a word of motion led by its article is a noun: the swirls in the glass move nothing
+        ("it was sharpened with the swirls in the glass crisp and steady", ""),
+        ("there is a splash of colour on the wall", ""),
+        # (guards: a verb after its subject, or after "that", is said of the scene)
+        ("one photo turned into something that moves", "moves"),
+        ("how does one photo become a moving figure", "moving"),
+        ("the dragon flaps its wings while the camera circles", "flaps"),
+    ],
+)
+def test_a_word_of_motion_led_by_an_article_is_no_motion_of_the_scene(text, verb):
+    from scholarflow.understanding import _scene_moves
+
+    assert _scene_moves(text) == verb

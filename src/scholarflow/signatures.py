@@ -313,8 +313,10 @@ def other_job(
                 if not hit.label.endswith(":hint")
             ]
             # (what the job is "-based" on, right before it, is what it runs on: the
-            # skeletons of "Skeleton-Based Speaker Diarization" are no motion it captures)
-            spans = sorted((_based_on_start(title, a), b) for a, b in found)
+            # skeletons of "Skeleton-Based Speaker Diarization" are no motion it captures;
+            # what it is done "by", right after it, is how: the rotation of "Knowledge Graph
+            # Embedding by Relational Rotation in Complex Space" turns no view)
+            spans = sorted((_based_on_start(title, a), _means_end(title, b)) for a, b in found)
             span_starts = [a for a, _ in spans]
             if not named or not all(
                 _within(hit.start, hit.end, spans, span_starts) for hit in named
@@ -413,6 +415,17 @@ _AS_A_HELP_AFTER = re.compile(
     r"[\s-]+(?:feedback|guidance|guided|driven|loss|losses|priors?|features|supervision|"
     r"rewards?|metrics?)(?!\w)"
 )
+
+
+# The means named right after a job, "… Embedding by Relational Rotation in Complex Space",
+# up to the end of the title's part or a use named with "for".
+_MEANS_AFTER = re.compile(r"\s+(?:by|via|using)\s+(?:(?!\sfor\s)[^:|]){1,80}")
+
+
+def _means_end(title: str, end: int) -> int:
+    """Where the means named right after a job found in `title` ending at `end` ends."""
+    means = _MEANS_AFTER.match(title, end)
+    return means.end() if means else end
 
 
 def _within(start: int, end: int, spans: Sequence[tuple[int, int]], starts: Sequence[int]) -> bool:

@@ -986,10 +986,38 @@ def _with_places(mentions: tuple[_Mention, ...], text: str, question: str) -> tu
             # (someone shown is its head too, where there is one: a "barn dance hall" is a
             # hall, whatever its first words)
             who = " ".join(heads) if spaced and heads else shown
-            if (at_a_place or backdrop) and not question_subjects(who, language) & _SOMEONE:
+            named = question_subjects(who, language)
+            if (at_a_place or backdrop) and not named & _SOMEONE:
+                mention = replace(mention, place_only=True)
+            elif language == "en" and shown and not named and _means_a_place(shown):
+                # (no list names what it shows: its meaning may, "a Victorian forge")
                 mention = replace(mention, place_only=True)
         marked.append(mention)
     return tuple(marked)
+
+
+@cache
+def _shown_examples() -> Any:
+    """The embedder and the embeddings of the examples of a place and of someone
+    (lexicon/shown.toml), with the margin; None without the embedding model."""
+    embedder = _default_embedder()
+    if embedder is None:
+        return None
+    data = taxonomy.load_lexicon("shown.toml")
+    places, someone = embedder.embed(data["place"]), embedder.embed(data["someone"])
+    return embedder, places, someone, float(data["margin"])
+
+
+def _means_a_place(shown: str) -> bool:
+    """Whether what a still is said to show ("an old seaside bandstand") is, by its meaning,
+    a place rather than someone: nearer its nearest example of a place than its nearest one
+    of someone, by the margin of lexicon/shown.toml."""
+    examples = _shown_examples()
+    if examples is None:
+        return False
+    embedder, places, someone, margin = examples
+    phrase = embedder.embed([shown])[0]
+    return float((places @ phrase).max()) - float((someone @ phrase).max()) >= margin
 
 
 @cache
@@ -1091,12 +1119,21 @@ def _decide(
     # may be what came out, and the question's own words say which end the chain has)
     steered = adopt_guide(recommended, wanted={m.hit.label for m in reading.mentions})
     asked = dict(scores)  # what the question alone says, before the recommended models' prior
-    _add_recommended_prior(scores, recommended, doubt=_doubt(scores))
+    _add_recommended_prior(
+        scores,
+        recommended,
+        doubt=_doubt(scores),
+        had=frozenset(m.hit.label for m in reading.mentions if m.role == "have"),
+    )
 
     ranked = sorted(scores.items(), key=lambda item: (-item[1], _task_order(item[0])))
     in_scope = [r for r in ranked if not task_outside_scope(known[r[0]], subjects)]
     ranked = in_scope if in_scope and in_scope[0][1] >= _NONE_BELOW else ranked
-    ranked = _break_twin_ties(ranked, recommended)
+    ranked = _break_twin_ties(
+        ranked,
+        recommended,
+        had=frozenset(m.hit.label for m in reading.mentions if m.role == "have"),
+    )
     ranked = _no_more_than_wanted(
         ranked,
         frozenset(m.hit.label for m in reading.mentions if m.role == "want"),
@@ -1113,13 +1150,16 @@ def _decide(
     ranked = _made_for_the_subject(
         ranked, subjects, reading.mentions, reading.normalized, recommended=recommended
     )
+    ranked = _moving_twin(ranked, reading.normalized)
     told = tells_steps(reading.normalized)
     ranked = _end_of_chain(ranked, steered, told=told)
     had = frozenset(m.hit.label for m in reading.mentions if m.role == "have")
     ranked = _told_chain(
         ranked,
         recommended,
-        told=told or _needs_what_the_chain_made(ranked, recommended, had),
+        told=told
+        or _needs_what_the_chain_made(ranked, recommended, had)
+        or _done_by_none_of_the_chain(ranked, recommended),
         had_before=reading.brought if told else had,
         had_later=had - reading.brought if told else frozenset(),
         may_be={m.hit.label: m.either for m in reading.mentions if m.role == "have"},
@@ -1399,11 +1439,16 @@ def _change_semantics(current: _Reading) -> dict[str, float]:
 
 
 def _break_twin_ties(
-    ranked: list[tuple[str, float]], recommended: Sequence[Source]
+    ranked: list[tuple[str, float]],
+    recommended: Sequence[Source],
+    *,
+    had: frozenset[str] = frozenset(),
 ) -> list[tuple[str, float]]:
     """Two tasks that take and make the same things, scored close, or any two tasks scored
     exactly the same: what the user describes cannot tell them apart, so the task the
-    recommended model serves is taken."""
+    recommended model serves is taken. Not two of which only one can take all the user says
+    they had (`had`): a photo handed in beside a clip tells a background replacement from an
+    upscale, whatever an upscaler among the picks would do."""
     if len(ranked) < 2 or ranked[0][1] - ranked[1][1] >= _TIE:
         return ranked
     known = taxonomy.tasks()
@@ -1411,8 +1456,10 @@ def _break_twin_ties(
     # (what each can take, a prompt it may be given included: relighting a clip "by a
     # prompt" and editing it by one take the same things)
     twins = (
-        set(first.inputs) == set(second.inputs) or _takes_all(first) == _takes_all(second)
-    ) and set(first.outputs) == set(second.outputs)
+        (set(first.inputs) == set(second.inputs) or _takes_all(first) == _takes_all(second))
+        and set(first.outputs) == set(second.outputs)
+        and (had <= _takes_all(first)) == (had <= _takes_all(second))
+    )
     tied = abs(ranked[0][1] - ranked[1][1]) < 1e-9  # nothing but the order of tasks.toml
     served = {t for s in recommended for t in s.tasks[:1]}
     if (twins or tied) and second.id in served and first.id not in served:
@@ -1420,6 +1467,41 @@ def _break_twin_ties(
     if tied and _drawn_from(second, recommended) and not _drawn_from(first, recommended):
         # (a fly-around video of the photos is drawn from the scene a splatting model made)
         return [ranked[1], ranked[0], *ranked[2:]]
+    return ranked
+
+
+# A stated detail that the result moves settles twin readings of a still and a moving scene
+# where the moving one scores this share of the still one.
+_MOVING_TWIN_SHARE = 0.5
+
+
+def _moving_twin(ranked: list[tuple[str, float]], question: str) -> list[tuple[str, float]]:
+    """Where the user says something in what they got moves of itself ("the dragon flaps its
+    wings while the camera circles"), a reading that shows a still scene from new views
+    (taxonomy/contrasts.toml, `scene_motion.static`) cannot have made it: its twin of the
+    same kind, taking and making the same things for a scene that moves, is theirs. The
+    words that lean to new views of a still ("from every side") say nothing against it."""
+    if len(ranked) < 2 or ranked[0][1] <= 0:
+        return ranked
+    sides = taxonomy.contrast_sides()
+    lead_id, best = ranked[0]
+    if lead_id not in sides["scene_motion.static"].tasks:
+        return ranked
+    if stated_sides(question).get("scene_motion") != "scene_motion.dynamic":
+        return ranked
+    known = taxonomy.tasks()
+    lead = known[lead_id]
+    for task_id, score in ranked[1:]:
+        if score < best * _MOVING_TWIN_SHARE:
+            break
+        twin = known[task_id]
+        if (
+            task_id in sides["scene_motion.dynamic"].tasks
+            and twin.family == lead.family
+            and set(twin.inputs) == set(lead.inputs)
+            and set(twin.outputs) == set(lead.outputs)
+        ):
+            return [(task_id, score), *(item for item in ranked if item[0] != task_id)]
     return ranked
 
 
@@ -1856,6 +1938,38 @@ def _needs_what_the_chain_made(
     }
     passed = (made_inside - brought - had) & needs
     return bool(passed) and bool(brought & had)
+
+
+def _done_by_none_of_the_chain(
+    ranked: list[tuple[str, float]], recommended: Sequence[Source]
+) -> bool:
+    """Whether the leading reading is a job none of the recommended models does, in any way
+    its title or summary could be read, while they pass, each to the next, what one makes
+    and the next takes: the platform then chose the chain for what the user did, and the
+    job it does end to end is weighed before a reading no model of it serves (`_told_chain`).
+    One photo set moving by an animator and lifted into 4D by a reconstructor is a moving
+    thing seen all round, whatever the question's words of a circling camera lean to."""
+    if len(recommended) < 2 or not ranked:
+        return False
+    lead_id = ranked[0][0]
+    if any(lead_id in (*s.tasks, *s.plausible) for s in recommended):
+        return False
+    if not all(_passes_to(a, b) for a, b in itertools.pairwise(recommended)):
+        return False
+    # (not where the lead is already the chain's job end to end, taking what the first
+    # takes and making what the last makes: a clip described in words and the words given a
+    # sound is a clip given its sound; unless an earlier step sets a still moving and the
+    # lead would not keep that motion)
+    known = taxonomy.tasks()
+    lead = known[lead_id]
+    if _drawn_from(lead, recommended):
+        return False  # (a composite of the chain's mask and the user's photo ends the job)
+    first_takes = {m for sig in recommended[0].signatures for m in sig.inputs}
+    last_makes = {m for sig in recommended[-1].signatures for m in sig.outputs}
+    needs = lead.signature.required_inputs if lead.signature else lead.inputs
+    end_to_end = set(needs) <= first_takes and bool(set(lead.outputs) & last_makes)
+    animating = any(known[t].animates for s in recommended[:-1] for t in s.tasks[:1] if t in known)
+    return not end_to_end or (animating and not lead.animates)
 
 
 # The job another recommended model does leads over a finishing step when the question scores
@@ -2518,6 +2632,11 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
+# An English article or possessive right before a word of motion makes it a noun ("the
+# swirls in the glass", "a splash of colour"), not a verb said of the scene.
+_NOUN_LEAD = re.compile(r"(?<!\w)(?:a|an|the|my|our|his|their|your|its|this|these|those)\s*$")
+
+
 def _scene_moves(question: str) -> str:
     """A verb of motion said of something in the scene ("the water keeps flowing"), or "":
     not one said of the camera or the user, nor one denied (lexicon/motion.toml)."""
@@ -2528,6 +2647,10 @@ def _scene_moves(question: str) -> str:
         after = _CLAUSE_BREAK.split(question[found.end() : found.end() + 16])[0].split()[:2]
         words = set(re.findall(r"[\w']+", before.lower())) | {w.strip(".,;:!?") for w in after}
         if words & movers or words & nothing:
+            continue
+        if _NOUN_LEAD.search(before) and not found.group(0).endswith("ing"):
+            # a noun led by its article: "the swirls in the glass" move nothing ("a moving
+            # figure" still moves)
             continue
         if any(m in before for m in movers if not m.isascii()):
             continue  # "カメラが動い", "카메라가 움직이"
@@ -4620,24 +4743,61 @@ def _doubt(scores: dict[str, float]) -> float:
 
 
 def _add_recommended_prior(
-    scores: dict[str, float], recommended: Sequence[Source], *, doubt: float = 0.0
+    scores: dict[str, float],
+    recommended: Sequence[Source],
+    *,
+    doubt: float = 0.0,
+    had: frozenset[str] = frozenset(),
 ) -> None:
     """The recommended models' tasks: a small prior, larger where the question cannot tell
     its best reading from the next and the model's task was read from more than a title."""
     from scholarflow.signatures import reads_as_generalist
 
     asked = dict(scores)  # the question's own scores, before any model's prior
+    lead = max(asked, key=lambda task_id: asked[task_id], default=None)
     for source in recommended:
         if reads_as_generalist(source):
             continue  # (its title backs no job over another: the question decides alone)
-        if _feeds_another(source, recommended):
-            primary = _PRIOR_OTHER  # a step towards the result: the result is the other's
+        step_of_the_asked = (
+            lead is not None and asked[lead] > 0 and _a_step_of(source, lead, had=had)
+        )
+        if step_of_the_asked:
+            # a step of the result the question describes (a matte for the composite the user
+            # got): it backs that result as much as its own job
+            scores[lead] += _PRIOR_OTHER
+        if _feeds_another(source, recommended) or step_of_the_asked:
+            primary = _PRIOR_OTHER  # a step towards the result: the result is another's
         else:
             primary = _PRIOR_PRIMARY
             if _reading_is_known(source):
                 primary += _PRIOR_DOUBT * doubt
         for rank, task_id in enumerate(_likely_first(source, asked)):
             scores[task_id] += primary if rank == 0 else _PRIOR_OTHER
+
+
+def _a_step_of(source: Source, task_id: str, *, had: frozenset[str] = frozenset()) -> bool:
+    """Whether the source does another job than `task_id` and makes a thing a step that task
+    is done by (taxonomy/tasks.toml `done_by`) takes together with material the user says
+    they had and the source does not take: a matting model makes the matte a background
+    replacement composites with the user's photo. (A model whose result is only drawn or
+    rendered, a 3D model turned into a turntable clip, may be the user's job itself.)"""
+    known = taxonomy.tasks()
+    if task_id not in known or task_id in source.tasks[:1]:
+        return False
+    operations = taxonomy.operations()
+    source_takes = {m for sig in source.signatures for m in sig.inputs}
+    modalities = taxonomy.modalities()
+    makes = {m for sig in source.signatures for m in sig.outputs}
+    makes |= {inner for m in makes if m in modalities for inner in modalities[m].includes}
+    for op in known[task_id].done_by:
+        if op not in operations:
+            continue
+        takes = set(operations[op].inputs)
+        # (a new kind of thing, not one the user had themselves: an animator's clip is no
+        # step of a composite of the user's own clip)
+        if (makes & takes) - source_takes - had and (had & takes) - source_takes:
+            return True
+    return False
 
 
 def _likely_first(source: Source, asked: dict[str, float]) -> tuple[str, ...]:
