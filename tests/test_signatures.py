@@ -2453,3 +2453,41 @@ def test_a_task_word_in_the_means_after_an_outside_job_does_not_make_it_that_tas
     title = "RelRot: Knowledge Graph Embedding by Relational Rotation in Complex Space"
     source = enrich(Source(id="s1", name="RelRot", title=title, role="recommended"))
     assert source.tasks == () and source.other_job == "graph_learning"
+
+
+def test_a_title_naming_its_start_and_a_job_is_read_as_that_kind_of_job_taking_it():
+    # "free-viewpoint rendering" names a job of new views; "from Monocular Video" its start:
+    # the job of new views taking one clip, not the motion capture its meaning is near
+    title = "HumanNeRF: Free-viewpoint Rendering of Moving People from Monocular Video"
+    source = enrich(Source(id="s1", name="HumanNeRF", title=title, role="recommended"))
+    assert source.tasks[:1] == ("video_to_4d",)
+
+
+def test_a_paper_on_merging_trained_models_makes_no_media():
+    title = "TIES-Merging: Resolving Interference When Merging Models"
+    source = enrich(Source(id="s1", name="TIES-Merging", title=title, role="recommended"))
+    assert source.tasks == () and source.other_job == "training_methods"
+
+
+@pytest.mark.parametrize(
+    ("title", "task"),
+    [
+        # the job named, widened by the thing it is conditioned on
+        (
+            "TI2V-Zero: Zero-Shot Image Conditioning for Text-to-Video Diffusion Models",
+            "image_to_video",
+        ),
+        # (guard: a job that takes the thing already stays)
+        ("LatentSync: Audio Conditioned Latent Diffusion Models for Lip Sync", "lip_sync"),
+    ],
+)
+def test_a_job_conditioned_on_a_further_thing_is_the_job_taking_it(title, task):
+    source = enrich(Source(id="s1", name=title.split(":")[0], title=title, role="recommended"))
+    assert source.tasks[:1] == (task,)
+
+
+def test_a_title_saying_its_models_are_generators_of_a_thing_makes_that_thing():
+    # "Text-to-Image Diffusion Models" is what it builds on; "Video Generators" what it is
+    title = "Text2Video-Zero: Text-to-Image Diffusion Models are Zero-Shot Video Generators"
+    source = enrich(Source(id="s1", name="Text2Video-Zero", title=title, role="recommended"))
+    assert source.tasks[:1] == ("text_to_video",)

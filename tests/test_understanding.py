@@ -5132,3 +5132,104 @@ def test_a_word_of_motion_led_by_an_article_is_no_motion_of_the_scene(text, verb
     from scholarflow.understanding import _scene_moves
 
     assert _scene_moves(text) == verb
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # German closes a clause with its participle: "aus" belongs to the clause
+        # "hochgeladen" closed, and the sentence came out ("bekommen")
+        (
+            "Ich habe das Foto aus dem Stall hochgeladen und einen Satz für die Seite bekommen.",
+            ("text", "want"),
+        ),
+        # (guard: a preposition in the thing's own clause still marks it)
+        ("Ich habe aus einem Foto einen Satz bekommen.", ("text", "want")),
+    ],
+)
+def test_a_german_participle_closes_the_clause_of_the_marker_before_it(question, expected):
+    assert expected in _mention_roles(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # the clip is what came back, not the frame the user tapped in
+        ("I tapped him in the first frame and the clip came back clean.", ("video", "have")),
+        # a clip that came back was sent and returned: the tool acted on it
+        ("I tapped him in the first frame and the clip came back clean.", ("video", "want")),
+    ],
+)
+def test_the_thing_nearest_a_verb_of_coming_out_is_what_came_out(question, expected):
+    assert expected in _mention_roles(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I typed a sentence. The clip it drew looked right but stuttered. How?",
+        "The video the app made from my words is great. How?",
+    ],
+)
+def test_a_thing_the_tool_made_said_in_a_relative_clause_came_out(question):
+    assert ("video", "want") in _mention_roles(question)
+
+
+def test_a_german_still_led_by_describing_words_is_a_picture_the_user_painted():
+    roles = _mention_roles("Ich habe ein einziges Standbild von Hand bemalt.")
+    assert ("image", "have") in roles
+
+
+@pytest.mark.parametrize(
+    ("question", "cue_counts"),
+    [
+        # a task's word written in capitals names a team
+        ("우리 커버 팀 UPSCALE의 연습 영상을 올렸어요. 누가 늦었는지 글로 답해줬어요.", False),
+        ("Our cover team UPSCALE uploaded practice footage and it told us who was late.", False),
+        # (guards: the same word in small letters, and a question shouted all over)
+        ("I wanted to upscale our practice footage and it came back sharp.", True),
+        ("HOW DO I UPSCALE MY OLD VIDEO?", True),
+    ],
+)
+def test_a_task_word_written_in_capitals_is_a_name(question, cue_counts):
+    from scholarflow.understanding import _read
+
+    assert ("video_super_resolution" in _read(question, None).cues) is cue_counts
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "Tenía una foto de la procesión. Me devolvió un vídeo de esa misma foto animada. "
+            "¿Cómo se hace un vídeo a partir de una foto?",
+            ("image", "have"),
+        ),
+        (
+            "I had a photo of the gate and it gave me a clip of the same photo moving.",
+            ("image", "have"),
+        ),
+    ],
+)
+def test_a_thing_called_the_same_as_one_the_user_had_is_that_one(question, expected):
+    roles = _mention_roles(question)
+    assert expected in roles and ("image", "want") not in roles, roles
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # what the user painted a still for was theirs, the compound's whole word led by "für"
+        (
+            "Für das Weihnachtsvideo unseres Chors habe ich ein einziges Standbild bemalt.",
+            ("video", "have"),
+        ),
+        # (guard: with "mit", how it was done, nothing is said of the clip)
+        (
+            "Mit dem Handyvideo habe ich ein einziges Standbild bemalt.",
+            ("video", None),
+        ),
+    ],
+)
+def test_what_a_german_user_made_something_for_was_theirs(question, expected):
+    assert expected in _mention_roles(question)

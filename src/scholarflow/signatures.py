@@ -690,6 +690,32 @@ def _read_source(
             *(i for i in ranked if i[0] in family),
             *(i for i in ranked if i[0] not in family),
         ]
+    # A title saying the job it names is conditioned on a further thing ("Zero-Shot Image
+    # Conditioning for Text-to-Video Diffusion Models") names the job that takes that thing
+    # beside what the named one needs, and makes what it makes: a clip from a picture and
+    # words. The best such reading leads, however its meaning ranks it.
+    conditioned = _conditioned_on(name_text)
+    if conditioned and ranked[0][0] in named_tasks:
+        lead = known_tasks[ranked[0][0]]
+        if conditioned not in _takes(lead):
+            needs = _needs(lead)
+            made = frozenset(lead.outputs) | frozenset(
+                m
+                for port in (lead.signature.ports_out() if lead.signature else ())
+                for m in port.modalities
+            )
+            widened = [
+                item
+                for item in sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+                if conditioned in _takes(known_tasks[item[0]])
+                and needs <= _takes(known_tasks[item[0]])
+                and _needs(known_tasks[item[0]]) <= needs | {conditioned}
+                and _makes(known_tasks[item[0]], made)
+            ]
+            if widened:
+                ranked = [widened[0], *(item for item in ranked if item != widened[0])]
+                served = (widened[0][0],)
+                named_tasks = named_tasks | {widened[0][0]}
     # A title that says what the work starts from ("… from Monocular Video", "… from
     # Multi-view Video") rules out readings that start from something else: the best reading
     # that takes it leads, where it scores a fair share of the best.
@@ -711,6 +737,11 @@ def _read_source(
             for task, score in ranked
             if stated in _takes(known_tasks[task]) and score >= best * _STATED_SHARE
         ]
+        # (the same kind of job as the one it serves leads: "Free-viewpoint Rendering of
+        # Moving People from Monocular Video" renders new views of the clip, whatever its
+        # meaning says of people moving)
+        kinds = {known_tasks[t].family for t in served}
+        fitting.sort(key=lambda item: known_tasks[item[0]].family not in kinds)
         if fitting:
             ranked = [fitting[0], *(item for item in ranked if item != fitting[0])]
             served = (
@@ -1040,6 +1071,21 @@ _USED_BEFORE = re.compile(
 _PLAIN_MEDIA = frozenset({"image", "image_set", "video", "audio"})
 
 
+_CONDITIONED = re.compile(
+    r"(?<![\w-])(?P<thing>[\w-]+)[ -](?:conditioning|conditioned|guidance|guided)(?!\w)"
+)
+
+
+def _conditioned_on(name_text: str) -> str | None:
+    """The thing a title says its job is conditioned on or guided by ("Image Conditioning",
+    "Audio Conditioned"), where that word names one."""
+    for found in _CONDITIONED.finditer(name_text):
+        named = [hit.label for hit in taxonomy.modality_matcher().find(found.group("thing"))]
+        if len(named) == 1:
+            return named[0]
+    return None
+
+
 def _needs(task: taxonomy.Task) -> set[str]:
     """What the task cannot start without (not a mask it may be guided by)."""
     return set(task.signature.required_inputs) if task.signature else set(task.inputs)
@@ -1280,12 +1326,15 @@ def _started_from_phrase(title: str, modalities: Mapping[str, taxonomy.ModalityI
     return None
 
 
-# What a title says its work makes: the thing named just before "generation", "synthesis" or
-# "creation" ("… for Text-to-Video Generation" makes a video, "… 3D Content Creation" a 3D
-# object). Only a thing named right before the word
-# counts: in "Audio-Driven Synthesis" or "Speech to Lip Generation" the thing is what drives
-# the work, not what it makes.
-_MADE = re.compile(r"\s*(?<!\w)(?:generation|synthesis|creation)(?!\w)")
+# What a title says its work makes: the thing named just before "generation", "synthesis",
+# "creation" or "generators" ("… for Text-to-Video Generation" makes a video, "… 3D Content
+# Creation" a 3D object, "… Models are Zero-Shot Video Generators" a video). Only a thing
+# named right before the word counts: in "Audio-Driven Synthesis" or "Speech to Lip
+# Generation" the thing is what drives the work, not what it makes.
+# ("… Image Generators for Monocular Depth Estimation" are repurposed: a means)
+_MADE = re.compile(
+    r"\s*(?<!\w)(?:generation|synthesis|creation|generators?(?!\s+for(?!\w)))(?!\w)"
+)
 # The work's name ends on "Animation" ("… Semi-Body Human Animation", "Talking-Head
 # Animation"): what it makes is the moving picture, whatever body or face words stand before
 # it (a body named there is what moves, not a motion captured).

@@ -753,7 +753,7 @@ def _read(question: str, embedder: Any) -> _Reading:
         if m.role == "have" and steps_begin is not None and m.hit.start < steps_begin
     )
     cues: dict[str, float] = defaultdict(float)
-    matched = _add_cues(cues, happened, asked_of_tool=True)
+    matched = _add_cues(cues, happened, asked_of_tool=True, names=_names_in_capitals(described))
     _add_details(cues, happened, matched)
     fit: dict[str, float] = defaultdict(float)
     _add_modality_fit(fit, list(mentions))
@@ -2342,10 +2342,16 @@ def _inside(at: int, starts: list[int], ends: list[int]) -> bool:
     return index >= 0 and at < ends[index]
 
 
-def _add_cues(scores: dict[str, float], question: str, *, asked_of_tool: bool = False) -> list[str]:
+def _add_cues(
+    scores: dict[str, float],
+    question: str,
+    *,
+    asked_of_tool: bool = False,
+    names: frozenset[str] = frozenset(),
+) -> list[str]:
     """The task cues of `question` added to `scores`; the cues matched. With `asked_of_tool`
     (a user's question, not a source's words), what the user asked the tool about a clip is
-    left out (`_ASKED_ABOUT`)."""
+    left out (`_ASKED_ABOUT`); a one-word cue among `names` (`_names_in_capitals`) too."""
     matched: list[str] = []
     cue_scores: dict[str, float] = defaultdict(float)
     hint_scores: dict[str, float] = defaultdict(float)
@@ -2356,6 +2362,8 @@ def _add_cues(scores: dict[str, float], question: str, *, asked_of_tool: bool = 
     for hit in hits:
         if (hit.label, hit.cue) in seen:
             continue
+        if hit.cue in names:
+            continue  # "our cover team UPSCALE": a team's, a horse's or a sign's name
         if compared(question, hit.start, hit.end):
             continue  # "as if a whole camera rig had been there": a look, not what was done
         if _inside(hit.start, *asked):
@@ -2955,6 +2963,14 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 # "gave me my body's 3D movement": the possessive is the owner's, no marker
                 markers = [m for m in markers if looked + m.start() < owned_from]
             act = markers[-1] if markers else None
+            if act is not None and any(
+                looked + act.end() <= start + closed < at
+                for closed in (*participles, *got_last, *made_last)
+            ):
+                # German closes a clause with its participle: in "das Foto aus dem Stall
+                # hochgeladen und einen Satz bekommen", "aus" belongs to the clause
+                # "hochgeladen" closed, and the sentence's own participle says the rest
+                act = None
             role = _MARKER_ROLE[act.group(0)] if act else None
             if (
                 act is not None
@@ -3096,8 +3112,10 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 # und Masken zusammen hochgeladen" went in, "einen Clip … bekommen" came out
                 # (whatever "ich habe", the perfect's auxiliary, stood before it); "gemacht",
                 # by whom the clause names
+                # (a compound's whole word: "für das Weihnachtsvideo")
+                word_start = _word_start(text, hit.start)
                 if closing == "made" and (
-                    _OBJECT_OF_A_PREPOSITION.search(text, max(0, hit.start - 24), hit.start)
+                    _OBJECT_OF_A_PREPOSITION.search(text, max(0, word_start - 24), word_start)
                     or _ANOTHER_CLAUSE.search(text, hit.end, _clause_end(text, hit.end))
                 ):
                     # "zu meinem Foto eine Bildunterschrift geschrieben": what it was made
@@ -3105,6 +3123,12 @@ def _modality_mentions(question: str) -> list[_Mention]:
                     # participle of another clause, with its own subject (what the clause
                     # said before stands)
                     closing = role
+                    if role is None and _MADE_FROM_OR_FOR.search(
+                        text, max(0, word_start - 24), word_start
+                    ):
+                        # (what the thing made was made for or from was there before it:
+                        # "für das Weihnachtsvideo … ein Standbild bemalt")
+                        closing = "have"
                 if closing == "made":
                     maker = _last_actor(text, hit.start)
                     if (
@@ -3123,7 +3147,9 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 role = "have" if at < pivot else "want"
                 if (
                     role == "have"
-                    and _came_out_next(text, hit.end)
+                    and _came_out_next(
+                        text, hit.end, following.start if following is not None else None
+                    )
                     # (not the thing the user just said they had, named again: "grabé a los
                     # bailarines y el vídeo salió lleno de rayas" is how the recording came
                     # out, before any tool)
@@ -3140,6 +3166,9 @@ def _modality_mentions(question: str) -> list[_Mention]:
                             )
                             for m in found
                         )
+                        # (a thing that "came back" was sent somewhere and returned: the
+                        # tool acted on it)
+                        and not _CAME_BACK.match(text, _RESULT_VERBS.search(text, hit.end).start())
                     )
                 ):
                     role = "want"  # "and then a 3D model of the press came out of that"
@@ -3264,7 +3293,8 @@ def _modality_mentions(question: str) -> list[_Mention]:
         mentions.extend(_filmed_as(_coordinated(found, question), question))
     mentions = _named_again(_made_per_item(mentions, question), question)
     mentions = _one_footage(_one_body(_owned(mentions, question)), question)
-    return _where_shown(_first_then(_got_then_used(mentions), question), question)
+    mentions = _got_then_used(_the_same_again(mentions, question))
+    return _where_shown(_first_then(mentions, question), question)
 
 
 @cache
@@ -3961,9 +3991,17 @@ _MADE_BY_HAND_LAST = re.compile(
 _OBJECT_OF_A_PREPOSITION = re.compile(
     r"(?<!\w)(?:zu|zum|zur|für|anhand|aus|von|vom|mit|nach|über)\s+(?:[^\W\d_]+\s+)?$"
 )
+_MADE_FROM_OR_FOR = re.compile(r"(?<!\w)(?:zu|zum|zur|für|anhand|aus|von|vom)\s+(?:[^\W\d_]+\s+)?$")
 _ANOTHER_CLAUSE = re.compile(
     r"(?<!\w)(?:und|aber|dann|danach)\s+(?:die|der|das|es|sie|er|ich|wir|man)\s"
 )
+
+
+def _word_start(text: str, at: int) -> int:
+    """Where the word holding `at` starts."""
+    while at > 0 and text[at - 1].isalpha():
+        at -= 1
+    return at
 
 
 def _clause_end(text: str, start: int) -> int:
@@ -3975,10 +4013,10 @@ def _clause_end(text: str, start: int) -> int:
 _CLAUSE_MARK_OR_STOP = re.compile(r"[,;:.!?]")
 # (and so by any participle of making, writing or drawing: "die App hat mir ein Bild davon
 # erstellt", "es hat mir eine Beschreibung geschrieben", "ich habe eine Kamerafahrt
-# eingezeichnet")
+# eingezeichnet", "ich habe ein Standbild von Hand bemalt")
 _MADE_LAST = re.compile(
     r"(?<!\w)(?:gemacht|erstellt|erzeugt|generiert|gerendert|geschrieben|getippt|eingetippt|"
-    r"gezeichnet|eingezeichnet|skizziert)(?!\w)"
+    r"gezeichnet|eingezeichnet|skizziert|gemalt|bemalt|übermalt|angemalt|ausgemalt)(?!\w)"
 )
 # ...and a thing in a clause closed by a participle of getting came out: "… eingetippt und
 # einen Clip von über einer Minute bekommen" (typed … and got a clip), whatever the "und"
@@ -4205,13 +4243,18 @@ def _changed_into(text: str, hit: CueHit) -> bool:
     return not set(found.group("words").lower().split()[1:]) & _OPENS_A_THING
 
 
-# A relative clause right after a thing saying the user got it: "the picture (that) I got",
-# "la vidéo que j'ai obtenue", "el vídeo que obtuve", "das Bild, das ich bekommen habe".
+# A relative clause right after a thing saying the user got it, or the tool made it: "the
+# picture (that) I got", "la vidéo que j'ai obtenue", "el vídeo que obtuve", "das Bild, das
+# ich bekommen habe".
 _GOT_AFTER = re.compile(
     r"\s*,?\s+(?:"
     r"(?:(?:that|which)\s+)?(?:i|we)\s+(?:got|received|ended up with|got back)"
     r"|que\s+(?:obtuve|recibí|me (?:dio|devolvió)|j'ai (?:obtenue?s?|reçue?s?))"
     r"|(?:das|die|den)\s+ich\s+(?:\w+\s+){0,3}?(?:bekommen|erhalten)"
+    # ...or saying the tool made it: "the clip it drew", "the video the app made"
+    r"|(?:(?:that|which)\s+)?(?:it|the\s+(?:model|app|tool|ai|program|software|site))"
+    r"\s+(?:\w+ly\s+)?(?:drew|made|generated|created|produced|rendered|painted|wrote|"
+    r"returned|spat out|gave (?:me|us|back))"
     r")(?!\w)"
 )
 
@@ -4238,6 +4281,7 @@ _LATER_BEFORE = re.compile(r"(?<!\w)(?:later|afterwards|after that|soon|shortly 
 _CAME_OUT = re.compile(
     r"(?<!\w)(?:came out|came back|sali[óo]|est sortie?s?|kam heraus|kam raus|entstand)(?!\w)"
 )
+_CAME_BACK = re.compile(r"(?:came back|returned|me devolvi[óo])(?!\w)")
 # ...and verbs of making in the passive ("a clip was generated"); not verbs of change ("the
 # photo was turned into a video": the photo went in)
 _PASSIVE_BEFORE = re.compile(r"(?<!\w)(?:was|were|got|wurde|wurden|fue|fueron|a été)\s+$")
@@ -4288,11 +4332,23 @@ def _asked_how_it_is_made(text: str, start: int, end: int) -> bool:
     return _ANOTHER_VERB.search(rest) is None
 
 
-def _came_out_next(text: str, end: int) -> bool:
+_JOINED_ONLY = re.compile(r"\s*(?:,\s*)?(?:and|und|y|et|or|oder|o|ou|plus)?\s*")
+
+
+def _came_out_next(text: str, end: int, next_thing: int | None = None) -> bool:
     """Whether the first result verb after a thing, in the same clause and within a few
-    words, is one whose subject came out (`_CAME_OUT`)."""
+    words, is one whose subject came out (`_CAME_OUT`); not where another thing, starting
+    at `next_thing`, stands between ("tapped him in the first frame and the clip came back":
+    the clip is the verb's subject)."""
     verb = _RESULT_VERBS.search(text, end)
     if verb is None:
+        return False
+    if (
+        next_thing is not None
+        and end <= next_thing < verb.start()
+        # ("a video and a depth map came out" came out together)
+        and not _JOINED_ONLY.fullmatch(text, end, next_thing)
+    ):
         return False
     passive = _PASSIVE_BEFORE.search(
         text, max(0, verb.start() - 12), verb.start()
@@ -4685,6 +4741,49 @@ def _default_embedder() -> Any:
 
 
 # --- the same signals on a source's own words -----------------------------------------------
+
+
+# A word written all in capitals in a question written in small letters is a name: a
+# team's ("우리 커버 팀 UPSCALE"), a sign's, a product's. Where it is also a task's word, it
+# says nothing of what was done. (Of four letters or more: "3D", "VR" and "AI" are how the
+# words are written.)
+# (a Korean or Japanese particle may follow it: "UPSCALE의")
+_IN_CAPITALS = re.compile(r"(?<![A-Za-z0-9-])[A-Z]{4,}(?![A-Za-z0-9-])")
+
+
+# "the same photo", "esa misma foto", "dieselbe Aufnahme", "同じ写真": a thing named as the
+# same as one named before is that one again.
+_SAME_BEFORE = re.compile(
+    r"(?:(?<!\w)(?:same|misma|mismo|mismas|mismos|même|mêmes|gleiche|gleichen|selbe|selben|"
+    r"dieselbe|derselbe|dasselbe|denselben)|같은|同じ)\s*$"
+)
+
+
+def _the_same_again(mentions: list[_Mention], question: str) -> list[_Mention]:
+    """The mentions, each thing called the same as one the user said they had taken as that
+    one, not as something made: "me devolvió un vídeo corto de esa misma foto animada" got
+    a clip of the photo they had, no second photo."""
+    had: set[str] = set()
+    kept = []
+    for mention in mentions:
+        if (
+            mention.role == "want"
+            and mention.hit.label in had
+            and _SAME_BEFORE.search(question, max(0, mention.hit.start - 16), mention.hit.start)
+        ):
+            mention = replace(mention, role="have")
+        elif mention.role == "have":
+            had.add(mention.hit.label)
+        kept.append(mention)
+    return kept
+
+
+def _names_in_capitals(question: str) -> frozenset[str]:
+    """The words `question` writes all in capitals, lower-cased, unless it shouts all over."""
+    upper = sum(c.isupper() for c in question)
+    if upper * 2 > sum(c.isalpha() for c in question) - upper:
+        return frozenset()
+    return frozenset(word.group(0).lower() for word in _IN_CAPITALS.finditer(question))
 
 
 def cue_scores(normalized: str) -> dict[str, float]:
