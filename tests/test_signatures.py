@@ -2477,7 +2477,12 @@ def test_a_paper_on_merging_trained_models_makes_no_media():
             "TI2V-Zero: Zero-Shot Image Conditioning for Text-to-Video Diffusion Models",
             "image_to_video",
         ),
-        # (guard: a job that takes the thing already stays)
+        # (guards: conditioning said to be how the job is done, and a job that takes the thing
+        # already)
+        (
+            "Emu Video: Factorizing Text-to-Video Generation by Explicit Image Conditioning",
+            "text_to_video",
+        ),
         ("LatentSync: Audio Conditioned Latent Diffusion Models for Lip Sync", "lip_sync"),
     ],
 )

@@ -5216,20 +5216,64 @@ def test_a_thing_called_the_same_as_one_the_user_had_is_that_one(question, expec
     assert expected in roles and ("image", "want") not in roles, roles
 
 
+def test_the_same_thing_handed_back_edited_is_the_result():
+    roles = _mention_roles(
+        "Subí una foto borrosa de mi perro y la app me devolvió esa misma foto, pero mucho "
+        "más nítida y cuatro veces más grande."
+    )
+    assert ("image", "want") in roles, roles
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
-        # what the user painted a still for was theirs, the compound's whole word led by "für"
+        # what the user painted a still from was theirs, the compound's whole word led by "aus"
         (
-            "Für das Weihnachtsvideo unseres Chors habe ich ein einziges Standbild bemalt.",
+            "Aus dem Weihnachtsvideo unseres Chors habe ich ein einziges Standbild bemalt.",
             ("video", "have"),
         ),
-        # (guard: with "mit", how it was done, nothing is said of the clip)
+        # (guard: what it was made for may be still to come)
         (
-            "Mit dem Handyvideo habe ich ein einziges Standbild bemalt.",
+            "Für das Weihnachtsvideo habe ich ein einziges Standbild bemalt, und die App hat "
+            "daraus eine ganze animierte Szene erzeugt.",
             ("video", None),
         ),
     ],
 )
-def test_what_a_german_user_made_something_for_was_theirs(question, expected):
+def test_what_a_german_user_made_something_from_was_theirs(question, expected):
     assert expected in _mention_roles(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "counts"),
+    [
+        # how the user filmed the footage: it was slow already, no frames were made
+        ("Grabé en cámara lenta con el móvil un lanzamiento y marqué la punta.", False),
+        ("I filmed my dog in slow motion and tracked his ears. How?", False),
+        ("Ich habe den Wurf in Zeitlupe gefilmt und Punkte bekommen.", False),
+        # (guards: slow motion asked for, or what came out)
+        ("I recorded the race and wanted slow motion, so it added frames.", True),
+        ("The app turned my clip into smooth slow motion. How?", True),
+    ],
+)
+def test_slow_motion_said_of_how_the_user_filmed_names_no_interpolation(question, counts):
+    from scholarflow.understanding import _read
+
+    assert ("frame_interpolation" in _read(question, None).cues) is counts
+
+
+def test_what_came_back_said_the_other_way_round_came_out():
+    roles = _mention_roles("I uploaded my photo. Back came a short clip of it. How?")
+    assert ("video", "want") in roles and ("image", "have") in roles
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Para Instagram escribí una historia corta y me devolvió un vídeo de un minuto.",
+        "J'ai écrit une petite histoire et l'appli m'a rendu une vidéo.",
+    ],
+)
+def test_what_the_user_wrote_went_in_as_words(question):
+    roles = _mention_roles(question)
+    assert ("text", "have") in roles and ("video", "want") in roles, roles

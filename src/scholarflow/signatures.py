@@ -1071,15 +1071,20 @@ _USED_BEFORE = re.compile(
 _PLAIN_MEDIA = frozenset({"image", "image_set", "video", "audio"})
 
 
+# (not one said to be how the named job is done: "Factorizing Text-to-Video Generation by
+# Explicit Image Conditioning" makes a clip from words, through a picture of its own)
 _CONDITIONED = re.compile(
     r"(?<![\w-])(?P<thing>[\w-]+)[ -](?:conditioning|conditioned|guidance|guided)(?!\w)"
 )
+_CONDITIONED_MEANS = re.compile(r"(?<!\w)(?:by|via|with|using|through)\s+(?:[\w-]+\s+)?$")
 
 
 def _conditioned_on(name_text: str) -> str | None:
     """The thing a title says its job is conditioned on or guided by ("Image Conditioning",
     "Audio Conditioned"), where that word names one."""
     for found in _CONDITIONED.finditer(name_text):
+        if _CONDITIONED_MEANS.search(name_text, max(0, found.start() - 40), found.start()):
+            continue
         named = [hit.label for hit in taxonomy.modality_matcher().find(found.group("thing"))]
         if len(named) == 1:
             return named[0]
@@ -1332,9 +1337,7 @@ def _started_from_phrase(title: str, modalities: Mapping[str, taxonomy.ModalityI
 # named right before the word counts: in "Audio-Driven Synthesis" or "Speech to Lip
 # Generation" the thing is what drives the work, not what it makes.
 # ("… Image Generators for Monocular Depth Estimation" are repurposed: a means)
-_MADE = re.compile(
-    r"\s*(?<!\w)(?:generation|synthesis|creation|generators?(?!\s+for(?!\w)))(?!\w)"
-)
+_MADE = re.compile(r"\s*(?<!\w)(?:generation|synthesis|creation|generators?(?!\s+for(?!\w)))(?!\w)")
 # The work's name ends on "Animation" ("… Semi-Body Human Animation", "Talking-Head
 # Animation"): what it makes is the moving picture, whatever body or face words stand before
 # it (a body named there is what moves, not a motion captured).

@@ -202,6 +202,8 @@ _WANT_MARKERS = (
     "generate", "produced", "produce", "producing", "became", "become", "get", "got",
     "got back", "output", "turned into", "result", "giving", "gave me", "came out as",
     "came back", "spat out", "returned", "converted into", "converted to", "turn into",
+    # (said the other way round: "Back came little boxes drawn over the picture")
+    "back came", "out came",
     "in ein", "in eine", "generó", "creó", "a créé", "a généré",
     # "out of it" says the thing after it was made from what came before ("hat daraus ein
     # 3D-Video gemacht", "möchte daraus ein Video")
@@ -231,7 +233,8 @@ _WANT_MARKERS = (
 # comes after came out ("my selfie and a voice note turned into a talking clip").
 _RESULT_VERBS = re.compile(
     r"(?<!\w)(?:turned into|turn(?:ed|s)? (?:it |them )?into|became|become|got back|gave me|"
-    r"came out|came back|spat out|made (?:it |me )?(?:a|an)?|created|generated|produced|"
+    r"came out|came back|back came|out came|spat out|made (?:it |me )?(?:a|an)?|created|"
+    r"generated|produced|"
     # "built" is also what a user does ("the scarecrow our class built"): only the tool's
     r"(?:it|the (?:model|app|tool|program|software)) "
     r"(?:still |then |also |just |finally |actually )?(?:built|rebuilt)|"
@@ -2364,6 +2367,8 @@ def _add_cues(
             continue
         if hit.cue in names:
             continue  # "our cover team UPSCALE": a team's, a horse's or a sign's name
+        if asked_of_tool and _said_of_filming(question, hit.start, hit.end):
+            continue  # "grabé en cámara lenta": the footage the user had was slow already
         if compared(question, hit.start, hit.end):
             continue  # "as if a whole camera rig had been there": a look, not what was done
         if _inside(hit.start, *asked):
@@ -3123,11 +3128,11 @@ def _modality_mentions(question: str) -> list[_Mention]:
                     # participle of another clause, with its own subject (what the clause
                     # said before stands)
                     closing = role
-                    if role is None and _MADE_FROM_OR_FOR.search(
+                    if role is None and _MADE_OUT_OF.search(
                         text, max(0, word_start - 24), word_start
                     ):
-                        # (what the thing made was made for or from was there before it:
-                        # "für das Weihnachtsvideo … ein Standbild bemalt")
+                        # (what the thing was made from was there before it: "aus dem
+                        # Handyvideo ein Standbild gemacht")
                         closing = "have"
                 if closing == "made":
                     maker = _last_actor(text, hit.start)
@@ -3991,7 +3996,9 @@ _MADE_BY_HAND_LAST = re.compile(
 _OBJECT_OF_A_PREPOSITION = re.compile(
     r"(?<!\w)(?:zu|zum|zur|für|anhand|aus|von|vom|mit|nach|über)\s+(?:[^\W\d_]+\s+)?$"
 )
-_MADE_FROM_OR_FOR = re.compile(r"(?<!\w)(?:zu|zum|zur|für|anhand|aus|von|vom)\s+(?:[^\W\d_]+\s+)?$")
+# (not "für" or "zu": what something was made for may be still to come, "für das
+# Weihnachtsvideo ein Standbild bemalt, und die App hat daraus eine Szene erzeugt")
+_MADE_OUT_OF = re.compile(r"(?<!\w)(?:anhand|aus|von|vom)\s+(?:[^\W\d_]+\s+)?$")
 _ANOTHER_CLAUSE = re.compile(
     r"(?<!\w)(?:und|aber|dann|danach)\s+(?:die|der|das|es|sie|er|ich|wir|man)\s"
 )
@@ -4743,6 +4750,36 @@ def _default_embedder() -> Any:
 # --- the same signals on a source's own words -----------------------------------------------
 
 
+@cache
+def _filming_manner() -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str]]:
+    data = taxonomy.load_lexicon("filmed_as.toml")
+
+    def alternation(words: list[str]) -> str:
+        # (a word boundary only where the script has one: "슬로모션으로 찍었어요" runs on)
+        return "|".join(
+            re.escape(w) if _CJK.search(w) else rf"(?<!\w){re.escape(w)}(?!\w)"
+            for w in sorted(words, key=len, reverse=True)
+        )
+
+    # (within the clause, and no other clause joined on between: "recorded the race and
+    # wanted slow motion" wanted it)
+    gap = (
+        r"(?:(?!(?<!\w)(?:and|but|so|then|y|pero|luego|et|mais|puis|und|aber|dann)(?!\w))[^,.;:!?])"
+    )
+    before = re.compile(rf"(?:{alternation(data['verbs_before'])}){gap}{{0,40}}$")
+    after = re.compile(rf"{gap}{{0,24}}?(?:{alternation(data['verbs_after'])})")
+    return frozenset(normalize(m) for m in data["manners"]), before, after
+
+
+def _said_of_filming(question: str, start: int, end: int) -> bool:
+    """Whether the cue at `start`–`end` is a manner of filming (lexicon/filmed_as.toml) said of
+    the user's own filming, in the same clause: "I filmed the throw in slow motion"."""
+    manners, before, after = _filming_manner()
+    if question[start:end] not in manners:
+        return False
+    return bool(before.search(question, max(0, start - 48), start) or after.match(question, end))
+
+
 # A word written all in capitals in a question written in small letters is a name: a
 # team's ("우리 커버 팀 UPSCALE"), a sign's, a product's. Where it is also a task's word, it
 # says nothing of what was done. (Of four letters or more: "3D", "VR" and "AI" are how the
@@ -4751,11 +4788,15 @@ def _default_embedder() -> Any:
 _IN_CAPITALS = re.compile(r"(?<![A-Za-z0-9-])[A-Z]{4,}(?![A-Za-z0-9-])")
 
 
-# "the same photo", "esa misma foto", "dieselbe Aufnahme", "同じ写真": a thing named as the
-# same as one named before is that one again.
+# "a clip of the same photo", "un vídeo de esa misma foto", "ein Video von demselben Foto": a
+# thing named, after "of", as the same as one named before is that one again. (Not the same
+# thing handed back, "me devolvió esa misma foto, más nítida": that is the result, edited.)
 _SAME_BEFORE = re.compile(
-    r"(?:(?<!\w)(?:same|misma|mismo|mismas|mismos|même|mêmes|gleiche|gleichen|selbe|selben|"
-    r"dieselbe|derselbe|dasselbe|denselben)|같은|同じ)\s*$"
+    r"(?<!\w)(?:of|from|de|del|von|vom|aus|du|des)\s+"
+    r"(?:(?:the|that|this|those|these|esa|ese|esta|este|esas|esos|la|el|las|los|cette|ce|"
+    r"cet|ces|la|le|les|der|die|das|dem|den)\s+)?"
+    r"(?:very\s+)?(?:same|misma|mismo|mismas|mismos|même|mêmes|gleiche|gleichen|selbe|selben|"
+    r"dieselbe|derselbe|dasselbe|denselben|demselben|derselben)\s*$"
 )
 
 
@@ -4769,7 +4810,7 @@ def _the_same_again(mentions: list[_Mention], question: str) -> list[_Mention]:
         if (
             mention.role == "want"
             and mention.hit.label in had
-            and _SAME_BEFORE.search(question, max(0, mention.hit.start - 16), mention.hit.start)
+            and _SAME_BEFORE.search(question, max(0, mention.hit.start - 32), mention.hit.start)
         ):
             mention = replace(mention, role="have")
         elif mention.role == "have":
