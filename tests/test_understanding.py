@@ -5277,3 +5277,46 @@ def test_what_came_back_said_the_other_way_round_came_out():
 def test_what_the_user_wrote_went_in_as_words(question):
     roles = _mention_roles(question)
     assert ("text", "have") in roles and ("video", "want") in roles, roles
+
+
+@pytest.mark.parametrize(
+    ("question", "place"),
+    [
+        # what the photo shows is where the question says she stands now
+        (
+            "I tapped her once in the first frame and uploaded a photo of a cathedral nave, and "
+            "now she sings in front of the cathedral the whole way through.",
+            True,
+        ),
+        (
+            "I filmed my friend and gave the app a photo of the moat, and she was put in front "
+            "of the moat.",
+            True,
+        ),
+        # (guards: someone shown stays someone, and a place named elsewhere says nothing)
+        (
+            "I filmed a dancer and gave the app a photo of my grandma, and now grandma dances in "
+            "front of the camera.",
+            False,
+        ),
+        (
+            "I filmed a dancer and gave the app a photo of a bronze statue, and now it dances in "
+            "front of the cathedral.",
+            False,
+        ),
+    ],
+)
+def test_a_photo_showing_where_someone_now_stands_is_a_backdrop(question, place):
+    image = next(m for m in _mentions_of(question) if m.hit.label == "image")
+    assert image.role == "have" and image.place_only is place
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "장독대에 항아리들이 줄지어 있는 사진인데 구석에 대야가 찍혀 있었어요. 지웠더니 영상이 나왔어요.",
+        "庭の写真なんですが、隅にバケツが写っていました。消したら動画が出てきました。",
+    ],
+)
+def test_a_thing_a_korean_or_japanese_question_opens_by_showing_was_brought(question):
+    assert ("image", "have") in _mention_roles(question)

@@ -845,6 +845,19 @@ _BACKDROP_BEFORE = re.compile(
     r"meinem|unser|unsere|das|ein|dem|einem))?(?:\s+(?:own|propre|propia|propio|eigenes|eigene|"
     r"eigenen))?(?:\s+(?:old|new|vintage|favourite|favorite|framed))?\s*$"
 )
+# Where the question says someone stands now: the words after "in front of" up to the end
+# of the clause ("now she sings in front of the cathedral the whole way through").
+_IN_FRONT_OF = re.compile(
+    r"(?<!\w)(?:in\s+front\s+of|devant|delante\s+de|enfrente\s+de|frente\s+a|vor\s+(?:dem|der|den))"
+    r"\s+(?P<what>[^,.;:!?]{1,40})"
+)
+
+
+def _words_of(phrase: str) -> frozenset[str]:
+    """The words of four letters or more in `phrase`: what it names, not its articles."""
+    return frozenset(w for w in re.findall(r"[^\W\d_]{4,}", phrase.lower()))
+
+
 _BACKDROP_AFTER = re.compile(
     rf"(?:\s+[\w'’-]+){{0,6}}?\s+(?:behind\s+(?:{_WHO})|derrière\s+(?:{_WHO})|"
     rf"detrás\s+de\s+(?:{_WHO})|hinter\s+(?:{_WHO}))(?!\w)"
@@ -959,6 +972,9 @@ def _with_places(mentions: tuple[_Mention, ...], text: str, question: str) -> tu
     if places is None:
         return mentions
     spaced = language not in ("ja", "ko", "zh")
+    fronted = frozenset(
+        word for found in _IN_FRONT_OF.finditer(text) for word in _words_of(found.group("what"))
+    )
     marked = []
     for mention in mentions:
         if mention.hit.label == "image" and mention.role == "have":
@@ -985,6 +1001,9 @@ def _with_places(mentions: tuple[_Mention, ...], text: str, question: str) -> tu
             backdrop = bool(
                 _BACKDROP_BEFORE.search(text, max(0, mention.hit.start - 40), mention.hit.start)
                 or _BACKDROP_AFTER.match(text, mention.hit.end)
+                # (or what it shows is where the question says someone now stands: "a photo of
+                # a cathedral nave, and now she sings in front of the cathedral")
+                or (spaced and _words_of(shown) & fronted)
             )
             # (someone shown is its head too, where there is one: a "barn dance hall" is a
             # hall, whatever its first words)
@@ -3197,6 +3216,8 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 and _HANDED_IN_BEFORE.search(text, max(0, hit.start - 48), hit.start)
             ):
                 role = "have"  # "자신이 정한 카메라 움직임": a relative clause of the user's act
+            if verb_final and role is None and _INTRODUCED_AFTER.match(text, hit.end):
+                role = "have"  # "…항아리들이 줄지어 있는 사진인데": what the user starts by showing
             if verb_final and _MADE_AFTER.match(text, hit.end):
                 role = "want"  # "動画を作るため": the object of a making verb is made
             elif verb_final and _MADE_FROM.match(text, hit.end):
@@ -4136,6 +4157,12 @@ def _typed_by_the_user(text: str, start: int) -> bool:
 _TYPED_AFTER = re.compile(
     r"\s*(?:(?:이)?라고\s*(?:입력|쳤|쳐서)|(?:と|って)\s*(?:入力|打ち込|打っ)|"
     r"eingetippt|getippt|eingegeben)"
+)
+# A thing introduced by the copula and a word going on ("장독대 사진인데, …", "庭の写真なんですが、
+# …"): what the user opens by showing, the thing they brought.
+_INTRODUCED_AFTER = re.compile(
+    r"(?:이?에요|이?예요|입니다)?\s*(?:인데|이었는데|였는데|인데요|なんですが|なのですが|ですが|"
+    r"なんだけど|だけど|でして)"
 )
 _MADE_AFTER = re.compile(
     r"\s*(?:を|は|も|을|를|은|는|도)?\s*(?:作る|作り|作ろ|作っ|作れ|作成|만들|만드|만든|제작)"

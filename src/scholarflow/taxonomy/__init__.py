@@ -509,7 +509,8 @@ def _described_patterns(compounds: bool = False) -> tuple[tuple[str, re.Pattern[
     layers = "|".join(re.escape(w) for w in sorted(data["materials"], key=len, reverse=True))
     # a describing word is no determiner and no function word: "… suits the film" is named
     # from "the", and "a roll of film" names a roll
-    between = rf"(?:(?!(?:{leads}|{ends})\s)[^\W_]+(?:-[^\W_]+)*\s+)"
+    # (an owner's word is one too: "the stewards' head-on replay")
+    between = rf"(?:(?!(?:{leads}|{ends})\s)[^\W_]+(?:-[^\W_]+)*(?:['’]s?)?\s+)"
     after = (
         rf"(?=\s*$|\s*[^\w\s]|\s+(?:{ends})(?!\w))"
         rf"(?!\s+(?:of|de|du|des|von|aus)\s+(?:{layers})(?!\w))"
