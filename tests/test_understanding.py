@@ -5227,12 +5227,8 @@ def test_the_same_thing_handed_back_edited_is_the_result():
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
-        # what the user painted a still from was theirs, the compound's whole word led by "aus"
-        (
-            "Aus dem Weihnachtsvideo unseres Chors habe ich ein einziges Standbild bemalt.",
-            ("video", "have"),
-        ),
-        # (guard: what it was made for may be still to come)
+        # what a still was painted for may be still to come (a guard: the compound's whole
+        # word is read, "für das Weihnachtsvideo")
         (
             "Für das Weihnachtsvideo habe ich ein einziges Standbild bemalt, und die App hat "
             "daraus eine ganze animierte Szene erzeugt.",
@@ -5240,7 +5236,7 @@ def test_the_same_thing_handed_back_edited_is_the_result():
         ),
     ],
 )
-def test_what_a_german_user_made_something_from_was_theirs(question, expected):
+def test_what_a_german_user_made_something_for_is_not_taken_as_theirs(question, expected):
     assert expected in _mention_roles(question)
 
 
@@ -5314,9 +5310,28 @@ def test_a_photo_showing_where_someone_now_stands_is_a_backdrop(question, place)
 @pytest.mark.parametrize(
     "question",
     [
-        "장독대에 항아리들이 줄지어 있는 사진인데 구석에 대야가 찍혀 있었어요. 지웠더니 영상이 나왔어요.",
+        "장독대에 항아리들이 줄지어 있는 사진인데 구석에 대야가 찍혀 있었어요. "
+        "지웠더니 영상이 나왔어요.",
         "庭の写真なんですが、隅にバケツが写っていました。消したら動画が出てきました。",
     ],
 )
 def test_a_thing_a_korean_or_japanese_question_opens_by_showing_was_brought(question):
     assert ("image", "have") in _mention_roles(question)
+
+
+def test_a_result_a_korean_question_opens_by_showing_is_no_input():
+    # (a guard, the review's: the result made with the tool, presented the same way)
+    roles = _mention_roles("AnimateDiff로 만든 결과 영상인데 프레임마다 깜빡거려요.")
+    assert ("video", "have") not in roles, roles
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Pour l'affiche, j'ai juste tapé une description et j'ai obtenu une image très large.",
+        "For the poster I simply typed a description and got a very wide image.",
+    ],
+)
+def test_an_adverb_between_the_user_and_the_act_changes_nothing(question):
+    roles = _mention_roles(question)
+    assert ("text", "have") in roles and ("image", "want") in roles, roles

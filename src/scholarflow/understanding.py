@@ -736,6 +736,26 @@ class _Reading:
     brought: frozenset[str] = frozenset()
 
 
+# An adverb put between the one who acted and the act ("I just typed", "j'ai juste tapé une
+# description"): the act reads as it would without it. (Not "only": "I only had one photo"
+# says how little the user had; nor "first", "then", "d'abord", which tell steps apart.)
+_INSERTED_ADVERB = re.compile(
+    r"(?<![\w'])(?P<who>i|we|i've|we've|j'ai|on a|nous avons|j'avais|on avait)\s+"
+    r"(?:just|simply|also|juste|simplement|aussi|alors|déjà|tout simplement)\s+"
+)
+
+
+def _without_inserted_adverbs(text: str) -> str:
+    """`text` without an adverb standing between a subject (or an auxiliary with it) and the
+    act (`_INSERTED_ADVERB`), offsets kept: the subject moves up to the act, blanks before it."""
+
+    def moved(found: re.Match[str]) -> str:
+        who = found.group("who")
+        return " " * (len(found.group(0)) - len(who) - 1) + who + " "
+
+    return _INSERTED_ADVERB.sub(moved, text)
+
+
 def _read(question: str, embedder: Any) -> _Reading:
     from scholarflow.grounding import detect_language
 
@@ -744,7 +764,9 @@ def _read(question: str, embedder: Any) -> _Reading:
     normalized = normalize(replace_links(described, " "))
     # "I thought I needed X, but…"; "the recommended model makes X from Y" (what the model
     # does, in the user's words, is not what the user did)
-    happened = mask_model_descriptions(mask_corrected_beliefs(normalized))
+    happened = _without_inserted_adverbs(
+        mask_model_descriptions(mask_corrected_beliefs(normalized))
+    )
     mentions = _picked_from_a_list(
         _with_places(tuple(_modality_mentions(happened)), happened, question), happened
     )
@@ -3147,12 +3169,6 @@ def _modality_mentions(question: str) -> list[_Mention]:
                     # participle of another clause, with its own subject (what the clause
                     # said before stands)
                     closing = role
-                    if role is None and _MADE_OUT_OF.search(
-                        text, max(0, word_start - 24), word_start
-                    ):
-                        # (what the thing was made from was there before it: "aus dem
-                        # Handyvideo ein Standbild gemacht")
-                        closing = "have"
                 if closing == "made":
                     maker = _last_actor(text, hit.start)
                     if (
@@ -3216,7 +3232,13 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 and _HANDED_IN_BEFORE.search(text, max(0, hit.start - 48), hit.start)
             ):
                 role = "have"  # "자신이 정한 카메라 움직임": a relative clause of the user's act
-            if verb_final and role is None and _INTRODUCED_AFTER.match(text, hit.end):
+            if (
+                verb_final
+                and role is None
+                and _INTRODUCED_AFTER.match(text, hit.end)
+                # (not a result so presented: "AnimateDiff로 만든 결과 영상인데 깜빡거려요")
+                and not _A_RESULT_BEFORE.search(text, max(0, hit.start - 12), hit.start)
+            ):
                 role = "have"  # "…항아리들이 줄지어 있는 사진인데": what the user starts by showing
             if verb_final and _MADE_AFTER.match(text, hit.end):
                 role = "want"  # "動画を作るため": the object of a making verb is made
@@ -4017,9 +4039,6 @@ _MADE_BY_HAND_LAST = re.compile(
 _OBJECT_OF_A_PREPOSITION = re.compile(
     r"(?<!\w)(?:zu|zum|zur|für|anhand|aus|von|vom|mit|nach|über)\s+(?:[^\W\d_]+\s+)?$"
 )
-# (not "für" or "zu": what something was made for may be still to come, "für das
-# Weihnachtsvideo ein Standbild bemalt, und die App hat daraus eine Szene erzeugt")
-_MADE_OUT_OF = re.compile(r"(?<!\w)(?:anhand|aus|von|vom)\s+(?:[^\W\d_]+\s+)?$")
 _ANOTHER_CLAUSE = re.compile(
     r"(?<!\w)(?:und|aber|dann|danach)\s+(?:die|der|das|es|sie|er|ich|wir|man)\s"
 )
@@ -4163,6 +4182,10 @@ _TYPED_AFTER = re.compile(
 _INTRODUCED_AFTER = re.compile(
     r"(?:이?에요|이?예요|입니다)?\s*(?:인데|이었는데|였는데|인데요|なんですが|なのですが|ですが|"
     r"なんだけど|だけど|でして)"
+)
+_A_RESULT_BEFORE = re.compile(
+    r"(?:결과|만든|만들어진|생성된|생성한|나온|받은|結果|作った|作られた|生成した|生成された|"
+    r"出てきた|できた|もらった)(?:물|の)?\s*$"
 )
 _MADE_AFTER = re.compile(
     r"\s*(?:を|は|も|을|를|은|는|도)?\s*(?:作る|作り|作ろ|作っ|作れ|作成|만들|만드|만든|제작)"
