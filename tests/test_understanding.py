@@ -1337,8 +1337,20 @@ def test_the_job_made_for_the_people_shown_leads_its_wider_twin():
     [
         "I filmed my uncle climbing the ladder at the fire station and got his 3D movement, "
         "arms and legs and all. How does it get that out of an ordinary video?",
-        "We filmed the goalkeeper diving at training and got her 3D movement for our game. "
-        "How is it done?",
+        # Known to fail since the dev questions of unseen159–162 became example requests
+        # (after the thirty-fourth round's final held-out run, when no code may change): one
+        # labelled as the 3D motion of anything ("how every point in the crowd moved in 3D")
+        # sits as near this question as the nearest body motion, and the fit of "3D
+        # movement" to a moving point cloud decides (docs/evaluation.md, thirty-fourth round).
+        # Strict: the test fails as soon as this reads as a body's motion again.
+        pytest.param(
+            "We filmed the goalkeeper diving at training and got her 3D movement for our game. "
+            "How is it done?",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="read as the 3D motion of anything since unseen159–162's dev questions",
+            ),
+        ),
     ],
 )
 def test_3d_movement_said_without_whose_is_the_body_motion_of_the_people_shown(question):
