@@ -2250,3 +2250,27 @@ def test_an_inpainter_before_a_stereo_model_works_on_the_flat_clip_not_on_each_e
     assert ("input", "GapPainter") in edges
     assert ("GapPainter", "StereoGen") in edges
     assert ("StereoGen", "output") in edges
+
+
+def test_a_reference_picture_the_user_brought_goes_to_the_model_that_takes_it():
+    # two ways to one picture: a model taking the words alone, listed first, and one taking
+    # the words and a picture given as an image prompt. The user's style photo goes to the
+    # second, on a path of its own; the first one's drawn picture is never its reference.
+    prompt = _prompt(
+        "I gave it a photo of my grandmother's embroidered tablecloth and typed 'a bake sale "
+        "poster with cupcakes'. The poster came out stitched all over like the cloth. How?",
+        "Model: StyleFirst: Free Lunch towards Style-Preserving in Text-to-Image Generation\n"
+        "Paper: https://arxiv.org/abs/2404.02733\n\n"
+        "Model: IP-Adapter: Text Compatible Image Prompt Adapter for Text-to-Image Diffusion "
+        "Models\nPaper: https://arxiv.org/abs/2308.06721\n",
+        "Model: Style Aligned Image Generation via Shared Attention\nPaper: None\n",
+    )
+    result, _ = _plan(prompt)
+    workflow = result.workflow
+    adapter = next(n for n in workflow.nodes if n.label == "IP-Adapter")
+    assert not adapter.optional
+    feeds = [workflow.node(e.source) for e in workflow.edges if e.target == adapter.id]
+    assert {(n.kind, n.modality) for n in feeds} == {("input", "text"), ("input", "image")}
+    for edge in workflow.edges:
+        if edge.role == "reference":
+            assert workflow.node(edge.source).kind == "input"

@@ -2496,3 +2496,92 @@ def test_a_title_saying_its_models_are_generators_of_a_thing_makes_that_thing():
     title = "Text2Video-Zero: Text-to-Image Diffusion Models are Zero-Shot Video Generators"
     source = enrich(Source(id="s1", name="Text2Video-Zero", title=title, role="recommended"))
     assert source.tasks[:1] == ("text_to_video",)
+
+
+# --- thirty-fifth round ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Direct Preference Optimization: Your Language Model is Secretly a Reward Model",
+        "Large Language Models are Zero-Shot Reasoners",
+        "Language Models are Super Mario: Absorbing Abilities from Homologous Models",
+    ],
+)
+def test_a_title_whose_subject_is_a_language_model_names_no_media_job(title):
+    source = enrich(Source(id="s1", name=title.split(":")[0], title=title, role="recommended"))
+    assert source.tasks == ()
+    assert source.other_job
+
+
+@pytest.mark.parametrize(
+    ("title", "task"),
+    [
+        # (guards) a language model named for a media job does that job
+        ("VideoPoet: A Large Language Model for Zero-Shot Video Generation", "text_to_video"),
+        (
+            "Large Language Models are Frame-level Directors for Zero-shot Text-to-Video "
+            "Generation",
+            "text_to_video",
+        ),
+    ],
+)
+def test_a_language_model_named_for_a_media_job_keeps_it(title, task):
+    source = enrich(Source(id="s1", name=title.split(":")[0], title=title, role="recommended"))
+    assert task in source.tasks
+
+
+def test_a_title_working_on_images_and_videos_may_do_the_job_on_either():
+    source = enrich(
+        Source(
+            id="s1",
+            name="GLEE",
+            title="GLEE: General Object Foundation Model for Images and Videos at Scale",
+            role="recommended",
+        )
+    )
+    assert "image_segmentation" in source.plausible
+    assert "video_object_segmentation" in source.plausible
+
+
+def test_a_summary_making_a_moving_scene_from_a_photo_is_read_as_image_to_4d():
+    summary = (
+        "It turns a single image into a dynamic 3D object: it first builds static 3D "
+        "Gaussians from the image, drives them with a deformation field learned from a video "
+        "generated from that image, and renders the animated Gaussians from any camera."
+    )
+    source = enrich(
+        Source(
+            id="s1",
+            name="DreamGaussian4D",
+            title="DreamGaussian4D: Generative 4D Gaussian Splatting",
+            role="related",
+            summary=summary,
+        )
+    )
+    assert source.tasks[0] == "image_to_4d"
+
+
+def test_an_image_prompt_adapter_takes_the_picture_beside_the_words():
+    source = enrich(
+        Source(
+            id="s1",
+            name="IP-Adapter",
+            title="IP-Adapter: Text Compatible Image Prompt Adapter for Text-to-Image "
+            "Diffusion Models",
+            role="recommended",
+        )
+    )
+    assert any(set(sig.inputs) == {"text", "image"} for sig in source.signatures)
+    # (guard) a text-to-image model with no image prompt takes words only
+    plain = enrich(
+        Source(
+            id="s2",
+            name="PixArt-α",
+            title="PixArt-α: Fast Training of Diffusion Transformer for Photorealistic "
+            "Text-to-Image Synthesis",
+            role="recommended",
+        )
+    )
+    assert all(sig.inputs == ("text",) for sig in plain.signatures)

@@ -1485,6 +1485,10 @@ def _main_path(
     # (models the user says each did the whole job are two ways to it, not one chain)
     largest = 1 if alternatives_told else len(chain)
     for size in range(largest, 0, -1):
+        # (of the groups of one size, the first whose path takes everything the user brought:
+        # a style photo handed in beside the words goes to the model that takes it, not
+        # round it through the first-listed one that takes the words alone)
+        by_group: list[list[Placed]] = []
         for group in itertools.combinations(chain, size):
             required = frozenset(s.id for s in group)
             # The other recommended models stay out of this search (they are alternatives or
@@ -1511,7 +1515,11 @@ def _main_path(
                 if found is not None:
                     found_paths.append(found)
             if found_paths:
-                return _preferred(found_paths)
+                by_group.append(_preferred(found_paths))
+                if _uses_all_brought(by_group[-1], understanding):
+                    return by_group[-1]
+        if by_group:
+            return by_group[0]
     anyhow = search(
         understanding.have,
         understanding.want,
@@ -1601,6 +1609,17 @@ def _uses_what_it_needs(path: Sequence[Placed], understanding: Understanding) ->
         if feed.producer.startswith(HAVE)
     }
     return needed <= used
+
+
+def _uses_all_brought(path: Sequence[Placed], understanding: Understanding) -> bool:
+    """Whether some step takes each thing the user brought."""
+    used = {
+        feed.modality
+        for placed in path
+        for feed in placed.feeds.values()
+        if feed.producer.startswith(HAVE)
+    }
+    return set(understanding.have) <= used
 
 
 def _job_works_on_users_input(
@@ -1920,6 +1939,7 @@ class _GraphBuilder:
         self.node_of: dict[str, str] = {}  # action key, "have:m" or "supplied:m" -> node id
         self.main_keys: list[str] = []
         self.made_by: dict[str, str] = {}  # modality -> the main-path node that made it last
+        self.made_as: dict[str, str] = {}  # modality -> the role its port gave what it made
         self.user_roles = user_roles(understanding.task, understanding.have)
 
     def _new_id(self) -> str:
@@ -2019,6 +2039,7 @@ class _GraphBuilder:
             self.main_keys.append(item.action.key)
             for port in item.action.outputs:
                 self.made_by[port.modality] = item.action.key
+                self.made_as[port.modality] = port.role
         for index in sorted(final.feeds):
             feed = final.feeds[index]
             if feed.producer.startswith((HAVE, SUPPLIED)):
@@ -2166,15 +2187,26 @@ class _GraphBuilder:
             fed = None
             # What the user brought first, of any kind the port takes (a clip or the set of
             # frames): a second way of doing the job starts where the first did.
+            # (or one the main path left unused: a style photo handed in beside the words,
+            # which only this way of doing the job takes)
             for modality in port.modalities:
                 key = HAVE + modality
                 user_role = self.user_roles.get(modality, "")
-                if key in self.node_of and taxonomy.accepts(port.role, user_role):
+                brought = key in self.node_of or (
+                    modality in self.user_roles and bool(port.role) and not port.optional
+                )
+                if brought and taxonomy.accepts(port.role, user_role):
                     fed = Feed(key, modality, port.role)
                     break
             for modality in port.modalities if fed is None else ():
                 producer = self.made_by.get(modality)
-                if producer is not None and modality in want:
+                # (of a role the port accepts: a picture a generator drew is no reference
+                # picture of the user's)
+                if (
+                    producer is not None
+                    and modality in want
+                    and taxonomy.accepts(port.role, self.made_as.get(modality, ""))
+                ):
                     # The main path's result itself: the branch refines it.
                     fed = Feed(producer, modality, port.role)
                     refines = True

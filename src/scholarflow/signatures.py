@@ -556,12 +556,22 @@ def _read_source(
     # (of several things it makes, the first named that a task run on what it starts from
     # makes: camera poses come with a structure-from-motion point cloud, named or not)
     converting: list[str] = []
+    on_the_way = False  # (the thing said made is built on the way to what the task makes)
     for thing in made:
         converting = [
             task.id
             for task in taxonomy.tasks().values()
             if _needs_only(task, start) and _makes(task, frozenset({thing}))
         ]
+        if not converting and taxonomy.modalities()[thing].moves:
+            # (a moving scene said to be made, "turns a single image into a dynamic 3D
+            # object", by a task that builds one on its way to the clip it films of it)
+            converting = [
+                task.id
+                for task in taxonomy.tasks().values()
+                if _needs_only(task, start) and _builds_moving(task)
+            ]
+            on_the_way = bool(converting)
         if converting:
             made = (thing, *(other for other in made if other != thing))
             break
@@ -786,24 +796,35 @@ def _read_source(
         if start is not None and not stated:
             stated = starts_from = start
 
+    made_set = frozenset(made)
+
+    def makes_it(task: str) -> bool:
+        return _makes(known_tasks[task], products) or (
+            on_the_way and task in converting and bool(products & made_set)
+        )
+
     if products:
         fitting = [
             (task, score)
             for task, score in ranked
-            if _makes(known_tasks[task], products)
+            if makes_it(task)
             and starts_right(task)
             and (summary_said or score >= best * _STATED_SHARE)
         ]
+        # (a task doing the conversion said, by both its ends, before one that only makes the
+        # kind of thing: a still 3D scene is a part of a moving one)
+        fitting.sort(key=lambda item: item[0] not in converting)
         if fitting and fitting[0] != ranked[0]:
             # (what it makes is stated, not which task makes it: the task stays unnamed, and
             # the readings it could be are measured against the best that makes it)
             ranked = [fitting[0], *(item for item in ranked if item != fitting[0])]
             best = fitting[0][1]
-        making = tuple(t for t in served if _makes(known_tasks[t], products) and starts_right(t))
+        making = tuple(t for t in served if makes_it(t) and starts_right(t))
         if fitting and fitting[0][0] not in making:
             making = (fitting[0][0], *making)
+        making = tuple(sorted(making, key=lambda t: t not in converting))
         served = making or served
-    makes_right = (lambda task: _makes(known_tasks[task], products)) if products else None
+    makes_right = makes_it if products else None
 
     # What else it could be serving: each task its title names outright ("Large Mask
     # Inpainting" is inpainting of a picture or of a clip), each task it serves that its
@@ -881,6 +902,15 @@ def _read_source(
             (told,) = told_most
             if told not in could and takes_what_is_named(told):
                 could.append(told)
+        # A title naming a picture and a clip both as what it works on ("… Foundation Model
+        # for Images and Videos") does its job on each: the same job on the other medium is
+        # a reading, however far its meaning.
+        if named_things & _STILL_MEDIA and "video" in named_things:
+            could += [
+                t
+                for t, _ in ranked
+                if t not in could and _on_the_other_medium(known[t], known[ranked[0][0]])
+            ]
         # A title saying the work controls its generation ("… Control for Image and Video
         # Generation") leaves open what steers it: the same job steered by a guide is a reading.
         if _CONTROLLED.search(name_text):
@@ -974,6 +1004,10 @@ def _read_source(
     could += [t for t in doubted if t not in could]
     could = [t for t in could if makes_right is None or makes_right(t)]
     return served, tuple(t for t in could if starts_right(t)), False, ()
+
+
+# pictures, as a title names them beside clips ("for Images and Videos")
+_STILL_MEDIA = frozenset({"image", "image_set"})
 
 
 def _names_no_start(

@@ -128,6 +128,16 @@ class CueMatcher:
                 if form not in self._labels:
                     self._labels[form] = self._labels[key]
                     self._said_as[form] = key
+        # British and American English spell some words two ways ("synchronised",
+        # "synchronized"; "colour", "color"; "centre", "center"): a cue written one way is
+        # found written the other, as the cue it stands for.
+        for key in list(self._labels):
+            if not key.isascii():
+                continue
+            other = _other_spelling(key)
+            if other != key and other not in self._labels:
+                self._labels[other] = self._labels[key]
+                self._said_as[other] = self._said_as.get(key, key)
         # (cue, needs a word boundary before it); plain `str.find` over a few hundred short
         # cues is far faster than one regex alternation of them on question-sized text.
         self._keys = [(key, key[0].isascii() and key[0].isalnum()) for key in self._labels]
@@ -217,6 +227,30 @@ def _subject_left_out(text: str, key: str, start: int) -> bool:
 
 
 # The words of one speaker and what a group of speakers says instead (`CueMatcher`).
+# The endings British and American English spell apart, each way: "-ise"/"-ize" (verbs and
+# their forms; a word of four letters or fewer before it is left, "rise", "size"), "-our"/
+# "-or" ("colour"), "-tre"/"-ter" ("centre", "metre").
+_SPELLINGS = (
+    (re.compile(r"\b([a-z]{3,})is(e|ed|es|ing|ation|ations)\b"), r"\1iz\2"),
+    (re.compile(r"\b([a-z]{3,})iz(e|ed|es|ing|ation|ations)\b"), r"\1is\2"),
+    (re.compile(r"\b(col|hum|fav|beh|flav|harb|arm|hon|lab|neighb|vap|rum)our"), r"\1or"),
+    (re.compile(r"\b(col|hum|fav|beh|flav|harb|arm|hon|lab|neighb|vap|rum)or(?!o)"), r"\1our"),
+    (re.compile(r"\b(cen|me|thea|li)tre(s?)\b"), r"\1ter\2"),
+    (re.compile(r"\b(cen|me|thea|li)ter(s?)\b"), r"\1tre\2"),
+)
+
+
+def _other_spelling(key: str) -> str:
+    """`key` as the other side of the Atlantic spells it (`_SPELLINGS`, each pair one way or
+    the other), or `key` itself."""
+    changed = key
+    for index in range(0, len(_SPELLINGS), 2):
+        british, american = _SPELLINGS[index], _SPELLINGS[index + 1]
+        swapped = british[0].sub(british[1], changed)
+        changed = swapped if swapped != changed else american[0].sub(american[1], changed)
+    return changed
+
+
 _PLURAL_PERSON = {
     "i was": "we were", "i am": "we are", "i": "we", "my": "our", "me": "us",
     "myself": "ourselves", "mine": "ours", "i've": "we've", "i'm": "we're", "i'd": "we'd",

@@ -258,6 +258,8 @@ _RESULT_VERBS = re.compile(
     # (what a thing was pulled out as, "…으로 뽑아 줬어요"; not "사진을 뽑아서", picked)
     r"(?<=로 )뽑(?:아|았)|(?<=로)뽑(?:아|았)|になった|になりました|できた|できました|"
     r"出てきた|出てきました|変わった|変わりました|"
+    # (the te-form joins a clause to the next: "動く3Dの姪ができて、…")
+    r"になって|ができて|出てきて|に変わって|"
     r"生成|결국|最後に|"
     # what a clause says was needed or wanted is what the user was after
     r"필요했|필요해|원했|(?<![てで])(?:欲しかった|欲しい|欲しくて|ほしかった|ほしい|ほしくて)|"
@@ -3302,6 +3304,19 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 )
             ):
                 role = "have"  # "ma photo d'une forêt", "mein Foto vom Stadion": the user's
+            if (
+                role is None
+                and not placed
+                and not verb_final
+                # (not a step the sentence goes on from: "the tool first guessed a depth map
+                # for each photo, then adjusted them together" made it on the way)
+                and step == len(opens) - 1
+                # (a thing a tool makes, not a picture, a clip or words it may as well have
+                # been given: "the app merged the three videos" took them)
+                and taxonomy.modalities()[hit.label].family not in _GIVEN_FAMILIES
+                and _object_of_the_tool(text, hit.start)
+            ):
+                role = "want"  # "the app kept a cutout of just him": what the tool did
             # "image-to-video", "video-to-audio": a conversion named by its two ends
             if text[max(0, hit.start - 4) : hit.start] == "-to-":
                 role = "want"
@@ -3340,9 +3355,63 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 last_said = found[-1]  # (kept as it goes: no rescan of the sentence per thing)
         mentions.extend(_filmed_as(_coordinated(found, question), question))
     mentions = _named_again(_made_per_item(mentions, question), question)
-    mentions = _one_footage(_one_body(_owned(mentions, question)), question)
+    mentions = _stereo_pair(_one_footage(_one_body(_owned(mentions, question)), question), question)
     mentions = _got_then_used(_the_same_again(mentions, question))
     return _where_shown(_first_then(mentions, question), question)
+
+
+@cache
+def _tool_object_reader() -> re.Pattern[str]:
+    """The tool as a subject, a verb that is not one of taking, and at most a few words
+    before the thing (lexicon/tool_objects.toml)."""
+    data = taxonomy.load_lexicon("tool_objects.toml")
+
+    def alternatives(words: Sequence[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    taking = alternatives([*data["taking"], *data["causative"]])
+    # (an auxiliary before the participle, as French, Spanish and German say the past: "a
+    # sorti", "ha devuelto", "hat … ausgegeben"; an adverb in English: "it then kept")
+    auxiliary = r"(?:(?:a|m'a|nous a|ha|me ha|nos ha|hat|hat mir|has|had|have)\s+)?"
+    adverb = r"(?:(?:just|then|also|still|finally|simply|somehow|actually)\s+)?"
+    # (the words between are no preposition: "it put him in a clip" names where)
+    # (nor a person: "l'appli a mis derrière moi ma photo", "die App hat mich vor …")
+    word = (
+        r"(?!(?:in|on|at|from|with|of|to|for|by|behind|before|into|onto|over|under|en|de|"
+        r"dans|sur|derrière|devant|con|detrás|delante|mit|im|auf|von|vor|hinter|me|him|"
+        r"us|them|moi|nous|lui|mich|ihn|sie|uns|mí|nos|ella|él|and|or|y|o|et|ou|und|oder|"
+        r"i|we|je|yo|ich|wir)\s)[\w'’-]+"
+    )
+    # (the subject of its clause: not "with the app I built", "in the app"; nor of a
+    # question, "how does it fix the depth maps", which asks about what it was given)
+    governed = (
+        r"(?<!with )(?<!in )(?<!on )(?<!from )(?<!to )(?<!by )(?<!using )(?<!into )"
+        r"(?<!does )(?<!do )(?<!did )(?<!can )(?<!could )(?<!would )(?<!will )(?<!is )"
+        r"(?<!was )"
+    )
+    return re.compile(
+        rf"(?<![\w'’-]){governed}(?:{alternatives(data['subjects'])})\s+{adverb}{auxiliary}"
+        rf"(?!(?:{taking}|{_DETERMINER_WORDS})(?![\w'’-]))[^\W\d_][\w'’-]*"
+        rf"(?:\s+(?:me|us|back|out|over|up))?"
+        rf"(?:\s+{word}){{0,{int(data['between'])}}}\s+$"
+    )
+
+
+# the families of things a user hands in as often as a tool hands them back (pictures and
+# clips, words and camera paths, sound)
+_GIVEN_FAMILIES = frozenset({"rgb", "control", "audio"})
+# (no verb: "it a", "l'appli une", "the app I built")
+_DETERMINER_WORDS = (
+    r"a|an|the|my|his|her|its|our|their|this|that|one|two|some|un|une|le|la|les|des|el|los|"
+    r"las|ein|eine|einen|der|die|das|den|mi|mon|ma|mes|sa|son|i|we|you|je|yo|ich|wir"
+)
+
+
+def _object_of_the_tool(text: str, at: int) -> bool:
+    """Whether the thing at `at` is the object of a verb the tool did, right before it in the
+    same clause ("the app kept a cutout of just him"): what it did made the thing, unless the
+    verb is one of taking ("it needed one photo")."""
+    return _tool_object_reader().search(text, max(0, at - 80), at) is not None
 
 
 @cache
@@ -3387,7 +3456,8 @@ def _owner_readers() -> tuple[
 ]:
     """Per modality of lexicon/owners.toml: the things it takes over, the task cues it moves,
     and a person's body said right after a thing ("… of his body", "… de su cuerpo") or right
-    before it ("her body's …", "父の体の…", "몸의 …")."""
+    before it ("her body's …", "父の体の…", "몸의 …"), or a person named by the possessive
+    alone ("her 3D movement")."""
     readers = []
     for modality, entry in taxonomy.load_lexicon("owners.toml").items():
 
@@ -3405,9 +3475,12 @@ def _owner_readers() -> tuple[
             rf"\s+(?:of\s+|de\s+|du\s+)?{whose}\s+{describing}(?:{owners})"
             r"(?![\w'-])(?!\s+(?:of|de)\s)"
         )
+        person = (
+            rf"|(?<![\w'-])(?:{alternatives(entry['persons'])})" if entry.get("persons") else ""
+        )
         before = re.compile(
             rf"(?:(?<![\w'-]){whose}\s+{describing}(?:{owners})(?:'s|')?"
-            rf"|(?:の|의|\s)(?:{alternatives(entry['joined'])})(?:の|의)?)\s*$"
+            rf"|(?:の|의|\s)(?:{alternatives(entry['joined'])})(?:の|의)?{person})\s*$"
         )
         tasks = dict(entry.get("tasks", {}))
         readers.append((modality, frozenset(entry["things"]), tasks, after, before))
@@ -3528,6 +3601,43 @@ def _one_footage(mentions: list[_Mention], question: str) -> list[_Mention]:
     return [
         replace(m, hit=replace(m.hit, label="multi_view_video"))
         if m.role == "have" and m.hit.label == "video"
+        else m
+        for m in mentions
+    ]
+
+
+@cache
+def _stereo_pair_reader() -> re.Pattern[str]:
+    """A count of two right before the rig's words, then side by side a few words on
+    (lexicon/counts.toml, `pair` and `side_by_side`)."""
+    data = taxonomy.load_lexicon("counts.toml")
+
+    def alternatives(words: Sequence[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    return re.compile(
+        rf"(?<!\w)(?:{alternatives(data['pair'])})\s+\S+(?:\s+\S+){{0,5}}?\s+"
+        rf"(?:{alternatives(data['side_by_side'])})(?!\w)"
+    )
+
+
+def _stereo_pair(mentions: list[_Mention], question: str) -> list[_Mention]:
+    """The mentions, the footage of two cameras side by side taken as a stereo video: a pair
+    of eyes' views of one scene, not views from around it ("two GoPros side by side on a
+    pole")."""
+    rig = [
+        m
+        for m in mentions
+        if m.hit.label == "multi_view_video"
+        and m.role == "have"
+        and (found := _stereo_pair_reader().match(question, m.hit.start)) is not None
+        and found.end() - m.hit.start < 80
+    ]
+    if not rig:
+        return mentions
+    return [
+        replace(m, hit=replace(m.hit, label="stereo_video"))
+        if m.role == "have" and m.hit.label in {"multi_view_video", "video"}
         else m
         for m in mentions
     ]

@@ -411,7 +411,8 @@ def _filmers_pattern() -> re.Pattern[str]:
     things |= set(data["spans_of_time"])
     not_people = "|".join(re.escape(w) for w in sorted(things, key=len, reverse=True))
     count = rf"(?:(?<![\d.,])(?:[2-9]|[1-9]\d+)(?![\d.,])|(?<!\w)(?:{words})(?!\w))"
-    word = r"(?!(?:i|je|j|ich|yo)\b)[^\W\d]+'?"
+    # (a hyphenated word is one: "beim Vesak-Laternenfest")
+    word = r"(?!(?:i|je|j|ich|yo)\b)[^\W\d]+(?:-[^\W\d]+)*'?"
     return re.compile(
         rf"{count}(?!\s+(?:[^\W\d]+\s+)?(?:{not_people})(?!\w))(?:\s+{word}){{1,8}}?"
         rf"(?:{verbs})(?!\w)"
