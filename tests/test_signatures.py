@@ -2574,6 +2574,9 @@ def test_an_image_prompt_adapter_takes_the_picture_beside_the_words():
         )
     )
     assert any(set(sig.inputs) == {"text", "image"} for sig in source.signatures)
+    # ...and, given the words alone, it still makes a picture (from the second review: a
+    # reference picture the question did not name left it flagged)
+    assert any(sig.inputs == ("text",) for sig in source.signatures)
     # (guard) a text-to-image model with no image prompt takes words only
     plain = enrich(
         Source(

@@ -5485,3 +5485,84 @@ def test_what_a_question_asks_the_tool_to_do_is_no_result():
 
     text = normalize("How does it fix the depth maps?")
     assert not _object_of_the_tool(text, text.find("the depth maps"))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Ich habe ein einziges Foto von Opas Blechfigur hochgeladen und ein Video bekommen, in "
+        "dem er den Balg auf- und zuzieht, während die Kamera einmal um ihn herumfährt.",
+        "人形の写真を1枚入れたら、人形が腕を振りながら、カメラがその周りをぐるっと回る動画になりました。",
+        "From one photo of my tin robot I got a clip where it salutes while the camera circles it.",
+    ],
+)
+def test_something_done_while_the_camera_moves_is_the_scene_moving(question):
+    from scholarflow.understanding import _acts_beside_the_camera
+
+    assert _acts_beside_the_camera(normalize(question))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # (guards) the user's own act, a thing said to keep still, motion denied
+        "I walked slowly while the camera circled the statue.",
+        "The statue stays still while the camera circles it.",
+        "Nothing moves while the camera circles the bridge.",
+        # no camera moving at all
+        "She waved while the music played.",
+    ],
+)
+def test_a_clause_beside_the_camera_that_moves_nothing_is_no_motion(question):
+    from scholarflow.understanding import _acts_beside_the_camera
+
+    assert not _acts_beside_the_camera(normalize(question))
+
+
+def test_a_thing_the_tool_made_before_another_act_of_it_is_a_step():
+    # (from the first review) the silhouette kept before the sunset was put behind him is a
+    # step of the background replacement, not its result
+    from scholarflow.understanding import _object_of_the_tool
+
+    for question, thing in [
+        (
+            "L'appli a gardé sa silhouette à lui seul, image par image, et a mis un coucher de "
+            "soleil derrière mon fils.",
+            "sa silhouette",
+        ),
+        ("The app kept a cutout of him and swapped the wall for a beach.", "a cutout"),
+    ]:
+        text = normalize(question)
+        assert not _object_of_the_tool(text, text.find(thing))
+    # (guard) a thing named beside it is no further act
+    text = normalize("The app kept a cutout of him and his dog in every frame.")
+    assert _object_of_the_tool(text, text.find("a cutout"))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Le di una acuarela como imagen de referencia y escribí «un faro al atardecer».",
+        "Ich habe ein Aquarell als Referenzbild hochgeladen und 'ein Leuchtturm' eingetippt.",
+    ],
+)
+def test_a_reference_picture_named_in_spanish_or_german_was_handed_in(question):
+    assert _roles(question).get("image") == "have"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # (from the first review) several people filming one moment, no clip named
+        "Cinco de nosotros grabamos el gol desde distintos lados de la grada y la app hizo una "
+        "repetición donde la cámara gira alrededor del jugador.",
+        "On était six à filmer le concert depuis différents coins de la salle, et l'appli a "
+        "fusionné nos vidéos pour tourner autour de la scène.",
+        "Fünf von uns haben den ersten Tanz aus verschiedenen Ecken des Saals gefilmt, und "
+        "jetzt gibt es ein Video, in dem die Kamera um das Brautpaar herumfährt.",
+    ],
+)
+def test_people_counted_filming_had_a_multi_view_video_whether_or_not_a_clip_is_named(question):
+    understood = _understand(question)
+    assert understood.have == ("multi_view_video",)
+    assert understood.task.id == "dynamic_view_synthesis"

@@ -2392,8 +2392,11 @@ def task_signatures(task_id: str, said: str = "") -> tuple[Signature, ...]:
     if stated:
         # A source whose own words say it is the kind steered by more ("Adding Conditional
         # Control to Text-to-Image Diffusion Models") is that kind: without the control
-        # image it adds nothing to the model it is built on.
-        return stated + taxonomy.variants().get(task_id, ())
+        # image it adds nothing to the model it is built on. (One that still does the job
+        # without it, an image-prompt adapter given the words alone, keeps the task's own.)
+        alone = taxonomy.variants_beside_the_main()
+        kept = main if any(sig in alone for sig in stated) else ()
+        return stated + kept + taxonomy.variants().get(task_id, ())
     return main + taxonomy.variants().get(task_id, ()) + stated
 
 

@@ -2608,7 +2608,9 @@ def _add_contrasts(scores: dict[str, float], question: str, matched: list[str]) 
     says nothing: the other side is not stated by it either."""
     sides = taxonomy.contrast_sides()
     stated = _contrast_cues(question)
-    if "scene_motion.static" not in stated and (verb := _scene_moves(question)):
+    if "scene_motion.static" not in stated and (
+        verb := _scene_moves(question) or _acts_beside_the_camera(question)
+    ):
         # the scene itself moves, in the user's words: not a view of a still scene
         for task_id in sides["scene_motion.static"].tasks:
             scores[task_id] -= _CONTRAST_AGAINST
@@ -2711,6 +2713,52 @@ def _scene_moves(question: str) -> str:
         if any(m in before for m in movers if not m.isascii()):
             continue  # "カメラが動い", "카메라가 움직이"
         return found.group(0)
+    return ""
+
+
+@cache
+def _beside_the_camera_reader() -> re.Pattern[str]:
+    """A clause, a word of the same time, then the camera ("… while the camera circles")."""
+    data = taxonomy.load_lexicon("motion.toml")
+
+    def alternatives(words: Sequence[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    joined = [w for w in data["at_the_same_time"] if not _unspaced(w)]
+    glued = [w for w in data["at_the_same_time"] if _unspaced(w)]
+    cameras = alternatives(data["cameras"])
+    return re.compile(
+        rf"(?P<clause>[^.,;:!?。、，]+?)\s*,?\s+(?:{alternatives(joined)})\s+"
+        rf"(?:the|die|der|la|le|l'|el|its|his|her)?\s*(?:{cameras})(?!\w)"
+        rf"|(?P<glued>[^.,;:!?。、，]+?)(?:{alternatives(glued)})[、，,]?\s*(?:{cameras})"
+    )
+
+
+# (the user's own act at the same time is no motion of the scene: "I walked while the camera
+# …"; nor a clause about the camera itself)
+_OWN_ACT = re.compile(r"^\s*(?:i|we|je|nous|yo|ich|wir)(?!\w)")
+
+
+def _acts_beside_the_camera(question: str) -> str:
+    """A clause said to happen while the camera moves, of something else in the scene ("he
+    pulls the bellows while the camera circles him"), or "": the scene moves as the camera
+    does, whatever the verb (lexicon/motion.toml, `at_the_same_time`)."""
+    if not _camera_moves(question):
+        return ""
+    _, cameras = _camera_reader()
+    data = taxonomy.load_lexicon("motion.toml")
+    still = frozenset(data["keeps_still"]) | frozenset(data["nothing"])
+    for found in _beside_the_camera_reader().finditer(question):
+        clause = (found.group("clause") or found.group("glued") or "").strip()
+        words = clause.split() if not _unspaced(clause) else list(clause)
+        if len(words) < 2 or _OWN_ACT.match(clause.lower()):
+            continue
+        if any(c in clause.lower() for c in cameras):
+            continue
+        said = set(re.findall(r"[\w']+", clause.lower()))
+        if said & still or any(w in clause for w in still if _unspaced(w)):
+            continue
+        return clause
     return ""
 
 
@@ -2821,6 +2869,11 @@ def _things_named(text: str, compounds: bool, *, together: bool = False) -> list
     counted = taxonomy.counted_mentions(text, together=together) + taxonomy.described_mentions(
         text, compounds=compounds
     )
+    # (the footage of several people filming, named by their filming: "cinco de nosotros
+    # grabamos el gol", "fünf von uns haben den Tanz … gefilmt"; not where a job is done on
+    # each clip, `together`)
+    if together:
+        counted += taxonomy.filmers_mentions(text)
     if counted:
         kept = [h for h in hits if not any(c.start <= h.start and h.end <= c.end for c in counted)]
         hits = sorted(kept + counted, key=lambda hit: (hit.start, -hit.end))
@@ -3293,6 +3346,10 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 role = "have"  # the user quotes the words they gave it: "the prompt '…'"
             if hit.cue in _MAKING_MARKERS or hit.cue.split()[0] in _MAKING_MARKERS:
                 role = "have"  # the cue is the act of giving it: "typed '…'", "described in"
+            if hit.label == "multi_view_video" and any(
+                f.start == hit.start and f.end == hit.end for f in taxonomy.filmers_mentions(text)
+            ):
+                role = "have"  # "cinco de nosotros grabamos el gol": the people's own filming
             if role is None and _USER_DID.search(text, max(0, hit.start - 12), hit.start):
                 role = "have"  # the cue is the user's own act: "I rotoscoped the post"
             if (
@@ -3410,8 +3467,24 @@ _DETERMINER_WORDS = (
 def _object_of_the_tool(text: str, at: int) -> bool:
     """Whether the thing at `at` is the object of a verb the tool did, right before it in the
     same clause ("the app kept a cutout of just him"): what it did made the thing, unless the
-    verb is one of taking ("it needed one photo")."""
-    return _tool_object_reader().search(text, max(0, at - 80), at) is not None
+    verb is one of taking ("it needed one photo"), or the sentence goes on to another act
+    ("… kept his silhouette and put a sunset behind him": the silhouette was a step)."""
+    if _tool_object_reader().search(text, max(0, at - 80), at) is None:
+        return False
+    end = _SENTENCE_END.search(text, at)
+    return _GOES_ON.search(text, at, end.start() if end else len(text)) is None
+
+
+_SENTENCE_END = re.compile(r"[.!?。！？]")
+# A joining word then a verb, not a thing: "and put a sunset behind him", "et a mis", "y
+# puso", "und hat … gesetzt" (not "and his dog", "and a mask": a thing named beside it; a
+# bare noun after "and" reads as a verb here, and the rule is then not applied at all).
+_GOES_ON = re.compile(
+    r"(?<!\w)(?:and|et|y|und|then|puis|luego|dann)\s+(?:then\s+|puis\s+|luego\s+|dann\s+)?"
+    r"(?:it\s+|il\s+|elle\s+|sie\s+|es\s+)?(?:a|ha|hat|has|had|m'a|me\s+ha)?\s*"
+    rf"(?!(?:{_DETERMINER_WORDS}|her|him|them|its|even|also|just|all|every|each|the)(?!\w))"
+    r"[^\W\d_][\w'’-]*"
+)
 
 
 @cache

@@ -227,6 +227,18 @@ def stated_variants() -> dict[str, tuple[tuple[Signature, tuple[str, ...]], ...]
 
 
 @cache
+def variants_beside_the_main() -> frozenset[Signature]:
+    """The stated variants a source still has the task's own signature beside (`alone = true`
+    in tasks.toml): an image-prompt adapter makes a picture from the words alone as well."""
+    return frozenset(
+        Signature.of(item["inputs"], item["outputs"], item.get("note", ""))
+        for value in _load("tasks.toml").values()
+        for item in value.get("variants", ())
+        if "when" in item and item.get("alone", False)
+    )
+
+
+@cache
 def _operations_file() -> dict[str, Any]:
     return _load("operations.toml")
 
@@ -392,7 +404,8 @@ def _together_pattern() -> re.Pattern[str]:
 
 @cache
 def _filmers_pattern() -> re.Pattern[str]:
-    """A count of people filming: "<count> <people> <up to seven words> <filming verb>", the
+    """A count of people filming: "<count> <people> <up to eleven words> <filming verb>" (or
+    the count right before it, "on était six à filmer"), the
     count leading the people ("eight of us filmed", "six parents stood in a circle with their
     phones filming"): not a thing counted ("six videos recorded", "three days of filming"),
     no "I" or "je"/"ich"/"yo" between, no sentence end, and not filmed by someone else
@@ -403,8 +416,14 @@ def _filmers_pattern() -> re.Pattern[str]:
     # (a participle after "were", "was" or "been" is filmed by someone else; "were filming"
     # is the people's own act)
     passive = r"(?<!\bwere)(?<!\bwas)(?<!\bbeen)(?<!\bbe)(?<!\bare)(?<!\bis)"
+    # (a form in -ing after an article or a possessive is a noun: "a recording of her")
+    noun = r"(?<!\ba)(?<!\ban)(?<!\bthe)(?<!\bmy)(?<!\bour)(?<!\bhis)(?<!\bher)(?<!\btheir)"
     verbs = "|".join(
-        rf"{passive}\s+{re.escape(w)}" if w.endswith("ed") else rf"\s+{re.escape(w)}"
+        rf"{passive}\s+{re.escape(w)}"
+        if w.endswith("ed")
+        else rf"{noun}\s+{re.escape(w)}"
+        if w.endswith("ing")
+        else rf"\s+{re.escape(w)}"
         for w in filming
     )
     things = {w for info in modalities().values() for w in (*info.counted, *info.counted_takes)}
@@ -414,9 +433,19 @@ def _filmers_pattern() -> re.Pattern[str]:
     # (a hyphenated word is one: "beim Vesak-Laternenfest")
     word = r"(?!(?:i|je|j|ich|yo)\b)[^\W\d]+(?:-[^\W\d]+)*'?"
     return re.compile(
-        rf"{count}(?!\s+(?:[^\W\d]+\s+)?(?:{not_people})(?!\w))(?:\s+{word}){{1,8}}?"
+        rf"{count}(?!\s+(?:[^\W\d]+\s+)?(?:{not_people})(?!\w))(?:\s+{word}){{0,12}}?"
         rf"(?:{verbs})(?!\w)"
     )
+
+
+def filmers_mentions(normalized_text: str) -> list[CueHit]:
+    """The footage of several people filming one moment, named by their filming alone
+    ("cinco de nosotros grabamos el gol", "on était six à filmer"): a multi-view video the
+    user had, whether or not a clip is named."""
+    return [
+        CueHit("multi_view_video", match.group(0), match.start(), match.end())
+        for match in _filmers_pattern().finditer(normalized_text)
+    ]
 
 
 def filmed_together(normalized_text: str) -> bool:
