@@ -2588,3 +2588,22 @@ def test_an_image_prompt_adapter_takes_the_picture_beside_the_words():
         )
     )
     assert all(sig.inputs == ("text",) for sig in plain.signatures)
+
+
+@pytest.mark.parametrize(
+    ("title", "language"),
+    [
+        ("Emergent Abilities of Large Language Models", True),
+        ("Scaling Instruction-Finetuned Language Models", True),
+        # (guards) a medium or a task named beside the language model is media work
+        (
+            "MiniGPT-4: Enhancing Vision-Language Understanding with Advanced Large Language "
+            "Models",
+            False,
+        ),
+        ("LLaMA-VID: An Image is Worth 2 Tokens in Large Language Models", False),
+    ],
+)
+def test_a_title_about_language_models_naming_no_medium_is_work_on_words(title, language):
+    source = enrich(Source(id="s1", name=title.split(":")[0], title=title, role="recommended"))
+    assert (source.other_job == "language_modeling") is language

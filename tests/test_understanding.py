@@ -5566,3 +5566,47 @@ def test_people_counted_filming_had_a_multi_view_video_whether_or_not_a_clip_is_
     understood = _understand(question)
     assert understood.have == ("multi_view_video",)
     assert understood.task.id == "dynamic_view_synthesis"
+
+
+def test_german_made_for_me_by_the_app_is_a_result():
+    # (from the first review) "sie hat mir ein 3D-Modell gebaut": built for the user
+    question = (
+        "Ich habe der App ein einziges Foto meiner Holzfigur gegeben, und sie hat mir ein "
+        "3D-Modell gebaut, das ich von allen Seiten drehen und drucken kann. Wie?"
+    )
+    assert _roles(question).get("mesh") == "want"
+    assert _understand(question).task.id == "image_to_3d"
+    # (guard) what the user built themselves is theirs
+    assert _roles("Ich habe ein 3D-Modell gebaut und es hochgeladen.").get("mesh") != "want"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "うちの犬の動画をアップしたら、犬だけを切り抜いてくれて、背景を透明にしてくれました。どうやって？",
+        "I filmed my dog and the app cut him out onto a transparent background. How?",
+    ],
+)
+def test_a_background_made_transparent_is_a_matte(question):
+    assert _understand(question).task.id == "video_matting"
+
+
+def test_an_idiom_masked_inside_a_sentence_does_not_end_it():
+    # (from the first review) "image par image" is masked as an idiom; the sentence goes on
+    # to the tool's next act, which makes the silhouette a step, not the result
+    question = (
+        "L'appli a gardé sa silhouette à lui seul, image par image, et a mis un coucher de "
+        "soleil derrière mon fils à la place du mur de la cuisine. Comment ?"
+    )
+    from scholarflow.understanding import _read
+
+    roles = {m.hit.label: m.role for m in _read(question, None).mentions}
+    assert roles.get("mask") != "want"
+
+
+def test_a_count_of_us_films_however_far_on_the_german_participle_stands():
+    question = (
+        "Vier von uns haben das Feuerwerk über dem See am Samstagabend von allen Ufern aus "
+        "gefilmt, und die App hat daraus ein Video gemacht, in dem man um die Raketen fliegt."
+    )
+    assert _understand(question).have == ("multi_view_video",)

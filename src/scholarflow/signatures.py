@@ -333,6 +333,16 @@ def other_job(
         # and "AdaM: Adaptive Human Matting …" is no optimizer)
         named = _named_job(source, title_names_a_task=covering)
         if named is None:
+            # (a title about language models that names no medium and no task of the
+            # taxonomy, "Emergent Abilities of Large Language Models": its work is on words)
+            if (
+                not covering
+                and not things
+                and _ABOUT_LANGUAGE_MODELS.search(title)
+                and not any(v >= 1.0 for v in _title_task_cues(title).values())
+            ):
+                words = next(job for job in jobs if job.id == "language_modeling")
+                return words.id, _job_signatures(words.takes, words.makes)
             return None
         job, name = named
         if covering and _could_be_anyones(name):
@@ -341,6 +351,15 @@ def other_job(
     _, job, on_clip = best
     takes = ("video",) if on_clip else job.takes
     return job.id, _job_signatures(takes, job.makes)
+
+
+_ABOUT_LANGUAGE_MODELS = re.compile(r"(?<![\w-])(?:(?:large )?language models?|llms?)(?![\w-])")
+
+
+def _title_task_cues(title: str) -> dict[str, float]:
+    from scholarflow.understanding import cue_scores
+
+    return cue_scores(title)
 
 
 # A conversion between two kinds of media named in full ("text-to-speech", "image to

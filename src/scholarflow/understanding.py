@@ -611,6 +611,9 @@ def _spans_the_whole(text: str, at: int) -> bool:
 
 _ASK = re.compile(r"(?:^|[.!?¿]\s*|\s)(how|what|why|which|cómo|comment|wie|어떻게|如何)\b")
 _SENTENCE = re.compile(r"[^.!?。！？]+[.!?。！？]?")
+# What an idiom is masked with: no word, and no end of a sentence either (an ellipsis becomes
+# "..." once normalized, and would cut "… image par image, et a mis …" in two)
+_IDIOM_MASK = " ¦ "
 
 
 @dataclass(frozen=True)
@@ -762,7 +765,9 @@ def _read(question: str, embedder: Any) -> _Reading:
     from scholarflow.grounding import detect_language
 
     # a quoted prompt says what was asked for, not what was done; an idiom is no thing
-    described = mask_idioms(mask_quoted(question, f" {_QUOTED_PROMPT} ", asked=" … "))
+    described = mask_idioms(
+        mask_quoted(question, f" {_QUOTED_PROMPT} ", asked=" … "), replacement=_IDIOM_MASK
+    )
     normalized = normalize(replace_links(described, " "))
     # "I thought I needed X, but…"; "the recommended model makes X from Y" (what the model
     # does, in the user's words, is not what the user did)
@@ -3226,6 +3231,11 @@ def _modality_mentions(question: str) -> list[_Mention]:
                     closing = role
                 if closing == "made":
                     maker = _last_actor(text, hit.start)
+                    clause_start = max(text.rfind(",", 0, hit.start), 0)
+                    if maker is None and _MADE_FOR_ME.search(text, clause_start, hit.start):
+                        # ("und sie hat mir ein 3D-Modell gebaut": made for the user by
+                        # someone the clause names only as "sie", the app)
+                        maker = "tool"
                     if (
                         maker == "user"
                         and hit.label not in _TAKEN_AS_PHOTOS
@@ -3975,7 +3985,9 @@ def users_telling(question: str) -> str:
     """The question as the user tells it, read as `_read` reads it (`Reading.normalized`):
     each quoted prompt, idiom and link masked; a "then" in the words they typed ("a cube
     scrambling and then solving itself") tells no step of theirs."""
-    described = mask_idioms(mask_quoted(question, f" {_QUOTED_PROMPT} ", asked=" … "))
+    described = mask_idioms(
+        mask_quoted(question, f" {_QUOTED_PROMPT} ", asked=" … "), replacement=_IDIOM_MASK
+    )
     return normalize(replace_links(described, " "))
 
 
@@ -4246,8 +4258,11 @@ _CLAUSE_MARK_OR_STOP = re.compile(r"[,;:.!?]")
 # eingezeichnet", "ich habe ein Standbild von Hand bemalt")
 _MADE_LAST = re.compile(
     r"(?<!\w)(?:gemacht|erstellt|erzeugt|generiert|gerendert|geschrieben|getippt|eingetippt|"
-    r"gezeichnet|eingezeichnet|skizziert|gemalt|bemalt|übermalt|angemalt|ausgemalt)(?!\w)"
+    r"gezeichnet|eingezeichnet|skizziert|gemalt|bemalt|übermalt|angemalt|ausgemalt|gebaut|"
+    r"zusammengebaut|rekonstruiert)(?!\w)"
 )
+# ...made for the user ("hat mir … gebaut", "hat uns … gemacht"): by someone else
+_MADE_FOR_ME = re.compile(r"(?<!\w)(?:hat|hatte)\s+(?:mir|uns)(?!\w)")
 # ...and a thing in a clause closed by a participle of getting came out: "… eingetippt und
 # einen Clip von über einer Minute bekommen" (typed … and got a clip), whatever the "und"
 # joins it to.

@@ -404,7 +404,7 @@ def _together_pattern() -> re.Pattern[str]:
 
 @cache
 def _filmers_pattern() -> re.Pattern[str]:
-    """A count of people filming: "<count> <people> <up to eleven words> <filming verb>" (or
+    """A count of people filming: "<count> <people> <up to seven words> <filming verb>" (or
     the count right before it, "on était six à filmer"), the
     count leading the people ("eight of us filmed", "six parents stood in a circle with their
     phones filming"): not a thing counted ("six videos recorded", "three days of filming"),
@@ -432,19 +432,30 @@ def _filmers_pattern() -> re.Pattern[str]:
     count = rf"(?:(?<![\d.,])(?:[2-9]|[1-9]\d+)(?![\d.,])|(?<!\w)(?:{words})(?!\w))"
     # (a hyphenated word is one: "beim Vesak-Laternenfest")
     word = r"(?!(?:i|je|j|ich|yo)\b)[^\W\d]+(?:-[^\W\d]+)*'?"
+    # ...or the count said to be of us ("fünf von uns", "cinco de nosotros"): then the verb may
+    # stand anywhere later in the clause, where German puts its participle ("Fünf von uns
+    # haben den ersten Tanz auf der Hochzeit aus verschiedenen Ecken des Saals gefilmt")
+    of_us = "|".join(re.escape(w) for w in sorted(data["of_us"], key=len, reverse=True))
+    together_verbs = "|".join(re.escape(w) for w in data["filming_right_after"])
     return re.compile(
-        rf"{count}(?!\s+(?:[^\W\d]+\s+)?(?:{not_people})(?!\w))(?:\s+{word}){{0,12}}?"
+        rf"{count}(?!\s+(?:[^\W\d]+\s+)?(?:{not_people})(?!\w))(?:\s+{word}){{1,8}}?"
         rf"(?:{verbs})(?!\w)"
+        rf"|{count}\s+(?:{of_us})(?!\w)[^,.;:!?]*?(?:{verbs})(?!\w)"
+        # ("on était six à filmer": the count right before the verb)
+        rf"|(?<!\d\s){count}\s+(?:{together_verbs})(?!\w)"
     )
 
 
 def filmers_mentions(normalized_text: str) -> list[CueHit]:
     """The footage of several people filming one moment, named by their filming alone
     ("cinco de nosotros grabamos el gol", "on était six à filmer"): a multi-view video the
-    user had, whether or not a clip is named."""
+    user had, whether or not a clip is named. Counted in words only: a number in digits
+    before a verb of filming is as often a year, a frame rate or a size ("2001 … gefilmt",
+    "176×144 gefilmt")."""
     return [
         CueHit("multi_view_video", match.group(0), match.start(), match.end())
         for match in _filmers_pattern().finditer(normalized_text)
+        if not match.group(0)[:1].isdigit()
     ]
 
 
