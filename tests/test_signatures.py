@@ -2602,6 +2602,8 @@ def test_an_image_prompt_adapter_takes_the_picture_beside_the_words():
             False,
         ),
         ("LLaMA-VID: An Image is Worth 2 Tokens in Large Language Models", False),
+        ("ELLA: Equip Diffusion Models with LLM for Enhanced Semantic Alignment", False),
+        ("VILA: On Pre-training for Visual Language Models", False),
     ],
 )
 def test_a_title_about_language_models_naming_no_medium_is_work_on_words(title, language):

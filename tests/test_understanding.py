@@ -5494,6 +5494,9 @@ def test_what_a_question_asks_the_tool_to_do_is_no_result():
         "dem er den Balg auf- und zuzieht, während die Kamera einmal um ihn herumfährt.",
         "人形の写真を1枚入れたら、人形が腕を振りながら、カメラがその周りをぐるっと回る動画になりました。",
         "From one photo of my tin robot I got a clip where it salutes while the camera circles it.",
+        # ...and "and" inside a description of the result
+        "From one photo of my niece I got a clip where she curtsies and the camera swings "
+        "around her.",
     ],
 )
 def test_something_done_while_the_camera_moves_is_the_scene_moving(question):
@@ -5511,6 +5514,9 @@ def test_something_done_while_the_camera_moves_is_the_scene_moving(question):
         "Nothing moves while the camera circles the bridge.",
         # no camera moving at all
         "She waved while the music played.",
+        # "and" outside a description of the result
+        "I uploaded a photo and the camera circled it in the result.",
+        "I got a video where nothing moves and the camera circles the statue.",
     ],
 )
 def test_a_clause_beside_the_camera_that_moves_nothing_is_no_motion(question):

@@ -339,6 +339,7 @@ def other_job(
                 not covering
                 and not things
                 and _ABOUT_LANGUAGE_MODELS.search(title)
+                and not _SEEN_OR_HEARD.search(title)
                 and not any(v >= 1.0 for v in _title_task_cues(title).values())
             ):
                 words = next(job for job in jobs if job.id == "language_modeling")
@@ -354,6 +355,13 @@ def other_job(
 
 
 _ABOUT_LANGUAGE_MODELS = re.compile(r"(?<![\w-])(?:(?:large )?language models?|llms?)(?![\w-])")
+# (words of work on what is seen or heard, beside a language model: "Equip Diffusion Models
+# with LLM …", "… Visual Language Models", "A Simple Multimodal LLM …")
+_SEEN_OR_HEARD = re.compile(
+    r"(?<![\w-])(?:visual|vision|visually|multimodal|multi-modal|diffusion|pixels?|scenes?|3d|"
+    r"speech|audio|sound|music|captions?|captioning|vlms?|mllms?|lvlms?|vision-language|"
+    r"text-to-\w+|grounded|grounding|perception|embodied|robots?)(?![\w-])"
+)
 
 
 def _title_task_cues(title: str) -> dict[str, float]:

@@ -2732,9 +2732,11 @@ def _beside_the_camera_reader() -> re.Pattern[str]:
     joined = [w for w in data["at_the_same_time"] if not _unspaced(w)]
     glued = [w for w in data["at_the_same_time"] if _unspaced(w)]
     cameras = alternatives(data["cameras"])
+    the = r"(?:the|die|der|la|le|l'|el|its|his|her)?\s*"
     return re.compile(
-        rf"(?P<clause>[^.,;:!?。、，]+?)\s*,?\s+(?:{alternatives(joined)})\s+"
-        rf"(?:the|die|der|la|le|l'|el|its|his|her)?\s*(?:{cameras})(?!\w)"
+        rf"(?P<clause>[^.,;:!?。、，]+?)\s*,?\s+(?:{alternatives(joined)})\s+{the}(?:{cameras})(?!\w)"
+        rf"|(?<!\w)(?:{alternatives(data['result_opens'])})\s+(?P<described>[^.,;:!?]+?)\s+"
+        rf"(?:{alternatives(data['also_joined'])})\s+{the}(?:{cameras})(?!\w)"
         rf"|(?P<glued>[^.,;:!?。、，]+?)(?:{alternatives(glued)})[、，,]?\s*(?:{cameras})"
     )
 
@@ -2754,7 +2756,9 @@ def _acts_beside_the_camera(question: str) -> str:
     data = taxonomy.load_lexicon("motion.toml")
     still = frozenset(data["keeps_still"]) | frozenset(data["nothing"])
     for found in _beside_the_camera_reader().finditer(question):
-        clause = (found.group("clause") or found.group("glued") or "").strip()
+        clause = (
+            found.group("clause") or found.group("described") or found.group("glued") or ""
+        ).strip()
         words = clause.split() if not _unspaced(clause) else list(clause)
         if len(words) < 2 or _OWN_ACT.match(clause.lower()):
             continue
