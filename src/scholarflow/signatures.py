@@ -838,9 +838,10 @@ def _read_source(
             and starts_right(task)
             and (summary_said or score >= best * _STATED_SHARE)
         ]
-        # (a task doing the conversion said, by both its ends, before one that only makes the
-        # kind of thing: a still 3D scene is a part of a moving one)
-        fitting.sort(key=lambda item: item[0] not in converting)
+        # (a task building the moving scene said, on its way from what the summary says it
+        # starts from, before one that only makes a part of it: a still 3D scene)
+        if on_the_way:
+            fitting.sort(key=lambda item: item[0] not in converting)
         if fitting and fitting[0] != ranked[0]:
             # (what it makes is stated, not which task makes it: the task stays unnamed, and
             # the readings it could be are measured against the best that makes it)
@@ -849,7 +850,8 @@ def _read_source(
         making = tuple(t for t in served if makes_it(t) and starts_right(t))
         if fitting and fitting[0][0] not in making:
             making = (fitting[0][0], *making)
-        making = tuple(sorted(making, key=lambda t: t not in converting))
+        if on_the_way:
+            making = tuple(sorted(making, key=lambda t: t not in converting))
         served = making or served
     makes_right = makes_it if products else None
 
