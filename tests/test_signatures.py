@@ -2609,3 +2609,15 @@ def test_an_image_prompt_adapter_takes_the_picture_beside_the_words():
 def test_a_title_about_language_models_naming_no_medium_is_work_on_words(title, language):
     source = enrich(Source(id="s1", name=title.split(":")[0], title=title, role="recommended"))
     assert (source.other_job == "language_modeling") is language
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Depth Anything: Unleashing the Power of Large-Scale Unlabeled Data",
+        "Depth Anything V2",
+    ],
+)
+def test_a_well_known_depth_estimator_is_read_by_its_name(title):
+    source = enrich(Source(id="s1", name=title.split(":")[0], title=title, role="recommended"))
+    assert source.tasks[0] == "monocular_depth_estimation"

@@ -5616,3 +5616,84 @@ def test_a_count_of_us_films_however_far_on_the_german_participle_stands():
         "gefilmt, und die App hat daraus ein Video gemacht, in dem man um die Raketen fliegt."
     )
     assert _understand(question).have == ("multi_view_video",)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wie kommt die Software von einem Foto zu einem Satz?",
+        "¿Cómo pasa la app de una foto a una frase?",
+        "Comment passe-t-il d'une photo à une phrase ?",
+    ],
+)
+def test_from_one_thing_to_another_ends_at_what_was_made_in_every_language(question):
+    understanding = _understand(question)
+    assert understanding.want == ("text",)
+    assert understanding.task.id == "image_captioning"
+
+
+def test_a_thing_named_by_a_relative_clause_that_wrote_made_what_it_wrote():
+    question = (
+        "There was a laptop that looked at my holiday pictures and wrote a sentence under "
+        "each one. How does it know what to write?"
+    )
+    understanding = _understand(question)
+    assert understanding.want == ("text",)
+    assert understanding.task.id == "image_captioning"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I typed 'turn the sky into a stormy sunset' and got the picture back, "
+        "everything else untouched. How does it know what to keep?",
+        "Escribí 'cambia el cielo por un atardecer' y me devolvió la misma calle con ese "
+        "cielo. ¿Cómo?",
+    ],
+)
+def test_a_typed_change_asks_for_a_picture_already_there(question):
+    understanding = _understand(question)
+    assert "image" in understanding.have
+
+
+def test_a_typed_description_of_a_new_picture_brings_none():
+    question = "I typed 'a lighthouse on a cliff at dusk' and got a picture. How does it draw it?"
+    understanding = _understand(question)
+    assert understanding.have == ("text",)
+    assert understanding.task.id == "text_to_image"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Our club uploaded forty photos from the regatta and the tool gave back a sentence "
+        "about each. How?",
+        "A laptop at the stand looked at my flea-market photos and wrote a sentence under "
+        "each. How does it choose the words?",
+    ],
+)
+def test_photos_handed_in_for_one_sentence_each_are_captioned_one_at_a_time(question):
+    assert _understand(question).task.id == "image_captioning"
+
+
+def test_a_change_typed_after_a_description_changes_what_the_description_made():
+    question = (
+        "I typed 'a castle on a hill at night' and got a picture. Then I typed 'make the sky "
+        "pink' and it changed just the sky. How do the two steps fit together?"
+    )
+    assert _understand(question).have == ("text",)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "There's a grainy photo of my grandmother at her wedding. I typed 'a blue silk dress' "
+        "and only her dress changed. How?",
+        "Hay una foto granulada de mi abuela en su boda. Escribí 'un vestido azul de seda' y "
+        "solo cambió su vestido. ¿Cómo?",
+    ],
+)
+def test_a_thing_a_question_opens_by_presenting_is_the_users(question):
+    understanding = _understand(question)
+    assert understanding.have == ("image", "text")
+    assert understanding.task.id == "image_to_image"

@@ -615,6 +615,19 @@ _MIN_QUOTED_CHARS = 6  # for scripts written without spaces
 _QUESTION_MARKS = ("?", "？", "¿")
 
 
+def quoted_passages(text: str) -> list[str]:
+    """The passages `mask_quoted` would mask (three words or more, or a long run of a script
+    written without spaces), without their quotation marks, in order."""
+    found = []
+    for match in _QUOTED.finditer(text):
+        inner = match.group(0)[1:-1]
+        if len(inner.split()) >= _MIN_QUOTED_WORDS or (
+            " " not in inner.strip() and len(inner) >= _MIN_QUOTED_CHARS and not inner.isascii()
+        ):
+            found.append(inner)
+    return found
+
+
 def mask_quoted(text: str, replacement: str = " … ", *, asked: str | None = None) -> str:
     """`text` with quoted passages of three words or more replaced: a prompt the user quotes
     describes the picture they asked for ("a heron, shallow depth of field"), not what they

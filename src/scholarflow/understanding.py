@@ -58,6 +58,7 @@ from scholarflow.text import (
     mask_quoted,
     names_a_method,
     normalize,
+    quoted_passages,
     replace_links,
 )
 
@@ -397,12 +398,22 @@ _COORDINATED = re.compile(
 # "How does it go from my words to the picture?", "it got from a photo to a video": after a
 # verb of going or turning, the thing after "to" is where it went, whatever marked the words
 # before it. (Not "moved the style from a painting to the photo": the photo is what changed.)
+# The same in German, Spanish and French: "wie kommt das Programm von einem Bild zu so einem
+# Satz", "¿cómo pasa de una imagen a una frase?", "comment passe-t-il d'une image à une phrase".
 _FROM_TO = re.compile(
-    r"(?<!\w)(?:go|goes|went|gone|going|get|gets|got|getting|turn|turns|turned|turning|come|"
+    r"(?:(?<!\w)(?:go|goes|went|gone|going|get|gets|got|getting|turn|turns|turned|turning|come|"
     r"comes|came|coming)\s+(?:[\w']+\s+){0,3}?from\s+[^,.;:!?]{1,60}?\s+(?:to|into)\s+"
+    r"|(?<!\w)(?:kommt|kommen|kam|kamen|gelangt|gelangen|geht|gehen|ging|gingen)\s+"
+    r"(?:[\w']+\s+){0,3}?von\s+[^,.;:!?]{1,60}?\s+(?:zu|zum|zur)\s+"
+    r"|(?<!\w)(?:pasa|pasan|pasó|pasar|llega|llegan|llegó|llegar|va|van|fue|ir)\s+"
+    r"(?:[\w']+\s+){0,3}?del?\s+[^,.;:!?]{1,60}?\s+(?:a|al)\s+"
+    r"|(?<!\w)(?:passe|passent|passé|passer|va|vont|aller|arrive|arrivent|arriver)"
+    r"(?:-t-il|-t-elle|-il|-elle|-t-on)?\s+(?:[\w']+\s+){0,3}?(?:de\s+|d'|du\s+)"
+    r"[^,.;:!?]{1,60}?\s+(?:à|au)\s+)"
     # (with up to two describing words: "from my sentence to smooth moving video"; not a
     # verb's object, "from my friend to edit the video")
-    r"(?:(?:the|a|an|my|our)\s+)?(?:(?!(?:the|a|an|my|our)\s)[\w'-]+\s+){0,2}$"
+    r"(?:(?:the|a|an|my|our|un|une|el|la|le|ein|eine|einem|einer)\s+)?"
+    r"(?:(?!(?:the|a|an|my|our)\s)[\w'-]+\s+){0,2}$"
 )
 
 
@@ -455,9 +466,17 @@ _TOOL_NAMED = (
     r"l'outil|l'appli|l'application|le modèle|l'ia|le logiciel|la app|la aplicación|el modelo|"
     r"la herramienta|la ia|el programa|das tool|die app|das modell|die ki|das programm"
 )
+# A relative pronoun that is its clause's subject, a verb right after it ("that looked",
+# "which wrote"; not "that I took", "that the app made").
+_ACTING_RELATIVE = (
+    r"(?:that|which)(?=\s+(?!(?:i|we|you|he|she|they|it|the|a|an|my|our|his|her|is|was|are|"
+    r"were|has|had|have)\s)[^\W\d_]+(?:ed|s)(?!\w))"
+)
+# (a thing named by a relative clause that acts, "a laptop that looked at my photos and wrote
+# …", "une borne qui a écrit …": not the user, who says "I"; what it wrote came out)
 _ACTOR = re.compile(
     r"(?<!\w)(?:(?P<user>(?:i|we|je|nous|yo|ich|wir)(?!\w)|j')|(?<!')(?P<tool>(?:it|(?:model|app|"
-    rf"tool|ai|program|software|network)s?|{_TOOL_NAMED})(?!\w)))"
+    rf"tool|ai|program|software|network)s?|{_TOOL_NAMED})(?!\w)|{_ACTING_RELATIVE}))"
 )
 _CLAUSE_START = re.compile(r".*[,;:]", re.DOTALL)
 # A clause opening straight with its verb, after a joining word at most ("…, then wrote …"),
@@ -778,6 +797,7 @@ def _read(question: str, embedder: Any) -> _Reading:
         _with_places(tuple(_modality_mentions(happened)), happened, question), happened
     )
     mentions = _answer_to_what_was_asked(mentions, happened)
+    mentions = _changed_by_instruction(mentions, question)
     steps_begin = _steps_begin(happened)
     brought = frozenset(
         m.hit.label
@@ -820,6 +840,78 @@ def _read(question: str, embedder: Any) -> _Reading:
     )
 
 
+@cache
+def _change_reader() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """How a typed instruction to change something opens, and how it ends in the languages
+    that put the verb last (lexicon/prompt_words.toml)."""
+    data = taxonomy.load_lexicon("prompt_words.toml")
+
+    def alternatives(words: Sequence[str]) -> str:
+        return "|".join(re.escape(normalize(w)) for w in sorted(words, key=len, reverse=True))
+
+    courtesy = alternatives(data["courtesy"])
+    opening = re.compile(
+        rf"\W*(?:(?:{courtesy})\W+)?(?:{alternatives(data['change_openings'])})"
+        # (not a thing given to the user: "give me a castle", "gib mir ein Schloss")
+        r"(?![\w'’-])(?!\s+(?:me|us|mir|uns|moi|nous)(?!\w))"
+    )
+    ending = re.compile(rf"(?:{alternatives(data['change_endings'])})\W*$")
+    return opening, ending
+
+
+# the things a typed change may be made to: a picture or a clip, whichever came back
+_CHANGED_KINDS = frozenset({"image", "video"})
+
+
+def _changed_by_instruction(mentions: tuple[_Mention, ...], question: str) -> tuple[_Mention, ...]:
+    """The mentions, read as a typed instruction to change something says: it asks for
+    something already there, and hands it back changed. Where the user names no picture or
+    clip of theirs ("typed 'make it 1970s suede'; back came the same jacket"), theirs is of
+    the kind that came back, or the one kind named with no part, or else a picture; where
+    nothing is named as what came back ("typed 'mach den Himmel rot' … auf meinem
+    Urlaubsbild"), what came back is what they had, changed. Only where the user typed the
+    quote (a quoted prompt they had) and the change is the first thing they typed: a change
+    typed after a description ("typed 'a noodle master …' and got a clip. Then I typed
+    'make it look like a silent film'") changed what the description made."""
+    typed = [m for m in mentions if m.hit.cue == _QUOTED_PROMPT and m.role == "have"]
+    if not typed:
+        return mentions
+    opening, ending = _change_reader()
+    first = next(iter(quoted_passages(question)), None)
+    if first is None or not (opening.match(normalize(first)) or ending.search(normalize(first))):
+        return mentions
+    known = taxonomy.modalities()
+    brought = {
+        m.hit.label for m in mentions if m.role == "have" and known[m.hit.label].family == "rgb"
+    }
+    wanted = {m.hit.label for m in mentions if m.role == "want"} & _CHANGED_KINDS
+    got_named = any(m.role == "want" and known[m.hit.label].family == "rgb" for m in mentions)
+    hit = typed[0].hit
+    if not brought:
+        unplaced = {m.hit.label for m in mentions if m.role is None} & _CHANGED_KINDS
+        named = any(known[m.hit.label].family == "rgb" for m in mentions)
+        if len(wanted) == 1:
+            (kind,) = wanted
+            mentions = (*mentions, _Mention(CueHit(kind, hit.cue, hit.start, hit.end), "have"))
+        elif not wanted and len(unplaced) == 1:
+            (kind,) = unplaced
+            mentions = tuple(
+                replace(m, role="have") if m.role is None and m.hit.label == kind else m
+                for m in mentions
+            )
+        elif not named:
+            kind = "image"
+            mentions = (*mentions, _Mention(CueHit(kind, hit.cue, hit.start, hit.end), "have"))
+        else:
+            return mentions
+        brought = {kind}
+    changed = brought & _CHANGED_KINDS
+    if got_named or len(changed) != 1:
+        return mentions
+    (kind,) = changed
+    return (*mentions, _Mention(CueHit(kind, hit.cue, hit.start, hit.end), "want"))
+
+
 # What a still shows is said right after it ("a photo of the street where …", "une photo de
 # plage", "ein Foto vom Strand"): the noun phrase up to the next preposition or the end of its
 # clause ("a photo of the founder of the farm" shows the founder); or right before it ("a street
@@ -832,6 +924,11 @@ _SHOWN_AFTER = re.compile(
 _ONLY_ONE_OPENS = re.compile(
     r"\s*(?:the only|our only|my only|la seule|le seul|el único|la única|das einzige|"
     r"die einzige|der einzige)(?:\s+[\w'’-]+){0,2}?\s*"
+)
+# "There's a blurry photo of …", "Hay un vídeo de …", "Il y a une photo …", "Es gibt ein
+# Foto …" opening a sentence, a few describing words at most before the thing
+_THERE_IS_OPENS = re.compile(
+    r"\s*(?:there's|there is|here's|here is|hay|il y a|es gibt)\s+(?:[\w'’-]+,?\s+){0,3}?"
 )
 _SHOWN_UNTIL = re.compile(
     r"[,.;:!?、。()]|\s(?:and|where|which|that|who|in|at|on|of|with|by|from|near|under|behind|"
@@ -3090,7 +3187,7 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 # (German sets every clause off by a comma: "hat daraus berechnet, wo ich bei
                 # jedem Foto stand" made no photo)
                 role = None
-            if role == "have" and _FROM_TO.search(window):
+            if role in ("have", None) and _FROM_TO.search(window):
                 role = "want"  # "from my words to the picture": where it went
             if act is not None and _used_for(reach, act, len(window)):
                 role = "want"  # "the pictures were used to work out a point cloud"
@@ -3342,8 +3439,13 @@ def _modality_mentions(question: str) -> list[_Mention]:
                 and _BACKDROP_BEFORE.search(text, max(0, hit.start - 40), hit.start)
             ):
                 role = "have"  # "put them into an old photo": the picture they were put in
-            if role is None and _ONLY_ONE_OPENS.fullmatch(text, 0, hit.start):
-                role = "have"  # "La seule vidéo de la kermesse …": the one they have
+            if role is None and (
+                _ONLY_ONE_OPENS.fullmatch(text, 0, hit.start)
+                or _THERE_IS_OPENS.fullmatch(text, 0, hit.start)
+            ):
+                # "La seule vidéo de la kermesse …": the one they have; "There's a tiny,
+                # blurry photo from 2006 …": the thing a question opens by presenting
+                role = "have"
             if role != "want" and _changed_into(text, hit):
                 # "l'appli l'a transformée en quelques secondes de vidéo": what a verb of change
                 # made, whatever act of the user's the sentence opened with ("Tenía una foto …;
@@ -4768,6 +4870,37 @@ def _brought_for(mentions: Sequence[_Mention], takes: set[str]) -> list[str]:
     return brought
 
 
+@cache
+def _one_at_a_time_sets() -> frozenset[str]:
+    return frozenset(taxonomy.load_lexicon("counts.toml")["one_at_a_time_sets"])
+
+
+@cache
+def _families_made_from_a_set(thing: str) -> frozenset[str]:
+    """The families of what the tasks taking `thing` (a set) as a whole make, what their
+    results hold and are shown as (a 3D object asked of four photos is of the family of the
+    scene a job on the four makes)."""
+    known = taxonomy.modalities()
+    return frozenset(known[m].family for m in _made_from_a_set(thing))
+
+
+@cache
+def _made_from_a_set(thing: str) -> frozenset[str]:
+    """What the tasks taking `thing` (a set) as a whole make, with what their results hold
+    and are shown as."""
+    known = taxonomy.modalities()
+    made: set[str] = set()
+    for task in taxonomy.tasks().values():
+        for signature in (task.signature, *taxonomy.variants().get(task.id, ())):
+            if signature is None or thing not in {
+                m for p in signature.ports_in() if not p.optional for m in p.modalities
+            }:
+                continue
+            for m in (m for p in signature.ports_out() for m in p.modalities):
+                made |= {m, *known[m].includes} | ({known[m].shown_as} - {None})
+    return frozenset(made)
+
+
 def _signature_fit(signature: Signature, mentions: Sequence[_Mention], asked: bool) -> float:
     """How well the things the question names, by whether they went in or came out, fit
     what `signature` takes and makes."""
@@ -4795,11 +4928,24 @@ def _signature_fit(signature: Signature, mentions: Sequence[_Mention], asked: bo
     # use for it at all: a task that ignores half of what went in is not what happened.
     score = _HAVE_FIT * min(2, len(have & needs))
     score += _HAVE_FIT * 0.5 * min(1, len((have - needs) & extras))
+    # A set of photos, for a job on one photo, may be run on one photo at a time where no job
+    # on a whole set makes what was wanted: it is neither unused nor missing there ("uploaded
+    # twelve photos and got a sentence for each"), though only a task taking the set itself
+    # counts it as what went in. (Four photos of a sled and a 3D model of it is one job on
+    # the four.)
+    sets_of_needs = {
+        thing
+        for thing in have & _one_at_a_time_sets()
+        if set(known[thing].includes) & needs
+        and want
+        and not {known[w].family for w in want} & _families_made_from_a_set(thing)
+    }
+    held = {inner for thing in sets_of_needs for inner in known[thing].includes}
     # a photo of a place put where the task takes a background counts as fully as a need
     backgrounds = {m for p in signature.ports_in() if p.role == "background" for m in p.modalities}
     if backgrounds & (have - needs) and _only_places_given(mentions):
         score += _HAVE_FIT * 0.5
-    score -= _HAVE_UNUSED * len(have - takes - supplied - taxonomy.stand_ins(takes))
+    score -= _HAVE_UNUSED * len(have - takes - supplied - taxonomy.stand_ins(takes) - sets_of_needs)
     score += _WANT_FIT * len(want & makes)
     # Wanting what the task's result holds (videos of new angles are the views of a
     # multi-view video) is no evidence against it; wanting anything else is.
@@ -4821,7 +4967,7 @@ def _signature_fit(signature: Signature, mentions: Sequence[_Mention], asked: bo
     if have:
         # a thing named without a role (her voice) is half missing where the task needs
         # it: it may well be what went in, or only talked about ("a picture model")
-        missing = required - have - stand_ins
+        missing = required - have - stand_ins - held
         score -= _INPUT_MISSING * (len(missing - named) + 0.5 * len(missing & named))
     # Things named without saying whether they went in or came out: weak evidence.
     score += _NAMED_FIT * len(named & (takes | makes))
